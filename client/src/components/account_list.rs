@@ -1,0 +1,53 @@
+//! The list of accounts, from index rows only.
+
+use std::rc::Rc;
+
+use shared::index::AccountIndexRow;
+use yew::prelude::*;
+
+/// Props of [`AccountList`].
+#[derive(Properties, PartialEq)]
+pub struct AccountListProps {
+    /// The rows to show, already sorted.
+    pub rows: Rc<Vec<AccountIndexRow>>,
+    /// Whether the rows have been read yet (so "empty" is not shown while loading).
+    pub loaded: bool,
+}
+
+/// Accounts as cards: name, city, and the first letters as an avatar.
+#[component]
+pub fn AccountList(props: &AccountListProps) -> Html {
+    if !props.loaded {
+        return html! { <p class="list-placeholder" aria-busy="true">{ "Opening your accounts…" }</p> };
+    }
+    if props.rows.is_empty() {
+        return html! {
+            <div class="empty-state" id="accounts-empty">
+                <p class="empty-title">{ "No accounts yet" }</p>
+                <p>{ "Add your first customer above. It is kept on this device, even offline." }</p>
+            </div>
+        };
+    }
+    html! {
+        <ul class="account-list" id="accounts" aria-label="Accounts">
+            { for props.rows.iter().map(|row| html! {
+                <li class="account-row" key={row.id.clone()} data-account-id={row.id.clone()}>
+                    <span class="avatar" aria-hidden="true">{ initials(&row.name) }</span>
+                    <span class="account-text">
+                        <span class="account-name">{ &row.name }</span>
+                        <span class="account-city">{ &row.city }</span>
+                    </span>
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// Up to two initials of a company name, for its avatar.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -1,0 +1,22 @@
+//! "A new version is ready — reload": the rep chooses when the app's code changes.
+
+use yew::prelude::*;
+
+/// Props of [`UpdateBanner`].
+#[derive(Properties, PartialEq)]
+pub struct UpdateBannerProps {
+    /// Called when the rep asks to reload into the new version.
+    pub on_reload: Callback<()>,
+}
+
+/// A banner offering the new version.
+#[component]
+pub fn UpdateBanner(props: &UpdateBannerProps) -> Html {
+    let on_reload = props.on_reload.reform(|_: MouseEvent| ());
+    html! {
+        <div class="banner info" role="status" id="update-ready">
+            <span>{ "A new version of Carnet is ready." }</span>
+            <button type="button" class="button primary" onclick={on_reload}>{ "Reload" }</button>
+        </div>
+    }
+}

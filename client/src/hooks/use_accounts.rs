@@ -1,0 +1,96 @@
+//! The accounts list and the "create an account" intent, backed by the device's storage.
+
+use std::rc::Rc;
+
+use shared::account::{AccountDocument, AccountDraft};
+use shared::ids::AccountId;
+use yew::prelude::*;
+
+use super::{use_storage, StorageState};
+use crate::state::accounts::{AccountsAction, AccountsState};
+use crate::storage::Storage;
+
+impl Reducible for AccountsState {
+    type Action = AccountsAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+/// What the accounts page can read and do.
+#[derive(Clone, PartialEq)]
+pub struct AccountsHandle {
+    state: UseReducerHandle<AccountsState>,
+    storage: Option<Rc<Storage>>,
+}
+
+impl AccountsHandle {
+    /// The current list state.
+    pub fn state(&self) -> &AccountsState {
+        &self.state
+    }
+
+    /// Creates an account from `draft` and saves it on this device.
+    pub fn create(&self, draft: AccountDraft) {
+        let dispatcher = self.state.dispatcher();
+        let Some(storage) = self.storage.clone() else {
+            dispatcher.dispatch(AccountsAction::Fail(
+                "The device's storage is not ready yet.".to_owned(),
+            ));
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
+            let mut account = match AccountDocument::create(AccountId::generate(), &draft, now_seconds)
+            {
+                Ok(account) => account,
+                Err(error) => return dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
+            };
+            match storage.save_account(&mut account).await {
+                Ok(row) => {
+                    dispatcher.dispatch(AccountsAction::Add(row));
+                    // The first saved record is the moment to ask for persistent storage.
+                    if let Err(error) = storage.ensure_persistence().await {
+                        gloo::console::warn!(format!("persistence not recorded: {error}"));
+                    }
+                }
+                Err(error) => dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
+            }
+        });
+    }
+
+    /// Hides the current error.
+    pub fn dismiss_error(&self) {
+        self.state.dispatch(AccountsAction::DismissError);
+    }
+}
+
+/// The accounts list, read from the device's index rows once storage is ready.
+#[hook]
+pub fn use_accounts() -> AccountsHandle {
+    let state = use_reducer(AccountsState::default);
+    let storage_state = use_storage();
+    let storage = match &storage_state {
+        StorageState::Ready(storage) => Some(Rc::clone(storage)),
+        StorageState::Opening | StorageState::Failed(_) => None,
+    };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(storage_state, move |storage_state| {
+            match storage_state.clone() {
+                StorageState::Ready(storage) => wasm_bindgen_futures::spawn_local(async move {
+                    dispatcher.dispatch(match storage.account_rows().await {
+                        Ok(rows) => AccountsAction::Load(rows),
+                        Err(error) => AccountsAction::Fail(error.to_string()),
+                    });
+                }),
+                StorageState::Failed(error) => {
+                    dispatcher.dispatch(AccountsAction::Fail(error.to_string()));
+                }
+                StorageState::Opening => {}
+            }
+        });
+    }
+    AccountsHandle { state, storage }
+}

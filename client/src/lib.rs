@@ -1,0 +1,18 @@
+//! Carnet's browser app (Yew, compiled to WebAssembly).
+//!
+//! `state` holds pure reducers and builds on every target, so it is unit-tested natively. The rest
+//! exists only on wasm32: `storage` is the one module that touches IndexedDB, `pages` own data
+//! through `hooks`, and `components` only display what they are given.
+
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod storage;

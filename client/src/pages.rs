@@ -1,0 +1,5 @@
+//! Pages: one per screen. A page owns its data through hooks and hands it to components.
+
+mod accounts;
+
+pub use accounts::AccountsPage;

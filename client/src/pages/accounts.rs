@@ -1,0 +1,36 @@
+//! The accounts screen: the list of the rep's accounts and the form to add one.
+
+use yew::prelude::*;
+
+use crate::components::{AccountForm, AccountList, ErrorBanner};
+use crate::hooks::{use_accounts, use_storage, StorageState};
+
+/// The accounts page.
+#[component]
+pub fn AccountsPage() -> Html {
+    let accounts = use_accounts();
+    let storage = use_storage();
+    let storage_ready = matches!(storage, StorageState::Ready(_));
+    let state = accounts.state();
+    let on_create = {
+        let accounts = accounts.clone();
+        Callback::from(move |draft| accounts.create(draft))
+    };
+    let on_dismiss = {
+        let accounts = accounts.clone();
+        Callback::from(move |()| accounts.dismiss_error())
+    };
+    html! {
+        <section class="page" aria-labelledby="accounts-title">
+            <header class="page-header">
+                <h1 id="accounts-title">{ "Accounts" }</h1>
+                <span class="count" id="accounts-count">{ format!("{}", state.rows.len()) }</span>
+            </header>
+            if let Some(message) = &state.error {
+                <ErrorBanner message={AttrValue::from(message.clone())} {on_dismiss} />
+            }
+            <AccountForm {on_create} enabled={storage_ready} />
+            <AccountList rows={state.rows.clone()} loaded={state.loaded} />
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure reducers: closed, verb-named actions in, new state out. No IO and no framework here.
+
+pub mod accounts;

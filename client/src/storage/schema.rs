@@ -1,0 +1,73 @@
+//! Opening the database and its one upgrade function, which holds every migration in order.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use idb::{Factory, IndexParams, KeyPath, ObjectStoreParams, Request};
+use web_sys::IdbDatabase;
+
+use super::{StorageError, ACCOUNT_INDEX, BY_SORT_NAME, DOCUMENTS, META};
+
+/// The schema version this build needs.
+pub(super) const SCHEMA_VERSION: u32 = 1;
+
+/// Opens `name`, running the migrations from its stored version up to [`SCHEMA_VERSION`].
+pub(super) async fn open(name: &str) -> Result<IdbDatabase, StorageError> {
+    let factory = Factory::new().map_err(|error| match StorageError::from(error) {
+        StorageError::Failed(text) => StorageError::Unavailable(text),
+        classified => classified,
+    })?;
+    let mut request = factory.open(name, Some(SCHEMA_VERSION))?;
+    let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
+    let blocked = Rc::new(RefCell::new(false));
+    {
+        let upgrade_error = Rc::clone(&upgrade_error);
+        request.on_upgrade_needed(move |event| {
+            if let Err(error) = migrate(&event) {
+                *upgrade_error.borrow_mut() = Some(error.to_string());
+                // Abort the version change: the database keeps its previous layout intact.
+                if let Some(transaction) = idb::Event::target(&event)
+                    .ok()
+                    .and_then(|request| request.transaction())
+                {
+                    let _already_aborted = transaction.abort();
+                }
+            }
+        });
+    }
+    {
+        let blocked = Rc::clone(&blocked);
+        request.on_blocked(move |_event| *blocked.borrow_mut() = true);
+    }
+    let opened = request.await;
+    if let Some(error) = upgrade_error.borrow_mut().take() {
+        return Err(StorageError::Upgrade(error));
+    }
+    match opened {
+        Ok(database) => Ok(database.into()),
+        Err(_) if *blocked.borrow() => Err(StorageError::VersionChangeBlocked),
+        Err(error) => Err(match StorageError::from(error) {
+            StorageError::Failed(text) => StorageError::Unavailable(text),
+            classified => classified,
+        }),
+    }
+}
+
+/// Applies every migration between the event's old version and the new one.
+fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
+    let database = idb::DatabaseEvent::database(event)?;
+    let old_version = event.old_version()?;
+    if old_version < 1 {
+        database.create_object_store(DOCUMENTS, ObjectStoreParams::new())?;
+        let mut index_params = ObjectStoreParams::new();
+        index_params.key_path(Some(KeyPath::new_single("id")));
+        let index = database.create_object_store(ACCOUNT_INDEX, index_params)?;
+        index.create_index(
+            BY_SORT_NAME,
+            KeyPath::new_single("sort_name"),
+            Some(IndexParams::new()),
+        )?;
+        database.create_object_store(META, ObjectStoreParams::new())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! The server's configuration: command-line flags, each with an environment fallback.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// How to run the relay.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "carnet-server", version, about = "Carnet's relay and app server")]
+pub struct Config {
+    /// The address to listen on (loopback by default; put a TLS proxy in front in production).
+    #[arg(long, env = "CARNET_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Where the server keeps its data (the embedded SQLite database lives here).
+    #[arg(long, env = "CARNET_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// The built client to serve (Trunk's `dist` folder).
+    #[arg(long, env = "CARNET_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Origins allowed to open the sync socket, comma-separated (the server's own origin always is).
+    #[arg(long, env = "CARNET_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// Run with the demo workspace.
+    #[arg(long, env = "CARNET_DEMO")]
+    pub demo: bool,
+}

@@ -1,0 +1,229 @@
+//! One independent "device": its own ChromeDriver, Chromium profile and network link.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+
+use crate::{free_port, screenshot_dir, HarnessError, HarnessResult, NetworkLink, WAIT_LIMIT};
+
+const POLL: Duration = Duration::from_millis(100);
+
+/// A browser with its own storage, reaching the server through its own [`NetworkLink`].
+#[derive(Debug)]
+pub struct Device {
+    name: String,
+    client: Client,
+    link: NetworkLink,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Device {
+    /// Opens a new device called `name` (used in screenshot names) linked to the server's port.
+    pub async fn open(name: &str, server_port: u16) -> HarnessResult<Self> {
+        let link = NetworkLink::start(server_port).await?;
+        let profile = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a browser profile", source))?;
+        let driver_port = free_port()?;
+        let driver_path = std::env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|source| {
+                HarnessError::Missing(format!(
+                    "cannot start {} ({source}): run `cargo xtask test`, which installs it",
+                    driver_path.display()
+                ))
+            })?;
+        let chromium = std::env::var("CARNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1280,860",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let mut builder = ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        );
+        builder.capabilities(capabilities);
+        let webdriver = format!("http://127.0.0.1:{driver_port}");
+        let client = connect_when_ready(&builder, &webdriver).await?;
+        Ok(Self {
+            name: name.to_owned(),
+            client,
+            link,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    /// The URL of `path` as this device reaches the server (through its link).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.link.port())
+    }
+
+    /// Navigates to `path`.
+    pub async fn goto(&self, path: &str) -> HarnessResult {
+        Ok(self.client.goto(&self.url(path)).await?)
+    }
+
+    /// Reloads the current page.
+    pub async fn reload(&self) -> HarnessResult {
+        Ok(self.client.refresh().await?)
+    }
+
+    /// Cuts this device's network (the server keeps running for the others).
+    pub fn go_offline(&self) {
+        self.link.go_offline();
+    }
+
+    /// Restores this device's network.
+    pub fn go_online(&self) {
+        self.link.go_online();
+    }
+
+    /// Types `text` into the field matched by `css`.
+    pub async fn fill(&self, css: &str, text: &str) -> HarnessResult {
+        let element = self.wait_for(css).await?;
+        element.clear().await?;
+        Ok(element.send_keys(text).await?)
+    }
+
+    /// Clicks the element matched by `css`.
+    pub async fn click(&self, css: &str) -> HarnessResult {
+        Ok(self.wait_for(css).await?.click().await?)
+    }
+
+    /// The visible text of every element matched by `css`, in document order.
+    pub async fn texts(&self, css: &str) -> HarnessResult<Vec<String>> {
+        let mut texts = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            texts.push(element.text().await?);
+        }
+        Ok(texts)
+    }
+
+    /// Waits until an element matched by `css` exists, and returns it.
+    pub async fn wait_for(&self, css: &str) -> HarnessResult<fantoccini::elements::Element> {
+        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => return Ok(element),
+                Err(error) if error.is_no_such_element() => {}
+                Err(error) => return Err(error.into()),
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(HarnessError::Timeout {
+                    what: format!("{css:?} on {}", self.name),
+                    limit: WAIT_LIMIT,
+                });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until some element matched by `css` shows exactly `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> HarnessResult {
+        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        loop {
+            let texts = self.texts(css).await?;
+            if texts.iter().any(|text| text.trim() == expected) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(HarnessError::Timeout {
+                    what: format!("{css:?} to show {expected:?} on {} (it shows {texts:?})", self.name),
+                    limit: WAIT_LIMIT,
+                });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until a service worker controls the page, so the next load can be served offline.
+    pub async fn wait_for_service_worker(&self) -> HarnessResult {
+        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        loop {
+            let controlled = self
+                .client
+                .execute(
+                    "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                    Vec::new(),
+                )
+                .await?;
+            if controlled == Value::Bool(true) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(HarnessError::Timeout {
+                    what: format!("a service worker to control the page on {}", self.name),
+                    limit: WAIT_LIMIT,
+                });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn evaluate(&self, script: &str) -> HarnessResult<Value> {
+        Ok(self.client.execute(script, Vec::new()).await?)
+    }
+
+    /// Saves a PNG of the page as `<screenshots>/<test>-<device>-<label>.png`.
+    pub async fn screenshot(&self, test: &str, label: &str) -> HarnessResult<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let directory = screenshot_dir();
+        std::fs::create_dir_all(&directory)
+            .map_err(|source| HarnessError::io("cannot create the screenshot folder", source))?;
+        let path = directory.join(format!("{test}-{}-{label}.png", self.name));
+        std::fs::write(&path, png)
+            .map_err(|source| HarnessError::io("cannot write a screenshot", source))?;
+        Ok(path)
+    }
+
+    /// Ends the browser session.
+    pub async fn close(self) -> HarnessResult {
+        Ok(self.client.close().await?)
+    }
+}
+
+/// Connects to a ChromeDriver that may still be starting.
+async fn connect_when_ready(
+    builder: &ClientBuilder<hyper_util::client::legacy::connect::HttpConnector>,
+    webdriver: &str,
+) -> HarnessResult<Client> {
+    let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+    loop {
+        match builder.connect(webdriver).await {
+            Ok(client) => return Ok(client),
+            Err(fantoccini::error::NewSessionError::BadWebdriverUrl(error)) => {
+                return Err(HarnessError::Unexpected(format!("bad WebDriver URL: {error}")))
+            }
+            Err(error) if tokio::time::Instant::now() >= deadline => return Err(error.into()),
+            Err(_starting) => tokio::time::sleep(POLL).await,
+        }
+    }
+}

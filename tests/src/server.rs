@@ -1,0 +1,125 @@
+//! The real server binary, on a free loopback port with its own data directory.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::{workspace_root, HarnessError, HarnessResult, WAIT_LIMIT};
+
+/// A running `carnet-server`; killed when dropped.
+#[derive(Debug)]
+pub struct TestServer {
+    child: Option<Child>,
+    port: u16,
+    data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts the server binary on a free port with a fresh, empty data directory.
+    pub async fn start() -> HarnessResult<Self> {
+        let data_dir = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a data directory", source))?;
+        let (child, port) = spawn(data_dir.path().to_path_buf(), 0).await?;
+        Ok(Self {
+            child: Some(child),
+            port,
+            data_dir,
+        })
+    }
+
+    /// The server's base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The server's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Kills the server at once (as a crash or power loss would).
+    pub async fn kill(&mut self) -> HarnessResult {
+        if let Some(mut child) = self.child.take() {
+            child
+                .kill()
+                .await
+                .map_err(|source| HarnessError::io("cannot kill the server", source))?;
+        }
+        Ok(())
+    }
+
+    /// Starts the server again on the same port and data directory.
+    pub async fn restart(&mut self) -> HarnessResult {
+        self.kill().await?;
+        let (child, _) = spawn(self.data_dir.path().to_path_buf(), self.port).await?;
+        self.child = Some(child);
+        Ok(())
+    }
+}
+
+/// Spawns the binary and waits for its "running at" line to learn the port.
+async fn spawn(data_dir: PathBuf, port: u16) -> HarnessResult<(Child, u16)> {
+    let binary = std::env::var_os("CARNET_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/carnet-server"));
+    let dist = std::env::var_os("CARNET_DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"));
+    if !binary.is_file() {
+        return Err(HarnessError::Missing(format!(
+            "no server binary at {}: run `cargo xtask test` (or `cargo build -p server`)",
+            binary.display()
+        )));
+    }
+    if !dist.join("index.html").is_file() {
+        return Err(HarnessError::Missing(format!(
+            "no built client in {}: run `cargo xtask test` (or `cargo xtask build-client`)",
+            dist.display()
+        )));
+    }
+    let mut child = Command::new(&binary)
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg("--dist-dir")
+        .arg(&dist)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|source| HarnessError::io(format!("cannot start {}", binary.display()), source))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| HarnessError::Unexpected("the server has no stdout".to_owned()))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let port = tokio::time::timeout(WAIT_LIMIT, async {
+        while let Some(line) = lines
+            .next_line()
+            .await
+            .map_err(|source| HarnessError::io("cannot read the server's output", source))?
+        {
+            if let Some(port) = line
+                .strip_prefix("Carnet is running at http://127.0.0.1:")
+                .and_then(|rest| rest.trim_end_matches('/').parse::<u16>().ok())
+            {
+                return Ok(port);
+            }
+        }
+        Err(HarnessError::Unexpected(
+            "the server exited before listening".to_owned(),
+        ))
+    })
+    .await
+    .map_err(|_| HarnessError::Timeout {
+        what: "the server to listen".to_owned(),
+        limit: WAIT_LIMIT,
+    })??;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_line)) = lines.next_line().await {} });
+    Ok((child, port))
+}

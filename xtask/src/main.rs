@@ -1,0 +1,168 @@
+//! Carnet's task runner, the one place that knows how to set up, build, run and test the project.
+//!
+//! - `cargo xtask run [SERVER ARGS…]`: installs the missing build tools, builds the client in
+//!   release mode, and starts the server on http://127.0.0.1:8080 with the demo workspace.
+//! - `cargo xtask test`: installs the missing tools (Chromium included), then runs formatting,
+//!   clippy (host and wasm), native tests, wasm tests in headless Chromium, and the end-to-end
+//!   browser tests against the real server.
+//! - `cargo xtask setup [--browser]`: only installs the tools.
+//!
+//! Every tool is pinned and skipped when already installed at the right version. Nothing is
+//! downloaded from anywhere but the package registries (crates.io, npm, Debian).
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let mut arguments = std::env::args().skip(1);
+    let task = arguments.next().unwrap_or_default();
+    let rest: Vec<String> = arguments.collect();
+    let root = workspace_root()?;
+    match task.as_str() {
+        "run" => run(&root, &rest),
+        "test" => test(&root),
+        "build-client" => {
+            let tools = tools::ensure(&root, tools::Needs::BUILD)?;
+            build_client(&root, &tools)
+        }
+        "setup" => {
+            let needs = if rest.iter().any(|argument| argument == "--browser") {
+                tools::Needs::TEST
+            } else {
+                tools::Needs::BUILD
+            };
+            tools::ensure(&root, needs).map(drop)
+        }
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n\
+                 tasks:\n  \
+                 run [SERVER ARGS…]   build the client and start the server (demo data)\n  \
+                 test                 every check and test, browsers included\n  \
+                 build-client         build the client into dist/ (release)\n  \
+                 setup [--browser]    install the pinned tools only"
+            );
+            bail!("unknown task {task:?}")
+        }
+    }
+}
+
+/// Builds the client and runs the server in the foreground until Ctrl-C.
+fn run(root: &Path, server_arguments: &[String]) -> Result<()> {
+    let tools = tools::ensure(root, tools::Needs::BUILD)?;
+    build_client(root, &tools)?;
+    let mut command = cargo(root);
+    command.args([
+        "run",
+        "--profile",
+        "server-release",
+        "--package",
+        "server",
+        "--bin",
+        "carnet-server",
+        "--",
+        "--demo",
+    ]);
+    command.args(server_arguments);
+    step("Starting the server", command)
+}
+
+/// Every check and every test, in the order that fails fastest.
+fn test(root: &Path) -> Result<()> {
+    let tools = tools::ensure(root, tools::Needs::TEST)?;
+    let mut format = cargo(root);
+    format.args(["fmt", "--all", "--check"]);
+    step("Checking formatting", format)?;
+
+    let mut clippy_host = cargo(root);
+    clippy_host.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    step("Linting (host)", clippy_host)?;
+
+    let mut clippy_wasm = tools.command(root, "cargo");
+    clippy_wasm.args([
+        "clippy",
+        "--package",
+        "client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    step("Linting (wasm client)", clippy_wasm)?;
+
+    let mut native = cargo(root);
+    native.args(["test", "--workspace", "--exclude", "tests"]);
+    step("Native tests", native)?;
+
+    let mut wasm = tools.command(root, "cargo");
+    wasm.args(["test", "--package", "client", "--target", "wasm32-unknown-unknown"])
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    step("Wasm tests in headless Chromium", wasm)?;
+
+    build_client(root, &tools)?;
+    let mut server = cargo(root);
+    server.args(["build", "--package", "server", "--bin", "carnet-server"]);
+    step("Building the server", server)?;
+
+    let mut browser = tools.command(root, "cargo");
+    browser
+        .args(["test", "--package", "tests", "--", "--include-ignored", "--test-threads", "2"])
+        .env("CARNET_SERVER_BIN", target_dir(root).join("debug").join("carnet-server"))
+        .env("CARNET_DIST_DIR", root.join("dist"))
+        .env("CARNET_CHROMIUM", &tools.chromium)
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("CARNET_SCREENSHOTS", target_dir(root).join("screenshots"));
+    step("End-to-end tests in headless Chromium", browser)
+}
+
+/// `trunk build --release` into `dist/`, fully offline once the crates are fetched.
+fn build_client(root: &Path, tools: &tools::Tools) -> Result<()> {
+    let mut fetch = cargo(root);
+    fetch.args(["fetch", "--locked"]);
+    step("Fetching crates", fetch)?;
+    let mut trunk = tools.command(root, "trunk");
+    trunk
+        .args(["build", "--release", "--offline", "--locked"])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .env("NO_COLOR", "true");
+    step("Building the client (release)", trunk)
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+/// Runs `command`, echoing what it does, and fails with its name when it fails.
+fn step(title: &str, mut command: Command) -> Result<()> {
+    eprintln!("\n==> {title}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start: {command:?}"))?;
+    if !status.success() {
+        bail!("{title} failed ({status})");
+    }
+    Ok(())
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask must live one folder below the workspace root")
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
