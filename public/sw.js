@@ -30,10 +30,12 @@ async function precache() {
   if (!response.ok) throw new Error(`index.html answered ${response.status}`);
   const html = await response.clone().text();
   // Trunk writes the hashed wasm, JS and CSS as same-origin href/src attributes of index.html.
-  const assets = new Set();
-  for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) assets.add(match[1]);
+  // One set: Cache.addAll rejects a list that names the same request twice.
+  const paths = new Set(STATIC_SHELL);
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) paths.add(match[1]);
+  paths.delete("/index.html");
   await cache.put("/index.html", response);
-  await cache.addAll([...STATIC_SHELL.filter((path) => path !== "/index.html"), ...assets]);
+  await cache.addAll([...paths]);
 }
 
 self.addEventListener("activate", (event) => {

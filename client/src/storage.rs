@@ -92,8 +92,7 @@ impl Storage {
         let bytes = Uint8Array::from(account.save().as_slice());
         let key = JsValue::from(row.id.as_str());
         let value = serde_wasm_bindgen::to_value(&row).map_err(StorageError::encoding)?;
-        let transaction =
-            self.transaction(&[DOCUMENTS, ACCOUNT_INDEX], Durability::Strict)?;
+        let transaction = self.transaction(&[DOCUMENTS, ACCOUNT_INDEX], Durability::Strict)?;
         let stored = async {
             transaction
                 .object_store(DOCUMENTS)?

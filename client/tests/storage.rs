@@ -26,9 +26,14 @@ fn account(name: &str, city: &str) -> Result<AccountDocument, shared::account::A
 
 #[wasm_bindgen_test]
 async fn a_saved_account_comes_back_as_the_same_document() -> Result<(), String> {
-    let storage = Storage::open_named(&fresh_name("save")).await.map_err(|e| e.to_string())?;
+    let storage = Storage::open_named(&fresh_name("save"))
+        .await
+        .map_err(|e| e.to_string())?;
     let mut created = account("Boulangerie Élevé", "Lyon").map_err(|e| e.to_string())?;
-    let row = storage.save_account(&mut created).await.map_err(|e| e.to_string())?;
+    let row = storage
+        .save_account(&mut created)
+        .await
+        .map_err(|e| e.to_string())?;
     assert_eq!(row.name, "Boulangerie Élevé");
 
     let loaded = storage
@@ -42,11 +47,21 @@ async fn a_saved_account_comes_back_as_the_same_document() -> Result<(), String>
 }
 
 #[wasm_bindgen_test]
-async fn index_rows_are_listed_in_folded_name_order_without_loading_documents() -> Result<(), String> {
-    let storage = Storage::open_named(&fresh_name("order")).await.map_err(|e| e.to_string())?;
-    for (name, city) in [("Zèbre Café", "Nantes"), ("Élevé", "Lyon"), ("azur", "Nice")] {
+async fn index_rows_are_listed_in_folded_name_order_without_loading_documents() -> Result<(), String>
+{
+    let storage = Storage::open_named(&fresh_name("order"))
+        .await
+        .map_err(|e| e.to_string())?;
+    for (name, city) in [
+        ("Zèbre Café", "Nantes"),
+        ("Élevé", "Lyon"),
+        ("azur", "Nice"),
+    ] {
         let mut document = account(name, city).map_err(|e| e.to_string())?;
-        storage.save_account(&mut document).await.map_err(|e| e.to_string())?;
+        storage
+            .save_account(&mut document)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     let rows = storage.account_rows().await.map_err(|e| e.to_string())?;
     let names: Vec<&str> = rows.iter().map(|row| row.name.as_str()).collect();
@@ -58,12 +73,19 @@ async fn index_rows_are_listed_in_folded_name_order_without_loading_documents() 
 #[wasm_bindgen_test]
 async fn data_survives_closing_and_reopening_the_database() -> Result<(), String> {
     let name = fresh_name("reopen");
-    let storage = Storage::open_named(&name).await.map_err(|e| e.to_string())?;
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut document = account("Dupont & Fils", "Orléans").map_err(|e| e.to_string())?;
-    storage.save_account(&mut document).await.map_err(|e| e.to_string())?;
+    storage
+        .save_account(&mut document)
+        .await
+        .map_err(|e| e.to_string())?;
     storage.close();
 
-    let reopened = Storage::open_named(&name).await.map_err(|e| e.to_string())?;
+    let reopened = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
     let rows = reopened.account_rows().await.map_err(|e| e.to_string())?;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].city, "Orléans");
@@ -72,17 +94,30 @@ async fn data_survives_closing_and_reopening_the_database() -> Result<(), String
 
 #[wasm_bindgen_test]
 async fn an_unknown_account_is_absent_not_an_error() -> Result<(), String> {
-    let storage = Storage::open_named(&fresh_name("absent")).await.map_err(|e| e.to_string())?;
-    let loaded = storage.load_account(AccountId::generate()).await.map_err(|e| e.to_string())?;
+    let storage = Storage::open_named(&fresh_name("absent"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let loaded = storage
+        .load_account(AccountId::generate())
+        .await
+        .map_err(|e| e.to_string())?;
     assert!(loaded.is_none());
     Ok(())
 }
 
 #[wasm_bindgen_test]
 async fn persistence_is_asked_once_and_remembered() -> Result<(), String> {
-    let storage = Storage::open_named(&fresh_name("persist")).await.map_err(|e| e.to_string())?;
-    assert_eq!(storage.persistence().await.map_err(|e| e.to_string())?, None);
-    let answer = storage.ensure_persistence().await.map_err(|e| e.to_string())?;
+    let storage = Storage::open_named(&fresh_name("persist"))
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        storage.persistence().await.map_err(|e| e.to_string())?,
+        None
+    );
+    let answer = storage
+        .ensure_persistence()
+        .await
+        .map_err(|e| e.to_string())?;
     let remembered = storage.persistence().await.map_err(|e| e.to_string())?;
     assert_eq!(remembered, Some(answer));
     Ok(())
@@ -102,7 +137,10 @@ async fn a_database_written_by_a_newer_build_is_refused_and_left_intact() -> Res
 
     let result = Storage::open_named(&name).await;
     assert!(
-        matches!(result, Err(StorageError::Unavailable(_) | StorageError::Failed(_))),
+        matches!(
+            result,
+            Err(StorageError::Unavailable(_) | StorageError::Failed(_))
+        ),
         "opening a newer database must fail clearly, got {result:?}"
     );
     let still_there = factory

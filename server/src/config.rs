@@ -7,7 +7,11 @@ use clap::Parser;
 
 /// How to run the relay.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "carnet-server", version, about = "Carnet's relay and app server")]
+#[command(
+    name = "carnet-server",
+    version,
+    about = "Carnet's relay and app server"
+)]
 pub struct Config {
     /// The address to listen on (loopback by default; put a TLS proxy in front in production).
     #[arg(long, env = "CARNET_BIND", default_value = "127.0.0.1:8080")]

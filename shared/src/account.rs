@@ -65,7 +65,11 @@ impl AccountDocument {
             document.put(ROOT, key, value).map_err(AccountError::Edit)
         };
         put(&mut document, KEY_KIND, KIND_ACCOUNT.into())?;
-        put(&mut document, KEY_SCHEMA, ScalarValue::Uint(ACCOUNT_SCHEMA_VERSION))?;
+        put(
+            &mut document,
+            KEY_SCHEMA,
+            ScalarValue::Uint(ACCOUNT_SCHEMA_VERSION),
+        )?;
         put(&mut document, KEY_ID, id.to_string().into())?;
         put(&mut document, KEY_NAME, name.into())?;
         put(&mut document, KEY_CITY, draft.city.trim().into())?;

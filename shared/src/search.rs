@@ -46,6 +46,9 @@ mod tests {
 
     #[test]
     fn punctuation_separates_words() {
-        assert_eq!(search_terms("Dupont & Fils, S.A."), vec!["dupont", "fils", "s", "a"]);
+        assert_eq!(
+            search_terms("Dupont & Fils, S.A."),
+            vec!["dupont", "fils", "s", "a"]
+        );
     }
 }

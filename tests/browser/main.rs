@@ -8,7 +8,11 @@ mod offline_shell;
 use tests::{Device, HarnessError, HarnessResult};
 
 /// Saves a screenshot of each device when `outcome` failed, then returns `outcome`.
-pub(crate) async fn finish(test: &str, devices: &[&Device], outcome: HarnessResult) -> HarnessResult {
+pub(crate) async fn finish(
+    test: &str,
+    devices: &[&Device],
+    outcome: HarnessResult,
+) -> HarnessResult {
     if let Err(error) = &outcome {
         for device in devices {
             match device.screenshot(test, "failure").await {

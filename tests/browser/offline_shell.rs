@@ -5,7 +5,6 @@ use tests::{Device, HarnessResult, TestServer};
 
 use crate::{finish, unexpected};
 
-
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
 async fn an_account_created_on_a_device_is_still_there_after_reloading_offline() -> HarnessResult {
@@ -28,7 +27,7 @@ async fn an_account_created_on_a_device_is_still_there_after_reloading_offline()
         device.wait_for_text(".account-name", "Boulangerie Élevé").await?;
         device.wait_for_service_worker().await?;
 
-        device.go_offline();
+        device.go_offline().await?;
         // The link really is cut: a fetch that bypasses the service worker's cache fails.
         let reachable = device
             .evaluate(
@@ -41,6 +40,7 @@ async fn an_account_created_on_a_device_is_still_there_after_reloading_offline()
         device.reload().await?;
         device.wait_for_text(".account-name", "Boulangerie Élevé").await?;
         device.wait_for_text(".account-city", "Lyon").await?;
+        device.wait_for_text("#connection", "Offline · saved on this device").await?;
         device.screenshot(test, "3-offline-reload").await?;
 
         // The record is an Automerge document in IndexedDB, not just a rendered row.

@@ -44,7 +44,8 @@ impl Device {
                     driver_path.display()
                 ))
             })?;
-        let chromium = std::env::var("CARNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+        let chromium =
+            std::env::var("CARNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".to_owned(),
@@ -65,9 +66,8 @@ impl Device {
                 ],
             }),
         );
-        let mut builder = ClientBuilder::new(
-            hyper_util::client::legacy::connect::HttpConnector::new(),
-        );
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(capabilities);
         let webdriver = format!("http://127.0.0.1:{driver_port}");
         let client = connect_when_ready(&builder, &webdriver).await?;
@@ -95,14 +95,23 @@ impl Device {
         Ok(self.client.refresh().await?)
     }
 
-    /// Cuts this device's network (the server keeps running for the others).
-    pub fn go_offline(&self) {
+    /// Cuts this device's network (the server keeps running for the others): its link drops
+    /// every connection, and Chromium reports itself offline (`navigator.onLine`, `offline` event).
+    pub async fn go_offline(&self) -> HarnessResult {
         self.link.go_offline();
+        self.client
+            .issue_cmd(NetworkConditions { offline: true })
+            .await?;
+        Ok(())
     }
 
     /// Restores this device's network.
-    pub fn go_online(&self) {
+    pub async fn go_online(&self) -> HarnessResult {
         self.link.go_online();
+        self.client
+            .issue_cmd(NetworkConditions { offline: false })
+            .await?;
+        Ok(())
     }
 
     /// Types `text` into the field matched by `css`.
@@ -155,7 +164,10 @@ impl Device {
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(HarnessError::Timeout {
-                    what: format!("{css:?} to show {expected:?} on {} (it shows {texts:?})", self.name),
+                    what: format!(
+                        "{css:?} to show {expected:?} on {} (it shows {texts:?})",
+                        self.name
+                    ),
                     limit: WAIT_LIMIT,
                 });
             }
@@ -210,6 +222,37 @@ impl Device {
     }
 }
 
+/// ChromeDriver's `network_conditions` extension: what DevTools' "Offline" switch does.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": -1,
+                "upload_throughput": -1,
+            }
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// Connects to a ChromeDriver that may still be starting.
 async fn connect_when_ready(
     builder: &ClientBuilder<hyper_util::client::legacy::connect::HttpConnector>,
@@ -220,7 +263,9 @@ async fn connect_when_ready(
         match builder.connect(webdriver).await {
             Ok(client) => return Ok(client),
             Err(fantoccini::error::NewSessionError::BadWebdriverUrl(error)) => {
-                return Err(HarnessError::Unexpected(format!("bad WebDriver URL: {error}")))
+                return Err(HarnessError::Unexpected(format!(
+                    "bad WebDriver URL: {error}"
+                )))
             }
             Err(error) if tokio::time::Instant::now() >= deadline => return Err(error.into()),
             Err(_starting) => tokio::time::sleep(POLL).await,

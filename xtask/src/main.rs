@@ -79,7 +79,14 @@ fn test(root: &Path) -> Result<()> {
     step("Checking formatting", format)?;
 
     let mut clippy_host = cargo(root);
-    clippy_host.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    clippy_host.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     step("Linting (host)", clippy_host)?;
 
     let mut clippy_wasm = tools.command(root, "cargo");
@@ -101,9 +108,15 @@ fn test(root: &Path) -> Result<()> {
     step("Native tests", native)?;
 
     let mut wasm = tools.command(root, "cargo");
-    wasm.args(["test", "--package", "client", "--target", "wasm32-unknown-unknown"])
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    wasm.args([
+        "test",
+        "--package",
+        "client",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .env("CHROMEDRIVER", &tools.chromedriver)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     step("Wasm tests in headless Chromium", wasm)?;
 
     build_client(root, &tools)?;
@@ -113,8 +126,19 @@ fn test(root: &Path) -> Result<()> {
 
     let mut browser = tools.command(root, "cargo");
     browser
-        .args(["test", "--package", "tests", "--", "--include-ignored", "--test-threads", "2"])
-        .env("CARNET_SERVER_BIN", target_dir(root).join("debug").join("carnet-server"))
+        .args([
+            "test",
+            "--package",
+            "tests",
+            "--",
+            "--include-ignored",
+            "--test-threads",
+            "2",
+        ])
+        .env(
+            "CARNET_SERVER_BIN",
+            target_dir(root).join("debug").join("carnet-server"),
+        )
         .env("CARNET_DIST_DIR", root.join("dist"))
         .env("CARNET_CHROMIUM", &tools.chromium)
         .env("CHROMEDRIVER", &tools.chromedriver)

@@ -94,14 +94,20 @@ pub(crate) fn ensure(root: &Path, needs: Needs) -> Result<Tools> {
 }
 
 fn ensure_wasm_target(tools: &Tools) -> Result<()> {
-    let installed = output_of(tools, "rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    let installed =
+        output_of(tools, "rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
     install(tools, "rustup", &["target", "add", WASM_TARGET])
 }
 
-fn ensure_cargo_tool(tools: &Tools, program: &str, wanted: &str, install_args: &[&str]) -> Result<()> {
+fn ensure_cargo_tool(
+    tools: &Tools,
+    program: &str,
+    wanted: &str,
+    install_args: &[&str],
+) -> Result<()> {
     match version_of(tools, program) {
         Some(found) if found.starts_with(wanted) => Ok(()),
         found => {
@@ -135,29 +141,46 @@ fn ensure_browser(tools: &Tools) -> Result<()> {
         let apt = |args: &[&str]| {
             let mut all: Vec<&str> = sudo.to_vec();
             all.extend_from_slice(args);
-            let (program, rest) = all.split_first().map_or(("apt-get", &[][..]), |(p, r)| (*p, r));
+            let (program, rest) = all
+                .split_first()
+                .map_or(("apt-get", &[][..]), |(p, r)| (*p, r));
             let mut command = tools.command(Path::new("."), program);
             command.args(rest).env("DEBIAN_FRONTEND", "noninteractive");
             run_install(command)
         };
         apt(&["apt-get", "update", "-qq"])?;
-        apt(&["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", "brotli"])?;
+        apt(&[
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            "chromium-driver",
+            "brotli",
+        ])?;
     }
     let chromium = output_of(tools, CHROMIUM, &["--version"]).context("chromium does not run")?;
-    let driver = output_of(tools, CHROMEDRIVER, &["--version"]).context("chromedriver does not run")?;
+    let driver =
+        output_of(tools, CHROMEDRIVER, &["--version"]).context("chromedriver does not run")?;
     let major = |text: &str| {
-        text.split_whitespace()
-            .find_map(|word| word.split('.').next().and_then(|major| major.parse::<u32>().ok()))
+        text.split_whitespace().find_map(|word| {
+            word.split('.')
+                .next()
+                .and_then(|major| major.parse::<u32>().ok())
+        })
     };
     if major(&chromium) != major(&driver) {
-        bail!("chromium ({chromium}) and chromedriver ({driver}) differ: upgrade both with apt-get");
+        bail!(
+            "chromium ({chromium}) and chromedriver ({driver}) differ: upgrade both with apt-get"
+        );
     }
     Ok(())
 }
 
 /// The version `name` has in Cargo.lock (the single entry; it is pinned with `=`).
 fn locked_version(root: &Path, name: &str) -> Result<String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
     let marker = format!("name = \"{name}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
@@ -180,7 +203,11 @@ fn version_of(tools: &Tools, program: &str) -> Option<String> {
 
 /// The trimmed standard output of a command that succeeded, or `None`.
 fn output_of(tools: &Tools, program: &str, args: &[&str]) -> Option<String> {
-    let output = tools.command(Path::new("."), program).args(args).output().ok()?;
+    let output = tools
+        .command(Path::new("."), program)
+        .args(args)
+        .output()
+        .ok()?;
     output
         .status
         .success()

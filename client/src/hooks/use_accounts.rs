@@ -42,11 +42,13 @@ impl AccountsHandle {
         };
         wasm_bindgen_futures::spawn_local(async move {
             let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
-            let mut account = match AccountDocument::create(AccountId::generate(), &draft, now_seconds)
-            {
-                Ok(account) => account,
-                Err(error) => return dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
-            };
+            let mut account =
+                match AccountDocument::create(AccountId::generate(), &draft, now_seconds) {
+                    Ok(account) => account,
+                    Err(error) => {
+                        return dispatcher.dispatch(AccountsAction::Fail(error.to_string()))
+                    }
+                };
             match storage.save_account(&mut account).await {
                 Ok(row) => {
                     dispatcher.dispatch(AccountsAction::Add(row));

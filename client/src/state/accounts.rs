@@ -105,7 +105,10 @@ mod tests {
     #[test]
     fn adding_an_account_keeps_the_order_and_replaces_a_stale_row() {
         let state = AccountsState::default()
-            .apply(AccountsAction::Load(vec![row("1", "Beta"), row("2", "Delta")]))
+            .apply(AccountsAction::Load(vec![
+                row("1", "Beta"),
+                row("2", "Delta"),
+            ]))
             .apply(AccountsAction::Add(row("3", "Charlie")))
             .apply(AccountsAction::Add(row("1", "Alpha")));
         let names: Vec<&str> = state.rows.iter().map(|row| row.name.as_str()).collect();

@@ -41,11 +41,7 @@ impl StorageError {
                 }
                 name => Self::Failed(format!("{name}: {}", exception.message())),
             },
-            None => Self::Failed(
-                value
-                    .as_string()
-                    .unwrap_or_else(|| format!("{value:?}")),
-            ),
+            None => Self::Failed(value.as_string().unwrap_or_else(|| format!("{value:?}"))),
         }
     }
 

@@ -29,6 +29,8 @@ const REVALIDATED_FILES: &[&str] = &["index.html", "sw.js", "manifest.webmanifes
 pub fn router(state: &AppState) -> Router<AppState> {
     let files = ServeDir::new(state.dist_dir.as_path())
         .append_index_html_on_directories(true)
+        // The build writes `.br` siblings; browsers that accept brotli get them.
+        .precompressed_br()
         .fallback(axum::routing::get(app_route).with_state(state.clone()));
     Router::new()
         .fallback_service(files)
@@ -93,13 +95,15 @@ fn looks_like_a_file(path: &str) -> bool {
     Path::new(path).extension().is_some()
 }
 
-/// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the extension
-/// (or before `_bg` for the wasm).
+/// Whether a file name carries Trunk's content hash: `name-<hex digest>` before the extension (or
+/// before `_bg` for the wasm). The digest is a 64-bit hash printed without leading zeros, so it
+/// has up to 16 digits; short all-digit suffixes such as `icon-192` are not digests.
 fn is_content_hashed(file_name: &str) -> bool {
     let stem = file_name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() >= 16 && hash.chars().all(|character| character.is_ascii_hexdigit())
+        (12..=16).contains(&hash.len())
+            && hash.chars().all(|character| character.is_ascii_hexdigit())
     })
 }
 
@@ -112,6 +116,7 @@ mod tests {
         assert!(is_content_hashed("client-3f9a0c1d2e4b5a69_bg.wasm"));
         assert!(is_content_hashed("client-3f9a0c1d2e4b5a69.js"));
         assert!(is_content_hashed("style-00aa11bb22cc33dd.css"));
+        assert!(is_content_hashed("style-8011daa0357522c.css"));
     }
 
     #[test]

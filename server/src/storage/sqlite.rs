@@ -73,7 +73,8 @@ impl SqliteStorage {
             let connection = connection
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let schema_version = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            let schema_version =
+                connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
             let logged_changes =
                 connection.query_row("SELECT count(*) FROM change_log", [], |row| row.get(0))?;
             Ok(StorageHealth {
@@ -92,7 +93,10 @@ fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
     if found > supported {
         return Err(StorageError::TooNew { found, supported });
     }
-    for (version, migration) in (1..).zip(MIGRATIONS.iter()).skip(usize::try_from(found).unwrap_or(0)) {
+    for (version, migration) in (1..)
+        .zip(MIGRATIONS.iter())
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
         let transaction = connection.transaction()?;
         transaction.execute_batch(migration)?;
         transaction.pragma_update(None, "user_version", version)?;
@@ -106,7 +110,8 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_new_data_directory_gets_an_up_to_date_database() -> Result<(), Box<dyn std::error::Error>> {
+    async fn a_new_data_directory_gets_an_up_to_date_database(
+    ) -> Result<(), Box<dyn std::error::Error>> {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
         let health = storage.health().await?;
@@ -132,12 +137,16 @@ mod tests {
             connection.pragma_update(None, "user_version", 99)?;
         }
         let result = SqliteStorage::open_in(directory.path()).await;
-        assert!(matches!(result, Err(StorageError::TooNew { found: 99, .. })));
+        assert!(matches!(
+            result,
+            Err(StorageError::TooNew { found: 99, .. })
+        ));
         Ok(())
     }
 
     #[tokio::test]
-    async fn an_unwritable_data_directory_is_a_clear_error() -> Result<(), Box<dyn std::error::Error>> {
+    async fn an_unwritable_data_directory_is_a_clear_error(
+    ) -> Result<(), Box<dyn std::error::Error>> {
         let directory = tempfile::tempdir()?;
         let file = directory.path().join("a-file");
         std::fs::write(&file, b"not a directory")?;
