@@ -5,6 +5,7 @@
 //! - `cargo xtask test`: installs the missing tools (Chromium included), then runs formatting,
 //!   clippy (host and wasm), native tests, wasm tests in headless Chromium, and the end-to-end
 //!   browser tests against the real server.
+//! - `cargo xtask bench`: the benchmarks (criterion), printed as tables.
 //! - `cargo xtask setup [--browser]`: only installs the tools.
 //!
 //! Every tool is pinned and skipped when already installed at the right version. Nothing is
@@ -25,6 +26,12 @@ fn main() -> Result<()> {
     match task.as_str() {
         "run" => run(&root, &rest),
         "test" => test(&root),
+        "bench" => {
+            let mut bench = cargo(&root);
+            bench.args(["bench", "--workspace"]);
+            bench.args(&rest);
+            step("Benchmarks", bench)
+        }
         "build-client" => {
             let tools = tools::ensure(&root, tools::Needs::BUILD)?;
             build_client(&root, &tools)
@@ -43,6 +50,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  run [SERVER ARGS…]   build the client and start the server (demo data)\n  \
                  test                 every check and test, browsers included\n  \
+                 bench [ARGS…]        the benchmarks (criterion)\n  \
                  build-client         build the client into dist/ (release)\n  \
                  setup [--browser]    install the pinned tools only"
             );
