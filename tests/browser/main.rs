@@ -3,6 +3,7 @@
 //! They need the built client and Debian's Chromium, so they are `#[ignore]`d in a plain
 //! `cargo test`; `cargo xtask test` builds everything and runs them.
 
+mod app_update;
 mod offline_shell;
 
 use tests::{Device, HarnessError, HarnessResult};

@@ -1,6 +1,6 @@
 //! The real server binary, on a free loopback port with its own data directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -14,19 +14,51 @@ pub struct TestServer {
     child: Option<Child>,
     port: u16,
     data_dir: tempfile::TempDir,
+    dist_dir: tempfile::TempDir,
 }
 
 impl TestServer {
-    /// Starts the server binary on a free port with a fresh, empty data directory.
+    /// Starts the server binary on a free port with a fresh, empty data directory and its own
+    /// copy of the built client (so a test may publish a "new build" without touching others).
     pub async fn start() -> HarnessResult<Self> {
         let data_dir = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a data directory", source))?;
-        let (child, port) = spawn(data_dir.path().to_path_buf(), 0).await?;
+        let dist_dir = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a client directory", source))?;
+        copy_tree(&built_client()?, dist_dir.path())?;
+        let (child, port) = spawn(data_dir.path(), dist_dir.path(), 0).await?;
         Ok(Self {
             child: Some(child),
             port,
             data_dir,
+            dist_dir,
         })
+    }
+
+    /// This server's copy of the built client.
+    pub fn dist_dir(&self) -> &Path {
+        self.dist_dir.path()
+    }
+
+    /// Publishes a new build of the client, as a deployment would: the service worker's build
+    /// stamp changes (its brotli copy is dropped so the new bytes are what is served).
+    pub fn publish_new_build(&self, stamp: &str) -> HarnessResult {
+        let worker = self.dist_dir.path().join("sw.js");
+        let source = std::fs::read_to_string(&worker)
+            .map_err(|source| HarnessError::io("cannot read sw.js", source))?;
+        let (before, rest) = source
+            .split_once("const BUILD = \"")
+            .ok_or_else(|| HarnessError::Unexpected("sw.js has no build stamp".to_owned()))?;
+        let (_, after) = rest
+            .split_once('"')
+            .ok_or_else(|| HarnessError::Unexpected("sw.js has a broken build stamp".to_owned()))?;
+        std::fs::write(&worker, format!("{before}const BUILD = \"{stamp}\"{after}"))
+            .map_err(|source| HarnessError::io("cannot write sw.js", source))?;
+        match std::fs::remove_file(self.dist_dir.path().join("sw.js.br")) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(HarnessError::io("cannot remove sw.js.br", source)),
+        }
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:41234`.
@@ -53,39 +85,65 @@ impl TestServer {
     /// Starts the server again on the same port and data directory.
     pub async fn restart(&mut self) -> HarnessResult {
         self.kill().await?;
-        let (child, _) = spawn(self.data_dir.path().to_path_buf(), self.port).await?;
+        let (child, _) = spawn(self.data_dir.path(), self.dist_dir.path(), self.port).await?;
         self.child = Some(child);
         Ok(())
     }
 }
 
-/// Spawns the binary and waits for its "running at" line to learn the port.
-async fn spawn(data_dir: PathBuf, port: u16) -> HarnessResult<(Child, u16)> {
-    let binary = std::env::var_os("CARNET_SERVER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/debug/carnet-server"));
+/// The release build of the client: `CARNET_DIST_DIR`, or the workspace's `dist/`.
+fn built_client() -> HarnessResult<PathBuf> {
     let dist = std::env::var_os("CARNET_DIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("dist"));
-    if !binary.is_file() {
-        return Err(HarnessError::Missing(format!(
-            "no server binary at {}: run `cargo xtask test` (or `cargo build -p server`)",
-            binary.display()
-        )));
-    }
     if !dist.join("index.html").is_file() {
         return Err(HarnessError::Missing(format!(
             "no built client in {}: run `cargo xtask test` (or `cargo xtask build-client`)",
             dist.display()
         )));
     }
+    Ok(dist)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> HarnessResult {
+    let entries = std::fs::read_dir(from)
+        .map_err(|source| HarnessError::io(format!("cannot read {}", from.display()), source))?;
+    for entry in entries {
+        let entry = entry.map_err(|source| HarnessError::io("cannot list the client", source))?;
+        let target = to.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(|source| HarnessError::io("cannot stat the client", source))?;
+        if kind.is_dir() {
+            std::fs::create_dir_all(&target)
+                .map_err(|source| HarnessError::io("cannot copy the client", source))?;
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|source| HarnessError::io("cannot copy the client", source))?;
+        }
+    }
+    Ok(())
+}
+
+/// Spawns the binary and waits for its "running at" line to learn the port.
+async fn spawn(data_dir: &Path, dist: &Path, port: u16) -> HarnessResult<(Child, u16)> {
+    let binary = std::env::var_os("CARNET_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/carnet-server"));
+    if !binary.is_file() {
+        return Err(HarnessError::Missing(format!(
+            "no server binary at {}: run `cargo xtask test` (or `cargo build -p server`)",
+            binary.display()
+        )));
+    }
     let mut child = Command::new(&binary)
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
-        .arg(&data_dir)
+        .arg(data_dir)
         .arg("--dist-dir")
-        .arg(&dist)
+        .arg(dist)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
