@@ -3,8 +3,10 @@
 //! The relay serves the built client (the PWA shell) and owns the durable change log. It never
 //! interprets CRM fields: documents stay Automerge bytes end to end.
 
+pub mod accounts;
 pub mod config;
 pub mod error;
+pub mod identity;
 pub mod routes;
 pub mod state;
 pub mod storage;

@@ -1,10 +1,91 @@
-//! Durable storage of the relay. `sqlite` is the embedded default.
+//! Durable storage of the relay, behind traits; `sqlite` is the embedded default (a PostgreSQL
+//! implementation of the same traits is the path past one machine).
 //!
 //! Only this module and its children touch the database; handlers call typed operations.
 
 pub mod sqlite;
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
+
+use shared::protocol::{DeviceId, DocumentId, Entry, Seq};
+
+pub use crate::identity::WorkspaceId;
+
+/// The future every storage operation returns (boxed, so the traits stay object-safe).
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 'a>>;
+
+/// A change the session parsed and validated, ready to append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingChange {
+    /// Its document.
+    pub document: DocumentId,
+    /// Its Automerge hash.
+    pub hash: [u8; 32],
+    /// The Automerge actor that made it.
+    pub actor: Vec<u8>,
+    /// Its bytes, as received.
+    pub bytes: Vec<u8>,
+}
+
+/// What an append did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppendOutcome {
+    /// The entries newly stored, with their positions.
+    pub stored: Vec<Entry>,
+    /// How many changes the log already held.
+    pub duplicates: u32,
+    /// The batch carried a change whose actor belongs to another device: nothing was stored.
+    pub foreign_actor: bool,
+}
+
+/// The append-only, per-workspace change log.
+pub trait ChangeLog: Send + Sync {
+    /// Appends a batch in one durable transaction (on disk when this resolves), deduplicated by
+    /// (document, hash), binding unknown actors to `device` and refusing actors of other devices.
+    fn append(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+        changes: Vec<IncomingChange>,
+        received_at: i64,
+    ) -> StoreFuture<'_, AppendOutcome>;
+
+    /// Up to `limit` entries after `after`, and whether more follow.
+    fn page(
+        &self,
+        workspace: WorkspaceId,
+        after: Seq,
+        limit: usize,
+    ) -> StoreFuture<'_, (Vec<Entry>, bool)>;
+
+    /// The newest position of the workspace's log (`Seq(0)` when empty).
+    fn head(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq>;
+
+    /// Every change of one document, in log order (for compaction).
+    fn document_changes(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Vec<Vec<u8>>>;
+
+    /// A document's compacted snapshot and the position it covers, if one was made.
+    fn snapshot(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Option<(Vec<u8>, Seq)>>;
+
+    /// Stores a snapshot unless a newer one is already there.
+    fn store_snapshot(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+        bytes: Vec<u8>,
+        covers: Seq,
+    ) -> StoreFuture<'_, ()>;
+}
 
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +105,9 @@ pub enum StorageError {
     /// The blocking database task died (a panic) before answering.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
+    /// Stored data does not decode.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(&'static str),
     /// The database was written by a newer server.
     #[error("the database has schema version {found}, newer than this server's {supported}")]
     TooNew {

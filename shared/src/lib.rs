@@ -6,4 +6,5 @@
 pub mod account;
 pub mod ids;
 pub mod index;
+pub mod protocol;
 pub mod search;

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+mod log;
+
 use super::{StorageError, StorageHealth};
 
 /// The database file's name inside the data directory.
@@ -13,19 +15,76 @@ pub const DATABASE_FILE: &str = "carnet.sqlite3";
 
 /// Schema migrations, applied in order; the index + 1 is the schema version.
 const MIGRATIONS: &[&str] = &[
-    // 1: the append-only change log, per workspace, deduplicated by (document, change hash).
-    "CREATE TABLE change_log (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    // 1: workspaces, their people and devices, and the append-only change log.
+    "CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL REFERENCES users (id),
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        revoked_at INTEGER
+    );
+    -- Access and refresh credentials, stored only as SHA-256 digests.
+    CREATE TABLE credentials (
+        digest BLOB PRIMARY KEY,
+        kind TEXT NOT NULL,
+        device TEXT NOT NULL REFERENCES devices (id),
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX credentials_by_device ON credentials (device);
+    CREATE TABLE invitations (
+        digest BLOB PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        invited_by TEXT NOT NULL REFERENCES users (id),
+        expires_at INTEGER NOT NULL,
+        accepted_at INTEGER
+    );
+    -- Each Automerge actor belongs to the one device that first pushed a change made by it.
+    CREATE TABLE actors (
         workspace TEXT NOT NULL,
-        document TEXT NOT NULL,
+        actor BLOB NOT NULL,
+        device TEXT NOT NULL REFERENCES devices (id),
+        PRIMARY KEY (workspace, actor)
+    );
+    -- The log: positions are contiguous per workspace (1, 2, 3, ...), so a device's cursor is
+    -- one number and a gap is detectable; a change is stored once per (document, hash).
+    CREATE TABLE change_log (
+        workspace TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        document BLOB NOT NULL,
         change_hash BLOB NOT NULL,
         actor BLOB NOT NULL,
-        bytes BLOB NOT NULL,
-        received_at INTEGER NOT NULL,
         device TEXT NOT NULL,
-        UNIQUE (document, change_hash)
-    );
-    CREATE INDEX change_log_by_workspace ON change_log (workspace, seq);",
+        received_at INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (workspace, position),
+        UNIQUE (workspace, document, change_hash)
+    ) WITHOUT ROWID;
+    CREATE INDEX change_log_by_document ON change_log (workspace, document, position);
+    -- Compacted documents: the whole state through log position `covers`.
+    CREATE TABLE snapshots (
+        workspace TEXT NOT NULL,
+        document BLOB NOT NULL,
+        covers INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (workspace, document)
+    ) WITHOUT ROWID;",
 ];
 
 /// A handle on the SQLite database; clones share one connection.
@@ -67,12 +126,7 @@ impl SqliteStorage {
 
     /// Reads the schema version and the size of the log: proves the database answers.
     pub async fn health(&self) -> Result<StorageHealth, StorageError> {
-        let connection = Arc::clone(&self.connection);
-        tokio::task::spawn_blocking(move || {
-            // A poisoned lock only means another query panicked; the connection itself is fine.
-            let connection = connection
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.call(|connection| {
             let schema_version =
                 connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
             let logged_changes =
@@ -81,6 +135,24 @@ impl SqliteStorage {
                 schema_version,
                 logged_changes,
             })
+        })
+        .await
+    }
+
+    /// Runs `work` with the connection on the blocking pool (SQLite calls block).
+    pub(crate) async fn call<T, F>(&self, work: F) -> Result<T, StorageError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            // A poisoned lock only means another query panicked; SQLite rolled its transaction
+            // back, so the connection itself is still consistent.
+            let mut connection = connection
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            work(&mut connection)
         })
         .await?
     }

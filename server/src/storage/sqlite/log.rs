@@ -1,0 +1,223 @@
+//! The change log in SQLite: durable appends, pages from a cursor, snapshots.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use shared::protocol::{Change, DeviceId, DocumentId, Entry, Seq};
+
+use super::SqliteStorage;
+use crate::storage::{
+    AppendOutcome, ChangeLog, IncomingChange, StorageError, StoreFuture, WorkspaceId,
+};
+
+impl ChangeLog for SqliteStorage {
+    fn append(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+        changes: Vec<IncomingChange>,
+        received_at: i64,
+    ) -> StoreFuture<'_, AppendOutcome> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let outcome = append(&transaction, workspace, device, changes, received_at)?;
+            if outcome.foreign_actor {
+                // Nothing of a batch carrying another device's actor is kept.
+                transaction.rollback()?;
+                return Ok(AppendOutcome {
+                    stored: Vec::new(),
+                    duplicates: 0,
+                    foreign_actor: true,
+                });
+            }
+            // With `synchronous=FULL` the commit returns once the WAL is on disk: only then is
+            // the batch acknowledged.
+            transaction.commit()?;
+            Ok(outcome)
+        }))
+    }
+
+    fn page(
+        &self,
+        workspace: WorkspaceId,
+        after: Seq,
+        limit: usize,
+    ) -> StoreFuture<'_, (Vec<Entry>, bool)> {
+        Box::pin(self.call(move |connection| {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut statement = connection.prepare_cached(
+                "SELECT position, document, bytes FROM change_log
+                 WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
+            )?;
+            let mut entries = statement
+                .query_map(
+                    params![workspace.to_string(), position(after), limit + 1],
+                    |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, Vec<u8>>(1)?,
+                            row.get::<_, Vec<u8>>(2)?,
+                        ))
+                    },
+                )?
+                .map(|row| {
+                    let (position, document, bytes) = row?;
+                    Ok(Entry {
+                        seq: seq(position),
+                        change: Change {
+                            document: document_id(&document)?,
+                            bytes,
+                        },
+                    })
+                })
+                .collect::<Result<Vec<Entry>, StorageError>>()?;
+            let more = entries.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+            entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            Ok((entries, more))
+        }))
+    }
+
+    fn head(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq> {
+        Box::pin(self.call(move |connection| {
+            let head: i64 = connection.query_row(
+                "SELECT coalesce(max(position), 0) FROM change_log WHERE workspace = ?1",
+                [workspace.to_string()],
+                |row| row.get(0),
+            )?;
+            Ok(seq(head))
+        }))
+    }
+
+    fn document_changes(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Vec<Vec<u8>>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT bytes FROM change_log WHERE workspace = ?1 AND document = ?2 ORDER BY position",
+            )?;
+            let rows = statement
+                .query_map(params![workspace.to_string(), document.0.as_bytes().as_slice()], |row| row.get(0))?
+                .collect::<Result<Vec<Vec<u8>>, _>>()?;
+            Ok(rows)
+        }))
+    }
+
+    fn snapshot(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Option<(Vec<u8>, Seq)>> {
+        Box::pin(self.call(move |connection| {
+            let found = connection
+                .query_row(
+                    "SELECT bytes, covers FROM snapshots WHERE workspace = ?1 AND document = ?2",
+                    params![workspace.to_string(), document.0.as_bytes().as_slice()],
+                    |row| Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?)),
+                )
+                .optional()?;
+            Ok(found.map(|(bytes, covers)| (bytes, seq(covers))))
+        }))
+    }
+
+    fn store_snapshot(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+        bytes: Vec<u8>,
+        covers: Seq,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            // Never replace a snapshot by an older one (two compactions racing).
+            connection.execute(
+                "INSERT INTO snapshots (workspace, document, covers, bytes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (workspace, document) DO UPDATE SET covers = excluded.covers, bytes = excluded.bytes
+                 WHERE excluded.covers > snapshots.covers",
+                params![workspace.to_string(), document.0.as_bytes().as_slice(), position(covers), bytes],
+            )?;
+            Ok(())
+        }))
+    }
+}
+
+fn append(
+    transaction: &Transaction<'_>,
+    workspace: WorkspaceId,
+    device: DeviceId,
+    changes: Vec<IncomingChange>,
+    received_at: i64,
+) -> Result<AppendOutcome, StorageError> {
+    let workspace_key = workspace.to_string();
+    let device_key = device.0.to_string();
+    let mut outcome = AppendOutcome::default();
+    for change in &changes {
+        let owner: Option<String> = transaction
+            .query_row(
+                "SELECT device FROM actors WHERE workspace = ?1 AND actor = ?2",
+                params![workspace_key, change.actor],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match owner {
+            Some(owner) if owner != device_key => {
+                outcome.foreign_actor = true;
+                return Ok(outcome);
+            }
+            Some(_) => {}
+            None => {
+                transaction.execute(
+                    "INSERT INTO actors (workspace, actor, device) VALUES (?1, ?2, ?3)",
+                    params![workspace_key, change.actor, device_key],
+                )?;
+            }
+        }
+    }
+    let mut head: i64 = transaction.query_row(
+        "SELECT coalesce(max(position), 0) FROM change_log WHERE workspace = ?1",
+        [&workspace_key],
+        |row| row.get(0),
+    )?;
+    let mut insert = transaction.prepare_cached(
+        "INSERT INTO change_log (workspace, position, document, change_hash, actor, device, received_at, bytes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (workspace, document, change_hash) DO NOTHING",
+    )?;
+    for change in changes {
+        let inserted = insert.execute(params![
+            workspace_key,
+            head + 1,
+            change.document.0.as_bytes().as_slice(),
+            change.hash.as_slice(),
+            change.actor,
+            device_key,
+            received_at,
+            change.bytes,
+        ])?;
+        if inserted == 1 {
+            head += 1;
+            outcome.stored.push(Entry {
+                seq: seq(head),
+                change: Change {
+                    document: change.document,
+                    bytes: change.bytes,
+                },
+            });
+        } else {
+            outcome.duplicates += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+fn seq(position: i64) -> Seq {
+    Seq(u64::try_from(position).unwrap_or(0))
+}
+
+fn position(seq: Seq) -> i64 {
+    i64::try_from(seq.0).unwrap_or(i64::MAX)
+}
+
+fn document_id(bytes: &[u8]) -> Result<DocumentId, StorageError> {
+    uuid::Uuid::from_slice(bytes)
+        .map(DocumentId)
+        .map_err(|_| StorageError::Corrupt("a logged document id is not 16 bytes"))
+}
