@@ -1,18 +1,36 @@
-//! Accounts: who may sync. Sync tickets are issued here over the authenticated HTTP API and
-//! redeemed once by a sync session's hello.
+//! Accounts: who may sync. Users sign in with a password (argon2id); each sign-in registers a
+//! device and gives it a short-lived access token and a refresh credential; admins invite people
+//! and revoke devices. Sync tickets are issued here over the authenticated HTTP API and redeemed
+//! once by a sync session's hello.
 //!
-//! A ticket is a random 256-bit secret, valid for [`TICKET_LIFETIME`], for one device, usable once:
-//! redeeming consumes it whatever the outcome, so a replayed or leaked ticket is worthless.
+//! Every secret (token, refresh credential, invitation code, ticket) is 256 random bits handed out
+//! once and kept only as its SHA-256 digest. This module owns the rules (lifetimes, roles, who
+//! sees which device); it knows nothing of HTTP, and leaves SQL to [`crate::storage`].
+//!
+//! A ticket is valid for [`TICKET_LIFETIME`], for one device, usable once: redeeming consumes it
+//! whatever the outcome, so a replayed or leaked ticket is worthless.
 
-use std::collections::HashMap;
+pub mod demo;
+pub mod limiter;
+pub mod password;
+
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use shared::protocol::DeviceId;
 use tokio::sync::broadcast;
+use uuid::Uuid;
 
-use crate::identity::Principal;
+use self::limiter::LoginLimiter;
+use self::password::{NewPassword, PasswordError};
+use crate::identity::{EmailAddress, Principal, Role, UserId, WorkspaceId};
+use crate::storage::accounts::{
+    AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
+    UserRecord,
+};
+use crate::storage::{AccountStore, StorageError};
 
 /// How long a sync ticket stays valid.
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
@@ -20,16 +38,91 @@ pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
 /// The most tickets waiting at once; older ones are dropped first (they would expire anyway).
 const MAX_PENDING_TICKETS: usize = 100_000;
 
-/// Why a secret could not be made.
+/// The longest name (of a person, a device or a workspace), in characters.
+const MAX_NAME_CHARS: usize = 100;
+
+/// How long each kind of secret works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// An access token: short, since it is checked against the database but carried everywhere.
+    pub access: Duration,
+    /// A refresh credential: long enough for a field trip; rotated at each use.
+    pub refresh: Duration,
+    /// An invitation code.
+    pub invitation: Duration,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            access: Duration::from_secs(15 * 60),
+            refresh: Duration::from_secs(30 * 24 * 60 * 60),
+            invitation: Duration::from_secs(7 * 24 * 60 * 60),
+        }
+    }
+}
+
+/// Why an accounts operation failed; the first variants are answers to the caller, the last ones
+/// are faults.
 #[derive(Debug, thiserror::Error)]
-#[error("the system's random source failed: {0}")]
-pub struct RandomError(getrandom::Error);
+pub enum AccountsError {
+    /// Wrong password or unknown address: deliberately one answer.
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    /// Too many failed sign-ins for this address lately.
+    #[error("too many failed sign-ins")]
+    RateLimited,
+    /// The device named at sign-in is revoked or another user's.
+    #[error("this device may not sign in")]
+    DeviceRefused,
+    /// The access token was valid and has expired: refresh.
+    #[error("the access token expired")]
+    TokenExpired,
+    /// No valid credential: sign in.
+    #[error("not signed in")]
+    Unauthorised,
+    /// The principal's role does not allow this.
+    #[error("not allowed")]
+    Forbidden,
+    /// Absent, or not the principal's to see: one answer.
+    #[error("not found")]
+    NotFound,
+    /// The address already has an account.
+    #[error("the address already has an account")]
+    EmailTaken,
+    /// The invitation code is unknown, expired or already used.
+    #[error("the invitation is not valid")]
+    InvitationInvalid,
+    /// A request field breaks a rule; the text says which, for people.
+    #[error("invalid input: {0}")]
+    InvalidInput(&'static str),
+    /// The store failed.
+    #[error("storage failed")]
+    Storage(#[from] StorageError),
+    /// No random secret could be made.
+    #[error("no random secret")]
+    Random(#[from] RandomError),
+    /// Password hashing failed.
+    #[error("password hashing failed")]
+    Password(#[from] PasswordError),
+}
 
 /// The accounts service shared by HTTP routes and sync sessions.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Accounts {
-    tickets: Arc<Mutex<HashMap<[u8; 32], PendingTicket>>>,
+    store: Arc<dyn AccountStore>,
+    lifetimes: Lifetimes,
+    limiter: LoginLimiter,
+    tickets: Arc<Mutex<TicketBook>>,
     revocations: broadcast::Sender<DeviceId>,
+}
+
+/// Pending tickets, and the devices revoked since the process started (tickets live only in this
+/// process, so that set is every revocation a pending ticket could outlive).
+#[derive(Debug, Default)]
+struct TicketBook {
+    pending: HashMap<[u8; 32], PendingTicket>,
+    revoked: HashSet<DeviceId>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -38,37 +131,360 @@ struct PendingTicket {
     issued_at: Instant,
 }
 
-impl Default for Accounts {
-    fn default() -> Self {
-        Self::new()
+/// Fresh credentials of a device, to hand to it once.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    /// The device they belong to.
+    pub device: DeviceId,
+    /// The bearer token for API calls.
+    pub access_token: String,
+    /// How long the access token works.
+    pub access_lifetime: Duration,
+    /// The single-use credential that gets the next pair.
+    pub refresh_token: String,
+    /// How long the refresh credential works.
+    pub refresh_lifetime: Duration,
+}
+
+/// A signed-in device: its tokens, and who and where it is.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// Its credentials.
+    pub tokens: Tokens,
+    /// Its user.
+    pub user: UserRecord,
+}
+
+/// A sign-in request, as received.
+#[derive(Clone, Debug)]
+pub struct SignIn {
+    /// The address, as typed.
+    pub email: String,
+    /// The password, as typed.
+    pub password: String,
+    /// What the user calls this device.
+    pub device_name: String,
+    /// The device's id if it signed in before.
+    pub device: Option<DeviceId>,
+}
+
+/// A workspace and its first admin, to create.
+#[derive(Clone, Debug)]
+pub struct NewWorkspace {
+    /// The workspace's name.
+    pub name: String,
+    /// The admin's address.
+    pub admin_email: String,
+    /// The admin's name.
+    pub admin_name: String,
+    /// The admin's password.
+    pub admin_password: String,
+}
+
+/// A fresh invitation, its code to hand over once.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    /// The one-time code.
+    pub code: String,
+    /// The invitee's normalised address.
+    pub email: EmailAddress,
+    /// The invitee's role.
+    pub role: Role,
+    /// How long the code works.
+    pub lifetime: Duration,
+}
+
+/// An invitation being accepted, as received.
+#[derive(Clone, Debug)]
+pub struct Acceptance {
+    /// The code from the invitation.
+    pub code: String,
+    /// The new user's name.
+    pub name: String,
+    /// The new user's password.
+    pub password: String,
+    /// What the user calls this device.
+    pub device_name: String,
+    /// The device's id, if it already has one.
+    pub device: Option<DeviceId>,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Accounts")
+            .field("lifetimes", &self.lifetimes)
+            .finish_non_exhaustive()
     }
 }
 
 impl Accounts {
-    /// An accounts service with no pending tickets.
-    pub fn new() -> Self {
+    /// An accounts service over `store`, with the default lifetimes and no pending tickets.
+    pub fn new(store: Arc<dyn AccountStore>) -> Self {
         let (revocations, _) = broadcast::channel(1024);
         Self {
+            store,
+            lifetimes: Lifetimes::default(),
+            limiter: LoginLimiter::default(),
             tickets: Arc::default(),
             revocations,
         }
     }
 
+    /// The same service with other lifetimes (tests use zero to expire tokens without waiting).
+    #[must_use]
+    pub fn with_lifetimes(mut self, lifetimes: Lifetimes) -> Self {
+        self.lifetimes = lifetimes;
+        self
+    }
+
+    /// Creates a workspace and its first admin.
+    pub async fn create_workspace(
+        &self,
+        workspace: NewWorkspace,
+    ) -> Result<WorkspaceId, AccountsError> {
+        let name = display_name(
+            &workspace.name,
+            "a workspace name must have 1 to 100 characters",
+        )?;
+        let admin = self
+            .new_user(
+                &workspace.admin_email,
+                &workspace.admin_name,
+                workspace.admin_password,
+                Role::Admin,
+            )
+            .await?;
+        let id = WorkspaceId(Uuid::new_v4());
+        if self
+            .store
+            .create_workspace(id, name, vec![admin], unix_now())
+            .await?
+        {
+            Ok(id)
+        } else {
+            Err(AccountsError::EmailTaken)
+        }
+    }
+
+    /// Checks a password and registers (or reuses) the device: its first credentials.
+    ///
+    /// An unknown address and a wrong password do the same work and give the same answer.
+    pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, AccountsError> {
+        let device_name = display_name(&request.device_name, DEVICE_NAME_RULE)?;
+        let key = request.email.trim().to_lowercase();
+        if !self.limiter.allows(&key, Instant::now()) {
+            return Err(AccountsError::RateLimited);
+        }
+        let user = match EmailAddress::parse(&request.email) {
+            Ok(email) => self.store.user_by_email(email).await?,
+            Err(_) => None,
+        };
+        let stored = user.as_ref().map(|user| user.password_hash.clone());
+        let user = match (password::verify(request.password, stored).await?, user) {
+            (true, Some(user)) => user,
+            _ => {
+                self.limiter.record_failure(&key, Instant::now());
+                return Err(AccountsError::InvalidCredentials);
+            }
+        };
+        self.limiter.forget(&key);
+        self.open_session(user, request.device, device_name).await
+    }
+
+    /// Trades a refresh credential for new tokens; the old credential stops working.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, AccountsError> {
+        let (tokens, grants) = self.mint(DeviceId(Uuid::nil()))?;
+        let principal = self
+            .store
+            .rotate_refresh(digest(refresh_token), grants.to_vec(), unix_now())
+            .await?
+            .ok_or(AccountsError::Unauthorised)?;
+        Ok(Tokens {
+            device: principal.device,
+            ..tokens
+        })
+    }
+
+    /// Who an access token authenticates.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AccountsError> {
+        match self.store.access(digest(access_token), unix_now()).await? {
+            AccessLookup::Valid(principal) => Ok(principal),
+            AccessLookup::Expired => Err(AccountsError::TokenExpired),
+            AccessLookup::Unknown => Err(AccountsError::Unauthorised),
+        }
+    }
+
+    /// Signs the device out: every credential it holds stops working (it may sign in again).
+    pub async fn sign_out(&self, principal: Principal) -> Result<(), AccountsError> {
+        Ok(self.store.forget_credentials(principal.device).await?)
+    }
+
+    /// The devices `principal` may see: its user's, or the whole workspace's for an admin.
+    pub async fn devices(&self, principal: Principal) -> Result<Vec<DeviceRecord>, AccountsError> {
+        Ok(self.store.devices(scope(principal)).await?)
+    }
+
+    /// Revokes a device `principal` may see: its credentials go, its sessions close, and it can
+    /// neither refresh, sign in again as itself, nor redeem a ticket. Anything else is
+    /// [`AccountsError::NotFound`], whether it exists or not.
+    pub async fn revoke(
+        &self,
+        principal: Principal,
+        device: DeviceId,
+    ) -> Result<(), AccountsError> {
+        if !self
+            .store
+            .revoke_device(scope(principal), device, unix_now())
+            .await?
+        {
+            return Err(AccountsError::NotFound);
+        }
+        self.announce_revoked(device);
+        Ok(())
+    }
+
+    /// Issues a sync ticket to an authenticated device, noting that the device is in use.
+    pub async fn issue_sync_ticket(&self, principal: Principal) -> Result<String, AccountsError> {
+        self.store
+            .touch_device(principal.device, unix_now())
+            .await?;
+        Ok(self.issue_ticket(principal, Instant::now())?)
+    }
+
+    /// Invites `email` into the admin's workspace: a one-time code to pass on.
+    pub async fn invite(
+        &self,
+        principal: Principal,
+        email: &str,
+        role: Role,
+    ) -> Result<Invitation, AccountsError> {
+        if principal.role != Role::Admin {
+            return Err(AccountsError::Forbidden);
+        }
+        let email = EmailAddress::parse(email)
+            .map_err(|_| AccountsError::InvalidInput("not an email address"))?;
+        if self.store.email_taken(email.clone()).await? {
+            return Err(AccountsError::EmailTaken);
+        }
+        let code = random_secret()?;
+        self.store
+            .create_invitation(NewInvitation {
+                digest: digest(&code),
+                workspace: principal.workspace,
+                email: email.clone(),
+                role,
+                invited_by: principal.user,
+                expires_at: expiry(unix_now(), self.lifetimes.invitation),
+            })
+            .await?;
+        Ok(Invitation {
+            code,
+            email,
+            role,
+            lifetime: self.lifetimes.invitation,
+        })
+    }
+
+    /// Accepts an invitation: creates the user in the inviter's workspace and signs them in.
+    pub async fn accept(&self, acceptance: Acceptance) -> Result<SignedIn, AccountsError> {
+        let name = display_name(&acceptance.name, PERSON_NAME_RULE)?;
+        let device_name = display_name(&acceptance.device_name, DEVICE_NAME_RULE)?;
+        let password = password::hash(new_password(acceptance.password)?).await?;
+        let user = self
+            .store
+            .accept_invitation(
+                digest(&acceptance.code),
+                UserId(Uuid::new_v4()),
+                name,
+                password,
+                unix_now(),
+            )
+            .await?
+            .ok_or(AccountsError::InvitationInvalid)?;
+        self.open_session(user, acceptance.device, device_name)
+            .await
+    }
+
+    /// Registers the device of a user who just proved who they are, and gives it credentials.
+    async fn open_session(
+        &self,
+        user: UserRecord,
+        device: Option<DeviceId>,
+        device_name: String,
+    ) -> Result<SignedIn, AccountsError> {
+        let device = self
+            .store
+            .register_device(user.id, device, device_name, unix_now())
+            .await?
+            .ok_or(AccountsError::DeviceRefused)?;
+        let (tokens, grants) = self.mint(device)?;
+        self.store.grant(device, grants.to_vec()).await?;
+        Ok(SignedIn { tokens, user })
+    }
+
+    /// A new access token and refresh credential for `device`, and what to store of them.
+    fn mint(&self, device: DeviceId) -> Result<(Tokens, [Grant; 2]), AccountsError> {
+        let now = unix_now();
+        let tokens = Tokens {
+            device,
+            access_token: random_secret()?,
+            access_lifetime: self.lifetimes.access,
+            refresh_token: random_secret()?,
+            refresh_lifetime: self.lifetimes.refresh,
+        };
+        let grants = [
+            Grant {
+                digest: digest(&tokens.access_token),
+                kind: CredentialKind::Access,
+                expires_at: expiry(now, tokens.access_lifetime),
+            },
+            Grant {
+                digest: digest(&tokens.refresh_token),
+                kind: CredentialKind::Refresh,
+                expires_at: expiry(now, tokens.refresh_lifetime),
+            },
+        ];
+        Ok((tokens, grants))
+    }
+
+    /// A user to create, its fields checked and its password hashed.
+    async fn new_user(
+        &self,
+        email: &str,
+        name: &str,
+        password: String,
+        role: Role,
+    ) -> Result<NewUser, AccountsError> {
+        let email = EmailAddress::parse(email)
+            .map_err(|_| AccountsError::InvalidInput("not an email address"))?;
+        let name = display_name(name, PERSON_NAME_RULE)?;
+        Ok(NewUser {
+            id: UserId(Uuid::new_v4()),
+            email,
+            name,
+            role,
+            password_hash: password::hash(new_password(password)?).await?,
+        })
+    }
+
     /// Issues a single-use sync ticket for an authenticated device.
     pub fn issue_ticket(&self, principal: Principal, now: Instant) -> Result<String, RandomError> {
         let secret = random_secret()?;
-        let mut tickets = self.lock_tickets();
-        tickets.retain(|_, ticket| now.duration_since(ticket.issued_at) < TICKET_LIFETIME);
-        if tickets.len() >= MAX_PENDING_TICKETS {
-            if let Some(oldest) = tickets
+        let mut book = self.lock_tickets();
+        book.pending
+            .retain(|_, ticket| now.duration_since(ticket.issued_at) < TICKET_LIFETIME);
+        if book.pending.len() >= MAX_PENDING_TICKETS {
+            if let Some(oldest) = book
+                .pending
                 .iter()
                 .min_by_key(|(_, ticket)| ticket.issued_at)
                 .map(|(digest, _)| *digest)
             {
-                tickets.remove(&oldest);
+                book.pending.remove(&oldest);
             }
         }
-        tickets.insert(
+        book.pending.insert(
             digest(&secret),
             PendingTicket {
                 principal,
@@ -78,16 +494,20 @@ impl Accounts {
         Ok(secret)
     }
 
-    /// Consumes `ticket`: the principal it was issued to, if it is known, unexpired and issued to
-    /// `device`. Every failure looks the same to the caller.
+    /// Consumes `ticket`: the principal it was issued to, if it is known, unexpired, issued to
+    /// `device`, and that device was not revoked since. Every failure looks the same to the caller.
     pub fn redeem_ticket(&self, ticket: &str, device: DeviceId, now: Instant) -> Option<Principal> {
-        let pending = self.lock_tickets().remove(&digest(ticket))?;
+        let mut book = self.lock_tickets();
+        let pending = book.pending.remove(&digest(ticket))?;
         let fresh = now.duration_since(pending.issued_at) < TICKET_LIFETIME;
-        (fresh && pending.principal.device == device).then_some(pending.principal)
+        let live = !book.revoked.contains(&device);
+        (fresh && live && pending.principal.device == device).then_some(pending.principal)
     }
 
-    /// Announces that `device` was revoked: its open sync sessions close.
+    /// Announces that `device` was revoked: its open sync sessions close and its pending tickets
+    /// are refused.
     pub fn announce_revoked(&self, device: DeviceId) {
+        self.lock_tickets().revoked.insert(device);
         // No receiver simply means no session is open.
         let _receivers = self.revocations.send(device);
     }
@@ -97,13 +517,57 @@ impl Accounts {
         self.revocations.subscribe()
     }
 
-    fn lock_tickets(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], PendingTicket>> {
-        // The map stays consistent even if a holder panicked: every update is a single call.
+    fn lock_tickets(&self) -> std::sync::MutexGuard<'_, TicketBook> {
+        // The book stays consistent even if a holder panicked: every update is a single call.
         self.tickets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
+
+const PERSON_NAME_RULE: &str = "a name must have 1 to 100 characters";
+const DEVICE_NAME_RULE: &str = "a device name must have 1 to 100 characters";
+
+/// Which devices `principal` may see and revoke.
+fn scope(principal: Principal) -> DeviceScope {
+    DeviceScope {
+        workspace: principal.workspace,
+        user: (principal.role != Role::Admin).then_some(principal.user),
+    }
+}
+
+/// A trimmed, non-empty name of at most [`MAX_NAME_CHARS`] characters.
+fn display_name(text: &str, rule: &'static str) -> Result<String, AccountsError> {
+    let name = text.trim();
+    let length = name.chars().count();
+    (1..=MAX_NAME_CHARS)
+        .contains(&length)
+        .then(|| name.to_owned())
+        .ok_or(AccountsError::InvalidInput(rule))
+}
+
+fn new_password(text: String) -> Result<NewPassword, AccountsError> {
+    NewPassword::parse(text)
+        .map_err(|_| AccountsError::InvalidInput("a password must have 8 to 1024 characters"))
+}
+
+/// Unix seconds now.
+fn unix_now() -> i64 {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// `now` plus `lifetime`, in Unix seconds.
+fn expiry(now: i64, lifetime: Duration) -> i64 {
+    now.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Why a secret could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("the system's random source failed: {0}")]
+pub struct RandomError(getrandom::Error);
 
 /// A random 256-bit secret as 64 hex digits.
 pub fn random_secret() -> Result<String, RandomError> {
@@ -121,7 +585,16 @@ pub fn digest(secret: &str) -> [u8; 32] {
 mod tests {
     use super::*;
     use crate::identity::{Role, UserId, WorkspaceId};
-    use uuid::Uuid;
+    use crate::storage::sqlite::SqliteStorage;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// An accounts service over a fresh database, and the folder to keep alive meanwhile.
+    async fn accounts() -> Result<(Accounts, tempfile::TempDir), Box<dyn std::error::Error>> {
+        let directory = tempfile::tempdir()?;
+        let storage = SqliteStorage::open_in(directory.path()).await?;
+        Ok((Accounts::new(Arc::new(storage)), directory))
+    }
 
     fn principal(device: u128) -> Principal {
         Principal {
@@ -132,9 +605,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_ticket_is_redeemed_once() -> Result<(), RandomError> {
-        let accounts = Accounts::new();
+    #[tokio::test]
+    async fn a_ticket_is_redeemed_once() -> TestResult {
+        let (accounts, _directory) = accounts().await?;
         let now = Instant::now();
         let ticket = accounts.issue_ticket(principal(3), now)?;
         let device = DeviceId(Uuid::from_u128(3));
@@ -146,9 +619,9 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn an_expired_ticket_is_refused() -> Result<(), RandomError> {
-        let accounts = Accounts::new();
+    #[tokio::test]
+    async fn an_expired_ticket_is_refused() -> TestResult {
+        let (accounts, _directory) = accounts().await?;
         let now = Instant::now();
         let ticket = accounts.issue_ticket(principal(3), now)?;
         let later = now + TICKET_LIFETIME;
@@ -159,9 +632,9 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn a_ticket_of_another_device_is_refused_and_burnt() -> Result<(), RandomError> {
-        let accounts = Accounts::new();
+    #[tokio::test]
+    async fn a_ticket_of_another_device_is_refused_and_burnt() -> TestResult {
+        let (accounts, _directory) = accounts().await?;
         let now = Instant::now();
         let ticket = accounts.issue_ticket(principal(3), now)?;
         assert_eq!(
@@ -173,5 +646,27 @@ mod tests {
             None
         );
         Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_pending_ticket_of_a_revoked_device_is_refused() -> TestResult {
+        let (accounts, _directory) = accounts().await?;
+        let now = Instant::now();
+        let ticket = accounts.issue_ticket(principal(3), now)?;
+        let mut revocations = accounts.revocations();
+        accounts.announce_revoked(DeviceId(Uuid::from_u128(3)));
+        assert_eq!(revocations.recv().await?, DeviceId(Uuid::from_u128(3)));
+        assert_eq!(
+            accounts.redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), now),
+            None
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert!(matches!(display_name("  Rémi  ", "rule"), Ok(name) if name == "Rémi"));
+        assert!(display_name("   ", "rule").is_err());
+        assert!(display_name(&"é".repeat(MAX_NAME_CHARS + 1), "rule").is_err());
     }
 }

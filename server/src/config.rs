@@ -1,4 +1,5 @@
-//! The server's configuration: command-line flags, each with an environment fallback.
+//! The server's configuration: command-line flags, each with an environment fallback, and the
+//! administrative subcommands.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,11 +8,6 @@ use clap::Parser;
 
 /// How to run the relay.
 #[derive(Clone, Debug, Parser)]
-#[command(
-    name = "carnet-server",
-    version,
-    about = "Carnet's relay and app server"
-)]
 pub struct Config {
     /// The address to listen on (loopback by default; put a TLS proxy in front in production).
     #[arg(long, env = "CARNET_BIND", default_value = "127.0.0.1:8080")]
@@ -32,4 +28,39 @@ pub struct Config {
     /// Run with the demo workspace.
     #[arg(long, env = "CARNET_DEMO")]
     pub demo: bool,
+}
+
+/// The command line: serve (the default), or an administrative command.
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "carnet-server",
+    version,
+    about = "Carnet's relay and app server"
+)]
+pub struct Cli {
+    /// How to serve (the data directory also tells commands where the database is).
+    #[command(flatten)]
+    pub config: Config,
+
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// An administrative command.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Creates a workspace and its first admin, then exits. The admin's password is read from
+    /// `CARNET_ADMIN_PASSWORD`, or else from the first line of standard input.
+    CreateWorkspace {
+        /// The workspace's name (the company).
+        #[arg(long)]
+        name: String,
+        /// The admin's sign-in address.
+        #[arg(long)]
+        admin_email: String,
+        /// The admin's display name.
+        #[arg(long)]
+        admin_name: String,
+    },
 }

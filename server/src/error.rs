@@ -1,10 +1,15 @@
 //! The HTTP error type: logs the cause, answers with a stable code and an opaque text.
+//!
+//! "Absent" and "forbidden" share one answer wherever a resource is named by id (404
+//! `not_found`), so that probing ids teaches nothing.
 
-use axum::http::StatusCode;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
+use crate::accounts::AccountsError;
 use crate::storage::StorageError;
 
 /// Everything a handler can fail with.
@@ -16,6 +21,12 @@ pub enum AppError {
     /// Nothing is at this path.
     #[error("not found")]
     NotFound,
+    /// An accounts operation refused or failed.
+    #[error("accounts")]
+    Accounts(#[from] AccountsError),
+    /// The request body is not the JSON this route takes.
+    #[error("unreadable request body")]
+    InvalidBody(#[from] JsonRejection),
 }
 
 #[derive(Serialize)]
@@ -27,16 +38,95 @@ struct ErrorBody {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, message) = match &self {
-            Self::Storage(error) => {
-                tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage failed");
+            Self::Storage(error) => storage_unavailable(error),
+            Self::NotFound => not_found(),
+            Self::Accounts(error) => accounts(error),
+            Self::InvalidBody(rejection) => {
+                tracing::debug!(%rejection, "unreadable request body");
                 (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "storage_unavailable",
-                    "The server cannot reach its storage right now.",
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The request is not what this address takes.",
                 )
             }
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Nothing is here."),
         };
-        (status, Json(ErrorBody { code, message })).into_response()
+        let mut response = (status, Json(ErrorBody { code, message })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+type Answer = (StatusCode, &'static str, &'static str);
+
+fn not_found() -> Answer {
+    (StatusCode::NOT_FOUND, "not_found", "Nothing is here.")
+}
+
+fn storage_unavailable(error: &StorageError) -> Answer {
+    tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        "The server cannot reach its storage right now.",
+    )
+}
+
+fn internal(error: &AccountsError) -> Answer {
+    tracing::error!(error = %error, source = ?std::error::Error::source(error), "accounts failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Something went wrong on the server.",
+    )
+}
+
+fn accounts(error: &AccountsError) -> Answer {
+    match error {
+        AccountsError::InvalidCredentials => (
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Wrong email or password.",
+        ),
+        AccountsError::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many attempts; try again in a few minutes.",
+        ),
+        AccountsError::DeviceRefused => (
+            StatusCode::FORBIDDEN,
+            "device_refused",
+            "This device may no longer sign in.",
+        ),
+        AccountsError::TokenExpired => (
+            StatusCode::UNAUTHORIZED,
+            "token_expired",
+            "The access token expired; refresh it.",
+        ),
+        AccountsError::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised", "Sign in first."),
+        AccountsError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your role does not allow this.",
+        ),
+        AccountsError::NotFound => not_found(),
+        AccountsError::EmailTaken => (
+            StatusCode::CONFLICT,
+            "email_taken",
+            "This address already has an account.",
+        ),
+        AccountsError::InvitationInvalid => (
+            StatusCode::NOT_FOUND,
+            "invitation_invalid",
+            "This invitation is unknown, expired or already used.",
+        ),
+        AccountsError::InvalidInput(rule) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", rule)
+        }
+        AccountsError::Storage(error) => storage_unavailable(error),
+        AccountsError::Random(_) | AccountsError::Password(_) => internal(error),
     }
 }

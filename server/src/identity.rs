@@ -85,3 +85,69 @@ impl FromStr for Role {
 #[derive(Debug, thiserror::Error)]
 #[error("unknown role")]
 pub struct UnknownRole;
+
+/// A sign-in email address, trimmed and lower-cased: the one form stored and compared.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct EmailAddress(String);
+
+/// Text that is not a plausible email address.
+#[derive(Debug, thiserror::Error)]
+#[error("not an email address")]
+pub struct InvalidEmail;
+
+impl EmailAddress {
+    /// The longest address SMTP can carry.
+    const MAX_LENGTH: usize = 254;
+
+    /// Normalises `text` and checks its shape (`local@domain.tld`, no spaces); deliverability is
+    /// the invitation's business, not this type's.
+    pub fn parse(text: &str) -> Result<Self, InvalidEmail> {
+        let address = text.trim().to_lowercase();
+        let (local, domain) = address.split_once('@').ok_or(InvalidEmail)?;
+        let well_formed = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && address.len() <= Self::MAX_LENGTH
+            && !address.chars().any(char::is_whitespace);
+        well_formed.then_some(Self(address)).ok_or(InvalidEmail)
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(formatter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_are_trimmed_and_lower_cased() -> Result<(), InvalidEmail> {
+        let address = EmailAddress::parse("  Manon@Demo.Carnet.TEST ")?;
+        assert_eq!(address.as_str(), "manon@demo.carnet.test");
+        Ok(())
+    }
+
+    #[test]
+    fn malformed_email_addresses_are_refused() {
+        for text in [
+            "",
+            "manon",
+            "@demo.test",
+            "manon@",
+            "manon@test",
+            "ma non@demo.test",
+        ] {
+            assert!(EmailAddress::parse(text).is_err(), "{text}");
+        }
+    }
+}

@@ -45,11 +45,18 @@ pub fn banner(config: &Config, address: SocketAddr) -> String {
         format!("  client: {}", config.dist_dir.display()),
     ];
     if config.demo {
-        lines.push(
-            "  demo:   open the URL; the demo workspace keeps its accounts on your device \
-             (sign-in arrives with the relay's accounts)"
-                .to_owned(),
-        );
+        lines.push(format!(
+            "  demo:   sign in to \"{}\" with password \"{}\" as",
+            accounts::demo::WORKSPACE_NAME,
+            accounts::demo::PASSWORD
+        ));
+        for user in accounts::demo::USERS {
+            let role = match user.role {
+                identity::Role::Admin => "manager",
+                identity::Role::Rep => "rep",
+            };
+            lines.push(format!("            {} ({role}, {})", user.email, user.name));
+        }
     }
     lines.push("Press Ctrl-C to stop.".to_owned());
     lines.join("\n")

@@ -1,13 +1,42 @@
-//! The `carnet-server` binary: parses the configuration, sets up logging, binds, and runs.
+//! The `carnet-server` binary: parses the command line, sets up logging, then either serves
+//! (binds and runs) or carries out an administrative command.
+
+use std::io::BufRead;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use server::config::Config;
+use server::accounts::{Accounts, NewWorkspace};
+use server::config::{Cli, Command, Config};
+use server::storage::sqlite::SqliteStorage;
+
+/// Where `create-workspace` reads the admin's password first.
+const ADMIN_PASSWORD_VARIABLE: &str = "CARNET_ADMIN_PASSWORD";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = Config::parse();
+    let cli = Cli::parse();
     server::telemetry::init();
+    match cli.command {
+        None => serve(cli.config).await,
+        Some(Command::CreateWorkspace {
+            name,
+            admin_email,
+            admin_name,
+        }) => {
+            let workspace = NewWorkspace {
+                name,
+                admin_email,
+                admin_name,
+                admin_password: admin_password()?,
+            };
+            create_workspace(&cli.config, workspace).await
+        }
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -17,9 +46,49 @@ async fn main() -> anyhow::Result<()> {
     let state = server::state::AppState::open(&config)
         .await
         .context("cannot open the server's data")?;
+    if config.demo {
+        state
+            .accounts
+            .seed_demo()
+            .await
+            .context("cannot create the demo workspace's accounts")?;
+    }
     println!("{}", server::banner(&config, address));
     server::run(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// Creates a workspace and its admin in the data directory's database.
+async fn create_workspace(config: &Config, workspace: NewWorkspace) -> anyhow::Result<()> {
+    let storage = SqliteStorage::open_in(&config.data_dir)
+        .await
+        .context("cannot open the server's data")?;
+    let name = workspace.name.clone();
+    let email = workspace.admin_email.clone();
+    let id = Accounts::new(Arc::new(storage))
+        .create_workspace(workspace)
+        .await
+        .context("cannot create the workspace")?;
+    println!("Created the workspace {name:?} ({id}); its admin signs in as {email}.");
+    Ok(())
+}
+
+/// The admin's password: the environment variable, or else the first line of standard input
+/// (so that scripts can pipe it in without it showing in the process list).
+fn admin_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var(ADMIN_PASSWORD_VARIABLE) {
+        return Ok(password);
+    }
+    let line = std::io::stdin()
+        .lock()
+        .lines()
+        .next()
+        .transpose()
+        .context("cannot read the admin's password from standard input")?
+        .with_context(|| {
+            format!("set {ADMIN_PASSWORD_VARIABLE} or write the password on standard input")
+        })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, whichever comes first.

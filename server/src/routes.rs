@@ -1,7 +1,12 @@
 //! HTTP routes: the JSON API under `/api`, and the app shell for every other path.
 
 pub mod app_shell;
+pub mod auth;
+pub mod authenticated;
+pub mod devices;
 pub mod health;
+pub mod invitations;
+pub mod tickets;
 
 use axum::Router;
 
@@ -12,6 +17,10 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(health::router())
+        .merge(auth::router())
+        .merge(devices::router())
+        .merge(tickets::router())
+        .merge(invitations::router())
         .fallback(|| async { AppError::NotFound });
     Router::new()
         .nest("/api", api)

@@ -38,8 +38,8 @@ impl AppState {
         Ok(Self {
             dist_dir: Arc::new(config.dist_dir.clone()),
             log: Arc::new(storage.clone()),
+            accounts: Accounts::new(Arc::new(storage.clone())),
             storage,
-            accounts: Accounts::new(),
         })
     }
 }

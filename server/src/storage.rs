@@ -3,6 +3,7 @@
 //!
 //! Only this module and its children touch the database; handlers call typed operations.
 
+pub mod accounts;
 pub mod sqlite;
 
 use std::future::Future;
@@ -11,6 +12,7 @@ use std::pin::Pin;
 
 use shared::protocol::{DeviceId, DocumentId, Entry, Seq};
 
+pub use self::accounts::AccountStore;
 pub use crate::identity::WorkspaceId;
 
 /// The future every storage operation returns (boxed, so the traits stay object-safe).

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+mod accounts;
 mod log;
 
 use super::{StorageError, StorageHealth};

@@ -1,0 +1,78 @@
+//! The demo workspace's people, created on the first start with `--demo` so that the README's run
+//! command lets anyone sign in at once. Demo *documents* are seeded elsewhere; this module only
+//! makes the accounts, and must never run outside demo mode (its password is public).
+
+use uuid::Uuid;
+
+use super::{Accounts, AccountsError};
+use crate::identity::{EmailAddress, Role, WorkspaceId};
+
+/// The demo workspace's name.
+pub const WORKSPACE_NAME: &str = "Démo Carnet";
+
+/// Every demo user's password.
+pub const PASSWORD: &str = "carnet-demo";
+
+/// A demo user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoUser {
+    /// The sign-in address.
+    pub email: &'static str,
+    /// The display name.
+    pub name: &'static str,
+    /// The role.
+    pub role: Role,
+}
+
+/// The demo workspace's people: one manager (an admin) and two reps.
+pub const USERS: [DemoUser; 3] = [
+    DemoUser {
+        email: "manon@demo.carnet.test",
+        name: "Manon Lefèvre",
+        role: Role::Admin,
+    },
+    DemoUser {
+        email: "remi@demo.carnet.test",
+        name: "Rémi Garnier",
+        role: Role::Rep,
+    },
+    DemoUser {
+        email: "rachida@demo.carnet.test",
+        name: "Rachida Benali",
+        role: Role::Rep,
+    },
+];
+
+impl Accounts {
+    /// Creates the demo workspace and its people unless they exist: the new workspace's id, or
+    /// `None` if an earlier start made it. Safe to call on every start.
+    pub async fn seed_demo(&self) -> Result<Option<WorkspaceId>, AccountsError> {
+        let manager = demo_email(USERS[0].email)?;
+        if self.store.user_by_email(manager).await?.is_some() {
+            return Ok(None);
+        }
+        let mut users = Vec::with_capacity(USERS.len());
+        for user in USERS {
+            users.push(
+                self.new_user(user.email, user.name, PASSWORD.to_owned(), user.role)
+                    .await?,
+            );
+        }
+        let workspace = WorkspaceId(Uuid::new_v4());
+        // Another start racing this one may have won: then its workspace is the demo's.
+        let created = self
+            .store
+            .create_workspace(
+                workspace,
+                WORKSPACE_NAME.to_owned(),
+                users,
+                super::unix_now(),
+            )
+            .await?;
+        Ok(created.then_some(workspace))
+    }
+}
+
+fn demo_email(text: &str) -> Result<EmailAddress, AccountsError> {
+    EmailAddress::parse(text).map_err(|_| AccountsError::InvalidInput("a demo address"))
+}

@@ -1,0 +1,136 @@
+//! Sign-in, token refresh and sign-out: `/api/auth/{login,refresh,logout}`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use shared::protocol::DeviceId;
+
+use super::authenticated::Authenticated;
+use crate::accounts::{SignIn, SignedIn, Tokens};
+use crate::error::AppError;
+use crate::identity::{Role, UserId, WorkspaceId};
+use crate::state::AppState;
+
+/// The sign-in routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/refresh", post(refresh))
+        .route("/auth/logout", post(logout))
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    email: String,
+    password: String,
+    device_name: String,
+    device_id: Option<DeviceId>,
+}
+
+#[derive(Deserialize)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+/// A device's fresh credentials, as JSON.
+#[derive(Serialize)]
+pub(crate) struct TokensBody {
+    token_type: &'static str,
+    access_token: String,
+    access_expires_in_seconds: u64,
+    refresh_token: String,
+    refresh_expires_in_seconds: u64,
+    device_id: DeviceId,
+}
+
+/// A signed-in device's credentials, user and workspace, as JSON.
+#[derive(Serialize)]
+pub(crate) struct SignedInBody {
+    #[serde(flatten)]
+    tokens: TokensBody,
+    user: UserBody,
+    workspace: WorkspaceBody,
+}
+
+#[derive(Serialize)]
+struct UserBody {
+    id: UserId,
+    email: String,
+    name: String,
+    role: Role,
+}
+
+#[derive(Serialize)]
+struct WorkspaceBody {
+    id: WorkspaceId,
+    name: String,
+}
+
+impl From<Tokens> for TokensBody {
+    fn from(tokens: Tokens) -> Self {
+        Self {
+            token_type: "Bearer",
+            access_token: tokens.access_token,
+            access_expires_in_seconds: tokens.access_lifetime.as_secs(),
+            refresh_token: tokens.refresh_token,
+            refresh_expires_in_seconds: tokens.refresh_lifetime.as_secs(),
+            device_id: tokens.device,
+        }
+    }
+}
+
+impl From<SignedIn> for SignedInBody {
+    fn from(signed_in: SignedIn) -> Self {
+        let user = signed_in.user;
+        Self {
+            tokens: signed_in.tokens.into(),
+            user: UserBody {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                role: user.role,
+            },
+            workspace: WorkspaceBody {
+                id: user.workspace,
+                name: user.workspace_name,
+            },
+        }
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    request: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<SignedInBody>, AppError> {
+    let Json(request) = request?;
+    let signed_in = state
+        .accounts
+        .sign_in(SignIn {
+            email: request.email,
+            password: request.password,
+            device_name: request.device_name,
+            device: request.device_id,
+        })
+        .await?;
+    Ok(Json(signed_in.into()))
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    request: Result<Json<RefreshRequest>, JsonRejection>,
+) -> Result<Json<TokensBody>, AppError> {
+    let Json(request) = request?;
+    let tokens = state.accounts.refresh(&request.refresh_token).await?;
+    Ok(Json(tokens.into()))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> Result<StatusCode, AppError> {
+    state.accounts.sign_out(principal).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,199 @@
+//! The durable side of accounts: workspaces, users, devices, credential digests and invitations.
+//!
+//! The store keeps only what it is given: secrets arrive as SHA-256 digests and passwords as
+//! argon2id hashes. It decides nothing about lifetimes or roles beyond the scoping each query
+//! states; [`crate::accounts`] owns those rules.
+
+use shared::protocol::DeviceId;
+
+use super::{StoreFuture, WorkspaceId};
+use crate::identity::{EmailAddress, Principal, Role, UserId};
+
+/// A SHA-256 digest of a secret (a credential or an invitation code).
+pub type Digest = [u8; 32];
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Its id.
+    pub id: UserId,
+    /// Its sign-in address.
+    pub email: EmailAddress,
+    /// Its display name.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Its argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A stored user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Its id.
+    pub id: UserId,
+    /// Its workspace.
+    pub workspace: WorkspaceId,
+    /// Its workspace's name.
+    pub workspace_name: String,
+    /// Its sign-in address.
+    pub email: String,
+    /// Its display name.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Its argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A stored device, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRecord {
+    /// Its id.
+    pub id: DeviceId,
+    /// Its name, as the user gave it.
+    pub name: String,
+    /// Its user.
+    pub user: UserId,
+    /// Its user's display name.
+    pub user_name: String,
+    /// When it was registered (Unix seconds).
+    pub created_at: i64,
+    /// When it last signed in, refreshed or asked for a sync ticket.
+    pub last_seen_at: Option<i64>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// What a credential lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// Call the API (short-lived).
+    Access,
+    /// Get a new access token and a new refresh credential (long-lived, single use).
+    Refresh,
+}
+
+/// A credential to store.
+#[derive(Clone, Copy, Debug)]
+pub struct Grant {
+    /// The secret's digest.
+    pub digest: Digest,
+    /// What it is for.
+    pub kind: CredentialKind,
+    /// When it stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// What an access token's digest leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessLookup {
+    /// A live token of a device that is not revoked.
+    Valid(Principal),
+    /// A token that was valid and has expired.
+    Expired,
+    /// Nothing: never issued, signed out, or its device revoked.
+    Unknown,
+}
+
+/// Which devices a query may see: a workspace, and within it one user or everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeviceScope {
+    /// The workspace.
+    pub workspace: WorkspaceId,
+    /// Only this user's devices, or all of the workspace's when `None`.
+    pub user: Option<UserId>,
+}
+
+/// A pending invitation to store.
+#[derive(Clone, Debug)]
+pub struct NewInvitation {
+    /// The code's digest.
+    pub digest: Digest,
+    /// The workspace the invitee joins.
+    pub workspace: WorkspaceId,
+    /// The invitee's address.
+    pub email: EmailAddress,
+    /// The invitee's role.
+    pub role: Role,
+    /// The admin who invited.
+    pub invited_by: UserId,
+    /// When the code stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// Accounts, devices, credentials and invitations, durably.
+pub trait AccountStore: Send + Sync {
+    /// Creates a workspace and its first users in one transaction; `false`, and nothing created,
+    /// if any of their addresses is taken.
+    fn create_workspace(
+        &self,
+        workspace: WorkspaceId,
+        name: String,
+        users: Vec<NewUser>,
+        now: i64,
+    ) -> StoreFuture<'_, bool>;
+
+    /// The user signing in with `email`.
+    fn user_by_email(&self, email: EmailAddress) -> StoreFuture<'_, Option<UserRecord>>;
+
+    /// Registers `device` (a new id when `None`) for `user`, or reuses it if it is already that
+    /// user's and not revoked; `None` if it belongs to someone else or was revoked.
+    fn register_device(
+        &self,
+        user: UserId,
+        device: Option<DeviceId>,
+        name: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<DeviceId>>;
+
+    /// Stores credentials of `device`.
+    fn grant(&self, device: DeviceId, grants: Vec<Grant>) -> StoreFuture<'_, ()>;
+
+    /// Consumes a live refresh credential and stores `grants` in its place, in one transaction:
+    /// the principal it belonged to, or `None` if it was unknown, expired or already used.
+    fn rotate_refresh(
+        &self,
+        refresh: Digest,
+        grants: Vec<Grant>,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Principal>>;
+
+    /// Who an access token's digest authenticates at `now`.
+    fn access(&self, access: Digest, now: i64) -> StoreFuture<'_, AccessLookup>;
+
+    /// Deletes every credential of `device` (sign-out).
+    fn forget_credentials(&self, device: DeviceId) -> StoreFuture<'_, ()>;
+
+    /// Records that `device` was just used.
+    fn touch_device(&self, device: DeviceId, now: i64) -> StoreFuture<'_, ()>;
+
+    /// The devices `scope` may see, oldest first.
+    fn devices(&self, scope: DeviceScope) -> StoreFuture<'_, Vec<DeviceRecord>>;
+
+    /// Revokes `device` if `scope` may see it, deleting its credentials; `false` if it may not
+    /// (or does not exist), so that "absent" and "forbidden" are one answer.
+    fn revoke_device(
+        &self,
+        scope: DeviceScope,
+        device: DeviceId,
+        now: i64,
+    ) -> StoreFuture<'_, bool>;
+
+    /// Whether some user already signs in with `email`.
+    fn email_taken(&self, email: EmailAddress) -> StoreFuture<'_, bool>;
+
+    /// Stores a pending invitation.
+    fn create_invitation(&self, invitation: NewInvitation) -> StoreFuture<'_, ()>;
+
+    /// Consumes a live invitation and creates its user, in one transaction: the new user, or
+    /// `None` if the code is unknown, expired or used, or its address was taken meanwhile.
+    fn accept_invitation(
+        &self,
+        code: Digest,
+        user: UserId,
+        name: String,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<UserRecord>>;
+}

@@ -1,0 +1,472 @@
+//! Accounts in SQLite: the `workspaces`, `users`, `devices`, `credentials` and `invitations`
+//! tables. Every multi-step operation is one transaction.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use shared::protocol::DeviceId;
+use uuid::Uuid;
+
+use super::SqliteStorage;
+use crate::identity::{EmailAddress, Principal, Role, UserId};
+use crate::storage::accounts::{
+    AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
+    NewInvitation, NewUser, UserRecord,
+};
+use crate::storage::{StorageError, StoreFuture, WorkspaceId};
+
+/// The columns [`user_record`] reads, from `users` joined with `workspaces`.
+const USER_COLUMNS: &str = "users.id, users.workspace, workspaces.name, users.email, users.name,
+    users.role, users.password_hash
+    FROM users JOIN workspaces ON workspaces.id = users.workspace";
+
+impl AccountStore for SqliteStorage {
+    fn create_workspace(
+        &self,
+        workspace: WorkspaceId,
+        name: String,
+        users: Vec<NewUser>,
+        now: i64,
+    ) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            for user in &users {
+                if email_taken(&transaction, &user.email)? {
+                    return Ok(false);
+                }
+            }
+            transaction.execute(
+                "INSERT INTO workspaces (id, name, created_at) VALUES (?1, ?2, ?3)",
+                params![workspace.to_string(), name, now],
+            )?;
+            for user in &users {
+                insert_user(&transaction, workspace, user, now)?;
+            }
+            transaction.commit()?;
+            Ok(true)
+        }))
+    }
+
+    fn user_by_email(&self, email: EmailAddress) -> StoreFuture<'_, Option<UserRecord>> {
+        Box::pin(self.call(move |connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {USER_COLUMNS} WHERE users.email = ?1"),
+                    [email.as_str()],
+                    user_row,
+                )
+                .optional()?
+                .map(user_record)
+                .transpose()
+        }))
+    }
+
+    fn register_device(
+        &self,
+        user: UserId,
+        device: Option<DeviceId>,
+        name: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<DeviceId>> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let device = device.unwrap_or_else(|| DeviceId(Uuid::new_v4()));
+            let existing = transaction
+                .query_row(
+                    "SELECT user, revoked_at FROM devices WHERE id = ?1",
+                    [device.0.to_string()],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?)),
+                )
+                .optional()?;
+            match existing {
+                Some((owner, None)) if owner == user.to_string() => {
+                    transaction.execute(
+                        "UPDATE devices SET name = ?2, last_seen_at = ?3 WHERE id = ?1",
+                        params![device.0.to_string(), name, now],
+                    )?;
+                }
+                Some(_) => return Ok(None),
+                None => {
+                    transaction.execute(
+                        "INSERT INTO devices (id, user, name, created_at, last_seen_at)
+                         VALUES (?1, ?2, ?3, ?4, ?4)",
+                        params![device.0.to_string(), user.to_string(), name, now],
+                    )?;
+                }
+            }
+            transaction.commit()?;
+            Ok(Some(device))
+        }))
+    }
+
+    fn grant(&self, device: DeviceId, grants: Vec<Grant>) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            insert_grants(&transaction, device, &grants)?;
+            transaction.commit()?;
+            Ok(())
+        }))
+    }
+
+    fn rotate_refresh(
+        &self,
+        refresh: Digest,
+        grants: Vec<Grant>,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Principal>> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let Some((principal, expires_at)) =
+                credential(&transaction, &refresh, CredentialKind::Refresh)?
+            else {
+                return Ok(None);
+            };
+            // Used or expired, the old credential goes: a refresh credential works once.
+            transaction.execute(
+                "DELETE FROM credentials WHERE digest = ?1",
+                [refresh.as_slice()],
+            )?;
+            if expires_at <= now {
+                transaction.commit()?;
+                return Ok(None);
+            }
+            insert_grants(&transaction, principal.device, &grants)?;
+            transaction.execute(
+                "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                params![principal.device.0.to_string(), now],
+            )?;
+            transaction.commit()?;
+            Ok(Some(principal))
+        }))
+    }
+
+    fn access(&self, access: Digest, now: i64) -> StoreFuture<'_, AccessLookup> {
+        Box::pin(self.call(move |connection| {
+            Ok(
+                match credential(connection, &access, CredentialKind::Access)? {
+                    None => AccessLookup::Unknown,
+                    Some((_, expires_at)) if expires_at <= now => AccessLookup::Expired,
+                    Some((principal, _)) => AccessLookup::Valid(principal),
+                },
+            )
+        }))
+    }
+
+    fn forget_credentials(&self, device: DeviceId) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            connection.execute(
+                "DELETE FROM credentials WHERE device = ?1",
+                [device.0.to_string()],
+            )?;
+            Ok(())
+        }))
+    }
+
+    fn touch_device(&self, device: DeviceId, now: i64) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            connection.execute(
+                "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                params![device.0.to_string(), now],
+            )?;
+            Ok(())
+        }))
+    }
+
+    fn devices(&self, scope: DeviceScope) -> StoreFuture<'_, Vec<DeviceRecord>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT devices.id, devices.name, users.id, users.name, devices.created_at,
+                    devices.last_seen_at, devices.revoked_at
+                 FROM devices JOIN users ON users.id = devices.user
+                 WHERE users.workspace = ?1 AND (?2 IS NULL OR users.id = ?2)
+                 ORDER BY devices.created_at, devices.id",
+            )?;
+            let rows = statement
+                .query_map(
+                    params![
+                        scope.workspace.to_string(),
+                        scope.user.map(|user| user.to_string())
+                    ],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, String>(3)?,
+                            row.get::<_, i64>(4)?,
+                            row.get::<_, Option<i64>>(5)?,
+                            row.get::<_, Option<i64>>(6)?,
+                        ))
+                    },
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(
+                    |(id, name, user, user_name, created_at, last_seen_at, revoked_at)| {
+                        Ok(DeviceRecord {
+                            id: DeviceId(uuid(&id)?),
+                            name,
+                            user: UserId(uuid(&user)?),
+                            user_name,
+                            created_at,
+                            last_seen_at,
+                            revoked_at,
+                        })
+                    },
+                )
+                .collect()
+        }))
+    }
+
+    fn revoke_device(
+        &self,
+        scope: DeviceScope,
+        device: DeviceId,
+        now: i64,
+    ) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let visible: bool = transaction.query_row(
+                "SELECT EXISTS (
+                    SELECT 1 FROM devices JOIN users ON users.id = devices.user
+                    WHERE devices.id = ?1 AND users.workspace = ?2
+                        AND (?3 IS NULL OR users.id = ?3))",
+                params![
+                    device.0.to_string(),
+                    scope.workspace.to_string(),
+                    scope.user.map(|user| user.to_string())
+                ],
+                |row| row.get(0),
+            )?;
+            if !visible {
+                return Ok(false);
+            }
+            transaction.execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+                params![device.0.to_string(), now],
+            )?;
+            transaction.execute(
+                "DELETE FROM credentials WHERE device = ?1",
+                [device.0.to_string()],
+            )?;
+            transaction.commit()?;
+            Ok(true)
+        }))
+    }
+
+    fn email_taken(&self, email: EmailAddress) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| email_taken(connection, &email)))
+    }
+
+    fn create_invitation(&self, invitation: NewInvitation) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            connection.execute(
+                "INSERT INTO invitations (digest, workspace, email, role, invited_by, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    invitation.digest.as_slice(),
+                    invitation.workspace.to_string(),
+                    invitation.email.as_str(),
+                    invitation.role.as_str(),
+                    invitation.invited_by.to_string(),
+                    invitation.expires_at
+                ],
+            )?;
+            Ok(())
+        }))
+    }
+
+    fn accept_invitation(
+        &self,
+        code: Digest,
+        user: UserId,
+        name: String,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<UserRecord>> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let found = transaction
+                .query_row(
+                    "SELECT workspace, email, role FROM invitations
+                     WHERE digest = ?1 AND accepted_at IS NULL AND expires_at > ?2",
+                    params![code.as_slice(), now],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((workspace, email, role)) = found else {
+                return Ok(None);
+            };
+            let email = EmailAddress::parse(&email)
+                .map_err(|_| StorageError::Corrupt("an invitation's address"))?;
+            if email_taken(&transaction, &email)? {
+                return Ok(None);
+            }
+            let new_user = NewUser {
+                id: user,
+                email: email.clone(),
+                name,
+                role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
+                password_hash,
+            };
+            insert_user(&transaction, WorkspaceId(uuid(&workspace)?), &new_user, now)?;
+            transaction.execute(
+                "UPDATE invitations SET accepted_at = ?2 WHERE digest = ?1",
+                params![code.as_slice(), now],
+            )?;
+            let record = transaction
+                .query_row(
+                    &format!("SELECT {USER_COLUMNS} WHERE users.id = ?1"),
+                    [user.to_string()],
+                    user_row,
+                )
+                .map_err(StorageError::from)
+                .and_then(user_record)?;
+            transaction.commit()?;
+            Ok(Some(record))
+        }))
+    }
+}
+
+type UserRow = (String, String, String, String, String, String, String);
+
+fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
+}
+
+fn user_record(
+    (id, workspace, workspace_name, email, name, role, password_hash): UserRow,
+) -> Result<UserRecord, StorageError> {
+    Ok(UserRecord {
+        id: UserId(uuid(&id)?),
+        workspace: WorkspaceId(uuid(&workspace)?),
+        workspace_name,
+        email,
+        name,
+        role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
+        password_hash,
+    })
+}
+
+fn email_taken(connection: &Connection, email: &EmailAddress) -> Result<bool, StorageError> {
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1)",
+        [email.as_str()],
+        |row| row.get(0),
+    )?)
+}
+
+fn insert_user(
+    transaction: &Transaction<'_>,
+    workspace: WorkspaceId,
+    user: &NewUser,
+    now: i64,
+) -> Result<(), StorageError> {
+    transaction.execute(
+        "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            user.id.to_string(),
+            workspace.to_string(),
+            user.email.as_str(),
+            user.name,
+            user.role.as_str(),
+            user.password_hash,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_grants(
+    transaction: &Transaction<'_>,
+    device: DeviceId,
+    grants: &[Grant],
+) -> Result<(), StorageError> {
+    let mut statement = transaction.prepare_cached(
+        "INSERT INTO credentials (digest, kind, device, expires_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for grant in grants {
+        statement.execute(params![
+            grant.digest.as_slice(),
+            kind_text(grant.kind),
+            device.0.to_string(),
+            grant.expires_at
+        ])?;
+    }
+    Ok(())
+}
+
+/// The principal holding a credential of `kind`, and its expiry; `None` if it is unknown or its
+/// device was revoked.
+fn credential(
+    connection: &Connection,
+    digest: &Digest,
+    kind: CredentialKind,
+) -> Result<Option<(Principal, i64)>, StorageError> {
+    let found = connection
+        .query_row(
+            "SELECT credentials.device, users.id, users.workspace, users.role,
+                credentials.expires_at
+             FROM credentials
+             JOIN devices ON devices.id = credentials.device
+             JOIN users ON users.id = devices.user
+             WHERE credentials.digest = ?1 AND credentials.kind = ?2
+                AND devices.revoked_at IS NULL",
+            params![digest.as_slice(), kind_text(kind)],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    found
+        .map(|(device, user, workspace, role, expires_at)| {
+            Ok((principal(&device, &user, &workspace, &role)?, expires_at))
+        })
+        .transpose()
+}
+
+fn kind_text(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::Access => "access",
+        CredentialKind::Refresh => "refresh",
+    }
+}
+
+fn principal(
+    device: &str,
+    user: &str,
+    workspace: &str,
+    role: &str,
+) -> Result<Principal, StorageError> {
+    Ok(Principal {
+        workspace: WorkspaceId(uuid(workspace)?),
+        user: UserId(uuid(user)?),
+        role: role
+            .parse::<Role>()
+            .map_err(|_| StorageError::Corrupt("a role"))?,
+        device: DeviceId(uuid(device)?),
+    })
+}
+
+fn uuid(text: &str) -> Result<Uuid, StorageError> {
+    Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("an id"))
+}
