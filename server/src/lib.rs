@@ -55,7 +55,8 @@ pub fn banner(config: &Config, address: SocketAddr) -> String {
                 identity::Role::Admin => "manager",
                 identity::Role::Rep => "rep",
             };
-            lines.push(format!("            {} ({role}, {})", user.email, user.name));
+            let (email, name) = (user.email, user.name);
+            lines.push(format!("            {email} ({role}, {name})"));
         }
     }
     lines.push("Press Ctrl-C to stop.".to_owned());

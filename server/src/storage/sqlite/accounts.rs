@@ -308,7 +308,7 @@ impl AccountStore for SqliteStorage {
             }
             let new_user = NewUser {
                 id: user,
-                email: email.clone(),
+                email,
                 name,
                 role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
                 password_hash,
