@@ -4,10 +4,14 @@
 //! interprets CRM fields: documents stay Automerge bytes end to end.
 
 pub mod accounts;
+pub mod compaction;
 pub mod config;
 pub mod error;
+pub mod hub;
 pub mod identity;
+pub mod metrics;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
@@ -26,15 +30,35 @@ pub fn app(state: AppState) -> Router {
     routes::router(state)
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
+/// How long shutdown waits for sync sessions to finish their current commit and close.
+const SESSION_DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests and
+/// lets every sync session finish its in-flight commit before closing it.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let cancel = state.shutdown.clone();
+    let tasks = state.tasks.clone();
+    let compactor = compaction::spawn(state.log.clone(), state.shutdown.clone());
+    let signal = async move {
+        shutdown.await;
+        cancel.cancel();
+    };
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(signal)
+        .await?;
+    tasks.close();
+    let _finished = compactor.await;
+    if tokio::time::timeout(SESSION_DRAIN_LIMIT, tasks.wait())
         .await
+        .is_err()
+    {
+        tracing::warn!("some sync sessions did not close in time");
+    }
+    Ok(())
 }
 
 /// What the server prints once it listens: where to go and how to use it.

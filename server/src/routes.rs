@@ -6,6 +6,8 @@ pub mod authenticated;
 pub mod devices;
 pub mod health;
 pub mod invitations;
+pub mod operations;
+pub mod sync;
 pub mod tickets;
 
 use axum::Router;
@@ -24,6 +26,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound });
     Router::new()
         .nest("/api", api)
+        .merge(sync::router())
+        .merge(operations::router())
         .merge(app_shell::router(&state))
         .with_state(state)
 }

@@ -3,8 +3,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
 use crate::accounts::Accounts;
 use crate::config::Config;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::session::Limits;
 use crate::storage::sqlite::SqliteStorage;
 use crate::storage::{ChangeLog, StorageError};
 
@@ -19,7 +26,24 @@ pub struct AppState {
     pub log: Arc<dyn ChangeLog>,
     /// Sign-in, devices and sync tickets.
     pub accounts: Accounts,
+    /// Fan-out of new log entries to the workspace's open sessions.
+    pub hub: Hub,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Per-connection limits.
+    pub limits: Arc<Limits>,
+    /// Free sync connection slots (the global cap).
+    pub connection_slots: Arc<Semaphore>,
+    /// Origins allowed to open the sync socket besides the server's own.
+    pub allowed_origins: Arc<Vec<String>>,
+    /// Cancelled when the server shuts down: sessions close between commits.
+    pub shutdown: CancellationToken,
+    /// Every sync session, so shutdown can wait for them.
+    pub tasks: TaskTracker,
 }
+
+/// The default cap on simultaneous sync connections.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,6 +64,13 @@ impl AppState {
             log: Arc::new(storage.clone()),
             accounts: Accounts::new(Arc::new(storage.clone())),
             storage,
+            hub: Hub::default(),
+            metrics: Metrics::default(),
+            limits: Arc::new(Limits::default()),
+            connection_slots: Arc::new(Semaphore::new(DEFAULT_MAX_CONNECTIONS)),
+            allowed_origins: Arc::new(config.allowed_origins.clone()),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
         })
     }
 }

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-use shared::protocol::{DeviceId, DocumentId, Entry, Seq};
+use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
 
 pub use self::accounts::AccountStore;
 pub use crate::identity::WorkspaceId;
@@ -65,12 +65,40 @@ pub trait ChangeLog: Send + Sync {
     /// The newest position of the workspace's log (`Seq(0)` when empty).
     fn head(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq>;
 
-    /// Every change of one document, in log order (for compaction).
+    /// The changes of one document at positions in `(after, through]`, in log order.
     fn document_changes(
         &self,
         workspace: WorkspaceId,
         document: DocumentId,
+        after: Seq,
+        through: Seq,
     ) -> StoreFuture<'_, Vec<Vec<u8>>>;
+
+    /// The documents with changes at positions in `(after, through]`.
+    fn changed_documents(
+        &self,
+        workspace: WorkspaceId,
+        after: Seq,
+        through: Seq,
+    ) -> StoreFuture<'_, Vec<DocumentId>>;
+
+    /// Up to `limit` snapshots of documents after `after` (in document order), and whether more
+    /// follow.
+    fn snapshots_page(
+        &self,
+        workspace: WorkspaceId,
+        after: Option<DocumentId>,
+        limit: usize,
+    ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)>;
+
+    /// The workspace's compaction epoch: every snapshot covers at least this position.
+    fn epoch(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq>;
+
+    /// Records a new compaction epoch (never moving it backwards).
+    fn set_epoch(&self, workspace: WorkspaceId, epoch: Seq) -> StoreFuture<'_, ()>;
+
+    /// Workspaces whose log grew by at least `threshold` entries since their epoch.
+    fn workspaces_to_compact(&self, threshold: u64) -> StoreFuture<'_, Vec<WorkspaceId>>;
 
     /// A document's compacted snapshot and the position it covers, if one was made.
     fn snapshot(

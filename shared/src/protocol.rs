@@ -19,6 +19,6 @@ pub mod relay;
 mod simulation;
 
 pub use messages::{
-    BatchId, Change, ClientMessage, DeviceId, DocumentId, Entry, ErrorCode, Hello, Seq,
-    ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
+    BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
+    Hello, Seq, ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };

@@ -86,6 +86,11 @@ const MIGRATIONS: &[&str] = &[
         bytes BLOB NOT NULL,
         PRIMARY KEY (workspace, document)
     ) WITHOUT ROWID;",
+    // 2: the compaction epoch of each workspace: every snapshot covers at least this position.
+    "CREATE TABLE compactions (
+        workspace TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL
+    );",
 ];
 
 /// A handle on the SQLite database; clones share one connection.
@@ -188,7 +193,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
         let health = storage.health().await?;
-        assert_eq!(health.schema_version, 1);
+        assert_eq!(health.schema_version, 2);
         assert_eq!(health.logged_changes, 0);
         Ok(())
     }
@@ -198,7 +203,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         drop(SqliteStorage::open_in(directory.path()).await?);
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, 1);
+        assert_eq!(storage.health().await?.schema_version, 2);
         Ok(())
     }
 

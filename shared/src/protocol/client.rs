@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::messages::{
-    BatchId, Change, ClientMessage, DeviceId, Entry, ErrorCode, Hello, Seq, ServerMessage,
+    BatchId, Change, ClientMessage, DeviceId, DocumentSnapshot, Entry, ErrorCode, Hello, Seq,
+    ServerMessage,
 };
 
 /// How many bytes of changes one push carries at most (well under the 1 MiB message limit).
@@ -53,6 +54,8 @@ pub enum ClientEffect {
         /// The cursor once they are stored.
         cursor: Seq,
     },
+    /// Merge these snapshots into their documents (a new device's first sync).
+    StoreSnapshots(Vec<DocumentSnapshot>),
     /// The relay refused something; the code says what to tell the rep and whether to retry.
     Refused(ErrorCode),
 }
@@ -64,6 +67,8 @@ pub enum ClientPhase {
     Offline,
     /// Hello sent, waiting for the welcome.
     Handshaking,
+    /// A new device downloading compacted snapshots before the log tail.
+    Bootstrapping,
     /// Downloading log pages.
     CatchingUp,
     /// Up to date; entries arrive as other devices push them.
@@ -81,6 +86,10 @@ pub struct SyncClient {
     sent: BTreeSet<u64>,
     next_batch: u64,
     max_batch_bytes: usize,
+    /// While bootstrapping: the lowest epoch any snapshot page reported.
+    bootstrap_epoch: Option<Seq>,
+    /// The relay's head as of the welcome.
+    head: Seq,
 }
 
 impl SyncClient {
@@ -98,6 +107,8 @@ impl SyncClient {
             sent: BTreeSet::new(),
             next_batch: 1,
             max_batch_bytes: MAX_BATCH_BYTES,
+            bootstrap_epoch: None,
+            head: Seq(0),
         }
     }
 
@@ -159,17 +170,54 @@ impl SyncClient {
                 if self.phase != ClientPhase::Handshaking {
                     return;
                 }
-                if head > self.cursor {
-                    self.phase = ClientPhase::CatchingUp;
-                    effects.push(ClientEffect::Send(ClientMessage::CatchUp {
-                        after: self.cursor,
-                    }));
+                self.head = head;
+                if self.cursor == Seq(0) && head > Seq(0) {
+                    // A new device: compacted snapshots first, then only the log's tail.
+                    self.phase = ClientPhase::Bootstrapping;
+                    self.bootstrap_epoch = None;
+                    effects.push(ClientEffect::Send(ClientMessage::Bootstrap { after: None }));
                 } else {
-                    self.phase = ClientPhase::Live;
+                    self.catch_up_or_go_live(effects);
                 }
                 self.push(effects);
             }
+            ServerMessage::Snapshots {
+                snapshots,
+                epoch,
+                next,
+            } => {
+                if self.phase != ClientPhase::Bootstrapping {
+                    return;
+                }
+                let lowest = self.bootstrap_epoch.map_or(epoch, |seen| seen.min(epoch));
+                self.bootstrap_epoch = Some(lowest);
+                if !snapshots.is_empty() {
+                    effects.push(ClientEffect::StoreSnapshots(snapshots));
+                }
+                if next.is_some() {
+                    effects.push(ClientEffect::Send(ClientMessage::Bootstrap { after: next }));
+                    return;
+                }
+                // Every snapshot holds its document through `lowest`: the log continues there.
+                if lowest > self.cursor {
+                    self.cursor = lowest;
+                    effects.push(ClientEffect::Store {
+                        entries: Vec::new(),
+                        cursor: lowest,
+                    });
+                }
+                // Always ask for the tail, even if empty: the relay holds live entries back
+                // while a device bootstraps, and the last page releases them.
+                self.phase = ClientPhase::CatchingUp;
+                effects.push(ClientEffect::Send(ClientMessage::CatchUp {
+                    after: self.cursor,
+                }));
+            }
             ServerMessage::Entries { entries, more } => {
+                if self.phase == ClientPhase::Bootstrapping {
+                    // The log resumes after the snapshots' epoch, never before.
+                    return;
+                }
                 let fresh: Vec<Entry> = entries
                     .into_iter()
                     .filter(|entry| entry.seq > self.cursor)
@@ -201,6 +249,17 @@ impl SyncClient {
             }
             ServerMessage::Error { code, .. } => effects.push(ClientEffect::Refused(code)),
             ServerMessage::Snapshot { .. } | ServerMessage::Pong { .. } => {}
+        }
+    }
+
+    fn catch_up_or_go_live(&mut self, effects: &mut Vec<ClientEffect>) {
+        if self.head > self.cursor {
+            self.phase = ClientPhase::CatchingUp;
+            effects.push(ClientEffect::Send(ClientMessage::CatchUp {
+                after: self.cursor,
+            }));
+        } else {
+            self.phase = ClientPhase::Live;
         }
     }
 

@@ -87,6 +87,12 @@ pub enum ClientMessage {
         /// Echoed back.
         nonce: u64,
     },
+    /// Asks for the next page of the workspace's compacted snapshots (a new device's first sync),
+    /// answered by [`ServerMessage::Snapshots`].
+    Bootstrap {
+        /// The last document of the previous page; `None` for the first page.
+        after: Option<DocumentId>,
+    },
 }
 
 /// Relay → device.
@@ -135,6 +141,26 @@ pub enum ServerMessage {
         /// For humans; never contains another workspace's data.
         message: String,
     },
+    /// A page of compacted snapshots, in document order. Every snapshot holds its document's
+    /// state at least through `epoch`; the log after `epoch` completes them.
+    Snapshots {
+        /// The documents' snapshots.
+        snapshots: Vec<DocumentSnapshot>,
+        /// The log position every snapshot of the workspace covers at the time of this page.
+        epoch: Seq,
+        /// The last document of this page when more pages follow.
+        next: Option<DocumentId>,
+    },
+}
+
+/// One document's compacted state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSnapshot {
+    /// The document.
+    pub document: DocumentId,
+    /// `Automerge::save()` bytes.
+    #[serde(with = "serde_bytes_compat")]
+    pub bytes: Vec<u8>,
 }
 
 /// Stable error codes, shared by both sides.

@@ -37,6 +37,17 @@ pub enum RelayEvent {
     },
     /// The workspace's log grew (another device's push, or this one's).
     Published(Vec<Entry>),
+    /// Some publications were missed (the session fell behind): resume from the log.
+    Lagged,
+    /// Storage read a page of compacted snapshots.
+    SnapshotPage {
+        /// The snapshots, in document order.
+        snapshots: Vec<super::messages::DocumentSnapshot>,
+        /// The position every snapshot covers.
+        epoch: Seq,
+        /// The last document of the page when more follow.
+        next: Option<DocumentId>,
+    },
     /// Storage read a snapshot.
     SnapshotRead {
         /// The document.
@@ -80,6 +91,11 @@ pub enum RelayEffect {
     ReadLog {
         /// The last position the device has.
         after: Seq,
+    },
+    /// Read the page of snapshots after `after`, then report [`RelayEvent::SnapshotPage`].
+    ReadSnapshots {
+        /// The last document of the previous page.
+        after: Option<DocumentId>,
     },
     /// Read a document's snapshot, then report [`RelayEvent::SnapshotRead`].
     ReadSnapshot {
@@ -140,9 +156,11 @@ impl RelaySession {
             RelayEvent::Received(Ok(message)) => self.receive(message),
             RelayEvent::Authenticated { accepted, head } => match self.phase {
                 Phase::Authenticating { cursor } if accepted => {
+                    // A device behind the head asks for pages (or snapshots) next; until those
+                    // end, live entries would only open gaps, so they wait.
                     self.phase = Phase::Open {
                         sent_through: cursor,
-                        paging: false,
+                        paging: head > cursor,
                     };
                     vec![RelayEffect::Send(ServerMessage::Welcome { head })]
                 }
@@ -161,6 +179,16 @@ impl RelaySession {
             },
             RelayEvent::Page { entries, more } => self.page(entries, more),
             RelayEvent::Published(entries) => self.publish(entries),
+            RelayEvent::Lagged => self.resume_from_log(),
+            RelayEvent::SnapshotPage {
+                snapshots,
+                epoch,
+                next,
+            } => vec![RelayEffect::Send(ServerMessage::Snapshots {
+                snapshots,
+                epoch,
+                next,
+            })],
             RelayEvent::SnapshotRead {
                 document,
                 bytes,
@@ -197,6 +225,13 @@ impl RelaySession {
             }
             (Phase::Open { .. }, ClientMessage::Snapshot { document }) => {
                 vec![RelayEffect::ReadSnapshot { document }]
+            }
+            (Phase::Open { sent_through, .. }, ClientMessage::Bootstrap { after }) => {
+                self.phase = Phase::Open {
+                    sent_through,
+                    paging: true,
+                };
+                vec![RelayEffect::ReadSnapshots { after }]
             }
             (Phase::Open { .. } | Phase::Authenticating { .. }, ClientMessage::Ping { nonce }) => {
                 vec![RelayEffect::Send(ServerMessage::Pong { nonce })]
@@ -240,27 +275,13 @@ impl RelaySession {
         let Some(first) = fresh.first() else {
             return Vec::new();
         };
-        if first.seq.0 != sent_through.0 + 1 {
-            // A gap (entries published while this session was busy): read the log instead.
-            self.phase = Phase::Open {
-                sent_through,
-                paging: true,
-            };
-            return vec![RelayEffect::ReadLog {
-                after: sent_through,
-            }];
-        }
-        let contiguous = fresh
-            .windows(2)
-            .all(|pair| pair[1].seq.0 == pair[0].seq.0 + 1);
+        let contiguous = first.seq.0 == sent_through.0 + 1
+            && fresh
+                .windows(2)
+                .all(|pair| pair[1].seq.0 == pair[0].seq.0 + 1);
         if !contiguous {
-            self.phase = Phase::Open {
-                sent_through,
-                paging: true,
-            };
-            return vec![RelayEffect::ReadLog {
-                after: sent_through,
-            }];
+            // A gap (publications reordered, or missed while busy): read the log instead.
+            return self.resume_from_log();
         }
         let last = fresh.last().map_or(sent_through, |entry| entry.seq);
         self.phase = Phase::Open {
@@ -271,6 +292,24 @@ impl RelaySession {
             entries: fresh,
             more: false,
         })]
+    }
+
+    fn resume_from_log(&mut self) -> Vec<RelayEffect> {
+        match self.phase {
+            Phase::Open {
+                sent_through,
+                paging: false,
+            } => {
+                self.phase = Phase::Open {
+                    sent_through,
+                    paging: true,
+                };
+                vec![RelayEffect::ReadLog {
+                    after: sent_through,
+                }]
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn refuse_and_close(&mut self, code: ErrorCode) -> Vec<RelayEffect> {

@@ -22,6 +22,8 @@ const PAGE: usize = 3;
 struct Log {
     entries: Vec<Entry>,
     seen: HashSet<(DocumentId, [u8; 32])>,
+    /// The compacted document and the position it covers.
+    snapshot: Option<(Vec<u8>, Seq)>,
 }
 
 impl Log {
@@ -62,6 +64,23 @@ impl Log {
     fn head(&self) -> Seq {
         Seq(self.entries.len() as u64)
     }
+
+    /// Compacts the one document of the simulation at the current head.
+    fn compact(&mut self) -> Result<(), TestCaseError> {
+        let mut document = automerge::Automerge::new();
+        let changes = self
+            .entries
+            .iter()
+            .map(|entry| automerge::Change::try_from(entry.change.bytes.as_slice()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        document.apply_changes(changes).map_err(fail)?;
+        // A snapshot may only claim positions whose changes it really contains.
+        if document.get_missing_deps(&[]).is_empty() {
+            self.snapshot = Some((document.save(), self.head()));
+        }
+        Ok(())
+    }
 }
 
 struct Connection {
@@ -92,6 +111,7 @@ enum Op {
     ToDevice { device: usize, twice: bool },
     Disconnect { device: usize },
     Connect { device: usize },
+    Compact,
 }
 
 fn op(devices: usize) -> impl Strategy<Value = Op> {
@@ -101,6 +121,7 @@ fn op(devices: usize) -> impl Strategy<Value = Op> {
         4 => (0..devices, prop::bool::weighted(0.1)).prop_map(|(device, twice)| Op::ToDevice { device, twice }),
         1 => (0..devices).prop_map(|device| Op::Disconnect { device }),
         2 => (0..devices).prop_map(|device| Op::Connect { device }),
+        1 => Just(Op::Compact),
     ]
 }
 
@@ -134,11 +155,17 @@ impl World {
             devices,
             edits: 0,
         };
-        // The base change is the first device's, pushed like any other.
+        // The document was created and synced before the scenario: its first change is logged.
         let base_change = base
             .get_last_local_change()
             .ok_or_else(|| fail("no base change"))?;
-        world.outbox_add(0, base_change.raw_bytes().to_vec())?;
+        world
+            .log
+            .append(vec![Change {
+                document: world.document,
+                bytes: base_change.raw_bytes().to_vec(),
+            }])
+            .map_err(|code| fail(format!("{code:?}")))?;
         Ok(world)
     }
 
@@ -194,6 +221,7 @@ impl World {
                 }
             }
             Op::Disconnect { device } => self.disconnect(device),
+            Op::Compact => self.log.compact()?,
             Op::ToRelay { device } => {
                 let Some(bytes) = self.devices[device]
                     .connection
@@ -261,6 +289,12 @@ impl World {
                         .map_err(fail)?;
                     device.document.apply_changes(changes).map_err(fail)?;
                 }
+                ClientEffect::StoreSnapshots(snapshots) => {
+                    for snapshot in snapshots {
+                        let mut loaded = AutoCommit::load(&snapshot.bytes).map_err(fail)?;
+                        device.document.merge(&mut loaded).map_err(fail)?;
+                    }
+                }
                 ClientEffect::Refused(code) => return Err(fail(format!("refused: {code:?}"))),
             }
         }
@@ -313,6 +347,19 @@ impl World {
                     self.relay_event(index, RelayEvent::Page { entries, more })?;
                 }
                 RelayEffect::ReadSnapshot { .. } => {}
+                RelayEffect::ReadSnapshots { .. } => {
+                    let (snapshots, epoch) = match &self.log.snapshot {
+                        Some((bytes, covers)) => (
+                            vec![super::messages::DocumentSnapshot {
+                                document: self.document,
+                                bytes: bytes.clone(),
+                            }],
+                            *covers,
+                        ),
+                        None => (Vec::new(), Seq(0)),
+                    };
+                    self.relay_event(index, RelayEvent::SnapshotPage { snapshots, epoch, next: None })?;
+                }
                 RelayEffect::Close => {
                     return Err(fail("the relay closed a well-behaved session"));
                 }

@@ -1,7 +1,7 @@
 //! The change log in SQLite: durable appends, pages from a cursor, snapshots.
 
 use rusqlite::{params, OptionalExtension, Transaction};
-use shared::protocol::{Change, DeviceId, DocumentId, Entry, Seq};
+use shared::protocol::{Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
 
 use super::SqliteStorage;
 use crate::storage::{
@@ -90,15 +90,122 @@ impl ChangeLog for SqliteStorage {
         &self,
         workspace: WorkspaceId,
         document: DocumentId,
+        after: Seq,
+        through: Seq,
     ) -> StoreFuture<'_, Vec<Vec<u8>>> {
         Box::pin(self.call(move |connection| {
             let mut statement = connection.prepare_cached(
-                "SELECT bytes FROM change_log WHERE workspace = ?1 AND document = ?2 ORDER BY position",
+                "SELECT bytes FROM change_log
+                 WHERE workspace = ?1 AND document = ?2 AND position > ?3 AND position <= ?4
+                 ORDER BY position",
             )?;
             let rows = statement
-                .query_map(params![workspace.to_string(), document.0.as_bytes().as_slice()], |row| row.get(0))?
+                .query_map(
+                    params![
+                        workspace.to_string(),
+                        document.0.as_bytes().as_slice(),
+                        position(after),
+                        position(through)
+                    ],
+                    |row| row.get(0),
+                )?
                 .collect::<Result<Vec<Vec<u8>>, _>>()?;
             Ok(rows)
+        }))
+    }
+
+    fn changed_documents(&self, workspace: WorkspaceId, after: Seq, through: Seq) -> StoreFuture<'_, Vec<DocumentId>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT DISTINCT document FROM change_log
+                 WHERE workspace = ?1 AND position > ?2 AND position <= ?3",
+            )?;
+            let documents = statement
+                .query_map(params![workspace.to_string(), position(after), position(through)], |row| {
+                    row.get::<_, Vec<u8>>(0)
+                })?
+                .map(|bytes| document_id(&bytes?))
+                .collect::<Result<Vec<DocumentId>, StorageError>>()?;
+            Ok(documents)
+        }))
+    }
+
+    fn snapshots_page(
+        &self,
+        workspace: WorkspaceId,
+        after: Option<DocumentId>,
+        limit: usize,
+    ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)> {
+        Box::pin(self.call(move |connection| {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            // Document ids compare as 16-byte blobs; the empty blob sorts before all of them.
+            let after = after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
+            let mut statement = connection.prepare_cached(
+                "SELECT document, bytes FROM snapshots
+                 WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
+            )?;
+            let mut snapshots = statement
+                .query_map(params![workspace.to_string(), after, limit + 1], |row| {
+                    Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+                })?
+                .map(|row| {
+                    let (document, bytes) = row?;
+                    Ok(DocumentSnapshot {
+                        document: document_id(&document)?,
+                        bytes,
+                    })
+                })
+                .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            let more = snapshots.len() > limit;
+            snapshots.truncate(limit);
+            Ok((snapshots, more))
+        }))
+    }
+
+    fn epoch(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq> {
+        Box::pin(self.call(move |connection| {
+            let epoch: Option<i64> = connection
+                .query_row(
+                    "SELECT epoch FROM compactions WHERE workspace = ?1",
+                    [workspace.to_string()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            Ok(seq(epoch.unwrap_or(0)))
+        }))
+    }
+
+    fn set_epoch(&self, workspace: WorkspaceId, epoch: Seq) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            connection.execute(
+                "INSERT INTO compactions (workspace, epoch) VALUES (?1, ?2)
+                 ON CONFLICT (workspace) DO UPDATE SET epoch = excluded.epoch
+                 WHERE excluded.epoch > compactions.epoch",
+                params![workspace.to_string(), position(epoch)],
+            )?;
+            Ok(())
+        }))
+    }
+
+    fn workspaces_to_compact(&self, threshold: u64) -> StoreFuture<'_, Vec<WorkspaceId>> {
+        Box::pin(self.call(move |connection| {
+            let threshold = i64::try_from(threshold).unwrap_or(i64::MAX);
+            let mut statement = connection.prepare_cached(
+                "SELECT log.workspace FROM
+                   (SELECT workspace, max(position) AS head FROM change_log GROUP BY workspace) AS log
+                 LEFT JOIN compactions ON compactions.workspace = log.workspace
+                 WHERE log.head - coalesce(compactions.epoch, 0) >= ?1",
+            )?;
+            let workspaces = statement
+                .query_map([threshold], |row| row.get::<_, String>(0))?
+                .map(|text| {
+                    text?
+                        .parse()
+                        .map_err(|_| StorageError::Corrupt("a logged workspace id is not a uuid"))
+                })
+                .collect::<Result<Vec<WorkspaceId>, StorageError>>()?;
+            Ok(workspaces)
         }))
     }
 

@@ -1,0 +1,146 @@
+//! Background compaction: each workspace's documents are folded into snapshots at an epoch, so a
+//! new device downloads one snapshot per document plus the log after the epoch, instead of every
+//! change ever made. It runs off the request path, on the blocking pool for the CPU work.
+//!
+//! Invariant: after `compact_workspace` records epoch `P`, every document with changes at or
+//! before `P` has a snapshot containing all of them. A document whose changes cannot all be
+//! applied (a dependency missing from the log) keeps the epoch where it was.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::{Automerge, Change, ReadDoc};
+use shared::protocol::{DocumentId, Seq};
+use tokio_util::sync::CancellationToken;
+
+use crate::identity::WorkspaceId;
+use crate::storage::{ChangeLog, StorageError};
+
+/// How often the compactor looks for work.
+pub const COMPACTION_INTERVAL: Duration = Duration::from_secs(30);
+/// How many new log entries make a workspace worth compacting.
+pub const COMPACTION_THRESHOLD: u64 = 500;
+
+/// Why a compaction stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CompactionError {
+    /// Storage failed.
+    #[error("storage failed during compaction")]
+    Storage(#[from] StorageError),
+    /// The CPU part died.
+    #[error("the compaction task failed")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// What one compaction did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compacted {
+    /// The epoch now recorded.
+    pub epoch: Seq,
+    /// Documents whose snapshot was rewritten.
+    pub documents: usize,
+    /// Documents left out because a dependency is missing from the log.
+    pub incomplete: usize,
+}
+
+/// Compacts `workspace` up to its current head.
+pub async fn compact_workspace(
+    log: &dyn ChangeLog,
+    workspace: WorkspaceId,
+) -> Result<Compacted, CompactionError> {
+    let epoch = log.epoch(workspace).await?;
+    let head = log.head(workspace).await?;
+    if head <= epoch {
+        return Ok(Compacted {
+            epoch,
+            documents: 0,
+            incomplete: 0,
+        });
+    }
+    let mut documents = 0;
+    let mut incomplete = 0;
+    for document in log.changed_documents(workspace, epoch, head).await? {
+        if compact_document(log, workspace, document, head).await? {
+            documents += 1;
+        } else {
+            incomplete += 1;
+        }
+    }
+    if incomplete == 0 {
+        log.set_epoch(workspace, head).await?;
+    }
+    Ok(Compacted {
+        epoch: if incomplete == 0 { head } else { epoch },
+        documents,
+        incomplete,
+    })
+}
+
+/// Rebuilds one document's snapshot through `through`; `false` when it cannot be complete.
+async fn compact_document(
+    log: &dyn ChangeLog,
+    workspace: WorkspaceId,
+    document: DocumentId,
+    through: Seq,
+) -> Result<bool, CompactionError> {
+    let previous = log.snapshot(workspace, document).await?;
+    let covers = previous.as_ref().map_or(Seq(0), |(_, covers)| *covers);
+    let changes = log.document_changes(workspace, document, covers, through).await?;
+    let base = previous.map(|(bytes, _)| bytes);
+    let folded = tokio::task::spawn_blocking(move || fold(base, changes)).await?;
+    match folded {
+        Some(bytes) => {
+            log.store_snapshot(workspace, document, bytes, through).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Applies `changes` over the snapshot `base`; `None` if the result would miss a dependency
+/// (or stored bytes no longer parse, which the relay's validation makes a storage fault).
+fn fold(base: Option<Vec<u8>>, changes: Vec<Vec<u8>>) -> Option<Vec<u8>> {
+    let mut document = match base {
+        Some(bytes) => Automerge::load(&bytes).ok()?,
+        None => Automerge::new(),
+    };
+    let changes = changes
+        .iter()
+        .map(|bytes| Change::try_from(bytes.as_slice()))
+        .collect::<Result<Vec<Change>, _>>()
+        .ok()?;
+    document.apply_changes(changes).ok()?;
+    document
+        .get_missing_deps(&[])
+        .is_empty()
+        .then(|| document.save())
+}
+
+/// Runs compaction every [`COMPACTION_INTERVAL`] until `shutdown`.
+pub fn spawn(log: Arc<dyn ChangeLog>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(COMPACTION_INTERVAL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let workspaces = match log.workspaces_to_compact(COMPACTION_THRESHOLD).await {
+                Ok(workspaces) => workspaces,
+                Err(error) => {
+                    tracing::error!(%error, "cannot find workspaces to compact");
+                    continue;
+                }
+            };
+            for workspace in workspaces {
+                if shutdown.is_cancelled() {
+                    return;
+                }
+                match compact_workspace(log.as_ref(), workspace).await {
+                    Ok(compacted) => tracing::info!(%workspace, epoch = compacted.epoch.0, documents = compacted.documents, incomplete = compacted.incomplete, "compacted"),
+                    Err(error) => tracing::error!(%workspace, %error, "compaction failed"),
+                }
+            }
+        }
+    })
+}

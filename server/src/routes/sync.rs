@@ -1,0 +1,79 @@
+//! `GET /sync`: the WebSocket upgrade, guarded by the Origin allowlist and the connection cap.
+//! The device authenticates inside the socket with a single-use ticket (browsers cannot set
+//! headers on a WebSocket handshake, and a ticket in a message never lands in access logs).
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use shared::protocol::codec::MAX_MESSAGE_BYTES;
+
+use crate::session;
+use crate::state::AppState;
+
+/// The largest WebSocket frame accepted (a message may span several).
+pub const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Bytes queued for a device before sends wait (and then time out).
+const MAX_WRITE_BUFFER_BYTES: usize = 2 * MAX_MESSAGE_BYTES;
+
+/// The sync route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sync", get(upgrade))
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&state, &headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(serde_json::json!({"code": "forbidden_origin", "message": "This origin may not sync."})),
+        )
+            .into_response();
+    }
+    let Ok(slot) = state.connection_slots.clone().try_acquire_owned() else {
+        state.metrics.refused_busy();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "5")],
+            Json(serde_json::json!({"code": "server_busy", "message": "The server is busy; retry shortly."})),
+        )
+            .into_response();
+    };
+    let tasks = state.tasks.clone();
+    upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
+        .on_upgrade(move |socket| {
+            tasks.track_future(async move {
+                session::run(socket, state).await;
+                drop(slot);
+            })
+        })
+}
+
+/// A browser's handshake must come from the app's own origin or an allowed one; clients that
+/// send no `Origin` (native tools) are not browsers and cannot be used for cross-site hijacking.
+fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let own = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .is_some_and(|host| {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        });
+    own || state
+        .allowed_origins
+        .iter()
+        .any(|allowed| allowed == origin)
+}

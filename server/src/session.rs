@@ -1,0 +1,592 @@
+//! One sync connection's loop: frames in, [`RelaySession`] decides, storage and fan-out act.
+//!
+//! The only place on the server that touches a socket. It enforces what the protocol state
+//! machine cannot see: the hello deadline, idle reaping with pings, per-connection rate limits,
+//! a bounded write time (a device that stops reading is disconnected, never waited for), device
+//! revocation, and graceful shutdown between (never during) storage commits.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::ws::{CloseFrame, Message};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use shared::protocol::change::inspect_change;
+use shared::protocol::codec::{decode_client, encode_server, DecodeError, EncodeError};
+use shared::protocol::relay::{Appended, RelayEffect, RelayEvent, RelaySession};
+use shared::protocol::{DocumentSnapshot, Entry, ErrorCode, ServerMessage, PROTOCOL_VERSION};
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use crate::hub::Publication;
+use crate::identity::Principal;
+use crate::state::AppState;
+use crate::storage::IncomingChange;
+
+/// The limits of one connection.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// How long a new connection may take to send a valid hello.
+    pub handshake_timeout: Duration,
+    /// How often the relay pings an idle connection.
+    pub ping_interval: Duration,
+    /// Silence after which a connection is reaped.
+    pub idle_timeout: Duration,
+    /// How long one send may wait for the device to read.
+    pub write_timeout: Duration,
+    /// Sustained messages per second, and the burst above it.
+    pub messages_per_second: f64,
+    /// The message burst.
+    pub message_burst: f64,
+    /// Sustained bytes per second, and the burst above it.
+    pub bytes_per_second: f64,
+    /// The byte burst.
+    pub byte_burst: f64,
+    /// The longest the relay slows a fast sender down before refusing it.
+    pub max_throttle: Duration,
+    /// Entries read per log page (before the byte budget trims it).
+    pub page_entries: usize,
+    /// Bytes of changes per log page.
+    pub page_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            handshake_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(10),
+            messages_per_second: 200.0,
+            message_burst: 400.0,
+            bytes_per_second: 4.0 * 1024.0 * 1024.0,
+            byte_burst: 8.0 * 1024.0 * 1024.0,
+            max_throttle: Duration::from_secs(2),
+            page_entries: 2_000,
+            page_bytes: 768 * 1024,
+        }
+    }
+}
+
+/// Why the loop stops.
+enum Stop {
+    /// The device left, the socket failed, or the session closed itself.
+    Done,
+}
+
+/// Serves one upgraded connection until it closes.
+pub async fn run<S>(socket: S, state: AppState)
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    state.metrics.connection_opened();
+    let mut connection = Connection::new(socket, state.clone());
+    connection.serve().await;
+    state.metrics.connection_closed();
+}
+
+struct Connection<S> {
+    socket: S,
+    state: AppState,
+    machine: RelaySession,
+    version: u16,
+    principal: Option<Principal>,
+    live: Option<broadcast::Receiver<Arc<Publication>>>,
+    messages: TokenBucket,
+    bytes: TokenBucket,
+    last_heard: Instant,
+}
+
+impl<S> Connection<S>
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    fn new(socket: S, state: AppState) -> Self {
+        let limits = &state.limits;
+        let now = Instant::now();
+        Self {
+            messages: TokenBucket::new(limits.message_burst, limits.messages_per_second, now),
+            bytes: TokenBucket::new(limits.byte_burst, limits.bytes_per_second, now),
+            socket,
+            machine: RelaySession::new(),
+            version: PROTOCOL_VERSION,
+            principal: None,
+            live: None,
+            last_heard: now,
+            state,
+        }
+    }
+
+    async fn serve(&mut self) {
+        let limits = self.state.limits.clone();
+        let hello_deadline = Instant::now() + limits.handshake_timeout;
+        let mut revocations = self.state.accounts.revocations();
+        let mut ping = tokio::time::interval(limits.ping_interval);
+        ping.tick().await;
+        let shutdown = self.state.shutdown.clone();
+        loop {
+            let event = tokio::select! {
+                () = shutdown.cancelled() => {
+                    self.close(1001, "the server is restarting").await;
+                    return;
+                }
+                frame = next_frame(&mut self.socket, self.principal.is_none().then_some(hello_deadline)) => {
+                    match self.frame_event(frame).await {
+                        Ok(Some(event)) => event,
+                        Ok(None) => continue,
+                        Err(Stop::Done) => return,
+                    }
+                }
+                publication = next_publication(&mut self.live) => match publication {
+                    Ok(publication) => {
+                        self.state.metrics.fanned_out(publication.entries.len(), publication.committed_at.elapsed());
+                        RelayEvent::Published(publication.entries.clone())
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => RelayEvent::Lagged,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        self.live = None;
+                        continue;
+                    }
+                },
+                revoked = revocations.recv() => {
+                    let ours = self.principal.map(|principal| principal.device);
+                    if matches!(revoked, Ok(device) if Some(device) == ours) {
+                        self.refuse(ErrorCode::Unauthorised).await;
+                        return;
+                    }
+                    continue;
+                }
+                _ = ping.tick() => {
+                    if self.last_heard.elapsed() > limits.idle_timeout {
+                        self.close(1000, "idle").await;
+                        return;
+                    }
+                    if self.send_frame(Message::Ping(Vec::new().into())).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            if self.drive(event).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Turns one frame (or its absence) into a protocol event, after rate limiting.
+    async fn frame_event(
+        &mut self,
+        frame: Result<Option<Result<Message, axum::Error>>, tokio::time::error::Elapsed>,
+    ) -> Result<Option<RelayEvent>, Stop> {
+        let message = match frame {
+            Err(_elapsed) => {
+                self.refuse(ErrorCode::Unauthorised).await;
+                return Err(Stop::Done);
+            }
+            Ok(None | Some(Err(_))) => return Err(Stop::Done),
+            Ok(Some(Ok(message))) => message,
+        };
+        self.last_heard = Instant::now();
+        let bytes = match message {
+            Message::Binary(bytes) => bytes,
+            // A text frame is not a protocol message.
+            Message::Text(_) => return Ok(Some(RelayEvent::Received(Err(DecodeError::Truncated)))),
+            Message::Ping(_) | Message::Pong(_) => return Ok(None),
+            Message::Close(_) => return Err(Stop::Done),
+        };
+        self.throttle(bytes.len()).await?;
+        let decoded = decode_client(&bytes).map(|(version, message)| {
+            self.version = version;
+            message
+        });
+        Ok(Some(RelayEvent::Received(decoded)))
+    }
+
+    /// Waits out a burst, or refuses a sender that stays above the limits.
+    async fn throttle(&mut self, size: usize) -> Result<(), Stop> {
+        let now = Instant::now();
+        let wait = self
+            .messages
+            .take(1.0, now)
+            .max(self.bytes.take(size as f64, now));
+        if wait > self.state.limits.max_throttle {
+            self.refuse(ErrorCode::RateLimited).await;
+            return Err(Stop::Done);
+        }
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(())
+    }
+
+    /// Feeds an event to the state machine and carries out its effects (which may feed more).
+    async fn drive(&mut self, event: RelayEvent) -> Result<(), Stop> {
+        let mut events = VecDeque::from([event]);
+        while let Some(event) = events.pop_front() {
+            for effect in self.machine.handle(event) {
+                if let Some(follow_up) = self.perform(effect).await? {
+                    events.push_back(follow_up);
+                }
+            }
+        }
+        if self.machine.is_closed() {
+            return Err(Stop::Done);
+        }
+        Ok(())
+    }
+
+    async fn perform(&mut self, effect: RelayEffect) -> Result<Option<RelayEvent>, Stop> {
+        match effect {
+            RelayEffect::Send(message) => {
+                if matches!(message, ServerMessage::Error { .. }) {
+                    self.state.metrics.refused();
+                }
+                if let ServerMessage::Ack {
+                    stored, duplicates, ..
+                } = message
+                {
+                    self.state.metrics.acknowledged(stored, duplicates);
+                }
+                match encode_server(self.version, &message) {
+                    Ok(bytes) => {
+                        self.send_frame(Message::Binary(bytes.into())).await?;
+                        Ok(None)
+                    }
+                    // Live entries too large for one message: let the pages carry them.
+                    Err(EncodeError::TooLarge(_))
+                        if matches!(message, ServerMessage::Entries { .. }) =>
+                    {
+                        Ok(Some(RelayEvent::Lagged))
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot encode a message");
+                        Err(Stop::Done)
+                    }
+                }
+            }
+            RelayEffect::Authenticate { ticket, device } => {
+                let principal =
+                    self.state
+                        .accounts
+                        .redeem_ticket(&ticket, device, std::time::Instant::now());
+                let Some(principal) = principal else {
+                    return Ok(Some(RelayEvent::Authenticated {
+                        accepted: false,
+                        head: Default::default(),
+                    }));
+                };
+                // Subscribe before reading the head, so nothing published in between is missed.
+                self.live = Some(self.state.hub.subscribe(principal.workspace));
+                match self.state.log.head(principal.workspace).await {
+                    Ok(head) => {
+                        self.principal = Some(principal);
+                        Ok(Some(RelayEvent::Authenticated {
+                            accepted: true,
+                            head,
+                        }))
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read the log head");
+                        self.refuse(ErrorCode::ServerBusy).await;
+                        Err(Stop::Done)
+                    }
+                }
+            }
+            RelayEffect::Append { batch, changes } => {
+                let outcome = self.append(changes).await;
+                Ok(Some(RelayEvent::Appended { batch, outcome }))
+            }
+            RelayEffect::ReadLog { after } => {
+                let Some(principal) = self.principal else {
+                    return Err(Stop::Done);
+                };
+                let limits = &self.state.limits;
+                match self
+                    .state
+                    .log
+                    .page(principal.workspace, after, limits.page_entries)
+                    .await
+                {
+                    Ok((entries, more)) => {
+                        let (entries, trimmed) = trim_to_bytes(entries, limits.page_bytes);
+                        Ok(Some(RelayEvent::Page {
+                            entries,
+                            more: more || trimmed,
+                        }))
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read the log");
+                        self.refuse(ErrorCode::ServerBusy).await;
+                        Err(Stop::Done)
+                    }
+                }
+            }
+            RelayEffect::ReadSnapshots { after } => {
+                let Some(principal) = self.principal else {
+                    return Err(Stop::Done);
+                };
+                let limits = &self.state.limits;
+                // The epoch first: snapshots read after it cover at least that far.
+                let page = async {
+                    let epoch = self.state.log.epoch(principal.workspace).await?;
+                    let (snapshots, more) = self
+                        .state
+                        .log
+                        .snapshots_page(principal.workspace, after, limits.page_entries)
+                        .await?;
+                    Ok::<_, crate::storage::StorageError>((epoch, snapshots, more))
+                };
+                match page.await {
+                    Ok((epoch, snapshots, more)) => {
+                        let (snapshots, trimmed) = trim_snapshots(snapshots, limits.page_bytes);
+                        let next = (more || trimmed)
+                            .then(|| snapshots.last().map(|snapshot| snapshot.document))
+                            .flatten();
+                        Ok(Some(RelayEvent::SnapshotPage {
+                            snapshots,
+                            epoch,
+                            next,
+                        }))
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read snapshots");
+                        self.refuse(ErrorCode::ServerBusy).await;
+                        Err(Stop::Done)
+                    }
+                }
+            }
+            RelayEffect::ReadSnapshot { document } => {
+                let Some(principal) = self.principal else {
+                    return Err(Stop::Done);
+                };
+                let (bytes, covers) =
+                    match self.state.log.snapshot(principal.workspace, document).await {
+                        Ok(found) => found.unwrap_or_default(),
+                        Err(error) => {
+                            tracing::error!(%error, "cannot read a snapshot");
+                            self.refuse(ErrorCode::ServerBusy).await;
+                            return Err(Stop::Done);
+                        }
+                    };
+                Ok(Some(RelayEvent::SnapshotRead {
+                    document,
+                    bytes,
+                    covers,
+                }))
+            }
+            RelayEffect::Close => {
+                self.close(1008, "refused").await;
+                Err(Stop::Done)
+            }
+        }
+    }
+
+    /// Validates and durably appends a pushed batch, then publishes what is new.
+    async fn append(
+        &mut self,
+        changes: Vec<shared::protocol::Change>,
+    ) -> Result<Appended, ErrorCode> {
+        let principal = self.principal.ok_or(ErrorCode::OutOfOrder)?;
+        let mut incoming = Vec::with_capacity(changes.len());
+        for change in changes {
+            let facts = inspect_change(&change.bytes).map_err(|_| ErrorCode::BadChange)?;
+            incoming.push(IncomingChange {
+                document: change.document,
+                hash: facts.hash,
+                actor: facts.actor,
+                bytes: change.bytes,
+            });
+        }
+        let outcome = self
+            .state
+            .log
+            .append(
+                principal.workspace,
+                principal.device,
+                incoming,
+                unix_seconds(),
+            )
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "cannot append to the log");
+                ErrorCode::ServerBusy
+            })?;
+        if outcome.foreign_actor {
+            return Err(ErrorCode::Unauthorised);
+        }
+        let stored = u32::try_from(outcome.stored.len()).unwrap_or(u32::MAX);
+        if !outcome.stored.is_empty() {
+            self.state.hub.publish(
+                principal.workspace,
+                Publication {
+                    entries: outcome.stored,
+                    committed_at: std::time::Instant::now(),
+                },
+            );
+        }
+        Ok(Appended {
+            stored,
+            duplicates: outcome.duplicates,
+        })
+    }
+
+    async fn refuse(&mut self, code: ErrorCode) {
+        self.state.metrics.refused();
+        let message = ServerMessage::Error {
+            code,
+            message: code.describe().to_owned(),
+        };
+        if let Ok(bytes) = encode_server(self.version, &message) {
+            let _gone = self.send_frame(Message::Binary(bytes.into())).await;
+        }
+        self.close(1008, code.as_str()).await;
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _gone = self.send_frame(Message::Close(Some(frame))).await;
+    }
+
+    async fn send_frame(&mut self, message: Message) -> Result<(), Stop> {
+        match tokio::time::timeout(self.state.limits.write_timeout, self.socket.send(message)).await
+        {
+            Ok(Ok(())) => Ok(()),
+            // The device stopped reading (or left): it is disconnected, nobody waits for it.
+            Ok(Err(_)) | Err(_) => Err(Stop::Done),
+        }
+    }
+}
+
+/// The next frame, within `deadline` if one is set.
+async fn next_frame<S>(
+    socket: &mut S,
+    deadline: Option<Instant>,
+) -> Result<Option<Result<Message, axum::Error>>, tokio::time::error::Elapsed>
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, socket.next()).await,
+        None => Ok(socket.next().await),
+    }
+}
+
+/// The next publication, or never when not subscribed.
+async fn next_publication(
+    live: &mut Option<broadcast::Receiver<Arc<Publication>>>,
+) -> Result<Arc<Publication>, broadcast::error::RecvError> {
+    match live {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Keeps the longest prefix of `entries` within `budget` bytes (at least one entry).
+fn trim_to_bytes(entries: Vec<Entry>, budget: usize) -> (Vec<Entry>, bool) {
+    trim_prefix(entries, budget, |entry| entry.change.bytes.len())
+}
+
+/// Keeps the longest prefix of `snapshots` within `budget` bytes (at least one).
+fn trim_snapshots(snapshots: Vec<DocumentSnapshot>, budget: usize) -> (Vec<DocumentSnapshot>, bool) {
+    trim_prefix(snapshots, budget, |snapshot| snapshot.bytes.len())
+}
+
+fn trim_prefix<T>(mut items: Vec<T>, budget: usize, size: impl Fn(&T) -> usize) -> (Vec<T>, bool) {
+    let mut total = 0;
+    let mut keep = 0;
+    for item in &items {
+        total += size(item);
+        if keep > 0 && total > budget {
+            break;
+        }
+        keep += 1;
+    }
+    let trimmed = keep < items.len();
+    items.truncate(keep);
+    (items, trimmed)
+}
+
+fn unix_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A token bucket: `take` spends tokens (going into debt) and says how long to wait it off.
+#[derive(Debug)]
+struct TokenBucket {
+    capacity: f64,
+    tokens: f64,
+    refill_per_second: f64,
+    updated: Instant,
+}
+
+impl TokenBucket {
+    fn new(capacity: f64, refill_per_second: f64, now: Instant) -> Self {
+        Self {
+            capacity,
+            tokens: capacity,
+            refill_per_second,
+            updated: now,
+        }
+    }
+
+    fn take(&mut self, amount: f64, now: Instant) -> Duration {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.updated = now;
+        self.tokens = (self.tokens + elapsed * self.refill_per_second).min(self.capacity);
+        self.tokens -= amount;
+        if self.tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-self.tokens / self.refill_per_second)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_within_capacity_needs_no_wait() {
+        let now = Instant::now();
+        let mut bucket = TokenBucket::new(10.0, 5.0, now);
+        for _ in 0..10 {
+            assert_eq!(bucket.take(1.0, now), Duration::ZERO);
+        }
+        assert_eq!(bucket.take(1.0, now), Duration::from_millis(200));
+    }
+
+    #[test]
+    fn tokens_refill_with_time() {
+        let now = Instant::now();
+        let mut bucket = TokenBucket::new(10.0, 5.0, now);
+        bucket.take(10.0, now);
+        assert_eq!(
+            bucket.take(5.0, now + Duration::from_secs(1)),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn pages_are_trimmed_to_the_byte_budget_but_never_empty() {
+        let entry = |seq| Entry {
+            seq: shared::protocol::Seq(seq),
+            change: shared::protocol::Change {
+                document: shared::protocol::DocumentId(uuid::Uuid::nil()),
+                bytes: vec![0; 100],
+            },
+        };
+        let (kept, trimmed) = trim_to_bytes(vec![entry(1), entry(2), entry(3)], 250);
+        assert_eq!(kept.len(), 2);
+        assert!(trimmed);
+        let (kept, trimmed) = trim_to_bytes(vec![entry(1)], 10);
+        assert_eq!(kept.len(), 1);
+        assert!(!trimmed);
+    }
+}

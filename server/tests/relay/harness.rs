@@ -1,0 +1,314 @@
+//! A relay on port 0 and devices that speak the real protocol to it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT};
+use futures_util::{SinkExt, StreamExt};
+use server::identity::{Principal, Role, UserId, WorkspaceId};
+use server::session::Limits;
+use server::state::AppState;
+use shared::protocol::client::{ClientEffect, ClientEvent, OutboxEntry, SyncClient};
+use shared::protocol::codec::{decode_server, encode_client};
+use shared::protocol::{
+    Change, ClientMessage, DeviceId, DocumentId, ErrorCode, Seq, ServerMessage,
+};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use uuid::Uuid;
+
+pub(crate) type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long a test waits for the relay before failing.
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The relay, running in-process.
+pub(crate) struct Relay {
+    pub(crate) address: SocketAddr,
+    pub(crate) state: AppState,
+    data: tempfile::TempDir,
+}
+
+impl Relay {
+    /// Starts a relay with default limits.
+    pub(crate) async fn start() -> TestResult<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a relay after `adjust` changed its state (limits, caps).
+    pub(crate) async fn start_with(adjust: impl FnOnce(&mut AppState)) -> TestResult<Self> {
+        let data = tempfile::tempdir()?;
+        let dist = data.path().join("dist");
+        std::fs::create_dir_all(&dist)?;
+        let config = <server::config::Config as clap::Parser>::try_parse_from([
+            "carnet-server",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+            &data.path().to_string_lossy(),
+            "--dist-dir",
+            &dist.to_string_lossy(),
+            "--allowed-origins",
+            "https://app.carnet.test",
+        ])?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let mut state = AppState::open(&config).await?;
+        adjust(&mut state);
+        tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
+        Ok(Self {
+            address,
+            state,
+            data,
+        })
+    }
+
+    /// Registers a workspace with one user and returns a principal for each of `devices` new
+    /// devices of that user.
+    pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
+        let connection = rusqlite::Connection::open(self.data.path().join("carnet.sqlite3"))?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        let workspace = WorkspaceId(Uuid::new_v4());
+        let user = UserId(Uuid::new_v4());
+        connection.execute(
+            "INSERT INTO workspaces (id, name, created_at) VALUES (?1, 'Test', 0)",
+            [workspace.to_string()],
+        )?;
+        connection.execute(
+            "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at)
+             VALUES (?1, ?2, ?3, 'Rep', 'rep', 'x', 0)",
+            [
+                user.to_string(),
+                workspace.to_string(),
+                format!("{user}@carnet.test"),
+            ],
+        )?;
+        let mut principals = Vec::new();
+        for _ in 0..devices {
+            let device = DeviceId(Uuid::new_v4());
+            connection.execute(
+                "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
+                [device.0.to_string(), user.to_string()],
+            )?;
+            principals.push(Principal {
+                workspace,
+                user,
+                role: Role::Rep,
+                device,
+            });
+        }
+        Ok(principals)
+    }
+
+    /// A fresh single-use ticket for `principal`.
+    pub(crate) fn ticket(&self, principal: Principal) -> TestResult<String> {
+        Ok(self
+            .state
+            .accounts
+            .issue_ticket(principal, std::time::Instant::now())?)
+    }
+
+    /// Opens a raw WebSocket to `/sync`.
+    pub(crate) async fn socket(&self) -> TestResult<Socket> {
+        let (socket, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/sync", self.address)).await?;
+        Ok(socket)
+    }
+}
+
+/// A raw client socket.
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A device: its own document replica, outbox and protocol state machine.
+pub(crate) struct Device {
+    pub(crate) principal: Principal,
+    pub(crate) document: AutoCommit,
+    /// Replicas of every other document the device received.
+    pub(crate) others: HashMap<DocumentId, AutoCommit>,
+    /// Log entries received.
+    pub(crate) entries_received: usize,
+    /// Snapshots received while bootstrapping.
+    pub(crate) snapshots_received: usize,
+    pub(crate) client: SyncClient,
+    pub(crate) outbox: BTreeMap<u64, Change>,
+    pub(crate) socket: Option<Socket>,
+    pub(crate) refusals: Vec<ErrorCode>,
+    pub(crate) acknowledged: usize,
+    next_key: u64,
+}
+
+/// The one document the tests edit.
+pub(crate) const DOCUMENT: DocumentId = DocumentId(Uuid::from_u128(0x00c0_ffee));
+
+impl Device {
+    /// A device of `principal` with an empty replica.
+    pub(crate) fn new(principal: Principal) -> Self {
+        let mut document = AutoCommit::new();
+        document.set_actor(automerge::ActorId::random());
+        Self {
+            principal,
+            document,
+            others: HashMap::new(),
+            entries_received: 0,
+            snapshots_received: 0,
+            client: SyncClient::new(principal.device, Seq(0), Vec::new()),
+            outbox: BTreeMap::new(),
+            socket: None,
+            refusals: Vec::new(),
+            acknowledged: 0,
+            next_key: 1,
+        }
+    }
+
+    /// Sets `field` to `value` as one change, into the outbox (and out, when connected).
+    pub(crate) async fn edit(&mut self, field: &str, value: i64) -> TestResult {
+        self.document.put(ROOT, field, value)?;
+        self.document.commit();
+        let bytes = self
+            .document
+            .get_last_local_change()
+            .ok_or("no local change")?
+            .raw_bytes()
+            .to_vec();
+        self.queue(Change {
+            document: DOCUMENT,
+            bytes,
+        })
+        .await
+    }
+
+    /// Puts a change in the outbox as if made locally.
+    pub(crate) async fn queue(&mut self, change: Change) -> TestResult {
+        let key = self.next_key;
+        self.next_key += 1;
+        self.outbox.insert(key, change.clone());
+        let effects = self
+            .client
+            .handle(ClientEvent::OutboxAdded(vec![OutboxEntry { key, change }]));
+        self.perform(effects).await
+    }
+
+    /// Connects with a fresh ticket and says hello.
+    pub(crate) async fn connect(&mut self, relay: &Relay) -> TestResult {
+        self.socket = Some(relay.socket().await?);
+        let ticket = relay.ticket(self.principal)?;
+        let effects = self.client.handle(ClientEvent::Connected { ticket });
+        self.perform(effects).await
+    }
+
+    /// Drops the connection (like a dead zone).
+    pub(crate) fn disconnect(&mut self) {
+        self.socket = None;
+        let _effects = self.client.handle(ClientEvent::Disconnected);
+    }
+
+    /// Reads and handles messages until `done` holds.
+    pub(crate) async fn until(&mut self, what: &str, done: impl Fn(&Device) -> bool) -> TestResult {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(self) {
+            let socket = self.socket.as_mut().ok_or("not connected")?;
+            let frame = tokio::time::timeout_at(deadline, socket.next())
+                .await
+                .map_err(|_| format!("timed out waiting for {what}"))?;
+            match frame {
+                Some(Ok(Message::Binary(bytes))) => {
+                    let message = decode_server(&bytes)?;
+                    let effects = self.client.handle(ClientEvent::Received(message));
+                    self.perform(effects).await?;
+                }
+                Some(Ok(Message::Close(_))) | None => {
+                    self.disconnect();
+                    return Err(format!("closed while waiting for {what}").into());
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(error.into()),
+            }
+        }
+        Ok(())
+    }
+
+    async fn perform(&mut self, effects: Vec<ClientEffect>) -> TestResult {
+        for effect in effects {
+            match effect {
+                ClientEffect::Send(message) => self.send(&message).await?,
+                ClientEffect::Acknowledged(keys) => {
+                    self.acknowledged += keys.len();
+                    for key in keys {
+                        self.outbox.remove(&key);
+                    }
+                }
+                ClientEffect::Store { entries, .. } => {
+                    self.entries_received += entries.len();
+                    for entry in entries {
+                        let change = automerge::Change::try_from(entry.change.bytes.as_slice())?;
+                        self.replica(entry.change.document).apply_changes([change])?;
+                    }
+                }
+                ClientEffect::StoreSnapshots(snapshots) => {
+                    self.snapshots_received += snapshots.len();
+                    for snapshot in snapshots {
+                        let mut loaded = AutoCommit::load(&snapshot.bytes)?;
+                        self.replica(snapshot.document).merge(&mut loaded)?;
+                    }
+                }
+                ClientEffect::Refused(code) => self.refusals.push(code),
+            }
+        }
+        Ok(())
+    }
+
+    /// The replica of `document`, created empty on first use.
+    pub(crate) fn replica(&mut self, document: DocumentId) -> &mut AutoCommit {
+        if document == DOCUMENT {
+            &mut self.document
+        } else {
+            self.others.entry(document).or_default()
+        }
+    }
+
+    /// Sends one message (nothing when offline).
+    pub(crate) async fn send(&mut self, message: &ClientMessage) -> TestResult {
+        if let Some(socket) = self.socket.as_mut() {
+            socket
+                .send(Message::Binary(encode_client(message)?.into()))
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The next protocol message on a raw socket, or `None` once it closed.
+pub(crate) async fn next_message(socket: &mut Socket) -> TestResult<Option<ServerMessage>> {
+    loop {
+        let frame = tokio::time::timeout(PATIENCE, socket.next())
+            .await
+            .map_err(|_| "timed out waiting for a message")?;
+        match frame {
+            Some(Ok(Message::Binary(bytes))) => return Ok(Some(decode_server(&bytes)?)),
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(None),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+/// Reads until the server closes the socket; the error codes it sent on the way.
+pub(crate) async fn refusals_until_closed(socket: &mut Socket) -> TestResult<Vec<ErrorCode>> {
+    let mut codes = Vec::new();
+    while let Some(message) = next_message(socket).await? {
+        if let ServerMessage::Error { code, .. } = message {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
+/// Limits small enough for tests to reach them quickly.
+pub(crate) fn tight_limits() -> Limits {
+    Limits {
+        handshake_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    }
+}

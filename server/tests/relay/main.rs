@@ -1,0 +1,9 @@
+//! The relay over real WebSockets on loopback: convergence, durability of acks, limits, refusals.
+//!
+//! Each test runs the real server in-process on port 0 with its own data directory, and drives
+//! devices with the real client state machine (`shared::protocol::client`) over tokio-tungstenite.
+
+mod bootstrap;
+mod harness;
+mod refusals;
+mod sync;
