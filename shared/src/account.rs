@@ -72,12 +72,16 @@ pub struct Account {
     /// The company's name as reps call it.
     pub name: String,
     /// SIREN (the company).
+    #[autosurgeon(missing = "Default::default")]
     pub siren: Option<Siren>,
     /// SIRET (the establishment visited).
+    #[autosurgeon(missing = "Default::default")]
     pub siret: Option<Siret>,
     /// Intra-community VAT number.
+    #[autosurgeon(missing = "Default::default")]
     pub vat: Option<VatNumber>,
     /// Industry, free text or a NAF code.
+    #[autosurgeon(missing = "Default::default")]
     pub industry: Option<String>,
     /// Category tags.
     #[autosurgeon(missing = "Default::default")]
@@ -94,10 +98,13 @@ pub struct Account {
     #[autosurgeon(missing = "Default::default")]
     pub emails: BTreeMap<String, EmailEntry>,
     /// Website URL.
+    #[autosurgeon(missing = "Default::default")]
     pub website: Option<String>,
     /// The rep who owns the account (a user id).
+    #[autosurgeon(missing = "Default::default")]
     pub owner: Option<crate::ids::UserId>,
     /// Territory key (from the workspace settings).
+    #[autosurgeon(missing = "Default::default")]
     pub territory: Option<String>,
     /// Free notes, edited concurrently.
     pub notes: Text,
@@ -120,17 +127,21 @@ pub struct Activity {
     /// When it happened (Unix seconds).
     pub at: i64,
     /// Who did it.
+    #[autosurgeon(missing = "Default::default")]
     pub by: Option<crate::ids::UserId>,
     /// The contacts involved.
     #[autosurgeon(missing = "Default::default")]
     pub contacts: KeySet,
     /// The deal it was about.
+    #[autosurgeon(missing = "Default::default")]
     pub deal: Option<crate::ids::DealId>,
     /// Outcome in a few words.
+    #[autosurgeon(missing = "Default::default")]
     pub outcome: Option<String>,
     /// The report, edited concurrently.
     pub report: Text,
     /// Where the rep checked in, if they did.
+    #[autosurgeon(missing = "Default::default")]
     pub check_in: Option<CheckIn>,
 }
 
@@ -151,16 +162,21 @@ pub struct Task {
     /// What to do.
     pub title: String,
     /// When it is due.
+    #[autosurgeon(missing = "Default::default")]
     pub due: Option<Date>,
     /// Who should do it.
+    #[autosurgeon(missing = "Default::default")]
     pub assignee: Option<crate::ids::UserId>,
     /// Whether it is done.
     pub done: bool,
     /// The activity it follows up.
+    #[autosurgeon(missing = "Default::default")]
     pub activity: Option<crate::ids::ActivityId>,
     /// The contact it concerns.
+    #[autosurgeon(missing = "Default::default")]
     pub contact: Option<crate::ids::ContactId>,
     /// The deal it concerns.
+    #[autosurgeon(missing = "Default::default")]
     pub deal: Option<crate::ids::DealId>,
 }
 
@@ -353,14 +369,14 @@ impl Document<Account> {
     }
 
     /// The account's name (empty when the document cannot be read).
-    pub fn name(&mut self) -> String {
+    pub fn name(&self) -> String {
         self.record()
             .map(|account| account.name)
             .unwrap_or_default()
     }
 
     /// The city of the account's main address (empty when none).
-    pub fn city(&mut self) -> String {
+    pub fn city(&self) -> String {
         self.record()
             .ok()
             .and_then(|account| {
@@ -406,7 +422,7 @@ mod tests {
     fn a_created_account_survives_save_and_load() -> Result<(), AccountError> {
         let id = AccountId::generate();
         let mut created = AccountDocument::create(id, &draft("Boulangerie Élevé", "Lyon"), 1)?;
-        let mut loaded = AccountDocument::load(&created.save())?;
+        let loaded = AccountDocument::load(&created.save())?;
         assert_eq!(loaded.id(), id);
         assert_eq!(loaded.name(), "Boulangerie Élevé");
         assert_eq!(loaded.city(), "Lyon");

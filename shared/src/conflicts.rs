@@ -126,3 +126,91 @@ fn collect_conflicts(
         path.pop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{AccountDocument, AccountDraft, AccountError, LifecycleStage};
+    use crate::ids::{AccountId, DeviceId, UserId};
+
+    fn editor() -> Editor {
+        Editor {
+            user: UserId::generate(),
+            device: DeviceId::generate(),
+        }
+    }
+
+    fn diverged() -> Result<(AccountDocument, Editor, Editor), AccountError> {
+        let draft = AccountDraft {
+            name: "Garage Dupuis".to_owned(),
+            city: "Dijon".to_owned(),
+        };
+        let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
+        let mut second = first.fork();
+        let (anne, bruno) = (editor(), editor());
+        first.update(&Edit::by(anne, 2), "rename", |a| {
+            a.name = "Garage Dupuis SARL".to_owned()
+        })?;
+        second.update(&Edit::by(bruno, 2), "rename", |a| {
+            a.name = "Dupuis Automobiles".to_owned()
+        })?;
+        second.update(&Edit::by(bruno, 2), "stage", |a| {
+            a.stage = LifecycleStage::Active
+        })?;
+        first.merge(&mut second)?;
+        Ok((first, anne, bruno))
+    }
+
+    #[test]
+    fn concurrent_values_are_all_listed_with_their_authors() -> Result<(), AccountError> {
+        let (document, anne, bruno) = diverged()?;
+        let name = FieldPath::root("name");
+        let values = document.conflicts(&name)?;
+        assert_eq!(values.len(), 2);
+        assert!(values[0].winner && !values[1].winner);
+        let mut authors: Vec<Option<Editor>> = values.iter().map(|v| v.editor).collect();
+        authors.sort_by_key(|e| e.map(|e| e.user));
+        let mut expected = vec![Some(anne), Some(bruno)];
+        expected.sort_by_key(|e| e.map(|e| e.user));
+        assert_eq!(authors, expected);
+        let texts: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+        assert!(texts.contains(&"Garage Dupuis SARL".to_owned()));
+        assert!(texts.contains(&"Dupuis Automobiles".to_owned()));
+        assert_eq!(document.conflicted_fields(), vec![name]);
+        assert!(document.conflicts(&FieldPath::root("stage"))?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn choosing_a_value_is_an_ordinary_change_that_ends_the_conflict() -> Result<(), AccountError> {
+        let (mut document, _, _) = diverged()?;
+        let name = FieldPath::root("name");
+        let loser = document
+            .conflicts(&name)?
+            .into_iter()
+            .find(|value| !value.winner)
+            .ok_or(AccountError::MissingName)?;
+        let before = document.history().len();
+        document.choose(&Edit::anonymous(3), &name, &loser)?;
+        assert!(document.conflicts(&name)?.is_empty());
+        assert_eq!(FieldValue::Text(document.name()), loser.value);
+        assert_eq!(document.history().len(), before + 1);
+        Ok(())
+    }
+
+    #[test]
+    fn choosing_the_shown_value_also_ends_the_conflict() -> Result<(), AccountError> {
+        let (mut document, _, _) = diverged()?;
+        let name = FieldPath::root("name");
+        let shown = document
+            .conflicts(&name)?
+            .into_iter()
+            .find(|value| value.winner)
+            .ok_or(AccountError::MissingName)?;
+        assert!(document
+            .choose(&Edit::anonymous(3), &name, &shown)?
+            .is_some());
+        assert!(document.conflicts(&name)?.is_empty());
+        Ok(())
+    }
+}

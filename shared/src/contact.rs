@@ -47,10 +47,13 @@ pub struct Contact {
     #[autosurgeon(missing = "Default::default")]
     pub emails: BTreeMap<String, EmailEntry>,
     /// Private address.
+    #[autosurgeon(missing = "Default::default")]
     pub private_address: Option<Address>,
     /// Preferred channel.
+    #[autosurgeon(missing = "Default::default")]
     pub preferred_channel: Option<ContactChannel>,
     /// Birthday.
+    #[autosurgeon(missing = "Default::default")]
     pub birthday: Option<Date>,
     /// Consents to be contacted by e-mail.
     pub consent_email: bool,

@@ -32,6 +32,7 @@ pub struct Deal {
     /// What is being sold.
     pub title: String,
     /// The account buying.
+    #[autosurgeon(missing = "Default::default")]
     pub account: Option<AccountId>,
     /// The contacts involved (ids).
     #[autosurgeon(missing = "Default::default")]
@@ -39,16 +40,21 @@ pub struct Deal {
     /// The pipeline stage key.
     pub stage: String,
     /// The amount.
+    #[autosurgeon(missing = "Default::default")]
     pub amount: Option<Money>,
     /// Win probability in percent (0–100).
+    #[autosurgeon(missing = "Default::default")]
     pub probability: Option<u8>,
     /// Expected close date.
+    #[autosurgeon(missing = "Default::default")]
     pub expected_close: Option<Date>,
     /// Open, won or lost.
     pub status: DealStatus,
     /// Why it was won or lost.
+    #[autosurgeon(missing = "Default::default")]
     pub status_reason: Option<String>,
     /// The rep who owns the deal.
+    #[autosurgeon(missing = "Default::default")]
     pub owner: Option<UserId>,
     /// Free notes, edited concurrently.
     pub notes: Text,

@@ -141,11 +141,12 @@ impl<R: Record> Document<R> {
     }
 
     /// The record as it is now (an older document is read through an in-memory migration).
-    pub fn record(&mut self) -> Result<R, DocumentError> {
+    pub fn record(&self) -> Result<R, DocumentError> {
         if self.schema_version() >= R::SCHEMA_VERSION {
             return autosurgeon::hydrate(&self.automerge).map_err(DocumentError::Hydrate);
         }
-        let mut migrated = self.automerge.fork();
+        // A throwaway copy: its migration changes are never saved or sent.
+        let mut migrated = self.automerge.clone();
         self.migrate_copy(&mut migrated, &Edit::anonymous(0))?;
         autosurgeon::hydrate(&migrated).map_err(DocumentError::Hydrate)
     }

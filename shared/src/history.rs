@@ -204,3 +204,127 @@ pub fn by_day(entries: &[HistoryEntry]) -> BTreeMap<i64, Vec<&HistoryEntry>> {
     }
     days
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{Account, AccountDocument, AccountDraft, AccountError, MAIN_ADDRESS};
+    use crate::ids::{AccountId, DeviceId, UserId};
+
+    fn editor() -> Editor {
+        Editor {
+            user: UserId::generate(),
+            device: DeviceId::generate(),
+        }
+    }
+
+    fn account() -> Result<AccountDocument, AccountError> {
+        let draft = AccountDraft {
+            name: "Quincaillerie Martin".to_owned(),
+            city: "Lyon".to_owned(),
+        };
+        AccountDocument::create_by(AccountId::generate(), &draft, &Edit::by(editor(), 100))
+    }
+
+    #[test]
+    fn history_lists_each_change_with_its_time_author_and_fields() -> Result<(), AccountError> {
+        let mut document = account()?;
+        let marie = editor();
+        document.update(&Edit::by(marie, 200), "edit", |a| {
+            a.name = "Quincaillerie Martin & Fils".to_owned();
+            a.website = Some("https://martin.example".to_owned());
+        })?;
+        document.splice_text(
+            &Edit::by(marie, 300),
+            &FieldPath::root("notes"),
+            0,
+            0,
+            "Livrer le mardi",
+        )?;
+        let history = document.history();
+        assert_eq!(history.len(), 3);
+        assert_eq!(history[0].summary, "created account");
+        assert_eq!(history[1].time, 200);
+        assert_eq!(history[1].editor, Some(marie));
+        assert_eq!(history[1].fields, vec!["name", "website"]);
+        assert_eq!(history[1].summary, "changed name, website");
+        assert_eq!(history[2].fields, vec!["notes"]);
+        assert_eq!(history[2].message.as_deref(), Some("edit notes"));
+        assert_eq!(by_day(&history).len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn the_record_can_be_read_as_it_was_at_any_change() -> Result<(), AccountError> {
+        let mut document = account()?;
+        let first = document.heads();
+        document.update(&Edit::anonymous(2), "rename", |a| {
+            a.name = "Martin SA".to_owned()
+        })?;
+        let before: Account = document.record_at(&first)?;
+        assert_eq!(before.name, "Quincaillerie Martin");
+        assert_eq!(document.record()?.name, "Martin SA");
+        Ok(())
+    }
+
+    #[test]
+    fn field_changes_compare_two_points_field_by_field() -> Result<(), AccountError> {
+        let mut document = account()?;
+        let first = document.heads();
+        document.update(&Edit::anonymous(2), "move", |a| {
+            if let Some(main) = a.addresses.get_mut(MAIN_ADDRESS) {
+                main.city = "Villeurbanne".to_owned();
+                main.postcode = "69100".to_owned();
+            }
+        })?;
+        let now = document.heads();
+        let changes = document.field_changes(&first, &now);
+        let paths: Vec<String> = changes.iter().map(|c| c.path.to_string()).collect();
+        assert_eq!(
+            paths,
+            vec!["addresses.main.city", "addresses.main.postcode"]
+        );
+        assert_eq!(changes[0].before, Some(FieldValue::Text("Lyon".to_owned())));
+        assert_eq!(
+            changes[0].after,
+            Some(FieldValue::Text("Villeurbanne".to_owned()))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn restoring_a_field_is_a_new_change_that_keeps_other_edits() -> Result<(), AccountError> {
+        let mut document = account()?;
+        let notes = FieldPath::root("notes");
+        document.splice_text(&Edit::anonymous(2), &notes, 0, 0, "Client fidèle")?;
+        let good = document.heads();
+        document.update(&Edit::anonymous(3), "oops", |a| a.name = "Typo".to_owned())?;
+        document.splice_text(&Edit::anonymous(4), &notes, 0, 13, "Effacé")?;
+        let changes_before = document.history().len();
+
+        document.restore_field(&Edit::anonymous(5), &FieldPath::root("name"), &good)?;
+        document.restore_field(&Edit::anonymous(5), &notes, &good)?;
+        assert_eq!(document.record()?.name, "Quincaillerie Martin");
+        assert_eq!(document.text(&notes)?, "Client fidèle");
+        assert_eq!(document.history().len(), changes_before + 2);
+        assert_eq!(
+            document.restore_field(&Edit::anonymous(6), &FieldPath::root("name"), &good)?,
+            None
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn restoring_a_removed_entry_brings_back_all_its_fields() -> Result<(), AccountError> {
+        let mut document = account()?;
+        let with_address = document.heads();
+        document.update(&Edit::anonymous(2), "remove", |a| {
+            a.addresses.clear();
+        })?;
+        assert!(document.record()?.addresses.is_empty());
+        let path = FieldPath::new(["addresses", MAIN_ADDRESS]);
+        document.restore_field(&Edit::anonymous(3), &path, &with_address)?;
+        assert_eq!(document.city(), "Lyon");
+        Ok(())
+    }
+}

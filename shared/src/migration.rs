@@ -78,9 +78,37 @@ pub(crate) fn migrate(
     edit: &Edit,
 ) -> Result<bool, MigrationError> {
     let current = schema_version(document, None);
-    if current >= target {
-        return Ok(false);
+    if current < target {
+        prepare(document, migrations, target, actor_seed)?;
     }
+    // Carry-overs run on every edit, not only when the version changes: a device still on an
+    // older version may write the old shape after this one migrated. They are cheap lookups.
+    set_author(document, edit);
+    for migration in migrations.iter().filter(|migration| migration.to <= target) {
+        (migration.carry_over)(document).map_err(|source| MigrationError::Step {
+            to: migration.to,
+            source,
+        })?;
+    }
+    let carried = document.pending_ops() > 0;
+    if carried {
+        document.commit_with(
+            CommitOptions::default()
+                .with_message(format!("carry data over to schema {target}"))
+                .with_time(edit.time),
+        );
+    }
+    Ok(current < target || carried)
+}
+
+/// Commits the structural steps up to `target` as deterministic changes and merges them in.
+fn prepare(
+    document: &mut AutoCommit,
+    migrations: &[Migration],
+    target: u64,
+    actor_seed: [u8; 16],
+) -> Result<(), MigrationError> {
+    let current = schema_version(document, None);
     let creation: Vec<ChangeHash> = document
         .get_changes_meta(&[])
         .iter()
@@ -113,22 +141,7 @@ pub(crate) fn migrate(
         );
     }
     document.merge(&mut fork).map_err(step_error(target))?;
-
-    set_author(document, edit);
-    for migration in migrations
-        .iter()
-        .filter(|migration| migration.to > current && migration.to <= target)
-    {
-        (migration.carry_over)(document).map_err(step_error(migration.to))?;
-    }
-    if document.pending_ops() > 0 {
-        document.commit_with(
-            CommitOptions::default()
-                .with_message(format!("carry data over to schema {target}"))
-                .with_time(edit.time),
-        );
-    }
-    Ok(true)
+    Ok(())
 }
 
 /// The actor every device uses for a record's deterministic migration changes.

@@ -168,6 +168,7 @@ pub struct Address {
     #[autosurgeon(missing = "Default::default")]
     pub country: String,
     /// Where it is, when geocoded.
+    #[autosurgeon(missing = "Default::default")]
     pub location: Option<GeoPoint>,
 }
 

@@ -50,6 +50,7 @@ pub struct PipelineStage {
     /// Sort position (ties broken by key).
     pub position: i64,
     /// Default win probability in percent.
+    #[autosurgeon(missing = "Default::default")]
     pub probability: Option<u8>,
 }
 
