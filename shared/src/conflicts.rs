@@ -35,7 +35,7 @@ impl<R: Record> Document<R> {
         let automerge = self.automerge();
         let values = automerge
             .get_all(&object, prop)
-            .map_err(DocumentError::Edit)?;
+            .map_err(DocumentError::edit)?;
         if values.len() < 2 {
             return Ok(Vec::new());
         }
@@ -54,7 +54,7 @@ impl<R: Record> Document<R> {
         for (value, id) in values {
             let raw = match value {
                 Value::Object(kind) => {
-                    field::read_object(automerge, &id, kind).map_err(DocumentError::Edit)?
+                    field::read_object(automerge, &id, kind).map_err(DocumentError::edit)?
                 }
                 Value::Scalar(scalar) => hydrate::Value::Scalar(scalar.into_owned()),
             };
@@ -95,11 +95,11 @@ impl<R: Record> Document<R> {
         match &chosen.raw {
             hydrate::Value::Scalar(scalar) => automerge
                 .put(&object, prop, scalar.clone())
-                .map_err(DocumentError::Edit)?,
+                .map_err(DocumentError::edit)?,
             value => {
                 automerge
                     .batch_create_object(&object, prop, value, false)
-                    .map_err(DocumentError::Edit)?;
+                    .map_err(DocumentError::edit)?;
             }
         }
         Ok(self.commit(edit, &format!("choose {path}")))

@@ -26,7 +26,7 @@ const ID_KEY: &str = "id";
 pub enum DocumentError {
     /// The bytes are not an Automerge document or change.
     #[error("the stored document is not readable")]
-    Unreadable(#[source] AutomergeError),
+    Unreadable(#[source] Box<AutomergeError>),
     /// A readable document of another kind.
     #[error("the document is not a {expected} (its kind is {found:?})")]
     WrongKind {
@@ -40,13 +40,13 @@ pub enum DocumentError {
     MissingId,
     /// The content does not have the record's shape.
     #[error("the document's content is not a valid record")]
-    Hydrate(#[source] autosurgeon::HydrateError),
+    Hydrate(#[source] Box<autosurgeon::HydrateError>),
     /// The record could not be written back into the document.
     #[error("the record could not be written into the document")]
-    Reconcile(#[source] autosurgeon::ReconcileError),
+    Reconcile(#[source] Box<autosurgeon::ReconcileError>),
     /// Automerge refused an operation.
     #[error("the document could not be edited")]
-    Edit(#[source] AutomergeError),
+    Edit(#[source] Box<AutomergeError>),
     /// A path that leads nowhere.
     #[error(transparent)]
     NoSuchField(#[from] NoSuchField),
@@ -56,6 +56,28 @@ pub enum DocumentError {
     /// The document could not be brought to the current schema.
     #[error(transparent)]
     Migration(#[from] MigrationError),
+}
+
+impl DocumentError {
+    /// Automerge refused an operation (boxed: automerge's errors are large).
+    pub(crate) fn edit(error: AutomergeError) -> Self {
+        Self::Edit(Box::new(error))
+    }
+
+    /// The bytes are not a document or change.
+    pub(crate) fn unreadable(error: AutomergeError) -> Self {
+        Self::Unreadable(Box::new(error))
+    }
+
+    /// The content does not have the record's shape.
+    pub(crate) fn hydrate(error: autosurgeon::HydrateError) -> Self {
+        Self::Hydrate(Box::new(error))
+    }
+
+    /// The record could not be written.
+    pub(crate) fn reconcile(error: autosurgeon::ReconcileError) -> Self {
+        Self::Reconcile(Box::new(error))
+    }
 }
 
 /// One record of kind `R` held as its Automerge document.
@@ -75,8 +97,8 @@ impl<R: Record> Document<R> {
             .put(ROOT, KIND_KEY, R::KIND)
             .and_then(|()| automerge.put(ROOT, SCHEMA_KEY, R::SCHEMA_VERSION))
             .and_then(|()| automerge.put(ROOT, ID_KEY, id.to_string()))
-            .map_err(DocumentError::Edit)?;
-        autosurgeon::reconcile(&mut automerge, record).map_err(DocumentError::Reconcile)?;
+            .map_err(DocumentError::edit)?;
+        autosurgeon::reconcile(&mut automerge, record).map_err(DocumentError::reconcile)?;
         automerge.commit_with(
             CommitOptions::default()
                 .with_message(format!("create {}", R::KIND))
@@ -92,7 +114,7 @@ impl<R: Record> Document<R> {
     /// Loads a document from bytes `save` (or `save_incremental` chunks, concatenated) produced.
     /// Loading never migrates: older documents are migrated by their next edit.
     pub fn load(bytes: &[u8]) -> Result<Self, DocumentError> {
-        Self::from_automerge(AutoCommit::load(bytes).map_err(DocumentError::Unreadable)?)
+        Self::from_automerge(AutoCommit::load(bytes).map_err(DocumentError::unreadable)?)
     }
 
     /// Wraps an Automerge document after checking its kind and id.
@@ -143,12 +165,12 @@ impl<R: Record> Document<R> {
     /// The record as it is now (an older document is read through an in-memory migration).
     pub fn record(&self) -> Result<R, DocumentError> {
         if self.schema_version() >= R::SCHEMA_VERSION {
-            return autosurgeon::hydrate(&self.automerge).map_err(DocumentError::Hydrate);
+            return autosurgeon::hydrate(&self.automerge).map_err(DocumentError::hydrate);
         }
         // A throwaway copy: its migration changes are never saved or sent.
         let mut migrated = self.automerge.clone();
         self.migrate_copy(&mut migrated, &Edit::anonymous(0))?;
-        autosurgeon::hydrate(&migrated).map_err(DocumentError::Hydrate)
+        autosurgeon::hydrate(&migrated).map_err(DocumentError::hydrate)
     }
 
     /// Changes the record with `change` and commits what differs as one change described by
@@ -161,10 +183,10 @@ impl<R: Record> Document<R> {
     ) -> Result<Option<ChangeHash>, DocumentError> {
         self.migrate(edit)?;
         let mut record: R =
-            autosurgeon::hydrate(&self.automerge).map_err(DocumentError::Hydrate)?;
+            autosurgeon::hydrate(&self.automerge).map_err(DocumentError::hydrate)?;
         change(&mut record);
         migration::set_author(&mut self.automerge, edit);
-        autosurgeon::reconcile(&mut self.automerge, &record).map_err(DocumentError::Reconcile)?;
+        autosurgeon::reconcile(&mut self.automerge, &record).map_err(DocumentError::reconcile)?;
         Ok(self.commit(edit, message))
     }
 
@@ -191,14 +213,14 @@ impl<R: Record> Document<R> {
                 isize::try_from(delete).unwrap_or(0),
                 insert,
             )
-            .map_err(DocumentError::Edit)?;
+            .map_err(DocumentError::edit)?;
         Ok(self.commit(edit, &format!("edit {path}")))
     }
 
     /// The current content of the text field at `path`.
     pub fn text(&self, path: &FieldPath) -> Result<String, DocumentError> {
         let text = self.text_object(path)?;
-        self.automerge.text(&text).map_err(DocumentError::Edit)
+        self.automerge.text(&text).map_err(DocumentError::edit)
     }
 
     /// Every change this document has that a peer with `heads` lacks, as raw change bytes.
@@ -220,10 +242,10 @@ impl<R: Record> Document<R> {
             .into_iter()
             .map(|bytes| Change::from_bytes(bytes.as_ref().to_vec()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| DocumentError::Unreadable(error.into()))?;
+            .map_err(|error| DocumentError::unreadable(error.into()))?;
         self.automerge
             .apply_changes(changes)
-            .map_err(DocumentError::Unreadable)
+            .map_err(DocumentError::unreadable)
     }
 
     /// Merges everything `other` knows into this document.
@@ -231,7 +253,7 @@ impl<R: Record> Document<R> {
         self.automerge
             .merge(&mut other.automerge)
             .map(|_| ())
-            .map_err(DocumentError::Edit)
+            .map_err(DocumentError::edit)
     }
 
     /// An independent copy that will edit as another device would (a fresh actor).

@@ -51,35 +51,21 @@ const BOOKKEEPING: [&str; 3] = ["kind", "schema", "id"];
 impl<R: Record> Document<R> {
     /// Every change, in causal order (each after the changes it builds on).
     pub fn history(&mut self) -> Vec<HistoryEntry> {
-        let metas: Vec<(
-            ChangeHash,
-            Vec<ChangeHash>,
-            i64,
-            Option<String>,
-            automerge::ActorId,
-        )> = self
+        let metas: Vec<automerge::ChangeMetadata<'static>> = self
             .automerge_mut()
             .get_changes_meta(&[])
             .into_iter()
-            .map(|meta| {
-                (
-                    meta.hash,
-                    meta.deps.clone(),
-                    meta.timestamp,
-                    meta.message.as_ref().map(|m| m.to_string()),
-                    meta.actor.into_owned(),
-                )
-            })
+            .map(automerge::ChangeMetadata::into_owned)
             .collect();
         metas
             .into_iter()
-            .map(|(hash, deps, time, message, actor)| {
-                let fields = self.fields_changed_by(&deps, hash);
+            .map(|meta| {
+                let fields = self.fields_changed_by(&meta.deps, meta.hash);
                 let editor = self
                     .automerge()
-                    .get_author_for_actor(&actor)
+                    .get_author_for_actor(&meta.actor)
                     .and_then(|author| Editor::from_author(&author));
-                let summary = if deps.is_empty() {
+                let summary = if meta.deps.is_empty() {
                     format!("created {}", R::KIND)
                 } else if fields.is_empty() {
                     "no visible change".to_owned()
@@ -87,10 +73,10 @@ impl<R: Record> Document<R> {
                     format!("changed {}", fields.join(", ").replace('_', " "))
                 };
                 HistoryEntry {
-                    hash,
-                    time,
+                    hash: meta.hash,
+                    time: meta.timestamp,
                     editor,
-                    message,
+                    message: meta.message.map(|message| message.into_owned()),
                     fields,
                     summary,
                 }
@@ -120,11 +106,11 @@ impl<R: Record> Document<R> {
         let mut past = self
             .automerge_mut()
             .fork_at(heads)
-            .map_err(DocumentError::Edit)?;
+            .map_err(DocumentError::edit)?;
         if migration::schema_version(&past, None) < R::SCHEMA_VERSION {
             self.migrate_copy(&mut past, &Edit::anonymous(0))?;
         }
-        autosurgeon::hydrate(&past).map_err(DocumentError::Hydrate)
+        autosurgeon::hydrate(&past).map_err(DocumentError::hydrate)
     }
 
     /// Every field whose value differs between `before` and `after`, in path order.
@@ -165,7 +151,7 @@ impl<R: Record> Document<R> {
         let current = match self
             .automerge()
             .get(&object, prop.clone())
-            .map_err(DocumentError::Edit)?
+            .map_err(DocumentError::edit)?
         {
             Some((Value::Object(ObjType::Text), id)) => Some(Some(id)),
             Some(_) => Some(None),
@@ -177,17 +163,17 @@ impl<R: Record> Document<R> {
             (None, None) => {}
             (None, Some(_)) => automerge
                 .delete(&object, prop)
-                .map_err(DocumentError::Edit)?,
+                .map_err(DocumentError::edit)?,
             (Some(hydrate::Value::Scalar(scalar)), _) => automerge
                 .put(&object, prop, scalar)
-                .map_err(DocumentError::Edit)?,
+                .map_err(DocumentError::edit)?,
             (Some(hydrate::Value::Text(text)), Some(Some(id))) => automerge
                 .update_text(&id, text.to_string())
-                .map_err(DocumentError::Edit)?,
+                .map_err(DocumentError::edit)?,
             (Some(value), _) => {
                 automerge
                     .batch_create_object(&object, prop, &value, false)
-                    .map_err(DocumentError::Edit)?;
+                    .map_err(DocumentError::edit)?;
             }
         }
         Ok(self.commit(edit, &format!("restore {path}")))

@@ -45,7 +45,7 @@ pub enum MigrationError {
         to: u64,
         /// What automerge said.
         #[source]
-        source: AutomergeError,
+        source: Box<AutomergeError>,
     },
     /// A version with no migration leading to it.
     #[error("no migration leads to schema {0}")]
@@ -87,7 +87,7 @@ pub(crate) fn migrate(
     for migration in migrations.iter().filter(|migration| migration.to <= target) {
         (migration.carry_over)(document).map_err(|source| MigrationError::Step {
             to: migration.to,
-            source,
+            source: Box::new(source),
         })?;
     }
     let carried = document.pending_ops() > 0;
@@ -119,7 +119,12 @@ fn prepare(
         .get_change_meta_by_hash(creation.first().unwrap_or(&ChangeHash([0; 32])))
         .map_or(0, |change| change.timestamp);
     let created_at = schema_version(document, Some(&creation));
-    let step_error = |to| move |source| MigrationError::Step { to, source };
+    let step_error = |to| {
+        move |source| MigrationError::Step {
+            to,
+            source: Box::new(source),
+        }
+    };
 
     let mut fork = document
         .fork_at(&creation)

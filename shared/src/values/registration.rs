@@ -74,7 +74,11 @@ impl Siret {
         let (digits, array) = fixed_digits::<14>(input)?;
         let la_poste_rule = || {
             digits.starts_with(LA_POSTE)
-                && digits.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+                && digits
+                    .bytes()
+                    .map(|b| u32::from(b - b'0'))
+                    .sum::<u32>()
+                    .is_multiple_of(5)
         };
         if super::luhn_valid(&digits) || la_poste_rule() {
             Ok(Self(array))

@@ -139,6 +139,7 @@ fn step() -> impl Strategy<Value = Step> {
 
 /// Changes in flight from one replica to another.
 struct Message {
+    /// The receiving replica (unused in the final all-to-all round).
     to: usize,
     account: Vec<Vec<u8>>,
     deal: Vec<Vec<u8>>,
@@ -425,14 +426,21 @@ fn simulate(count: usize, legacy_start: bool, steps: &[Step]) -> Result<(), Test
     }
 
     // Anti-entropy: every replica receives everything every other replica has.
-    let everything: Vec<(Vec<Vec<u8>>, Vec<Vec<u8>>)> = replicas
+    let everything: Vec<Message> = replicas
         .iter_mut()
-        .map(|r| (r.account.changes_since(&[]), r.deal.changes_since(&[])))
+        .map(|r| Message {
+            to: 0,
+            account: r.account.changes_since(&[]),
+            deal: r.deal.changes_since(&[]),
+        })
         .collect();
     for replica in &mut replicas {
-        for (account, deal) in everything.iter().rev() {
-            replica.account.apply_changes(account).map_err(fail)?;
-            replica.deal.apply_changes(deal).map_err(fail)?;
+        for message in everything.iter().rev() {
+            replica
+                .account
+                .apply_changes(&message.account)
+                .map_err(fail)?;
+            replica.deal.apply_changes(&message.deal).map_err(fail)?;
         }
     }
 

@@ -189,7 +189,7 @@ fn a_schema_2_account_fixture_keeps_every_field() -> TestResult {
             .map(|a| a.report.as_str()),
         Some("Accueil par le gérant, stock bas.")
     );
-    let mut without_text = account.clone();
+    let mut without_text = account;
     for activity in without_text.activities.values_mut() {
         activity.report = autosurgeon::Text::with_value("");
     }
