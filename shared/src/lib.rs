@@ -16,6 +16,7 @@ pub mod history;
 pub mod ids;
 pub mod index;
 pub mod migration;
+pub mod protocol;
 pub mod record;
 pub mod search;
 pub mod settings;

@@ -1,0 +1,174 @@
+//! The one encoder and decoder of each side: `[version: u16 little-endian][postcard body]`.
+//!
+//! Decoding never trusts the input: the size is checked before anything else, postcard never
+//! allocates more than the input holds, and every failure is a typed [`DecodeError`].
+
+use super::messages::{ClientMessage, ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION};
+
+/// The largest message either side accepts (1 MiB), well under the WebSocket library defaults.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// Why bytes are not a message.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Fewer bytes than the version prefix.
+    #[error("the message is empty or truncated")]
+    Truncated,
+    /// Larger than [`MAX_MESSAGE_BYTES`].
+    #[error("the message has {0} bytes, over the limit")]
+    TooLarge(usize),
+    /// A version this build does not speak.
+    #[error("protocol version {0} is not supported")]
+    UnsupportedVersion(u16),
+    /// The body does not decode.
+    #[error("the message is malformed: {0}")]
+    Malformed(#[from] postcard::Error),
+}
+
+/// Why a message cannot be encoded.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// The message would exceed [`MAX_MESSAGE_BYTES`]: split the batch.
+    #[error("the message would have {0} bytes, over the limit")]
+    TooLarge(usize),
+    /// Serialisation failed (a bug, not bad input).
+    #[error("the message cannot be encoded: {0}")]
+    Serialise(#[from] postcard::Error),
+}
+
+/// Encodes a device's message in the current protocol version.
+pub fn encode_client(message: &ClientMessage) -> Result<Vec<u8>, EncodeError> {
+    encode(PROTOCOL_VERSION, message)
+}
+
+/// Decodes a device's message; returns the version it was written in.
+pub fn decode_client(bytes: &[u8]) -> Result<(u16, ClientMessage), DecodeError> {
+    let (version, body) = split(bytes)?;
+    // Version 1 is the only one so far; the next version adds its own arm here.
+    let message = postcard::from_bytes(body)?;
+    Ok((version, message))
+}
+
+/// Encodes a relay message in `version` (the one the device spoke in its hello).
+pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, EncodeError> {
+    encode(version, message)
+}
+
+/// Decodes a relay message.
+pub fn decode_server(bytes: &[u8]) -> Result<ServerMessage, DecodeError> {
+    let (_version, body) = split(bytes)?;
+    Ok(postcard::from_bytes(body)?)
+}
+
+fn encode<T: serde::Serialize>(version: u16, message: &T) -> Result<Vec<u8>, EncodeError> {
+    let mut bytes = version.to_le_bytes().to_vec();
+    bytes = postcard::to_extend(message, bytes)?;
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(EncodeError::TooLarge(bytes.len()));
+    }
+    Ok(bytes)
+}
+
+fn split(bytes: &[u8]) -> Result<(u16, &[u8]), DecodeError> {
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError::TooLarge(bytes.len()));
+    }
+    let (prefix, body) = bytes
+        .split_first_chunk::<2>()
+        .ok_or(DecodeError::Truncated)?;
+    let version = u16::from_le_bytes(*prefix);
+    if !(OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&version) {
+        return Err(DecodeError::UnsupportedVersion(version));
+    }
+    Ok((version, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::messages::{BatchId, Change, DeviceId, DocumentId, Hello, Seq};
+    use proptest::prelude::*;
+
+    fn push(changes: Vec<Vec<u8>>) -> ClientMessage {
+        ClientMessage::Push {
+            batch: BatchId(7),
+            changes: changes
+                .into_iter()
+                .map(|bytes| Change {
+                    document: DocumentId(uuid::Uuid::from_u128(42)),
+                    bytes,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_hello_survives_encoding() -> Result<(), Box<dyn std::error::Error>> {
+        let hello = ClientMessage::Hello(Hello {
+            ticket: "t".to_owned(),
+            device: DeviceId(uuid::Uuid::from_u128(1)),
+            cursor: Seq(12),
+        });
+        assert_eq!(
+            decode_client(&encode_client(&hello)?)?,
+            (PROTOCOL_VERSION, hello)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn empty_and_one_byte_messages_are_truncated() {
+        assert_eq!(decode_client(&[]), Err(DecodeError::Truncated));
+        assert_eq!(decode_server(&[1]), Err(DecodeError::Truncated));
+    }
+
+    #[test]
+    fn an_unknown_version_is_refused_before_decoding() {
+        assert_eq!(
+            decode_client(&[99, 0, 0]),
+            Err(DecodeError::UnsupportedVersion(99))
+        );
+    }
+
+    #[test]
+    fn oversized_messages_are_refused_both_ways() {
+        let huge = push(vec![vec![0; MAX_MESSAGE_BYTES]]);
+        assert!(matches!(
+            encode_client(&huge),
+            Err(EncodeError::TooLarge(_))
+        ));
+        let bytes = vec![1; MAX_MESSAGE_BYTES + 1];
+        assert_eq!(
+            decode_client(&bytes),
+            Err(DecodeError::TooLarge(MAX_MESSAGE_BYTES + 1))
+        );
+    }
+
+    #[test]
+    fn a_length_prefix_larger_than_the_input_does_not_allocate_it() {
+        // Version 1, variant Push, batch 7, then a claim of u32::MAX changes with no bytes after.
+        let bytes = [1, 0, 1, 7, 0xff, 0xff, 0xff, 0xff, 0x0f];
+        assert!(matches!(
+            decode_client(&bytes),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_never_panics_the_decoders(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _client = decode_client(&bytes);
+            let _server = decode_server(&bytes);
+        }
+
+        #[test]
+        fn every_truncation_of_a_valid_message_is_an_error(
+            changes in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..64), 1..4)
+        ) {
+            let bytes = encode_client(&push(changes)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for end in 0..bytes.len() {
+                prop_assert!(decode_client(&bytes[..end]).is_err());
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The messages of protocol version 1.
+//!
+//! Evolution rule: variants are only ever appended (postcard encodes a variant by its index), and a
+//! change to an existing variant's fields is a new protocol version with its own types, decoded
+//! side by side with the previous one (the relay accepts the current and the previous version).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// The oldest version the relay still accepts (a tablet with a stale cached app keeps syncing).
+pub const OLDEST_PROTOCOL_VERSION: u16 = 1;
+
+/// A document (one record) in the workspace, named by the device that created it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentId(pub Uuid);
+
+/// A registered device of a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DeviceId(pub Uuid);
+
+/// A position in a workspace's change log: entry numbers start at 1; `Seq(0)` is "nothing yet".
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct Seq(pub u64);
+
+/// A client-chosen number naming one pushed batch, echoed by its ack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BatchId(pub u64);
+
+/// One Automerge change, as its standard binary encoding, tagged with its document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The document the change belongs to.
+    pub document: DocumentId,
+    /// The change's bytes (`automerge::Change::raw_bytes`).
+    #[serde(with = "serde_bytes_compat")]
+    pub bytes: Vec<u8>,
+}
+
+/// One entry of the workspace's log, as the relay stored it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Its position in the log.
+    pub seq: Seq,
+    /// The change.
+    pub change: Change,
+}
+
+/// What a device says first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    /// The single-use ticket obtained over the authenticated HTTP API.
+    pub ticket: String,
+    /// The device speaking.
+    pub device: DeviceId,
+    /// The last log position this device has stored; the relay sends what follows.
+    pub cursor: Seq,
+}
+
+/// Device → relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMessage {
+    /// Opens the session.
+    Hello(Hello),
+    /// Local changes to store and relay; answered by [`ServerMessage::Ack`] once durable.
+    Push {
+        /// Echoed by the ack.
+        batch: BatchId,
+        /// The changes, in causal order per document.
+        changes: Vec<Change>,
+    },
+    /// Asks for the log page after `after` (catching up from a cursor).
+    CatchUp {
+        /// The last position the device has.
+        after: Seq,
+    },
+    /// Asks for a document's compacted snapshot (bootstrapping a new device).
+    Snapshot {
+        /// The document.
+        document: DocumentId,
+    },
+    /// Keeps the connection alive; answered by [`ServerMessage::Pong`].
+    Ping {
+        /// Echoed back.
+        nonce: u64,
+    },
+    /// Asks for the next page of the workspace's compacted snapshots (a new device's first sync),
+    /// answered by [`ServerMessage::Snapshots`].
+    Bootstrap {
+        /// The last document of the previous page; `None` for the first page.
+        after: Option<DocumentId>,
+    },
+}
+
+/// Relay → device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMessage {
+    /// The session is open.
+    Welcome {
+        /// The newest position of the workspace's log at this moment.
+        head: Seq,
+    },
+    /// Every change of `batch` is durable (stored now, or already stored before).
+    Ack {
+        /// The acknowledged batch.
+        batch: BatchId,
+        /// Changes newly stored.
+        stored: u32,
+        /// Changes the log already had (a re-push after a lost ack).
+        duplicates: u32,
+    },
+    /// Log entries in order: a catch-up page, or live entries pushed by other devices.
+    Entries {
+        /// The entries, by increasing position, none at or before the device's cursor.
+        entries: Vec<Entry>,
+        /// Whether the log holds more after this page (ask with [`ClientMessage::CatchUp`]).
+        more: bool,
+    },
+    /// A document's snapshot: its whole state through log position `covers`.
+    Snapshot {
+        /// The document.
+        document: DocumentId,
+        /// `Automerge::save()` bytes, empty when the document is unknown or not visible.
+        #[serde(with = "serde_bytes_compat")]
+        bytes: Vec<u8>,
+        /// The log position the snapshot includes.
+        covers: Seq,
+    },
+    /// Answers [`ClientMessage::Ping`].
+    Pong {
+        /// The ping's nonce.
+        nonce: u64,
+    },
+    /// A refusal; the connection may stay open (e.g. rate limited) or be closed after it.
+    Error {
+        /// Stable, machine-readable.
+        code: ErrorCode,
+        /// For humans; never contains another workspace's data.
+        message: String,
+    },
+    /// A page of compacted snapshots, in document order. Every snapshot holds its document's
+    /// state at least through `epoch`; the log after `epoch` completes them.
+    Snapshots {
+        /// The documents' snapshots.
+        snapshots: Vec<DocumentSnapshot>,
+        /// The log position every snapshot of the workspace covers at the time of this page.
+        epoch: Seq,
+        /// The last document of this page when more pages follow.
+        next: Option<DocumentId>,
+    },
+}
+
+/// One document's compacted state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSnapshot {
+    /// The document.
+    pub document: DocumentId,
+    /// `Automerge::save()` bytes.
+    #[serde(with = "serde_bytes_compat")]
+    pub bytes: Vec<u8>,
+}
+
+/// Stable error codes, shared by both sides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// The bytes are not a message of a supported version.
+    BadMessage,
+    /// The message exceeds the size limit.
+    TooLarge,
+    /// No valid ticket, an expired or reused one, a revoked device, or a foreign actor.
+    Unauthorised,
+    /// Too many messages or bytes; slow down.
+    RateLimited,
+    /// The relay is at capacity; retry later.
+    ServerBusy,
+    /// The protocol version is not supported.
+    UnsupportedVersion,
+    /// A change's bytes are not a valid Automerge change.
+    BadChange,
+    /// The message came before `Hello` or after an error that closes the session.
+    OutOfOrder,
+}
+
+impl ErrorCode {
+    /// The stable text form, e.g. for logs and metrics labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadMessage => "bad_message",
+            Self::TooLarge => "too_large",
+            Self::Unauthorised => "unauthorised",
+            Self::RateLimited => "rate_limited",
+            Self::ServerBusy => "server_busy",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::BadChange => "bad_change",
+            Self::OutOfOrder => "out_of_order",
+        }
+    }
+
+    /// A sentence for the person using the device.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::BadMessage => "The server could not read a message from this device.",
+            Self::TooLarge => "A change was too large to send.",
+            Self::Unauthorised => "This device needs to sign in again.",
+            Self::RateLimited => "Syncing too fast; slowing down.",
+            Self::ServerBusy => "The server is busy; retrying shortly.",
+            Self::UnsupportedVersion => "This version of Carnet is too old; reload to update.",
+            Self::BadChange => "A change from this device was refused as damaged.",
+            Self::OutOfOrder => "The sync session was out of step; reconnecting.",
+        }
+    }
+}
+
+/// Serialises byte vectors as one byte string rather than a sequence of numbers, for compactness
+/// in any serde format (postcard writes both the same way; self-describing formats do not).
+mod serde_bytes_compat {
+    use serde::{Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<u8>, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Vec<u8>;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a byte string")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+                Ok(bytes.to_vec())
+            }
+
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(bytes)
+            }
+        }
+        deserializer.deserialize_byte_buf(Visitor)
+    }
+}
