@@ -1,27 +1,328 @@
-//! The account record as an Automerge document.
+//! The account record (a company: customer or prospect) and its document.
 //!
-//! One document per account: the document is the unit of history, merge and sync. This module is
-//! the only place that knows the account's document layout.
+//! One document per account holds everything a rep knows about the company, including its
+//! activities and tasks, so a visit report and the account it belongs to share one history and
+//! sync as one unit. Layout decisions:
+//! - names, identifiers, stage, owner: registers (last writer wins, concurrent values kept as
+//!   conflicts the UI can show);
+//! - notes and activity reports: Automerge text, so concurrent typing merges character-wise;
+//! - addresses, phones, e-mails, custom fields, activities, tasks: maps keyed by id, so
+//!   concurrent additions never clash and a removal removes exactly one entry;
+//! - tags: a set stored as a map to `true`.
+//!
+//! Schema 1 is what the first slice wrote (`name` and `city` at the root); schema 2 is this
+//! layout, reached by [`ACCOUNT_MIGRATIONS`].
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use std::collections::BTreeMap;
 
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, AutomergeError, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::document::{Document, DocumentError};
+use crate::edit::Edit;
 use crate::ids::AccountId;
-use crate::index::AccountIndexRow;
-use crate::search::search_terms;
+use crate::migration::Migration;
+use crate::record::{
+    named_values, Address, AddressKind, CustomValue, EmailEntry, KeySet, PhoneEntry, Record,
+};
+use crate::values::{Date, GeoPoint, Siren, Siret, VatNumber};
 
-/// The schema version this build writes into new account documents.
-pub const ACCOUNT_SCHEMA_VERSION: u64 = 1;
+/// The schema version this build writes into account documents.
+pub const ACCOUNT_SCHEMA_VERSION: u64 = 2;
 
-const KEY_KIND: &str = "kind";
-const KEY_SCHEMA: &str = "schema";
-const KEY_ID: &str = "id";
-const KEY_NAME: &str = "name";
-const KEY_CITY: &str = "city";
-const KIND_ACCOUNT: &str = "account";
+/// The key of the address that schema 1's root `city` moved into.
+pub const MAIN_ADDRESS: &str = "main";
+
+named_values!(
+    /// Where the company stands in its life with us.
+    LifecycleStage {
+        /// Not yet a customer.
+        Prospect => "prospect",
+        /// First order placed recently.
+        NewCustomer => "new_customer",
+        /// Orders regularly.
+        Active => "active",
+        /// Has stopped ordering; worth a visit.
+        ToReactivate => "to_reactivate",
+        /// Gone.
+        Lost => "lost",
+    }
+);
+
+named_values!(
+    /// What kind of interaction an activity records.
+    ActivityKind {
+        /// An on-site visit.
+        Visit => "visit",
+        /// A phone call.
+        Call => "call",
+        /// A meeting (on site or remote).
+        Meeting => "meeting",
+        /// An e-mail exchange.
+        Email => "email",
+        /// A free note.
+        Note => "note",
+    }
+);
+
+/// A company, customer or prospect.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Account {
+    /// The company's name as reps call it.
+    pub name: String,
+    /// SIREN (the company).
+    #[autosurgeon(missing = "Default::default")]
+    pub siren: Option<Siren>,
+    /// SIRET (the establishment visited).
+    #[autosurgeon(missing = "Default::default")]
+    pub siret: Option<Siret>,
+    /// Intra-community VAT number.
+    #[autosurgeon(missing = "Default::default")]
+    pub vat: Option<VatNumber>,
+    /// Industry, free text or a NAF code.
+    #[autosurgeon(missing = "Default::default")]
+    pub industry: Option<String>,
+    /// Category tags.
+    #[autosurgeon(missing = "Default::default")]
+    pub tags: KeySet,
+    /// Lifecycle stage.
+    pub stage: LifecycleStage,
+    /// Addresses by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub addresses: BTreeMap<String, Address>,
+    /// Phone numbers by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub phones: BTreeMap<String, PhoneEntry>,
+    /// E-mail addresses by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub emails: BTreeMap<String, EmailEntry>,
+    /// Website URL.
+    #[autosurgeon(missing = "Default::default")]
+    pub website: Option<String>,
+    /// The rep who owns the account (a user id).
+    #[autosurgeon(missing = "Default::default")]
+    pub owner: Option<crate::ids::UserId>,
+    /// Territory key (from the workspace settings).
+    #[autosurgeon(missing = "Default::default")]
+    pub territory: Option<String>,
+    /// Free notes, edited concurrently.
+    pub notes: Text,
+    /// Custom field values by field key.
+    #[autosurgeon(missing = "Default::default")]
+    pub custom: BTreeMap<String, CustomValue>,
+    /// Activities by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub activities: BTreeMap<String, Activity>,
+    /// Tasks by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub tasks: BTreeMap<String, Task>,
+}
+
+/// One interaction with the account.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Activity {
+    /// Visit, call, meeting…
+    pub kind: ActivityKind,
+    /// When it happened (Unix seconds).
+    pub at: i64,
+    /// Who did it.
+    #[autosurgeon(missing = "Default::default")]
+    pub by: Option<crate::ids::UserId>,
+    /// The contacts involved.
+    #[autosurgeon(missing = "Default::default")]
+    pub contacts: KeySet,
+    /// The deal it was about.
+    #[autosurgeon(missing = "Default::default")]
+    pub deal: Option<crate::ids::DealId>,
+    /// Outcome in a few words.
+    #[autosurgeon(missing = "Default::default")]
+    pub outcome: Option<String>,
+    /// The report, edited concurrently.
+    pub report: Text,
+    /// Where the rep checked in, if they did.
+    #[autosurgeon(missing = "Default::default")]
+    pub check_in: Option<CheckIn>,
+}
+
+/// A geolocated check-in captured on site.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct CheckIn {
+    /// Where the device was.
+    pub location: GeoPoint,
+    /// The fix's accuracy radius in metres.
+    pub accuracy_metres: f64,
+    /// When the fix was captured (Unix seconds, device clock).
+    pub captured_at: i64,
+}
+
+/// Something to do for the account.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Task {
+    /// What to do.
+    pub title: String,
+    /// When it is due.
+    #[autosurgeon(missing = "Default::default")]
+    pub due: Option<Date>,
+    /// Who should do it.
+    #[autosurgeon(missing = "Default::default")]
+    pub assignee: Option<crate::ids::UserId>,
+    /// Whether it is done.
+    pub done: bool,
+    /// The activity it follows up.
+    #[autosurgeon(missing = "Default::default")]
+    pub activity: Option<crate::ids::ActivityId>,
+    /// The contact it concerns.
+    #[autosurgeon(missing = "Default::default")]
+    pub contact: Option<crate::ids::ContactId>,
+    /// The deal it concerns.
+    #[autosurgeon(missing = "Default::default")]
+    pub deal: Option<crate::ids::DealId>,
+}
+
+impl Account {
+    /// A prospect called `name`, everything else empty.
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            siren: None,
+            siret: None,
+            vat: None,
+            industry: None,
+            tags: KeySet::default(),
+            stage: LifecycleStage::Prospect,
+            addresses: BTreeMap::new(),
+            phones: BTreeMap::new(),
+            emails: BTreeMap::new(),
+            website: None,
+            owner: None,
+            territory: None,
+            notes: Text::with_value(""),
+            custom: BTreeMap::new(),
+            activities: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+        }
+    }
+
+    /// The address lists show: the main one, else a visit address, else any.
+    pub fn display_address(&self) -> Option<&Address> {
+        self.addresses
+            .get(MAIN_ADDRESS)
+            .or_else(|| {
+                self.addresses
+                    .values()
+                    .find(|a| a.kind == AddressKind::Visit)
+            })
+            .or_else(|| self.addresses.values().next())
+    }
+}
+
+impl Activity {
+    /// An activity of `kind` at `at`, with an empty report.
+    pub fn new(kind: ActivityKind, at: i64) -> Self {
+        Self {
+            kind,
+            at,
+            by: None,
+            contacts: KeySet::default(),
+            deal: None,
+            outcome: None,
+            report: Text::with_value(""),
+            check_in: None,
+        }
+    }
+}
+
+impl Task {
+    /// An open task called `title`.
+    pub fn new(title: &str, due: Option<Date>) -> Self {
+        Self {
+            title: title.to_owned(),
+            due,
+            assignee: None,
+            done: false,
+            activity: None,
+            contact: None,
+            deal: None,
+        }
+    }
+}
+
+impl Record for Account {
+    type Id = AccountId;
+    const KIND: &'static str = "account";
+    const SCHEMA_VERSION: u64 = ACCOUNT_SCHEMA_VERSION;
+    const MIGRATIONS: &'static [Migration] = ACCOUNT_MIGRATIONS;
+
+    fn id_bytes(id: &AccountId) -> [u8; 16] {
+        *id.as_bytes()
+    }
+}
+
+/// Schema 1 → 2: the first slice's root `city` becomes the main address; the collections,
+/// notes text and stage appear.
+pub const ACCOUNT_MIGRATIONS: &[Migration] = &[Migration {
+    to: 2,
+    prepare: prepare_schema_2,
+    carry_over: carry_city_over,
+}];
+
+const LEGACY_CITY: &str = "city";
+
+fn prepare_schema_2(document: &mut AutoCommit) -> Result<(), AutomergeError> {
+    for key in [
+        "tags",
+        "addresses",
+        "phones",
+        "emails",
+        "custom",
+        "activities",
+        "tasks",
+    ] {
+        document.put_object(ROOT, key, ObjType::Map)?;
+    }
+    document.put_object(ROOT, "notes", ObjType::Text)?;
+    document.put(ROOT, "stage", LifecycleStage::Prospect.as_str())?;
+    carry_city_over(document)
+}
+
+/// Moves a schema-1 root `city` into the main address (created empty when needed), and
+/// deletes it: idempotent, and only scalar puts once the address exists.
+fn carry_city_over(document: &mut AutoCommit) -> Result<(), AutomergeError> {
+    let Some(city) = document
+        .get(ROOT, LEGACY_CITY)?
+        .and_then(|(value, _)| match value {
+            Value::Scalar(scalar) => scalar.as_str().map(str::to_owned),
+            Value::Object(_) => None,
+        })
+    else {
+        return Ok(());
+    };
+    let Some((Value::Object(ObjType::Map), addresses)) = document.get(ROOT, "addresses")? else {
+        return Ok(());
+    };
+    let main = match document.get(&addresses, MAIN_ADDRESS)? {
+        Some((Value::Object(ObjType::Map), main)) => main,
+        _ => {
+            let main = document.put_object(&addresses, MAIN_ADDRESS, ObjType::Map)?;
+            document.put(&main, "kind", AddressKind::Visit.as_str())?;
+            for key in ["street", "postcode"] {
+                document.put(&main, key, "")?;
+            }
+            document.put(&main, "country", "FR")?;
+            document.put(&main, "location", ScalarValue::Null)?;
+            main
+        }
+    };
+    document.put(&main, "city", city)?;
+    document.delete(ROOT, LEGACY_CITY)
+}
+
+/// An account held as its Automerge document.
+pub type AccountDocument = Document<Account>;
 
 /// What a rep types to create an account.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccountDraft {
     /// The company's name, as the rep calls it.
     pub name: String,
@@ -29,131 +330,91 @@ pub struct AccountDraft {
     pub city: String,
 }
 
-/// Why a draft or a stored document is not an account.
+/// Why an account could not be created or read.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     /// The name is empty once trimmed.
     #[error("an account needs a name")]
     MissingName,
-    /// The bytes are not an Automerge document.
-    #[error("the stored document is not readable")]
-    Unreadable(#[source] automerge::AutomergeError),
-    /// The document is readable but is not an account document.
-    #[error("the document is not an account: {0}")]
-    NotAnAccount(&'static str),
-    /// Automerge refused an edit.
-    #[error("the account could not be edited")]
-    Edit(#[source] automerge::AutomergeError),
+    /// The document layer failed.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
 }
 
-/// An account held as its Automerge document.
-#[derive(Debug)]
-pub struct AccountDocument {
-    id: AccountId,
-    document: AutoCommit,
-}
-
-impl AccountDocument {
-    /// Creates a new account document from a draft, as one change made at `time` (Unix seconds).
+impl Document<Account> {
+    /// Creates an account from a draft, as one anonymous change made at `time` (Unix seconds).
     pub fn create(id: AccountId, draft: &AccountDraft, time: i64) -> Result<Self, AccountError> {
+        Self::create_by(id, draft, &Edit::anonymous(time))
+    }
+
+    /// Creates an account from a draft, as one change stamped with `edit`.
+    pub fn create_by(
+        id: AccountId,
+        draft: &AccountDraft,
+        edit: &Edit,
+    ) -> Result<Self, AccountError> {
         let name = draft.name.trim();
         if name.is_empty() {
             return Err(AccountError::MissingName);
         }
-        let mut document = AutoCommit::new();
-        let put = |document: &mut AutoCommit, key: &str, value: ScalarValue| {
-            document.put(ROOT, key, value).map_err(AccountError::Edit)
-        };
-        put(&mut document, KEY_KIND, KIND_ACCOUNT.into())?;
-        put(
-            &mut document,
-            KEY_SCHEMA,
-            ScalarValue::Uint(ACCOUNT_SCHEMA_VERSION),
-        )?;
-        put(&mut document, KEY_ID, id.to_string().into())?;
-        put(&mut document, KEY_NAME, name.into())?;
-        put(&mut document, KEY_CITY, draft.city.trim().into())?;
-        document.commit_with(
-            CommitOptions::default()
-                .with_message("create account")
-                .with_time(time),
-        );
-        Ok(Self { id, document })
-    }
-
-    /// Loads an account document from the bytes `save` produced (or any Automerge encoding).
-    pub fn load(bytes: &[u8]) -> Result<Self, AccountError> {
-        let document = AutoCommit::load(bytes).map_err(AccountError::Unreadable)?;
-        if read_string(&document, KEY_KIND).as_deref() != Some(KIND_ACCOUNT) {
-            return Err(AccountError::NotAnAccount("its kind is not \"account\""));
+        let mut account = Account::named(name);
+        let city = draft.city.trim();
+        if !city.is_empty() {
+            account.addresses.insert(
+                MAIN_ADDRESS.to_owned(),
+                Address::in_city(AddressKind::Visit, city),
+            );
         }
-        let id = read_string(&document, KEY_ID)
-            .and_then(|text| text.parse::<AccountId>().ok())
-            .ok_or(AccountError::NotAnAccount("it has no valid id"))?;
-        Ok(Self { id, document })
+        Ok(Self::new(id, &account, edit)?)
     }
 
-    /// The whole document, compressed, as Automerge's standard binary format.
-    pub fn save(&mut self) -> Vec<u8> {
-        self.document.save()
-    }
-
-    /// The account's identifier.
-    pub fn id(&self) -> AccountId {
-        self.id
-    }
-
-    /// The account's name.
+    /// The account's name (empty when the document cannot be read).
     pub fn name(&self) -> String {
-        read_string(&self.document, KEY_NAME).unwrap_or_default()
+        self.record()
+            .map(|account| account.name)
+            .unwrap_or_default()
     }
 
-    /// The city of the account's main address.
+    /// The city of the account's main address (empty when none).
     pub fn city(&self) -> String {
-        read_string(&self.document, KEY_CITY).unwrap_or_default()
+        self.record()
+            .ok()
+            .and_then(|account| {
+                account
+                    .display_address()
+                    .map(|address| address.city.clone())
+            })
+            .unwrap_or_default()
     }
 
     /// The row that lists and search read instead of loading this document.
-    pub fn index_row(&mut self) -> AccountIndexRow {
-        let name = self.name();
-        let city = self.city();
-        let mut terms = search_terms(&name);
-        terms.extend(search_terms(&city));
-        terms.sort();
-        terms.dedup();
-        AccountIndexRow {
-            id: self.id.to_string(),
-            sort_name: search_terms(&name).join(" "),
-            name,
-            city,
-            search_terms: terms,
-            heads: self
-                .document
-                .get_heads()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+    pub fn index_row(&mut self) -> crate::index::AccountIndexRow {
+        let heads = self.heads();
+        match self.record() {
+            Ok(account) => crate::index::AccountIndexRow::from_account(self.id(), &account, &heads),
+            Err(_) => crate::index::AccountIndexRow::unreadable(self.id(), &heads),
         }
-    }
-}
-
-/// Reads a string register at the document's root; `None` when absent or of another type.
-fn read_string(document: &AutoCommit, key: &str) -> Option<String> {
-    match document.get(ROOT, key) {
-        Ok(Some((Value::Scalar(scalar), _))) => scalar.as_str().map(str::to_owned),
-        Ok(Some((Value::Object(ObjType::Text), id))) => document.text(id).ok(),
-        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::Editor;
+    use crate::field::FieldPath;
+    use crate::ids::{ActivityId, DeviceId, UserId};
 
     fn draft(name: &str, city: &str) -> AccountDraft {
         AccountDraft {
             name: name.to_owned(),
             city: city.to_owned(),
+        }
+    }
+
+    fn editor() -> Editor {
+        Editor {
+            user: UserId::generate(),
+            device: DeviceId::generate(),
         }
     }
 
@@ -165,6 +426,7 @@ mod tests {
         assert_eq!(loaded.id(), id);
         assert_eq!(loaded.name(), "Boulangerie Élevé");
         assert_eq!(loaded.city(), "Lyon");
+        assert_eq!(loaded.record()?, created.record()?);
         Ok(())
     }
 
@@ -185,7 +447,76 @@ mod tests {
             AccountDocument::create(AccountId::generate(), &draft("Élevé SARL", "Orléans"), 1)?;
         let row = account.index_row();
         assert_eq!(row.search_terms, vec!["eleve", "orleans", "sarl"]);
+        assert_eq!(row.stage, "prospect");
         assert_eq!(row.heads.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn an_update_that_changes_nothing_makes_no_change() -> Result<(), AccountError> {
+        let mut account =
+            AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
+        let edit = Edit::by(editor(), 2);
+        assert_eq!(account.update(&edit, "nothing", |_| {})?, None);
+        let changed = account.update(&edit, "rename", |a| a.name = "Azur & Fils".to_owned())?;
+        assert!(changed.is_some());
+        let history = account.history();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[1].fields, vec!["name"]);
+        assert_eq!(history[1].editor, edit.editor);
+        Ok(())
+    }
+
+    #[test]
+    fn activities_and_tasks_shape_the_index_row() -> Result<(), AccountError> {
+        let mut account =
+            AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
+        let edit = Edit::by(editor(), 10);
+        account.update(&edit, "log visit", |a| {
+            a.activities.insert(
+                ActivityId::generate().to_string(),
+                Activity::new(ActivityKind::Visit, 500),
+            );
+            a.activities.insert(
+                ActivityId::generate().to_string(),
+                Activity::new(ActivityKind::Call, 900),
+            );
+            a.tasks.insert(
+                "t1".to_owned(),
+                Task::new("Relancer", Date::parse("2026-03-02").ok()),
+            );
+            a.tasks.insert(
+                "t2".to_owned(),
+                Task::new("Devis", Date::parse("2026-02-01").ok()),
+            );
+            if let Some(task) = a.tasks.get_mut("t2") {
+                task.done = true;
+            }
+        })?;
+        let row = account.index_row();
+        assert_eq!(row.last_activity, Some(900));
+        assert_eq!(row.next_task_due.as_deref(), Some("2026-03-02"));
+        Ok(())
+    }
+
+    #[test]
+    fn concurrent_typing_in_a_report_keeps_both_reps_words() -> Result<(), AccountError> {
+        let mut first = AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
+        let activity = ActivityId::generate().to_string();
+        first.update(&Edit::anonymous(2), "log visit", |a| {
+            a.activities
+                .insert(activity.clone(), Activity::new(ActivityKind::Visit, 2));
+        })?;
+        let mut second = first.fork();
+        let report = FieldPath::new(["activities", activity.as_str(), "report"]);
+        first.splice_text(&Edit::by(editor(), 3), &report, 0, 0, "Client satisfait.")?;
+        second.splice_text(&Edit::by(editor(), 3), &report, 0, 0, "Commande prévue.")?;
+        first.merge(&mut second)?;
+        let text = first.text(&report)?;
+        assert!(
+            text.contains("Client satisfait.") && text.contains("Commande prévue."),
+            "{text}"
+        );
         Ok(())
     }
 }

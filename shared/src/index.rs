@@ -1,11 +1,19 @@
 //! Derived index rows: what lists and search read, so they never load documents.
 //!
-//! A row is a pure function of its document and can always be rebuilt from it.
+//! A row is a pure function of its document's current state and can always be rebuilt from it;
+//! the heads it was derived from tell storage whether it is stale.
 
+use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
+use crate::account::Account;
+use crate::contact::Contact;
+use crate::deal::Deal;
+use crate::ids::{AccountId, ContactId, DealId};
+use crate::search::search_terms;
+
 /// One account as the accounts list and search see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountIndexRow {
     /// The account's identifier, as text (the IndexedDB key).
     pub id: String,
@@ -13,10 +21,169 @@ pub struct AccountIndexRow {
     pub name: String,
     /// The name folded for sorting (lower-case, no accents).
     pub sort_name: String,
-    /// The city to display.
+    /// The city of the display address.
     pub city: String,
-    /// Accent-free, lower-case words for prefix search.
+    /// The postcode of the display address.
+    pub postcode: String,
+    /// Accent-free, lower-case words for prefix search (name, cities, postcodes, tags…).
     pub search_terms: Vec<String>,
+    /// The lifecycle stage's stored name.
+    pub stage: String,
+    /// The owner's user id, when set.
+    pub owner: Option<String>,
+    /// When the latest activity happened (Unix seconds).
+    pub last_activity: Option<i64>,
+    /// The earliest due date of the open tasks (`YYYY-MM-DD`).
+    pub next_task_due: Option<String>,
+    /// Whether the document could not be read (the row then only carries id and heads).
+    pub unreadable: bool,
     /// The document heads the row was derived from (hex change hashes).
     pub heads: Vec<String>,
+}
+
+impl AccountIndexRow {
+    /// The row for `account` at `heads`.
+    pub fn from_account(id: AccountId, account: &Account, heads: &[ChangeHash]) -> Self {
+        let address = account.display_address();
+        let mut words = Vec::new();
+        for text in [Some(account.name.as_str()), account.industry.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(
+                account
+                    .addresses
+                    .values()
+                    .flat_map(|a| [a.city.as_str(), a.postcode.as_str()]),
+            )
+            .chain(account.tags.iter())
+        {
+            words.extend(search_terms(text));
+        }
+        words.extend(account.siren.map(|siren| siren.to_string()));
+        words.sort();
+        words.dedup();
+        Self {
+            id: id.to_string(),
+            name: account.name.clone(),
+            sort_name: search_terms(&account.name).join(" "),
+            city: address.map(|a| a.city.clone()).unwrap_or_default(),
+            postcode: address.map(|a| a.postcode.clone()).unwrap_or_default(),
+            search_terms: words,
+            stage: account.stage.to_string(),
+            owner: account.owner.map(|owner| owner.to_string()),
+            last_activity: account.activities.values().map(|a| a.at).max(),
+            next_task_due: account
+                .tasks
+                .values()
+                .filter(|task| !task.done)
+                .filter_map(|task| task.due)
+                .min()
+                .map(|due| due.to_string()),
+            unreadable: false,
+            heads: hex_heads(heads),
+        }
+    }
+
+    /// The row for a document that does not read as an account, so lists can flag it.
+    pub fn unreadable(id: AccountId, heads: &[ChangeHash]) -> Self {
+        Self {
+            id: id.to_string(),
+            unreadable: true,
+            heads: hex_heads(heads),
+            ..Self::default()
+        }
+    }
+}
+
+/// One contact as lists and search see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactIndexRow {
+    /// The contact's identifier, as text.
+    pub id: String,
+    /// "First Last".
+    pub display_name: String,
+    /// Folded "last first" for sorting.
+    pub sort_name: String,
+    /// Accent-free words for search (names, job title, e-mails).
+    pub search_terms: Vec<String>,
+    /// The accounts the contact belongs to.
+    pub accounts: Vec<String>,
+    /// The document heads the row was derived from.
+    pub heads: Vec<String>,
+}
+
+impl ContactIndexRow {
+    /// The row for `contact` at `heads`.
+    pub fn from_contact(id: ContactId, contact: &Contact, heads: &[ChangeHash]) -> Self {
+        let mut words: Vec<String> = [&contact.first_name, &contact.last_name, &contact.job_title]
+            .into_iter()
+            .flat_map(|text| search_terms(text))
+            .chain(
+                contact
+                    .emails
+                    .values()
+                    .flat_map(|e| search_terms(e.address.as_str())),
+            )
+            .collect();
+        words.sort();
+        words.dedup();
+        Self {
+            id: id.to_string(),
+            display_name: contact.display_name(),
+            sort_name: search_terms(&format!("{} {}", contact.last_name, contact.first_name))
+                .join(" "),
+            search_terms: words,
+            accounts: contact.accounts.iter().map(str::to_owned).collect(),
+            heads: hex_heads(heads),
+        }
+    }
+}
+
+/// One deal as the pipeline board sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealIndexRow {
+    /// The deal's identifier, as text.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The account, when linked.
+    pub account: Option<String>,
+    /// The pipeline stage key.
+    pub stage: String,
+    /// The status (`open`, `won`, `lost`).
+    pub status: String,
+    /// The amount in minor units and its currency, when set.
+    pub amount: Option<(i64, String)>,
+    /// The expected close date.
+    pub expected_close: Option<String>,
+    /// The owner's user id.
+    pub owner: Option<String>,
+    /// Accent-free words of the title.
+    pub search_terms: Vec<String>,
+    /// The document heads the row was derived from.
+    pub heads: Vec<String>,
+}
+
+impl DealIndexRow {
+    /// The row for `deal` at `heads`.
+    pub fn from_deal(id: DealId, deal: &Deal, heads: &[ChangeHash]) -> Self {
+        Self {
+            id: id.to_string(),
+            title: deal.title.clone(),
+            account: deal.account.map(|account| account.to_string()),
+            stage: deal.stage.clone(),
+            status: deal.status.to_string(),
+            amount: deal
+                .amount
+                .map(|money| (money.minor_units, money.currency.to_string())),
+            expected_close: deal.expected_close.map(|date| date.to_string()),
+            owner: deal.owner.map(|owner| owner.to_string()),
+            search_terms: search_terms(&deal.title),
+            heads: hex_heads(heads),
+        }
+    }
+}
+
+fn hex_heads(heads: &[ChangeHash]) -> Vec<String> {
+    heads.iter().map(ToString::to_string).collect()
 }

@@ -84,9 +84,7 @@ mod tests {
             id: id.to_owned(),
             name: name.to_owned(),
             sort_name: shared::search::search_terms(name).join(" "),
-            city: String::new(),
-            search_terms: Vec::new(),
-            heads: Vec::new(),
+            ..AccountIndexRow::default()
         }
     }
 

@@ -1,0 +1,111 @@
+//! The contact record (a person) and its document.
+//!
+//! A contact can belong to several accounts (a set of account ids), so it lives in its own
+//! document rather than inside one account's. Names are registers; notes are text; phones and
+//! e-mails are maps keyed by id, like the account's.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::document::Document;
+use crate::ids::ContactId;
+use crate::record::{named_values, Address, EmailEntry, KeySet, PhoneEntry, Record};
+use crate::values::Date;
+
+/// The schema version this build writes into contact documents.
+pub const CONTACT_SCHEMA_VERSION: u64 = 1;
+
+named_values!(
+    /// How the person prefers to be reached.
+    ContactChannel {
+        /// By phone.
+        Phone => "phone",
+        /// By e-mail.
+        Email => "email",
+        /// In person.
+        Visit => "visit",
+        /// By text message.
+        Sms => "sms",
+    }
+);
+
+/// A person at one or more accounts.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Contact {
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Job title or role.
+    #[autosurgeon(missing = "Default::default")]
+    pub job_title: String,
+    /// Phone numbers by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub phones: BTreeMap<String, PhoneEntry>,
+    /// E-mail addresses by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub emails: BTreeMap<String, EmailEntry>,
+    /// Private address.
+    #[autosurgeon(missing = "Default::default")]
+    pub private_address: Option<Address>,
+    /// Preferred channel.
+    #[autosurgeon(missing = "Default::default")]
+    pub preferred_channel: Option<ContactChannel>,
+    /// Birthday.
+    #[autosurgeon(missing = "Default::default")]
+    pub birthday: Option<Date>,
+    /// Consents to be contacted by e-mail.
+    pub consent_email: bool,
+    /// Consents to be contacted by phone.
+    pub consent_phone: bool,
+    /// The accounts (ids) the person belongs to.
+    #[autosurgeon(missing = "Default::default")]
+    pub accounts: KeySet,
+    /// Tags.
+    #[autosurgeon(missing = "Default::default")]
+    pub tags: KeySet,
+    /// Free notes, edited concurrently.
+    pub notes: Text,
+}
+
+impl Contact {
+    /// A contact with just a name.
+    pub fn named(first_name: &str, last_name: &str) -> Self {
+        Self {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            job_title: String::new(),
+            phones: BTreeMap::new(),
+            emails: BTreeMap::new(),
+            private_address: None,
+            preferred_channel: None,
+            birthday: None,
+            consent_email: false,
+            consent_phone: false,
+            accounts: KeySet::default(),
+            tags: KeySet::default(),
+            notes: Text::with_value(""),
+        }
+    }
+
+    /// "First Last", trimmed.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_owned()
+    }
+}
+
+impl Record for Contact {
+    type Id = ContactId;
+    const KIND: &'static str = "contact";
+    const SCHEMA_VERSION: u64 = CONTACT_SCHEMA_VERSION;
+
+    fn id_bytes(id: &ContactId) -> [u8; 16] {
+        *id.as_bytes()
+    }
+}
+
+/// A contact held as its Automerge document.
+pub type ContactDocument = Document<Contact>;

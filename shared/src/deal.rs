@@ -1,0 +1,93 @@
+//! The deal record (an opportunity) and its document.
+//!
+//! The amount is integer minor units with its currency; the stage is the key of a pipeline
+//! stage from the workspace settings, a register, so two reps moving the same card concurrently
+//! produce a visible conflict rather than a silent pick.
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::document::Document;
+use crate::ids::{AccountId, DealId, UserId};
+use crate::record::{named_values, KeySet, Record};
+use crate::values::{Date, Money};
+
+/// The schema version this build writes into deal documents.
+pub const DEAL_SCHEMA_VERSION: u64 = 1;
+
+named_values!(
+    /// Whether the deal is still being worked.
+    DealStatus {
+        /// In progress.
+        Open => "open",
+        /// Signed.
+        Won => "won",
+        /// Lost.
+        Lost => "lost",
+    }
+);
+
+/// An opportunity to sell.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Deal {
+    /// What is being sold.
+    pub title: String,
+    /// The account buying.
+    #[autosurgeon(missing = "Default::default")]
+    pub account: Option<AccountId>,
+    /// The contacts involved (ids).
+    #[autosurgeon(missing = "Default::default")]
+    pub contacts: KeySet,
+    /// The pipeline stage key.
+    pub stage: String,
+    /// The amount.
+    #[autosurgeon(missing = "Default::default")]
+    pub amount: Option<Money>,
+    /// Win probability in percent (0–100).
+    #[autosurgeon(missing = "Default::default")]
+    pub probability: Option<u8>,
+    /// Expected close date.
+    #[autosurgeon(missing = "Default::default")]
+    pub expected_close: Option<Date>,
+    /// Open, won or lost.
+    pub status: DealStatus,
+    /// Why it was won or lost.
+    #[autosurgeon(missing = "Default::default")]
+    pub status_reason: Option<String>,
+    /// The rep who owns the deal.
+    #[autosurgeon(missing = "Default::default")]
+    pub owner: Option<UserId>,
+    /// Free notes, edited concurrently.
+    pub notes: Text,
+}
+
+impl Deal {
+    /// An open deal called `title` at pipeline stage `stage`.
+    pub fn new(title: &str, stage: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            account: None,
+            contacts: KeySet::default(),
+            stage: stage.to_owned(),
+            amount: None,
+            probability: None,
+            expected_close: None,
+            status: DealStatus::Open,
+            status_reason: None,
+            owner: None,
+            notes: Text::with_value(""),
+        }
+    }
+}
+
+impl Record for Deal {
+    type Id = DealId;
+    const KIND: &'static str = "deal";
+    const SCHEMA_VERSION: u64 = DEAL_SCHEMA_VERSION;
+
+    fn id_bytes(id: &DealId) -> [u8; 16] {
+        *id.as_bytes()
+    }
+}
+
+/// A deal held as its Automerge document.
+pub type DealDocument = Document<Deal>;

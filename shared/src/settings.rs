@@ -1,0 +1,141 @@
+//! The workspace settings record and its document: pipeline stages, custom fields, territories,
+//! default currency. One document per workspace.
+//!
+//! Stages and territories are maps keyed by id with an explicit `position`, so two managers
+//! adding stages concurrently both keep theirs and the order stays deterministic.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::document::Document;
+use crate::ids::WorkspaceId;
+use crate::record::{named_values, Record};
+use crate::values::CurrencyCode;
+
+/// The schema version this build writes into settings documents.
+pub const SETTINGS_SCHEMA_VERSION: u64 = 1;
+
+named_values!(
+    /// The type of a custom field's values.
+    CustomFieldKind {
+        /// Free text.
+        Text => "text",
+        /// A number.
+        Number => "number",
+        /// Yes or no.
+        Flag => "flag",
+        /// A date.
+        Date => "date",
+    }
+);
+
+named_values!(
+    /// Which record kind a custom field belongs to.
+    RecordKind {
+        /// Accounts.
+        Account => "account",
+        /// Contacts.
+        Contact => "contact",
+        /// Deals.
+        Deal => "deal",
+    }
+);
+
+/// One column of the pipeline board.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct PipelineStage {
+    /// The name shown.
+    pub name: String,
+    /// Sort position (ties broken by key).
+    pub position: i64,
+    /// Default win probability in percent.
+    #[autosurgeon(missing = "Default::default")]
+    pub probability: Option<u8>,
+}
+
+/// A workspace-defined field.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct CustomFieldDefinition {
+    /// The label shown.
+    pub label: String,
+    /// The value type.
+    pub kind: CustomFieldKind,
+    /// Which records have it.
+    pub applies_to: RecordKind,
+}
+
+/// A sales territory.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Territory {
+    /// The name shown.
+    pub name: String,
+}
+
+/// Workspace-wide settings.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Settings {
+    /// Pipeline stages by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub pipeline_stages: BTreeMap<String, PipelineStage>,
+    /// Custom field definitions by field key.
+    #[autosurgeon(missing = "Default::default")]
+    pub custom_fields: BTreeMap<String, CustomFieldDefinition>,
+    /// Territories by key.
+    #[autosurgeon(missing = "Default::default")]
+    pub territories: BTreeMap<String, Territory>,
+    /// The currency new deals use.
+    pub default_currency: CurrencyCode,
+}
+
+impl Settings {
+    /// The settings a new workspace starts with: a five-stage pipeline in euros.
+    pub fn starter() -> Self {
+        let stages = [
+            ("qualify", "Qualification", 10),
+            ("meet", "Rendez-vous", 25),
+            ("propose", "Proposition", 50),
+            ("negotiate", "Négociation", 75),
+            ("sign", "Signature", 90),
+        ];
+        Self {
+            pipeline_stages: stages
+                .iter()
+                .zip(0..)
+                .map(|((key, name, probability), position)| {
+                    (
+                        (*key).to_owned(),
+                        PipelineStage {
+                            name: (*name).to_owned(),
+                            position,
+                            probability: Some(*probability),
+                        },
+                    )
+                })
+                .collect(),
+            custom_fields: BTreeMap::new(),
+            territories: BTreeMap::new(),
+            default_currency: CurrencyCode::EUR,
+        }
+    }
+
+    /// The stage keys in board order.
+    pub fn ordered_stages(&self) -> Vec<&str> {
+        let mut stages: Vec<(&String, &PipelineStage)> = self.pipeline_stages.iter().collect();
+        stages.sort_by_key(|(key, stage)| (stage.position, key.as_str()));
+        stages.into_iter().map(|(key, _)| key.as_str()).collect()
+    }
+}
+
+impl Record for Settings {
+    type Id = WorkspaceId;
+    const KIND: &'static str = "settings";
+    const SCHEMA_VERSION: u64 = SETTINGS_SCHEMA_VERSION;
+
+    fn id_bytes(id: &WorkspaceId) -> [u8; 16] {
+        *id.as_bytes()
+    }
+}
+
+/// A workspace's settings held as its Automerge document.
+pub type SettingsDocument = Document<Settings>;
