@@ -419,7 +419,9 @@ impl Accounts {
             .await?
             .ok_or(AccountsError::DeviceRefused)?;
         let (tokens, grants) = self.mint(device)?;
-        self.store.grant(device, grants.to_vec()).await?;
+        self.store
+            .grant(device, grants.to_vec(), unix_now())
+            .await?;
         Ok(SignedIn { tokens, user })
     }
 

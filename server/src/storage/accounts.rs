@@ -147,8 +147,8 @@ pub trait AccountStore: Send + Sync {
         now: i64,
     ) -> StoreFuture<'_, Option<DeviceId>>;
 
-    /// Stores credentials of `device`.
-    fn grant(&self, device: DeviceId, grants: Vec<Grant>) -> StoreFuture<'_, ()>;
+    /// Stores credentials of `device`, dropping its credentials expired at `now`.
+    fn grant(&self, device: DeviceId, grants: Vec<Grant>, now: i64) -> StoreFuture<'_, ()>;
 
     /// Consumes a live refresh credential and stores `grants` in its place, in one transaction:
     /// the principal it belonged to, or `None` if it was unknown, expired or already used.

@@ -97,10 +97,10 @@ impl AccountStore for SqliteStorage {
         }))
     }
 
-    fn grant(&self, device: DeviceId, grants: Vec<Grant>) -> StoreFuture<'_, ()> {
+    fn grant(&self, device: DeviceId, grants: Vec<Grant>, now: i64) -> StoreFuture<'_, ()> {
         Box::pin(self.call(move |connection| {
             let transaction = connection.transaction()?;
-            insert_grants(&transaction, device, &grants)?;
+            insert_grants(&transaction, device, &grants, now)?;
             transaction.commit()?;
             Ok(())
         }))
@@ -128,7 +128,7 @@ impl AccountStore for SqliteStorage {
                 transaction.commit()?;
                 return Ok(None);
             }
-            insert_grants(&transaction, principal.device, &grants)?;
+            insert_grants(&transaction, principal.device, &grants, now)?;
             transaction.execute(
                 "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
                 params![principal.device.0.to_string(), now],
@@ -390,11 +390,18 @@ fn insert_user(
     Ok(())
 }
 
+/// Stores `grants`, first deleting the device's expired credentials so that the table holds
+/// about one live pair per device however often it refreshes.
 fn insert_grants(
     transaction: &Transaction<'_>,
     device: DeviceId,
     grants: &[Grant],
+    now: i64,
 ) -> Result<(), StorageError> {
+    transaction.execute(
+        "DELETE FROM credentials WHERE device = ?1 AND expires_at <= ?2",
+        params![device.0.to_string(), now],
+    )?;
     let mut statement = transaction.prepare_cached(
         "INSERT INTO credentials (digest, kind, device, expires_at) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -469,4 +476,91 @@ fn principal(
 
 fn uuid(text: &str) -> Result<Uuid, StorageError> {
     Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("an id"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn grant(byte: u8, kind: CredentialKind, expires_at: i64) -> Grant {
+        Grant {
+            digest: [byte; 32],
+            kind,
+            expires_at,
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_credentials_are_dropped_when_new_ones_are_granted() -> TestResult {
+        let directory = tempfile::tempdir()?;
+        let storage = SqliteStorage::open_in(directory.path()).await?;
+        let workspace = WorkspaceId(Uuid::new_v4());
+        let user = NewUser {
+            id: UserId(Uuid::new_v4()),
+            email: EmailAddress::parse("remi@demo.carnet.test")?,
+            name: "Rémi".to_owned(),
+            role: Role::Rep,
+            password_hash: "not used here".to_owned(),
+        };
+        let user_id = user.id;
+        assert!(
+            storage
+                .create_workspace(workspace, "Démo".to_owned(), vec![user], 0)
+                .await?
+        );
+        let device = storage
+            .register_device(user_id, None, "Téléphone".to_owned(), 0)
+            .await?
+            .ok_or("no device")?;
+        storage
+            .grant(device, vec![grant(1, CredentialKind::Access, 100)], 0)
+            .await?;
+        storage
+            .grant(device, vec![grant(2, CredentialKind::Access, 300)], 200)
+            .await?;
+        assert_eq!(storage.access([1; 32], 200).await?, AccessLookup::Unknown);
+        assert!(matches!(
+            storage.access([2; 32], 200).await?,
+            AccessLookup::Valid(principal) if principal.device == device
+        ));
+        assert_eq!(storage.access([2; 32], 300).await?, AccessLookup::Expired);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_device_id_of_another_user_is_not_taken_over() -> TestResult {
+        let directory = tempfile::tempdir()?;
+        let storage = SqliteStorage::open_in(directory.path()).await?;
+        let users: Vec<NewUser> = ["remi@demo.carnet.test", "rachida@demo.carnet.test"]
+            .into_iter()
+            .map(|email| {
+                Ok(NewUser {
+                    id: UserId(Uuid::new_v4()),
+                    email: EmailAddress::parse(email)?,
+                    name: email.to_owned(),
+                    role: Role::Rep,
+                    password_hash: "not used here".to_owned(),
+                })
+            })
+            .collect::<Result<_, crate::identity::InvalidEmail>>()?;
+        let (remi, rachida) = (users[0].id, users[1].id);
+        storage
+            .create_workspace(WorkspaceId(Uuid::new_v4()), "Démo".to_owned(), users, 0)
+            .await?;
+        let device = storage
+            .register_device(remi, None, "Téléphone".to_owned(), 0)
+            .await?
+            .ok_or("no device")?;
+        let taken = storage
+            .register_device(rachida, Some(device), "Téléphone".to_owned(), 0)
+            .await?;
+        assert_eq!(taken, None);
+        let again = storage
+            .register_device(remi, Some(device), "Téléphone".to_owned(), 1)
+            .await?;
+        assert_eq!(again, Some(device));
+        Ok(())
+    }
 }
