@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use self::limiter::LoginLimiter;
 use self::password::{NewPassword, PasswordError};
-use crate::identity::{EmailAddress, Principal, Role, UserId, WorkspaceId};
+use crate::identity::{Principal, Role, SignInEmail, UserId, WorkspaceId};
 use crate::storage::accounts::{
     AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
     UserRecord,
@@ -187,7 +187,7 @@ pub struct Invitation {
     /// The one-time code.
     pub code: String,
     /// The invitee's normalised address.
-    pub email: EmailAddress,
+    pub email: SignInEmail,
     /// The invitee's role.
     pub role: Role,
     /// How long the code works.
@@ -276,7 +276,7 @@ impl Accounts {
         if !self.limiter.allows(&key, Instant::now()) {
             return Err(AccountsError::RateLimited);
         }
-        let user = match EmailAddress::parse(&request.email) {
+        let user = match SignInEmail::parse(&request.email) {
             Ok(email) => self.store.user_by_email(email).await?,
             Err(_) => None,
         };
@@ -362,7 +362,7 @@ impl Accounts {
         if principal.role != Role::Admin {
             return Err(AccountsError::Forbidden);
         }
-        let email = EmailAddress::parse(email)
+        let email = SignInEmail::parse(email)
             .map_err(|_| AccountsError::InvalidInput("not an email address"))?;
         if self.store.email_taken(email.clone()).await? {
             return Err(AccountsError::EmailTaken);
@@ -458,7 +458,7 @@ impl Accounts {
         password: String,
         role: Role,
     ) -> Result<NewUser, AccountsError> {
-        let email = EmailAddress::parse(email)
+        let email = SignInEmail::parse(email)
             .map_err(|_| AccountsError::InvalidInput("not an email address"))?;
         let name = display_name(name, PERSON_NAME_RULE)?;
         Ok(NewUser {

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use shared::protocol::DeviceId;
+use shared::values::EmailError;
 use uuid::Uuid;
 
 /// A workspace (one company's CRM): the unit of data isolation.
@@ -86,32 +87,16 @@ impl FromStr for Role {
 #[error("unknown role")]
 pub struct UnknownRole;
 
-/// A sign-in email address, trimmed and lower-cased: the one form stored and compared.
+/// A sign-in address: a valid e-mail address by the CRM's rules ([`shared::values::EmailAddress`]),
+/// wholly lower-cased, so that one person has one account whatever case they type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct EmailAddress(String);
+pub struct SignInEmail(String);
 
-/// Text that is not a plausible email address.
-#[derive(Debug, thiserror::Error)]
-#[error("not an email address")]
-pub struct InvalidEmail;
-
-impl EmailAddress {
-    /// The longest address SMTP can carry.
-    const MAX_LENGTH: usize = 254;
-
-    /// Normalises `text` and checks its shape (`local@domain.tld`, no spaces); deliverability is
-    /// the invitation's business, not this type's.
-    pub fn parse(text: &str) -> Result<Self, InvalidEmail> {
-        let address = text.trim().to_lowercase();
-        let (local, domain) = address.split_once('@').ok_or(InvalidEmail)?;
-        let well_formed = !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && address.len() <= Self::MAX_LENGTH
-            && !address.chars().any(char::is_whitespace);
-        well_formed.then_some(Self(address)).ok_or(InvalidEmail)
+impl SignInEmail {
+    /// Validates and normalises `text`.
+    pub fn parse(text: &str) -> Result<Self, EmailError> {
+        let address = shared::values::EmailAddress::parse(text)?;
+        Ok(Self(address.as_str().to_lowercase()))
     }
 
     /// The normalised text.
@@ -120,7 +105,7 @@ impl EmailAddress {
     }
 }
 
-impl fmt::Display for EmailAddress {
+impl fmt::Display for SignInEmail {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(formatter)
     }
@@ -131,8 +116,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn email_addresses_are_trimmed_and_lower_cased() -> Result<(), InvalidEmail> {
-        let address = EmailAddress::parse("  Manon@Demo.Carnet.TEST ")?;
+    fn sign_in_addresses_are_trimmed_and_lower_cased() -> Result<(), EmailError> {
+        let address = SignInEmail::parse("  Manon@Demo.Carnet.TEST ")?;
         assert_eq!(address.as_str(), "manon@demo.carnet.test");
         Ok(())
     }
@@ -147,7 +132,7 @@ mod tests {
             "manon@test",
             "ma non@demo.test",
         ] {
-            assert!(EmailAddress::parse(text).is_err(), "{text}");
+            assert!(SignInEmail::parse(text).is_err(), "{text}");
         }
     }
 }

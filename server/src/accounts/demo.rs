@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use super::{Accounts, AccountsError};
-use crate::identity::{EmailAddress, Role, WorkspaceId};
+use crate::identity::{Role, SignInEmail, WorkspaceId};
 
 /// The demo workspace's name.
 pub const WORKSPACE_NAME: &str = "Démo Carnet";
@@ -73,6 +73,6 @@ impl Accounts {
     }
 }
 
-fn demo_email(text: &str) -> Result<EmailAddress, AccountsError> {
-    EmailAddress::parse(text).map_err(|_| AccountsError::InvalidInput("a demo address"))
+fn demo_email(text: &str) -> Result<SignInEmail, AccountsError> {
+    SignInEmail::parse(text).map_err(|_| AccountsError::InvalidInput("a demo address"))
 }

@@ -7,7 +7,7 @@
 use shared::protocol::DeviceId;
 
 use super::{StoreFuture, WorkspaceId};
-use crate::identity::{EmailAddress, Principal, Role, UserId};
+use crate::identity::{Principal, Role, SignInEmail, UserId};
 
 /// A SHA-256 digest of a secret (a credential or an invitation code).
 pub type Digest = [u8; 32];
@@ -18,7 +18,7 @@ pub struct NewUser {
     /// Its id.
     pub id: UserId,
     /// Its sign-in address.
-    pub email: EmailAddress,
+    pub email: SignInEmail,
     /// Its display name.
     pub name: String,
     /// Its role.
@@ -113,7 +113,7 @@ pub struct NewInvitation {
     /// The workspace the invitee joins.
     pub workspace: WorkspaceId,
     /// The invitee's address.
-    pub email: EmailAddress,
+    pub email: SignInEmail,
     /// The invitee's role.
     pub role: Role,
     /// The admin who invited.
@@ -135,7 +135,7 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreFuture<'_, bool>;
 
     /// The user signing in with `email`.
-    fn user_by_email(&self, email: EmailAddress) -> StoreFuture<'_, Option<UserRecord>>;
+    fn user_by_email(&self, email: SignInEmail) -> StoreFuture<'_, Option<UserRecord>>;
 
     /// Registers `device` (a new id when `None`) for `user`, or reuses it if it is already that
     /// user's and not revoked; `None` if it belongs to someone else or was revoked.
@@ -181,7 +181,7 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreFuture<'_, bool>;
 
     /// Whether some user already signs in with `email`.
-    fn email_taken(&self, email: EmailAddress) -> StoreFuture<'_, bool>;
+    fn email_taken(&self, email: SignInEmail) -> StoreFuture<'_, bool>;
 
     /// Stores a pending invitation.
     fn create_invitation(&self, invitation: NewInvitation) -> StoreFuture<'_, ()>;

@@ -6,7 +6,7 @@ use shared::protocol::DeviceId;
 use uuid::Uuid;
 
 use super::SqliteStorage;
-use crate::identity::{EmailAddress, Principal, Role, UserId};
+use crate::identity::{Principal, Role, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
     NewInvitation, NewUser, UserRecord,
@@ -45,7 +45,7 @@ impl AccountStore for SqliteStorage {
         }))
     }
 
-    fn user_by_email(&self, email: EmailAddress) -> StoreFuture<'_, Option<UserRecord>> {
+    fn user_by_email(&self, email: SignInEmail) -> StoreFuture<'_, Option<UserRecord>> {
         Box::pin(self.call(move |connection| {
             connection
                 .query_row(
@@ -252,7 +252,7 @@ impl AccountStore for SqliteStorage {
         }))
     }
 
-    fn email_taken(&self, email: EmailAddress) -> StoreFuture<'_, bool> {
+    fn email_taken(&self, email: SignInEmail) -> StoreFuture<'_, bool> {
         Box::pin(self.call(move |connection| email_taken(connection, &email)))
     }
 
@@ -301,7 +301,7 @@ impl AccountStore for SqliteStorage {
             let Some((workspace, email, role)) = found else {
                 return Ok(None);
             };
-            let email = EmailAddress::parse(&email)
+            let email = SignInEmail::parse(&email)
                 .map_err(|_| StorageError::Corrupt("an invitation's address"))?;
             if email_taken(&transaction, &email)? {
                 return Ok(None);
@@ -360,7 +360,7 @@ fn user_record(
     })
 }
 
-fn email_taken(connection: &Connection, email: &EmailAddress) -> Result<bool, StorageError> {
+fn email_taken(connection: &Connection, email: &SignInEmail) -> Result<bool, StorageError> {
     Ok(connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1)",
         [email.as_str()],
@@ -499,7 +499,7 @@ mod tests {
         let workspace = WorkspaceId(Uuid::new_v4());
         let user = NewUser {
             id: UserId(Uuid::new_v4()),
-            email: EmailAddress::parse("remi@demo.carnet.test")?,
+            email: SignInEmail::parse("remi@demo.carnet.test")?,
             name: "Rémi".to_owned(),
             role: Role::Rep,
             password_hash: "not used here".to_owned(),
@@ -538,13 +538,13 @@ mod tests {
             .map(|email| {
                 Ok(NewUser {
                     id: UserId(Uuid::new_v4()),
-                    email: EmailAddress::parse(email)?,
+                    email: SignInEmail::parse(email)?,
                     name: email.to_owned(),
                     role: Role::Rep,
                     password_hash: "not used here".to_owned(),
                 })
             })
-            .collect::<Result<_, crate::identity::InvalidEmail>>()?;
+            .collect::<Result<_, shared::values::EmailError>>()?;
         let (remi, rachida) = (users[0].id, users[1].id);
         storage
             .create_workspace(WorkspaceId(Uuid::new_v4()), "Démo".to_owned(), users, 0)
