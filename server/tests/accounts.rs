@@ -633,12 +633,14 @@ async fn create_workspace_makes_an_admin_who_signs_in_and_refuses_a_taken_addres
 async fn demo_seeding_is_idempotent() -> TestResult {
     let app = spawn_app().await?;
     // `spawn_app` seeded once already.
-    assert_eq!(app.state.accounts.seed_demo().await?, None);
+    let again = app.state.accounts.seed_demo().await?;
+    assert!(!again.created);
     for user in demo::USERS {
         let signed_in = app.sign_in(user.email, "Portable").await?;
         assert_eq!(signed_in["workspace"]["name"], demo::WORKSPACE_NAME);
     }
     let manon = app.sign_in(MANON, "Tablette").await?;
+    assert_eq!(manon["workspace"]["id"], again.id.to_string());
     // One workspace, three people, four devices signed in above.
     assert_eq!(
         app.device_ids(text(&manon, "access_token")?).await?.len(),

@@ -43,13 +43,24 @@ pub const USERS: [DemoUser; 3] = [
     },
 ];
 
+/// The demo workspace after seeding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoWorkspace {
+    /// Its id (to seed its documents under).
+    pub id: WorkspaceId,
+    /// Whether this call created it (`false`: an earlier start did).
+    pub created: bool,
+}
+
 impl Accounts {
-    /// Creates the demo workspace and its people unless they exist: the new workspace's id, or
-    /// `None` if an earlier start made it. Safe to call on every start.
-    pub async fn seed_demo(&self) -> Result<Option<WorkspaceId>, AccountsError> {
+    /// Creates the demo workspace and its people unless they exist. Safe to call on every start.
+    pub async fn seed_demo(&self) -> Result<DemoWorkspace, AccountsError> {
         let manager = demo_email(USERS[0].email)?;
-        if self.store.user_by_email(manager).await?.is_some() {
-            return Ok(None);
+        if let Some(existing) = self.store.user_by_email(manager.clone()).await? {
+            return Ok(DemoWorkspace {
+                id: existing.workspace,
+                created: false,
+            });
         }
         let mut users = Vec::with_capacity(USERS.len());
         for user in USERS {
@@ -58,18 +69,24 @@ impl Accounts {
                     .await?,
             );
         }
-        let workspace = WorkspaceId(Uuid::new_v4());
-        // Another start racing this one may have won: then its workspace is the demo's.
+        let id = WorkspaceId(Uuid::new_v4());
         let created = self
             .store
-            .create_workspace(
-                workspace,
-                WORKSPACE_NAME.to_owned(),
-                users,
-                super::unix_now(),
-            )
+            .create_workspace(id, WORKSPACE_NAME.to_owned(), users, super::unix_now())
             .await?;
-        Ok(created.then_some(workspace))
+        if created {
+            return Ok(DemoWorkspace { id, created });
+        }
+        // Another start racing this one won: its workspace is the demo's.
+        let existing = self
+            .store
+            .user_by_email(manager)
+            .await?
+            .ok_or(AccountsError::EmailTaken)?;
+        Ok(DemoWorkspace {
+            id: existing.workspace,
+            created,
+        })
     }
 }
 
