@@ -274,6 +274,7 @@ impl Accounts {
         let device_name = display_name(&request.device_name, DEVICE_NAME_RULE)?;
         let key = request.email.trim().to_lowercase();
         if !self.limiter.allows(&key, Instant::now()) {
+            tracing::warn!("sign-in refused: too many failures for this address");
             return Err(AccountsError::RateLimited);
         }
         let user = match SignInEmail::parse(&request.email) {
@@ -294,6 +295,8 @@ impl Accounts {
 
     /// Trades a refresh credential for new tokens; the old credential stops working.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, AccountsError> {
+        // The device is known only once the credential is consumed, in the same transaction
+        // that stores the new grants (which do not depend on it): a placeholder until then.
         let (tokens, grants) = self.mint(DeviceId(Uuid::nil()))?;
         let principal = self
             .store
@@ -340,6 +343,7 @@ impl Accounts {
         {
             return Err(AccountsError::NotFound);
         }
+        tracing::info!(device = %device.0, by = %principal.user, "device revoked");
         self.announce_revoked(device);
         Ok(())
     }
