@@ -28,7 +28,11 @@ async fn a_new_device_bootstraps_ten_thousand_accounts_from_snapshots() -> TestR
     for index in 0..ACCOUNTS {
         let document = DocumentId(Uuid::from_u128(index + 1));
         let mut account = AutoCommit::new();
-        for (field, value) in [("name", format!("Client {index}")), ("city", "Lyon".to_owned()), ("stage", "active".to_owned())] {
+        for (field, value) in [
+            ("name", format!("Client {index}")),
+            ("city", "Lyon".to_owned()),
+            ("stage", "active".to_owned()),
+        ] {
             account.put(ROOT, field, value)?;
             account.commit();
         }
@@ -40,10 +44,23 @@ async fn a_new_device_bootstraps_ten_thousand_accounts_from_snapshots() -> TestR
             first = Some((document, account));
         }
         if batch.len() >= 3_000 {
-            relay.state.log.append(seeder.workspace, seeder.device, std::mem::take(&mut batch), 0).await?;
+            relay
+                .state
+                .log
+                .append(
+                    seeder.workspace,
+                    seeder.device,
+                    std::mem::take(&mut batch),
+                    0,
+                )
+                .await?;
         }
     }
-    relay.state.log.append(seeder.workspace, seeder.device, batch, 0).await?;
+    relay
+        .state
+        .log
+        .append(seeder.workspace, seeder.device, batch, 0)
+        .await?;
 
     let compacted = compact_workspace(relay.state.log.as_ref(), seeder.workspace).await?;
     assert_eq!((compacted.documents, compacted.incomplete), (10_000, 0));
@@ -53,20 +70,41 @@ async fn a_new_device_bootstraps_ten_thousand_accounts_from_snapshots() -> TestR
     let (document, mut account) = first.ok_or("no account")?;
     account.put(ROOT, "stage", "to re-activate")?;
     account.commit();
-    let late = account.get_last_local_change().ok_or("no change")?.raw_bytes().to_vec();
-    relay.state.log.append(seeder.workspace, seeder.device, vec![incoming(document, &late)?], 0).await?;
+    let late = account
+        .get_last_local_change()
+        .ok_or("no change")?
+        .raw_bytes()
+        .to_vec();
+    relay
+        .state
+        .log
+        .append(
+            seeder.workspace,
+            seeder.device,
+            vec![incoming(document, &late)?],
+            0,
+        )
+        .await?;
     expected.insert(document, account.get_heads());
 
     let mut newcomer = Device::new(newcomer_principal);
     newcomer.connect(&relay).await?;
     newcomer
-        .until("the bootstrap", |device| device.client.phase() == ClientPhase::Live)
+        .until("the bootstrap", |device| {
+            device.client.phase() == ClientPhase::Live
+        })
         .await?;
     assert_eq!(newcomer.client.cursor(), Seq(30_001));
     assert_eq!(newcomer.snapshots_received, 10_000);
-    assert_eq!(newcomer.entries_received, 1, "only the tail comes from the log");
+    assert_eq!(
+        newcomer.entries_received, 1,
+        "only the tail comes from the log"
+    );
     for (document, heads) in &expected {
-        let replica = newcomer.others.get_mut(document).ok_or("a document is missing")?;
+        let replica = newcomer
+            .others
+            .get_mut(document)
+            .ok_or("a document is missing")?;
         assert_eq!(&replica.get_heads(), heads);
     }
     Ok(())

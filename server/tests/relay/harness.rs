@@ -164,7 +164,11 @@ impl Device {
     }
 
     /// Sets `field` to `value` as one change, into the outbox (and out, when connected).
-    pub(crate) async fn edit(&mut self, field: &str, value: i64) -> TestResult {
+    pub(crate) async fn edit(
+        &mut self,
+        field: &str,
+        value: impl Into<automerge::ScalarValue>,
+    ) -> TestResult {
         self.document.put(ROOT, field, value)?;
         self.document.commit();
         let bytes = self
@@ -244,7 +248,8 @@ impl Device {
                     self.entries_received += entries.len();
                     for entry in entries {
                         let change = automerge::Change::try_from(entry.change.bytes.as_slice())?;
-                        self.replica(entry.change.document).apply_changes([change])?;
+                        self.replica(entry.change.document)
+                            .apply_changes([change])?;
                     }
                 }
                 ClientEffect::StoreSnapshots(snapshots) => {
