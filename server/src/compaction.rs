@@ -85,12 +85,15 @@ async fn compact_document(
 ) -> Result<bool, CompactionError> {
     let previous = log.snapshot(workspace, document).await?;
     let covers = previous.as_ref().map_or(Seq(0), |(_, covers)| *covers);
-    let changes = log.document_changes(workspace, document, covers, through).await?;
+    let changes = log
+        .document_changes(workspace, document, covers, through)
+        .await?;
     let base = previous.map(|(bytes, _)| bytes);
     let folded = tokio::task::spawn_blocking(move || fold(base, changes)).await?;
     match folded {
         Some(bytes) => {
-            log.store_snapshot(workspace, document, bytes, through).await?;
+            log.store_snapshot(workspace, document, bytes, through)
+                .await?;
             Ok(true)
         }
         None => Ok(false),
@@ -137,7 +140,9 @@ pub fn spawn(log: Arc<dyn ChangeLog>, shutdown: CancellationToken) -> tokio::tas
                     return;
                 }
                 match compact_workspace(log.as_ref(), workspace).await {
-                    Ok(compacted) => tracing::info!(%workspace, epoch = compacted.epoch.0, documents = compacted.documents, incomplete = compacted.incomplete, "compacted"),
+                    Ok(compacted) => {
+                        tracing::info!(%workspace, epoch = compacted.epoch.0, documents = compacted.documents, incomplete = compacted.incomplete, "compacted")
+                    }
                     Err(error) => tracing::error!(%workspace, %error, "compaction failed"),
                 }
             }

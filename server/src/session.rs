@@ -490,7 +490,10 @@ fn trim_to_bytes(entries: Vec<Entry>, budget: usize) -> (Vec<Entry>, bool) {
 }
 
 /// Keeps the longest prefix of `snapshots` within `budget` bytes (at least one).
-fn trim_snapshots(snapshots: Vec<DocumentSnapshot>, budget: usize) -> (Vec<DocumentSnapshot>, bool) {
+fn trim_snapshots(
+    snapshots: Vec<DocumentSnapshot>,
+    budget: usize,
+) -> (Vec<DocumentSnapshot>, bool) {
     trim_prefix(snapshots, budget, |snapshot| snapshot.bytes.len())
 }
 

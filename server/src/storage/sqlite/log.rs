@@ -114,16 +114,22 @@ impl ChangeLog for SqliteStorage {
         }))
     }
 
-    fn changed_documents(&self, workspace: WorkspaceId, after: Seq, through: Seq) -> StoreFuture<'_, Vec<DocumentId>> {
+    fn changed_documents(
+        &self,
+        workspace: WorkspaceId,
+        after: Seq,
+        through: Seq,
+    ) -> StoreFuture<'_, Vec<DocumentId>> {
         Box::pin(self.call(move |connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT DISTINCT document FROM change_log
                  WHERE workspace = ?1 AND position > ?2 AND position <= ?3",
             )?;
             let documents = statement
-                .query_map(params![workspace.to_string(), position(after), position(through)], |row| {
-                    row.get::<_, Vec<u8>>(0)
-                })?
+                .query_map(
+                    params![workspace.to_string(), position(after), position(through)],
+                    |row| row.get::<_, Vec<u8>>(0),
+                )?
                 .map(|bytes| document_id(&bytes?))
                 .collect::<Result<Vec<DocumentId>, StorageError>>()?;
             Ok(documents)
