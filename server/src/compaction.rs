@@ -89,7 +89,16 @@ async fn compact_document(
         .document_changes(workspace, document, covers, through)
         .await?;
     let base = previous.map(|(bytes, _)| bytes);
-    let folded = tokio::task::spawn_blocking(move || fold(base, changes)).await?;
+    let folded = match tokio::task::spawn_blocking(move || fold(base, changes)).await {
+        Ok(folded) => folded,
+        // Automerge panicked on this document's changes (the relay's validation should make this
+        // impossible): leave it uncompacted rather than stall the whole workspace.
+        Err(error) if error.is_panic() => {
+            tracing::error!(document = %document.0, "automerge panicked folding a document; left uncompacted");
+            None
+        }
+        Err(error) => return Err(error.into()),
+    };
     match folded {
         Some(bytes) => {
             log.store_snapshot(workspace, document, bytes, through)

@@ -6,6 +6,8 @@
 //!   clippy (host and wasm), native tests, wasm tests in headless Chromium, and the end-to-end
 //!   browser tests against the real server.
 //! - `cargo xtask bench`: the benchmarks (criterion), printed as tables.
+//! - `cargo xtask fuzz [SECONDS]`: each fuzz target for SECONDS (default 600), with nightly and
+//!   cargo-fuzz; `cargo xtask test` runs them briefly when both are installed.
 //! - `cargo xtask setup [--browser]`: only installs the tools.
 //!
 //! Every tool is pinned and skipped when already installed at the right version. Nothing is
@@ -32,6 +34,10 @@ fn main() -> Result<()> {
             bench.args(&rest);
             step("Benchmarks", bench)
         }
+        "fuzz" => {
+            let seconds = rest.first().map_or("600", String::as_str);
+            fuzz(&root, seconds)
+        }
         "build-client" => {
             let tools = tools::ensure(&root, tools::Needs::BUILD)?;
             build_client(&root, &tools)
@@ -51,6 +57,7 @@ fn main() -> Result<()> {
                  run [SERVER ARGS…]   build the client and start the server (demo data)\n  \
                  test                 every check and test, browsers included\n  \
                  bench [ARGS…]        the benchmarks (criterion)\n  \
+                 fuzz [SECONDS]       each fuzz target for SECONDS (nightly + cargo-fuzz)\n  \
                  build-client         build the client into dist/ (release)\n  \
                  setup [--browser]    install the pinned tools only"
             );
@@ -127,6 +134,15 @@ fn test(root: &Path) -> Result<()> {
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     step("Wasm tests in headless Chromium", wasm)?;
 
+    if fuzzing_available(root) {
+        fuzz(root, "20")?;
+    } else {
+        eprintln!(
+            "\n==> Fuzzing skipped: it needs the nightly toolchain and cargo-fuzz \
+             (`rustup toolchain install nightly && cargo install cargo-fuzz`)"
+        );
+    }
+
     build_client(root, &tools)?;
     let mut server = cargo(root);
     server.args(["build", "--package", "server", "--bin", "carnet-server"]);
@@ -152,6 +168,36 @@ fn test(root: &Path) -> Result<()> {
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("CARNET_SCREENSHOTS", target_dir(root).join("screenshots"));
     step("End-to-end tests in headless Chromium", browser)
+}
+
+/// The fuzz targets (`fuzz/`), which need the nightly toolchain and cargo-fuzz.
+const FUZZ_TARGETS: &[&str] = &["decode_messages", "ingest_changes"];
+
+fn fuzzing_available(root: &Path) -> bool {
+    Command::new("cargo")
+        .args(["+nightly", "fuzz", "--version"])
+        .current_dir(root.join("fuzz"))
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// Runs every fuzz target for `seconds` each; a crash fails with the reproducer's path.
+fn fuzz(root: &Path, seconds: &str) -> Result<()> {
+    for target in FUZZ_TARGETS {
+        let mut command = Command::new("cargo");
+        command.current_dir(root.join("fuzz")).args([
+            "+nightly",
+            "fuzz",
+            "run",
+            "-O",
+            target,
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=2048",
+        ]);
+        step(&format!("Fuzzing {target} for {seconds} s"), command)?;
+    }
+    Ok(())
 }
 
 /// `trunk build --release` into `dist/`, fully offline once the crates are fetched.

@@ -16,17 +16,36 @@ pub struct ChangeFacts {
     pub deps: Vec<[u8; 32]>,
 }
 
+/// The longest actor id accepted (Automerge makes 16-byte ones; the Authors API keeps them short).
+pub const MAX_ACTOR_BYTES: usize = 64;
+
 /// Why bytes are not a storable change.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
     /// The bytes do not parse as an Automerge change (or fail its checksum).
     #[error("not a valid Automerge change")]
     Invalid(#[source] automerge::LoadChangeError),
+    /// The change parses, but names its actors in a way no Automerge peer produces (an empty
+    /// or oversized id, or one listed twice). automerge 0.12 panics applying such a change
+    /// (found by fuzzing `ingest_changes`), so it must never reach a device.
+    #[error("the change names a malformed actor")]
+    MalformedActor,
 }
 
 /// Parses and checks one change's bytes.
 pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
     let change = Change::try_from(bytes).map_err(ChangeError::Invalid)?;
+    let actors: Vec<&[u8]> = change.actors().map(|actor| actor.to_bytes()).collect();
+    let well_formed = actors
+        .iter()
+        .all(|actor| (1..=MAX_ACTOR_BYTES).contains(&actor.len()));
+    let distinct = actors
+        .iter()
+        .enumerate()
+        .all(|(index, actor)| !actors[..index].contains(actor));
+    if !well_formed || !distinct {
+        return Err(ChangeError::MalformedActor);
+    }
     let ChangeHash(hash) = change.hash();
     Ok(ChangeFacts {
         hash,
@@ -53,6 +72,20 @@ mod tests {
         assert_eq!(facts.actor, document.get_actor().to_bytes());
         assert_eq!(facts.seq, 1);
         Ok(())
+    }
+
+    #[test]
+    fn a_change_with_an_empty_actor_is_refused() {
+        // Found by fuzzing: it parses, and applying it panics inside automerge 0.12.
+        let bytes = [
+            0x85, 0x6f, 0x4a, 0x83, 0xff, 0xbf, 0xff, 0x29, 0x01, 0x18, 0x00, 0x00, 0x2a, 0x50,
+            0xa5, 0x29, 0x01, 0x18, 0x00, 0x00, 0x2a, 0x00, 0x0a, 0x00, 0x08, 0xe0, 0x18, 0x80,
+            0x2c, 0x29, 0x00, 0x00, 0x83, 0x9d,
+        ];
+        assert!(matches!(
+            inspect_change(&bytes),
+            Err(ChangeError::MalformedActor)
+        ));
     }
 
     #[test]

@@ -1,0 +1,388 @@
+//! The relay benchmark (run with `cargo xtask bench` or `cargo bench -p server --bench relay`).
+//!
+//! It runs the real `carnet-server` binary (release build) on loopback and measures:
+//! 1. durable throughput: changes per second pushed by 4 devices, acknowledged only after the
+//!    SQLite commit (WAL, `synchronous=FULL`), and fanned out to 50 subscribed devices, with the
+//!    p50/p99 latency from a push leaving a device to the change reaching each subscriber;
+//! 2. the same load through a plain in-process WebSocket broadcast loop that stores nothing (the
+//!    ceiling any relay can reach on this machine), reported as a ratio;
+//! 3. resident memory of the server holding 10,000 idle, authenticated sync connections.
+//!
+//! Every loop is bounded in count and time, and nothing leaves 127.0.0.1.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT};
+use futures_util::{SinkExt, StreamExt};
+use shared::protocol::change::inspect_change;
+use shared::protocol::codec::{decode_server, encode_client};
+use shared::protocol::{
+    BatchId, Change, ClientMessage, DeviceId, DocumentId, Hello, Seq, ServerMessage,
+};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::Message;
+
+type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+const SUBSCRIBERS: usize = 50;
+const PUSHERS: usize = 4;
+const CHANGES_PER_BATCH: usize = 20;
+const BATCHES_PER_PUSHER: usize = 250;
+const IDLE_CONNECTIONS: usize = 10_000;
+
+fn main() -> BenchResult {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing: only run for real.
+    if !std::env::args().any(|argument| argument == "--bench") {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let data = tempfile::tempdir()?;
+        let (mut server, address) = start(data.path()).await?;
+        let token = sign_in(address).await?;
+
+        let relay = fan_out(address, &token, Target::Relay).await?;
+        println!(
+            "relay      : {:>8.0} changes/s durable, fanned out to {SUBSCRIBERS} devices; latency p50 {:>7.2} ms, p99 {:>7.2} ms",
+            relay.changes_per_second, relay.p50_ms, relay.p99_ms
+        );
+        let ceiling_address = broadcast_ceiling().await?;
+        let ceiling = fan_out(ceiling_address, &token, Target::Ceiling).await?;
+        println!(
+            "ceiling    : {:>8.0} changes/s, no storage (a bare broadcast loop); latency p50 {:>7.2} ms, p99 {:>7.2} ms",
+            ceiling.changes_per_second, ceiling.p50_ms, ceiling.p99_ms
+        );
+        println!(
+            "ratio      : relay/ceiling throughput {:.2}",
+            relay.changes_per_second / ceiling.changes_per_second
+        );
+
+        let (before, after) = idle_connections(address, &token, server.id().ok_or("no pid")?).await?;
+        println!(
+            "idle       : {IDLE_CONNECTIONS} authenticated connections: server RSS {:.1} MiB -> {:.1} MiB ({:.1} KiB per connection)",
+            before / 1024.0,
+            after / 1024.0,
+            (after - before) / IDLE_CONNECTIONS as f64
+        );
+        server.kill().await?;
+        Ok(())
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Relay,
+    Ceiling,
+}
+
+struct FanOut {
+    changes_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Pushes `PUSHERS × BATCHES_PER_PUSHER × CHANGES_PER_BATCH` changes while `SUBSCRIBERS` listen.
+async fn fan_out(address: SocketAddr, token: &Token, target: Target) -> BenchResult<FanOut> {
+    // Changes are made before the clock starts: the benchmark measures the relay, not automerge.
+    let mut workloads = Vec::new();
+    for _ in 0..PUSHERS {
+        let document = DocumentId(uuid::Uuid::new_v4());
+        let mut replica = AutoCommit::new();
+        let mut batches = Vec::new();
+        for batch in 0..BATCHES_PER_PUSHER {
+            let mut changes = Vec::new();
+            for field in 0..CHANGES_PER_BATCH {
+                replica.put(ROOT, format!("field{field}"), format!("value {batch}"))?;
+                replica.commit();
+                let change = replica.get_last_local_change().ok_or("no change")?;
+                changes.push((
+                    change.hash().0,
+                    Change {
+                        document,
+                        bytes: change.raw_bytes().to_vec(),
+                    },
+                ));
+            }
+            batches.push(changes);
+        }
+        workloads.push(batches);
+    }
+    let total = PUSHERS * BATCHES_PER_PUSHER * CHANGES_PER_BATCH;
+    let sent_at: Arc<Mutex<HashMap<[u8; 32], Instant>>> = Arc::default();
+
+    let mut subscribers = Vec::new();
+    for _ in 0..SUBSCRIBERS {
+        let mut socket = open(address, token, target).await?;
+        let sent_at = Arc::clone(&sent_at);
+        subscribers.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(total);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+            while latencies.len() < total {
+                let Ok(Some(Ok(frame))) = tokio::time::timeout_at(deadline, socket.next()).await
+                else {
+                    break;
+                };
+                let Message::Binary(bytes) = frame else {
+                    continue;
+                };
+                if let Ok(ServerMessage::Entries { entries, .. }) = decode_server(&bytes) {
+                    let now = Instant::now();
+                    for entry in entries {
+                        if let Ok(facts) = inspect_change(&entry.change.bytes) {
+                            let sent = sent_at
+                                .lock()
+                                .ok()
+                                .and_then(|map| map.get(&facts.hash).copied());
+                            if let Some(sent) = sent {
+                                latencies.push(now.duration_since(sent));
+                            }
+                        }
+                    }
+                }
+            }
+            latencies
+        }));
+    }
+
+    let started = Instant::now();
+    let mut pushers = Vec::new();
+    for batches in workloads {
+        let mut socket = open(address, token, target).await?;
+        let sent_at = Arc::clone(&sent_at);
+        pushers.push(tokio::spawn(async move {
+            let mut in_flight = 0_usize;
+            let mut acked = 0_usize;
+            let count = batches.len();
+            for (number, batch) in batches.into_iter().enumerate() {
+                let (hashes, changes): (Vec<[u8; 32]>, Vec<Change>) = batch.into_iter().unzip();
+                let message = ClientMessage::Push {
+                    batch: BatchId(number as u64 + 1),
+                    changes,
+                };
+                let Ok(bytes) = encode_client(&message) else {
+                    return acked;
+                };
+                if let Ok(mut map) = sent_at.lock() {
+                    let now = Instant::now();
+                    for hash in hashes {
+                        map.insert(hash, now);
+                    }
+                }
+                if socket.send(Message::Binary(bytes.into())).await.is_err() {
+                    return acked;
+                }
+                in_flight += 1;
+                // A window of 8 batches in flight, like a device draining its outbox.
+                while in_flight >= 8 || (number + 1 == count && in_flight > 0) {
+                    match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
+                        Ok(Some(Ok(Message::Binary(bytes)))) => {
+                            if let Ok(ServerMessage::Ack { .. }) = decode_server(&bytes) {
+                                in_flight -= 1;
+                                acked += 1;
+                            }
+                        }
+                        Ok(Some(Ok(_))) => {}
+                        _ => return acked,
+                    }
+                }
+            }
+            acked
+        }));
+    }
+    let mut acked = 0;
+    for pusher in pushers {
+        acked += pusher.await?;
+    }
+    let elapsed = started.elapsed();
+    let mut latencies = Vec::new();
+    for subscriber in subscribers {
+        latencies.extend(subscriber.await?);
+    }
+    if target == Target::Relay && acked != PUSHERS * BATCHES_PER_PUSHER {
+        return Err(format!("only {acked} batches were acknowledged").into());
+    }
+    latencies.sort_unstable();
+    let percentile = |fraction: f64| {
+        let index =
+            ((latencies.len() as f64 * fraction) as usize).min(latencies.len().saturating_sub(1));
+        latencies
+            .get(index)
+            .map_or(f64::NAN, |latency| latency.as_secs_f64() * 1000.0)
+    };
+    Ok(FanOut {
+        changes_per_second: total as f64 / elapsed.as_secs_f64(),
+        p50_ms: percentile(0.50),
+        p99_ms: percentile(0.99),
+    })
+}
+
+/// Opens a sync socket: authenticated and live on the relay, plain on the ceiling.
+async fn open(address: SocketAddr, token: &Token, target: Target) -> BenchResult<Socket> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/sync")).await?;
+    if target == Target::Relay {
+        let ticket = ticket(address, token).await?;
+        let hello = ClientMessage::Hello(Hello {
+            ticket,
+            device: token.device,
+            cursor: Seq(0),
+        });
+        socket
+            .send(Message::Binary(encode_client(&hello)?.into()))
+            .await?;
+        // The welcome.
+        let _welcome = tokio::time::timeout(Duration::from_secs(10), socket.next()).await?;
+    }
+    Ok(socket)
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A bare WebSocket broadcast loop with no storage, no validation and no protocol state: every
+/// binary frame from anyone is acknowledged and re-sent as entries to everyone else.
+async fn broadcast_ceiling() -> BenchResult<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (sender, _) = tokio::sync::broadcast::channel::<Arc<Vec<u8>>>(4096);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                let (mut write, mut read) = socket.split();
+                let mut receiver = sender.subscribe();
+                loop {
+                    tokio::select! {
+                        frame = read.next() => {
+                            let Some(Ok(Message::Binary(bytes))) = frame else { return };
+                            let Ok((_, ClientMessage::Push { batch, changes })) = shared::protocol::codec::decode_client(&bytes) else { continue };
+                            let entries = changes.into_iter().map(|change| shared::protocol::Entry { seq: Seq(0), change }).collect();
+                            if let Ok(bytes) = shared::protocol::codec::encode_server(1, &ServerMessage::Entries { entries, more: false }) {
+                                let _receivers = sender.send(Arc::new(bytes));
+                            }
+                            let ack = ServerMessage::Ack { batch, stored: 0, duplicates: 0 };
+                            if let Ok(bytes) = shared::protocol::codec::encode_server(1, &ack) {
+                                if write.send(Message::Binary(bytes.into())).await.is_err() { return; }
+                            }
+                        }
+                        published = receiver.recv() => {
+                            let Ok(bytes) = published else { continue };
+                            if write.send(Message::Binary(bytes.to_vec().into())).await.is_err() { return; }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    Ok(address)
+}
+
+/// Opens `IDLE_CONNECTIONS` authenticated connections and reads the server's RSS before/after.
+async fn idle_connections(address: SocketAddr, token: &Token, pid: u32) -> BenchResult<(f64, f64)> {
+    let before = rss_kib(pid)?;
+    let mut sockets = Vec::with_capacity(IDLE_CONNECTIONS);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while sockets.len() < IDLE_CONNECTIONS && Instant::now() < deadline {
+        sockets.push(open(address, token, Target::Relay).await?);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(pid)?;
+    drop(sockets);
+    Ok((before, after))
+}
+
+fn rss_kib(pid: u32) -> BenchResult<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmRSS:"))
+        .ok_or("no VmRSS")?;
+    Ok(line.split_whitespace().nth(1).ok_or("bad VmRSS")?.parse()?)
+}
+
+async fn start(data: &std::path::Path) -> BenchResult<(Child, SocketAddr)> {
+    let dist = data.join("dist");
+    std::fs::create_dir_all(&dist)?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet-server"))
+        .args(["--demo", "--bind", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--dist-dir")
+        .arg(&dist)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await? {
+        if let Some(rest) = line.strip_prefix("Carnet is running at http://") {
+            let address = rest.trim_end_matches('/').parse()?;
+            tokio::spawn(async move { while let Ok(Some(_line)) = lines.next_line().await {} });
+            return Ok((child, address));
+        }
+    }
+    Err("the server exited before listening".into())
+}
+
+async fn sign_in(address: SocketAddr) -> BenchResult<Token> {
+    let body = serde_json::json!({"email": "remi@demo.carnet.test", "password": "carnet-demo", "device_name": "bench"});
+    let answer = post(address, "/api/auth/login", None, &body).await?;
+    Ok(Token {
+        access: answer["access_token"]
+            .as_str()
+            .ok_or("no token")?
+            .to_owned(),
+        device: serde_json::from_value(answer["device_id"].clone())?,
+    })
+}
+
+/// A fresh single-use ticket for the signed-in device (one sign-in, one ticket per socket).
+async fn ticket(address: SocketAddr, token: &Token) -> BenchResult<String> {
+    let answer = post(
+        address,
+        "/api/sync/ticket",
+        Some(&token.access),
+        &serde_json::json!({}),
+    )
+    .await?;
+    Ok(answer["ticket"].as_str().ok_or("no ticket")?.to_owned())
+}
+
+/// A signed-in device.
+struct Token {
+    access: String,
+    device: DeviceId,
+}
+
+async fn post(
+    address: SocketAddr,
+    path: &str,
+    bearer: Option<&str>,
+    body: &serde_json::Value,
+) -> BenchResult<serde_json::Value> {
+    let body = body.to_string();
+    let authorization = bearer
+        .map(|token| format!("Authorization: Bearer {token}\r\n"))
+        .unwrap_or_default();
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    stream
+        .write_all(format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes())
+        .await?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw);
+    let (_, body) = text.split_once("\r\n\r\n").ok_or("no header end")?;
+    Ok(serde_json::from_str(body.trim())?)
+}
