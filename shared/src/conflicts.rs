@@ -34,21 +34,14 @@ impl<R: Record> Document<R> {
         let (object, prop) = path.locate(self.automerge(), None)?;
         let automerge = self.automerge();
         let values = automerge
-            .get_all(&object, prop)
+            .get_all(&object, prop.clone())
             .map_err(DocumentError::edit)?;
-        if values.len() < 2 {
+        if !disagree(&values) {
             return Ok(Vec::new());
         }
         let winner = automerge
-            .get(
-                &object,
-                path.segments()
-                    .last()
-                    .map(String::as_str)
-                    .unwrap_or_default(),
-            )
-            .ok()
-            .flatten()
+            .get(&object, prop)
+            .map_err(DocumentError::edit)?
             .map(|(_, id)| id);
         let mut listed = Vec::with_capacity(values.len());
         for (value, id) in values {
@@ -106,6 +99,18 @@ impl<R: Record> Document<R> {
     }
 }
 
+/// Whether concurrent values really differ: two devices writing the same scalar (a migration
+/// carry-over, the same correction) is not something to ask the rep about.
+fn disagree(values: &[(Value<'_>, ObjId)]) -> bool {
+    match values.split_first() {
+        Some(((Value::Scalar(first), _), rest)) => rest
+            .iter()
+            .any(|(value, _)| !matches!(value, Value::Scalar(other) if other == first)),
+        Some((_, rest)) => !rest.is_empty(),
+        None => false,
+    }
+}
+
 fn collect_conflicts(
     document: &impl ReadDoc,
     object: &ObjId,
@@ -115,7 +120,7 @@ fn collect_conflicts(
     for key in document.keys(object) {
         let values = document.get_all(object, key.as_str()).unwrap_or_default();
         path.push(key.clone());
-        if values.len() > 1 {
+        if disagree(&values) {
             found.push(FieldPath::new(path.iter().cloned()));
         }
         if let Ok(Some((Value::Object(automerge::ObjType::Map), child))) =
@@ -211,6 +216,27 @@ mod tests {
             .choose(&Edit::anonymous(3), &name, &shown)?
             .is_some());
         assert!(document.conflicts(&name)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn two_devices_writing_the_same_value_is_not_a_conflict() -> Result<(), AccountError> {
+        let draft = AccountDraft {
+            name: "Garage Dupuis".to_owned(),
+            city: "Dijon".to_owned(),
+        };
+        let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
+        let mut second = first.fork();
+        first.update(&Edit::anonymous(2), "fix", |a| {
+            a.name = "Garage Dupuis SA".to_owned()
+        })?;
+        second.update(&Edit::anonymous(2), "fix", |a| {
+            a.name = "Garage Dupuis SA".to_owned()
+        })?;
+        first.merge(&mut second)?;
+        let listed = first.conflicts(&FieldPath::root("name"))?;
+        assert!(listed.is_empty(), "{listed:?}");
+        assert!(first.conflicted_fields().is_empty());
         Ok(())
     }
 }

@@ -358,7 +358,14 @@ impl World {
                         ),
                         None => (Vec::new(), Seq(0)),
                     };
-                    self.relay_event(index, RelayEvent::SnapshotPage { snapshots, epoch, next: None })?;
+                    self.relay_event(
+                        index,
+                        RelayEvent::SnapshotPage {
+                            snapshots,
+                            epoch,
+                            next: None,
+                        },
+                    )?;
                 }
                 RelayEffect::Close => {
                     return Err(fail("the relay closed a well-behaved session"));
