@@ -347,10 +347,6 @@ impl Record for Account {
     const KIND: &'static str = "account";
     const SCHEMA_VERSION: u64 = ACCOUNT_SCHEMA_VERSION;
     const MIGRATIONS: &'static [Migration] = ACCOUNT_MIGRATIONS;
-
-    fn id_bytes(id: &AccountId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// Schema 1 → 2: the first slice's root `city` becomes the main address; the collections,

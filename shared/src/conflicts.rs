@@ -5,7 +5,6 @@
 //! who wrote each, so the UI can show "two reps changed this" and let the rep choose. Choosing
 //! is an ordinary change that overwrites every concurrent value; it never rewrites history.
 
-use automerge::transaction::Transactable;
 use automerge::{hydrate, ChangeHash, ObjId, ReadDoc, Value, ROOT};
 
 use crate::document::{Document, DocumentError};
@@ -84,17 +83,8 @@ impl<R: Record> Document<R> {
     ) -> Result<Option<ChangeHash>, DocumentError> {
         let (object, prop) = path.locate(self.automerge(), None)?;
         migration::set_author(self.automerge_mut(), edit);
-        let automerge = self.automerge_mut();
-        match &chosen.raw {
-            hydrate::Value::Scalar(scalar) => automerge
-                .put(&object, prop, scalar.clone())
-                .map_err(DocumentError::edit)?,
-            value => {
-                automerge
-                    .batch_create_object(&object, prop, value, false)
-                    .map_err(DocumentError::edit)?;
-            }
-        }
+        field::write_value(self.automerge_mut(), &object, prop, &chosen.raw)
+            .map_err(DocumentError::edit)?;
         Ok(self.commit(edit, &format!("choose {path}")))
     }
 }

@@ -102,10 +102,6 @@ impl Record for Contact {
     type Id = ContactId;
     const KIND: &'static str = "contact";
     const SCHEMA_VERSION: u64 = CONTACT_SCHEMA_VERSION;
-
-    fn id_bytes(id: &ContactId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// A contact held as its Automerge document.

@@ -84,10 +84,6 @@ impl Record for Deal {
     type Id = DealId;
     const KIND: &'static str = "deal";
     const SCHEMA_VERSION: u64 = DEAL_SCHEMA_VERSION;
-
-    fn id_bytes(id: &DealId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// A deal held as its Automerge document.

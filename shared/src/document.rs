@@ -15,6 +15,7 @@ use automerge::{AutoCommit, AutomergeError, Change, ChangeHash, ObjType, ReadDoc
 
 use crate::edit::Edit;
 use crate::field::{FieldPath, NoSuchField};
+use crate::ids::Identifier;
 use crate::migration::{self, MigrationError, SCHEMA_KEY};
 use crate::record::Record;
 
@@ -273,7 +274,7 @@ impl<R: Record> Document<R> {
             automerge,
             R::MIGRATIONS,
             R::SCHEMA_VERSION,
-            R::id_bytes(id),
+            id.to_bytes(),
             edit,
         )?)
     }
@@ -298,7 +299,7 @@ impl<R: Record> Document<R> {
             copy,
             R::MIGRATIONS,
             R::SCHEMA_VERSION,
-            R::id_bytes(&self.id),
+            self.id.to_bytes(),
             edit,
         )?;
         Ok(())

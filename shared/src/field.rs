@@ -238,3 +238,19 @@ pub(crate) fn read_object(
         }
     }
 }
+
+/// Writes `value` at `prop` of `object`: a put for a scalar, a fresh object (filled in one
+/// batch) otherwise. Used by restore and by choosing among conflicting values.
+pub(crate) fn write_value(
+    document: &mut impl automerge::transaction::Transactable,
+    object: &ObjId,
+    prop: Prop,
+    value: &hydrate::Value,
+) -> Result<(), automerge::AutomergeError> {
+    match value {
+        hydrate::Value::Scalar(scalar) => document.put(object, prop, scalar.clone()),
+        value => document
+            .batch_create_object(object, prop, value, false)
+            .map(|_| ()),
+    }
+}

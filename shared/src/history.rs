@@ -164,16 +164,11 @@ impl<R: Record> Document<R> {
             (None, Some(_)) => automerge
                 .delete(&object, prop)
                 .map_err(DocumentError::edit)?,
-            (Some(hydrate::Value::Scalar(scalar)), _) => automerge
-                .put(&object, prop, scalar)
-                .map_err(DocumentError::edit)?,
             (Some(hydrate::Value::Text(text)), Some(Some(id))) => automerge
                 .update_text(&id, text.to_string())
                 .map_err(DocumentError::edit)?,
             (Some(value), _) => {
-                automerge
-                    .batch_create_object(&object, prop, &value, false)
-                    .map_err(DocumentError::edit)?;
+                field::write_value(automerge, &object, prop, &value).map_err(DocumentError::edit)?
             }
         }
         Ok(self.commit(edit, &format!("restore {path}")))
