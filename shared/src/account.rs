@@ -501,19 +501,12 @@ mod tests {
     use super::*;
     use crate::edit::Editor;
     use crate::field::FieldPath;
-    use crate::ids::{ActivityId, DeviceId, UserId};
+    use crate::ids::{ActivityId, UserId};
 
     fn draft(name: &str, city: &str) -> AccountDraft {
         AccountDraft {
             name: name.to_owned(),
             city: city.to_owned(),
-        }
-    }
-
-    fn editor() -> Editor {
-        Editor {
-            user: UserId::generate(),
-            device: DeviceId::generate(),
         }
     }
 
@@ -555,7 +548,7 @@ mod tests {
     fn an_update_that_changes_nothing_makes_no_change() -> Result<(), AccountError> {
         let mut account =
             AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
-        let edit = Edit::by(editor(), 2);
+        let edit = Edit::by(Editor::random(), 2);
         assert_eq!(account.update(&edit, "nothing", |_| {})?, None);
         let changed = account.update(&edit, "rename", |a| a.name = "Azur & Fils".to_owned())?;
         assert!(changed.is_some());
@@ -570,7 +563,7 @@ mod tests {
     fn activities_and_tasks_shape_the_index_row() -> Result<(), AccountError> {
         let mut account =
             AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
-        let edit = Edit::by(editor(), 10);
+        let edit = Edit::by(Editor::random(), 10);
         account.update(&edit, "log visit", |a| {
             a.activities.insert(
                 ActivityId::generate().to_string(),
@@ -608,8 +601,20 @@ mod tests {
         })?;
         let mut second = first.fork();
         let report = FieldPath::new(["activities", activity.as_str(), "report"]);
-        first.splice_text(&Edit::by(editor(), 3), &report, 0, 0, "Client satisfait.")?;
-        second.splice_text(&Edit::by(editor(), 3), &report, 0, 0, "Commande prévue.")?;
+        first.splice_text(
+            &Edit::by(Editor::random(), 3),
+            &report,
+            0,
+            0,
+            "Client satisfait.",
+        )?;
+        second.splice_text(
+            &Edit::by(Editor::random(), 3),
+            &report,
+            0,
+            0,
+            "Commande prévue.",
+        )?;
         first.merge(&mut second)?;
         let text = first.text(&report)?;
         assert!(

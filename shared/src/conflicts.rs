@@ -30,7 +30,7 @@ impl<R: Record> Document<R> {
     /// All values concurrently set for the field at `path`, the shown one first; empty when
     /// the field has one value (or none).
     pub fn conflicts(&self, path: &FieldPath) -> Result<Vec<ConflictingValue>, DocumentError> {
-        let (object, prop) = path.locate(self.automerge(), None)?;
+        let (object, prop) = path.locate(self.automerge())?;
         let automerge = self.automerge();
         let values = automerge
             .get_all(&object, prop.clone())
@@ -81,7 +81,7 @@ impl<R: Record> Document<R> {
         path: &FieldPath,
         chosen: &ConflictingValue,
     ) -> Result<Option<ChangeHash>, DocumentError> {
-        let (object, prop) = path.locate(self.automerge(), None)?;
+        let (object, prop) = path.locate(self.automerge())?;
         migration::set_author(self.automerge_mut(), edit);
         field::write_value(self.automerge_mut(), &object, prop, &chosen.raw)
             .map_err(DocumentError::edit)?;
@@ -126,14 +126,7 @@ fn collect_conflicts(
 mod tests {
     use super::*;
     use crate::account::{AccountDocument, AccountDraft, AccountError, LifecycleStage};
-    use crate::ids::{AccountId, DeviceId, UserId};
-
-    fn editor() -> Editor {
-        Editor {
-            user: UserId::generate(),
-            device: DeviceId::generate(),
-        }
-    }
+    use crate::ids::AccountId;
 
     fn diverged() -> Result<(AccountDocument, Editor, Editor), AccountError> {
         let draft = AccountDraft {
@@ -142,7 +135,7 @@ mod tests {
         };
         let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
         let mut second = first.fork();
-        let (anne, bruno) = (editor(), editor());
+        let (anne, bruno) = (Editor::random(), Editor::random());
         first.update(&Edit::by(anne, 2), "rename", |a| {
             a.name = "Garage Dupuis SARL".to_owned()
         })?;

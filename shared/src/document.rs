@@ -319,7 +319,7 @@ impl<R: Record> Document<R> {
 
     /// The text object at `path`.
     fn text_object(&self, path: &FieldPath) -> Result<automerge::ObjId, DocumentError> {
-        let (object, prop) = path.locate(&self.automerge, None)?;
+        let (object, prop) = path.locate(&self.automerge)?;
         match self.automerge.get(&object, prop) {
             Ok(Some((Value::Object(ObjType::Text), text))) => Ok(text),
             _ => Err(DocumentError::NotText(path.clone())),
