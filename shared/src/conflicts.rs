@@ -5,7 +5,6 @@
 //! who wrote each, so the UI can show "two reps changed this" and let the rep choose. Choosing
 //! is an ordinary change that overwrites every concurrent value; it never rewrites history.
 
-use automerge::transaction::Transactable;
 use automerge::{hydrate, ChangeHash, ObjId, ReadDoc, Value, ROOT};
 
 use crate::document::{Document, DocumentError};
@@ -31,24 +30,17 @@ impl<R: Record> Document<R> {
     /// All values concurrently set for the field at `path`, the shown one first; empty when
     /// the field has one value (or none).
     pub fn conflicts(&self, path: &FieldPath) -> Result<Vec<ConflictingValue>, DocumentError> {
-        let (object, prop) = path.locate(self.automerge(), None)?;
+        let (object, prop) = path.locate(self.automerge())?;
         let automerge = self.automerge();
         let values = automerge
-            .get_all(&object, prop)
+            .get_all(&object, prop.clone())
             .map_err(DocumentError::edit)?;
-        if values.len() < 2 {
+        if !disagree(&values) {
             return Ok(Vec::new());
         }
         let winner = automerge
-            .get(
-                &object,
-                path.segments()
-                    .last()
-                    .map(String::as_str)
-                    .unwrap_or_default(),
-            )
-            .ok()
-            .flatten()
+            .get(&object, prop)
+            .map_err(DocumentError::edit)?
             .map(|(_, id)| id);
         let mut listed = Vec::with_capacity(values.len());
         for (value, id) in values {
@@ -89,20 +81,23 @@ impl<R: Record> Document<R> {
         path: &FieldPath,
         chosen: &ConflictingValue,
     ) -> Result<Option<ChangeHash>, DocumentError> {
-        let (object, prop) = path.locate(self.automerge(), None)?;
+        let (object, prop) = path.locate(self.automerge())?;
         migration::set_author(self.automerge_mut(), edit);
-        let automerge = self.automerge_mut();
-        match &chosen.raw {
-            hydrate::Value::Scalar(scalar) => automerge
-                .put(&object, prop, scalar.clone())
-                .map_err(DocumentError::edit)?,
-            value => {
-                automerge
-                    .batch_create_object(&object, prop, value, false)
-                    .map_err(DocumentError::edit)?;
-            }
-        }
+        field::write_value(self.automerge_mut(), &object, prop, &chosen.raw)
+            .map_err(DocumentError::edit)?;
         Ok(self.commit(edit, &format!("choose {path}")))
+    }
+}
+
+/// Whether concurrent values really differ: two devices writing the same scalar (a migration
+/// carry-over, the same correction) is not something to ask the rep about.
+fn disagree(values: &[(Value<'_>, ObjId)]) -> bool {
+    match values.split_first() {
+        Some(((Value::Scalar(first), _), rest)) => rest
+            .iter()
+            .any(|(value, _)| !matches!(value, Value::Scalar(other) if other == first)),
+        Some((_, rest)) => !rest.is_empty(),
+        None => false,
     }
 }
 
@@ -115,7 +110,7 @@ fn collect_conflicts(
     for key in document.keys(object) {
         let values = document.get_all(object, key.as_str()).unwrap_or_default();
         path.push(key.clone());
-        if values.len() > 1 {
+        if disagree(&values) {
             found.push(FieldPath::new(path.iter().cloned()));
         }
         if let Ok(Some((Value::Object(automerge::ObjType::Map), child))) =
@@ -131,14 +126,7 @@ fn collect_conflicts(
 mod tests {
     use super::*;
     use crate::account::{AccountDocument, AccountDraft, AccountError, LifecycleStage};
-    use crate::ids::{AccountId, DeviceId, UserId};
-
-    fn editor() -> Editor {
-        Editor {
-            user: UserId::generate(),
-            device: DeviceId::generate(),
-        }
-    }
+    use crate::ids::AccountId;
 
     fn diverged() -> Result<(AccountDocument, Editor, Editor), AccountError> {
         let draft = AccountDraft {
@@ -147,7 +135,7 @@ mod tests {
         };
         let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
         let mut second = first.fork();
-        let (anne, bruno) = (editor(), editor());
+        let (anne, bruno) = (Editor::random(), Editor::random());
         first.update(&Edit::by(anne, 2), "rename", |a| {
             a.name = "Garage Dupuis SARL".to_owned()
         })?;
@@ -211,6 +199,27 @@ mod tests {
             .choose(&Edit::anonymous(3), &name, &shown)?
             .is_some());
         assert!(document.conflicts(&name)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn two_devices_writing_the_same_value_is_not_a_conflict() -> Result<(), AccountError> {
+        let draft = AccountDraft {
+            name: "Garage Dupuis".to_owned(),
+            city: "Dijon".to_owned(),
+        };
+        let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
+        let mut second = first.fork();
+        first.update(&Edit::anonymous(2), "fix", |a| {
+            a.name = "Garage Dupuis SA".to_owned()
+        })?;
+        second.update(&Edit::anonymous(2), "fix", |a| {
+            a.name = "Garage Dupuis SA".to_owned()
+        })?;
+        first.merge(&mut second)?;
+        let listed = first.conflicts(&FieldPath::root("name"))?;
+        assert!(listed.is_empty(), "{listed:?}");
+        assert!(first.conflicted_fields().is_empty());
         Ok(())
     }
 }

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::document::Document;
+use crate::document::{Document, DocumentError};
 use crate::ids::ContactId;
+use crate::index::ContactIndexRow;
 use crate::record::{named_values, Address, EmailEntry, KeySet, PhoneEntry, Record};
 use crate::values::Date;
 
@@ -101,11 +102,52 @@ impl Record for Contact {
     type Id = ContactId;
     const KIND: &'static str = "contact";
     const SCHEMA_VERSION: u64 = CONTACT_SCHEMA_VERSION;
-
-    fn id_bytes(id: &ContactId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// A contact held as its Automerge document.
 pub type ContactDocument = Document<Contact>;
+
+impl Document<Contact> {
+    /// The row that lists and search read instead of loading this document.
+    pub fn index_row(&mut self) -> Result<ContactIndexRow, DocumentError> {
+        let heads = self.heads();
+        Ok(ContactIndexRow::from_contact(
+            self.id(),
+            &self.record()?,
+            &heads,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::values::EmailAddress;
+
+    #[test]
+    fn a_contact_row_folds_names_and_lists_accounts() -> Result<(), DocumentError> {
+        let mut contact = Contact::named("Jérôme", "Lefèvre");
+        contact.job_title = "Gérant".to_owned();
+        contact.accounts.insert("a1");
+        contact.accounts.insert("a2");
+        if let Ok(address) = EmailAddress::parse("j.lefevre@orange.fr") {
+            contact.emails.insert(
+                "work".to_owned(),
+                EmailEntry {
+                    label: String::new(),
+                    address,
+                },
+            );
+        }
+        let mut document =
+            ContactDocument::new(ContactId::generate(), &contact, &Edit::anonymous(1))?;
+        let row = document.index_row()?;
+        assert_eq!(row.display_name, "Jérôme Lefèvre");
+        assert_eq!(row.sort_name, "lefevre jerome");
+        assert!(row.search_terms.contains(&"gerant".to_owned()));
+        assert!(row.search_terms.contains(&"orange".to_owned()));
+        assert_eq!(row.accounts, vec!["a1", "a2"]);
+        Ok(())
+    }
+}

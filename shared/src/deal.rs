@@ -6,8 +6,9 @@
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::document::Document;
+use crate::document::{Document, DocumentError};
 use crate::ids::{AccountId, DealId, UserId};
+use crate::index::DealIndexRow;
 use crate::record::{named_values, KeySet, Record};
 use crate::values::{Date, Money};
 
@@ -83,11 +84,46 @@ impl Record for Deal {
     type Id = DealId;
     const KIND: &'static str = "deal";
     const SCHEMA_VERSION: u64 = DEAL_SCHEMA_VERSION;
-
-    fn id_bytes(id: &DealId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// A deal held as its Automerge document.
 pub type DealDocument = Document<Deal>;
+
+impl Document<Deal> {
+    /// The card the pipeline board reads instead of loading this document.
+    pub fn index_row(&mut self) -> Result<DealIndexRow, DocumentError> {
+        let heads = self.heads();
+        Ok(DealIndexRow::from_deal(self.id(), &self.record()?, &heads))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::values::CurrencyCode;
+
+    #[test]
+    fn concurrent_stage_moves_are_a_visible_conflict() -> Result<(), DocumentError> {
+        let mut first = DealDocument::new(
+            DealId::generate(),
+            &Deal::new("Four à sole", "meet"),
+            &Edit::anonymous(1),
+        )?;
+        let mut second = first.fork();
+        first.update(&Edit::anonymous(2), "move", |d| {
+            d.stage = "propose".to_owned()
+        })?;
+        second.update(&Edit::anonymous(2), "move", |d| {
+            d.stage = "sign".to_owned();
+            d.amount = Some(Money::new(1_250_000, CurrencyCode::EUR));
+        })?;
+        first.merge(&mut second)?;
+        let stages = first.conflicts(&crate::field::FieldPath::root("stage"))?;
+        assert_eq!(stages.len(), 2);
+        let row = first.index_row()?;
+        assert_eq!(row.amount, Some((1_250_000, "EUR".to_owned())));
+        assert_eq!(row.status, "open");
+        Ok(())
+    }
+}

@@ -15,6 +15,7 @@ use automerge::{AutoCommit, AutomergeError, Change, ChangeHash, ObjType, ReadDoc
 
 use crate::edit::Edit;
 use crate::field::{FieldPath, NoSuchField};
+use crate::ids::Identifier;
 use crate::migration::{self, MigrationError, SCHEMA_KEY};
 use crate::record::Record;
 
@@ -273,7 +274,7 @@ impl<R: Record> Document<R> {
             automerge,
             R::MIGRATIONS,
             R::SCHEMA_VERSION,
-            R::id_bytes(id),
+            id.to_bytes(),
             edit,
         )?)
     }
@@ -298,7 +299,7 @@ impl<R: Record> Document<R> {
             copy,
             R::MIGRATIONS,
             R::SCHEMA_VERSION,
-            R::id_bytes(&self.id),
+            self.id.to_bytes(),
             edit,
         )?;
         Ok(())
@@ -318,7 +319,7 @@ impl<R: Record> Document<R> {
 
     /// The text object at `path`.
     fn text_object(&self, path: &FieldPath) -> Result<automerge::ObjId, DocumentError> {
-        let (object, prop) = path.locate(&self.automerge, None)?;
+        let (object, prop) = path.locate(&self.automerge)?;
         match self.automerge.get(&object, prop) {
             Ok(Some((Value::Object(ObjType::Text), text))) => Ok(text),
             _ => Err(DocumentError::NotText(path.clone())),

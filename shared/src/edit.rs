@@ -62,15 +62,23 @@ impl Editor {
 }
 
 #[cfg(test)]
+impl Editor {
+    /// A fresh user on a fresh device.
+    pub(crate) fn random() -> Self {
+        Self {
+            user: UserId::generate(),
+            device: DeviceId::generate(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn an_editor_survives_the_trip_through_author_bytes() {
-        let editor = Editor {
-            user: UserId::generate(),
-            device: DeviceId::generate(),
-        };
+        let editor = Editor::random();
         assert_eq!(Editor::from_author(&editor.to_author()), Some(editor));
         assert_eq!(Editor::from_author(&Author::from(vec![1, 2, 3])), None);
     }

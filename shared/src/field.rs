@@ -39,23 +39,14 @@ impl FieldPath {
         self.0.first().map(String::as_str)
     }
 
-    /// Resolves the object holding this field and the field's key in it, as of `heads`
-    /// (`None` for now).
-    pub(crate) fn locate(
-        &self,
-        document: &impl ReadDoc,
-        heads: Option<&[automerge::ChangeHash]>,
-    ) -> Result<(ObjId, Prop), NoSuchField> {
+    /// Resolves the object now holding this field, and the field's key in it.
+    pub(crate) fn locate(&self, document: &impl ReadDoc) -> Result<(ObjId, Prop), NoSuchField> {
         let missing = || NoSuchField(self.clone());
         let (last, parents) = self.0.split_last().ok_or_else(missing)?;
         let mut object = ROOT;
         for segment in parents {
             let prop = prop_in(document, &object, segment).ok_or_else(missing)?;
-            let found = match heads {
-                Some(heads) => document.get_at(&object, prop, heads),
-                None => document.get(&object, prop),
-            };
-            object = match found {
+            object = match document.get(&object, prop) {
                 Ok(Some((Value::Object(_), id))) => id,
                 _ => return Err(missing()),
             };
@@ -236,5 +227,21 @@ pub(crate) fn read_object(
             }
             Ok(hydrate::Value::Map(entries.into()))
         }
+    }
+}
+
+/// Writes `value` at `prop` of `object`: a put for a scalar, a fresh object (filled in one
+/// batch) otherwise. Used by restore and by choosing among conflicting values.
+pub(crate) fn write_value(
+    document: &mut impl automerge::transaction::Transactable,
+    object: &ObjId,
+    prop: Prop,
+    value: &hydrate::Value,
+) -> Result<(), automerge::AutomergeError> {
+    match value {
+        hydrate::Value::Scalar(scalar) => document.put(object, prop, scalar.clone()),
+        value => document
+            .batch_create_object(object, prop, value, false)
+            .map(|_| ()),
     }
 }

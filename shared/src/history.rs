@@ -146,7 +146,7 @@ impl<R: Record> Document<R> {
     ) -> Result<Option<ChangeHash>, DocumentError> {
         let past = self.automerge_mut().document().hydrate(Some(heads));
         let old = field::value_at(&past, path).cloned();
-        let (object, prop) = path.locate(self.automerge(), None)?;
+        let (object, prop) = path.locate(self.automerge())?;
         // `Some(Some(id))`: a text object now; `Some(None)`: another value; `None`: absent.
         let current = match self
             .automerge()
@@ -164,16 +164,11 @@ impl<R: Record> Document<R> {
             (None, Some(_)) => automerge
                 .delete(&object, prop)
                 .map_err(DocumentError::edit)?,
-            (Some(hydrate::Value::Scalar(scalar)), _) => automerge
-                .put(&object, prop, scalar)
-                .map_err(DocumentError::edit)?,
             (Some(hydrate::Value::Text(text)), Some(Some(id))) => automerge
                 .update_text(&id, text.to_string())
                 .map_err(DocumentError::edit)?,
             (Some(value), _) => {
-                automerge
-                    .batch_create_object(&object, prop, &value, false)
-                    .map_err(DocumentError::edit)?;
+                field::write_value(automerge, &object, prop, &value).map_err(DocumentError::edit)?
             }
         }
         Ok(self.commit(edit, &format!("restore {path}")))
@@ -195,27 +190,24 @@ pub fn by_day(entries: &[HistoryEntry]) -> BTreeMap<i64, Vec<&HistoryEntry>> {
 mod tests {
     use super::*;
     use crate::account::{Account, AccountDocument, AccountDraft, AccountError, MAIN_ADDRESS};
-    use crate::ids::{AccountId, DeviceId, UserId};
-
-    fn editor() -> Editor {
-        Editor {
-            user: UserId::generate(),
-            device: DeviceId::generate(),
-        }
-    }
+    use crate::ids::AccountId;
 
     fn account() -> Result<AccountDocument, AccountError> {
         let draft = AccountDraft {
             name: "Quincaillerie Martin".to_owned(),
             city: "Lyon".to_owned(),
         };
-        AccountDocument::create_by(AccountId::generate(), &draft, &Edit::by(editor(), 100))
+        AccountDocument::create_by(
+            AccountId::generate(),
+            &draft,
+            &Edit::by(Editor::random(), 100),
+        )
     }
 
     #[test]
     fn history_lists_each_change_with_its_time_author_and_fields() -> Result<(), AccountError> {
         let mut document = account()?;
-        let marie = editor();
+        let marie = Editor::random();
         document.update(&Edit::by(marie, 200), "edit", |a| {
             a.name = "Quincaillerie Martin & Fils".to_owned();
             a.website = Some("https://martin.example".to_owned());

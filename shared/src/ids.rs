@@ -16,6 +16,14 @@ pub struct BadId {
     input: String,
 }
 
+/// What every record identifier offers, so generic document code can use any of them.
+pub trait Identifier:
+    Copy + fmt::Debug + fmt::Display + FromStr + PartialEq + Eq + std::hash::Hash
+{
+    /// The identifier's 16 bytes.
+    fn to_bytes(&self) -> [u8; 16];
+}
+
 macro_rules! identifier {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -36,6 +44,12 @@ macro_rules! identifier {
             /// The identifier's 16 bytes.
             pub fn as_bytes(&self) -> &[u8; 16] {
                 self.0.as_bytes()
+            }
+        }
+
+        impl Identifier for $name {
+            fn to_bytes(&self) -> [u8; 16] {
+                *self.0.as_bytes()
             }
         }
 

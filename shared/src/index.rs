@@ -6,7 +6,7 @@
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
-use crate::account::Account;
+use crate::account::AccountListing;
 use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::ids::{AccountId, ContactId, DealId};
@@ -42,8 +42,8 @@ pub struct AccountIndexRow {
 }
 
 impl AccountIndexRow {
-    /// The row for `account` at `heads`.
-    pub fn from_account(id: AccountId, account: &Account, heads: &[ChangeHash]) -> Self {
+    /// The row for the account listed as `account` at `heads`.
+    pub fn from_listing(id: AccountId, account: &AccountListing, heads: &[ChangeHash]) -> Self {
         let address = account.display_address();
         let mut words = Vec::new();
         for text in [Some(account.name.as_str()), account.industry.as_deref()]

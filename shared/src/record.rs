@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::str::FromStr;
 
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -16,7 +15,7 @@ use crate::values::{EmailAddress, GeoPoint, PhoneNumber};
 /// A kind of record held as one Automerge document per record.
 pub trait Record: Reconcile + Hydrate + Clone + PartialEq + fmt::Debug {
     /// The identifier type of this kind of record.
-    type Id: Copy + fmt::Display + FromStr + PartialEq + fmt::Debug;
+    type Id: crate::ids::Identifier;
 
     /// The value of the document's `kind` key.
     const KIND: &'static str;
@@ -26,9 +25,6 @@ pub trait Record: Reconcile + Hydrate + Clone + PartialEq + fmt::Debug {
 
     /// The migrations from each earlier version, in order (`to` is 2, 3, …).
     const MIGRATIONS: &'static [Migration] = &[];
-
-    /// The record's identifier as bytes, used to derive migration actors.
-    fn id_bytes(id: &Self::Id) -> [u8; 16];
 }
 
 /// A set of keys stored as a map from key to `true`, so that two devices adding the same tag

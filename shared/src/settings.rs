@@ -131,10 +131,6 @@ impl Record for Settings {
     type Id = WorkspaceId;
     const KIND: &'static str = "settings";
     const SCHEMA_VERSION: u64 = SETTINGS_SCHEMA_VERSION;
-
-    fn id_bytes(id: &WorkspaceId) -> [u8; 16] {
-        *id.as_bytes()
-    }
 }
 
 /// A workspace's settings held as its Automerge document.

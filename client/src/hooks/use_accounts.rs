@@ -51,7 +51,7 @@ impl AccountsHandle {
                 };
             match storage.save_account(&mut account).await {
                 Ok(row) => {
-                    dispatcher.dispatch(AccountsAction::Add(row));
+                    dispatcher.dispatch(AccountsAction::Add(Box::new(row)));
                     // The first saved record is the moment to ask for persistent storage.
                     if let Err(error) = storage.ensure_persistence().await {
                         gloo::console::warn!(format!("persistence not recorded: {error}"));

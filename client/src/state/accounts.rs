@@ -20,8 +20,8 @@ pub struct AccountsState {
 pub enum AccountsAction {
     /// The rows were read from the device.
     Load(Vec<AccountIndexRow>),
-    /// An account was saved on the device.
-    Add(AccountIndexRow),
+    /// An account was saved on the device (boxed: a row is much larger than the other variants).
+    Add(Box<AccountIndexRow>),
     /// Reading or saving failed.
     Fail(String),
     /// The user dismissed the error.
@@ -47,7 +47,7 @@ impl AccountsState {
                     .filter(|existing| existing.id != row.id)
                     .cloned()
                     .collect();
-                rows.push(row);
+                rows.push(*row);
                 sort(&mut rows);
                 Self {
                     rows: Rc::new(rows),
@@ -107,8 +107,8 @@ mod tests {
                 row("1", "Beta"),
                 row("2", "Delta"),
             ]))
-            .apply(AccountsAction::Add(row("3", "Charlie")))
-            .apply(AccountsAction::Add(row("1", "Alpha")));
+            .apply(AccountsAction::Add(Box::new(row("3", "Charlie"))))
+            .apply(AccountsAction::Add(Box::new(row("1", "Alpha"))));
         let names: Vec<&str> = state.rows.iter().map(|row| row.name.as_str()).collect();
         assert_eq!(names, vec!["Alpha", "Charlie", "Delta"]);
     }

@@ -145,4 +145,15 @@ mod tests {
         assert_eq!(Date::parse("31.03.2025"), Err(DateError::BadShape));
         assert_eq!(Date::parse("demain"), Err(DateError::BadShape));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_valid_date_round_trips_in_both_spellings(year in 1900..2200_u16, month in 1..=12_u8, day in 1..=31_u8) {
+            if let Ok(date) = Date::new(year, month, day) {
+                proptest::prop_assert_eq!(Date::parse(&date.to_string()), Ok(date));
+                let french = format!("{day:02}/{month:02}/{year}");
+                proptest::prop_assert_eq!(Date::parse(&french), Ok(date));
+            }
+        }
+    }
 }

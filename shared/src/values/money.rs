@@ -259,4 +259,14 @@ mod tests {
             Err(MoneyError::TooLarge)
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn an_amount_round_trips_through_its_display(minor_units in -1_000_000_000_i64..1_000_000_000) {
+            let money = Money::new(minor_units, CurrencyCode::EUR);
+            let shown = money.to_string();
+            let number = shown.trim_end_matches(" EUR");
+            proptest::prop_assert_eq!(Money::parse(number, CurrencyCode::EUR), Ok(money));
+        }
+    }
 }

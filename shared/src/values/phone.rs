@@ -186,4 +186,15 @@ mod tests {
             Err(PhoneError::BadInternationalNumber)
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_french_number_round_trips_through_its_national_form(national in "[1-9][0-9]{8}") {
+            let parsed = PhoneNumber::parse(&format!("+33{national}"));
+            proptest::prop_assert!(parsed.is_ok());
+            if let Ok(parsed) = parsed {
+                proptest::prop_assert_eq!(PhoneNumber::parse(&parsed.to_national()), Ok(parsed));
+            }
+        }
+    }
 }

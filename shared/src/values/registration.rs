@@ -196,4 +196,37 @@ mod tests {
             Err(RegistrationError::BadCharacter)
         );
     }
+
+    /// The check digit that makes `digits` pass Luhn.
+    fn with_check_digit(digits: &str) -> String {
+        (0..=9)
+            .map(|check| format!("{digits}{check}"))
+            .find(|candidate| crate::values::luhn_valid(candidate))
+            .unwrap_or_default()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_single_digit_typo_in_a_siren_is_caught(
+            body in "[1-9][0-9]{7}",
+            position in 0..9_usize,
+            shift in 1..10_u8,
+        ) {
+            let siren = with_check_digit(&body);
+            proptest::prop_assert!(Siren::parse(&siren).is_ok());
+            let mut typo = siren.into_bytes();
+            typo[position] = b'0' + (typo[position] - b'0' + shift) % 10;
+            let typo = String::from_utf8(typo).unwrap_or_default();
+            proptest::prop_assert_eq!(Siren::parse(&typo), Err(RegistrationError::BadCheckDigit));
+        }
+
+        #[test]
+        fn a_siret_round_trips_through_its_display(body in "[1-9][0-9]{12}") {
+            let siret = Siret::parse(&with_check_digit(&body));
+            proptest::prop_assert!(siret.is_ok());
+            if let Ok(siret) = siret {
+                proptest::prop_assert_eq!(Siret::parse(&siret.to_string()), Ok(siret));
+            }
+        }
+    }
 }

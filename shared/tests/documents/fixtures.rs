@@ -1,8 +1,8 @@
 //! Documents written by the first schema versions, kept in `shared/tests/fixtures/`: every later
 //! version must keep loading and editing them.
 //!
-//! The files are generated once by the ignored test below and committed. Regenerate them only
-//! when adding a new fixture, never to make a failing load pass:
+//! The files are generated once by the ignored test below and committed. It only writes files
+//! that do not exist yet, so running it to add a fixture never rewrites an old one:
 //! `cargo test -p shared --test documents -- --ignored regenerate_fixtures`.
 
 use std::path::PathBuf;
@@ -50,6 +50,15 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// Writes a fixture that does not exist yet; existing fixtures are never rewritten.
+fn write_new(name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = fixture(name);
+    if path.exists() {
+        return Ok(());
+    }
+    std::fs::write(path, bytes)
 }
 
 fn rich_account() -> Result<Account, Box<dyn std::error::Error>> {
@@ -104,11 +113,11 @@ fn rich_account() -> Result<Account, Box<dyn std::error::Error>> {
 }
 
 #[test]
-#[ignore = "writes the fixture files; run only to add fixtures, then commit them"]
+#[ignore = "writes missing fixture files; run only to add fixtures, then commit them"]
 fn regenerate_fixtures() -> TestResult {
     let edit = Edit::by(MARIE, TIME);
     let mut legacy = legacy::account_schema_1(LEGACY_ACCOUNT, "Boulangerie Élevé", "Lyon", TIME)?;
-    std::fs::write(fixture(ACCOUNT_V1), legacy.save())?;
+    write_new(ACCOUNT_V1, &legacy.save())?;
 
     let mut account = AccountDocument::new(ACCOUNT, &rich_account()?, &edit)?;
     let report = FieldPath::new(["activities", ACTIVITY.to_string().as_str(), "report"]);
@@ -120,7 +129,7 @@ fn regenerate_fixtures() -> TestResult {
         0,
         "Livraison avant 6 h.",
     )?;
-    std::fs::write(fixture(ACCOUNT_V2), account.save())?;
+    write_new(ACCOUNT_V2, &account.save())?;
 
     let mut contact = Contact::named("Jérôme", "Lefèvre");
     contact.job_title = "Gérant".to_owned();
@@ -136,7 +145,7 @@ fn regenerate_fixtures() -> TestResult {
     contact.consent_phone = true;
     contact.accounts.insert(ACCOUNT.to_string());
     let mut contact = ContactDocument::new(CONTACT, &contact, &edit)?;
-    std::fs::write(fixture(CONTACT_V1), contact.save())?;
+    write_new(CONTACT_V1, &contact.save())?;
 
     let mut deal = Deal::new("Farine 2026", "propose");
     deal.account = Some(ACCOUNT);
@@ -145,7 +154,7 @@ fn regenerate_fixtures() -> TestResult {
     deal.expected_close = Some(Date::parse("2026-02-28")?);
     deal.owner = Some(MARIE.user);
     let mut deal = DealDocument::new(DEAL, &deal, &edit)?;
-    std::fs::write(fixture(DEAL_V1), deal.save())?;
+    write_new(DEAL_V1, &deal.save())?;
 
     let mut settings = Settings::starter();
     settings.territories.insert(
@@ -155,7 +164,7 @@ fn regenerate_fixtures() -> TestResult {
         },
     );
     let mut settings = SettingsDocument::new(WORKSPACE, &settings, &edit)?;
-    std::fs::write(fixture(SETTINGS_V1), settings.save())?;
+    write_new(SETTINGS_V1, &settings.save())?;
     Ok(())
 }
 
