@@ -30,6 +30,10 @@ pub enum ChangeError {
     /// (found by fuzzing `ingest_changes`), so it must never reach a device.
     #[error("the change names a malformed actor")]
     MalformedActor,
+    /// The change claims no history yet is not its actor's first, or refers to other actors it
+    /// cannot have seen. Automerge never makes such a change, and 0.12 panics applying one.
+    #[error("the change's history is impossible")]
+    ImpossibleHistory,
 }
 
 /// Parses and checks one change's bytes.
@@ -45,6 +49,11 @@ pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
         .all(|(index, actor)| !actors[..index].contains(actor));
     if !well_formed || !distinct {
         return Err(ChangeError::MalformedActor);
+    }
+    // Without dependencies a change starts its actor's history: sequence 1, and no other actor
+    // can appear in it (other actors enter a change only through what it depends on).
+    if change.deps().is_empty() && (change.seq() != 1 || !change.other_actor_ids().is_empty()) {
+        return Err(ChangeError::ImpossibleHistory);
     }
     let ChangeHash(hash) = change.hash();
     Ok(ChangeFacts {
@@ -85,6 +94,20 @@ mod tests {
         assert!(matches!(
             inspect_change(&bytes),
             Err(ChangeError::MalformedActor)
+        ));
+    }
+
+    #[test]
+    fn a_first_change_naming_unknown_actors_is_refused() {
+        // Found by fuzzing: no dependencies, a huge sequence number and two other actors.
+        let bytes = [
+            0x85, 0x6f, 0x4a, 0x83, 0xdf, 0xbf, 0xff, 0xb1, 0x01, 0x18, 0x00, 0x02, 0xfe, 0xff,
+            0xff, 0xff, 0x9d, 0xcc, 0x83, 0x85, 0x06, 0x10, 0x08, 0x00, 0x02, 0x01, 0x01, 0x03,
+            0x00, 0x00, 0x00, 0x00, 0xa5, 0xf9,
+        ];
+        assert!(matches!(
+            inspect_change(&bytes),
+            Err(ChangeError::ImpossibleHistory)
         ));
     }
 
