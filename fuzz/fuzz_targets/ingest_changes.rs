@@ -1,5 +1,5 @@
-//! Arbitrary bytes through the relay's change validation and the compactor's document loading:
-//! they must be refused or accepted, never crash.
+//! Arbitrary bytes through the relay's change validation: refused or accepted, never a crash; and
+//! a change it accepts must apply to a document without crashing (devices apply what it relays).
 #![no_main]
 
 use automerge::{Automerge, Change};
@@ -15,5 +15,4 @@ fuzz_target!(|bytes: &[u8]| {
             let _saved = document.save();
         }
     }
-    let _loaded = Automerge::load(bytes);
 });

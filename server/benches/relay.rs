@@ -49,6 +49,12 @@ fn main() -> BenchResult {
         let (mut server, address) = start(data.path()).await?;
         let token = sign_in(address).await?;
 
+        // `cargo bench -p server --bench relay -- idle` (or `fanout`) runs one part only.
+        let only = |part: &str| {
+            let parts: Vec<String> = std::env::args().filter(|argument| argument == "idle" || argument == "fanout").collect();
+            parts.is_empty() || parts.iter().any(|chosen| chosen == part)
+        };
+        if only("fanout") {
         let relay = fan_out(address, &token, Target::Relay).await?;
         println!(
             "relay      : {:>8.0} changes/s durable, fanned out to {SUBSCRIBERS} devices; latency p50 {:>7.2} ms, p99 {:>7.2} ms",
@@ -64,7 +70,8 @@ fn main() -> BenchResult {
             "ratio      : relay/ceiling throughput {:.2}",
             relay.changes_per_second / ceiling.changes_per_second
         );
-
+        }
+        if only("idle") {
         let (before, after) = idle_connections(address, &token, server.id().ok_or("no pid")?).await?;
         println!(
             "idle       : {IDLE_CONNECTIONS} authenticated connections: server RSS {:.1} MiB -> {:.1} MiB ({:.1} KiB per connection)",
@@ -72,6 +79,7 @@ fn main() -> BenchResult {
             after / 1024.0,
             (after - before) / IDLE_CONNECTIONS as f64
         );
+        }
         server.kill().await?;
         Ok(())
     })

@@ -17,6 +17,10 @@ use crate::state::AppState;
 pub const MAX_FRAME_BYTES: usize = 256 * 1024;
 /// Bytes queued for a device before sends wait (and then time out).
 const MAX_WRITE_BUFFER_BYTES: usize = 2 * MAX_MESSAGE_BYTES;
+/// The socket's read and write buffers. The library's 128 KiB defaults are allocated per
+/// connection, which for 10,000 mostly idle devices is over a gigabyte; larger messages are still
+/// read and written, in more steps.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
 
 /// The sync route.
 pub fn router() -> Router<AppState> {
@@ -49,6 +53,8 @@ async fn upgrade(
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             tasks.track_future(async move {
                 session::run(socket, state).await;

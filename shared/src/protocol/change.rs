@@ -25,6 +25,9 @@ pub enum ChangeError {
     /// The bytes do not parse as an Automerge change (or fail its checksum).
     #[error("not a valid Automerge change")]
     Invalid(#[source] automerge::LoadChangeError),
+    /// The bytes are not a single change chunk (a document, a bundle, or unparseable).
+    #[error("not a single Automerge change")]
+    NotAChange,
     /// The change parses, but names its actors in a way no Automerge peer produces (an empty
     /// or oversized id, or one listed twice). automerge 0.12 panics applying such a change
     /// (found by fuzzing `ingest_changes`), so it must never reach a device.
@@ -36,9 +39,26 @@ pub enum ChangeError {
     ImpossibleHistory,
 }
 
+/// The chunk types a device may push: a change (1) or a compressed change (2). Documents (0) and
+/// the experimental bundles (3) are refused before parsing: automerge 0.12 can panic parsing a
+/// malformed bundle (found by fuzzing).
+const PUSHABLE_CHUNK_TYPES: [u8; 2] = [1, 2];
+
+/// Where the chunk type sits: after the 4 magic bytes and the 4 checksum bytes.
+const CHUNK_TYPE_OFFSET: usize = 8;
+
 /// Parses and checks one change's bytes.
 pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
-    let change = Change::try_from(bytes).map_err(ChangeError::Invalid)?;
+    if !bytes
+        .get(CHUNK_TYPE_OFFSET)
+        .is_some_and(|kind| PUSHABLE_CHUNK_TYPES.contains(kind))
+    {
+        return Err(ChangeError::NotAChange);
+    }
+    // Defence in depth: a parser panic on hostile bytes is a refusal, not a dead session.
+    let parsed = std::panic::catch_unwind(|| Change::try_from(bytes))
+        .map_err(|_| ChangeError::NotAChange)?;
+    let change = parsed.map_err(ChangeError::Invalid)?;
     let actors: Vec<&[u8]> = change.actors().map(|actor| actor.to_bytes()).collect();
     let well_formed = actors
         .iter()
@@ -108,6 +128,19 @@ mod tests {
         assert!(matches!(
             inspect_change(&bytes),
             Err(ChangeError::ImpossibleHistory)
+        ));
+    }
+
+    #[test]
+    fn a_bundle_is_not_a_change() {
+        // Found by fuzzing: a malformed bundle chunk panics automerge 0.12's parser.
+        let bytes = [
+            0x85, 0x6f, 0x4a, 0x83, 0x9d, 0x6f, 0x83, 0x84, 0x03, 0x08, 0x00, 0x00, 0x00, 0x01,
+            0x23, 0x02, 0x95, 0x00, 0x00,
+        ];
+        assert!(matches!(
+            inspect_change(&bytes),
+            Err(ChangeError::NotAChange)
         ));
     }
 
