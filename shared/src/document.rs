@@ -11,7 +11,9 @@
 use std::marker::PhantomData;
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{AutoCommit, AutomergeError, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT};
+use automerge::{
+    ActorId, AutoCommit, AutomergeError, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT,
+};
 
 use crate::edit::Edit;
 use crate::field::{FieldPath, NoSuchField};
@@ -92,8 +94,22 @@ pub struct Document<R: Record> {
 impl<R: Record> Document<R> {
     /// A new document holding `record`, written as one change.
     pub fn new(id: R::Id, record: &R, edit: &Edit) -> Result<Self, DocumentError> {
+        Self::new_as(ActorId::random(), id, record, edit)
+    }
+
+    /// Like [`Document::new`], but the creating change carries `actor` instead of a random one,
+    /// so the same inputs give a byte-identical change (generated demo data re-seeded into a
+    /// relay must deduplicate, not conflict). One actor must never edit from two copies.
+    pub fn new_as(
+        actor: ActorId,
+        id: R::Id,
+        record: &R,
+        edit: &Edit,
+    ) -> Result<Self, DocumentError> {
         let mut automerge = AutoCommit::new();
         migration::set_author(&mut automerge, edit);
+        // After the author: choosing another author picks a fresh random actor.
+        automerge.set_actor(actor);
         automerge
             .put(ROOT, KIND_KEY, R::KIND)
             .and_then(|()| automerge.put(ROOT, SCHEMA_KEY, R::SCHEMA_VERSION))

@@ -9,6 +9,7 @@ pub mod account;
 pub mod conflicts;
 pub mod contact;
 pub mod deal;
+pub mod demo;
 pub mod document;
 pub mod edit;
 pub mod field;
