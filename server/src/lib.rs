@@ -11,6 +11,7 @@ pub mod hub;
 pub mod identity;
 pub mod metrics;
 pub mod routes;
+pub mod seeding;
 pub mod session;
 pub mod state;
 pub mod storage;

@@ -47,11 +47,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("cannot open the server's data")?;
     if config.demo {
-        state
+        let demo = state
             .accounts
             .seed_demo()
             .await
             .context("cannot create the demo workspace's accounts")?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let seeded = server::seeding::seed_demo_documents(&state, demo.id, now)
+            .await
+            .context("cannot seed the demo workspace's documents")?;
+        if seeded > 0 {
+            tracing::info!(changes = seeded, "seeded the demo workspace's documents");
+        }
     }
     println!("{}", server::banner(&config, address));
     server::run(listener, state, shutdown_signal()).await?;

@@ -4,8 +4,24 @@
 
 use uuid::Uuid;
 
+use shared::protocol::DeviceId;
+
 use super::{Accounts, AccountsError};
-use crate::identity::{Role, SignInEmail, WorkspaceId};
+use crate::identity::{Role, SignInEmail, UserId, WorkspaceId};
+
+/// The name of the device the demo documents are recorded as coming from.
+const SEEDING_DEVICE: &str = "Données de démonstration";
+
+/// The demo workspace's people, and the manager's device its seeded documents come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoSeeder {
+    /// The manager.
+    pub manager: UserId,
+    /// The reps.
+    pub reps: Vec<UserId>,
+    /// The device the seeded changes are bound to.
+    pub device: DeviceId,
+}
 
 /// The demo workspace's name.
 pub const WORKSPACE_NAME: &str = "Démo Carnet";
@@ -86,6 +102,32 @@ impl Accounts {
         Ok(DemoWorkspace {
             id: existing.workspace,
             created,
+        })
+    }
+}
+
+impl Accounts {
+    /// The demo people, and a device of the manager's for the seeded documents.
+    pub async fn demo_seeder(&self) -> Result<DemoSeeder, AccountsError> {
+        let mut people = Vec::with_capacity(USERS.len());
+        for user in USERS {
+            let record = self
+                .store
+                .user_by_email(demo_email(user.email)?)
+                .await?
+                .ok_or(AccountsError::NotFound)?;
+            people.push(record.id);
+        }
+        let (manager, reps) = people.split_first().ok_or(AccountsError::NotFound)?;
+        let device = self
+            .store
+            .register_device(*manager, None, SEEDING_DEVICE.to_owned(), super::unix_now())
+            .await?
+            .ok_or(AccountsError::NotFound)?;
+        Ok(DemoSeeder {
+            manager: *manager,
+            reps: reps.to_vec(),
+            device,
         })
     }
 }

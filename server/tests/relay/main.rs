@@ -5,6 +5,7 @@
 
 mod authorisation;
 mod bootstrap;
+mod demo;
 mod harness;
 mod refusals;
 mod sync;
