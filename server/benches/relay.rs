@@ -12,7 +12,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,14 +20,15 @@ use automerge::{AutoCommit, ROOT};
 use futures_util::{SinkExt, StreamExt};
 use shared::protocol::change::inspect_change;
 use shared::protocol::codec::{decode_server, encode_client};
-use shared::protocol::{
-    BatchId, Change, ClientMessage, DeviceId, DocumentId, Hello, Seq, ServerMessage,
-};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
+use shared::protocol::{BatchId, Change, ClientMessage, DocumentId, Hello, Seq, ServerMessage};
 use tokio_tungstenite::tungstenite::Message;
 
-type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+#[path = "../tests/support/binary.rs"]
+mod binary;
+
+use binary::{sign_in, start_server, ticket, SignedIn};
+
+type BenchResult<T = ()> = binary::BinaryResult<T>;
 
 const SUBSCRIBERS: usize = 50;
 const PUSHERS: usize = 4;
@@ -46,8 +46,8 @@ fn main() -> BenchResult {
         .build()?;
     runtime.block_on(async {
         let data = tempfile::tempdir()?;
-        let (mut server, address) = start(data.path()).await?;
-        let token = sign_in(address).await?;
+        let (mut server, address) = start_server(data.path(), 0).await?;
+        let token = sign_in(address, "remi@demo.carnet.test").await?;
 
         // `cargo bench -p server --bench relay -- idle` (or `fanout`) runs one part only.
         let only = |part: &str| {
@@ -98,7 +98,7 @@ struct FanOut {
 }
 
 /// Pushes `PUSHERS × BATCHES_PER_PUSHER × CHANGES_PER_BATCH` changes while `SUBSCRIBERS` listen.
-async fn fan_out(address: SocketAddr, token: &Token, target: Target) -> BenchResult<FanOut> {
+async fn fan_out(address: SocketAddr, token: &SignedIn, target: Target) -> BenchResult<FanOut> {
     // Changes are made before the clock starts: the benchmark measures the relay, not automerge.
     let mut workloads = Vec::new();
     for _ in 0..PUSHERS {
@@ -233,7 +233,7 @@ async fn fan_out(address: SocketAddr, token: &Token, target: Target) -> BenchRes
 }
 
 /// Opens a sync socket: authenticated and live on the relay, plain on the ceiling.
-async fn open(address: SocketAddr, token: &Token, target: Target) -> BenchResult<Socket> {
+async fn open(address: SocketAddr, token: &SignedIn, target: Target) -> BenchResult<Socket> {
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/sync")).await?;
     if target == Target::Relay {
         let ticket = ticket(address, token).await?;
@@ -296,7 +296,11 @@ async fn broadcast_ceiling() -> BenchResult<SocketAddr> {
 }
 
 /// Opens `IDLE_CONNECTIONS` authenticated connections and reads the server's RSS before/after.
-async fn idle_connections(address: SocketAddr, token: &Token, pid: u32) -> BenchResult<(f64, f64)> {
+async fn idle_connections(
+    address: SocketAddr,
+    token: &SignedIn,
+    pid: u32,
+) -> BenchResult<(f64, f64)> {
     let before = rss_kib(pid)?;
     let mut sockets = Vec::with_capacity(IDLE_CONNECTIONS);
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -316,81 +320,4 @@ fn rss_kib(pid: u32) -> BenchResult<f64> {
         .find(|line| line.starts_with("VmRSS:"))
         .ok_or("no VmRSS")?;
     Ok(line.split_whitespace().nth(1).ok_or("bad VmRSS")?.parse()?)
-}
-
-async fn start(data: &std::path::Path) -> BenchResult<(Child, SocketAddr)> {
-    let dist = data.join("dist");
-    std::fs::create_dir_all(&dist)?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet-server"))
-        .args(["--demo", "--bind", "127.0.0.1:0"])
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--dist-dir")
-        .arg(&dist)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    while let Some(line) = lines.next_line().await? {
-        if let Some(rest) = line.strip_prefix("Carnet is running at http://") {
-            let address = rest.trim_end_matches('/').parse()?;
-            tokio::spawn(async move { while let Ok(Some(_line)) = lines.next_line().await {} });
-            return Ok((child, address));
-        }
-    }
-    Err("the server exited before listening".into())
-}
-
-async fn sign_in(address: SocketAddr) -> BenchResult<Token> {
-    let body = serde_json::json!({"email": "remi@demo.carnet.test", "password": "carnet-demo", "device_name": "bench"});
-    let answer = post(address, "/api/auth/login", None, &body).await?;
-    Ok(Token {
-        access: answer["access_token"]
-            .as_str()
-            .ok_or("no token")?
-            .to_owned(),
-        device: serde_json::from_value(answer["device_id"].clone())?,
-    })
-}
-
-/// A fresh single-use ticket for the signed-in device (one sign-in, one ticket per socket).
-async fn ticket(address: SocketAddr, token: &Token) -> BenchResult<String> {
-    let answer = post(
-        address,
-        "/api/sync/ticket",
-        Some(&token.access),
-        &serde_json::json!({}),
-    )
-    .await?;
-    Ok(answer["ticket"].as_str().ok_or("no ticket")?.to_owned())
-}
-
-/// A signed-in device.
-struct Token {
-    access: String,
-    device: DeviceId,
-}
-
-async fn post(
-    address: SocketAddr,
-    path: &str,
-    bearer: Option<&str>,
-    body: &serde_json::Value,
-) -> BenchResult<serde_json::Value> {
-    let body = body.to_string();
-    let authorization = bearer
-        .map(|token| format!("Authorization: Bearer {token}\r\n"))
-        .unwrap_or_default();
-    let mut stream = tokio::net::TcpStream::connect(address).await?;
-    stream
-        .write_all(format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes())
-        .await?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
-    let text = String::from_utf8_lossy(&raw);
-    let (_, body) = text.split_once("\r\n\r\n").ok_or("no header end")?;
-    Ok(serde_json::from_str(body.trim())?)
 }
