@@ -141,8 +141,18 @@ async fn fan_out(address: SocketAddr, token: &SignedIn, target: Target) -> Bench
                 let Message::Binary(bytes) = frame else {
                     continue;
                 };
-                if let Ok(ServerMessage::Entries { entries, .. }) = decode_server(&bytes) {
+                if let Ok(ServerMessage::Entries { entries, more }) = decode_server(&bytes) {
                     let now = Instant::now();
+                    // A subscriber that fell behind is moved to log pages, which it must ask for.
+                    if let (true, Some(last)) = (more, entries.last()) {
+                        let next_page = ClientMessage::CatchUp { after: last.seq };
+                        let Ok(request) = encode_client(&next_page) else {
+                            break;
+                        };
+                        if socket.send(Message::Binary(request.into())).await.is_err() {
+                            break;
+                        }
+                    }
                     for entry in entries {
                         if let Ok(facts) = inspect_change(&entry.change.bytes) {
                             let sent = sent_at
@@ -245,10 +255,31 @@ async fn open(address: SocketAddr, token: &SignedIn, target: Target) -> BenchRes
         socket
             .send(Message::Binary(encode_client(&hello)?.into()))
             .await?;
-        // The welcome.
-        let _welcome = tokio::time::timeout(Duration::from_secs(10), socket.next()).await?;
+        // Start live from the head: ask for the (empty) page after it, which ends catching up.
+        let head = match next_message(&mut socket).await? {
+            ServerMessage::Welcome { head } => head,
+            other => return Err(format!("expected a welcome, got {other:?}").into()),
+        };
+        if head > Seq(0) {
+            let catch_up = ClientMessage::CatchUp { after: head };
+            socket
+                .send(Message::Binary(encode_client(&catch_up)?.into()))
+                .await?;
+            let _last_page = next_message(&mut socket).await?;
+        }
     }
     Ok(socket)
+}
+
+/// The next protocol message on `socket`.
+async fn next_message(socket: &mut Socket) -> BenchResult<ServerMessage> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), socket.next()).await? {
+            Some(Ok(Message::Binary(bytes))) => return Ok(decode_server(&bytes)?),
+            Some(Ok(_)) => {}
+            _ => return Err("the socket closed".into()),
+        }
+    }
 }
 
 type Socket =

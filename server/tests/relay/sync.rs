@@ -145,3 +145,62 @@ async fn a_new_device_catches_up_in_pages_from_its_cursor() -> TestResult {
     assert_eq!(newcomer.document.get_heads(), first.document.get_heads());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_device_that_starts_from_the_head_receives_live_entries() -> TestResult {
+    use futures_util::SinkExt;
+    use shared::protocol::codec::encode_client;
+    use shared::protocol::{ClientMessage, Hello, ServerMessage};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let relay = Relay::start().await?;
+    let principals = relay.workspace(2)?;
+    let mut writer = Device::new(principals[0]);
+    writer.edit("before", 1).await?;
+    writer.connect(&relay).await?;
+    writer
+        .until("its ack", |device| device.outbox.is_empty())
+        .await?;
+
+    // A raw listener that skips history: hello from nothing, then "I have everything to the head".
+    let mut socket = relay.socket().await?;
+    let hello = ClientMessage::Hello(Hello {
+        ticket: relay.ticket(principals[0])?,
+        device: principals[0].device,
+        cursor: Seq(0),
+    });
+    socket
+        .send(Message::Binary(encode_client(&hello)?.into()))
+        .await?;
+    let head = match crate::harness::next_message(&mut socket).await? {
+        Some(ServerMessage::Welcome { head }) => head,
+        other => return Err(format!("expected a welcome, got {other:?}").into()),
+    };
+    assert_eq!(head, Seq(1));
+    let catch_up = ClientMessage::CatchUp { after: head };
+    socket
+        .send(Message::Binary(encode_client(&catch_up)?.into()))
+        .await?;
+    assert_eq!(
+        crate::harness::next_message(&mut socket).await?,
+        Some(ServerMessage::Entries {
+            entries: Vec::new(),
+            more: false
+        })
+    );
+
+    writer.edit("after", 2).await?;
+    match crate::harness::next_message(&mut socket).await? {
+        Some(ServerMessage::Entries {
+            entries,
+            more: false,
+        }) => {
+            assert_eq!(
+                entries.iter().map(|entry| entry.seq).collect::<Vec<_>>(),
+                [Seq(2)]
+            );
+        }
+        other => return Err(format!("expected the live entry, got {other:?}").into()),
+    }
+    Ok(())
+}
