@@ -4,16 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use server::identity::Principal;
 use shared::protocol::client::ClientPhase;
-use shared::protocol::codec::encode_client;
 use shared::protocol::{BatchId, Change, ClientMessage, DocumentId, ErrorCode, Hello, Seq};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::harness::{Device, Relay, Socket, TestResult, DOCUMENT};
+use crate::harness::{send, Device, Relay, TestResult, DOCUMENT};
 
 /// How a connection presents itself.
 #[derive(Clone, Copy, Debug)]
@@ -210,13 +209,6 @@ async fn attempt(
         }
     }
     Ok(frames)
-}
-
-async fn send(socket: &mut Socket, message: &ClientMessage) -> TestResult {
-    socket
-        .send(Message::Binary(encode_client(message)?.into()))
-        .await?;
-    Ok(())
 }
 
 /// Whether the frames end in a refusal (an error message, a close, or a refused upgrade).

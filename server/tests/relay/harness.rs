@@ -285,6 +285,14 @@ impl Device {
     }
 }
 
+/// Sends one protocol message on a raw socket.
+pub(crate) async fn send(socket: &mut Socket, message: &ClientMessage) -> TestResult {
+    socket
+        .send(Message::Binary(encode_client(message)?.into()))
+        .await?;
+    Ok(())
+}
+
 /// The next protocol message on a raw socket, or `None` once it closed.
 pub(crate) async fn next_message(socket: &mut Socket) -> TestResult<Option<ServerMessage>> {
     loop {

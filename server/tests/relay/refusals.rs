@@ -4,13 +4,12 @@ use std::time::Instant;
 
 use futures_util::SinkExt;
 use shared::protocol::client::ClientPhase;
-use shared::protocol::codec::encode_client;
 use shared::protocol::{Change, ClientMessage, DeviceId, ErrorCode, Hello, Seq, ServerMessage};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::harness::{
-    next_message, refusals_until_closed, tight_limits, Device, Relay, TestResult, DOCUMENT,
+    next_message, refusals_until_closed, send, tight_limits, Device, Relay, TestResult, DOCUMENT,
 };
 
 fn hello(ticket: String, device: DeviceId) -> ClientMessage {
@@ -125,67 +124,34 @@ async fn tickets_are_single_use_bound_to_their_device_and_expire() -> TestResult
 
     let ticket = relay.ticket(first)?;
     let mut socket = relay.socket().await?;
-    socket
-        .send(Message::Binary(
-            encode_client(&hello(ticket.clone(), first.device))?.into(),
-        ))
-        .await?;
+    send(&mut socket, &hello(ticket.clone(), first.device)).await?;
     assert!(matches!(
         next_message(&mut socket).await?,
         Some(ServerMessage::Welcome { .. })
     ));
 
-    // Reused.
-    let mut reused = relay.socket().await?;
-    reused
-        .send(Message::Binary(
-            encode_client(&hello(ticket, first.device))?.into(),
-        ))
-        .await?;
-    assert_eq!(
-        refusals_until_closed(&mut reused).await?,
-        [ErrorCode::Unauthorised]
-    );
-
-    // Another device's ticket.
-    let stolen = relay.ticket(first)?;
-    let mut thief = relay.socket().await?;
-    thief
-        .send(Message::Binary(
-            encode_client(&hello(stolen, second.device))?.into(),
-        ))
-        .await?;
-    assert_eq!(
-        refusals_until_closed(&mut thief).await?,
-        [ErrorCode::Unauthorised]
-    );
-
-    // Expired.
     let expired = relay.state.accounts.issue_ticket(
         first,
         Instant::now() - server::accounts::TICKET_LIFETIME - std::time::Duration::from_secs(1),
     )?;
-    let mut late = relay.socket().await?;
-    late.send(Message::Binary(
-        encode_client(&hello(expired, first.device))?.into(),
-    ))
-    .await?;
-    assert_eq!(
-        refusals_until_closed(&mut late).await?,
-        [ErrorCode::Unauthorised]
-    );
-
-    // No ticket at all.
-    let mut anonymous = relay.socket().await?;
-    anonymous
-        .send(Message::Binary(
-            encode_client(&hello(String::new(), first.device))?.into(),
-        ))
-        .await?;
-    assert_eq!(
-        refusals_until_closed(&mut anonymous).await?,
-        [ErrorCode::Unauthorised]
-    );
+    let attempts = [
+        ("reused", hello(ticket, first.device)),
+        (
+            "another device's",
+            hello(relay.ticket(first)?, second.device),
+        ),
+        ("expired", hello(expired, first.device)),
+        ("absent", hello(String::new(), first.device)),
+    ];
+    for (what, attempt) in attempts {
+        let mut socket = relay.socket().await?;
+        send(&mut socket, &attempt).await?;
+        assert_eq!(
+            refusals_until_closed(&mut socket).await?,
+            [ErrorCode::Unauthorised],
+            "{what} ticket"
+        );
+    }
     Ok(())
 }
 
@@ -201,9 +167,7 @@ async fn messages_before_hello_are_out_of_order() -> TestResult {
         ClientMessage::Snapshot { document: DOCUMENT },
     ] {
         let mut socket = relay.socket().await?;
-        socket
-            .send(Message::Binary(encode_client(&message)?.into()))
-            .await?;
+        send(&mut socket, &message).await?;
         assert_eq!(
             refusals_until_closed(&mut socket).await?,
             [ErrorCode::OutOfOrder]

@@ -148,10 +148,7 @@ async fn a_new_device_catches_up_in_pages_from_its_cursor() -> TestResult {
 
 #[tokio::test]
 async fn a_device_that_starts_from_the_head_receives_live_entries() -> TestResult {
-    use futures_util::SinkExt;
-    use shared::protocol::codec::encode_client;
     use shared::protocol::{ClientMessage, Hello, ServerMessage};
-    use tokio_tungstenite::tungstenite::Message;
 
     let relay = Relay::start().await?;
     let principals = relay.workspace(2)?;
@@ -169,18 +166,14 @@ async fn a_device_that_starts_from_the_head_receives_live_entries() -> TestResul
         device: principals[0].device,
         cursor: Seq(0),
     });
-    socket
-        .send(Message::Binary(encode_client(&hello)?.into()))
-        .await?;
+    crate::harness::send(&mut socket, &hello).await?;
     let head = match crate::harness::next_message(&mut socket).await? {
         Some(ServerMessage::Welcome { head }) => head,
         other => return Err(format!("expected a welcome, got {other:?}").into()),
     };
     assert_eq!(head, Seq(1));
     let catch_up = ClientMessage::CatchUp { after: head };
-    socket
-        .send(Message::Binary(encode_client(&catch_up)?.into()))
-        .await?;
+    crate::harness::send(&mut socket, &catch_up).await?;
     assert_eq!(
         crate::harness::next_message(&mut socket).await?,
         Some(ServerMessage::Entries {
