@@ -4,7 +4,10 @@
 //! - `documents`: Automerge bytes per record id (the source of truth);
 //! - `account_index`: derived index rows (key path `id`, index `by_sort_name`), rebuildable from
 //!   the documents, read by lists so they never load documents;
-//! - `meta`: small facts about this device (e.g. whether persistent storage was granted).
+//! - `meta`: small facts about this device (e.g. whether persistent storage was granted);
+//! - `outbox` (since version 2): local Automerge changes the relay has not acknowledged yet, under
+//!   increasing keys; written in the same strict transaction as the document they belong to, and
+//!   removed only when a durable ack covers them.
 //!
 //! Every write resolves on the transaction's `complete` event, never on a request's success, and
 //! writes of records ask for `durability: "strict"`: the data is on disk when the promise resolves.
@@ -13,11 +16,14 @@ mod error;
 mod persistence;
 mod schema;
 
+use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use shared::account::AccountDocument;
 use shared::ids::AccountId;
 use shared::index::AccountIndexRow;
+use shared::protocol::client::OutboxEntry;
+use shared::protocol::{Change, DocumentId};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
@@ -31,6 +37,7 @@ pub const DATABASE_NAME: &str = "carnet";
 const DOCUMENTS: &str = "documents";
 const ACCOUNT_INDEX: &str = "account_index";
 const META: &str = "meta";
+const OUTBOX: &str = "outbox";
 const BY_SORT_NAME: &str = "by_sort_name";
 const META_PERSISTENCE: &str = "persistence";
 
@@ -73,8 +80,16 @@ impl Storage {
 
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Self, StorageError> {
-        let database = schema::open(name).await?;
-        Ok(Self { database })
+        let opened = schema::open(name).await?;
+        let storage = Self {
+            database: opened.database,
+        };
+        if opened.upgraded_from == Some(1) {
+            // Version 1 had no outbox: every stored document goes out once (the relay keeps
+            // each change once, whatever the number of times it is pushed).
+            storage.queue_every_document().await?;
+        }
+        Ok(storage)
     }
 
     /// Closes the connection (other tabs' upgrades are no longer blocked by it).
@@ -82,17 +97,25 @@ impl Storage {
         self.database.close();
     }
 
-    /// Saves an account's document and its index row in one strict transaction, and returns the
-    /// row: either both are stored or neither is.
+    /// Saves an account's document, its index row and the changes it gained since `known` (the
+    /// heads it had when loaded; empty for a new account) in one strict transaction, and returns
+    /// the row: either all of it is stored or none of it is.
     pub async fn save_account(
         &self,
         account: &mut AccountDocument,
+        known: &[ChangeHash],
     ) -> Result<AccountIndexRow, StorageError> {
         let row = account.index_row();
         let bytes = Uint8Array::from(account.save().as_slice());
         let key = JsValue::from(row.id.as_str());
         let value = serde_wasm_bindgen::to_value(&row).map_err(StorageError::encoding)?;
-        let transaction = self.transaction(&[DOCUMENTS, ACCOUNT_INDEX], Durability::Strict)?;
+        let outgoing = account
+            .changes_since(known)
+            .iter()
+            .map(|change| outbox_value(&row.id, change))
+            .collect::<Result<Vec<JsValue>, StorageError>>()?;
+        let transaction =
+            self.transaction(&[DOCUMENTS, ACCOUNT_INDEX, OUTBOX], Durability::Strict)?;
         let stored = async {
             transaction
                 .object_store(DOCUMENTS)?
@@ -102,11 +125,63 @@ impl Storage {
                 .object_store(ACCOUNT_INDEX)?
                 .put(&value, None)?
                 .await?;
+            let outbox = transaction.object_store(OUTBOX)?;
+            for change in &outgoing {
+                outbox.add(change, None)?.await?;
+            }
             Ok::<(), idb::Error>(())
         }
         .await;
         finish(transaction, stored).await?;
         Ok(row)
+    }
+
+    /// Every change waiting for the relay's acknowledgement, in the order they were made.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StorageError> {
+        let transaction = self.read_transaction(&[OUTBOX])?;
+        let read = async {
+            let store = transaction.object_store(OUTBOX)?;
+            let keys = store.get_all_keys(None, None)?.await?;
+            let values = store.get_all(None, None)?.await?;
+            Ok::<_, idb::Error>((keys, values))
+        }
+        .await;
+        let (keys, values) = finish(transaction, read).await?;
+        keys.into_iter()
+            .zip(values)
+            .map(|(key, value)| outbox_entry(&key, &value))
+            .collect()
+    }
+
+    /// Removes the outbox entries a durable ack covered.
+    pub async fn acknowledge(&self, keys: &[u64]) -> Result<(), StorageError> {
+        let transaction = self.transaction(&[OUTBOX], Durability::Strict)?;
+        let removed = async {
+            let outbox = transaction.object_store(OUTBOX)?;
+            for key in keys {
+                // Outbox keys are small increasing integers, exact in a JavaScript number.
+                outbox
+                    .delete(Query::Key(JsValue::from(*key as f64)))?
+                    .await?;
+            }
+            Ok::<(), idb::Error>(())
+        }
+        .await;
+        finish(transaction, removed).await
+    }
+
+    /// Puts every change of every stored account in the outbox (after an upgrade from version 1,
+    /// whose documents were never sent).
+    async fn queue_every_document(&self) -> Result<(), StorageError> {
+        for row in self.account_rows().await? {
+            let Ok(id) = row.id.parse::<AccountId>() else {
+                continue;
+            };
+            if let Some(mut account) = self.load_account(id).await? {
+                self.save_account(&mut account, &[]).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Every account's index row, in name order, without loading any document.
@@ -218,6 +293,40 @@ impl Storage {
             .map(Transaction::from)
             .map_err(StorageError::from_js)
     }
+}
+
+/// An outbox record: `{ document: "<uuid>", bytes: Uint8Array }`.
+fn outbox_value(document: &str, change: &[u8]) -> Result<JsValue, StorageError> {
+    let record = Object::new();
+    Reflect::set(&record, &"document".into(), &document.into()).map_err(StorageError::from_js)?;
+    Reflect::set(&record, &"bytes".into(), &Uint8Array::from(change).into())
+        .map_err(StorageError::from_js)?;
+    Ok(record.into())
+}
+
+/// Reads an outbox record back as the protocol's outbox entry.
+fn outbox_entry(key: &JsValue, value: &JsValue) -> Result<OutboxEntry, StorageError> {
+    let damaged =
+        |what: &str| StorageError::Corrupt(format!("an outbox entry has no valid {what}"));
+    let key = key.as_f64().ok_or_else(|| damaged("key"))?;
+    let document = Reflect::get(value, &"document".into())
+        .ok()
+        .and_then(|document| document.as_string())
+        .and_then(|document| uuid::Uuid::parse_str(&document).ok())
+        .ok_or_else(|| damaged("document"))?;
+    let bytes = Reflect::get(value, &"bytes".into())
+        .ok()
+        .and_then(|bytes| bytes.dyn_into::<Uint8Array>().ok())
+        .ok_or_else(|| damaged("bytes"))?
+        .to_vec();
+    Ok(OutboxEntry {
+        // Keys come from IndexedDB's key generator: positive integers.
+        key: key as u64,
+        change: Change {
+            document: DocumentId(document),
+            bytes,
+        },
+    })
 }
 
 /// Waits for `transaction` to complete and returns what its requests produced; when a request

@@ -49,7 +49,7 @@ impl AccountsHandle {
                         return dispatcher.dispatch(AccountsAction::Fail(error.to_string()))
                     }
                 };
-            match storage.save_account(&mut account).await {
+            match storage.save_account(&mut account, &[]).await {
                 Ok(row) => {
                     dispatcher.dispatch(AccountsAction::Add(Box::new(row)));
                     // The first saved record is the moment to ask for persistent storage.

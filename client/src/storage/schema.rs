@@ -6,23 +6,32 @@ use std::rc::Rc;
 use idb::{Factory, IndexParams, KeyPath, ObjectStoreParams, Request};
 use web_sys::IdbDatabase;
 
-use super::{StorageError, ACCOUNT_INDEX, BY_SORT_NAME, DOCUMENTS, META};
+use super::{StorageError, ACCOUNT_INDEX, BY_SORT_NAME, DOCUMENTS, META, OUTBOX};
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 1;
+pub(super) const SCHEMA_VERSION: u32 = 2;
+
+/// An open database, and the version it had before this opening upgraded it (`0`: it was new).
+pub(super) struct Opened {
+    pub(super) database: IdbDatabase,
+    pub(super) upgraded_from: Option<u32>,
+}
 
 /// Opens `name`, running the migrations from its stored version up to [`SCHEMA_VERSION`].
-pub(super) async fn open(name: &str) -> Result<IdbDatabase, StorageError> {
+pub(super) async fn open(name: &str) -> Result<Opened, StorageError> {
     let factory = Factory::new().map_err(|error| match StorageError::from(error) {
         StorageError::Failed(text) => StorageError::Unavailable(text),
         classified => classified,
     })?;
     let mut request = factory.open(name, Some(SCHEMA_VERSION))?;
     let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
+    let upgraded_from: Rc<RefCell<Option<u32>>> = Rc::default();
     let blocked = Rc::new(RefCell::new(false));
     {
         let upgrade_error = Rc::clone(&upgrade_error);
+        let upgraded_from = Rc::clone(&upgraded_from);
         request.on_upgrade_needed(move |event| {
+            *upgraded_from.borrow_mut() = event.old_version().ok();
             if let Err(error) = migrate(&event) {
                 *upgrade_error.borrow_mut() = Some(error.to_string());
                 // Abort the version change: the database keeps its previous layout intact.
@@ -44,7 +53,10 @@ pub(super) async fn open(name: &str) -> Result<IdbDatabase, StorageError> {
         return Err(StorageError::Upgrade(error));
     }
     match opened {
-        Ok(database) => Ok(database.into()),
+        Ok(database) => Ok(Opened {
+            database: database.into(),
+            upgraded_from: upgraded_from.borrow_mut().take(),
+        }),
         Err(_) if *blocked.borrow() => Err(StorageError::VersionChangeBlocked),
         Err(error) => Err(match StorageError::from(error) {
             StorageError::Failed(text) => StorageError::Unavailable(text),
@@ -68,6 +80,12 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
             Some(IndexParams::new()),
         )?;
         database.create_object_store(META, ObjectStoreParams::new())?;
+    }
+    if old_version < 2 {
+        // Local changes the relay has not acknowledged, keyed by an increasing number.
+        let mut outbox_params = ObjectStoreParams::new();
+        outbox_params.auto_increment(true);
+        database.create_object_store(OUTBOX, outbox_params)?;
     }
     Ok(())
 }
