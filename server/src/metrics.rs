@@ -84,11 +84,6 @@ impl Metrics {
             .fetch_add(micros, Ordering::Relaxed);
     }
 
-    /// Open sync connections.
-    pub fn open_connections(&self) -> u64 {
-        self.inner.connections.load(Ordering::Relaxed)
-    }
-
     /// The Prometheus text exposition, with the log size read by the caller.
     pub fn render(&self, logged_changes: i64) -> String {
         let inner = &self.inner;

@@ -1,7 +1,7 @@
 //! The embedded SQLite store: one file under the data directory, WAL mode, `synchronous=FULL`,
 //! so that a committed transaction is on disk before anything is acknowledged.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
@@ -97,7 +97,6 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct SqliteStorage {
     connection: Arc<Mutex<Connection>>,
-    path: Arc<PathBuf>,
 }
 
 impl SqliteStorage {
@@ -121,13 +120,7 @@ impl SqliteStorage {
         migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
-            path: Arc::new(path),
         })
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Reads the schema version and the size of the log: proves the database answers.
