@@ -1,0 +1,269 @@
+//! What one device keeps of a record it received: its Automerge bytes folded together with new
+//! bytes from the relay (log entries or compacted snapshots), the record's kind, and the index
+//! row lists read.
+//!
+//! The device stores documents of every kind side by side and learns a document's kind from the
+//! document itself, so this module is the one place that dispatches on it. It does no IO: stored
+//! bytes and received bytes in, new bytes and a row out.
+
+use automerge::{AutoCommit, ReadDoc, Value, ROOT};
+
+use crate::account::AccountDocument;
+use crate::contact::ContactDocument;
+use crate::deal::DealDocument;
+use crate::document::DocumentError;
+use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
+use crate::protocol::DocumentId;
+
+/// The kinds of record a workspace holds, as stored in each document's `kind` key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A customer company (with its activities and tasks).
+    Account,
+    /// A person.
+    Contact,
+    /// A sales opportunity.
+    Deal,
+    /// The workspace's settings.
+    Settings,
+}
+
+impl RecordKind {
+    /// The name stored in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Contact => "contact",
+            Self::Deal => "deal",
+            Self::Settings => "settings",
+        }
+    }
+
+    /// The kind stored as `name`; `None` for a kind this version does not know.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Account, Self::Contact, Self::Deal, Self::Settings]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+}
+
+/// The row a document contributes to the device's index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexRow {
+    /// An account's row.
+    Account(AccountIndexRow),
+    /// A contact's row.
+    Contact(ContactIndexRow),
+    /// A deal's row.
+    Deal(DealIndexRow),
+    /// No row: settings, or a document whose kind or content is not known yet (its first change
+    /// has not arrived, or a newer version wrote it).
+    None,
+}
+
+/// Why received bytes could not be folded into a document.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    /// The stored or received bytes are not Automerge data.
+    #[error("a document's bytes are not readable")]
+    Unreadable(#[source] Box<automerge::AutomergeError>),
+    /// The document names another id than the one it is stored under.
+    #[error("document {} holds the record {found}", expected.0)]
+    WrongDocument {
+        /// The id it is stored under.
+        expected: DocumentId,
+        /// The id it holds.
+        found: String,
+    },
+}
+
+/// A document after new bytes were folded in.
+#[derive(Debug)]
+pub struct Folded {
+    /// The record's kind, once known.
+    pub kind: Option<RecordKind>,
+    /// The document's index row.
+    pub row: IndexRow,
+    /// The document's heads (hex change hashes) after folding.
+    pub heads: Vec<String>,
+    /// The document, to save or to append the received bytes to.
+    pub automerge: AutoCommit,
+}
+
+/// Folds `received` (log entries' change bytes or snapshots, in any order and with duplicates)
+/// into the document stored as `stored` (saved bytes, optionally followed by incremental chunks;
+/// `None` when the device has never seen the document), and derives its index row.
+pub fn fold<B: AsRef<[u8]>>(
+    document: DocumentId,
+    stored: Option<&[u8]>,
+    received: impl IntoIterator<Item = B>,
+) -> Result<Folded, ReplicaError> {
+    let unreadable = |error| ReplicaError::Unreadable(Box::new(error));
+    let mut automerge = match stored {
+        Some(bytes) => AutoCommit::load(bytes).map_err(unreadable)?,
+        None => AutoCommit::new(),
+    };
+    for bytes in received {
+        automerge
+            .load_incremental(bytes.as_ref())
+            .map_err(unreadable)?;
+    }
+    describe(document, automerge)
+}
+
+/// The kind, row and heads of the document `automerge`, stored under `document`.
+pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folded, ReplicaError> {
+    let heads = automerge
+        .get_heads()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Some(found) = root_text(&automerge, "id") {
+        if found != document.0.to_string() {
+            return Err(ReplicaError::WrongDocument {
+                expected: document,
+                found,
+            });
+        }
+    }
+    let kind = root_text(&automerge, "kind").and_then(|kind| RecordKind::parse(&kind));
+    let (row, automerge) = match kind {
+        Some(RecordKind::Account) => row_of(automerge, |mut account: AccountDocument| {
+            (IndexRow::Account(account.index_row()), account)
+        }),
+        Some(RecordKind::Contact) => row_of(automerge, |mut contact: ContactDocument| {
+            let row = contact.index_row().map_or(IndexRow::None, IndexRow::Contact);
+            (row, contact)
+        }),
+        Some(RecordKind::Deal) => row_of(automerge, |mut deal: DealDocument| {
+            let row = deal.index_row().map_or(IndexRow::None, IndexRow::Deal);
+            (row, deal)
+        }),
+        Some(RecordKind::Settings) | None => (IndexRow::None, automerge),
+    };
+    Ok(Folded {
+        kind,
+        row,
+        heads,
+        automerge,
+    })
+}
+
+/// Wraps `automerge` as a typed document to derive its row; a document that does not wrap
+/// (its id key is missing so far) has no row yet.
+fn row_of<R: crate::record::Record>(
+    automerge: AutoCommit,
+    derive: impl FnOnce(crate::document::Document<R>) -> (IndexRow, crate::document::Document<R>),
+) -> (IndexRow, AutoCommit) {
+    // `from_automerge` consumes the document; a clone is cheap next to hydrating it, and only
+    // taken for the rare document that fails to wrap.
+    match crate::document::Document::<R>::from_automerge(automerge.clone()) {
+        Ok(document) => {
+            let (row, mut document) = derive(document);
+            let automerge = std::mem::take(document.automerge_mut());
+            (row, automerge)
+        }
+        Err(DocumentError::WrongKind { .. } | DocumentError::MissingId) => {
+            (IndexRow::None, automerge)
+        }
+        Err(_) => (IndexRow::None, automerge),
+    }
+}
+
+fn root_text(automerge: &AutoCommit, key: &str) -> Option<String> {
+    match automerge.get(ROOT, key) {
+        Ok(Some((Value::Scalar(scalar), _))) => scalar.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::AccountDraft;
+    use crate::contact::Contact;
+    use crate::edit::Edit;
+    use crate::ids::{AccountId, ContactId};
+
+    fn draft(name: &str) -> AccountDraft {
+        AccountDraft {
+            name: name.to_owned(),
+            city: "Lyon".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_new_document_folded_from_its_changes_gives_its_account_row(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = AccountId::generate();
+        let mut account = AccountDocument::create(id, &draft("Boulangerie Élevé"), 1)?;
+        let changes = account.changes_since(&[]);
+        let folded = fold(DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())), None, &changes)?;
+        assert_eq!(folded.kind, Some(RecordKind::Account));
+        let IndexRow::Account(row) = folded.row else {
+            return Err("no account row".into());
+        };
+        assert_eq!(row.name, "Boulangerie Élevé");
+        assert_eq!(row.city, "Lyon");
+        Ok(())
+    }
+
+    #[test]
+    fn folding_a_colleagues_edit_into_stored_bytes_updates_the_row(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = AccountId::generate();
+        let mut mine = AccountDocument::create(id, &draft("Fromagerie"), 1)?;
+        let stored = mine.save();
+        let mut theirs = mine.fork();
+        let before = theirs.heads();
+        theirs.update(&Edit::anonymous(2), "rename", |account| {
+            account.name = "Fromagerie Dupont".into();
+        })?;
+        let received = theirs.changes_since(&before);
+        let folded = fold(DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())), Some(&stored), &received)?;
+        let IndexRow::Account(row) = folded.row else {
+            return Err("no account row".into());
+        };
+        assert_eq!(row.name, "Fromagerie Dupont");
+        assert_eq!(folded.heads, vec![theirs.heads()[0].to_string()]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_snapshot_and_duplicate_changes_fold_to_the_same_document(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = ContactId::generate();
+        let mut contact =
+            ContactDocument::new(id, &Contact::named("Élodie", "Martin"), &Edit::anonymous(1))?;
+        let snapshot = contact.save();
+        let changes = contact.changes_since(&[]);
+        let folded = fold(
+            DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())),
+            None,
+            [snapshot.as_slice(), changes[0].as_slice(), snapshot.as_slice()],
+        )?;
+        assert_eq!(folded.kind, Some(RecordKind::Contact));
+        assert!(matches!(folded.row, IndexRow::Contact(ref row) if row.display_name == "Élodie Martin"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_document_stored_under_another_id_is_refused() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let mut account = AccountDocument::create(AccountId::generate(), &draft("A"), 1)?;
+        let other = DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes()));
+        let refused = fold(other, None, &account.changes_since(&[]));
+        assert!(matches!(refused, Err(ReplicaError::WrongDocument { .. })));
+        Ok(())
+    }
+
+    #[test]
+    fn garbage_bytes_are_unreadable_not_a_panic() {
+        let refused = fold(
+            DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes())),
+            None,
+            [b"not automerge".as_slice()],
+        );
+        assert!(matches!(refused, Err(ReplicaError::Unreadable(_))));
+    }
+}
