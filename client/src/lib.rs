@@ -4,6 +4,7 @@
 //! exists only on wasm32: `storage` is the one module that touches IndexedDB, `pages` own data
 //! through `hooks`, and `components` only display what they are given.
 
+pub mod session;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,45 +1,79 @@
 //! The one facade over IndexedDB. Nothing else in the app touches the browser's storage.
 //!
-//! Layout (schema version 1), in the database `carnet`:
-//! - `documents`: Automerge bytes per record id (the source of truth);
-//! - `account_index`: derived index rows (key path `id`, index `by_sort_name`), rebuildable from
-//!   the documents, read by lists so they never load documents;
-//! - `meta`: small facts about this device (e.g. whether persistent storage was granted);
-//! - `outbox` (since version 2): local Automerge changes the relay has not acknowledged yet, under
-//!   increasing keys; written in the same strict transaction as the document they belong to, and
-//!   removed only when a durable ack covers them.
+//! Layout (schema version 3), in the database `carnet`:
+//! - `documents`: every record's Automerge document, as a snapshot plus the incremental chunks
+//!   appended since (see `stored`), whatever its kind: the source of truth;
+//! - `account_index`, `contact_index`, `deal_index`: derived index rows (key path `id`) with an
+//!   IndexedDB index per list sort and filter, rebuildable from the documents; lists and search
+//!   read them and never load documents;
+//! - `meta`: small facts about this device (the log cursor, the signed-in session, whether
+//!   persistent storage was granted);
+//! - `outbox`: local Automerge changes the relay has not acknowledged yet, under increasing
+//!   keys; written in the same strict transaction as the document they belong to, and removed
+//!   only when a durable ack covers them.
 //!
-//! Every write resolves on the transaction's `complete` event, never on a request's success, and
-//! writes of records ask for `durability: "strict"`: the data is on disk when the promise resolves.
+//! Every write resolves on the transaction's `complete` event, never on a request's success.
+//! Local edits, the outbox and sign-out ask for `durability: "strict"`: the data is on disk when
+//! the promise resolves. What arrives from the relay is written `relaxed`: the relay holds it
+//! durably, and a write lost to a power cut is downloaded again from the cursor stored with it.
+//!
+//! Any tab may write: a save reads the stored document inside its own transaction and merges
+//! when another tab (or the sync engine) wrote since the record was loaded, so no write ever
+//! replaces changes it did not see.
 
 mod error;
 mod persistence;
 mod schema;
+mod stored;
 
 use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use shared::account::AccountDocument;
 use shared::ids::AccountId;
-use shared::index::AccountIndexRow;
+use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use shared::protocol::client::OutboxEntry;
-use shared::protocol::{Change, DocumentId};
+use shared::protocol::{Change, DocumentId, Seq};
+use shared::replica::{self, IndexRow, RecordKind};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
 
+use crate::session::Session;
 pub use error::StorageError;
-pub use persistence::Persistence;
+pub use persistence::{Estimate, Persistence};
 
 /// The name of the app's database.
 pub const DATABASE_NAME: &str = "carnet";
 
 const DOCUMENTS: &str = "documents";
 const ACCOUNT_INDEX: &str = "account_index";
+const CONTACT_INDEX: &str = "contact_index";
+const DEAL_INDEX: &str = "deal_index";
 const META: &str = "meta";
 const OUTBOX: &str = "outbox";
 const BY_SORT_NAME: &str = "by_sort_name";
+const BY_CITY: &str = "by_city";
+const BY_POSTCODE: &str = "by_postcode";
+const BY_STAGE: &str = "by_stage";
+const BY_OWNER: &str = "by_owner";
+const BY_LAST_ACTIVITY: &str = "by_last_activity";
+const BY_NEXT_TASK_DUE: &str = "by_next_task_due";
+const BY_SEARCH_TERM: &str = "by_search_term";
+const BY_ACCOUNT: &str = "by_account";
 const META_PERSISTENCE: &str = "persistence";
+const META_CURSOR: &str = "cursor";
+const META_SESSION: &str = "session";
+const ALL_STORES: [&str; 6] = [
+    DOCUMENTS,
+    ACCOUNT_INDEX,
+    CONTACT_INDEX,
+    DEAL_INDEX,
+    META,
+    OUTBOX,
+];
 
 #[wasm_bindgen]
 extern "C" {
@@ -60,10 +94,39 @@ extern "C" {
 /// How hard a write transaction must push its data to disk before completing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Durability {
-    /// Flushed to disk before `complete` (records, migrations).
+    /// Flushed to disk before `complete` (local edits, the outbox, migrations, sign-out).
     Strict,
-    /// Completed once in the OS buffers (caches, derived facts).
+    /// Completed once in the OS buffers (what the relay already holds, caches).
     Relaxed,
+}
+
+/// Received bytes for one document: log entries' changes or compacted snapshots.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The document they belong to.
+    pub document: DocumentId,
+    /// The bytes, in log order.
+    pub bytes: Vec<Vec<u8>>,
+}
+
+/// A record whose stored state changed, for lists and open pages to refresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// The record's document.
+    pub document: DocumentId,
+    /// Its kind, once known.
+    pub kind: Option<RecordKind>,
+}
+
+/// What this device holds that the relay has not acknowledged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Unsynced {
+    /// How many local changes wait in the outbox.
+    pub changes: usize,
+    /// When the oldest of them was made (milliseconds since the epoch), when known.
+    pub oldest_at: Option<f64>,
+    /// The records they belong to, with a name to show (first the ones changed first).
+    pub records: Vec<(String, String)>,
 }
 
 /// An open connection to the app's database.
@@ -100,27 +163,41 @@ impl Storage {
     /// Saves an account's document, its index row and the changes it gained since `known` (the
     /// heads it had when loaded; empty for a new account) in one strict transaction, and returns
     /// the row: either all of it is stored or none of it is.
+    ///
+    /// When the stored document moved on since `known` (another tab saved, or sync brought a
+    /// colleague's edit), the two are merged inside the transaction and `account` comes back
+    /// holding both.
     pub async fn save_account(
         &self,
         account: &mut AccountDocument,
         known: &[ChangeHash],
     ) -> Result<AccountIndexRow, StorageError> {
-        let row = account.index_row();
-        let bytes = Uint8Array::from(account.save().as_slice());
-        let key = JsValue::from(row.id.as_str());
-        let value = serde_wasm_bindgen::to_value(&row).map_err(StorageError::encoding)?;
-        let outgoing = account
-            .changes_since(known)
+        let id = account.id().to_string();
+        let key = JsValue::from(id.as_str());
+        let new_changes = account.changes_since(known);
+        let known: Vec<String> = known.iter().map(ToString::to_string).collect();
+        let at = js_sys::Date::now();
+        let outgoing = new_changes
             .iter()
-            .map(|change| outbox_value(&row.id, change))
+            .map(|change| outbox_value(&id, change, at))
             .collect::<Result<Vec<JsValue>, StorageError>>()?;
         let transaction =
             self.transaction(&[DOCUMENTS, ACCOUNT_INDEX, OUTBOX], Durability::Strict)?;
         let stored = async {
-            transaction
-                .object_store(DOCUMENTS)?
-                .put(&bytes, Some(&key))?
-                .await?;
+            let documents = transaction.object_store(DOCUMENTS)?;
+            let existing = documents.get(Query::Key(key.clone()))?.await?;
+            let (record, row) = match existing.map(stored::StoredRecord::read).transpose() {
+                Err(error) => return Ok(Err(error)),
+                Ok(existing) => match merge_into(account, existing, &known, &new_changes) {
+                    Ok(written) => written,
+                    Err(error) => return Ok(Err(error)),
+                },
+            };
+            documents.put(&record, Some(&key))?.await?;
+            let value = match serde_wasm_bindgen::to_value(&row) {
+                Ok(value) => value,
+                Err(error) => return Ok(Err(StorageError::encoding(error))),
+            };
             transaction
                 .object_store(ACCOUNT_INDEX)?
                 .put(&value, None)?
@@ -129,20 +206,104 @@ impl Storage {
             for change in &outgoing {
                 outbox.add(change, None)?.await?;
             }
-            Ok::<(), idb::Error>(())
+            Ok::<_, idb::Error>(Ok(row))
         }
         .await;
-        finish(transaction, stored).await?;
-        Ok(row)
+        finish(transaction, flatten(stored)).await
+    }
+
+    /// Folds what the relay sent (log entries or snapshots, grouped by document) into the
+    /// stored documents, rewrites their index rows, and stores `cursor` with them, all in one
+    /// transaction. A document whose bytes cannot be read is left as it was and reported in
+    /// the error text of the console; it does not stop the others (the relay keeps its bytes).
+    pub async fn store_received(
+        &self,
+        received: &[Received],
+        cursor: Option<Seq>,
+    ) -> Result<Vec<Changed>, StorageError> {
+        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, META];
+        let transaction = self.transaction(&stores, Durability::Relaxed)?;
+        let stored = async {
+            let documents = transaction.object_store(DOCUMENTS)?;
+            let mut changed = Vec::with_capacity(received.len());
+            for group in received {
+                let key = JsValue::from(group.document.0.to_string());
+                let existing = documents.get(Query::Key(key.clone()))?.await?;
+                let existing = match existing.map(stored::StoredRecord::read).transpose() {
+                    Ok(existing) => existing,
+                    Err(error) => return Ok(Err(error)),
+                };
+                let folded = match replica::fold(
+                    group.document,
+                    existing.as_ref().map(|record| record.bytes.as_slice()),
+                    &group.bytes,
+                ) {
+                    Ok(folded) => folded,
+                    Err(error) => {
+                        gloo::console::warn!(format!(
+                            "document {} not updated: {error}",
+                            group.document.0
+                        ));
+                        continue;
+                    }
+                };
+                let kind = folded.kind.map(RecordKind::as_str);
+                let record = match existing.as_ref().filter(|record| record.has_room()) {
+                    Some(record) => record.appended(&group.bytes.concat(), &folded.heads),
+                    None => {
+                        let mut automerge = folded.automerge;
+                        stored::snapshot(kind, &automerge.save(), &folded.heads)
+                    }
+                };
+                let record = match record {
+                    Ok(record) => record,
+                    Err(error) => return Ok(Err(error)),
+                };
+                documents.put(&record, Some(&key))?.await?;
+                if let Err(error) = put_row(&transaction, &folded.row).await? {
+                    return Ok(Err(error));
+                }
+                changed.push(Changed {
+                    document: group.document,
+                    kind: folded.kind,
+                });
+            }
+            if let Some(cursor) = cursor {
+                // Positions stay far below 2^53: exact as a JavaScript number.
+                transaction
+                    .object_store(META)?
+                    .put(&JsValue::from(cursor.0 as f64), Some(&META_CURSOR.into()))?
+                    .await?;
+            }
+            Ok::<_, idb::Error>(Ok(changed))
+        }
+        .await;
+        finish(transaction, flatten(stored)).await
+    }
+
+    /// The log position this device has stored everything through (`0` for a new device).
+    pub async fn cursor(&self) -> Result<Seq, StorageError> {
+        let value = self.meta(META_CURSOR).await?;
+        Ok(Seq(
+            value.and_then(|value| value.as_f64()).unwrap_or(0.0) as u64
+        ))
     }
 
     /// Every change waiting for the relay's acknowledgement, in the order they were made.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StorageError> {
+        self.outbox_after(0).await
+    }
+
+    /// The outbox entries with a key above `after` (those added since the caller last looked).
+    pub async fn outbox_after(&self, after: u64) -> Result<Vec<OutboxEntry>, StorageError> {
         let transaction = self.read_transaction(&[OUTBOX])?;
         let read = async {
             let store = transaction.object_store(OUTBOX)?;
-            let keys = store.get_all_keys(None, None)?.await?;
-            let values = store.get_all(None, None)?.await?;
+            let range = idb::KeyRange::lower_bound(&JsValue::from(after as f64), Some(true))?;
+            let keys = store
+                .get_all_keys(Some(Query::KeyRange(range.clone())), None)?
+                .await?;
+            let values = store.get_all(Some(Query::KeyRange(range)), None)?.await?;
             Ok::<_, idb::Error>((keys, values))
         }
         .await;
@@ -170,6 +331,50 @@ impl Storage {
         finish(transaction, removed).await
     }
 
+    /// How many local changes wait for the relay, since when, and on which records.
+    pub async fn unsynced(&self) -> Result<Unsynced, StorageError> {
+        let transaction = self.read_transaction(&[OUTBOX, ACCOUNT_INDEX])?;
+        let read = async {
+            let values = transaction
+                .object_store(OUTBOX)?
+                .get_all(None, None)?
+                .await?;
+            let rows = transaction.object_store(ACCOUNT_INDEX)?;
+            let mut records: Vec<(String, String)> = Vec::new();
+            let mut oldest_at = None;
+            for value in &values {
+                if oldest_at.is_none() {
+                    oldest_at = Reflect::get(value, &"at".into())
+                        .ok()
+                        .and_then(|at| at.as_f64());
+                }
+                let Some(document) = Reflect::get(value, &"document".into())
+                    .ok()
+                    .and_then(|document| document.as_string())
+                else {
+                    continue;
+                };
+                if records.iter().any(|(id, _)| *id == document) {
+                    continue;
+                }
+                let name = rows
+                    .get(Query::Key(JsValue::from(document.as_str())))?
+                    .await?
+                    .and_then(|row| Reflect::get(&row, &"name".into()).ok())
+                    .and_then(|name| name.as_string())
+                    .unwrap_or_else(|| "A record".to_owned());
+                records.push((document, name));
+            }
+            Ok::<_, idb::Error>(Unsynced {
+                changes: values.len(),
+                oldest_at,
+                records,
+            })
+        }
+        .await;
+        finish(transaction, read).await
+    }
+
     /// Puts every change of every stored account in the outbox (after an upgrade from version 1,
     /// whose documents were never sent).
     async fn queue_every_document(&self) -> Result<(), StorageError> {
@@ -186,10 +391,43 @@ impl Storage {
 
     /// Every account's index row, in name order, without loading any document.
     pub async fn account_rows(&self) -> Result<Vec<AccountIndexRow>, StorageError> {
+        self.rows(ACCOUNT_INDEX).await
+    }
+
+    /// Every contact's index row, in name order.
+    pub async fn contact_rows(&self) -> Result<Vec<ContactIndexRow>, StorageError> {
+        self.rows(CONTACT_INDEX).await
+    }
+
+    /// Every deal's index row, in title order.
+    pub async fn deal_rows(&self) -> Result<Vec<DealIndexRow>, StorageError> {
+        self.rows(DEAL_INDEX).await
+    }
+
+    /// One account's index row, without loading its document.
+    pub async fn account_row(
+        &self,
+        id: AccountId,
+    ) -> Result<Option<AccountIndexRow>, StorageError> {
         let transaction = self.read_transaction(&[ACCOUNT_INDEX])?;
-        let values = async {
+        let value = async {
             transaction
                 .object_store(ACCOUNT_INDEX)?
+                .get(Query::Key(JsValue::from(id.to_string())))?
+                .await
+        }
+        .await;
+        finish(transaction, value)
+            .await?
+            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .transpose()
+    }
+
+    async fn rows<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
+        let transaction = self.read_transaction(&[store])?;
+        let values = async {
+            transaction
+                .object_store(store)?
                 .index(BY_SORT_NAME)?
                 .get_all(None, None)?
                 .await
@@ -218,26 +456,113 @@ impl Storage {
         let Some(value) = finish(transaction, value).await? else {
             return Ok(None);
         };
-        let bytes = value
-            .dyn_into::<Uint8Array>()
-            .map_err(|_| StorageError::Corrupt("a document is not stored as bytes".to_owned()))?
-            .to_vec();
-        AccountDocument::load(&bytes)
+        let record = stored::StoredRecord::read(value)?;
+        AccountDocument::load(&record.bytes)
             .map(Some)
             .map_err(StorageError::corrupt)
     }
 
-    /// What this device last learned about persistent storage, if it ever asked.
-    pub async fn persistence(&self) -> Result<Option<Persistence>, StorageError> {
-        let transaction = self.read_transaction(&[META])?;
-        let value = async {
+    /// Rebuilds every index row from the documents (after a layout change or damage), `chunk`
+    /// documents per transaction, calling `progress(done, total)` after each chunk and yielding
+    /// to the browser between chunks so the page stays responsive.
+    pub async fn rebuild_index(
+        &self,
+        chunk: usize,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<usize, StorageError> {
+        let transaction = self.read_transaction(&[DOCUMENTS])?;
+        let keys = async {
             transaction
-                .object_store(META)?
-                .get(Query::Key(JsValue::from(META_PERSISTENCE)))?
+                .object_store(DOCUMENTS)?
+                .get_all_keys(None, None)?
                 .await
         }
         .await;
-        finish(transaction, value)
+        let keys = finish(transaction, keys).await?;
+        let total = keys.len();
+        let clear = self.transaction(
+            &[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX],
+            Durability::Relaxed,
+        )?;
+        let cleared = async {
+            for store in [ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX] {
+                clear.object_store(store)?.clear()?.await?;
+            }
+            Ok::<(), idb::Error>(())
+        }
+        .await;
+        finish(clear, cleared).await?;
+        let mut done = 0;
+        for keys in keys.chunks(chunk.max(1)) {
+            let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
+            let transaction = self.transaction(&stores, Durability::Relaxed)?;
+            let rebuilt = async {
+                let documents = transaction.object_store(DOCUMENTS)?;
+                for key in keys {
+                    let Some(value) = documents.get(Query::Key(key.clone()))?.await? else {
+                        continue;
+                    };
+                    let Some(document) = key
+                        .as_string()
+                        .and_then(|key| uuid::Uuid::parse_str(&key).ok())
+                        .map(DocumentId)
+                    else {
+                        continue;
+                    };
+                    let Ok(record) = stored::StoredRecord::read(value) else {
+                        continue;
+                    };
+                    let no_bytes: [&[u8]; 0] = [];
+                    let Ok(folded) = replica::fold(document, Some(&record.bytes), no_bytes) else {
+                        gloo::console::warn!(format!("document {} is unreadable", document.0));
+                        continue;
+                    };
+                    if let Err(error) = put_row(&transaction, &folded.row).await? {
+                        return Ok(Err(error));
+                    }
+                }
+                Ok::<_, idb::Error>(Ok(()))
+            }
+            .await;
+            finish(transaction, flatten(rebuilt)).await?;
+            done += keys.len();
+            progress(done, total);
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+        Ok(total)
+    }
+
+    /// Erases everything this device holds (sign-out). The caller checks [`Storage::unsynced`]
+    /// first: what the outbox holds is lost.
+    pub async fn wipe(&self) -> Result<(), StorageError> {
+        let transaction = self.transaction(&ALL_STORES, Durability::Strict)?;
+        let cleared = async {
+            for store in ALL_STORES {
+                transaction.object_store(store)?.clear()?.await?;
+            }
+            Ok::<(), idb::Error>(())
+        }
+        .await;
+        finish(transaction, cleared).await
+    }
+
+    /// The signed-in session kept on this device, if any.
+    pub async fn session(&self) -> Result<Option<Session>, StorageError> {
+        self.meta(META_SESSION)
+            .await?
+            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .transpose()
+    }
+
+    /// Keeps `session` (after sign-in or a token refresh).
+    pub async fn save_session(&self, session: &Session) -> Result<(), StorageError> {
+        self.put_meta(META_SESSION, session, Durability::Strict)
+            .await
+    }
+
+    /// What this device last learned about persistent storage, if it ever asked.
+    pub async fn persistence(&self) -> Result<Option<Persistence>, StorageError> {
+        self.meta(META_PERSISTENCE)
             .await?
             .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
             .transpose()
@@ -245,8 +570,8 @@ impl Storage {
 
     /// Asks the browser once to keep this origin's data from eviction, and records the answer.
     ///
-    /// Called after the rep's first saved record: browsers grant persistence on engagement, and
-    /// asking before there is anything to keep only earns a refusal.
+    /// Called after sign-in and after the rep's first saved record: browsers grant persistence
+    /// on engagement, and asking before there is anything to keep only earns a refusal.
     pub async fn ensure_persistence(&self) -> Result<Persistence, StorageError> {
         if let Some(known) = self.persistence().await? {
             if known.granted {
@@ -254,18 +579,45 @@ impl Storage {
             }
         }
         let persistence = persistence::request().await;
-        let value = serde_wasm_bindgen::to_value(&persistence).map_err(StorageError::encoding)?;
-        let transaction = self.transaction(&[META], Durability::Relaxed)?;
+        self.put_meta(META_PERSISTENCE, &persistence, Durability::Relaxed)
+            .await?;
+        Ok(persistence)
+    }
+
+    /// How much of its quota this origin uses, as the browser estimates it.
+    pub async fn estimate(&self) -> Option<Estimate> {
+        persistence::estimate().await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<JsValue>, StorageError> {
+        let transaction = self.read_transaction(&[META])?;
+        let value = async {
+            transaction
+                .object_store(META)?
+                .get(Query::Key(JsValue::from(key)))?
+                .await
+        }
+        .await;
+        finish(transaction, value).await
+    }
+
+    async fn put_meta<T: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        durability: Durability,
+    ) -> Result<(), StorageError> {
+        let value = serde_wasm_bindgen::to_value(value).map_err(StorageError::encoding)?;
+        let transaction = self.transaction(&[META], durability)?;
         let stored = async {
             transaction
                 .object_store(META)?
-                .put(&value, Some(&JsValue::from(META_PERSISTENCE)))?
+                .put(&value, Some(&JsValue::from(key)))?
                 .await?;
             Ok::<(), idb::Error>(())
         }
         .await;
-        finish(transaction, stored).await?;
-        Ok(persistence)
+        finish(transaction, stored).await
     }
 
     fn read_transaction(&self, stores: &[&str]) -> Result<Transaction, StorageError> {
@@ -295,13 +647,74 @@ impl Storage {
     }
 }
 
-/// An outbox record: `{ document: "<uuid>", bytes: Uint8Array }`.
-fn outbox_value(document: &str, change: &[u8]) -> Result<JsValue, StorageError> {
+/// An outbox record: `{ document: "<uuid>", bytes: Uint8Array, at: <ms since epoch> }`.
+fn outbox_value(document: &str, change: &[u8], at: f64) -> Result<JsValue, StorageError> {
     let record = Object::new();
     Reflect::set(&record, &"document".into(), &document.into()).map_err(StorageError::from_js)?;
     Reflect::set(&record, &"bytes".into(), &Uint8Array::from(change).into())
         .map_err(StorageError::from_js)?;
+    Reflect::set(&record, &"at".into(), &at.into()).map_err(StorageError::from_js)?;
     Ok(record.into())
+}
+
+/// Writes `account` (holding the changes `new_changes` made since `known`) over what is stored:
+/// appends the changes as a chunk when nothing else was written since `known`, and otherwise
+/// merges the stored document in first. Returns the record to store and the account's row.
+fn merge_into(
+    account: &mut AccountDocument,
+    existing: Option<stored::StoredRecord>,
+    known: &[String],
+    new_changes: &[Vec<u8>],
+) -> Result<(JsValue, AccountIndexRow), StorageError> {
+    let kind = Some(RecordKind::Account.as_str());
+    let record = match existing {
+        Some(record)
+            if !known.is_empty() && record.heads.as_slice() == known && record.has_room() =>
+        {
+            let heads = hex_heads(account.heads());
+            record.appended(&new_changes.concat(), &heads)?
+        }
+        Some(record) => {
+            let mut stored = AccountDocument::load(&record.bytes).map_err(StorageError::corrupt)?;
+            account.merge(&mut stored).map_err(StorageError::corrupt)?;
+            let heads = hex_heads(account.heads());
+            stored::snapshot(kind, &account.save(), &heads)?
+        }
+        None => {
+            let heads = hex_heads(account.heads());
+            stored::snapshot(kind, &account.save(), &heads)?
+        }
+    };
+    Ok((record, account.index_row()))
+}
+
+fn hex_heads(heads: Vec<ChangeHash>) -> Vec<String> {
+    heads.iter().map(ToString::to_string).collect()
+}
+
+/// Puts `row` in its kind's index store (settings and unknown kinds have none).
+async fn put_row(
+    transaction: &Transaction,
+    row: &IndexRow,
+) -> Result<Result<(), StorageError>, idb::Error> {
+    let (store, value) = match row {
+        IndexRow::Account(row) => (ACCOUNT_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::Contact(row) => (CONTACT_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::Deal(row) => (DEAL_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::None => return Ok(Ok(())),
+    };
+    let value = match value {
+        Ok(value) => value,
+        Err(error) => return Ok(Err(StorageError::encoding(error))),
+    };
+    transaction.object_store(store)?.put(&value, None)?.await?;
+    Ok(Ok(()))
+}
+
+/// An IndexedDB outcome carrying a storage error found on the way (which aborts the transaction
+/// like a failed request).
+fn flatten<T>(outcome: Result<Result<T, StorageError>, idb::Error>) -> Result<T, StorageError> {
+    outcome.map_err(StorageError::from).and_then(|inner| inner)
 }
 
 /// Reads an outbox record back as the protocol's outbox entry.
@@ -331,9 +744,9 @@ fn outbox_entry(key: &JsValue, value: &JsValue) -> Result<OutboxEntry, StorageEr
 
 /// Waits for `transaction` to complete and returns what its requests produced; when a request
 /// failed, aborts the transaction so that nothing of it is written.
-async fn finish<T>(
+async fn finish<T, E: Into<StorageError>>(
     transaction: Transaction,
-    outcome: Result<T, idb::Error>,
+    outcome: Result<T, E>,
 ) -> Result<T, StorageError> {
     match outcome {
         Ok(value) => {
@@ -347,7 +760,7 @@ async fn finish<T>(
             // The abort itself may fail when the browser already aborted: the first error is
             // the one worth reporting.
             let _already_aborted = transaction.abort();
-            Err(StorageError::from(error))
+            Err(error.into())
         }
     }
 }

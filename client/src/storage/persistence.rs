@@ -30,3 +30,27 @@ pub(super) async fn request() -> Persistence {
         asked_at_ms: js_sys::Date::now(),
     }
 }
+
+/// How much storage this origin uses and may use, as `navigator.storage.estimate()` says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Bytes used.
+    pub usage: f64,
+    /// Bytes this origin may use before writes fail with a quota error.
+    pub quota: f64,
+}
+
+/// The browser's estimate; `None` where the API is missing or fails.
+pub(super) async fn estimate() -> Option<Estimate> {
+    let manager = web_sys::window()?.navigator().storage();
+    let answer = JsFuture::from(manager.estimate().ok()?).await.ok()?;
+    let number = |key: &str| {
+        js_sys::Reflect::get(&answer, &key.into())
+            .ok()
+            .and_then(|value| value.as_f64())
+    };
+    Some(Estimate {
+        usage: number("usage")?,
+        quota: number("quota")?,
+    })
+}

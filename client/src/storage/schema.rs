@@ -6,10 +6,14 @@ use std::rc::Rc;
 use idb::{Factory, IndexParams, KeyPath, ObjectStoreParams, Request};
 use web_sys::IdbDatabase;
 
-use super::{StorageError, ACCOUNT_INDEX, BY_SORT_NAME, DOCUMENTS, META, OUTBOX};
+use super::{
+    StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE, BY_OWNER,
+    BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS,
+    META, OUTBOX,
+};
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 2;
+pub(super) const SCHEMA_VERSION: u32 = 3;
 
 /// An open database, and the version it had before this opening upgraded it (`0`: it was new).
 pub(super) struct Opened {
@@ -87,5 +91,68 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
         outbox_params.auto_increment(true);
         database.create_object_store(OUTBOX, outbox_params)?;
     }
+    if old_version < 3 {
+        // Version 3: the list filters and sorts get their IndexedDB indexes, and contacts and
+        // deals get index stores of their own (documents of every kind arrive through sync).
+        let transaction = idb::Event::target(event)
+            .ok()
+            .and_then(|request| request.transaction())
+            .ok_or(idb::Error::TransactionNotFound)?;
+        let accounts = transaction.object_store(ACCOUNT_INDEX)?;
+        for (name, path) in [
+            (BY_CITY, "city"),
+            (BY_POSTCODE, "postcode"),
+            (BY_STAGE, "stage"),
+            (BY_OWNER, "owner"),
+            (BY_LAST_ACTIVITY, "last_activity"),
+            (BY_NEXT_TASK_DUE, "next_task_due"),
+        ] {
+            accounts.create_index(name, KeyPath::new_single(path), Some(IndexParams::new()))?;
+        }
+        accounts.create_index(
+            BY_SEARCH_TERM,
+            KeyPath::new_single("search_terms"),
+            Some(multi_entry()),
+        )?;
+        for (store, sort) in [(CONTACT_INDEX, "sort_name"), (DEAL_INDEX, "title")] {
+            let mut params = ObjectStoreParams::new();
+            params.key_path(Some(KeyPath::new_single("id")));
+            let rows = database.create_object_store(store, params)?;
+            rows.create_index(
+                BY_SORT_NAME,
+                KeyPath::new_single(sort),
+                Some(IndexParams::new()),
+            )?;
+            rows.create_index(
+                BY_SEARCH_TERM,
+                KeyPath::new_single("search_terms"),
+                Some(multi_entry()),
+            )?;
+        }
+        let contacts = transaction.object_store(CONTACT_INDEX)?;
+        contacts.create_index(
+            BY_ACCOUNT,
+            KeyPath::new_single("accounts"),
+            Some(multi_entry()),
+        )?;
+        let deals = transaction.object_store(DEAL_INDEX)?;
+        deals.create_index(
+            BY_ACCOUNT,
+            KeyPath::new_single("account"),
+            Some(IndexParams::new()),
+        )?;
+        deals.create_index(
+            BY_STAGE,
+            KeyPath::new_single("stage"),
+            Some(IndexParams::new()),
+        )?;
+    }
     Ok(())
+}
+
+/// Index parameters for an array-valued key path: one index entry per element.
+fn multi_entry() -> IndexParams {
+    let mut params = IndexParams::new();
+    params.multi_entry(true);
+    params
 }

@@ -1,0 +1,54 @@
+//! The signed-in session a device keeps: who signs its changes and how it reaches the relay.
+//!
+//! Plain data, built on every target. The refresh credential is kept in IndexedDB because the
+//! app must sign in again after days offline without asking; it only reaches the relay's own
+//! origin, and signing out (or revoking the device from another one) ends it on the server.
+
+use serde::{Deserialize, Serialize};
+use shared::edit::Editor;
+use shared::ids::{DeviceId, UserId};
+
+/// The person signed in on this device and their credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The short-lived bearer token for the HTTP API.
+    pub access_token: String,
+    /// The long-lived credential that gets a new access token.
+    pub refresh_token: String,
+    /// This device, as the relay registered it.
+    pub device_id: String,
+    /// The person.
+    pub user: SessionUser,
+    /// Their workspace.
+    pub workspace: SessionWorkspace,
+}
+
+/// The signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Their id (a UUID).
+    pub id: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// The workspace the person belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionWorkspace {
+    /// Its id (a UUID).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl Session {
+    /// The author recorded in this device's changes, when the ids are well-formed.
+    pub fn editor(&self) -> Option<Editor> {
+        Some(Editor {
+            user: self.user.id.parse::<UserId>().ok()?,
+            device: self.device_id.parse::<DeviceId>().ok()?,
+        })
+    }
+}
