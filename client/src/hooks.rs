@@ -3,9 +3,11 @@
 mod use_accounts;
 mod use_online;
 mod use_storage;
+mod use_sync;
 mod use_update_ready;
 
 pub use use_accounts::{use_accounts, AccountsHandle};
 pub use use_online::use_online;
 pub use use_storage::{use_storage, StorageProvider, StorageState};
+pub use use_sync::{use_sync, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
 pub use use_update_ready::{use_update_ready, UpdateHandle};

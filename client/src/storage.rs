@@ -160,62 +160,74 @@ impl Storage {
         self.database.close();
     }
 
-    /// Saves an account's document, its index row and the changes it gained since `known` (the
-    /// heads it had when loaded; empty for a new account) in one strict transaction, and returns
-    /// the row: either all of it is stored or none of it is.
+    /// Saves the changes an account's document gained since `known` (the heads it had when
+    /// loaded; empty for a new account): the stored document, its index row and the outbox
+    /// entries are written in one strict transaction, and the row is returned. Either all of it
+    /// is stored or none of it is.
     ///
-    /// When the stored document moved on since `known` (another tab saved, or sync brought a
-    /// colleague's edit), the two are merged inside the transaction and `account` comes back
-    /// holding both.
+    /// When the stored document moved on meanwhile (another tab saved, or sync brought a
+    /// colleague's edit), `account` comes back holding those changes too.
     pub async fn save_account(
         &self,
         account: &mut AccountDocument,
         known: &[ChangeHash],
     ) -> Result<AccountIndexRow, StorageError> {
-        let id = account.id().to_string();
-        let key = JsValue::from(id.as_str());
-        let new_changes = account.changes_since(known);
-        let known: Vec<String> = known.iter().map(ToString::to_string).collect();
+        let changes = account.changes_since(known);
+        let (row, mut stored) = self.save_account_changes(account.id(), changes).await?;
+        account.merge(&mut stored).map_err(StorageError::corrupt)?;
+        Ok(row)
+    }
+
+    /// Saves `changes` made on this device to account `id` (see [`Storage::save_account`]) and
+    /// returns the row and the document as stored. Takes no borrow of the caller's document, so
+    /// a page can keep editing while the save is under way.
+    pub async fn save_account_changes(
+        &self,
+        id: AccountId,
+        changes: Vec<Vec<u8>>,
+    ) -> Result<(AccountIndexRow, AccountDocument), StorageError> {
+        let document = DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
         let at = js_sys::Date::now();
-        let outgoing = new_changes
+        let outgoing = changes
             .iter()
-            .map(|change| outbox_value(&id, change, at))
+            .map(|change| outbox_value(&id.to_string(), change, at))
             .collect::<Result<Vec<JsValue>, StorageError>>()?;
-        let transaction =
-            self.transaction(&[DOCUMENTS, ACCOUNT_INDEX, OUTBOX], Durability::Strict)?;
+        let group = Received {
+            document,
+            bytes: changes,
+        };
+        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, OUTBOX];
+        let transaction = self.transaction(&stores, Durability::Strict)?;
         let stored = async {
-            let documents = transaction.object_store(DOCUMENTS)?;
-            let existing = documents.get(Query::Key(key.clone()))?.await?;
-            let (record, row) = match existing.map(stored::StoredRecord::read).transpose() {
+            let folded = match fold_and_put(&transaction, &group).await? {
+                Ok(Some(folded)) => folded,
+                Ok(None) => {
+                    return Ok(Err(StorageError::Corrupt(format!(
+                        "account {id} cannot be read back"
+                    ))))
+                }
                 Err(error) => return Ok(Err(error)),
-                Ok(existing) => match merge_into(account, existing, &known, &new_changes) {
-                    Ok(written) => written,
-                    Err(error) => return Ok(Err(error)),
-                },
             };
-            documents.put(&record, Some(&key))?.await?;
-            let value = match serde_wasm_bindgen::to_value(&row) {
-                Ok(value) => value,
-                Err(error) => return Ok(Err(StorageError::encoding(error))),
-            };
-            transaction
-                .object_store(ACCOUNT_INDEX)?
-                .put(&value, None)?
-                .await?;
             let outbox = transaction.object_store(OUTBOX)?;
             for change in &outgoing {
                 outbox.add(change, None)?.await?;
             }
-            Ok::<_, idb::Error>(Ok(row))
+            Ok::<_, idb::Error>(Ok(folded))
         }
         .await;
-        finish(transaction, flatten(stored)).await
+        let folded = finish(transaction, flatten(stored)).await?;
+        let IndexRow::Account(row) = folded.row else {
+            return Err(StorageError::Corrupt(format!("{id} is not an account")));
+        };
+        let account =
+            AccountDocument::from_automerge(folded.automerge).map_err(StorageError::corrupt)?;
+        Ok((row, account))
     }
 
     /// Folds what the relay sent (log entries or snapshots, grouped by document) into the
     /// stored documents, rewrites their index rows, and stores `cursor` with them, all in one
-    /// transaction. A document whose bytes cannot be read is left as it was and reported in
-    /// the error text of the console; it does not stop the others (the relay keeps its bytes).
+    /// transaction. A document whose bytes cannot be read is left as it was (and logged); it
+    /// does not stop the others, and the relay keeps its bytes.
     pub async fn store_received(
         &self,
         received: &[Received],
@@ -224,49 +236,16 @@ impl Storage {
         let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, META];
         let transaction = self.transaction(&stores, Durability::Relaxed)?;
         let stored = async {
-            let documents = transaction.object_store(DOCUMENTS)?;
             let mut changed = Vec::with_capacity(received.len());
             for group in received {
-                let key = JsValue::from(group.document.0.to_string());
-                let existing = documents.get(Query::Key(key.clone()))?.await?;
-                let existing = match existing.map(stored::StoredRecord::read).transpose() {
-                    Ok(existing) => existing,
+                match fold_and_put(&transaction, group).await? {
+                    Ok(Some(folded)) => changed.push(Changed {
+                        document: group.document,
+                        kind: folded.kind,
+                    }),
+                    Ok(None) => {}
                     Err(error) => return Ok(Err(error)),
-                };
-                let folded = match replica::fold(
-                    group.document,
-                    existing.as_ref().map(|record| record.bytes.as_slice()),
-                    &group.bytes,
-                ) {
-                    Ok(folded) => folded,
-                    Err(error) => {
-                        gloo::console::warn!(format!(
-                            "document {} not updated: {error}",
-                            group.document.0
-                        ));
-                        continue;
-                    }
-                };
-                let kind = folded.kind.map(RecordKind::as_str);
-                let record = match existing.as_ref().filter(|record| record.has_room()) {
-                    Some(record) => record.appended(&group.bytes.concat(), &folded.heads),
-                    None => {
-                        let mut automerge = folded.automerge;
-                        stored::snapshot(kind, &automerge.save(), &folded.heads)
-                    }
-                };
-                let record = match record {
-                    Ok(record) => record,
-                    Err(error) => return Ok(Err(error)),
-                };
-                documents.put(&record, Some(&key))?.await?;
-                if let Err(error) = put_row(&transaction, &folded.row).await? {
-                    return Ok(Err(error));
                 }
-                changed.push(Changed {
-                    document: group.document,
-                    kind: folded.kind,
-                });
             }
             if let Some(cursor) = cursor {
                 // Positions stay far below 2^53: exact as a JavaScript number.
@@ -312,6 +291,24 @@ impl Storage {
             .zip(values)
             .map(|(key, value)| outbox_entry(&key, &value))
             .collect()
+    }
+
+    /// How many changes wait in the outbox, and when the oldest was made (when known).
+    pub async fn outbox_summary(&self) -> Result<(usize, Option<f64>), StorageError> {
+        let transaction = self.read_transaction(&[OUTBOX])?;
+        let read = async {
+            let store = transaction.object_store(OUTBOX)?;
+            let count = store.count(None)?.await?;
+            let first = store.get_all(None, Some(1))?.await?;
+            Ok::<_, idb::Error>((count, first))
+        }
+        .await;
+        let (count, first) = finish(transaction, read).await?;
+        let oldest = first
+            .first()
+            .and_then(|value| Reflect::get(value, &"at".into()).ok())
+            .and_then(|at| at.as_f64());
+        Ok((count as usize, oldest))
     }
 
     /// Removes the outbox entries a durable ack covered.
@@ -657,39 +654,48 @@ fn outbox_value(document: &str, change: &[u8], at: f64) -> Result<JsValue, Stora
     Ok(record.into())
 }
 
-/// Writes `account` (holding the changes `new_changes` made since `known`) over what is stored:
-/// appends the changes as a chunk when nothing else was written since `known`, and otherwise
-/// merges the stored document in first. Returns the record to store and the account's row.
-fn merge_into(
-    account: &mut AccountDocument,
-    existing: Option<stored::StoredRecord>,
-    known: &[String],
-    new_changes: &[Vec<u8>],
-) -> Result<(JsValue, AccountIndexRow), StorageError> {
-    let kind = Some(RecordKind::Account.as_str());
-    let record = match existing {
-        Some(record)
-            if !known.is_empty() && record.heads.as_slice() == known && record.has_room() =>
-        {
-            let heads = hex_heads(account.heads());
-            record.appended(&new_changes.concat(), &heads)?
-        }
-        Some(record) => {
-            let mut stored = AccountDocument::load(&record.bytes).map_err(StorageError::corrupt)?;
-            account.merge(&mut stored).map_err(StorageError::corrupt)?;
-            let heads = hex_heads(account.heads());
-            stored::snapshot(kind, &account.save(), &heads)?
-        }
-        None => {
-            let heads = hex_heads(account.heads());
-            stored::snapshot(kind, &account.save(), &heads)?
+/// Folds `group` into its stored document inside `transaction`, writes the document (a chunk
+/// appended, or a fresh snapshot once the record has enough chunks) and its index row, and
+/// returns the folded document. `Ok(None)`: the bytes are unreadable and nothing was written.
+async fn fold_and_put(
+    transaction: &Transaction,
+    group: &Received,
+) -> Result<Result<Option<replica::Folded>, StorageError>, idb::Error> {
+    let documents = transaction.object_store(DOCUMENTS)?;
+    let key = JsValue::from(group.document.0.to_string());
+    let existing = documents.get(Query::Key(key.clone()))?.await?;
+    let existing = match existing.map(stored::StoredRecord::read).transpose() {
+        Ok(existing) => existing,
+        Err(error) => return Ok(Err(error)),
+    };
+    let mut folded = match replica::fold(
+        group.document,
+        existing.as_ref().map(|record| record.bytes.as_slice()),
+        &group.bytes,
+    ) {
+        Ok(folded) => folded,
+        Err(error) => {
+            gloo::console::warn!(format!(
+                "document {} not updated: {error}",
+                group.document.0
+            ));
+            return Ok(Ok(None));
         }
     };
-    Ok((record, account.index_row()))
-}
-
-fn hex_heads(heads: Vec<ChangeHash>) -> Vec<String> {
-    heads.iter().map(ToString::to_string).collect()
+    let kind = folded.kind.map(RecordKind::as_str);
+    let record = match existing.as_ref().filter(|record| record.has_room()) {
+        Some(record) => record.appended(&group.bytes.concat(), &folded.heads),
+        None => stored::snapshot(kind, &folded.automerge.save(), &folded.heads),
+    };
+    let record = match record {
+        Ok(record) => record,
+        Err(error) => return Ok(Err(error)),
+    };
+    documents.put(&record, Some(&key))?.await?;
+    if let Err(error) = put_row(transaction, &folded.row).await? {
+        return Ok(Err(error));
+    }
+    Ok(Ok(Some(folded)))
 }
 
 /// Puts `row` in its kind's index store (settings and unknown kinds have none).

@@ -13,6 +13,7 @@ pub mod change;
 pub mod client;
 pub mod codec;
 pub mod messages;
+pub mod reconnect;
 pub mod relay;
 
 #[cfg(test)]

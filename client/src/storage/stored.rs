@@ -1,5 +1,6 @@
 //! How one document is laid out in the `documents` store: a saved snapshot followed by the
-//! incremental chunks appended since, with the heads they add up to and the record's kind.
+//! incremental chunks appended since, the heads they add up to (for inspection) and the
+//! record's kind.
 //!
 //! Appending a chunk costs the size of the new changes; every [`MAX_CHUNKS`] appends the record is
 //! compacted back to one snapshot. Version 1 and 2 databases stored bare snapshot bytes, which
@@ -21,8 +22,6 @@ pub(super) struct StoredRecord {
     pub(super) bytes: Vec<u8>,
     /// How many chunks follow the snapshot.
     pub(super) chunks: u32,
-    /// The heads of snapshot plus chunks (hex); empty when unknown (an older layout).
-    pub(super) heads: Vec<String>,
     /// The JavaScript value, to append to without copying the snapshot back.
     value: JsValue,
 }
@@ -35,7 +34,6 @@ impl StoredRecord {
                 kind: None,
                 bytes: bytes.to_vec(),
                 chunks: 0,
-                heads: Vec::new(),
                 value,
             });
         }
@@ -55,11 +53,6 @@ impl StoredRecord {
                 .map_err(|_| damaged("chunk"))?;
             bytes.extend(chunk.to_vec());
         }
-        let heads = Reflect::get(&value, &"heads".into())
-            .ok()
-            .and_then(|heads| heads.dyn_into::<Array>().ok())
-            .map(|heads| heads.iter().filter_map(|head| head.as_string()).collect())
-            .unwrap_or_default();
         let kind = Reflect::get(&value, &"kind".into())
             .ok()
             .and_then(|kind| kind.as_string());
@@ -67,7 +60,6 @@ impl StoredRecord {
             kind,
             bytes,
             chunks: chunks.length(),
-            heads,
             value,
         })
     }

@@ -1,0 +1,440 @@
+//! The device's session and sync, provided to the whole app: who is signed in, the sync status,
+//! a revision that moves whenever stored records change, and intent-named commands (sign in,
+//! sign out, sync now, "I saved something").
+//!
+//! The provider elects one leader tab per device with the Web Locks API: the leader runs the
+//! sync engine; the others follow it over a `BroadcastChannel` (its status, the records it
+//! stored) and tell it about their own saves. When the leader closes, a follower is elected and
+//! starts its own engine.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+
+use super::{use_storage, StorageState};
+use crate::leader::Leadership;
+use crate::session::Session;
+use crate::state::sync_status::SyncStatus;
+use crate::storage::{Storage, StorageError, Unsynced};
+use crate::sync::api::{self, ApiError};
+use crate::sync::{SyncCommand, SyncEngine};
+use crate::tabs::{Subscription, TabChannel};
+
+const LEADER_LOCK: &str = "carnet-sync-leader";
+const TAB_CHANNEL: &str = "carnet-tabs";
+
+/// Who is signed in on this device.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionState {
+    /// Storage is not read yet.
+    Loading,
+    /// Nobody: the sign-in page shows.
+    SignedOut,
+    /// Someone.
+    SignedIn(Rc<Session>),
+}
+
+/// What tabs of one device tell each other.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum TabMessage {
+    /// The leader's sync status.
+    Status(SyncStatus),
+    /// A tab asks the leader to repeat its status (it just opened).
+    StatusWanted,
+    /// Stored records changed (a save, or data from the relay): lists re-read their rows.
+    RecordsChanged,
+    /// A tab wrote local changes to the outbox.
+    LocalChange,
+    /// A tab asked to sync now.
+    SyncNow,
+    /// Someone signed in.
+    SignedIn,
+    /// The device was signed out and wiped.
+    SignedOut,
+}
+
+/// Why signing out did not happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignOutRefusal {
+    /// Changes made here have not reached the relay; signing out would lose them.
+    Unsynced(Unsynced),
+    /// Storage could not be read or wiped.
+    Storage(StorageError),
+}
+
+/// The parts that live as long as the provider, shared by every handle.
+#[derive(Default)]
+struct Shared {
+    storage: RefCell<Option<Rc<Storage>>>,
+    engine: RefCell<Option<SyncEngine>>,
+    channel: RefCell<Option<TabChannel<TabMessage>>>,
+    subscription: RefCell<Option<Subscription>>,
+    leadership: RefCell<Option<Leadership>>,
+    listeners: RefCell<Vec<EventListener>>,
+}
+
+/// What pages can read of sync and do with it.
+#[derive(Clone)]
+pub struct SyncHandle {
+    session: SessionState,
+    status: SyncStatus,
+    revision: u64,
+    shared: Rc<Shared>,
+    set_session: Callback<SessionState>,
+    bump: Callback<()>,
+}
+
+impl PartialEq for SyncHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.session == other.session
+            && self.status == other.status
+            && self.revision == other.revision
+            && Rc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl SyncHandle {
+    /// Who is signed in.
+    pub fn session(&self) -> &SessionState {
+        &self.session
+    }
+
+    /// The sync status.
+    pub fn status(&self) -> &SyncStatus {
+        &self.status
+    }
+
+    /// A number that grows whenever stored records change; lists reload when it moves.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Reports that this tab saved local changes: they go to the relay, and other tabs re-read.
+    pub fn saved_locally(&self) {
+        self.command(SyncCommand::LocalChange, TabMessage::LocalChange);
+        self.bump.emit(());
+    }
+
+    /// Syncs now rather than after the current wait.
+    pub fn sync_now(&self) {
+        self.command(SyncCommand::SyncNow, TabMessage::SyncNow);
+    }
+
+    /// Signs in, keeps the session on the device and starts syncing.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), String> {
+        let storage = self
+            .storage()
+            .ok_or("The device's storage is not ready yet.")?;
+        let device_name = device_name();
+        let session = api::sign_in(email, password, &device_name, None)
+            .await
+            .map_err(|error: ApiError| error.to_string())?;
+        storage
+            .save_session(&session)
+            .await
+            .map_err(|error| error.to_string())?;
+        // Signing in is the engagement browsers reward with persistent storage.
+        if let Err(error) = storage.ensure_persistence().await {
+            gloo::console::warn!(format!("persistence not recorded: {error}"));
+        }
+        self.set_session
+            .emit(SessionState::SignedIn(Rc::new(session)));
+        self.command(SyncCommand::SignedIn, TabMessage::SignedIn);
+        Ok(())
+    }
+
+    /// Signs out and erases this device's data, unless changes are unsynced and the rep has not
+    /// accepted losing them (`accept_loss`).
+    pub async fn sign_out(&self, accept_loss: bool) -> Result<(), SignOutRefusal> {
+        let storage = self
+            .storage()
+            .ok_or(SignOutRefusal::Storage(StorageError::Aborted))?;
+        let unsynced = storage.unsynced().await.map_err(SignOutRefusal::Storage)?;
+        if unsynced.changes > 0 && !accept_loss {
+            return Err(SignOutRefusal::Unsynced(unsynced));
+        }
+        if let Ok(Some(session)) = storage.session().await {
+            // Best effort: offline, the server-side session expires on its own.
+            if let Err(error) = api::sign_out(&session).await {
+                gloo::console::warn!(format!("server sign-out: {error}"));
+            }
+        }
+        self.command(SyncCommand::SignOut, TabMessage::SignedOut);
+        storage.wipe().await.map_err(SignOutRefusal::Storage)?;
+        self.set_session.emit(SessionState::SignedOut);
+        self.bump.emit(());
+        Ok(())
+    }
+
+    fn storage(&self) -> Option<Rc<Storage>> {
+        self.shared.storage.borrow().clone()
+    }
+
+    /// Runs `command` on this tab's engine if it leads, and tells the other tabs `message`.
+    fn command(&self, command: SyncCommand, message: TabMessage) {
+        if let Some(engine) = self.shared.engine.borrow().as_ref() {
+            engine.send(command);
+        }
+        if let Some(channel) = self.shared.channel.borrow().as_ref() {
+            if let Err(error) = channel.post(&message) {
+                gloo::console::warn!(format!("other tabs not told: {error}"));
+            }
+        }
+    }
+}
+
+/// Props of [`SyncProvider`].
+#[derive(Properties, PartialEq)]
+pub struct SyncProviderProps {
+    /// The app below the provider.
+    pub children: Children,
+}
+
+/// Reads the session, elects the leader tab and provides [`SyncHandle`] to every hook below.
+#[component]
+pub fn SyncProvider(props: &SyncProviderProps) -> Html {
+    let storage_state = use_storage();
+    let session = use_state(|| SessionState::Loading);
+    let status = use_state(SyncStatus::default);
+    let revision = use_reducer(Revision::default);
+    let shared = use_memo((), |()| Shared::default());
+    {
+        let shared = Rc::clone(&shared);
+        let session = session.setter();
+        let status = status.setter();
+        let revision = revision.dispatcher();
+        use_effect_with(storage_state, move |storage_state| {
+            if let StorageState::Ready(storage) = storage_state {
+                start(&shared, Rc::clone(storage), session, status, revision);
+            } else if let StorageState::Failed(_) = storage_state {
+                session.set(SessionState::SignedOut);
+            }
+        });
+    }
+    let handle = SyncHandle {
+        session: (*session).clone(),
+        status: (*status).clone(),
+        revision: revision.0,
+        shared: Rc::clone(&shared),
+        set_session: {
+            let session = session.setter();
+            Callback::from(move |state| session.set(state))
+        },
+        bump: {
+            let revision = revision.dispatcher();
+            Callback::from(move |()| revision.dispatch(()))
+        },
+    };
+    html! {
+        <ContextProvider<SyncHandle> context={handle}>
+            { props.children.clone() }
+        </ContextProvider<SyncHandle>>
+    }
+}
+
+/// The provided sync handle; `None` outside of a [`SyncProvider`].
+#[hook]
+pub fn use_sync() -> Option<SyncHandle> {
+    use_context::<SyncHandle>()
+}
+
+/// A counter of stored-record changes.
+#[derive(Default, PartialEq)]
+struct Revision(u64);
+
+impl Reducible for Revision {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Self(self.0 + 1))
+    }
+}
+
+/// Wires storage, the tab channel and the leader election once storage is open.
+fn start(
+    shared: &Rc<Shared>,
+    storage: Rc<Storage>,
+    session: UseStateSetter<SessionState>,
+    status: UseStateSetter<SyncStatus>,
+    revision: UseReducerDispatcher<Revision>,
+) {
+    *shared.storage.borrow_mut() = Some(Rc::clone(&storage));
+    {
+        let storage = Rc::clone(&storage);
+        let session = session.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            session.set(match storage.session().await {
+                Ok(Some(found)) => SessionState::SignedIn(Rc::new(found)),
+                Ok(None) | Err(_) => SessionState::SignedOut,
+            });
+        });
+    }
+    match TabChannel::<TabMessage>::open(TAB_CHANNEL) {
+        Ok(channel) => {
+            let subscription = channel.subscribe({
+                let shared = Rc::downgrade(shared);
+                let storage = Rc::clone(&storage);
+                let status = status.clone();
+                let revision = revision.clone();
+                move |message| {
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    on_tab_message(&shared, &storage, message, &status, &revision, &session);
+                }
+            });
+            if let Err(error) = channel.post(&TabMessage::StatusWanted) {
+                gloo::console::warn!(format!("status not asked for: {error}"));
+            }
+            *shared.subscription.borrow_mut() = Some(subscription);
+            *shared.channel.borrow_mut() = Some(channel);
+        }
+        Err(error) => gloo::console::warn!(format!("tabs cannot talk: {error}")),
+    }
+    let lead = {
+        let shared = Rc::downgrade(shared);
+        move || {
+            if let Some(shared) = shared.upgrade() {
+                lead(&shared, storage, status, revision);
+            }
+        }
+    };
+    match Leadership::campaign(LEADER_LOCK, lead.clone()) {
+        Ok(leadership) => *shared.leadership.borrow_mut() = Some(leadership),
+        Err(error) => {
+            // Without Web Locks this tab syncs on its own (old browsers have one tab anyway).
+            gloo::console::warn!(format!("no leader election: {error}"));
+            lead();
+        }
+    }
+}
+
+/// This tab was elected: start the engine, and wake it when the network or the rep returns.
+fn lead(
+    shared: &Rc<Shared>,
+    storage: Rc<Storage>,
+    status: UseStateSetter<SyncStatus>,
+    revision: UseReducerDispatcher<Revision>,
+) {
+    let on_status = {
+        let shared = Rc::downgrade(shared);
+        move |current: &SyncStatus| {
+            status.set(current.clone());
+            post(&shared, &TabMessage::Status(current.clone()));
+        }
+    };
+    let on_changed = {
+        let shared = Rc::downgrade(shared);
+        move |changed: Vec<crate::storage::Changed>| {
+            if changed.is_empty() {
+                return;
+            }
+            revision.dispatch(());
+            post(&shared, &TabMessage::RecordsChanged);
+        }
+    };
+    let engine = SyncEngine::start(storage, on_status, on_changed);
+    if let Some(window) = web_sys::window() {
+        let mut listeners = shared.listeners.borrow_mut();
+        for event in ["online", "focus"] {
+            let engine = engine.clone();
+            listeners.push(EventListener::new(&window, event, move |_| {
+                engine.send(SyncCommand::Wake)
+            }));
+        }
+    }
+    *shared.engine.borrow_mut() = Some(engine);
+}
+
+fn on_tab_message(
+    shared: &Shared,
+    storage: &Rc<Storage>,
+    message: TabMessage,
+    status: &UseStateSetter<SyncStatus>,
+    revision: &UseReducerDispatcher<Revision>,
+    session: &UseStateSetter<SessionState>,
+) {
+    let engine = shared.engine.borrow().clone();
+    match message {
+        TabMessage::Status(current) => {
+            if engine.is_none() {
+                status.set(current);
+            }
+        }
+        TabMessage::StatusWanted => {
+            if let Some(engine) = &engine {
+                // The engine owns the status: re-reading the outbox makes it publish again.
+                engine.send(SyncCommand::LocalChange);
+            }
+        }
+        TabMessage::RecordsChanged => revision.dispatch(()),
+        TabMessage::LocalChange => {
+            revision.dispatch(());
+            if let Some(engine) = &engine {
+                engine.send(SyncCommand::LocalChange);
+            }
+        }
+        TabMessage::SyncNow => {
+            if let Some(engine) = &engine {
+                engine.send(SyncCommand::SyncNow);
+            }
+        }
+        TabMessage::SignedIn => {
+            let storage = Rc::clone(storage);
+            let session = session.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(Some(found)) = storage.session().await {
+                    session.set(SessionState::SignedIn(Rc::new(found)));
+                }
+            });
+            if let Some(engine) = &engine {
+                engine.send(SyncCommand::SignedIn);
+            }
+        }
+        TabMessage::SignedOut => {
+            if let Some(engine) = &engine {
+                engine.send(SyncCommand::SignOut);
+            }
+            session.set(SessionState::SignedOut);
+            revision.dispatch(());
+        }
+    }
+}
+
+/// Tells the other tabs `message`, if the provider and its channel still exist.
+fn post(shared: &std::rc::Weak<Shared>, message: &TabMessage) {
+    let Some(shared) = shared.upgrade() else {
+        return;
+    };
+    let posted = match shared.channel.borrow().as_ref() {
+        Some(channel) => channel.post(message),
+        None => Ok(()),
+    };
+    if let Err(error) = posted {
+        gloo::console::warn!(format!("other tabs not told: {error}"));
+    }
+}
+
+/// A name for this device in the rep's device list ("Chrome on Linux").
+fn device_name() -> String {
+    let agent = web_sys::window()
+        .and_then(|window| window.navigator().user_agent().ok())
+        .unwrap_or_default();
+    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
+        .into_iter()
+        .find(|marker| agent.contains(marker))
+        .map_or("Browser", |marker| match marker {
+            "Edg/" => "Edge",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            _ => "Safari",
+        });
+    let system = ["iPad", "iPhone", "Android", "Windows", "Mac OS", "Linux"]
+        .into_iter()
+        .find(|marker| agent.contains(marker))
+        .unwrap_or("an unknown system");
+    format!("{browser} on {system}")
+}

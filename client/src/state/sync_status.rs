@@ -1,0 +1,137 @@
+//! What the sync indicator shows: the connection's state, the local changes the relay has not
+//! acknowledged and how old the oldest is. Pure data, shared between tabs as JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// After this long without reaching the relay, unsynced changes earn a warning: a browser may
+/// evict the storage of a site that is not installed, and the changes exist nowhere else.
+pub const UNSYNCED_WARNING_AFTER_MS: f64 = 3.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+
+/// Where the device stands with the relay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Connection {
+    /// Nobody is signed in on this device.
+    SignedOut,
+    /// No network, or the relay cannot be reached; retrying.
+    #[default]
+    Offline,
+    /// Getting a ticket and opening the socket.
+    Connecting,
+    /// A new device downloading the workspace: `records` stored so far.
+    Downloading {
+        /// Records stored so far.
+        records: usize,
+    },
+    /// Catching up with the log or pushing local changes.
+    Syncing,
+    /// Up to date (as of `at_ms`, milliseconds since the epoch).
+    Synced {
+        /// When the device last became up to date.
+        at_ms: f64,
+    },
+    /// Sync stopped for a reason the rep must read (sign in again, update the app, storage full).
+    Failed {
+        /// The reason, in plain words.
+        reason: String,
+    },
+}
+
+/// The sync state the whole app shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// The connection.
+    pub connection: Connection,
+    /// Local changes the relay has not acknowledged.
+    pub pending: usize,
+    /// When the oldest of them was made (milliseconds since the epoch).
+    pub oldest_pending_at_ms: Option<f64>,
+    /// When the device was last up to date, kept through later disconnections.
+    pub last_synced_at_ms: Option<f64>,
+}
+
+impl SyncStatus {
+    /// A short label for the indicator.
+    pub fn headline(&self) -> String {
+        match &self.connection {
+            Connection::SignedOut => "Signed out".to_owned(),
+            Connection::Offline if self.pending > 0 => {
+                format!("Offline · {} to sync", self.pending)
+            }
+            Connection::Offline => "Offline".to_owned(),
+            Connection::Connecting => "Connecting…".to_owned(),
+            Connection::Downloading { records } => format!("Downloading · {records} records"),
+            Connection::Syncing if self.pending > 0 => {
+                format!("Syncing · {} pending", self.pending)
+            }
+            Connection::Syncing => "Syncing…".to_owned(),
+            Connection::Synced { .. } if self.pending > 0 => {
+                format!("Syncing · {} pending", self.pending)
+            }
+            Connection::Synced { .. } => "Synced".to_owned(),
+            Connection::Failed { .. } => "Sync stopped".to_owned(),
+        }
+    }
+
+    /// A warning when unsynced changes have waited too long, as of `now_ms`.
+    pub fn unsynced_warning(&self, now_ms: f64) -> Option<String> {
+        let oldest = self.oldest_pending_at_ms?;
+        if self.pending == 0 || now_ms - oldest < UNSYNCED_WARNING_AFTER_MS {
+            return None;
+        }
+        let days = ((now_ms - oldest) / (24.0 * 60.0 * 60.0 * 1000.0)).floor();
+        Some(format!(
+            "{} changes made on this device {days} days ago are not synced yet. Connect to a network soon: until then they exist only here.",
+            self.pending
+        ))
+    }
+
+    /// Whether the rep should see a problem.
+    pub fn is_failed(&self) -> bool {
+        matches!(self.connection, Connection::Failed { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
+
+    #[test]
+    fn the_headline_counts_pending_changes_while_offline_or_syncing() {
+        let mut status = SyncStatus {
+            pending: 3,
+            ..SyncStatus::default()
+        };
+        assert_eq!(status.headline(), "Offline · 3 to sync");
+        status.connection = Connection::Syncing;
+        assert_eq!(status.headline(), "Syncing · 3 pending");
+        status.pending = 0;
+        status.connection = Connection::Synced { at_ms: 1.0 };
+        assert_eq!(status.headline(), "Synced");
+    }
+
+    #[test]
+    fn old_unsynced_changes_earn_a_warning_and_fresh_ones_do_not() {
+        let status = SyncStatus {
+            pending: 12,
+            oldest_pending_at_ms: Some(0.0),
+            ..SyncStatus::default()
+        };
+        assert_eq!(status.unsynced_warning(DAY_MS), None);
+        let warning = status.unsynced_warning(4.5 * DAY_MS);
+        assert!(
+            warning.is_some_and(|text| text.starts_with("12 changes") && text.contains("4 days"))
+        );
+    }
+
+    #[test]
+    fn no_warning_once_everything_is_acknowledged() {
+        let status = SyncStatus {
+            pending: 0,
+            oldest_pending_at_ms: Some(0.0),
+            ..SyncStatus::default()
+        };
+        assert_eq!(status.unsynced_warning(30.0 * DAY_MS), None);
+    }
+}

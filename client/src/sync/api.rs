@@ -1,0 +1,189 @@
+//! The relay's HTTP API as the device uses it: sign in, refresh the access token, get a sync
+//! ticket, sign out. Every failure is classified: no network, refused credentials, anything else.
+
+use gloo::net::http::{Request, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::session::{Session, SessionUser, SessionWorkspace};
+
+/// Why an API call failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The relay could not be reached (no network, server down).
+    #[error("The server cannot be reached. Your work is kept on this device.")]
+    Unreachable,
+    /// The e-mail address and password do not match an account.
+    #[error("That e-mail address and password do not match. Check them and try again.")]
+    WrongCredentials,
+    /// The session ended (expired, signed out elsewhere, or this device was removed).
+    #[error("Your session has ended. Sign in again; nothing on this device was lost.")]
+    SessionEnded,
+    /// Too many attempts.
+    #[error("Too many attempts. Wait a minute, then try again.")]
+    TooManyAttempts,
+    /// Any other answer.
+    #[error("The server answered unexpectedly ({0}).")]
+    Unexpected(String),
+}
+
+#[derive(Serialize)]
+struct LoginRequest<'a> {
+    email: &'a str,
+    password: &'a str,
+    device_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_id: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct SignedInBody {
+    access_token: String,
+    refresh_token: String,
+    device_id: String,
+    user: UserBody,
+    workspace: WorkspaceBody,
+}
+
+#[derive(Deserialize)]
+struct UserBody {
+    id: String,
+    email: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct WorkspaceBody {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct RefreshRequest<'a> {
+    refresh_token: &'a str,
+}
+
+#[derive(Deserialize)]
+struct TokensBody {
+    access_token: String,
+    refresh_token: String,
+}
+
+#[derive(Deserialize)]
+struct TicketBody {
+    ticket: String,
+}
+
+/// Signs in as `email`, naming this device `device_name` (or reusing `device_id`).
+pub async fn sign_in(
+    email: &str,
+    password: &str,
+    device_name: &str,
+    device_id: Option<&str>,
+) -> Result<Session, ApiError> {
+    let request = Request::post("/api/auth/login")
+        .json(&LoginRequest {
+            email,
+            password,
+            device_name,
+            device_id,
+        })
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 => {
+            let body: SignedInBody = read_json(response).await?;
+            Ok(Session {
+                access_token: body.access_token,
+                refresh_token: body.refresh_token,
+                device_id: body.device_id,
+                user: SessionUser {
+                    id: body.user.id,
+                    email: body.user.email,
+                    name: body.user.name,
+                },
+                workspace: SessionWorkspace {
+                    id: body.workspace.id,
+                    name: body.workspace.name,
+                },
+            })
+        }
+        400 | 401 | 404 => Err(ApiError::WrongCredentials),
+        status => Err(classify(status)),
+    }
+}
+
+/// A single-use sync ticket; refreshes the access token first when it expired, and returns
+/// the session to keep when it did.
+pub async fn ticket(session: &Session) -> Result<(String, Option<Session>), ApiError> {
+    match request_ticket(&session.access_token).await {
+        Err(ApiError::SessionEnded) => {
+            let refreshed = refresh(session).await?;
+            let ticket = request_ticket(&refreshed.access_token).await?;
+            Ok((ticket, Some(refreshed)))
+        }
+        other => other.map(|ticket| (ticket, None)),
+    }
+}
+
+/// Ends the session on the relay (best effort: the device forgets it either way).
+pub async fn sign_out(session: &Session) -> Result<(), ApiError> {
+    let response = Request::post("/api/auth/logout")
+        .header("Authorization", &format!("Bearer {}", session.access_token))
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        204 | 200 | 401 => Ok(()),
+        status => Err(classify(status)),
+    }
+}
+
+async fn request_ticket(access_token: &str) -> Result<String, ApiError> {
+    let response = Request::post("/api/sync/ticket")
+        .header("Authorization", &format!("Bearer {access_token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 => Ok(read_json::<TicketBody>(response).await?.ticket),
+        status => Err(classify(status)),
+    }
+}
+
+async fn refresh(session: &Session) -> Result<Session, ApiError> {
+    let request = Request::post("/api/auth/refresh")
+        .json(&RefreshRequest {
+            refresh_token: &session.refresh_token,
+        })
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 => {
+            let tokens: TokensBody = read_json(response).await?;
+            Ok(Session {
+                access_token: tokens.access_token,
+                refresh_token: tokens.refresh_token,
+                ..session.clone()
+            })
+        }
+        400 => Err(ApiError::SessionEnded),
+        status => Err(classify(status)),
+    }
+}
+
+async fn read_json<T: for<'de> Deserialize<'de>>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|error| ApiError::Unexpected(error.to_string()))
+}
+
+fn classify(status: u16) -> ApiError {
+    match status {
+        401 | 403 => ApiError::SessionEnded,
+        429 => ApiError::TooManyAttempts,
+        // Proxies answer 502-504 when the relay is down: the same as no network for the rep.
+        502..=504 => ApiError::Unreachable,
+        status => ApiError::Unexpected(format!("HTTP {status}")),
+    }
+}

@@ -1,0 +1,496 @@
+//! The sync engine of the leader tab: it drives `shared::protocol::client::SyncClient` with the
+//! socket, the device's storage and a clock, one event at a time.
+//!
+//! Events (socket frames, "the outbox grew", "sync now", timers, sign-in and sign-out) arrive on
+//! one channel and are handled strictly in order, each effect awaited before the next, so what
+//! is stored always matches the cursor stored with it. Reconnection waits follow
+//! `shared::protocol::reconnect::Backoff` (exponential with full jitter) and are cut short by the
+//! browser coming back online, the app regaining focus, or the rep pressing "sync now".
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
+use futures::StreamExt;
+use shared::protocol::client::{ClientEffect, ClientEvent, ClientPhase, SyncClient};
+use shared::protocol::codec::{decode_server, encode_client};
+use shared::protocol::reconnect::Backoff;
+use shared::protocol::{DeviceId, DocumentSnapshot, Entry, ErrorCode, Seq};
+
+use super::api::{self, ApiError};
+use super::socket::{Socket, SocketEvent};
+use crate::state::sync_status::{Connection, SyncStatus};
+use crate::storage::{Changed, Received, Storage};
+
+/// How many log entries (or snapshots) one storage transaction takes, so progress is kept and
+/// shown in steps on a new device.
+const ENTRIES_PER_TRANSACTION: usize = 200;
+
+/// What the engine reacts to.
+#[derive(Debug)]
+pub(crate) enum EngineEvent {
+    /// Start, or try now if waiting: the app started, came online or regained focus.
+    Wake,
+    /// The rep pressed "sync now".
+    SyncNow,
+    /// Local changes were written to the outbox (by this tab or another one).
+    LocalChange,
+    /// Someone signed in on this device.
+    SignedIn,
+    /// The device is being signed out: close the socket and forget the session.
+    SignOut,
+    /// The socket of connection `generation` reported `event`.
+    Socket {
+        /// Which connection (older ones are ignored).
+        generation: u64,
+        /// What happened.
+        event: SocketEvent,
+    },
+    /// The retry wait of connection attempt `generation` ended.
+    RetryDue {
+        /// Which attempt scheduled it.
+        generation: u64,
+    },
+}
+
+/// Who hears about the engine's progress.
+pub(crate) struct Listeners {
+    /// The status changed.
+    pub(crate) status: Rc<dyn Fn(&SyncStatus)>,
+    /// Records changed in storage because of what the relay sent.
+    pub(crate) changed: Rc<dyn Fn(Vec<Changed>)>,
+}
+
+/// Runs the engine until the channel closes.
+pub(crate) async fn run(
+    storage: Rc<Storage>,
+    events: UnboundedSender<EngineEvent>,
+    mut inbox: UnboundedReceiver<EngineEvent>,
+    listeners: Listeners,
+) {
+    let mut engine = Engine {
+        storage,
+        events,
+        listeners,
+        client: None,
+        socket: None,
+        ticket: None,
+        generation: 0,
+        retry_scheduled: false,
+        backoff: Backoff::default(),
+        last_outbox_key: 0,
+        status: SyncStatus::default(),
+        stopped: None,
+    };
+    engine.refresh_pending().await;
+    while let Some(event) = inbox.next().await {
+        engine.handle(event).await;
+    }
+}
+
+struct Engine {
+    storage: Rc<Storage>,
+    events: UnboundedSender<EngineEvent>,
+    listeners: Listeners,
+    client: Option<SyncClient>,
+    socket: Option<Socket>,
+    /// The ticket to present once the socket of the current generation opens.
+    ticket: Option<String>,
+    generation: u64,
+    retry_scheduled: bool,
+    backoff: Backoff,
+    last_outbox_key: u64,
+    status: SyncStatus,
+    /// Why sync stopped until the rep acts (signs in again, updates the app).
+    stopped: Option<String>,
+}
+
+impl Engine {
+    async fn handle(&mut self, event: EngineEvent) {
+        match event {
+            EngineEvent::Wake | EngineEvent::SyncNow => {
+                if self.socket.is_none() {
+                    self.connect().await;
+                }
+            }
+            EngineEvent::SignedIn => {
+                self.stopped = None;
+                self.client = None;
+                self.backoff.succeed();
+                if self.socket.is_none() {
+                    self.connect().await;
+                }
+            }
+            EngineEvent::SignOut => {
+                self.generation += 1;
+                self.socket = None;
+                self.client = None;
+                self.ticket = None;
+                self.last_outbox_key = 0;
+                self.status = SyncStatus {
+                    connection: Connection::SignedOut,
+                    ..SyncStatus::default()
+                };
+                self.publish();
+            }
+            EngineEvent::LocalChange => self.take_outbox().await,
+            EngineEvent::RetryDue { generation } => {
+                if generation == self.generation {
+                    self.retry_scheduled = false;
+                    if self.socket.is_none() {
+                        self.connect().await;
+                    }
+                }
+            }
+            EngineEvent::Socket { generation, event } if generation == self.generation => {
+                self.socket_event(event).await;
+            }
+            EngineEvent::Socket { .. } => {}
+        }
+    }
+
+    /// Gets a ticket and opens a socket, or explains why not.
+    async fn connect(&mut self) {
+        if self.stopped.is_some() {
+            return;
+        }
+        let session = match self.storage.session().await {
+            Ok(Some(session)) => session,
+            Ok(None) => {
+                self.status.connection = Connection::SignedOut;
+                self.publish();
+                return;
+            }
+            Err(error) => return self.stop(error.to_string()),
+        };
+        let Some(device) = session.device_id.parse::<uuid::Uuid>().ok().map(DeviceId) else {
+            return self.stop("This device's sign-in is damaged. Sign in again.".to_owned());
+        };
+        if !browser_online() {
+            self.status.connection = Connection::Offline;
+            self.publish();
+            // The `online` event wakes the engine.
+            return;
+        }
+        if self.client.is_none() {
+            match self.new_client(device).await {
+                Ok(client) => self.client = Some(client),
+                Err(error) => return self.stop(error),
+            }
+        }
+        self.status.connection = Connection::Connecting;
+        self.publish();
+        let ticket = match api::ticket(&session).await {
+            Ok((ticket, refreshed)) => {
+                if let Some(refreshed) = refreshed {
+                    if let Err(error) = self.storage.save_session(&refreshed).await {
+                        gloo::console::warn!(format!("refreshed session not kept: {error}"));
+                    }
+                }
+                ticket
+            }
+            Err(ApiError::SessionEnded) => return self.stop(ApiError::SessionEnded.to_string()),
+            Err(_) => return self.retry_later(),
+        };
+        self.generation += 1;
+        match Socket::open(&sync_url(), self.generation, &self.events) {
+            Ok(socket) => {
+                self.socket = Some(socket);
+                self.ticket = Some(ticket);
+            }
+            Err(_) => self.retry_later(),
+        }
+    }
+
+    async fn new_client(&mut self, device: DeviceId) -> Result<SyncClient, String> {
+        let cursor = self.storage.cursor().await.map_err(|e| e.to_string())?;
+        let outbox = self.storage.outbox().await.map_err(|e| e.to_string())?;
+        self.last_outbox_key = outbox.last().map_or(0, |entry| entry.key);
+        Ok(SyncClient::new(device, cursor, outbox))
+    }
+
+    async fn socket_event(&mut self, event: SocketEvent) {
+        match event {
+            SocketEvent::Opened => {
+                let Some(ticket) = self.ticket.take() else {
+                    return;
+                };
+                self.drive(ClientEvent::Connected { ticket }).await;
+            }
+            SocketEvent::Frame(bytes) => match decode_server(&bytes) {
+                Ok(message) => self.drive(ClientEvent::Received(message)).await,
+                Err(error) => {
+                    // One decoder: a frame it cannot read means the two sides are out of step.
+                    gloo::console::warn!(format!("unreadable frame from the relay: {error}"));
+                    self.socket = None;
+                    self.drive(ClientEvent::Disconnected).await;
+                    self.retry_later();
+                }
+            },
+            SocketEvent::Closed => {
+                self.socket = None;
+                self.ticket = None;
+                self.drive(ClientEvent::Disconnected).await;
+                self.retry_later();
+            }
+        }
+    }
+
+    /// Hands new outbox entries to the client (which pushes them when connected).
+    async fn take_outbox(&mut self) {
+        if self.client.is_some() {
+            match self.storage.outbox_after(self.last_outbox_key).await {
+                Ok(entries) if !entries.is_empty() => {
+                    self.last_outbox_key = entries.last().map_or(self.last_outbox_key, |e| e.key);
+                    self.drive(ClientEvent::OutboxAdded(entries)).await;
+                }
+                Ok(_) => {}
+                Err(error) => gloo::console::warn!(format!("outbox not read: {error}")),
+            }
+        }
+        self.refresh_pending().await;
+        self.publish();
+    }
+
+    /// Feeds one event to the client and carries out its effects, in order.
+    async fn drive(&mut self, event: ClientEvent) {
+        let Some(client) = self.client.as_mut() else {
+            return;
+        };
+        let effects = client.handle(event);
+        for effect in effects {
+            self.carry_out(effect).await;
+        }
+        self.update_connection();
+    }
+
+    async fn carry_out(&mut self, effect: ClientEffect) {
+        match effect {
+            ClientEffect::Send(message) => {
+                let sent = encode_client(&message)
+                    .map_err(|error| error.to_string())
+                    .and_then(|bytes| match &self.socket {
+                        Some(socket) => socket.send(&bytes).map_err(|e| format!("{e:?}")),
+                        None => Ok(()),
+                    });
+                if let Err(error) = sent {
+                    // The socket's close event follows and puts the batch back in line.
+                    gloo::console::warn!(format!("message not sent: {error}"));
+                }
+            }
+            ClientEffect::Acknowledged(keys) => {
+                if let Err(error) = self.storage.acknowledge(&keys).await {
+                    // The entries stay in the outbox and are pushed again; the relay
+                    // deduplicates them.
+                    gloo::console::warn!(format!("acknowledged entries not removed: {error}"));
+                }
+                self.refresh_pending().await;
+            }
+            ClientEffect::Store { entries, cursor } => self.store_entries(entries, cursor).await,
+            ClientEffect::StoreSnapshots(snapshots) => self.store_snapshots(snapshots).await,
+            ClientEffect::Refused(code) => self.refused(code),
+        }
+    }
+
+    /// Stores log entries in transactions of bounded size, each with the cursor of its last
+    /// entry, yielding to the page between them.
+    async fn store_entries(&mut self, entries: Vec<Entry>, cursor: Seq) {
+        if entries.is_empty() {
+            if let Err(error) = self.storage.store_received(&[], Some(cursor)).await {
+                self.storage_failed(error.to_string());
+            }
+            return;
+        }
+        for chunk in entries.chunks(ENTRIES_PER_TRANSACTION) {
+            let Some(last) = chunk.last().map(|entry| entry.seq) else {
+                continue;
+            };
+            let received = group(
+                chunk
+                    .iter()
+                    .map(|entry| (entry.change.document, entry.change.bytes.clone())),
+            );
+            match self.storage.store_received(&received, Some(last)).await {
+                Ok(changed) => (self.listeners.changed)(changed),
+                Err(error) => return self.storage_failed(error.to_string()),
+            }
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+    }
+
+    async fn store_snapshots(&mut self, snapshots: Vec<DocumentSnapshot>) {
+        for chunk in snapshots.chunks(ENTRIES_PER_TRANSACTION) {
+            let received = group(
+                chunk
+                    .iter()
+                    .map(|snapshot| (snapshot.document, snapshot.bytes.clone())),
+            );
+            match self.storage.store_received(&received, None).await {
+                Ok(changed) => {
+                    if let Connection::Downloading { records } = &mut self.status.connection {
+                        *records += changed.len();
+                    } else {
+                        self.status.connection = Connection::Downloading {
+                            records: changed.len(),
+                        };
+                    }
+                    self.publish();
+                    (self.listeners.changed)(changed);
+                }
+                Err(error) => return self.storage_failed(error.to_string()),
+            }
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+    }
+
+    fn refused(&mut self, code: ErrorCode) {
+        gloo::console::warn!(format!("the relay refused: {}", code.as_str()));
+        match code {
+            ErrorCode::UnsupportedVersion => self.stop(code.describe().to_owned()),
+            // A stale ticket or a reused one: the next attempt fetches a fresh ticket, and a
+            // removed device learns it there (the ticket request is refused).
+            ErrorCode::Unauthorised
+            | ErrorCode::RateLimited
+            | ErrorCode::ServerBusy
+            | ErrorCode::OutOfOrder
+            | ErrorCode::BadMessage
+            | ErrorCode::BadChange
+            | ErrorCode::TooLarge => {
+                self.socket = None;
+                self.ticket = None;
+                if let Some(client) = self.client.as_mut() {
+                    let _effects = client.handle(ClientEvent::Disconnected);
+                }
+                self.retry_later();
+            }
+        }
+    }
+
+    fn storage_failed(&mut self, reason: String) {
+        // What the relay sent is not stored, and the cursor did not move: drop the connection
+        // and fetch it again later (a full disk may have room by then).
+        self.socket = None;
+        if let Some(client) = self.client.as_mut() {
+            let _effects = client.handle(ClientEvent::Disconnected);
+        }
+        // The client's cursor may be ahead of what was stored: start over from storage.
+        self.client = None;
+        self.status.connection = Connection::Failed { reason };
+        self.publish();
+        self.schedule_retry();
+    }
+
+    /// Sync cannot go on until the rep acts.
+    fn stop(&mut self, reason: String) {
+        self.socket = None;
+        self.stopped = Some(reason.clone());
+        self.status.connection = Connection::Failed { reason };
+        self.publish();
+    }
+
+    fn retry_later(&mut self) {
+        if !matches!(self.status.connection, Connection::Failed { .. }) {
+            self.status.connection = Connection::Offline;
+        }
+        self.publish();
+        self.schedule_retry();
+    }
+
+    fn schedule_retry(&mut self) {
+        if self.retry_scheduled {
+            return;
+        }
+        self.retry_scheduled = true;
+        self.generation += 1;
+        let generation = self.generation;
+        let wait = self.backoff.fail(js_sys::Math::random());
+        let events = self.events.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            gloo::timers::future::sleep(wait.max(Duration::from_millis(1))).await;
+            let _closed = events.unbounded_send(EngineEvent::RetryDue { generation });
+        });
+    }
+
+    /// Derives the shown connection from the client's phase.
+    fn update_connection(&mut self) {
+        let Some(client) = self.client.as_ref() else {
+            return;
+        };
+        let pending = client.unacknowledged();
+        self.status.pending = pending;
+        let connection = match client.phase() {
+            ClientPhase::Offline => return,
+            ClientPhase::Handshaking => Connection::Connecting,
+            ClientPhase::Bootstrapping => match self.status.connection {
+                Connection::Downloading { records } => Connection::Downloading { records },
+                _ => Connection::Downloading { records: 0 },
+            },
+            ClientPhase::CatchingUp => Connection::Syncing,
+            ClientPhase::Live if pending > 0 => Connection::Syncing,
+            ClientPhase::Live => {
+                self.backoff.succeed();
+                match self.status.connection {
+                    Connection::Synced { at_ms } => Connection::Synced { at_ms },
+                    _ => {
+                        let now = js_sys::Date::now();
+                        self.status.last_synced_at_ms = Some(now);
+                        Connection::Synced { at_ms: now }
+                    }
+                }
+            }
+        };
+        if client.phase() == ClientPhase::Live && pending > 0 {
+            self.backoff.succeed();
+        }
+        self.status.connection = connection;
+        self.publish();
+    }
+
+    async fn refresh_pending(&mut self) {
+        match self.storage.outbox_summary().await {
+            Ok((count, oldest)) => {
+                self.status.pending = count;
+                self.status.oldest_pending_at_ms = oldest;
+            }
+            Err(error) => gloo::console::warn!(format!("outbox not counted: {error}")),
+        }
+        self.update_connection();
+        self.publish();
+    }
+
+    fn publish(&self) {
+        (self.listeners.status)(&self.status);
+    }
+}
+
+/// Groups consecutive bytes per document, keeping each document's bytes in log order.
+fn group(items: impl Iterator<Item = (shared::protocol::DocumentId, Vec<u8>)>) -> Vec<Received> {
+    let mut received: Vec<Received> = Vec::new();
+    for (document, bytes) in items {
+        match received.iter_mut().find(|group| group.document == document) {
+            Some(group) => group.bytes.push(bytes),
+            None => received.push(Received {
+                document,
+                bytes: vec![bytes],
+            }),
+        }
+    }
+    received
+}
+
+/// The relay's sync endpoint on the origin that served the app.
+fn sync_url() -> String {
+    let location = web_sys::window().map(|window| window.location());
+    let host = location
+        .as_ref()
+        .and_then(|location| location.host().ok())
+        .unwrap_or_default();
+    let secure = location
+        .and_then(|location| location.protocol().ok())
+        .is_some_and(|protocol| protocol == "https:");
+    format!("{}://{host}/sync", if secure { "wss" } else { "ws" })
+}
+
+fn browser_online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
+}
