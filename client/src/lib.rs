@@ -2,7 +2,8 @@
 //!
 //! `state` holds pure reducers and builds on every target, so it is unit-tested natively. The rest
 //! exists only on wasm32: `storage` is the one module that touches IndexedDB, `pages` own data
-//! through `hooks`, and `components` only display what they are given.
+//! through `hooks`, and `components` only display what they are given. `leader` elects one tab
+//! per device and `tabs` carries live messages between tabs.
 
 pub mod state;
 
@@ -13,6 +14,12 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
+pub mod leader;
+#[cfg(target_arch = "wasm32")]
 pub mod pages;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod tabs;
+#[cfg(target_arch = "wasm32")]
+mod thrown;
