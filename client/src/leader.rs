@@ -7,7 +7,8 @@
 //! crash). The next waiting tab is then elected, in request order.
 //!
 //! This module owns the lock request and its callback. It must not decide what the leader does
-//! (that is the caller's, in `on_elected`), and it never steals a lock from another tab.
+//! (that is the caller's, in `on_elected`), and it never steals a lock from another tab: nothing
+//! in Carnet may request with `steal: true`, or the robbed tab would still believe it leads.
 //!
 //! Where the API is absent ([`LeaderError::Unsupported`]: an old browser, or a page served over
 //! plain HTTP from another host than `localhost`, which is not a secure context), the caller acts
@@ -71,8 +72,10 @@ impl Leadership {
             .map_err(LeaderError::from_js)?;
 
         // The request settles once the lock is released (after the held promise resolves) or the
-        // waiting request is withdrawn; the browser calls the callback at most once, and never
-        // after that, so this task owns the callback until then and nothing is leaked.
+        // waiting request is withdrawn, and the browser calls the callback at most once, before
+        // that: this task owns the callback until then, so nothing is leaked. (Should a browser
+        // run a grant already under way after a withdrawal, the dropped callback throws and the
+        // browser releases the lock all the same.)
         let name = lock_name.to_owned();
         wasm_bindgen_futures::spawn_local(async move {
             let settled = JsFuture::from(request).await;
@@ -109,12 +112,7 @@ impl Drop for Leadership {
 
 impl LeaderError {
     fn from_js(value: JsValue) -> Self {
-        match value.dyn_ref::<DomException>() {
-            Some(exception) => {
-                Self::Refused(format!("{}: {}", exception.name(), exception.message()))
-            }
-            None => Self::Refused(value.as_string().unwrap_or_else(|| format!("{value:?}"))),
-        }
+        Self::Refused(crate::thrown::describe(&value))
     }
 }
 

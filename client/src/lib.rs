@@ -2,7 +2,8 @@
 //!
 //! `state` holds pure reducers and builds on every target, so it is unit-tested natively. The rest
 //! exists only on wasm32: `storage` is the one module that touches IndexedDB, `pages` own data
-//! through `hooks`, and `components` only display what they are given.
+//! through `hooks`, and `components` only display what they are given. `leader` elects one tab
+//! per device and `tabs` carries live messages between tabs.
 
 pub mod session;
 pub mod state;
@@ -23,3 +24,5 @@ pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod tabs;
+#[cfg(target_arch = "wasm32")]
+mod thrown;

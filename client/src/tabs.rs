@@ -16,7 +16,7 @@ use js_sys::Reflect;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, DomException, Event, MessageEvent};
+use web_sys::{BroadcastChannel, Event, MessageEvent};
 
 /// Why a message could not travel between tabs.
 #[derive(Debug, thiserror::Error)]
@@ -102,12 +102,7 @@ impl<M> Drop for TabChannel<M> {
 
 impl TabsError {
     fn from_js(value: JsValue) -> Self {
-        match value.dyn_ref::<DomException>() {
-            Some(exception) => {
-                Self::Refused(format!("{}: {}", exception.name(), exception.message()))
-            }
-            None => Self::Refused(value.as_string().unwrap_or_else(|| format!("{value:?}"))),
-        }
+        Self::Refused(crate::thrown::describe(&value))
     }
 }
 
