@@ -1,13 +1,15 @@
 //! Custom hooks: the only way pages reach storage and browser state, through intent-named handles.
 
+mod use_account;
 mod use_accounts;
-mod use_online;
+mod use_device_storage;
 mod use_storage;
 mod use_sync;
 mod use_update_ready;
 
+pub use use_account::{use_account, AccountHandle};
 pub use use_accounts::{use_accounts, AccountsHandle};
-pub use use_online::use_online;
+pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
 pub use use_sync::{use_sync, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
 pub use use_update_ready::{use_update_ready, UpdateHandle};

@@ -1,4 +1,6 @@
 //! Pure reducers: closed, verb-named actions in, new state out. No IO and no framework here.
 
+pub mod account_view;
 pub mod accounts;
 pub mod sync_status;
+pub mod text_edit;

@@ -28,6 +28,10 @@ pub struct Config {
     /// Run with the demo workspace.
     #[arg(long, env = "CARNET_DEMO")]
     pub demo: bool,
+
+    /// How many accounts the demo workspace starts with (its first start only).
+    #[arg(long, env = "CARNET_DEMO_ACCOUNTS", default_value_t = crate::seeding::DEMO_ACCOUNTS)]
+    pub demo_accounts: usize,
 }
 
 /// The command line: serve (the default), or an administrative command.

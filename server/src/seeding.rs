@@ -44,6 +44,7 @@ pub async fn seed_demo_documents(
     state: &AppState,
     workspace: WorkspaceId,
     now: i64,
+    accounts: usize,
 ) -> Result<usize, SeedingError> {
     if state.log.head(workspace).await? > Seq(0) {
         return Ok(0);
@@ -51,7 +52,7 @@ pub async fn seed_demo_documents(
     let seeder = state.accounts.demo_seeder().await?;
     let spec = DemoSpec {
         seed: DEMO_SEED,
-        accounts: DEMO_ACCOUNTS,
+        accounts,
         manager: shared::ids::UserId::from_bytes(*seeder.manager.0.as_bytes()),
         reps: seeder
             .reps

@@ -44,6 +44,7 @@ async fn spawn_app_with(lifetimes: Lifetimes) -> Result<TestApp, Failure> {
         dist_dir: data.path().join("dist"),
         allowed_origins: Vec::new(),
         demo: true,
+        demo_accounts: server::seeding::DEMO_ACCOUNTS,
     };
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;
@@ -657,6 +658,7 @@ fn the_demo_banner_tells_how_to_sign_in() -> TestResult {
         dist_dir: "dist".into(),
         allowed_origins: Vec::new(),
         demo: true,
+        demo_accounts: server::seeding::DEMO_ACCOUNTS,
     };
     let banner = server::banner(&config, config.bind);
     for needle in [MANON, REMI, RACHIDA, demo::PASSWORD, demo::WORKSPACE_NAME] {
@@ -665,6 +667,7 @@ fn the_demo_banner_tells_how_to_sign_in() -> TestResult {
     let quiet = server::banner(
         &Config {
             demo: false,
+            demo_accounts: server::seeding::DEMO_ACCOUNTS,
             ..config
         },
         "127.0.0.1:8080".parse()?,

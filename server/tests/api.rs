@@ -25,6 +25,7 @@ async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
         dist_dir: dist.path().to_path_buf(),
         allowed_origins: Vec::new(),
         demo: false,
+        demo_accounts: server::seeding::DEMO_ACCOUNTS,
     };
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;

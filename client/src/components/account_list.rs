@@ -4,6 +4,9 @@ use std::rc::Rc;
 
 use shared::index::AccountIndexRow;
 use yew::prelude::*;
+use yew_router::prelude::Link;
+
+use crate::app::Route;
 
 /// Props of [`AccountList`].
 #[derive(Properties, PartialEq)]
@@ -14,7 +17,7 @@ pub struct AccountListProps {
     pub loaded: bool,
 }
 
-/// Accounts as cards: name, city, and the first letters as an avatar.
+/// Accounts as cards: name, city, and the first letters as an avatar; each opens its page.
 #[component]
 pub fn AccountList(props: &AccountListProps) -> Html {
     if !props.loaded {
@@ -32,11 +35,13 @@ pub fn AccountList(props: &AccountListProps) -> Html {
         <ul class="account-list" id="accounts" aria-label="Accounts">
             { for props.rows.iter().map(|row| html! {
                 <li class="account-row" key={row.id.clone()} data-account-id={row.id.clone()}>
-                    <span class="avatar" aria-hidden="true">{ initials(&row.name) }</span>
-                    <span class="account-text">
-                        <span class="account-name">{ &row.name }</span>
-                        <span class="account-city">{ &row.city }</span>
-                    </span>
+                    <Link<Route> to={Route::Account { id: row.id.clone() }} classes="account-link">
+                        <span class="avatar" aria-hidden="true">{ initials(&row.name) }</span>
+                        <span class="account-text">
+                            <span class="account-name">{ &row.name }</span>
+                            <span class="account-city">{ &row.city }</span>
+                        </span>
+                    </Link<Route>>
                 </li>
             }) }
         </ul>

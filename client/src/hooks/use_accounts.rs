@@ -3,10 +3,11 @@
 use std::rc::Rc;
 
 use shared::account::{AccountDocument, AccountDraft};
+use shared::edit::Edit;
 use shared::ids::AccountId;
 use yew::prelude::*;
 
-use super::{use_storage, StorageState};
+use super::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::state::accounts::{AccountsAction, AccountsState};
 use crate::storage::Storage;
 
@@ -23,6 +24,7 @@ impl Reducible for AccountsState {
 pub struct AccountsHandle {
     state: UseReducerHandle<AccountsState>,
     storage: Option<Rc<Storage>>,
+    sync: Option<SyncHandle>,
 }
 
 impl AccountsHandle {
@@ -31,7 +33,7 @@ impl AccountsHandle {
         &self.state
     }
 
-    /// Creates an account from `draft` and saves it on this device.
+    /// Creates an account from `draft` and saves it on this device (signed by the signed-in rep).
     pub fn create(&self, draft: AccountDraft) {
         let dispatcher = self.state.dispatcher();
         let Some(storage) = self.storage.clone() else {
@@ -40,19 +42,29 @@ impl AccountsHandle {
             ));
             return;
         };
+        let sync = self.sync.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
-            let mut account =
-                match AccountDocument::create(AccountId::generate(), &draft, now_seconds) {
-                    Ok(account) => account,
-                    Err(error) => {
-                        return dispatcher.dispatch(AccountsAction::Fail(error.to_string()))
-                    }
-                };
+            let editor = sync.as_ref().and_then(|sync| match sync.session() {
+                SessionState::SignedIn(session) => session.editor(),
+                _ => None,
+            });
+            let edit = match editor {
+                Some(editor) => Edit::by(editor, now_seconds),
+                None => Edit::anonymous(now_seconds),
+            };
+            let mut account = match AccountDocument::create_by(AccountId::generate(), &draft, &edit)
+            {
+                Ok(account) => account,
+                Err(error) => return dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
+            };
             match storage.save_account(&mut account, &[]).await {
                 Ok(row) => {
                     dispatcher.dispatch(AccountsAction::Add(Box::new(row)));
-                    // The first saved record is the moment to ask for persistent storage.
+                    if let Some(sync) = &sync {
+                        sync.saved_locally();
+                    }
+                    // The first saved record is a moment to ask for persistent storage.
                     if let Err(error) = storage.ensure_persistence().await {
                         gloo::console::warn!(format!("persistence not recorded: {error}"));
                     }
@@ -68,18 +80,21 @@ impl AccountsHandle {
     }
 }
 
-/// The accounts list, read from the device's index rows once storage is ready.
+/// The accounts list, read from the device's index rows once storage is ready, and again
+/// whenever stored records change (sync, another tab).
 #[hook]
 pub fn use_accounts() -> AccountsHandle {
     let state = use_reducer(AccountsState::default);
     let storage_state = use_storage();
+    let sync = use_sync();
+    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
     let storage = match &storage_state {
         StorageState::Ready(storage) => Some(Rc::clone(storage)),
         StorageState::Opening | StorageState::Failed(_) => None,
     };
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(storage_state, move |storage_state| {
+        use_effect_with((storage_state, revision), move |(storage_state, _)| {
             match storage_state.clone() {
                 StorageState::Ready(storage) => wasm_bindgen_futures::spawn_local(async move {
                     dispatcher.dispatch(match storage.account_rows().await {
@@ -94,5 +109,9 @@ pub fn use_accounts() -> AccountsHandle {
             }
         });
     }
-    AccountsHandle { state, storage }
+    AccountsHandle {
+        state,
+        storage,
+        sync,
+    }
 }

@@ -13,13 +13,13 @@ const NOW: i64 = 1_764_000_000;
 async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_every_document() -> TestResult {
     let relay = Relay::start().await?;
     let demo = relay.state.accounts.seed_demo().await?;
-    let seeded = seed_demo_documents(&relay.state, demo.id, NOW).await?;
+    let seeded = seed_demo_documents(&relay.state, demo.id, NOW, DEMO_ACCOUNTS).await?;
     assert!(
         seeded > DEMO_ACCOUNTS * 3,
         "only {seeded} changes for {DEMO_ACCOUNTS} accounts"
     );
     assert_eq!(
-        seed_demo_documents(&relay.state, demo.id, NOW).await?,
+        seed_demo_documents(&relay.state, demo.id, NOW, DEMO_ACCOUNTS).await?,
         0,
         "seeding twice adds nothing"
     );

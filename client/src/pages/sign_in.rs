@@ -1,0 +1,41 @@
+//! The sign-in screen: the first thing a new device shows. After it, the device downloads the
+//! workspace and works offline from then on.
+
+use yew::prelude::*;
+
+use crate::components::{Credentials, SignInForm};
+use crate::hooks::use_sync;
+
+/// The sign-in page.
+#[component]
+pub fn SignInPage() -> Html {
+    let sync = use_sync();
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<AttrValue>);
+    let on_sign_in = {
+        let busy = busy.clone();
+        let error = error.clone();
+        Callback::from(move |credentials: Credentials| {
+            let Some(sync) = sync.clone() else {
+                return;
+            };
+            busy.set(true);
+            error.set(None);
+            let busy = busy.clone();
+            let error = error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(reason) = sync.sign_in(&credentials.email, &credentials.password).await {
+                    error.set(Some(reason.into()));
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="page sign-in" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">{ "Sign in to Carnet" }</h1>
+            <p class="lead">{ "Sign in once on this device. Your accounts are then kept here and work without a network." }</p>
+            <SignInForm {on_sign_in} busy={*busy} error={(*error).clone()} />
+        </section>
+    }
+}
