@@ -109,7 +109,9 @@ fn switch(route: Route) -> Html {
             Err(_) => html! { <p id="not-found">{ "This address does not name an account." }</p> },
         },
         Route::Settings => html! { <SettingsPage /> },
-        Route::NotFound => html! { <p id="not-found">{ "Nothing here. " }<Link<Route> to={Route::Accounts}>{ "Back to the accounts" }</Link<Route>></p> },
+        Route::NotFound => {
+            html! { <p id="not-found">{ "Nothing here. " }<Link<Route> to={Route::Accounts}>{ "Back to the accounts" }</Link<Route>></p> }
+        }
     }
 }
 

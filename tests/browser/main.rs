@@ -5,6 +5,7 @@
 
 mod app_update;
 mod offline_shell;
+mod sync;
 
 use tests::{Device, HarnessError, HarnessResult};
 

@@ -114,6 +114,64 @@ impl Device {
         Ok(())
     }
 
+    /// Signs in as the demo person `email` and waits for the accounts list.
+    pub async fn sign_in(&self, email: &str) -> HarnessResult {
+        self.goto("/").await?;
+        self.fill("#sign-in-email", email).await?;
+        self.fill("#sign-in-password", crate::DEMO_PASSWORD).await?;
+        self.click("#sign-in").await?;
+        self.wait_for("#accounts, #accounts-empty").await?;
+        Ok(())
+    }
+
+    /// Waits until the sync indicator says everything is synced.
+    pub async fn wait_until_synced(&self) -> HarnessResult {
+        self.wait_for_text("#sync-status", "Synced").await
+    }
+
+    /// Opens a second tab of this browser (same profile, same IndexedDB) at `path` and switches
+    /// to it; returns the handles of (first tab, new tab) for [`Device::switch_to`].
+    pub async fn open_tab(
+        &self,
+        path: &str,
+    ) -> HarnessResult<(fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle)> {
+        let first = self.client.window().await?;
+        let opened = self.client.new_window(true).await?;
+        self.client.switch_to_window(opened.handle.clone()).await?;
+        self.goto(path).await?;
+        Ok((first, opened.handle))
+    }
+
+    /// Switches the commands to the tab `handle`.
+    pub async fn switch_to(&self, handle: fantoccini::wd::WindowHandle) -> HarnessResult {
+        Ok(self.client.switch_to_window(handle).await?)
+    }
+
+    /// Closes the current tab and switches to `next`.
+    pub async fn close_tab(&self, next: fantoccini::wd::WindowHandle) -> HarnessResult {
+        self.client.close_window().await?;
+        self.client.switch_to_window(next).await?;
+        Ok(())
+    }
+
+    /// Limits this origin's storage quota to `bytes` (Chromium DevTools'
+    /// `Storage.overrideQuotaForOrigin`), so IndexedDB writes beyond it fail with a real
+    /// `QuotaExceededError`. `None` restores the browser's own quota.
+    pub async fn override_quota(&self, bytes: Option<u64>) -> HarnessResult {
+        let origin = self.url("");
+        let mut params = json!({ "origin": origin.trim_end_matches('/') });
+        if let Some(bytes) = bytes {
+            params["quotaSize"] = json!(bytes);
+        }
+        self.client
+            .issue_cmd(DevTools {
+                method: "Storage.overrideQuotaForOrigin",
+                params,
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Types `text` into the field matched by `css`.
     pub async fn fill(&self, css: &str, text: &str) -> HarnessResult {
         let element = self.wait_for(css).await?;
@@ -249,6 +307,31 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
                 "upload_throughput": -1,
             }
         });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// ChromeDriver's `goog/cdp/execute` extension: one Chrome DevTools Protocol command.
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.method, "params": self.params });
         (http::Method::POST, Some(body.to_string()))
     }
 }

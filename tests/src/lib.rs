@@ -17,7 +17,7 @@ mod server;
 
 pub use device::Device;
 pub use network::NetworkLink;
-pub use server::TestServer;
+pub use server::{TestServer, DEMO_PASSWORD};
 
 use std::path::PathBuf;
 use std::time::Duration;

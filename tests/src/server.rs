@@ -8,11 +8,15 @@ use tokio::process::{Child, Command};
 
 use crate::{workspace_root, HarnessError, HarnessResult, WAIT_LIMIT};
 
+/// The demo people's password (see `server::accounts::demo`).
+pub const DEMO_PASSWORD: &str = "carnet-demo";
+
 /// A running `carnet-server`; killed when dropped.
 #[derive(Debug)]
 pub struct TestServer {
     child: Option<Child>,
     port: u16,
+    arguments: Vec<String>,
     data_dir: tempfile::TempDir,
     dist_dir: tempfile::TempDir,
 }
@@ -21,15 +25,31 @@ impl TestServer {
     /// Starts the server binary on a free port with a fresh, empty data directory and its own
     /// copy of the built client (so a test may publish a "new build" without touching others).
     pub async fn start() -> HarnessResult<Self> {
+        Self::start_with(Vec::new()).await
+    }
+
+    /// Starts the server with the demo workspace (its people sign in with [`DEMO_PASSWORD`])
+    /// holding `accounts` generated accounts.
+    pub async fn start_demo(accounts: usize) -> HarnessResult<Self> {
+        Self::start_with(vec![
+            "--demo".to_owned(),
+            "--demo-accounts".to_owned(),
+            accounts.to_string(),
+        ])
+        .await
+    }
+
+    async fn start_with(arguments: Vec<String>) -> HarnessResult<Self> {
         let data_dir = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a data directory", source))?;
         let dist_dir = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a client directory", source))?;
         copy_tree(&built_client()?, dist_dir.path())?;
-        let (child, port) = spawn(data_dir.path(), dist_dir.path(), 0).await?;
+        let (child, port) = spawn(data_dir.path(), dist_dir.path(), 0, &arguments).await?;
         Ok(Self {
             child: Some(child),
             port,
+            arguments,
             data_dir,
             dist_dir,
         })
@@ -85,7 +105,13 @@ impl TestServer {
     /// Starts the server again on the same port and data directory.
     pub async fn restart(&mut self) -> HarnessResult {
         self.kill().await?;
-        let (child, _) = spawn(self.data_dir.path(), self.dist_dir.path(), self.port).await?;
+        let (child, _) = spawn(
+            self.data_dir.path(),
+            self.dist_dir.path(),
+            self.port,
+            &self.arguments,
+        )
+        .await?;
         self.child = Some(child);
         Ok(())
     }
@@ -127,7 +153,12 @@ fn copy_tree(from: &Path, to: &Path) -> HarnessResult {
 }
 
 /// Spawns the binary and waits for its "running at" line to learn the port.
-async fn spawn(data_dir: &Path, dist: &Path, port: u16) -> HarnessResult<(Child, u16)> {
+async fn spawn(
+    data_dir: &Path,
+    dist: &Path,
+    port: u16,
+    arguments: &[String],
+) -> HarnessResult<(Child, u16)> {
     let binary = std::env::var_os("CARNET_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/carnet-server"));
@@ -144,6 +175,7 @@ async fn spawn(data_dir: &Path, dist: &Path, port: u16) -> HarnessResult<(Child,
         .arg(data_dir)
         .arg("--dist-dir")
         .arg(dist)
+        .args(arguments)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

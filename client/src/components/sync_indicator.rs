@@ -39,9 +39,10 @@ pub fn SyncIndicator(props: &SyncIndicatorProps) -> Html {
     let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
     html! {
         <span class="sync-indicator">
-            <span id="sync-status" class={class} role="status" aria-live="polite"
-                title={props.detail.clone()}>
-                { props.headline.clone() }
+            <span role="status" aria-live="polite">
+                <span id="sync-status" class={class} title={props.detail.clone()}>
+                    { props.headline.clone() }
+                </span>
                 if let Some(detail) = &props.detail {
                     <span class="visually-hidden">{ format!(" — {detail}") }</span>
                 }

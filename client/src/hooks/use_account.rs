@@ -43,7 +43,8 @@ impl AccountHandle {
 
     /// Renames the account.
     pub fn rename(&self, name: String) {
-        self.editor.update("rename", move |account| account.name = name);
+        self.editor
+            .update("rename", move |account| account.name = name);
     }
 
     /// Changes the city of the main address.
@@ -64,8 +65,10 @@ impl AccountHandle {
 
     /// The report of visit `visit` now reads `text`.
     pub fn type_report(&self, visit: String, text: String) {
-        self.editor
-            .type_text(FieldPath::new(["activities", visit.as_str(), "report"]), text);
+        self.editor.type_text(
+            FieldPath::new(["activities", visit.as_str(), "report"]),
+            text,
+        );
     }
 
     /// Records a visit now, with an empty report.
@@ -105,10 +108,14 @@ struct Live {
 
 impl Editor {
     fn edit(&self) -> Edit {
-        let editor = self.sync.borrow().as_ref().and_then(|sync| match sync.session() {
-            SessionState::SignedIn(session) => session.editor(),
-            _ => None,
-        });
+        let editor = self
+            .sync
+            .borrow()
+            .as_ref()
+            .and_then(|sync| match sync.session() {
+                SessionState::SignedIn(session) => session.editor(),
+                _ => None,
+            });
         match editor {
             Some(editor) => Edit::by(editor, now_seconds()),
             None => Edit::anonymous(now_seconds()),
@@ -187,7 +194,10 @@ impl Editor {
                 };
                 let next = editor.live.borrow_mut().as_mut().map(|live| {
                     live.dirty = false;
-                    (live.document.id(), live.document.changes_since(&live.stored))
+                    (
+                        live.document.id(),
+                        live.document.changes_since(&live.stored),
+                    )
                 });
                 let Some((id, changes)) = next else {
                     break;

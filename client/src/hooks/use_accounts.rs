@@ -94,8 +94,9 @@ pub fn use_accounts() -> AccountsHandle {
     };
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((storage_state, revision), move |(storage_state, _)| {
-            match storage_state.clone() {
+        use_effect_with(
+            (storage_state, revision),
+            move |(storage_state, _)| match storage_state.clone() {
                 StorageState::Ready(storage) => wasm_bindgen_futures::spawn_local(async move {
                     dispatcher.dispatch(match storage.account_rows().await {
                         Ok(rows) => AccountsAction::Load(rows),
@@ -106,8 +107,8 @@ pub fn use_accounts() -> AccountsHandle {
                     dispatcher.dispatch(AccountsAction::Fail(error.to_string()));
                 }
                 StorageState::Opening => {}
-            }
-        });
+            },
+        );
     }
     AccountsHandle {
         state,

@@ -56,7 +56,11 @@ pub fn SettingsPage() -> Html {
                 "{} used of {} available to Carnet ({:.1} %)",
                 megabytes(estimate.usage),
                 megabytes(estimate.quota),
-                if estimate.quota > 0.0 { estimate.usage / estimate.quota * 100.0 } else { 0.0 }
+                if estimate.quota > 0.0 {
+                    estimate.usage / estimate.quota * 100.0
+                } else {
+                    0.0
+                }
             )
         },
     );

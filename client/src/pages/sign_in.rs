@@ -24,7 +24,10 @@ pub fn SignInPage() -> Html {
             let busy = busy.clone();
             let error = error.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(reason) = sync.sign_in(&credentials.email, &credentials.password).await {
+                if let Err(reason) = sync
+                    .sign_in(&credentials.email, &credentials.password)
+                    .await
+                {
                     error.set(Some(reason.into()));
                 }
                 busy.set(false);

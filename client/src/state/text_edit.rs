@@ -21,11 +21,7 @@ pub fn splice_between(before: &str, after: &str) -> Option<Splice> {
     }
     let old: Vec<char> = before.chars().collect();
     let new: Vec<char> = after.chars().collect();
-    let prefix = old
-        .iter()
-        .zip(&new)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
     let suffix = old[prefix..]
         .iter()
         .rev()
