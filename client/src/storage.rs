@@ -756,9 +756,16 @@ async fn finish<T, E: Into<StorageError>>(
 ) -> Result<T, StorageError> {
     match outcome {
         Ok(value) => {
-            let result = transaction.await?;
+            // Keep a handle: once awaited, the transaction's own error says why it aborted (a
+            // full disk aborts at commit with `QuotaExceededError`, after every request
+            // succeeded).
+            let raw = IdbTransaction::from(transaction);
+            let result = Transaction::from(raw.clone()).await?;
             if result.is_aborted() {
-                return Err(StorageError::Aborted);
+                return Err(match raw.error() {
+                    Some(error) => StorageError::from_js(error.into()),
+                    None => StorageError::Aborted,
+                });
             }
             Ok(value)
         }

@@ -12,7 +12,7 @@ async fn a_new_build_waits_until_the_rep_chooses_to_reload() -> HarnessResult {
     let device = Device::open("laptop", server.port()).await?;
     let outcome = async {
         device.goto("/").await?;
-        device.wait_for("#accounts-empty").await?;
+        device.wait_for("#sign-in-email").await?;
         device.wait_for_service_worker().await?;
         let first_cache = caches(&device).await?;
 
@@ -49,7 +49,7 @@ async fn a_new_build_waits_until_the_rep_chooses_to_reload() -> HarnessResult {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        device.wait_for("#accounts-empty").await?;
+        device.wait_for("#sign-in-email").await?;
         if !device.texts("#update-ready").await?.is_empty() {
             return Err(unexpected("the update prompt is still shown after the update"));
         }

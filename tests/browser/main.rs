@@ -4,6 +4,7 @@
 //! `cargo test`; `cargo xtask test` builds everything and runs them.
 
 mod app_update;
+mod durability;
 mod offline_shell;
 mod sync;
 

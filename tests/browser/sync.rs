@@ -10,13 +10,13 @@ use tests::{Device, HarnessResult, TestServer};
 
 use crate::{finish, unexpected};
 
-const MANON: &str = "manon@demo.carnet.test";
-const REMI: &str = "remi@demo.carnet.test";
+pub(crate) const MANON: &str = "manon@demo.carnet.test";
+pub(crate) const REMI: &str = "remi@demo.carnet.test";
 /// Demo accounts in these tests' workspace (a new device downloads them as snapshots).
 const DEMO_ACCOUNTS: usize = 4;
 
 /// Replaces the whole value of the field `css` by typing `text` over a selection of it.
-async fn retype(device: &Device, css: &str, text: &str) -> HarnessResult {
+pub(crate) async fn retype(device: &Device, css: &str, text: &str) -> HarnessResult {
     let element = device.wait_for(css).await?;
     element.click().await?;
     element
@@ -30,7 +30,7 @@ async fn retype(device: &Device, css: &str, text: &str) -> HarnessResult {
 }
 
 /// Types `text` at the end of the field `css`.
-async fn type_at_end(device: &Device, css: &str, text: &str) -> HarnessResult {
+pub(crate) async fn type_at_end(device: &Device, css: &str, text: &str) -> HarnessResult {
     let element = device.wait_for(css).await?;
     element.click().await?;
     element
@@ -47,7 +47,7 @@ async fn type_at_end(device: &Device, css: &str, text: &str) -> HarnessResult {
 }
 
 /// The value of the field `css`.
-async fn value(device: &Device, css: &str) -> HarnessResult<String> {
+pub(crate) async fn value(device: &Device, css: &str) -> HarnessResult<String> {
     let script = format!(
         "const e = document.querySelector({}); return e ? e.value : null;",
         serde_json::to_string(css).map_err(|e| unexpected(e.to_string()))?
@@ -59,7 +59,7 @@ async fn value(device: &Device, css: &str) -> HarnessResult<String> {
 }
 
 /// Waits until the field `css` satisfies `accept`.
-async fn wait_for_value(
+pub(crate) async fn wait_for_value(
     device: &Device,
     css: &str,
     what: &str,
@@ -81,7 +81,7 @@ async fn wait_for_value(
 }
 
 /// The id of the listed account called `name`, once listed.
-async fn account_id(device: &Device, name: &str) -> HarnessResult<String> {
+pub(crate) async fn account_id(device: &Device, name: &str) -> HarnessResult<String> {
     device.wait_for_text(".account-name", name).await?;
     let script = format!(
         "for (const row of document.querySelectorAll('.account-row')) {{
@@ -96,7 +96,7 @@ async fn account_id(device: &Device, name: &str) -> HarnessResult<String> {
 }
 
 /// Opens the account page of `id` through the app's own navigation.
-async fn open_account(device: &Device, id: &str) -> HarnessResult {
+pub(crate) async fn open_account(device: &Device, id: &str) -> HarnessResult {
     device
         .click(&format!(".account-row[data-account-id='{id}'] a"))
         .await?;
@@ -217,7 +217,7 @@ async fn offline_edits_converge(test: &str, tablet_first: bool) -> HarnessResult
 }
 
 /// The indicator's text while offline with some changes waiting ("Offline · N to sync").
-async fn offline_label(device: &Device) -> HarnessResult<String> {
+pub(crate) async fn offline_label(device: &Device) -> HarnessResult<String> {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     loop {
         let texts = device.texts("#sync-status").await?;

@@ -154,21 +154,21 @@ impl Device {
         Ok(())
     }
 
-    /// Limits this origin's storage quota to `bytes` (Chromium DevTools'
-    /// `Storage.overrideQuotaForOrigin`), so IndexedDB writes beyond it fail with a real
-    /// `QuotaExceededError`. `None` restores the browser's own quota.
-    pub async fn override_quota(&self, bytes: Option<u64>) -> HarnessResult {
-        let origin = self.url("");
-        let mut params = json!({ "origin": origin.trim_end_matches('/') });
-        if let Some(bytes) = bytes {
-            params["quotaSize"] = json!(bytes);
-        }
-        self.client
-            .issue_cmd(DevTools {
-                method: "Storage.overrideQuotaForOrigin",
-                params,
-            })
-            .await?;
+    /// Kills the current tab's renderer process, as the OS does to a tab under memory pressure
+    /// (DevTools' `Page.crash`), and continues in a new tab of the same browser profile.
+    pub async fn crash_tab(&self) -> HarnessResult {
+        // A crashed tab takes no more commands, not even "open a tab": open the next one first.
+        let spare = self.client.new_window(true).await?;
+        // The command never answers: the page it runs in is gone.
+        let _crashed = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client.issue_cmd(DevTools {
+                method: "Page.crash",
+                params: json!({}),
+            }),
+        )
+        .await;
+        self.client.switch_to_window(spare.handle).await?;
         Ok(())
     }
 
