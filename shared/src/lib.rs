@@ -21,4 +21,5 @@ pub mod protocol;
 pub mod record;
 pub mod search;
 pub mod settings;
+pub mod transfer;
 pub mod values;
