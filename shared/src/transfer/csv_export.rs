@@ -135,15 +135,18 @@ fn phones<'a>(
     entries: impl Iterator<Item = &'a PhoneEntry>,
     keep: impl Fn(&PhoneEntry) -> bool,
 ) -> String {
-    let numbers: Vec<String> = entries
+    // Sorted: entries are keyed by random ids, and the same record must export the same way.
+    let mut numbers: Vec<String> = entries
         .filter(|entry| keep(entry))
         .map(|entry| entry.number.to_national())
         .collect();
+    numbers.sort();
     numbers.join(", ")
 }
 
 fn emails<'a>(entries: impl Iterator<Item = &'a EmailEntry>) -> String {
-    let addresses: Vec<&str> = entries.map(|entry| entry.address.as_str()).collect();
+    let mut addresses: Vec<&str> = entries.map(|entry| entry.address.as_str()).collect();
+    addresses.sort_unstable();
     addresses.join(", ")
 }
 
