@@ -22,4 +22,5 @@ pub mod record;
 pub mod replica;
 pub mod search;
 pub mod settings;
+pub mod transfer;
 pub mod values;

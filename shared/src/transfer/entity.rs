@@ -1,0 +1,31 @@
+//! Which kind of record a CSV file holds.
+
+use std::fmt;
+
+/// The kind of record an import creates or an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    /// Companies.
+    Account,
+    /// People.
+    Contact,
+    /// Opportunities.
+    Deal,
+}
+
+impl Entity {
+    /// The record kind's stored name (`account`, `contact`, `deal`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Contact => "contact",
+            Self::Deal => "deal",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
