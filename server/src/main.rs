@@ -56,9 +56,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        let seeded = server::seeding::seed_demo_documents(&state, demo.id, now, config.demo_accounts)
-            .await
-            .context("cannot seed the demo workspace's documents")?;
+        let seeded =
+            server::seeding::seed_demo_documents(&state, demo.id, now, config.demo_accounts)
+                .await
+                .context("cannot seed the demo workspace's documents")?;
         if seeded > 0 {
             tracing::info!(changes = seeded, "seeded the demo workspace's documents");
         }

@@ -132,7 +132,9 @@ pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folde
             (IndexRow::Account(account.index_row()), account)
         }),
         Some(RecordKind::Contact) => row_of(automerge, |mut contact: ContactDocument| {
-            let row = contact.index_row().map_or(IndexRow::None, IndexRow::Contact);
+            let row = contact
+                .index_row()
+                .map_or(IndexRow::None, IndexRow::Contact);
             (row, contact)
         }),
         Some(RecordKind::Deal) => row_of(automerge, |mut deal: DealDocument| {
@@ -198,7 +200,11 @@ mod tests {
         let id = AccountId::generate();
         let mut account = AccountDocument::create(id, &draft("Boulangerie Élevé"), 1)?;
         let changes = account.changes_since(&[]);
-        let folded = fold(DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())), None, &changes)?;
+        let folded = fold(
+            DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())),
+            None,
+            &changes,
+        )?;
         assert_eq!(folded.kind, Some(RecordKind::Account));
         let IndexRow::Account(row) = folded.row else {
             return Err("no account row".into());
@@ -220,7 +226,11 @@ mod tests {
             account.name = "Fromagerie Dupont".into();
         })?;
         let received = theirs.changes_since(&before);
-        let folded = fold(DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())), Some(&stored), &received)?;
+        let folded = fold(
+            DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())),
+            Some(&stored),
+            &received,
+        )?;
         let IndexRow::Account(row) = folded.row else {
             return Err("no account row".into());
         };
@@ -240,16 +250,21 @@ mod tests {
         let folded = fold(
             DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())),
             None,
-            [snapshot.as_slice(), changes[0].as_slice(), snapshot.as_slice()],
+            [
+                snapshot.as_slice(),
+                changes[0].as_slice(),
+                snapshot.as_slice(),
+            ],
         )?;
         assert_eq!(folded.kind, Some(RecordKind::Contact));
-        assert!(matches!(folded.row, IndexRow::Contact(ref row) if row.display_name == "Élodie Martin"));
+        assert!(
+            matches!(folded.row, IndexRow::Contact(ref row) if row.display_name == "Élodie Martin")
+        );
         Ok(())
     }
 
     #[test]
-    fn a_document_stored_under_another_id_is_refused() -> Result<(), Box<dyn std::error::Error>>
-    {
+    fn a_document_stored_under_another_id_is_refused() -> Result<(), Box<dyn std::error::Error>> {
         let mut account = AccountDocument::create(AccountId::generate(), &draft("A"), 1)?;
         let other = DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes()));
         let refused = fold(other, None, &account.changes_since(&[]));

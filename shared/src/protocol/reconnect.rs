@@ -26,7 +26,11 @@ impl Backoff {
     pub fn fail(&mut self, unit: f64) -> Duration {
         let ceiling = self.ceiling();
         self.failures = self.failures.saturating_add(1);
-        let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.5 };
+        let unit = if unit.is_finite() {
+            unit.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
         ceiling.mul_f64(unit).max(MIN_WAIT)
     }
 
