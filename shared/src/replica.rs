@@ -267,7 +267,7 @@ mod tests {
     fn a_document_stored_under_another_id_is_refused() -> Result<(), Box<dyn std::error::Error>> {
         let mut account = AccountDocument::create(AccountId::generate(), &draft("A"), 1)?;
         let other = DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes()));
-        let refused = fold(other, None, &account.changes_since(&[]));
+        let refused = fold(other, None, account.changes_since(&[]));
         assert!(matches!(refused, Err(ReplicaError::WrongDocument { .. })));
         Ok(())
     }
