@@ -6,10 +6,12 @@ mod use_device_storage;
 mod use_storage;
 mod use_sync;
 mod use_update_ready;
+mod use_viewport;
 
 pub use use_account::{use_account, AccountHandle};
-pub use use_accounts::{use_accounts, AccountsHandle};
+pub use use_accounts::{mark, use_accounts, AccountsHandle};
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
 pub use use_sync::{use_sync, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
 pub use use_update_ready::{use_update_ready, UpdateHandle};
+pub use use_viewport::{use_viewport, Viewport};

@@ -2,5 +2,6 @@
 
 pub mod account_view;
 pub mod accounts;
+pub mod list_window;
 pub mod sync_status;
 pub mod text_edit;

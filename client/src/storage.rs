@@ -391,6 +391,28 @@ impl Storage {
         self.rows(ACCOUNT_INDEX).await
     }
 
+    /// The first `limit` account rows in name order: enough for the first screen, read before
+    /// the rest so a device holding 10,000 accounts shows its list at once.
+    pub async fn first_account_rows(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<AccountIndexRow>, StorageError> {
+        let transaction = self.read_transaction(&[ACCOUNT_INDEX])?;
+        let values = async {
+            transaction
+                .object_store(ACCOUNT_INDEX)?
+                .index(BY_SORT_NAME)?
+                .get_all(None, Some(limit))?
+                .await
+        }
+        .await;
+        finish(transaction, values)
+            .await?
+            .into_iter()
+            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .collect()
+    }
+
     /// Every contact's index row, in name order.
     pub async fn contact_rows(&self) -> Result<Vec<ContactIndexRow>, StorageError> {
         self.rows(CONTACT_INDEX).await

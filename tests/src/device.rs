@@ -16,6 +16,7 @@ const POLL: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub struct Device {
     name: String,
+    wait_limit: Duration,
     client: Client,
     link: NetworkLink,
     _driver: Child,
@@ -25,6 +26,16 @@ pub struct Device {
 impl Device {
     /// Opens a new device called `name` (used in screenshot names) linked to the server's port.
     pub async fn open(name: &str, server_port: u16) -> HarnessResult<Self> {
+        Self::open_with_wait(name, server_port, WAIT_LIMIT).await
+    }
+
+    /// Like [`Device::open`], with another bound on every wait (benchmarks download far more
+    /// than tests do).
+    pub async fn open_with_wait(
+        name: &str,
+        server_port: u16,
+        wait_limit: Duration,
+    ) -> HarnessResult<Self> {
         let link = NetworkLink::start(server_port).await?;
         let profile = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a browser profile", source))?;
@@ -73,6 +84,7 @@ impl Device {
         let client = connect_when_ready(&builder, &webdriver).await?;
         Ok(Self {
             name: name.to_owned(),
+            wait_limit,
             client,
             link,
             _driver: driver,
@@ -195,7 +207,7 @@ impl Device {
 
     /// Waits until an element matched by `css` exists, and returns it.
     pub async fn wait_for(&self, css: &str) -> HarnessResult<fantoccini::elements::Element> {
-        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        let deadline = tokio::time::Instant::now() + self.wait_limit;
         loop {
             match self.client.find(Locator::Css(css)).await {
                 Ok(element) => return Ok(element),
@@ -205,7 +217,7 @@ impl Device {
             if tokio::time::Instant::now() >= deadline {
                 return Err(HarnessError::Timeout {
                     what: format!("{css:?} on {}", self.name),
-                    limit: WAIT_LIMIT,
+                    limit: self.wait_limit,
                 });
             }
             tokio::time::sleep(POLL).await;
@@ -214,7 +226,7 @@ impl Device {
 
     /// Waits until some element matched by `css` shows exactly `expected`.
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> HarnessResult {
-        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        let deadline = tokio::time::Instant::now() + self.wait_limit;
         loop {
             let texts = self.texts(css).await?;
             if texts.iter().any(|text| text.trim() == expected) {
@@ -226,7 +238,7 @@ impl Device {
                         "{css:?} to show {expected:?} on {} (it shows {texts:?})",
                         self.name
                     ),
-                    limit: WAIT_LIMIT,
+                    limit: self.wait_limit,
                 });
             }
             tokio::time::sleep(POLL).await;
@@ -235,7 +247,7 @@ impl Device {
 
     /// Waits until a service worker controls the page, so the next load can be served offline.
     pub async fn wait_for_service_worker(&self) -> HarnessResult {
-        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        let deadline = tokio::time::Instant::now() + self.wait_limit;
         loop {
             let controlled = self
                 .client
@@ -250,7 +262,7 @@ impl Device {
             if tokio::time::Instant::now() >= deadline {
                 return Err(HarnessError::Timeout {
                     what: format!("a service worker to control the page on {}", self.name),
-                    limit: WAIT_LIMIT,
+                    limit: self.wait_limit,
                 });
             }
             tokio::time::sleep(POLL).await;

@@ -60,7 +60,8 @@ pub enum HarnessError {
 }
 
 impl HarnessError {
-    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+    /// An IO failure while doing `what`.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             what: what.into(),
             source,
@@ -78,7 +79,7 @@ pub fn screenshot_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target").join("screenshots"))
 }
 
-pub(crate) fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }

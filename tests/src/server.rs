@@ -187,7 +187,15 @@ async fn spawn(
         .take()
         .ok_or_else(|| HarnessError::Unexpected("the server has no stdout".to_owned()))?;
     let mut lines = BufReader::new(stdout).lines();
-    let port = tokio::time::timeout(WAIT_LIMIT, async {
+    // Seeding a large demo workspace happens before the server listens.
+    let seeding = arguments
+        .iter()
+        .skip_while(|argument| *argument != "--demo-accounts")
+        .nth(1)
+        .and_then(|count| count.parse::<u32>().ok())
+        .unwrap_or(0);
+    let limit = WAIT_LIMIT + std::time::Duration::from_millis(u64::from(seeding) * 20);
+    let port = tokio::time::timeout(limit, async {
         while let Some(line) = lines
             .next_line()
             .await
@@ -207,7 +215,7 @@ async fn spawn(
     .await
     .map_err(|_| HarnessError::Timeout {
         what: "the server to listen".to_owned(),
-        limit: WAIT_LIMIT,
+        limit,
     })??;
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_line)) = lines.next_line().await {} });

@@ -28,12 +28,7 @@ fn main() -> Result<()> {
     match task.as_str() {
         "run" => run(&root, &rest),
         "test" => test(&root),
-        "bench" => {
-            let mut bench = cargo(&root);
-            bench.args(["bench", "--workspace"]);
-            bench.args(&rest);
-            step("Benchmarks", bench)
-        }
+        "bench" => bench(&root, &rest),
         "fuzz" => {
             let seconds = rest.first().map_or("600", String::as_str);
             fuzz(&root, seconds)
@@ -84,6 +79,32 @@ fn run(root: &Path, server_arguments: &[String]) -> Result<()> {
     ]);
     command.args(server_arguments);
     step("Starting the server", command)
+}
+
+/// Every benchmark. The browser ones need the built client and the optimised server binary,
+/// which they are pointed at.
+fn bench(root: &Path, arguments: &[String]) -> Result<()> {
+    let tools = tools::ensure(root, tools::Needs::TEST)?;
+    build_client(root, &tools)?;
+    let mut server = cargo(root);
+    server.args([
+        "build",
+        "--profile",
+        "server-release",
+        "--package",
+        "server",
+        "--bin",
+        "carnet-server",
+    ]);
+    step("Building the optimised server", server)?;
+    let mut bench = tools.command(root, "cargo");
+    bench.args(["bench", "--workspace"]);
+    bench.args(arguments);
+    bench.env(
+        "CARNET_SERVER_BIN",
+        root.join("target/server-release/carnet-server"),
+    );
+    step("Benchmarks", bench)
 }
 
 /// Every check and every test, in the order that fails fastest.

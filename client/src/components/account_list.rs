@@ -7,6 +7,12 @@ use yew::prelude::*;
 use yew_router::prelude::Link;
 
 use crate::app::Route;
+use crate::hooks::use_viewport;
+use crate::state::list_window::visible_rows;
+
+/// Every row's height in CSS pixels (the stylesheet gives `.account-row` the same), so the
+/// list knows where each row is without measuring 10,000 of them.
+const ROW_HEIGHT: f64 = 64.0;
 
 /// Props of [`AccountList`].
 #[derive(Properties, PartialEq)]
@@ -18,8 +24,11 @@ pub struct AccountListProps {
 }
 
 /// Accounts as cards: name, city, and the first letters as an avatar; each opens its page.
+/// Only the rows on screen (and a margin) are in the page, however long the list.
 #[component]
 pub fn AccountList(props: &AccountListProps) -> Html {
+    let window = use_node_ref();
+    let viewport = use_viewport();
     if !props.loaded {
         return html! { <p class="list-placeholder" aria-busy="true">{ "Opening your accounts…" }</p> };
     }
@@ -31,20 +40,30 @@ pub fn AccountList(props: &AccountListProps) -> Html {
             </div>
         };
     }
+    let list_top = window
+        .cast::<web_sys::Element>()
+        .map_or(0.0, |element| element.get_bounding_client_rect().top());
+    let total = props.rows.len();
+    let shown = visible_rows(total, ROW_HEIGHT, -list_top, viewport.height);
+    let offset = shown.start as f64 * ROW_HEIGHT;
     html! {
-        <ul class="account-list" id="accounts" aria-label="Accounts">
-            { for props.rows.iter().map(|row| html! {
-                <li class="account-row" key={row.id.clone()} data-account-id={row.id.clone()}>
-                    <Link<Route> to={Route::Account { id: row.id.clone() }} classes="account-link">
-                        <span class="avatar" aria-hidden="true">{ initials(&row.name) }</span>
-                        <span class="account-text">
-                            <span class="account-name">{ &row.name }</span>
-                            <span class="account-city">{ &row.city }</span>
-                        </span>
-                    </Link<Route>>
-                </li>
-            }) }
-        </ul>
+        <div class="account-list-window" ref={window}
+            style={format!("height: {}px", total as f64 * ROW_HEIGHT)}>
+            <ul class="account-list" id="accounts" aria-label="Accounts"
+                style={format!("transform: translateY({offset}px)")}>
+                { for props.rows[shown].iter().map(|row| html! {
+                    <li class="account-row" key={row.id.clone()} data-account-id={row.id.clone()}>
+                        <Link<Route> to={Route::Account { id: row.id.clone() }} classes="account-link">
+                            <span class="avatar" aria-hidden="true">{ initials(&row.name) }</span>
+                            <span class="account-text">
+                                <span class="account-name">{ &row.name }</span>
+                                <span class="account-city">{ &row.city }</span>
+                            </span>
+                        </Link<Route>>
+                    </li>
+                }) }
+            </ul>
+        </div>
     }
 }
 

@@ -12,6 +12,15 @@ pub fn AccountsPage() -> Html {
     let storage = use_storage();
     let storage_ready = matches!(storage, StorageState::Ready(_));
     let state = accounts.state();
+    {
+        // The start-up benchmark's mark: the first screen of the list is on the page.
+        let shown = state.loaded;
+        use_effect_with(shown, |shown| {
+            if *shown {
+                crate::hooks::mark("carnet:first-list");
+            }
+        });
+    }
     let on_create = {
         let accounts = accounts.clone();
         Callback::from(move |draft| accounts.create(draft))
