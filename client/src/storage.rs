@@ -705,9 +705,14 @@ async fn fold_and_put(
         }
     };
     let kind = folded.kind.map(RecordKind::as_str);
-    let record = match existing.as_ref().filter(|record| record.has_room()) {
-        Some(record) => record.appended(&group.bytes.concat(), &folded.heads),
-        None => stored::snapshot(kind, &folded.automerge.save(), &folded.heads),
+    let record = match &existing {
+        Some(record) if record.has_room() => {
+            record.appended(&group.bytes.concat(), &folded.heads)
+        }
+        Some(_) => stored::snapshot(kind, &folded.automerge.save(), &folded.heads),
+        // A new document is kept as received (a snapshot, or changes): saving it again would
+        // only spend time compressing what the relay already compressed.
+        None => stored::received(kind, &group.bytes, &folded.heads),
     };
     let record = match record {
         Ok(record) => record,

@@ -67,9 +67,16 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
                      const first = performance.getEntriesByName('carnet:first-list')[0];
                      const all = performance.getEntriesByName('carnet:all-rows')[0];
                      if (!first || !all) return setTimeout(read, 20);
-                     const tasks = performance.getEntriesByType('longtask');
-                     resolve([first.startTime, all.startTime, tasks.length,
-                              Math.max(0, ...tasks.map((t) => t.duration))]);
+                     // Long tasks are kept in a buffer an observer can read afterwards.
+                     const seen = [];
+                     const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
+                     observer.observe({ type: 'longtask', buffered: true });
+                     setTimeout(() => {
+                       const tasks = seen.filter((t) => t.startTime <= all.startTime);
+                       observer.disconnect();
+                       resolve([first.startTime, all.startTime, tasks.length,
+                                Math.max(0, ...tasks.map((t) => t.duration))]);
+                     }, 50);
                    };
                    read();
                  });",

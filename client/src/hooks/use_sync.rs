@@ -25,6 +25,8 @@ use crate::tabs::{Subscription, TabChannel};
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
+/// How often, at most, lists re-read their rows while sync stores records.
+const REFRESH_EVERY_MS: u32 = 300;
 
 /// Who is signed in on this device.
 #[derive(Clone, Debug, PartialEq)]
@@ -328,12 +330,22 @@ fn lead(
     };
     let on_changed = {
         let shared = Rc::downgrade(shared);
+        // Lists re-read their rows at most every `REFRESH_EVERY`: a new device storing 10,000
+        // records in pages must not re-read the whole index after every page.
+        let scheduled = Rc::new(std::cell::Cell::new(false));
         move |changed: Vec<crate::storage::Changed>| {
-            if changed.is_empty() {
+            if changed.is_empty() || scheduled.replace(true) {
                 return;
             }
-            revision.dispatch(());
-            post(&shared, &TabMessage::RecordsChanged);
+            let scheduled = Rc::clone(&scheduled);
+            let revision = revision.clone();
+            let shared = shared.clone();
+            gloo::timers::callback::Timeout::new(REFRESH_EVERY_MS, move || {
+                scheduled.set(false);
+                revision.dispatch(());
+                post(&shared, &TabMessage::RecordsChanged);
+            })
+            .forget();
         }
     };
     let engine = SyncEngine::start(storage, on_status, on_changed);

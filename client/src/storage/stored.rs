@@ -99,6 +99,23 @@ pub(super) fn snapshot(
     )
 }
 
+/// A fresh record holding what was received, in order: the first piece as the snapshot and the
+/// others as chunks (a snapshot and changes concatenate into loadable bytes).
+pub(super) fn received(
+    kind: Option<&str>,
+    pieces: &[Vec<u8>],
+    heads: &[String],
+) -> Result<JsValue, StorageError> {
+    let (first, rest) = pieces.split_first().map_or((&[][..], &[][..]), |(first, rest)| {
+        (first.as_slice(), rest)
+    });
+    let chunks: Array = rest
+        .iter()
+        .map(|piece| JsValue::from(Uint8Array::from(piece.as_slice())))
+        .collect();
+    layout(kind, &Uint8Array::from(first).into(), &chunks, heads)
+}
+
 fn layout(
     kind: Option<&str>,
     snapshot: &JsValue,
