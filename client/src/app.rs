@@ -6,7 +6,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
-use crate::hooks::{use_sync, use_update_ready, SessionState, StorageProvider, SyncProvider};
+use crate::hooks::{
+    use_i18n, use_sync, use_update_ready, I18n, I18nProvider, SessionState, StorageProvider,
+    SyncProvider,
+};
+use crate::i18n::{format, Argument};
 use crate::pages::{AccountPage, AccountsPage, SettingsPage, SignInPage};
 use crate::state::sync_status::{Connection, SyncStatus};
 
@@ -36,11 +40,13 @@ pub enum Route {
 pub fn App() -> Html {
     html! {
         <BrowserRouter>
-            <StorageProvider>
-                <SyncProvider>
-                    <Shell />
-                </SyncProvider>
-            </StorageProvider>
+            <I18nProvider>
+                <StorageProvider>
+                    <SyncProvider>
+                        <Shell />
+                    </SyncProvider>
+                </StorageProvider>
+            </I18nProvider>
         </BrowserRouter>
     }
 }
@@ -49,6 +55,7 @@ pub fn App() -> Html {
 #[component]
 fn Shell() -> Html {
     let sync = use_sync();
+    let i18n = use_i18n();
     let update = use_update_ready();
     let on_reload = {
         let update = update.clone();
@@ -68,19 +75,29 @@ fn Shell() -> Html {
             }
         })
     };
-    let warning = status.unsynced_warning(js_sys::Date::now());
+    let warning = status.unsynced_warning(js_sys::Date::now()).map(|warning| {
+        i18n.t_with(
+            warning.id,
+            &[
+                ("count", warning.count.into()),
+                ("days", Argument::Number(warning.days as f64)),
+            ],
+        )
+    });
+    let headline = status.headline();
+    let headline = i18n.t_with(headline.id, &[("count", headline.count.into())]);
     html! {
         <>
             <header class="app-bar">
                 <Link<Route> to={Route::Accounts} classes="brand">
-                    <span class="brand-mark" aria-hidden="true">{ "C" }</span>{ "Carnet" }
+                    <span class="brand-mark" aria-hidden="true">{ "C" }</span>{ i18n.t("app-name") }
                 </Link<Route>>
                 if matches!(session, SessionState::SignedIn(_)) {
-                    <nav class="app-nav" aria-label="Main">
-                        <Link<Route> to={Route::Accounts}>{ "Accounts" }</Link<Route>>
-                        <Link<Route> to={Route::Settings}>{ "Settings" }</Link<Route>>
+                    <nav class="app-nav" aria-label={i18n.t("nav-main")}>
+                        <Link<Route> to={Route::Accounts}>{ i18n.t("nav-accounts") }</Link<Route>>
+                        <Link<Route> to={Route::Settings}>{ i18n.t("nav-settings") }</Link<Route>>
                     </nav>
-                    <SyncIndicator headline={status.headline()} detail={detail(&status)}
+                    <SyncIndicator {headline} detail={detail(&status, &i18n)}
                         tone={tone(&status)} {on_sync_now} />
                 }
             </header>
@@ -88,11 +105,11 @@ fn Shell() -> Html {
                 <UpdateBanner {on_reload} />
             }
             if let Some(message) = warning {
-                <UnsyncedWarning {message} />
+                <UnsyncedWarning message={AttrValue::from(message)} />
             }
             <main class="content">
                 { match session {
-                    SessionState::Loading => html! { <p class="list-placeholder" aria-busy="true">{ "Opening Carnet…" }</p> },
+                    SessionState::Loading => html! { <p class="list-placeholder" aria-busy="true">{ i18n.t("opening-app") }</p> },
                     SessionState::SignedOut => html! { <SignInPage /> },
                     SessionState::SignedIn(_) => html! { <Switch<Route> render={switch} /> },
                 } }
@@ -102,11 +119,23 @@ fn Shell() -> Html {
 }
 
 fn switch(route: Route) -> Html {
-    match route {
+    html! { <Page {route} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    route: Route,
+}
+
+/// The page of a route (a component, so it can use the language).
+#[component]
+fn Page(props: &PageProps) -> Html {
+    let i18n = use_i18n();
+    match props.route.clone() {
         Route::Accounts => html! { <AccountsPage /> },
         Route::Account { id } => match id.parse::<AccountId>() {
             Ok(id) => html! { <AccountPage {id} /> },
-            Err(_) => html! { <p id="not-found">{ "This address does not name an account." }</p> },
+            Err(_) => html! { <p id="not-found">{ i18n.t("not-an-account") }</p> },
         },
         Route::Settings => html! { <SettingsPage /> },
         Route::NotFound => {
@@ -123,16 +152,13 @@ fn tone(status: &SyncStatus) -> SyncTone {
     }
 }
 
-fn detail(status: &SyncStatus) -> Option<AttrValue> {
+fn detail(status: &SyncStatus, i18n: &I18n) -> Option<AttrValue> {
     match &status.connection {
         Connection::Failed { reason } => Some(reason.clone().into()),
         _ => status.last_synced_at_ms.map(|at| {
-            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at));
-            format!(
-                "Last synced at {}",
-                String::from(date.to_locale_time_string("default"))
-            )
-            .into()
+            let time = format::time(i18n.language(), at);
+            i18n.t_with("sync-last-synced", &[("time", time.as_str().into())])
+                .into()
         }),
     }
 }

@@ -5,6 +5,7 @@
 //! through `hooks`, and `components` only display what they are given. `leader` elects one tab
 //! per device and `tabs` carries live messages between tabs.
 
+pub mod i18n;
 pub mod session;
 pub mod state;
 

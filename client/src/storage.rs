@@ -31,11 +31,14 @@ use idb::{Query, Transaction, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::account::AccountDocument;
+use shared::account::{Account, AccountDocument};
+use shared::document::Document;
 use shared::ids::AccountId;
+use shared::ids::Identifier;
 use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use shared::protocol::client::OutboxEntry;
 use shared::protocol::{Change, DocumentId, Seq};
+use shared::record::Record;
 use shared::replica::{self, IndexRow, RecordKind};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -186,7 +189,23 @@ impl Storage {
         id: AccountId,
         changes: Vec<Vec<u8>>,
     ) -> Result<(AccountIndexRow, AccountDocument), StorageError> {
-        let document = DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
+        let (row, account) = self.save_changes::<Account>(id, changes).await?;
+        match row {
+            IndexRow::Account(row) => Ok((row, account)),
+            _ => Err(StorageError::Corrupt(format!("{id} is not an account"))),
+        }
+    }
+
+    /// Saves `changes` made on this device to the record `id` of kind `R` (a contact, a deal, an
+    /// account…): the stored document, its index row and the outbox entries in one strict
+    /// transaction. Returns the row and the document as stored (holding any changes another
+    /// tab or sync wrote meanwhile, for the caller to merge).
+    pub async fn save_changes<R: Record>(
+        &self,
+        id: R::Id,
+        changes: Vec<Vec<u8>>,
+    ) -> Result<(IndexRow, Document<R>), StorageError> {
+        let document = DocumentId(uuid::Uuid::from_bytes(id.to_bytes()));
         let at = js_sys::Date::now();
         let outgoing = changes
             .iter()
@@ -203,7 +222,7 @@ impl Storage {
                 Ok(Some(folded)) => folded,
                 Ok(None) => {
                     return Ok(Err(StorageError::Corrupt(format!(
-                        "account {id} cannot be read back"
+                        "record {id} cannot be read back"
                     ))))
                 }
                 Err(error) => return Ok(Err(error)),
@@ -216,12 +235,44 @@ impl Storage {
         }
         .await;
         let folded = finish(transaction, flatten(stored)).await?;
-        let IndexRow::Account(row) = folded.row else {
-            return Err(StorageError::Corrupt(format!("{id} is not an account")));
+        let record =
+            Document::<R>::from_automerge(folded.automerge).map_err(StorageError::corrupt)?;
+        Ok((folded.row, record))
+    }
+
+    /// Creates a new record (its first changes) or saves `record`'s changes since `known`, and
+    /// merges what was stored meanwhile into `record`. Returns its row.
+    pub async fn save_document<R: Record>(
+        &self,
+        record: &mut Document<R>,
+        known: &[ChangeHash],
+    ) -> Result<IndexRow, StorageError> {
+        let changes = record.changes_since(known);
+        let (row, mut stored) = self.save_changes::<R>(record.id(), changes).await?;
+        record.merge(&mut stored).map_err(StorageError::corrupt)?;
+        Ok(row)
+    }
+
+    /// Loads the record `id` of kind `R`; `None` when this device has no such record.
+    pub async fn load_document<R: Record>(
+        &self,
+        id: R::Id,
+    ) -> Result<Option<Document<R>>, StorageError> {
+        let transaction = self.read_transaction(&[DOCUMENTS])?;
+        let value = async {
+            transaction
+                .object_store(DOCUMENTS)?
+                .get(Query::Key(JsValue::from(id.to_string())))?
+                .await
+        }
+        .await;
+        let Some(value) = finish(transaction, value).await? else {
+            return Ok(None);
         };
-        let account =
-            AccountDocument::from_automerge(folded.automerge).map_err(StorageError::corrupt)?;
-        Ok((row, account))
+        let record = stored::StoredRecord::read(value)?;
+        Document::<R>::load(&record.bytes)
+            .map(Some)
+            .map_err(StorageError::corrupt)
     }
 
     /// Folds what the relay sent (log entries or snapshots, grouped by document) into the
@@ -464,21 +515,7 @@ impl Storage {
         &self,
         id: AccountId,
     ) -> Result<Option<AccountDocument>, StorageError> {
-        let transaction = self.read_transaction(&[DOCUMENTS])?;
-        let value = async {
-            transaction
-                .object_store(DOCUMENTS)?
-                .get(Query::Key(JsValue::from(id.to_string())))?
-                .await
-        }
-        .await;
-        let Some(value) = finish(transaction, value).await? else {
-            return Ok(None);
-        };
-        let record = stored::StoredRecord::read(value)?;
-        AccountDocument::load(&record.bytes)
-            .map(Some)
-            .map_err(StorageError::corrupt)
+        self.load_document::<Account>(id).await
     }
 
     /// Rebuilds every index row from the documents (after a layout change or damage), `chunk`
@@ -706,9 +743,7 @@ async fn fold_and_put(
     };
     let kind = folded.kind.map(RecordKind::as_str);
     let record = match &existing {
-        Some(record) if record.has_room() => {
-            record.appended(&group.bytes.concat(), &folded.heads)
-        }
+        Some(record) if record.has_room() => record.appended(&group.bytes.concat(), &folded.heads),
         Some(_) => stored::snapshot(kind, &folded.automerge.save(), &folded.heads),
         // A new document is kept as received (a snapshot, or changes): saving it again would
         // only spend time compressing what the relay already compressed.

@@ -186,6 +186,7 @@ async fn a_full_disk_is_said_plainly_and_loses_nothing() -> HarnessResult {
     let outcome = async {
         tablet.sign_in(MANON).await?;
         tablet.wait_until_synced().await?;
+        tablet.wait_for_text("#accounts-count", "1").await?;
         let before = tablet.texts(".account-name").await?;
         // The browser refuses every document write as a full disk does. (Chromium's DevTools
         // quota override does not reach IndexedDB's writes in this headless build, so the

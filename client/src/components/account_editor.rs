@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+use crate::i18n::format;
 use crate::state::account_view::AccountView;
 
 /// A visit report's new text.
@@ -55,10 +57,11 @@ fn input_value(event: InputEvent) -> String {
 #[component]
 pub fn AccountEditor(props: &AccountEditorProps) -> Html {
     let view = &props.view;
+    let i18n = use_i18n();
     let conflict = (view.name_conflicts.len() > 1).then(|| {
         html! {
-            <div id="name-conflict" class="conflict" role="group" aria-label="Two names were set at the same time">
-                <p>{ "Two names were set at the same time on different devices. Keep one:" }</p>
+            <div id="name-conflict" class="conflict" role="group" aria-label={i18n.t("account-name-conflict-label")}>
+                <p>{ i18n.t("account-name-conflict") }</p>
                 { for view.name_conflicts.iter().map(|name| {
                     let chosen = name.clone();
                     let onclick = props.on_choose_name.reform(move |_: MouseEvent| chosen.clone());
@@ -74,26 +77,26 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
     html! {
         <div class="account-editor">
             <label class="field">
-                <span class="field-label">{ "Company name" }</span>
+                <span class="field-label">{ i18n.t("account-name") }</span>
                 <input id="edit-name" type="text" value={view.name.clone()}
                     oninput={props.on_rename.reform(input_value)} />
             </label>
             { for conflict }
             <label class="field">
-                <span class="field-label">{ "City" }</span>
+                <span class="field-label">{ i18n.t("account-city") }</span>
                 <input id="edit-city" type="text" value={view.city.clone()}
                     oninput={props.on_city.reform(input_value)} />
             </label>
             <label class="field">
-                <span class="field-label">{ "Notes" }</span>
+                <span class="field-label">{ i18n.t("account-notes") }</span>
                 <textarea id="edit-notes" rows="4" value={view.notes.clone()}
                     oninput={props.on_notes.reform(input_value)} />
             </label>
             <section class="visits" aria-labelledby="visits-title">
                 <header class="section-header">
-                    <h2 id="visits-title">{ "Visits" }</h2>
+                    <h2 id="visits-title">{ i18n.t("account-visits") }</h2>
                     <button id="add-visit" type="button" class="button"
-                        onclick={props.on_add_visit.reform(|_: MouseEvent| ())}>{ "Add a visit" }</button>
+                        onclick={props.on_add_visit.reform(|_: MouseEvent| ())}>{ i18n.t("account-add-visit") }</button>
                 </header>
                 { for view.visits.iter().map(|(id, at, report)| {
                     let visit = id.clone();
@@ -103,7 +106,7 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
                     });
                     html! {
                         <label class="field visit" key={id.clone()} data-visit-id={id.clone()}>
-                            <span class="field-label">{ format!("Visit report · {}", when(*at)) }</span>
+                            <span class="field-label">{ i18n.t_with("account-visit-report", &[("when", format::date_time(i18n.language(), *at).as_str().into())]) }</span>
                             <textarea class="visit-report" rows="3" value={report.clone()} {oninput} />
                         </label>
                     }
@@ -111,10 +114,4 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
             </section>
         </div>
     }
-}
-
-/// A visit's date and time in the browser's locale.
-fn when(seconds: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }

@@ -4,6 +4,8 @@ use shared::account::AccountDraft;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+
 /// Props of [`AccountForm`].
 #[derive(Properties, PartialEq)]
 pub struct AccountFormProps {
@@ -45,21 +47,22 @@ pub fn AccountForm(props: &AccountFormProps) -> Html {
             let _focus_failed = name.focus();
         })
     };
+    let i18n = use_i18n();
     html! {
-        <form class="account-form" {onsubmit} aria-label="New account">
+        <form class="account-form" {onsubmit} aria-label={i18n.t("account-new")}>
             <label class="field">
-                <span class="field-label">{ "Company name" }</span>
+                <span class="field-label">{ i18n.t("account-name") }</span>
                 <input ref={name_input} id="account-name" name="name" type="text"
                     autocomplete="organization" required=true placeholder="Boulangerie Martin"
                     disabled={!props.enabled} />
             </label>
             <label class="field">
-                <span class="field-label">{ "City" }</span>
+                <span class="field-label">{ i18n.t("account-city") }</span>
                 <input ref={city_input} id="account-city" name="city" type="text"
                     autocomplete="address-level2" placeholder="Lyon" disabled={!props.enabled} />
             </label>
             <button id="create-account" type="submit" class="button primary" disabled={!props.enabled}>
-                { "Add account" }
+                { i18n.t("account-add") }
             </button>
         </form>
     }

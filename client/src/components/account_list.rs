@@ -7,7 +7,7 @@ use yew::prelude::*;
 use yew_router::prelude::Link;
 
 use crate::app::Route;
-use crate::hooks::use_viewport;
+use crate::hooks::{use_i18n, use_viewport};
 use crate::state::list_window::visible_rows;
 
 /// Every row's height in CSS pixels (the stylesheet gives `.account-row` the same), so the
@@ -29,14 +29,15 @@ pub struct AccountListProps {
 pub fn AccountList(props: &AccountListProps) -> Html {
     let window = use_node_ref();
     let viewport = use_viewport();
+    let i18n = use_i18n();
     if !props.loaded {
-        return html! { <p class="list-placeholder" aria-busy="true">{ "Opening your accounts…" }</p> };
+        return html! { <p class="list-placeholder" aria-busy="true">{ i18n.t("accounts-opening") }</p> };
     }
     if props.rows.is_empty() {
         return html! {
             <div class="empty-state" id="accounts-empty">
-                <p class="empty-title">{ "No accounts yet" }</p>
-                <p>{ "Add your first customer above. It is kept on this device, even offline." }</p>
+                <p class="empty-title">{ i18n.t("accounts-empty-title") }</p>
+                <p>{ i18n.t("accounts-empty-text") }</p>
             </div>
         };
     }
@@ -49,7 +50,7 @@ pub fn AccountList(props: &AccountListProps) -> Html {
     html! {
         <div class="account-list-window" ref={window}
             style={format!("height: {}px", total as f64 * ROW_HEIGHT)}>
-            <ul class="account-list" id="accounts" aria-label="Accounts"
+            <ul class="account-list" id="accounts" aria-label={i18n.t("accounts-title")}
                 style={format!("transform: translateY({offset}px)")}>
                 { for props.rows[shown].iter().map(|row| html! {
                     <li class="account-row" key={row.id.clone()} data-account-id={row.id.clone()}>

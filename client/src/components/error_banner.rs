@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+
 /// Props of [`ErrorBanner`].
 #[derive(Properties, PartialEq)]
 pub struct ErrorBannerProps {
@@ -15,10 +17,11 @@ pub struct ErrorBannerProps {
 #[component]
 pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
     let on_dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
+    let i18n = use_i18n();
     html! {
         <div class="banner error" role="alert">
             <span>{ props.message.clone() }</span>
-            <button type="button" class="button ghost" onclick={on_dismiss}>{ "Dismiss" }</button>
+            <button type="button" class="button ghost" onclick={on_dismiss}>{ i18n.t("dismiss") }</button>
         </div>
     }
 }

@@ -3,6 +3,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+
 /// What the rep typed to sign in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
@@ -47,21 +49,22 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             });
         })
     };
+    let i18n = use_i18n();
     html! {
-        <form class="sign-in-form" {onsubmit} aria-label="Sign in">
+        <form class="sign-in-form" {onsubmit} aria-label={i18n.t("sign-in-submit")}>
             <label class="field">
-                <span class="field-label">{ "E-mail address" }</span>
+                <span class="field-label">{ i18n.t("sign-in-email") }</span>
                 <input id="sign-in-email" ref={email} type="email" autocomplete="username" required=true />
             </label>
             <label class="field">
-                <span class="field-label">{ "Password" }</span>
+                <span class="field-label">{ i18n.t("sign-in-password") }</span>
                 <input id="sign-in-password" ref={password} type="password" autocomplete="current-password" required=true />
             </label>
             if let Some(error) = &props.error {
                 <p id="sign-in-error" class="form-error" role="alert">{ error.clone() }</p>
             }
             <button id="sign-in" type="submit" class="button primary" disabled={props.busy}>
-                { if props.busy { "Signing in…" } else { "Sign in" } }
+                { if props.busy { i18n.t("sign-in-busy") } else { i18n.t("sign-in-submit") } }
             </button>
         </form>
     }

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+
 /// How the indicator is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyncTone {
@@ -37,6 +39,7 @@ pub fn SyncIndicator(props: &SyncIndicatorProps) -> Html {
         SyncTone::Problem => "badge problem",
     };
     let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    let i18n = use_i18n();
     html! {
         <span class="sync-indicator">
             <span role="status" aria-live="polite">
@@ -47,7 +50,7 @@ pub fn SyncIndicator(props: &SyncIndicatorProps) -> Html {
                     <span class="visually-hidden">{ format!(" — {detail}") }</span>
                 }
             </span>
-            <button id="sync-now" type="button" class="button small" {onclick}>{ "Sync now" }</button>
+            <button id="sync-now" type="button" class="button small" {onclick}>{ i18n.t("sync-now") }</button>
         </span>
     }
 }

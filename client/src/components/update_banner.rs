@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_i18n;
+
 /// Props of [`UpdateBanner`].
 #[derive(Properties, PartialEq)]
 pub struct UpdateBannerProps {
@@ -13,10 +15,11 @@ pub struct UpdateBannerProps {
 #[component]
 pub fn UpdateBanner(props: &UpdateBannerProps) -> Html {
     let on_reload = props.on_reload.reform(|_: MouseEvent| ());
+    let i18n = use_i18n();
     html! {
         <div class="banner info" role="status" id="update-ready">
-            <span>{ "A new version of Carnet is ready." }</span>
-            <button type="button" class="button primary" onclick={on_reload}>{ "Reload" }</button>
+            <span>{ i18n.t("update-ready") }</span>
+            <button type="button" class="button primary" onclick={on_reload}>{ i18n.t("update-reload") }</button>
         </div>
     }
 }

@@ -17,8 +17,8 @@ pub struct DeviceStorage {
     pub persistence: Option<Persistence>,
     /// Index rebuild progress: (done, total) while running.
     pub rebuilding: Option<(usize, usize)>,
-    /// The last rebuild's outcome or problem, in plain words.
-    pub message: Option<String>,
+    /// The last rebuild's outcome: how many records, or the problem in plain words.
+    pub rebuilt: Option<Result<usize, String>>,
 }
 
 /// The settings page's storage handle.
@@ -43,7 +43,7 @@ impl DeviceStorageHandle {
         wasm_bindgen_futures::spawn_local(async move {
             let mut current = (*state).clone();
             current.rebuilding = Some((0, 0));
-            current.message = None;
+            current.rebuilt = None;
             state.set(current.clone());
             let progress = {
                 let state = state.clone();
@@ -58,10 +58,7 @@ impl DeviceStorageHandle {
             let outcome = storage.rebuild_index(100, progress).await;
             state.set(DeviceStorage {
                 rebuilding: None,
-                message: Some(match outcome {
-                    Ok(total) => format!("The lists were rebuilt from {total} records."),
-                    Err(error) => error.to_string(),
-                }),
+                rebuilt: Some(outcome.map_err(|error| error.to_string())),
                 ..current
             });
         });

@@ -6,7 +6,7 @@ use yew_router::prelude::Link;
 
 use crate::app::Route;
 use crate::components::{AccountEditor, ErrorBanner, ReportEdit};
-use crate::hooks::use_account;
+use crate::hooks::{use_account, use_i18n};
 
 /// Props of [`AccountPage`].
 #[derive(Properties, PartialEq)]
@@ -19,15 +19,16 @@ pub struct AccountPageProps {
 #[component]
 pub fn AccountPage(props: &AccountPageProps) -> Html {
     let account = use_account(props.id);
+    let i18n = use_i18n();
     let view = account.view().clone();
-    let back = html! { <Link<Route> to={Route::Accounts} classes="back-link">{ "← Accounts" }</Link<Route>> };
+    let back = html! { <Link<Route> to={Route::Accounts} classes="back-link">{ i18n.t("account-back") }</Link<Route>> };
     if !view.loaded {
-        return html! { <section class="page">{ back }<p aria-busy="true">{ "Opening…" }</p></section> };
+        return html! { <section class="page">{ back }<p aria-busy="true">{ i18n.t("account-opening") }</p></section> };
     }
     if view.missing {
         return html! {
             <section class="page">{ back }
-                <p id="account-missing">{ "This account is not on this device (yet). It appears once sync brings it." }</p>
+                <p id="account-missing">{ i18n.t("account-missing") }</p>
             </section>
         };
     }

@@ -3,12 +3,13 @@
 use yew::prelude::*;
 
 use crate::components::{AccountForm, AccountList, ErrorBanner};
-use crate::hooks::{use_accounts, use_storage, StorageState};
+use crate::hooks::{use_accounts, use_i18n, use_storage, StorageState};
 
 /// The accounts page.
 #[component]
 pub fn AccountsPage() -> Html {
     let accounts = use_accounts();
+    let i18n = use_i18n();
     let storage = use_storage();
     let storage_ready = matches!(storage, StorageState::Ready(_));
     let state = accounts.state();
@@ -32,7 +33,7 @@ pub fn AccountsPage() -> Html {
     html! {
         <section class="page" aria-labelledby="accounts-title">
             <header class="page-header">
-                <h1 id="accounts-title">{ "Accounts" }</h1>
+                <h1 id="accounts-title">{ i18n.t("accounts-title") }</h1>
                 <span class="count" id="accounts-count">{ format!("{}", state.rows.len()) }</span>
             </header>
             if let Some(message) = &state.error {

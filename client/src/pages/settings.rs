@@ -1,14 +1,16 @@
-//! Settings: who is signed in, sync, the device's storage, and signing out safely.
+//! Settings: language, who is signed in, sync, the device's storage, and signing out safely.
 
 use yew::prelude::*;
 
-use crate::hooks::{use_device_storage, use_sync, SessionState, SignOutRefusal};
+use crate::hooks::{use_device_storage, use_i18n, use_sync, SessionState, SignOutRefusal};
+use crate::i18n::{format, Argument, Language};
 use crate::storage::Unsynced;
 
 /// The settings page.
 #[component]
 pub fn SettingsPage() -> Html {
     let sync = use_sync();
+    let i18n = use_i18n();
     let device = use_device_storage();
     let refusal = use_state(|| None::<Unsynced>);
     let problem = use_state(|| None::<String>);
@@ -48,79 +50,114 @@ pub fn SettingsPage() -> Html {
         let device = device.clone();
         Callback::from(move |_: MouseEvent| device.rebuild_index())
     };
+    let language = i18n.language();
     let storage = device.state();
     let usage = storage.estimate.map_or_else(
-        || "The browser does not say how much space is used.".to_owned(),
+        || i18n.t("settings-usage-unknown"),
         |estimate| {
-            format!(
-                "{} used of {} available to Carnet ({:.1} %)",
-                megabytes(estimate.usage),
-                megabytes(estimate.quota),
-                if estimate.quota > 0.0 {
-                    estimate.usage / estimate.quota * 100.0
-                } else {
-                    0.0
-                }
+            let percent = if estimate.quota > 0.0 {
+                (estimate.usage / estimate.quota * 1000.0).round() / 10.0
+            } else {
+                0.0
+            };
+            i18n.t_with(
+                "settings-usage",
+                &[
+                    ("used", megabytes(language, estimate.usage).as_str().into()),
+                    ("quota", megabytes(language, estimate.quota).as_str().into()),
+                    ("percent", format::number(language, percent).as_str().into()),
+                ],
             )
         },
     );
     let persistence = match &storage.persistence {
-        Some(answer) if answer.granted => "Protected: the browser will not erase Carnet's data to free space.",
-        Some(_) => "Not protected: the browser may erase Carnet's data when space runs low. Install the app and sync often.",
-        None => "Not asked yet.",
+        Some(answer) if answer.granted => i18n.t("settings-persistent"),
+        Some(_) => i18n.t("settings-not-persistent"),
+        None => i18n.t("settings-persistence-unasked"),
     };
+    let pending = i18n.t_with("settings-pending", &[("count", status.pending.into())]);
+    let headline = status.headline();
+    let headline = i18n.t_with(headline.id, &[("count", headline.count.into())]);
     html! {
         <section class="page settings" aria-labelledby="settings-title">
-            <h1 id="settings-title">{ "Settings" }</h1>
+            <h1 id="settings-title">{ i18n.t("settings-title") }</h1>
+            <section class="card" aria-labelledby="language-section">
+                <h2 id="language-section">{ i18n.t("settings-language") }</h2>
+                <div class="segmented" role="radiogroup" aria-labelledby="language-section">
+                    { for Language::ALL.iter().map(|choice| {
+                        let choice = *choice;
+                        let i18n = i18n.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| i18n.choose(choice));
+                        html! {
+                            <button type="button" role="radio" class="button"
+                                id={format!("language-{}", choice.code())}
+                                aria-checked={(choice == language).to_string()} {onclick}>
+                                { choice.name() }
+                            </button>
+                        }
+                    }) }
+                </div>
+            </section>
             <section class="card" aria-labelledby="account-section">
-                <h2 id="account-section">{ "Signed in" }</h2>
+                <h2 id="account-section">{ i18n.t("settings-signed-in") }</h2>
                 <p id="signed-in-as">{ who }</p>
                 <p class="muted">{ workspace }</p>
             </section>
             <section class="card" aria-labelledby="sync-section">
-                <h2 id="sync-section">{ "Sync" }</h2>
-                <p id="settings-sync-status">{ status.headline() }</p>
-                <p id="settings-pending">{ format!("{} changes waiting to be synced", status.pending) }</p>
-                <button type="button" class="button" onclick={sync_now}>{ "Sync now" }</button>
+                <h2 id="sync-section">{ i18n.t("settings-sync") }</h2>
+                <p id="settings-sync-status">{ headline }</p>
+                <p id="settings-pending">{ pending }</p>
+                <button type="button" class="button" onclick={sync_now}>{ i18n.t("sync-now") }</button>
             </section>
             <section class="card" aria-labelledby="storage-section">
-                <h2 id="storage-section">{ "Storage on this device" }</h2>
+                <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>
                 <p id="storage-usage">{ usage }</p>
                 <p id="storage-persistence">{ persistence }</p>
                 <button id="rebuild-index" type="button" class="button" onclick={rebuild}
-                    disabled={storage.rebuilding.is_some()}>{ "Rebuild lists" }</button>
+                    disabled={storage.rebuilding.is_some()}>{ i18n.t("settings-rebuild") }</button>
                 if let Some((done, total)) = storage.rebuilding {
                     <progress id="rebuild-progress" max={total.max(1).to_string()} value={done.to_string()} />
                 }
-                if let Some(message) = &storage.message {
-                    <p id="rebuild-message" role="status">{ message.clone() }</p>
+                if let Some(rebuilt) = &storage.rebuilt {
+                    <p id="rebuild-message" role="status">{
+                        match rebuilt {
+                            Ok(count) => i18n.t_with("settings-rebuilt", &[("count", Argument::from(*count))]),
+                            Err(problem) => problem.clone(),
+                        }
+                    }</p>
                 }
             </section>
             <section class="card" aria-labelledby="sign-out-section">
-                <h2 id="sign-out-section">{ "Sign out" }</h2>
-                <p>{ "Signing out erases Carnet's data from this device." }</p>
+                <h2 id="sign-out-section">{ i18n.t("settings-sign-out") }</h2>
+                <p>{ i18n.t("settings-sign-out-text") }</p>
                 if let Some(unsynced) = &*refusal {
                     <div id="sign-out-unsynced" class="banner warning" role="alert">
-                        <p>{ format!("{} changes on this device are not synced yet and would be lost:", unsynced.changes) }</p>
+                        <p>{ i18n.t_with("settings-unsynced", &[("count", unsynced.changes.into())]) }</p>
                         <ul>{ for unsynced.records.iter().map(|(id, name)| html! { <li key={id.clone()}>{ name.clone() }</li> }) }</ul>
                         <button id="sign-out-anyway" type="button" class="button danger" onclick={sign_out(true)}>
-                            { "Sign out and lose these changes" }
+                            { i18n.t("settings-sign-out-anyway") }
                         </button>
                     </div>
                 }
                 if let Some(problem) = &*problem {
                     <p class="form-error" role="alert">{ problem.clone() }</p>
                 }
-                <button id="sign-out" type="button" class="button" onclick={sign_out(false)}>{ "Sign out" }</button>
+                <button id="sign-out" type="button" class="button" onclick={sign_out(false)}>{ i18n.t("settings-sign-out") }</button>
             </section>
         </section>
     }
 }
 
-fn megabytes(bytes: f64) -> String {
+fn megabytes(language: Language, bytes: f64) -> String {
     if bytes >= 1e9 {
-        format!("{:.1} GB", bytes / 1e9)
+        format!(
+            "{} GB",
+            format::number(language, (bytes / 1e8).round() / 10.0)
+        )
     } else {
-        format!("{:.1} MB", bytes / 1e6)
+        format!(
+            "{} MB",
+            format::number(language, (bytes / 1e5).round() / 10.0)
+        )
     }
 }

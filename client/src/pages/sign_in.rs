@@ -4,12 +4,13 @@
 use yew::prelude::*;
 
 use crate::components::{Credentials, SignInForm};
-use crate::hooks::use_sync;
+use crate::hooks::{use_i18n, use_sync};
 
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> Html {
     let sync = use_sync();
+    let i18n = use_i18n();
     let busy = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
     let on_sign_in = {
@@ -36,8 +37,8 @@ pub fn SignInPage() -> Html {
     };
     html! {
         <section class="page sign-in" aria-labelledby="sign-in-title">
-            <h1 id="sign-in-title">{ "Sign in to Carnet" }</h1>
-            <p class="lead">{ "Sign in once on this device. Your accounts are then kept here and work without a network." }</p>
+            <h1 id="sign-in-title">{ i18n.t("sign-in-title") }</h1>
+            <p class="lead">{ i18n.t("sign-in-lead") }</p>
             <SignInForm {on_sign_in} busy={*busy} error={(*error).clone()} />
         </section>
     }

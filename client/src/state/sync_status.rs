@@ -49,40 +49,56 @@ pub struct SyncStatus {
     pub last_synced_at_ms: Option<f64>,
 }
 
+/// A message of the sync indicator: its id in the catalogue and its numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// The message id (`sync-offline-pending`…).
+    pub id: &'static str,
+    /// The count it speaks of (changes, records).
+    pub count: usize,
+    /// For the age warning: how many days the oldest change has waited.
+    pub days: u64,
+}
+
+impl StatusMessage {
+    fn new(id: &'static str, count: usize) -> Self {
+        Self { id, count, days: 0 }
+    }
+}
+
 impl SyncStatus {
-    /// A short label for the indicator.
-    pub fn headline(&self) -> String {
+    /// The indicator's short label.
+    pub fn headline(&self) -> StatusMessage {
+        let pending = self.pending;
         match &self.connection {
-            Connection::SignedOut => "Signed out".to_owned(),
-            Connection::Offline if self.pending > 0 => {
-                format!("Offline · {} to sync", self.pending)
+            Connection::SignedOut => StatusMessage::new("sync-signed-out", 0),
+            Connection::Offline if pending > 0 => {
+                StatusMessage::new("sync-offline-pending", pending)
             }
-            Connection::Offline => "Offline".to_owned(),
-            Connection::Connecting => "Connecting…".to_owned(),
-            Connection::Downloading { records } => format!("Downloading · {records} records"),
-            Connection::Syncing if self.pending > 0 => {
-                format!("Syncing · {} pending", self.pending)
+            Connection::Offline => StatusMessage::new("sync-offline", 0),
+            Connection::Connecting => StatusMessage::new("sync-connecting", 0),
+            Connection::Downloading { records } => StatusMessage::new("sync-downloading", *records),
+            Connection::Syncing | Connection::Synced { .. } if pending > 0 => {
+                StatusMessage::new("sync-syncing-pending", pending)
             }
-            Connection::Syncing => "Syncing…".to_owned(),
-            Connection::Synced { .. } if self.pending > 0 => {
-                format!("Syncing · {} pending", self.pending)
-            }
-            Connection::Synced { .. } => "Synced".to_owned(),
-            Connection::Failed { .. } => "Sync stopped".to_owned(),
+            Connection::Syncing => StatusMessage::new("sync-syncing", 0),
+            Connection::Synced { .. } => StatusMessage::new("sync-synced", 0),
+            Connection::Failed { .. } => StatusMessage::new("sync-failed", 0),
         }
     }
 
     /// A warning when unsynced changes have waited too long, as of `now_ms`.
-    pub fn unsynced_warning(&self, now_ms: f64) -> Option<String> {
+    pub fn unsynced_warning(&self, now_ms: f64) -> Option<StatusMessage> {
         let oldest = self.oldest_pending_at_ms?;
         if self.pending == 0 || now_ms - oldest < UNSYNCED_WARNING_AFTER_MS {
             return None;
         }
-        let days = ((now_ms - oldest) / (24.0 * 60.0 * 60.0 * 1000.0)).floor();
-        Some(format!(
-            "{} changes made on this device {days} days ago are not synced yet. Connect to a network soon: until then they exist only here.",
-            self.pending
-        ))
+        let days = ((now_ms - oldest) / (24.0 * 60.0 * 60.0 * 1000.0)).floor() as u64;
+        Some(StatusMessage {
+            id: "sync-unsynced-warning",
+            count: self.pending,
+            days,
+        })
     }
 
     /// Whether the rep should see a problem.
@@ -103,12 +119,18 @@ mod tests {
             pending: 3,
             ..SyncStatus::default()
         };
-        assert_eq!(status.headline(), "Offline · 3 to sync");
+        assert_eq!(
+            status.headline(),
+            StatusMessage::new("sync-offline-pending", 3)
+        );
         status.connection = Connection::Syncing;
-        assert_eq!(status.headline(), "Syncing · 3 pending");
+        assert_eq!(
+            status.headline(),
+            StatusMessage::new("sync-syncing-pending", 3)
+        );
         status.pending = 0;
         status.connection = Connection::Synced { at_ms: 1.0 };
-        assert_eq!(status.headline(), "Synced");
+        assert_eq!(status.headline(), StatusMessage::new("sync-synced", 0));
     }
 
     #[test]
@@ -120,8 +142,13 @@ mod tests {
         };
         assert_eq!(status.unsynced_warning(DAY_MS), None);
         let warning = status.unsynced_warning(4.5 * DAY_MS);
-        assert!(
-            warning.is_some_and(|text| text.starts_with("12 changes") && text.contains("4 days"))
+        assert_eq!(
+            warning,
+            Some(StatusMessage {
+                id: "sync-unsynced-warning",
+                count: 12,
+                days: 4
+            })
         );
     }
 

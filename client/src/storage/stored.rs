@@ -106,9 +106,9 @@ pub(super) fn received(
     pieces: &[Vec<u8>],
     heads: &[String],
 ) -> Result<JsValue, StorageError> {
-    let (first, rest) = pieces.split_first().map_or((&[][..], &[][..]), |(first, rest)| {
-        (first.as_slice(), rest)
-    });
+    let (first, rest) = pieces
+        .split_first()
+        .map_or((&[][..], &[][..]), |(first, rest)| (first.as_slice(), rest));
     let chunks: Array = rest
         .iter()
         .map(|piece| JsValue::from(Uint8Array::from(piece.as_slice())))

@@ -1,0 +1,35 @@
+# The frame of the app: navigation, sync indicator, update prompt, sign-in.
+app-name = Carnet
+nav-main = Main
+nav-accounts = Accounts
+nav-settings = Settings
+opening-app = Opening Carnet…
+not-found = Nothing here.
+not-found-back = Back to the accounts
+not-an-account = This address does not name an account.
+update-ready = A new version of Carnet is ready.
+update-reload = Reload
+dismiss = Dismiss
+
+sync-signed-out = Signed out
+sync-offline = Offline
+sync-offline-pending = Offline · { $count } to sync
+sync-connecting = Connecting…
+sync-downloading = Downloading · { $count } records
+sync-syncing = Syncing…
+sync-syncing-pending = Syncing · { $count } pending
+sync-synced = Synced
+sync-failed = Sync stopped
+sync-now = Sync now
+sync-last-synced = Last synced at { $time }
+sync-unsynced-warning = { $count ->
+    [one] One change made on this device { $days } days ago is not synced yet.
+   *[other] { $count } changes made on this device { $days } days ago are not synced yet.
+} Connect to a network soon: until then they exist only here.
+
+sign-in-title = Sign in to Carnet
+sign-in-lead = Sign in once on this device. Your accounts are then kept here and work without a network.
+sign-in-email = E-mail address
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-busy = Signing in…

@@ -1,0 +1,24 @@
+# Réglages : langue, session, synchronisation, stockage, déconnexion.
+settings-title = Réglages
+settings-language = Langue
+settings-signed-in = Connecté
+settings-sync = Synchronisation
+settings-pending = { $count ->
+    [one] Une modification en attente de synchronisation
+   *[other] { $count } modifications en attente de synchronisation
+}
+settings-storage = Stockage sur cet appareil
+settings-usage = { $used } utilisés sur { $quota } disponibles pour Carnet ({ $percent } %)
+settings-usage-unknown = Le navigateur n'indique pas l'espace utilisé.
+settings-persistent = Protégé : le navigateur n'effacera pas les données de Carnet pour libérer de la place.
+settings-not-persistent = Non protégé : le navigateur peut effacer les données de Carnet quand l'espace manque. Installez l'application et synchronisez souvent.
+settings-persistence-unasked = Pas encore demandé.
+settings-rebuild = Reconstruire les listes
+settings-rebuilt = Les listes ont été reconstruites à partir de { $count } fiches.
+settings-sign-out = Se déconnecter
+settings-sign-out-text = La déconnexion efface les données de Carnet de cet appareil.
+settings-unsynced = { $count ->
+    [one] Une modification de cet appareil n'est pas encore synchronisée et serait perdue :
+   *[other] { $count } modifications de cet appareil ne sont pas encore synchronisées et seraient perdues :
+}
+settings-sign-out-anyway = Se déconnecter et perdre ces modifications
