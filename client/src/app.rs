@@ -1,7 +1,7 @@
 //! The app's root: routes, context providers, the frame (brand, sync indicator, update prompt)
 //! and the current page. Nobody signed in: the sign-in page, whatever the address.
 
-use shared::ids::AccountId;
+use shared::ids::{AccountId, ContactId, DealId};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -11,7 +11,10 @@ use crate::hooks::{
     SyncProvider,
 };
 use crate::i18n::{format, Argument};
-use crate::pages::{AccountPage, AccountsPage, SettingsPage, SignInPage};
+use crate::pages::{
+    AccountPage, AccountsPage, ContactPage, DealPage, ImportPage, PipelinePage, SearchPage,
+    SettingsPage, SignInPage, TodayPage,
+};
 use crate::state::sync_status::{Connection, SyncStatus};
 
 /// The app's addresses.
@@ -26,6 +29,30 @@ pub enum Route {
         /// The account's id.
         id: String,
     },
+    /// One contact.
+    #[at("/contacts/:id")]
+    Contact {
+        /// The contact's id.
+        id: String,
+    },
+    /// One deal.
+    #[at("/deals/:id")]
+    Deal {
+        /// The deal's id.
+        id: String,
+    },
+    /// Deals by stage.
+    #[at("/pipeline")]
+    Pipeline,
+    /// Tasks and visits of the day.
+    #[at("/today")]
+    Today,
+    /// Search everything.
+    #[at("/search")]
+    Search,
+    /// Import accounts, contacts or deals from a file.
+    #[at("/import")]
+    Import,
     /// Settings.
     #[at("/settings")]
     Settings,
@@ -94,7 +121,10 @@ fn Shell() -> Html {
                 </Link<Route>>
                 if matches!(session, SessionState::SignedIn(_)) {
                     <nav class="app-nav" aria-label={i18n.t("nav-main")}>
+                        <Link<Route> to={Route::Today}>{ i18n.t("nav-today") }</Link<Route>>
                         <Link<Route> to={Route::Accounts}>{ i18n.t("nav-accounts") }</Link<Route>>
+                        <Link<Route> to={Route::Pipeline}>{ i18n.t("nav-pipeline") }</Link<Route>>
+                        <Link<Route> to={Route::Search}>{ i18n.t("nav-search") }</Link<Route>>
                         <Link<Route> to={Route::Settings}>{ i18n.t("nav-settings") }</Link<Route>>
                     </nav>
                     <SyncIndicator {headline} detail={detail(&status, &i18n)}
@@ -137,6 +167,18 @@ fn Page(props: &PageProps) -> Html {
             Ok(id) => html! { <AccountPage {id} /> },
             Err(_) => html! { <p id="not-found">{ i18n.t("not-an-account") }</p> },
         },
+        Route::Contact { id } => match id.parse::<ContactId>() {
+            Ok(id) => html! { <ContactPage {id} /> },
+            Err(_) => html! { <p id="not-found">{ i18n.t("not-found") }</p> },
+        },
+        Route::Deal { id } => match id.parse::<DealId>() {
+            Ok(id) => html! { <DealPage {id} /> },
+            Err(_) => html! { <p id="not-found">{ i18n.t("not-found") }</p> },
+        },
+        Route::Pipeline => html! { <PipelinePage /> },
+        Route::Today => html! { <TodayPage /> },
+        Route::Search => html! { <SearchPage /> },
+        Route::Import => html! { <ImportPage /> },
         Route::Settings => html! { <SettingsPage /> },
         Route::NotFound => {
             html! { <p id="not-found">{ "Nothing here. " }<Link<Route> to={Route::Accounts}>{ "Back to the accounts" }</Link<Route>></p> }

@@ -64,11 +64,21 @@ const FRENCH: &[(&str, &str)] = &[
     ("app.ftl", include_str!("../locales/fr/app.ftl")),
     ("accounts.ftl", include_str!("../locales/fr/accounts.ftl")),
     ("settings.ftl", include_str!("../locales/fr/settings.ftl")),
+    ("records.ftl", include_str!("../locales/fr/records.ftl")),
+    ("pipeline.ftl", include_str!("../locales/fr/pipeline.ftl")),
+    ("today.ftl", include_str!("../locales/fr/today.ftl")),
+    ("search.ftl", include_str!("../locales/fr/search.ftl")),
+    ("transfer.ftl", include_str!("../locales/fr/transfer.ftl")),
 ];
 const ENGLISH: &[(&str, &str)] = &[
     ("app.ftl", include_str!("../locales/en/app.ftl")),
     ("accounts.ftl", include_str!("../locales/en/accounts.ftl")),
     ("settings.ftl", include_str!("../locales/en/settings.ftl")),
+    ("records.ftl", include_str!("../locales/en/records.ftl")),
+    ("pipeline.ftl", include_str!("../locales/en/pipeline.ftl")),
+    ("today.ftl", include_str!("../locales/en/today.ftl")),
+    ("search.ftl", include_str!("../locales/en/search.ftl")),
+    ("transfer.ftl", include_str!("../locales/en/transfer.ftl")),
 ];
 
 /// The messages of one language.

@@ -2,6 +2,9 @@
 app-name = Carnet
 nav-main = Main
 nav-accounts = Accounts
+nav-today = Today
+nav-pipeline = Pipeline
+nav-search = Search
 nav-settings = Settings
 opening-app = Opening Carnet…
 not-found = Nothing here.

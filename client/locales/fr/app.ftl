@@ -2,6 +2,9 @@
 app-name = Carnet
 nav-main = Navigation principale
 nav-accounts = Comptes
+nav-today = Aujourd'hui
+nav-pipeline = Pipeline
+nav-search = Recherche
 nav-settings = Réglages
 opening-app = Ouverture de Carnet…
 not-found = Il n'y a rien ici.

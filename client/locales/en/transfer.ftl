@@ -1,0 +1,2 @@
+# Import, export, backup and restore.
+import-title = Import

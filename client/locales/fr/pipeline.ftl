@@ -1,0 +1,2 @@
+# The pipeline board.
+pipeline-title = Pipeline

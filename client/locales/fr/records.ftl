@@ -1,0 +1,3 @@
+# Contact and deal pages, account timeline, tasks and history.
+contact-title = Contact
+deal-title = Affaire

@@ -1,0 +1,2 @@
+# Search.
+search-title = Recherche

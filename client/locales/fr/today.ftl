@@ -1,0 +1,2 @@
+# Today: tasks, visits, visit reports.
+today-title = Aujourd'hui
