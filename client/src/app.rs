@@ -5,7 +5,7 @@ use shared::ids::{AccountId, ContactId, DealId};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
+use crate::components::{DigestBanner, SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
 use crate::hooks::{
     use_i18n, use_sync, use_update_ready, I18n, I18nProvider, SessionState, StorageProvider,
     SyncProvider,
@@ -96,9 +96,18 @@ fn Shell() -> Html {
         .map(|sync| sync.status().clone())
         .unwrap_or_default();
     let on_sync_now = {
+        let sync = sync.clone();
         Callback::from(move |()| {
             if let Some(sync) = &sync {
                 sync.sync_now();
+            }
+        })
+    };
+    let digest = sync.as_ref().and_then(|sync| sync.digest().cloned());
+    let on_dismiss_digest = {
+        Callback::from(move |()| {
+            if let Some(sync) = &sync {
+                sync.dismiss_digest();
             }
         })
     };
@@ -133,6 +142,9 @@ fn Shell() -> Html {
             </header>
             if update.is_ready() {
                 <UpdateBanner {on_reload} />
+            }
+            if let Some(accounts) = digest {
+                <DigestBanner {accounts} on_dismiss={on_dismiss_digest} />
             }
             if let Some(message) = warning {
                 <UnsyncedWarning message={AttrValue::from(message)} />

@@ -3,6 +3,7 @@
 mod account_editor;
 mod account_form;
 mod account_list;
+mod digest_banner;
 mod error_banner;
 mod sign_in_form;
 mod sync_indicator;
@@ -11,6 +12,7 @@ mod update_banner;
 pub use account_editor::{AccountEditor, ReportEdit};
 pub use account_form::AccountForm;
 pub use account_list::AccountList;
+pub use digest_banner::DigestBanner;
 pub use error_banner::ErrorBanner;
 pub use sign_in_form::{Credentials, SignInForm};
 pub use sync_indicator::{SyncIndicator, SyncTone, UnsyncedWarning};

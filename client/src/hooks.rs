@@ -16,6 +16,6 @@ pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHan
 pub use use_document::{use_document, DocumentHandle};
 pub use use_i18n::{use_i18n, I18n, I18nProvider};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
-pub use use_sync::{use_sync, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
+pub use use_sync::{use_sync, Digest, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
 pub use use_update_ready::{use_update_ready, UpdateHandle};
 pub use use_viewport::{use_viewport, Viewport};

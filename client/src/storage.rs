@@ -119,6 +119,9 @@ pub struct Changed {
     pub document: DocumentId,
     /// Its kind, once known.
     pub kind: Option<RecordKind>,
+    /// Whether the document gained changes it did not have (false for an echo of this
+    /// device's own changes).
+    pub grew: bool,
 }
 
 /// What this device holds that the relay has not acknowledged.
@@ -293,6 +296,7 @@ impl Storage {
                     Ok(Some(folded)) => changed.push(Changed {
                         document: group.document,
                         kind: folded.kind,
+                        grew: folded.grew,
                     }),
                     Ok(None) => {}
                     Err(error) => return Ok(Err(error)),

@@ -17,6 +17,7 @@ use engine::{EngineEvent, Listeners};
 
 use crate::state::sync_status::SyncStatus;
 use crate::storage::{Changed, Storage};
+use shared::protocol::DocumentId;
 
 /// What the app tells the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,17 +41,20 @@ pub struct SyncEngine {
 }
 
 impl SyncEngine {
-    /// Starts the engine on `storage`; `on_status` hears every status change and `on_changed`
-    /// every record the relay's data changed.
+    /// Starts the engine on `storage`; `on_status` hears every status change, `on_changed`
+    /// every record the relay's data changed, and `on_digest` the accounts colleagues changed
+    /// while this device was away (once it has caught up).
     pub fn start(
         storage: Rc<Storage>,
         on_status: impl Fn(&SyncStatus) + 'static,
         on_changed: impl Fn(Vec<Changed>) + 'static,
+        on_digest: impl Fn(Vec<DocumentId>) + 'static,
     ) -> Self {
         let (events, inbox) = mpsc::unbounded();
         let listeners = Listeners {
             status: Rc::new(on_status),
             changed: Rc::new(on_changed),
+            digest: Rc::new(on_digest),
         };
         wasm_bindgen_futures::spawn_local(engine::run(storage, events.clone(), inbox, listeners));
         let engine = Self { events };

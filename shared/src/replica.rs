@@ -86,6 +86,9 @@ pub struct Folded {
     pub row: IndexRow,
     /// The document's heads (hex change hashes) after folding.
     pub heads: Vec<String>,
+    /// Whether the received bytes brought anything the stored document lacked (an echo of
+    /// this device's own changes, or a page delivered twice, brings nothing).
+    pub grew: bool,
     /// The document, to save or to append the received bytes to.
     pub automerge: AutoCommit,
 }
@@ -103,12 +106,16 @@ pub fn fold<B: AsRef<[u8]>>(
         Some(bytes) => AutoCommit::load(bytes).map_err(unreadable)?,
         None => AutoCommit::new(),
     };
+    let before = automerge.get_heads();
     for bytes in received {
         automerge
             .load_incremental(bytes.as_ref())
             .map_err(unreadable)?;
     }
-    describe(document, automerge)
+    let grew = automerge.get_heads() != before;
+    let mut folded = describe(document, automerge)?;
+    folded.grew = grew;
+    Ok(folded)
 }
 
 /// The kind, row and heads of the document `automerge`, stored under `document`.
@@ -147,6 +154,7 @@ pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folde
         kind,
         row,
         heads,
+        grew: true,
         automerge,
     })
 }
@@ -236,6 +244,13 @@ mod tests {
         };
         assert_eq!(row.name, "Fromagerie Dupont");
         assert_eq!(folded.heads, vec![theirs.heads()[0].to_string()]);
+        assert!(folded.grew);
+        let echo = fold(
+            DocumentId(uuid::Uuid::from_bytes(*id.as_bytes())),
+            Some(&theirs.save()),
+            &received,
+        )?;
+        assert!(!echo.grew, "bytes the document already holds bring nothing");
         Ok(())
     }
 

@@ -162,6 +162,12 @@ async fn offline_edits_converge(test: &str, tablet_first: bool) -> HarnessResult
         first.wait_until_synced().await?;
         second.go_online().await?;
         second.wait_until_synced().await?;
+        // The device that was away longest is told what colleagues changed meanwhile.
+        second.wait_for("#sync-digest").await?;
+        let digest = second.texts("#sync-digest li").await?.join(" ");
+        if !digest.contains("Boulangerie Élevé") {
+            return Err(unexpected(format!("the digest names {digest:?}")));
+        }
 
         for device in [&tablet, &laptop] {
             wait_for_value(device, "#edit-city", "became Villeurbanne", |v| {

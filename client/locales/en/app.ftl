@@ -36,3 +36,9 @@ sign-in-email = E-mail address
 sign-in-password = Password
 sign-in-submit = Sign in
 sign-in-busy = Signing in…
+
+digest-title = { $count ->
+    [one] While you were away, a colleague changed one account:
+   *[other] While you were away, colleagues changed { $count } accounts:
+}
+digest-more = and { $count } more

@@ -39,3 +39,9 @@ sign-in-email = Adresse e-mail
 sign-in-password = Mot de passe
 sign-in-submit = Se connecter
 sign-in-busy = Connexion…
+
+digest-title = { $count ->
+    [one] Pendant votre absence, un collègue a modifié un compte :
+   *[other] Pendant votre absence, vos collègues ont modifié { $count } comptes :
+}
+digest-more = et { $count } de plus

@@ -56,7 +56,12 @@ enum TabMessage {
     SignedIn,
     /// The device was signed out and wiped.
     SignedOut,
+    /// What colleagues changed while the device was away (id, name of each account).
+    Digest(Vec<(String, String)>),
 }
+
+/// The accounts colleagues changed while this device was away: (id, name) of each.
+pub type Digest = Rc<Vec<(String, String)>>;
 
 /// Why signing out did not happen.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,6 +89,8 @@ pub struct SyncHandle {
     session: SessionState,
     status: SyncStatus,
     revision: u64,
+    digest: Option<Digest>,
+    set_digest: Callback<Option<Digest>>,
     shared: Rc<Shared>,
     set_session: Callback<SessionState>,
     bump: Callback<()>,
@@ -94,6 +101,7 @@ impl PartialEq for SyncHandle {
         self.session == other.session
             && self.status == other.status
             && self.revision == other.revision
+            && self.digest == other.digest
             && Rc::ptr_eq(&self.shared, &other.shared)
     }
 }
@@ -112,6 +120,16 @@ impl SyncHandle {
     /// A number that grows whenever stored records change; lists reload when it moves.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// After a reconnection: the accounts colleagues changed while this device was away.
+    pub fn digest(&self) -> Option<&Digest> {
+        self.digest.as_ref()
+    }
+
+    /// Hides the digest.
+    pub fn dismiss_digest(&self) {
+        self.set_digest.emit(None);
     }
 
     /// Reports that this tab saved local changes: they go to the relay, and other tabs re-read.
@@ -202,15 +220,23 @@ pub fn SyncProvider(props: &SyncProviderProps) -> Html {
     let session = use_state(|| SessionState::Loading);
     let status = use_state(SyncStatus::default);
     let revision = use_reducer(Revision::default);
+    let digest = use_state(|| None::<Digest>);
     let shared = use_memo((), |()| Shared::default());
     {
         let shared = Rc::clone(&shared);
         let session = session.setter();
         let status = status.setter();
         let revision = revision.dispatcher();
+        let digest = digest.setter();
         use_effect_with(storage_state, move |storage_state| {
             if let StorageState::Ready(storage) = storage_state {
-                start(&shared, Rc::clone(storage), session, status, revision);
+                let setters = Setters {
+                    session,
+                    status,
+                    revision,
+                    digest,
+                };
+                start(&shared, Rc::clone(storage), setters);
             } else if let StorageState::Failed(_) = storage_state {
                 session.set(SessionState::SignedOut);
             }
@@ -220,6 +246,11 @@ pub fn SyncProvider(props: &SyncProviderProps) -> Html {
         session: (*session).clone(),
         status: (*status).clone(),
         revision: revision.0,
+        digest: (*digest).clone(),
+        set_digest: {
+            let digest = digest.setter();
+            Callback::from(move |value| digest.set(value))
+        },
         shared: Rc::clone(&shared),
         set_session: {
             let session = session.setter();
@@ -255,18 +286,21 @@ impl Reducible for Revision {
     }
 }
 
-/// Wires storage, the tab channel and the leader election once storage is open.
-fn start(
-    shared: &Rc<Shared>,
-    storage: Rc<Storage>,
+/// The provider's state setters, handed to the tab channel and the engine.
+#[derive(Clone)]
+struct Setters {
     session: UseStateSetter<SessionState>,
     status: UseStateSetter<SyncStatus>,
     revision: UseReducerDispatcher<Revision>,
-) {
+    digest: UseStateSetter<Option<Digest>>,
+}
+
+/// Wires storage, the tab channel and the leader election once storage is open.
+fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     *shared.storage.borrow_mut() = Some(Rc::clone(&storage));
     {
         let storage = Rc::clone(&storage);
-        let session = session.clone();
+        let session = setters.session.clone();
         wasm_bindgen_futures::spawn_local(async move {
             session.set(match storage.session().await {
                 Ok(Some(found)) => SessionState::SignedIn(Rc::new(found)),
@@ -279,13 +313,12 @@ fn start(
             let subscription = channel.subscribe({
                 let shared = Rc::downgrade(shared);
                 let storage = Rc::clone(&storage);
-                let status = status.clone();
-                let revision = revision.clone();
+                let setters = setters.clone();
                 move |message| {
                     let Some(shared) = shared.upgrade() else {
                         return;
                     };
-                    on_tab_message(&shared, &storage, message, &status, &revision, &session);
+                    on_tab_message(&shared, &storage, message, &setters);
                 }
             });
             if let Err(error) = channel.post(&TabMessage::StatusWanted) {
@@ -300,7 +333,7 @@ fn start(
         let shared = Rc::downgrade(shared);
         move || {
             if let Some(shared) = shared.upgrade() {
-                lead(&shared, storage, status, revision);
+                lead(&shared, storage, setters);
             }
         }
     };
@@ -315,12 +348,13 @@ fn start(
 }
 
 /// This tab was elected: start the engine, and wake it when the network or the rep returns.
-fn lead(
-    shared: &Rc<Shared>,
-    storage: Rc<Storage>,
-    status: UseStateSetter<SyncStatus>,
-    revision: UseReducerDispatcher<Revision>,
-) {
+fn lead(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
+    let Setters {
+        status,
+        revision,
+        digest,
+        ..
+    } = setters;
     let on_status = {
         let shared = Rc::downgrade(shared);
         move |current: &SyncStatus| {
@@ -348,7 +382,30 @@ fn lead(
             .forget();
         }
     };
-    let engine = SyncEngine::start(storage, on_status, on_changed);
+    let on_digest = {
+        let shared = Rc::downgrade(shared);
+        let storage = Rc::clone(&storage);
+        move |documents: Vec<shared::protocol::DocumentId>| {
+            let shared = shared.clone();
+            let storage = Rc::clone(&storage);
+            let digest = digest.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut named = Vec::with_capacity(documents.len());
+                for document in documents {
+                    let id = shared::ids::AccountId::from_bytes(*document.0.as_bytes());
+                    if let Ok(Some(row)) = storage.account_row(id).await {
+                        named.push((row.id, row.name));
+                    }
+                }
+                if named.is_empty() {
+                    return;
+                }
+                post(&shared, &TabMessage::Digest(named.clone()));
+                digest.set(Some(Rc::new(named)));
+            });
+        }
+    };
+    let engine = SyncEngine::start(storage, on_status, on_changed, on_digest);
     if let Some(window) = web_sys::window() {
         let mut listeners = shared.listeners.borrow_mut();
         for event in ["online", "focus"] {
@@ -361,14 +418,13 @@ fn lead(
     *shared.engine.borrow_mut() = Some(engine);
 }
 
-fn on_tab_message(
-    shared: &Shared,
-    storage: &Rc<Storage>,
-    message: TabMessage,
-    status: &UseStateSetter<SyncStatus>,
-    revision: &UseReducerDispatcher<Revision>,
-    session: &UseStateSetter<SessionState>,
-) {
+fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, setters: &Setters) {
+    let Setters {
+        session,
+        status,
+        revision,
+        digest,
+    } = setters;
     let engine = shared.engine.borrow().clone();
     match message {
         TabMessage::Status(current) => {
@@ -406,6 +462,7 @@ fn on_tab_message(
                 engine.send(SyncCommand::SignedIn);
             }
         }
+        TabMessage::Digest(named) => digest.set(Some(Rc::new(named))),
         TabMessage::SignedOut => {
             if let Some(engine) = &engine {
                 engine.send(SyncCommand::SignOut);

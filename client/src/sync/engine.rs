@@ -15,7 +15,8 @@ use futures::StreamExt;
 use shared::protocol::client::{ClientEffect, ClientEvent, ClientPhase, SyncClient};
 use shared::protocol::codec::{decode_server, encode_client};
 use shared::protocol::reconnect::Backoff;
-use shared::protocol::{DeviceId, DocumentSnapshot, Entry, ErrorCode, Seq};
+use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode, Seq};
+use shared::replica::RecordKind;
 
 use super::api::{self, ApiError};
 use super::socket::{Socket, SocketEvent};
@@ -59,6 +60,8 @@ pub(crate) struct Listeners {
     pub(crate) status: Rc<dyn Fn(&SyncStatus)>,
     /// Records changed in storage because of what the relay sent.
     pub(crate) changed: Rc<dyn Fn(Vec<Changed>)>,
+    /// After catching up from a disconnection: the accounts colleagues changed meanwhile.
+    pub(crate) digest: Rc<dyn Fn(Vec<DocumentId>)>,
 }
 
 /// Runs the engine until the channel closes.
@@ -81,6 +84,7 @@ pub(crate) async fn run(
         last_outbox_key: 0,
         status: SyncStatus::default(),
         stopped: None,
+        away: None,
     };
     engine.refresh_pending().await;
     while let Some(event) = inbox.next().await {
@@ -103,6 +107,8 @@ struct Engine {
     status: SyncStatus,
     /// Why sync stopped until the rep acts (signs in again, updates the app).
     stopped: Option<String>,
+    /// While catching up after being away: the accounts that gained colleagues' changes.
+    away: Option<Vec<DocumentId>>,
 }
 
 impl Engine {
@@ -215,6 +221,13 @@ impl Engine {
                 let Some(ticket) = self.ticket.take() else {
                     return;
                 };
+                // A device that already holds the workspace collects what changed while away;
+                // a new device's download is not news.
+                let returning = self
+                    .client
+                    .as_ref()
+                    .is_some_and(|client| client.cursor() > Seq(0));
+                self.away = returning.then(Vec::new);
                 self.drive(ClientEvent::Connected { ticket }).await;
             }
             SocketEvent::Frame(bytes) => match decode_server(&bytes) {
@@ -311,7 +324,19 @@ impl Engine {
                     .map(|entry| (entry.change.document, entry.change.bytes.clone())),
             );
             match self.storage.store_received(&received, Some(last)).await {
-                Ok(changed) => (self.listeners.changed)(changed),
+                Ok(changed) => {
+                    if let Some(away) = self.away.as_mut() {
+                        for record in &changed {
+                            if record.grew
+                                && record.kind == Some(RecordKind::Account)
+                                && !away.contains(&record.document)
+                            {
+                                away.push(record.document);
+                            }
+                        }
+                    }
+                    (self.listeners.changed)(changed);
+                }
                 Err(error) => return self.storage_failed(error.to_string()),
             }
             gloo::timers::future::TimeoutFuture::new(0).await;
@@ -413,12 +438,22 @@ impl Engine {
 
     /// Derives the shown connection from the client's phase.
     fn update_connection(&mut self) {
-        let Some(client) = self.client.as_ref() else {
+        let Some((phase, pending)) = self
+            .client
+            .as_ref()
+            .map(|client| (client.phase(), client.unacknowledged()))
+        else {
             return;
         };
-        let pending = client.unacknowledged();
         self.status.pending = pending;
-        let connection = match client.phase() {
+        if phase == ClientPhase::Live {
+            if let Some(away) = self.away.take() {
+                if !away.is_empty() {
+                    (self.listeners.digest)(away);
+                }
+            }
+        }
+        let connection = match phase {
             ClientPhase::Offline => return,
             ClientPhase::Handshaking => Connection::Connecting,
             ClientPhase::Bootstrapping => match self.status.connection {
@@ -439,7 +474,7 @@ impl Engine {
                 }
             }
         };
-        if client.phase() == ClientPhase::Live && pending > 0 {
+        if phase == ClientPhase::Live && pending > 0 {
             self.backoff.succeed();
         }
         self.status.connection = connection;
