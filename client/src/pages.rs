@@ -4,6 +4,7 @@ mod account;
 mod accounts;
 mod contact;
 mod deal;
+mod devices_section;
 mod import;
 mod pipeline;
 mod search;

@@ -22,3 +22,9 @@ settings-unsynced = { $count ->
    *[other] { $count } changes on this device are not synced yet and would be lost:
 }
 settings-sign-out-anyway = Sign out and lose these changes
+devices-title = Devices
+devices-loading = Reading your devices…
+devices-never-synced = never synced
+devices-last-seen = last synced { $when }
+devices-this-one = this device
+devices-remove = Remove

@@ -22,3 +22,9 @@ settings-unsynced = { $count ->
    *[other] { $count } modifications de cet appareil ne sont pas encore synchronisées et seraient perdues :
 }
 settings-sign-out-anyway = Se déconnecter et perdre ces modifications
+devices-title = Appareils
+devices-loading = Lecture de vos appareils…
+devices-never-synced = jamais synchronisé
+devices-last-seen = dernière synchronisation { $when }
+devices-this-one = cet appareil
+devices-remove = Retirer

@@ -189,6 +189,35 @@ impl SyncHandle {
         Ok(())
     }
 
+    /// The signed-in person's devices, as the relay knows them.
+    pub async fn devices(&self) -> Result<Vec<api::DeviceInfo>, String> {
+        let (storage, session) = self.signed_in().await?;
+        let (devices, refreshed) = api::devices(&session).await.map_err(|e| e.to_string())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(devices)
+    }
+
+    /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.
+    pub async fn revoke_device(&self, id: &str) -> Result<(), String> {
+        let (storage, session) = self.signed_in().await?;
+        let refreshed = api::revoke_device(&session, id)
+            .await
+            .map_err(|e| e.to_string())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(())
+    }
+
+    async fn signed_in(&self) -> Result<(Rc<Storage>, Session), String> {
+        let storage = self
+            .storage()
+            .ok_or("The device's storage is not ready yet.")?;
+        match storage.session().await {
+            Ok(Some(session)) => Ok((storage, session)),
+            Ok(None) => Err(ApiError::SessionEnded.to_string()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
     fn storage(&self) -> Option<Rc<Storage>> {
         self.shared.storage.borrow().clone()
     }
@@ -469,6 +498,15 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
             }
             session.set(SessionState::SignedOut);
             revision.dispatch(());
+        }
+    }
+}
+
+/// Keeps a session the API refreshed.
+async fn keep_refreshed(storage: &Storage, refreshed: Option<Session>) {
+    if let Some(session) = refreshed {
+        if let Err(error) = storage.save_session(&session).await {
+            gloo::console::warn!(format!("refreshed session not kept: {error}"));
         }
     }
 }

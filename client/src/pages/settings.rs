@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::devices_section::DevicesSection;
 use crate::hooks::{use_device_storage, use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
 use crate::storage::Unsynced;
@@ -109,6 +110,7 @@ pub fn SettingsPage() -> Html {
                 <p id="settings-pending">{ pending }</p>
                 <button type="button" class="button" onclick={sync_now}>{ i18n.t("sync-now") }</button>
             </section>
+            <DevicesSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>
                 <p id="storage-usage">{ usage }</p>

@@ -115,13 +115,87 @@ pub async fn sign_in(
 /// A single-use sync ticket; refreshes the access token first when it expired, and returns
 /// the session to keep when it did.
 pub async fn ticket(session: &Session) -> Result<(String, Option<Session>), ApiError> {
-    match request_ticket(&session.access_token).await {
+    with_fresh_token(session, |token| async move { request_ticket(&token).await }).await
+}
+
+/// One of the signed-in person's devices (an admin sees the workspace's).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct DeviceInfo {
+    /// The device's id.
+    pub id: String,
+    /// Its name ("Chrome on Linux").
+    pub name: String,
+    /// Whose device it is.
+    pub user_name: String,
+    /// Whether it is this device.
+    pub current: bool,
+    /// When it signed in (Unix seconds).
+    pub created_at: i64,
+    /// When it last reached the relay.
+    pub last_seen_at: Option<i64>,
+    /// When it was removed, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct DevicesBody {
+    devices: Vec<DeviceInfo>,
+}
+
+/// The devices, refreshing the access token first when it expired (the refreshed session is
+/// returned to be kept).
+pub async fn devices(session: &Session) -> Result<(Vec<DeviceInfo>, Option<Session>), ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::get("/api/devices")
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 => Ok(read_json::<DevicesBody>(response).await?.devices),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+}
+
+/// Removes device `id`: its session ends and it can no longer sync.
+pub async fn revoke_device(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
+    let id = id.to_owned();
+    with_fresh_token(session, |token| {
+        let id = id.clone();
+        async move {
+            let response = Request::delete(&format!("/api/devices/{id}"))
+                .header("Authorization", &format!("Bearer {token}"))
+                .send()
+                .await
+                .map_err(|_| ApiError::Unreachable)?;
+            match response.status() {
+                200 | 204 => Ok(()),
+                status => Err(classify(status)),
+            }
+        }
+    })
+    .await
+    .map(|((), refreshed)| refreshed)
+}
+
+/// Runs `call` with the access token, and once more with a refreshed one if it had expired.
+async fn with_fresh_token<T, F, Fut>(
+    session: &Session,
+    call: F,
+) -> Result<(T, Option<Session>), ApiError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    match call(session.access_token.clone()).await {
         Err(ApiError::SessionEnded) => {
             let refreshed = refresh(session).await?;
-            let ticket = request_ticket(&refreshed.access_token).await?;
-            Ok((ticket, Some(refreshed)))
+            let value = call(refreshed.access_token.clone()).await?;
+            Ok((value, Some(refreshed)))
         }
-        other => other.map(|ticket| (ticket, None)),
+        other => other.map(|value| (value, None)),
     }
 }
 
