@@ -7,8 +7,8 @@ use yew_router::prelude::*;
 
 use crate::components::{DigestBanner, SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
 use crate::hooks::{
-    use_i18n, use_sync, use_update_ready, I18n, I18nProvider, SessionState, StorageProvider,
-    SyncProvider,
+    use_i18n, use_storage, use_sync, use_update_ready, I18n, I18nProvider, SessionState,
+    StorageProvider, StorageState, SyncProvider,
 };
 use crate::i18n::{format, Argument};
 use crate::pages::{
@@ -83,6 +83,7 @@ pub fn App() -> Html {
 fn Shell() -> Html {
     let sync = use_sync();
     let i18n = use_i18n();
+    let storage = use_storage();
     let update = use_update_ready();
     let on_reload = {
         let update = update.clone();
@@ -140,6 +141,9 @@ fn Shell() -> Html {
                         tone={tone(&status)} {on_sync_now} />
                 }
             </header>
+            if let StorageState::Failed(error) = &storage {
+                <div id="storage-failed" class="banner error" role="alert">{ i18n.t(&error.problem().id) }</div>
+            }
             if update.is_ready() {
                 <UpdateBanner {on_reload} />
             }
@@ -208,7 +212,7 @@ fn tone(status: &SyncStatus) -> SyncTone {
 
 fn detail(status: &SyncStatus, i18n: &I18n) -> Option<AttrValue> {
     match &status.connection {
-        Connection::Failed { reason } => Some(reason.clone().into()),
+        Connection::Failed { problem } => Some(i18n.t(&problem.id).into()),
         _ => status.last_synced_at_ms.map(|at| {
             let time = format::time(i18n.language(), at);
             i18n.t_with("sync-last-synced", &[("time", time.as_str().into())])

@@ -3,5 +3,6 @@
 pub mod account_view;
 pub mod accounts;
 pub mod list_window;
+pub mod problem;
 pub mod sync_status;
 pub mod text_edit;

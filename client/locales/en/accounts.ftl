@@ -16,3 +16,4 @@ account-add-visit = Add a visit
 account-visit-report = Visit report · { $when }
 account-name-conflict = Two names were set at the same time on different devices. Keep one:
 account-name-conflict-label = Two names were set at the same time
+problem-account-name-missing = An account needs a name.

@@ -42,3 +42,19 @@ digest-title = { $count ->
    *[other] While you were away, colleagues changed { $count } accounts:
 }
 digest-more = and { $count } more
+
+problem-storage-full = This device's storage is full. Free some space, then try again; nothing was lost.
+problem-storage-unavailable = This browser does not let Carnet keep data on the device. Leave private browsing or allow site data.
+problem-storage-blocked = Another Carnet tab is still open on an older version. Close it to continue.
+problem-storage-upgrade = Carnet could not prepare its storage; the previous data was kept.
+problem-storage-aborted = The browser cancelled the save; nothing was written. Try again.
+problem-storage-corrupt = A stored record is damaged.
+problem-storage-failed = The device's storage failed.
+problem-unreachable = The server cannot be reached. Your work is kept on this device.
+problem-wrong-credentials = That e-mail address and password do not match. Check them and try again.
+problem-session-ended = Your session has ended. Sign in again; nothing on this device was lost.
+problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
+problem-unexpected = The server answered unexpectedly.
+problem-app-too-old = This version of Carnet is too old for the server; reload to update.
+problem-storage-not-ready = The device's storage is not ready yet.
+problem-device-sign-in-damaged = This device's sign-in is damaged. Sign in again.

@@ -16,3 +16,4 @@ account-add-visit = Ajouter une visite
 account-visit-report = Compte rendu de visite · { $when }
 account-name-conflict = Deux noms ont été saisis en même temps sur deux appareils. Gardez-en un :
 account-name-conflict-label = Deux noms saisis en même temps
+problem-account-name-missing = Un compte doit avoir un nom.

@@ -45,3 +45,19 @@ digest-title = { $count ->
    *[other] Pendant votre absence, vos collègues ont modifié { $count } comptes :
 }
 digest-more = et { $count } de plus
+
+problem-storage-full = Le stockage de cet appareil est plein. Libérez de la place puis réessayez ; rien n'a été perdu.
+problem-storage-unavailable = Ce navigateur ne permet pas à Carnet de garder des données sur l'appareil. Quittez la navigation privée ou autorisez les données du site.
+problem-storage-blocked = Un autre onglet de Carnet est encore ouvert sur une ancienne version. Fermez-le pour continuer.
+problem-storage-upgrade = Carnet n'a pas pu préparer son stockage ; les données précédentes ont été gardées.
+problem-storage-aborted = Le navigateur a annulé l'enregistrement ; rien n'a été écrit. Réessayez.
+problem-storage-corrupt = Une fiche enregistrée est endommagée.
+problem-storage-failed = Le stockage de l'appareil a échoué.
+problem-unreachable = Le serveur est injoignable. Votre travail est gardé sur cet appareil.
+problem-wrong-credentials = Cette adresse e-mail et ce mot de passe ne correspondent pas. Vérifiez-les et réessayez.
+problem-session-ended = Votre session est terminée. Reconnectez-vous ; rien n'a été perdu sur cet appareil.
+problem-too-many-attempts = Trop de tentatives. Patientez une minute puis réessayez.
+problem-unexpected = Le serveur a répondu de façon inattendue.
+problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.
+problem-storage-not-ready = Le stockage de l'appareil n'est pas encore prêt.
+problem-device-sign-in-damaged = La connexion de cet appareil est endommagée. Reconnectez-vous.

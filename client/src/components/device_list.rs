@@ -4,13 +4,14 @@ use yew::prelude::*;
 
 use crate::hooks::use_i18n;
 use crate::i18n::format;
+use crate::state::problem::Problem;
 use crate::sync::api::DeviceInfo;
 
 /// Props of [`DeviceList`].
 #[derive(Properties, PartialEq)]
 pub struct DeviceListProps {
     /// The devices, or why they could not be read.
-    pub devices: Option<Result<Vec<DeviceInfo>, String>>,
+    pub devices: Option<Result<Vec<DeviceInfo>, Problem>>,
     /// Called with a device's id to remove it.
     pub on_revoke: Callback<String>,
 }
@@ -23,7 +24,7 @@ pub fn DeviceList(props: &DeviceListProps) -> Html {
     match &props.devices {
         None => html! { <p aria-busy="true">{ i18n.t("devices-loading") }</p> },
         Some(Err(problem)) => {
-            html! { <p class="muted" id="devices-problem">{ problem.clone() }</p> }
+            html! { <p class="muted" id="devices-problem">{ i18n.t(&problem.id) }</p> }
         }
         Some(Ok(devices)) => html! {
             <ul class="device-list" id="devices">

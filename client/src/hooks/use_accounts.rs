@@ -49,9 +49,7 @@ impl AccountsHandle {
     pub fn create(&self, draft: AccountDraft) {
         let dispatcher = self.state.dispatcher();
         let Some(storage) = self.storage.clone() else {
-            dispatcher.dispatch(AccountsAction::Fail(
-                "The device's storage is not ready yet.".to_owned(),
-            ));
+            dispatcher.dispatch(AccountsAction::Fail("problem-storage-not-ready".to_owned()));
             return;
         };
         let sync = self.sync.clone();
@@ -68,7 +66,11 @@ impl AccountsHandle {
             let mut account = match AccountDocument::create_by(AccountId::generate(), &draft, &edit)
             {
                 Ok(account) => account,
-                Err(error) => return dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
+                Err(_) => {
+                    return dispatcher.dispatch(AccountsAction::Fail(
+                        "problem-account-name-missing".to_owned(),
+                    ))
+                }
             };
             match storage.save_account(&mut account, &[]).await {
                 Ok(row) => {
@@ -81,7 +83,7 @@ impl AccountsHandle {
                         gloo::console::warn!(format!("persistence not recorded: {error}"));
                     }
                 }
-                Err(error) => dispatcher.dispatch(AccountsAction::Fail(error.to_string())),
+                Err(error) => dispatcher.dispatch(AccountsAction::Fail(error.problem().id)),
             }
         });
     }
@@ -117,17 +119,17 @@ pub fn use_accounts() -> AccountsHandle {
                         }
                         Ok(_) => {}
                         Err(error) => {
-                            return dispatcher.dispatch(AccountsAction::Fail(error.to_string()))
+                            return dispatcher.dispatch(AccountsAction::Fail(error.problem().id))
                         }
                     }
                     dispatcher.dispatch(match storage.account_rows().await {
                         Ok(rows) => AccountsAction::Load(rows),
-                        Err(error) => AccountsAction::Fail(error.to_string()),
+                        Err(error) => AccountsAction::Fail(error.problem().id),
                     });
                     mark("carnet:all-rows");
                 }),
                 StorageState::Failed(error) => {
-                    dispatcher.dispatch(AccountsAction::Fail(error.to_string()));
+                    dispatcher.dispatch(AccountsAction::Fail(error.problem().id));
                 }
                 StorageState::Opening => {}
             },

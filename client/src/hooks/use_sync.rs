@@ -17,6 +17,7 @@ use yew::prelude::*;
 use super::{use_storage, StorageState};
 use crate::leader::Leadership;
 use crate::session::Session;
+use crate::state::problem::Problem;
 use crate::state::sync_status::SyncStatus;
 use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
@@ -144,18 +145,18 @@ impl SyncHandle {
     }
 
     /// Signs in, keeps the session on the device and starts syncing.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), String> {
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), Problem> {
         let storage = self
             .storage()
-            .ok_or("The device's storage is not ready yet.")?;
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
         let device_name = device_name();
         let session = api::sign_in(email, password, &device_name, None)
             .await
-            .map_err(|error: ApiError| error.to_string())?;
+            .map_err(|error: ApiError| error.problem())?;
         storage
             .save_session(&session)
             .await
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| error.problem())?;
         // Signing in is the engagement browsers reward with persistent storage.
         if let Err(error) = storage.ensure_persistence().await {
             gloo::console::warn!(format!("persistence not recorded: {error}"));
@@ -190,31 +191,31 @@ impl SyncHandle {
     }
 
     /// The signed-in person's devices, as the relay knows them.
-    pub async fn devices(&self) -> Result<Vec<api::DeviceInfo>, String> {
+    pub async fn devices(&self) -> Result<Vec<api::DeviceInfo>, Problem> {
         let (storage, session) = self.signed_in().await?;
-        let (devices, refreshed) = api::devices(&session).await.map_err(|e| e.to_string())?;
+        let (devices, refreshed) = api::devices(&session).await.map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;
         Ok(devices)
     }
 
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.
-    pub async fn revoke_device(&self, id: &str) -> Result<(), String> {
+    pub async fn revoke_device(&self, id: &str) -> Result<(), Problem> {
         let (storage, session) = self.signed_in().await?;
         let refreshed = api::revoke_device(&session, id)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;
         Ok(())
     }
 
-    async fn signed_in(&self) -> Result<(Rc<Storage>, Session), String> {
+    async fn signed_in(&self) -> Result<(Rc<Storage>, Session), Problem> {
         let storage = self
             .storage()
-            .ok_or("The device's storage is not ready yet.")?;
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
         match storage.session().await {
             Ok(Some(session)) => Ok((storage, session)),
-            Ok(None) => Err(ApiError::SessionEnded.to_string()),
-            Err(error) => Err(error.to_string()),
+            Ok(None) => Err(ApiError::SessionEnded.problem()),
+            Err(error) => Err(error.problem()),
         }
     }
 

@@ -37,7 +37,7 @@ pub fn AccountsPage() -> Html {
                 <span class="count" id="accounts-count">{ format!("{}", state.rows.len()) }</span>
             </header>
             if let Some(message) = &state.error {
-                <ErrorBanner message={AttrValue::from(message.clone())} {on_dismiss} />
+                <ErrorBanner message={AttrValue::from(i18n.t(message))} {on_dismiss} />
             }
             <AccountForm {on_create} enabled={storage_ready} />
             <AccountList rows={state.rows.clone()} loaded={state.loaded} />

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::components::DeviceList;
 use crate::hooks::{use_i18n, use_sync};
+use crate::state::problem::Problem;
 use crate::sync::api::DeviceInfo;
 
 /// The devices section.
@@ -12,7 +13,7 @@ use crate::sync::api::DeviceInfo;
 pub fn DevicesSection() -> Html {
     let i18n = use_i18n();
     let sync = use_sync();
-    let devices = use_state(|| None::<Result<Vec<DeviceInfo>, String>>);
+    let devices = use_state(|| None::<Result<Vec<DeviceInfo>, Problem>>);
     let reload = use_state(|| 0_u32);
     {
         let devices = devices.clone();

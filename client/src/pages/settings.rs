@@ -38,7 +38,7 @@ pub fn SettingsPage() -> Html {
                 match sync.sign_out(accept_loss).await {
                     Ok(()) => refusal.set(None),
                     Err(SignOutRefusal::Unsynced(unsynced)) => refusal.set(Some(unsynced)),
-                    Err(SignOutRefusal::Storage(error)) => problem.set(Some(error.to_string())),
+                    Err(SignOutRefusal::Storage(error)) => problem.set(Some(error.problem().id)),
                 }
             });
         })
@@ -142,7 +142,7 @@ pub fn SettingsPage() -> Html {
                     </div>
                 }
                 if let Some(problem) = &*problem {
-                    <p class="form-error" role="alert">{ problem.clone() }</p>
+                    <p class="form-error" role="alert">{ i18n.t(problem) }</p>
                 }
                 <button id="sign-out" type="button" class="button" onclick={sign_out(false)}>{ i18n.t("settings-sign-out") }</button>
             </section>

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::components::{Credentials, SignInForm};
 use crate::hooks::{use_i18n, use_sync};
+use crate::state::problem::Problem;
 
 /// The sign-in page.
 #[component]
@@ -12,7 +13,7 @@ pub fn SignInPage() -> Html {
     let sync = use_sync();
     let i18n = use_i18n();
     let busy = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let error = use_state(|| None::<Problem>);
     let on_sign_in = {
         let busy = busy.clone();
         let error = error.clone();
@@ -25,11 +26,11 @@ pub fn SignInPage() -> Html {
             let busy = busy.clone();
             let error = error.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(reason) = sync
+                if let Err(problem) = sync
                     .sign_in(&credentials.email, &credentials.password)
                     .await
                 {
-                    error.set(Some(reason.into()));
+                    error.set(Some(problem));
                 }
                 busy.set(false);
             });
@@ -39,7 +40,7 @@ pub fn SignInPage() -> Html {
         <section class="page sign-in" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">{ i18n.t("sign-in-title") }</h1>
             <p class="lead">{ i18n.t("sign-in-lead") }</p>
-            <SignInForm {on_sign_in} busy={*busy} error={(*error).clone()} />
+            <SignInForm {on_sign_in} busy={*busy} error={(*error).as_ref().map(|problem| AttrValue::from(i18n.t(&problem.id)))} />
         </section>
     }
 }

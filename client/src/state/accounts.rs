@@ -11,7 +11,7 @@ pub struct AccountsState {
     pub rows: Rc<Vec<AccountIndexRow>>,
     /// Whether the rows have been read from the device yet.
     pub loaded: bool,
-    /// The last error to show, in plain words.
+    /// The last problem to show (a message id of the catalogue).
     pub error: Option<String>,
 }
 

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::problem::Problem;
+
 /// After this long without reaching the relay, unsynced changes earn a warning: a browser may
 /// evict the storage of a site that is not installed, and the changes exist nowhere else.
 pub const UNSYNCED_WARNING_AFTER_MS: f64 = 3.0 * 24.0 * 60.0 * 60.0 * 1000.0;
@@ -31,8 +33,8 @@ pub enum Connection {
     },
     /// Sync stopped for a reason the rep must read (sign in again, update the app, storage full).
     Failed {
-        /// The reason, in plain words.
-        reason: String,
+        /// The reason.
+        problem: Problem,
     },
 }
 

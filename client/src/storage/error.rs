@@ -3,6 +3,8 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DomException;
 
+use crate::state::problem::Problem;
+
 /// Why the device's storage refused an operation. Nothing is half-written in any case.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
@@ -30,6 +32,25 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// The problem to show the rep, in the catalogue's words.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::QuotaExceeded => Problem::new("problem-storage-full"),
+            Self::Unavailable(detail) => {
+                Problem::with_detail("problem-storage-unavailable", detail.clone())
+            }
+            Self::VersionChangeBlocked => Problem::new("problem-storage-blocked"),
+            Self::Upgrade(detail) => {
+                Problem::with_detail("problem-storage-upgrade", detail.clone())
+            }
+            Self::Aborted => Problem::new("problem-storage-aborted"),
+            Self::Corrupt(detail) => {
+                Problem::with_detail("problem-storage-corrupt", detail.clone())
+            }
+            Self::Failed(detail) => Problem::with_detail("problem-storage-failed", detail.clone()),
+        }
+    }
+
     /// Classifies a raw JavaScript error value.
     pub(crate) fn from_js(value: JsValue) -> Self {
         match value.dyn_ref::<DomException>() {

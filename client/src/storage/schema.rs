@@ -57,16 +57,38 @@ pub(super) async fn open(name: &str) -> Result<Opened, StorageError> {
         return Err(StorageError::Upgrade(error));
     }
     match opened {
-        Ok(database) => Ok(Opened {
-            database: database.into(),
-            upgraded_from: upgraded_from.borrow_mut().take(),
-        }),
+        Ok(database) => {
+            let database: IdbDatabase = database.into();
+            step_aside_for_newer_versions(&database);
+            Ok(Opened {
+                database,
+                upgraded_from: upgraded_from.borrow_mut().take(),
+            })
+        }
         Err(_) if *blocked.borrow() => Err(StorageError::VersionChangeBlocked),
         Err(error) => Err(match StorageError::from(error) {
             StorageError::Failed(text) => StorageError::Unavailable(text),
             classified => classified,
         }),
     }
+}
+
+/// When a newer build (in another tab) needs a newer schema, this connection closes at once so
+/// the upgrade is not blocked; this tab then runs an old build on a closed database, so it
+/// reloads into the new one (its unsaved edits are saved as they are typed, so none is lost).
+fn step_aside_for_newer_versions(database: &IdbDatabase) {
+    let closing = database.clone();
+    let on_version_change = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        closing.close();
+        if let Some(window) = web_sys::window() {
+            let _reload_refused = window.location().reload();
+        }
+    });
+    database.set_onversionchange(Some(wasm_bindgen::JsCast::unchecked_ref(
+        on_version_change.as_ref(),
+    )));
+    // The handler lives as long as the connection, which lives as long as the page.
+    on_version_change.forget();
 }
 
 /// Applies every migration between the event's old version and the new one.

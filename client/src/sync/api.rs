@@ -5,6 +5,7 @@ use gloo::net::http::{Request, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::session::{Session, SessionUser, SessionWorkspace};
+use crate::state::problem::Problem;
 
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +25,19 @@ pub enum ApiError {
     /// Any other answer.
     #[error("The server answered unexpectedly ({0}).")]
     Unexpected(String),
+}
+
+impl ApiError {
+    /// The problem to show the rep, in the catalogue's words.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::Unreachable => Problem::new("problem-unreachable"),
+            Self::WrongCredentials => Problem::new("problem-wrong-credentials"),
+            Self::SessionEnded => Problem::new("problem-session-ended"),
+            Self::TooManyAttempts => Problem::new("problem-too-many-attempts"),
+            Self::Unexpected(detail) => Problem::with_detail("problem-unexpected", detail.clone()),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -20,8 +20,9 @@ use shared::replica::RecordKind;
 
 use super::api::{self, ApiError};
 use super::socket::{Socket, SocketEvent};
+use crate::state::problem::Problem;
 use crate::state::sync_status::{Connection, SyncStatus};
-use crate::storage::{Changed, Received, Storage};
+use crate::storage::{Changed, Received, Storage, StorageError};
 
 /// How many log entries (or snapshots) one storage transaction takes, so progress is kept and
 /// shown in steps on a new device.
@@ -106,7 +107,7 @@ struct Engine {
     last_outbox_key: u64,
     status: SyncStatus,
     /// Why sync stopped until the rep acts (signs in again, updates the app).
-    stopped: Option<String>,
+    stopped: Option<Problem>,
     /// While catching up after being away: the accounts that gained colleagues' changes.
     away: Option<Vec<DocumentId>>,
 }
@@ -167,10 +168,10 @@ impl Engine {
                 self.publish();
                 return;
             }
-            Err(error) => return self.stop(error.to_string()),
+            Err(error) => return self.stop(error.problem()),
         };
         let Some(device) = session.device_id.parse::<uuid::Uuid>().ok().map(DeviceId) else {
-            return self.stop("This device's sign-in is damaged. Sign in again.".to_owned());
+            return self.stop(Problem::new("problem-device-sign-in-damaged"));
         };
         if !browser_online() {
             self.status.connection = Connection::Offline;
@@ -181,7 +182,7 @@ impl Engine {
         if self.client.is_none() {
             match self.new_client(device).await {
                 Ok(client) => self.client = Some(client),
-                Err(error) => return self.stop(error),
+                Err(error) => return self.stop(error.problem()),
             }
         }
         self.status.connection = Connection::Connecting;
@@ -195,7 +196,7 @@ impl Engine {
                 }
                 ticket
             }
-            Err(ApiError::SessionEnded) => return self.stop(ApiError::SessionEnded.to_string()),
+            Err(ApiError::SessionEnded) => return self.stop(ApiError::SessionEnded.problem()),
             Err(_) => return self.retry_later(),
         };
         self.generation += 1;
@@ -208,9 +209,9 @@ impl Engine {
         }
     }
 
-    async fn new_client(&mut self, device: DeviceId) -> Result<SyncClient, String> {
-        let cursor = self.storage.cursor().await.map_err(|e| e.to_string())?;
-        let outbox = self.storage.outbox().await.map_err(|e| e.to_string())?;
+    async fn new_client(&mut self, device: DeviceId) -> Result<SyncClient, StorageError> {
+        let cursor = self.storage.cursor().await?;
+        let outbox = self.storage.outbox().await?;
         self.last_outbox_key = outbox.last().map_or(0, |entry| entry.key);
         Ok(SyncClient::new(device, cursor, outbox))
     }
@@ -310,7 +311,7 @@ impl Engine {
     async fn store_entries(&mut self, entries: Vec<Entry>, cursor: Seq) {
         if entries.is_empty() {
             if let Err(error) = self.storage.store_received(&[], Some(cursor)).await {
-                self.storage_failed(error.to_string());
+                self.storage_failed(error.problem());
             }
             return;
         }
@@ -337,7 +338,7 @@ impl Engine {
                     }
                     (self.listeners.changed)(changed);
                 }
-                Err(error) => return self.storage_failed(error.to_string()),
+                Err(error) => return self.storage_failed(error.problem()),
             }
             gloo::timers::future::TimeoutFuture::new(0).await;
         }
@@ -362,7 +363,7 @@ impl Engine {
                     self.publish();
                     (self.listeners.changed)(changed);
                 }
-                Err(error) => return self.storage_failed(error.to_string()),
+                Err(error) => return self.storage_failed(error.problem()),
             }
             gloo::timers::future::TimeoutFuture::new(0).await;
         }
@@ -371,7 +372,7 @@ impl Engine {
     fn refused(&mut self, code: ErrorCode) {
         gloo::console::warn!(format!("the relay refused: {}", code.as_str()));
         match code {
-            ErrorCode::UnsupportedVersion => self.stop(code.describe().to_owned()),
+            ErrorCode::UnsupportedVersion => self.stop(Problem::new("problem-app-too-old")),
             // A stale ticket or a reused one: the next attempt fetches a fresh ticket, and a
             // removed device learns it there (the ticket request is refused).
             ErrorCode::Unauthorised
@@ -391,7 +392,7 @@ impl Engine {
         }
     }
 
-    fn storage_failed(&mut self, reason: String) {
+    fn storage_failed(&mut self, problem: Problem) {
         // What the relay sent is not stored, and the cursor did not move: drop the connection
         // and fetch it again later (a full disk may have room by then).
         self.socket = None;
@@ -400,16 +401,16 @@ impl Engine {
         }
         // The client's cursor may be ahead of what was stored: start over from storage.
         self.client = None;
-        self.status.connection = Connection::Failed { reason };
+        self.status.connection = Connection::Failed { problem };
         self.publish();
         self.schedule_retry();
     }
 
     /// Sync cannot go on until the rep acts.
-    fn stop(&mut self, reason: String) {
+    fn stop(&mut self, problem: Problem) {
         self.socket = None;
-        self.stopped = Some(reason.clone());
-        self.status.connection = Connection::Failed { reason };
+        self.stopped = Some(problem.clone());
+        self.status.connection = Connection::Failed { problem };
         self.publish();
     }
 
