@@ -6,6 +6,7 @@
 mod app_update;
 mod durability;
 mod offline_shell;
+mod screenshots;
 mod settings;
 mod sync;
 

@@ -166,6 +166,51 @@ impl Device {
         Ok(())
     }
 
+    /// Sizes the page's viewport to `width` × `height` CSS pixels (a tablet, a laptop).
+    pub async fn set_viewport(&self, width: u32, height: u32) -> HarnessResult {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Emulation.setDeviceMetricsOverride",
+                params: json!({
+                    "width": width,
+                    "height": height,
+                    "deviceScaleFactor": 1,
+                    "mobile": false,
+                }),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Makes the page see `prefers-color-scheme: dark` (or light).
+    pub async fn emulate_dark_mode(&self, dark: bool) -> HarnessResult {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Emulation.setEmulatedMedia",
+                params: json!({
+                    "features": [{
+                        "name": "prefers-color-scheme",
+                        "value": if dark { "dark" } else { "light" },
+                    }],
+                }),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the page at `path` (for the documentation's screenshots).
+    pub async fn screenshot_to(&self, path: &std::path::Path) -> HarnessResult {
+        let png = self.client.screenshot().await?;
+        if let Some(directory) = path.parent() {
+            std::fs::create_dir_all(directory).map_err(|source| {
+                HarnessError::io("cannot create the screenshot folder", source)
+            })?;
+        }
+        std::fs::write(path, png)
+            .map_err(|source| HarnessError::io("cannot write a screenshot", source))?;
+        Ok(())
+    }
+
     /// Kills the current tab's renderer process, as the OS does to a tab under memory pressure
     /// (DevTools' `Page.crash`), and continues in a new tab of the same browser profile.
     pub async fn crash_tab(&self) -> HarnessResult {
