@@ -180,8 +180,9 @@ pub struct Task {
     pub deal: Option<crate::ids::DealId>,
 }
 
-/// The part of an account that lists and search need, hydrated without the texts and most
-/// fields: reading it costs a fraction of the whole record (see the `documents` benchmark).
+/// The part of an account that lists and search need, hydrated without most fields: reading it
+/// costs a fraction of the whole record (see the `documents` benchmark). Of the texts it reads
+/// only the notes and the activity reports, whose words search covers.
 /// Its field names are the [`Account`]'s; a test checks both give the same index row.
 #[derive(Clone, Debug, PartialEq, Hydrate)]
 pub struct AccountListing {
@@ -204,7 +205,10 @@ pub struct AccountListing {
     /// See [`Account::owner`].
     #[autosurgeon(missing = "Default::default")]
     pub owner: Option<crate::ids::UserId>,
-    /// When each activity happened.
+    /// See [`Account::notes`] (search indexes its words).
+    #[autosurgeon(missing = "Default::default")]
+    pub notes: Text,
+    /// When each activity happened, and its report.
     #[autosurgeon(missing = "Default::default")]
     pub activities: BTreeMap<String, ActivityListing>,
     /// Each task's due date and state.
@@ -212,11 +216,14 @@ pub struct AccountListing {
     pub tasks: BTreeMap<String, TaskListing>,
 }
 
-/// The part of an activity that lists need.
+/// The part of an activity that lists and search need.
 #[derive(Clone, Debug, PartialEq, Hydrate)]
 pub struct ActivityListing {
     /// See [`Activity::at`].
     pub at: i64,
+    /// See [`Activity::report`] (search indexes its words).
+    #[autosurgeon(missing = "Default::default")]
+    pub report: Text,
 }
 
 /// The part of a task that lists need.
@@ -239,10 +246,17 @@ impl From<&Account> for AccountListing {
             stage: account.stage.clone(),
             addresses: account.addresses.clone(),
             owner: account.owner,
+            notes: account.notes.clone(),
             activities: account
                 .activities
                 .iter()
-                .map(|(key, activity)| (key.clone(), ActivityListing { at: activity.at }))
+                .map(|(key, activity)| {
+                    let listing = ActivityListing {
+                        at: activity.at,
+                        report: activity.report.clone(),
+                    };
+                    (key.clone(), listing)
+                })
                 .collect(),
             tasks: account
                 .tasks
@@ -625,6 +639,28 @@ mod tests {
     }
 
     #[test]
+    fn notes_and_reports_give_the_row_a_bounded_list_of_new_words() -> Result<(), AccountError> {
+        let mut account =
+            AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
+        let long_notes: String = (0..100).map(|word| format!("mot{word} ")).collect();
+        account.update(&Edit::anonymous(2), "fill", |a| {
+            a.notes = Text::with_value(format!("Azur à Nice : sonner, sonner. {long_notes}"));
+            let mut old = Activity::new(ActivityKind::Visit, 100);
+            old.report = Text::with_value("Ancienne visite.");
+            let mut new = Activity::new(ActivityKind::Visit, 200);
+            new.report = Text::with_value("Stock de farine bas ; sonner.");
+            a.activities.insert("old".to_owned(), old);
+            a.activities.insert("new".to_owned(), new);
+        })?;
+        let row = account.index_row();
+        let notes: Vec<&str> = row.note_words.split(' ').collect();
+        assert_eq!(notes.len(), crate::index::NOTE_WORDS_CAP);
+        assert_eq!(&notes[..3], ["sonner", "mot0", "mot1"]);
+        assert_eq!(row.report_words, "stock farine bas ancienne visite");
+        Ok(())
+    }
+
+    #[test]
     fn the_listing_reads_the_same_index_row_as_the_whole_record() -> Result<(), AccountError> {
         let mut account =
             AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
@@ -640,6 +676,15 @@ mod tests {
                 Task::new("Rappeler", Date::parse("2026-05-01").ok()),
             );
         })?;
+        account.splice_text(
+            &Edit::anonymous(3),
+            &FieldPath::root("notes"),
+            0,
+            0,
+            "Sonner.",
+        )?;
+        let report = FieldPath::new(["activities", "v", "report"]);
+        account.splice_text(&Edit::anonymous(3), &report, 0, 0, "Stock de farine bas.")?;
         let heads = account.heads();
         let whole = AccountListing::from(&account.record()?);
         let listed: AccountListing =

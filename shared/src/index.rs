@@ -3,6 +3,8 @@
 //! A row is a pure function of its document's current state and can always be rebuilt from it;
 //! the heads it was derived from tell storage whether it is stale.
 
+use std::collections::BTreeSet;
+
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,14 @@ use crate::account::AccountListing;
 use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::ids::{AccountId, ContactId, DealId};
-use crate::search::search_terms;
+use crate::search::{search_terms, significant_terms};
+
+/// At most this many distinct words of an account's notes are kept in its row.
+pub const NOTE_WORDS_CAP: usize = 32;
+
+/// At most this many distinct words of an account's activity reports (newest first) are kept in
+/// its row.
+pub const REPORT_WORDS_CAP: usize = 48;
 
 /// One account as the accounts list and search see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +36,14 @@ pub struct AccountIndexRow {
     pub postcode: String,
     /// Accent-free, lower-case words for prefix search (name, cities, postcodes, tags…).
     pub search_terms: Vec<String>,
+    /// Accent-free words of the notes that are not already search terms, space-separated, at
+    /// most [`NOTE_WORDS_CAP`] (one string rather than a list: rows stay small in memory).
+    #[serde(default)]
+    pub note_words: String,
+    /// Accent-free words of the activity reports, newest reports first, that are neither search
+    /// terms nor note words, space-separated, at most [`REPORT_WORDS_CAP`].
+    #[serde(default)]
+    pub report_words: String,
     /// The lifecycle stage's stored name.
     pub stage: String,
     /// The owner's user id, when set.
@@ -62,6 +79,13 @@ impl AccountIndexRow {
         words.extend(account.siren.map(|siren| siren.to_string()));
         words.sort();
         words.dedup();
+        let mut known: BTreeSet<String> = words.iter().cloned().collect();
+        let notes = [account.notes.as_str()];
+        let note_words = bounded_words(notes, &mut known, NOTE_WORDS_CAP);
+        let mut activities: Vec<_> = account.activities.values().collect();
+        activities.sort_by_key(|activity| std::cmp::Reverse(activity.at));
+        let reports = activities.iter().map(|activity| activity.report.as_str());
+        let report_words = bounded_words(reports, &mut known, REPORT_WORDS_CAP);
         Self {
             id: id.to_string(),
             name: account.name.clone(),
@@ -69,6 +93,8 @@ impl AccountIndexRow {
             city: address.map(|a| a.city.clone()).unwrap_or_default(),
             postcode: address.map(|a| a.postcode.clone()).unwrap_or_default(),
             search_terms: words,
+            note_words,
+            report_words,
             stage: account.stage.to_string(),
             owner: account.owner.map(|owner| owner.to_string()),
             last_activity: account.activities.values().map(|a| a.at).max(),
@@ -106,6 +132,12 @@ pub struct ContactIndexRow {
     pub sort_name: String,
     /// Accent-free words for search (names, job title, e-mails).
     pub search_terms: Vec<String>,
+    /// The job title, as typed.
+    #[serde(default)]
+    pub job_title: String,
+    /// The e-mail addresses.
+    #[serde(default)]
+    pub emails: Vec<String>,
     /// The accounts the contact belongs to.
     pub accounts: Vec<String>,
     /// The document heads the row was derived from.
@@ -133,6 +165,12 @@ impl ContactIndexRow {
             sort_name: search_terms(&format!("{} {}", contact.last_name, contact.first_name))
                 .join(" "),
             search_terms: words,
+            job_title: contact.job_title.clone(),
+            emails: contact
+                .emails
+                .values()
+                .map(|entry| entry.address.as_str().to_owned())
+                .collect(),
             accounts: contact.accounts.iter().map(str::to_owned).collect(),
             heads: hex_heads(heads),
         }
@@ -182,6 +220,32 @@ impl DealIndexRow {
             heads: hex_heads(heads),
         }
     }
+}
+
+/// The first `cap` distinct significant words of `texts` that are not in `known` (which they
+/// join), space-separated.
+fn bounded_words<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    known: &mut BTreeSet<String>,
+    cap: usize,
+) -> String {
+    let mut words = String::new();
+    let mut count = 0;
+    for word in texts.into_iter().flat_map(significant_terms) {
+        if count == cap {
+            break;
+        }
+        if known.contains(&word) {
+            continue;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(&word);
+        known.insert(word);
+        count += 1;
+    }
+    words
 }
 
 fn hex_heads(heads: &[ChangeHash]) -> Vec<String> {

@@ -1,4 +1,13 @@
-//! Normalisation of text for accent- and case-insensitive prefix search.
+//! Accent- and case-insensitive prefix search: the folding of text into terms, and
+//! [`SearchIndex`], the in-memory index the search box queries as the rep types.
+//!
+//! Search reads only the derived index rows (`crate::index`), never documents, and does no IO:
+//! rows in, hits out.
+
+mod engine;
+mod ranking;
+
+pub use engine::{Hit, HitKind, MatchedField, SearchIndex, MAX_QUERY_WORDS};
 
 /// Lower-cases `text`, strips the accents of Latin letters and splits it into words, so that
 /// "Élevé" and "eleve" produce the same term.
@@ -10,6 +19,22 @@ pub fn search_terms(text: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The words of free text (notes, reports) worth indexing: [`search_terms`] without words of
+/// fewer than three letters and without the commonest French and English function words, which
+/// would make every row match and the rows larger.
+pub fn significant_terms(text: &str) -> Vec<String> {
+    let mut terms = search_terms(text);
+    terms.retain(|term| term.chars().count() >= 3 && !STOP_WORDS.contains(&term.as_str()));
+    terms
+}
+
+/// Folded function words [`significant_terms`] leaves out.
+const STOP_WORDS: &[&str] = &[
+    "and", "aux", "avec", "ces", "cet", "cette", "dans", "des", "elle", "est", "for", "ils", "les",
+    "leur", "mais", "nous", "par", "pas", "pour", "que", "qui", "ses", "son", "sur", "the", "une",
+    "vous", "was", "with",
+];
 
 /// Folds one character to its lower-case, accent-free form (several characters for ligatures).
 fn fold_char(character: char) -> impl Iterator<Item = char> {
@@ -42,6 +67,14 @@ mod tests {
     #[test]
     fn accents_and_case_are_folded() {
         assert_eq!(search_terms("Élevé Œuvre"), vec!["eleve", "oeuvre"]);
+    }
+
+    #[test]
+    fn significant_terms_leave_out_short_and_function_words() {
+        assert_eq!(
+            significant_terms("Le gérant veut un devis pour le four à sole."),
+            vec!["gerant", "veut", "devis", "four", "sole"]
+        );
     }
 
     #[test]
