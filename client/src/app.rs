@@ -85,6 +85,7 @@ fn Shell() -> Html {
     let i18n = use_i18n();
     let storage = use_storage();
     let update = use_update_ready();
+    use_search_shortcut();
     let on_reload = {
         let update = update.clone();
         Callback::from(move |()| update.apply())
@@ -219,4 +220,49 @@ fn detail(status: &SyncStatus, i18n: &I18n) -> Option<AttrValue> {
                 .into()
         }),
     }
+}
+
+/// `/` (outside a text field) or Ctrl+K / ⌘K opens search from anywhere, as on laptops.
+#[hook]
+fn use_search_shortcut() {
+    let navigator = use_navigator();
+    use_effect_with((), move |()| {
+        let listener = web_sys::window()
+            .and_then(|window| window.document())
+            .map(|document| {
+                gloo::events::EventListener::new_with_options(
+                    &document,
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |event| {
+                        let Some(event) =
+                            wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
+                        else {
+                            return;
+                        };
+                        let typing = event
+                            .target()
+                            .and_then(|target| {
+                                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok()
+                            })
+                            .is_some_and(|element| {
+                                matches!(
+                                    element.tag_name().as_str(),
+                                    "INPUT" | "TEXTAREA" | "SELECT"
+                                ) || element.has_attribute("contenteditable")
+                            });
+                        let slash = event.key() == "/" && !typing;
+                        let command_k = (event.ctrl_key() || event.meta_key())
+                            && event.key().eq_ignore_ascii_case("k");
+                        if slash || command_k {
+                            event.prevent_default();
+                            if let Some(navigator) = &navigator {
+                                navigator.push(&Route::Search);
+                            }
+                        }
+                    },
+                )
+            });
+        move || drop(listener)
+    });
 }

@@ -7,6 +7,7 @@ mod app_update;
 mod durability;
 mod offline_shell;
 mod screenshots;
+mod search;
 mod settings;
 mod sync;
 

@@ -243,6 +243,21 @@ impl Device {
 
     /// The visible text of every element matched by `css`, in document order.
     pub async fn texts(&self, css: &str) -> HarnessResult<Vec<String>> {
+        // The page re-renders while it is read (a list refreshing after sync): an element found
+        // a moment ago may be gone. Read again rather than fail.
+        let mut attempts = 0;
+        loop {
+            match self.read_texts(css).await {
+                Err(error) if is_stale(&error) && attempts < 10 => {
+                    attempts += 1;
+                    tokio::time::sleep(POLL).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn read_texts(&self, css: &str) -> HarnessResult<Vec<String>> {
         let mut texts = Vec::new();
         for element in self.client.find_all(Locator::Css(css)).await? {
             texts.push(element.text().await?);
@@ -335,6 +350,11 @@ impl Device {
     pub async fn close(self) -> HarnessResult {
         Ok(self.client.close().await?)
     }
+}
+
+/// Whether a command failed because the element it used was replaced by a re-render.
+fn is_stale(error: &HarnessError) -> bool {
+    matches!(error, HarnessError::Command(error) if error.to_string().contains("stale element"))
 }
 
 /// ChromeDriver's `network_conditions` extension: what DevTools' "Offline" switch does.
