@@ -69,6 +69,8 @@ const BY_ACCOUNT: &str = "by_account";
 const META_PERSISTENCE: &str = "persistence";
 const META_CURSOR: &str = "cursor";
 const META_SESSION: &str = "session";
+/// Rows decoded per page when a whole list is read.
+const ROWS_PER_PAGE: u32 = 1_000;
 const ALL_STORES: [&str; 6] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
@@ -443,7 +445,10 @@ impl Storage {
 
     /// Every account's index row, in name order, without loading any document.
     pub async fn account_rows(&self) -> Result<Vec<AccountIndexRow>, StorageError> {
-        self.rows(ACCOUNT_INDEX).await
+        self.rows(ACCOUNT_INDEX, |row: &AccountIndexRow| {
+            (row.sort_name.clone(), row.id.clone())
+        })
+        .await
     }
 
     /// The first `limit` account rows in name order: enough for the first screen, read before
@@ -470,12 +475,18 @@ impl Storage {
 
     /// Every contact's index row, in name order.
     pub async fn contact_rows(&self) -> Result<Vec<ContactIndexRow>, StorageError> {
-        self.rows(CONTACT_INDEX).await
+        self.rows(CONTACT_INDEX, |row: &ContactIndexRow| {
+            (row.sort_name.clone(), row.id.clone())
+        })
+        .await
     }
 
     /// Every deal's index row, in title order.
     pub async fn deal_rows(&self) -> Result<Vec<DealIndexRow>, StorageError> {
-        self.rows(DEAL_INDEX).await
+        self.rows(DEAL_INDEX, |row: &DealIndexRow| {
+            (row.title.clone(), row.id.clone())
+        })
+        .await
     }
 
     /// One account's index row, without loading its document.
@@ -497,21 +508,47 @@ impl Storage {
             .transpose()
     }
 
-    async fn rows<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
-        let transaction = self.read_transaction(&[store])?;
-        let values = async {
-            transaction
-                .object_store(store)?
-                .index(BY_SORT_NAME)?
-                .get_all(None, None)?
-                .await
+    /// Every row of `store` in the order of its `by_sort_name` index, read in pages of
+    /// [`ROWS_PER_PAGE`] by primary key (one short task each, the page yielding between them:
+    /// decoding 10,000 rows at once would freeze it), then sorted by `sort_key`.
+    async fn rows<T: DeserializeOwned, K: Ord>(
+        &self,
+        store: &str,
+        sort_key: impl Fn(&T) -> K,
+    ) -> Result<Vec<T>, StorageError> {
+        let mut rows: Vec<T> = Vec::new();
+        let mut after: Option<JsValue> = None;
+        loop {
+            let transaction = self.read_transaction(&[store])?;
+            let page = async {
+                let range = match &after {
+                    Some(last) => Some(Query::KeyRange(idb::KeyRange::lower_bound(
+                        last,
+                        Some(true),
+                    )?)),
+                    None => None,
+                };
+                let store = transaction.object_store(store)?;
+                let keys = store
+                    .get_all_keys(range.clone(), Some(ROWS_PER_PAGE))?
+                    .await?;
+                let values = store.get_all(range, Some(ROWS_PER_PAGE))?.await?;
+                Ok::<_, idb::Error>((keys, values))
+            }
+            .await;
+            let (keys, values) = finish(transaction, page).await?;
+            let full = values.len() == ROWS_PER_PAGE as usize;
+            for value in values {
+                rows.push(serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?);
+            }
+            if !full {
+                break;
+            }
+            after = keys.last().cloned();
+            gloo::timers::future::TimeoutFuture::new(0).await;
         }
-        .await;
-        let values = finish(transaction, values).await?;
-        values
-            .into_iter()
-            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
-            .collect()
+        rows.sort_by_cached_key(|row| sort_key(row));
+        Ok(rows)
     }
 
     /// Loads one account's document; `None` when this device has no such account.

@@ -4,6 +4,8 @@
 //! row (`carnet:all-rows`), against a peer measured in the same browser: reading the 10,000
 //! stored documents' bytes, which a list that loaded documents would need before parsing any.
 //! Long tasks (over 50 ms) during start-up and while scrolling the whole list are counted.
+//! Then the workspace's rows are copied four times (50,000 accounts for the default 10,000) and
+//! the search page answers typed queries: time to a ready index, and p50/p95 per keystroke.
 //!
 //! Run with `cargo xtask bench` (it builds the client and the optimised server first);
 //! `CARNET_BENCH_ACCOUNTS` changes the number of accounts (default 10,000).
@@ -128,6 +130,92 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
              });",
         )
         .await?;
+    // Search over five times the workspace: the rows are copied with new ids and suffixed names
+    // straight into the index stores (downloading 50,000 accounts would measure the relay).
+    let copies = device
+        .evaluate(
+            "return new Promise((resolve, reject) => {
+               const open = indexedDB.open('carnet');
+               open.onsuccess = () => {
+                 const db = open.result;
+                 const stores = ['account_index', 'contact_index', 'deal_index'];
+                 const read = db.transaction(stores);
+                 const rows = {};
+                 let pending = stores.length;
+                 for (const store of stores) {
+                   const request = read.objectStore(store).getAll();
+                   request.onsuccess = () => { rows[store] = request.result; if (--pending === 0) write(); };
+                 }
+                 const write = () => {
+                   const tx = db.transaction(stores, 'readwrite');
+                   let written = 0;
+                   for (let copy = 2; copy <= 5; copy++) {
+                     for (const store of stores) {
+                       for (const row of rows[store]) {
+                         const clone = structuredClone(row);
+                         clone.id = crypto.randomUUID();
+                         if ('name' in clone) { clone.name += ' ' + copy; clone.sort_name += ' ' + copy; }
+                         if ('display_name' in clone) clone.display_name += ' ' + copy;
+                         if ('title' in clone) clone.title += ' ' + copy;
+                         tx.objectStore(store).put(clone);
+                         written++;
+                       }
+                     }
+                   }
+                   tx.oncomplete = () => { db.close(); resolve(written); };
+                   tx.onerror = () => reject(tx.error && tx.error.message);
+                 };
+               };
+             });",
+        )
+        .await?;
+    device.goto("/search").await?;
+    device.wait_for("#search-box").await?;
+    let build = device
+        .evaluate(
+            "return new Promise((resolve) => {
+               const read = () => {
+                 const ready = performance.getEntriesByName('carnet:search-ready')[0];
+                 if (!ready) return setTimeout(read, 50);
+                 resolve(ready.startTime);
+               };
+               read();
+             });",
+        )
+        .await?;
+    let search_box = device.wait_for("#search-box").await?;
+    let typed = ["boulangerie lyon", "pharmacie", "garage mar", "cave"];
+    for query in typed {
+        search_box.clear().await?;
+        for character in query.chars() {
+            search_box.send_keys(&character.to_string()).await?;
+        }
+    }
+    let keystrokes = device
+        .evaluate(
+            "return performance.getEntriesByName('carnet:search-keystroke').map((m) => m.duration);",
+        )
+        .await?;
+    let mut keystrokes: Vec<f64> = keystrokes
+        .as_array()
+        .map(|values| values.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    keystrokes.sort_by(f64::total_cmp);
+    let percentile = |values: &[f64], share: f64| {
+        values
+            .get(((values.len() as f64 * share).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let search = serde_json::json!({
+        "accounts": accounts * 5,
+        "rows_copied": copies,
+        "index_ready_ms_after_opening": build,
+        "keystrokes": keystrokes.len(),
+        "keystroke_ms_p50": percentile(&keystrokes, 0.5),
+        "keystroke_ms_p95": percentile(&keystrokes, 0.95),
+        "keystroke_ms_max": keystrokes.last(),
+    });
     let median = |values: &mut Vec<f64>| {
         values.sort_by(f64::total_cmp);
         values[values.len() / 2]
@@ -148,6 +236,7 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         "longest_task_ms_while_scrolling": scroll.get(1),
         "rows_in_the_page_at_the_bottom": scroll.get(2),
         "reloads": RELOADS,
+        "search": search,
     });
     println!(
         "{}",
