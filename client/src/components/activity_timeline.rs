@@ -50,7 +50,7 @@ pub fn ActivityTimeline(props: &ActivityTimelineProps) -> Html {
         html! { <button {id} type="button" class="button small" {onclick}>{ i18n.t(label) }</button> }
     };
     html! {
-        <section class="timeline visits" aria-labelledby="timeline-title">
+        <section class="card timeline visits" aria-labelledby="timeline-title">
             <header class="section-header">
                 <h2 id="timeline-title">{ i18n.t("account-timeline") }</h2>
                 <div class="actions">

@@ -79,7 +79,7 @@ pub fn ContactPoints(props: &ContactPointsProps) -> Html {
                         <li class="contact-point" key={point.key.clone()} data-key={point.key.clone()}>
                             <a class={format!("{kind}-link")} href={point.href.clone()}>
                                 if !point.label.is_empty() { <span class="muted">{ format!("{} · ", point.label) }</span> }
-                                { point.value.clone() }
+                                <span class="point-value">{ point.value.clone() }</span>
                             </a>
                             <EditableField id={AttrValue::from(format!("{kind}-{}", point.key))}
                                 class={classes!(format!("{kind}-input"))} label={label.clone()}
@@ -100,7 +100,7 @@ pub fn ContactPoints(props: &ContactPointsProps) -> Html {
         }
     };
     html! {
-        <section class="contact-points-section" aria-labelledby="contact-points-title">
+        <section class="card contact-points-section" aria-labelledby="contact-points-title">
             <h2 id="contact-points-title" class="section-title">{ i18n.t("record-reach") }</h2>
             { list("phone", &props.phones, &props.on_phone, &props.on_remove_phone) }
             { list("email", &props.emails, &props.on_email, &props.on_remove_email) }

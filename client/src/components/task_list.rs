@@ -72,7 +72,7 @@ pub fn TaskList(props: &TaskListProps) -> Html {
         Callback::from(move |event: InputEvent| due.set(event_value(&event)))
     };
     html! {
-        <section class="tasks" aria-labelledby="tasks-title">
+        <section class="card tasks" aria-labelledby="tasks-title">
             <header class="section-header">
                 <h2 id="tasks-title">{ i18n.t("account-tasks") }</h2>
             </header>

@@ -12,8 +12,12 @@ use crate::components::{
     Choice, ConflictList, ContactPoints, ErrorBanner, HistoryPanel, NewTask, PointEdit, RecordTabs,
     RelatedItem, RelatedList, ReportEdit, TaskList, TaskToggle,
 };
-use crate::hooks::{use_account, use_account_relations, use_history, use_i18n, AccountHandle};
+use crate::hooks::{
+    use_account, use_account_relations, use_history, use_i18n, use_workspace_settings,
+    AccountHandle,
+};
 use crate::i18n::format;
+use crate::state::deal_view::stage_choices;
 use crate::state::record_view::conflicts_elsewhere;
 
 /// Props of [`AccountPage`].
@@ -30,6 +34,7 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
     let relations = use_account_relations(props.id);
     let history_open = use_state(|| false);
     let history = use_history(account.document(), *history_open);
+    let settings = use_workspace_settings();
     let i18n = use_i18n();
     let view = account.view().clone();
     let back = html! { <Link<Route> to={Route::Accounts} classes="back-link">{ i18n.t("account-back") }</Link<Route>> };
@@ -111,11 +116,15 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
                 .as_ref()
                 .map(|(minor, currency)| format::money(i18n.language(), *minor, currency))
                 .unwrap_or_default();
+            let stage = stage_choices(settings.as_deref(), &row.stage)
+                .into_iter()
+                .find(|stage| stage.key == row.stage)
+                .map_or_else(|| row.stage.clone(), |stage| stage.name);
             RelatedItem {
                 route: Route::Deal { id: row.id.clone() },
                 title: AttrValue::from(row.title.clone()),
                 detail: AttrValue::from(
-                    [row.stage.as_str(), amount.as_str()]
+                    [stage.as_str(), amount.as_str()]
                         .into_iter()
                         .filter(|part| !part.is_empty())
                         .collect::<Vec<_>>()
