@@ -52,6 +52,18 @@ async fn attributes(device: &Device, css: &str, attribute: &str) -> HarnessResul
     serde_json::from_value(device.evaluate(&script).await?).map_err(|e| unexpected(e.to_string()))
 }
 
+/// Clicks `css` once scrolled to the middle of the window, so the sticky app bar cannot cover
+/// it (WebDriver only scrolls elements it finds outside the window).
+pub(crate) async fn click_in_view(device: &Device, css: &str) -> HarnessResult {
+    device.wait_for(css).await?;
+    let script = format!(
+        "document.querySelector({}).scrollIntoView({{ block: 'center' }});",
+        serde_json::to_string(css).map_err(|e| unexpected(e.to_string()))?
+    );
+    device.evaluate(&script).await?;
+    device.click(css).await
+}
+
 /// Waits until `css` matches nothing.
 async fn wait_until_gone(device: &Device, css: &str, what: &str) -> HarnessResult {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
@@ -134,7 +146,18 @@ async fn a_demo_account_shows_its_contacts_deals_timeline_tasks_and_links() -> H
         laptop
             .wait_for_text(".task.overdue .task-title", "Relancer pour le devis")
             .await?;
-        laptop.click(".task.overdue .task-done").await?;
+        let task = laptop
+            .evaluate(
+                "for (const task of document.querySelectorAll('.task.overdue')) {
+                   if (task.querySelector('.task-title').textContent === 'Relancer pour le devis')
+                     return task.dataset.taskId;
+                 } return null;",
+            )
+            .await?;
+        let task = task
+            .as_str()
+            .ok_or_else(|| unexpected(format!("the new task is not listed ({task})")))?;
+        click_in_view(&laptop, &format!(".task[data-task-id='{task}'] .task-done")).await?;
         laptop
             .wait_for_text(".task.done .task-title", "Relancer pour le devis")
             .await?;
@@ -241,9 +264,11 @@ async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_de
             )
             .await?;
         tablet.screenshot(test, "history").await?;
-        tablet
-            .click("#history-detail .restore-field[data-path='industry']")
-            .await?;
+        click_in_view(
+            &tablet,
+            "#history-detail .restore-field[data-path='industry']",
+        )
+        .await?;
         // The restore is itself in the history, newest first.
         tablet
             .wait_for(
@@ -305,9 +330,11 @@ async fn a_field_two_offline_reps_changed_shows_both_values_until_one_is_chosen(
             }
         }
         laptop.screenshot(test, "conflict").await?;
-        laptop
-            .click(&format!("{conflict} button[data-value='Villeurbanne']"))
-            .await?;
+        click_in_view(
+            &laptop,
+            &format!("{conflict} button[data-value='Villeurbanne']"),
+        )
+        .await?;
         for device in [&tablet, &laptop] {
             wait_for_value(device, "#edit-city", "took the chosen city", |v| {
                 v == "Villeurbanne"

@@ -131,10 +131,14 @@ pub fn EditableField(props: &EditableFieldProps) -> Html {
             if keeps_draft {
                 draft.set(Some(text.clone()));
             }
-            if commit_only {
-                problem.set(None);
+            let refused = if commit_only {
+                None
             } else {
-                problem.set(on_input.emit(text));
+                on_input.emit(text)
+            };
+            // Re-render only when what the field says changes.
+            if *problem != refused {
+                problem.set(refused);
             }
         })
     };

@@ -1,6 +1,7 @@
 //! What a record page shows beside its record, read from index rows (never documents, except
 //! the workspace settings): an account's contacts and deals, the names of linked accounts, and
-//! the workspace settings (pipeline stages, currency). Re-read when sync stores new data.
+//! the workspace settings (pipeline stages, currency). Rows are read again when sync stores new
+//! data.
 
 use std::rc::Rc;
 
@@ -99,7 +100,10 @@ pub fn use_account_names(ids: Vec<String>) -> Rc<Vec<AccountName>> {
 #[hook]
 pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     let settings = use_state(|| None::<Rc<Settings>>);
-    let (storage, revision) = use_storage_and_revision();
+    // Not keyed on the revision: loading the settings document on every save would cost
+    // each keystroke a document load; settings change rarely and are read again on the next
+    // visit to the page.
+    let (storage, _) = use_storage_and_revision();
     let sync = use_sync();
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => session.workspace.id.parse::<WorkspaceId>().ok(),
@@ -107,21 +111,18 @@ pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     });
     {
         let settings = settings.clone();
-        use_effect_with(
-            (workspace, storage, revision),
-            move |(workspace, storage, _)| {
-                if let (Some(workspace), Some(storage)) = (*workspace, storage.clone()) {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let loaded = storage.load_document::<Settings>(workspace).await;
-                        if let Ok(Some(document)) = loaded {
-                            if let Ok(record) = document.record() {
-                                settings.set(Some(Rc::new(record)));
-                            }
+        use_effect_with((workspace, storage), move |(workspace, storage)| {
+            if let (Some(workspace), Some(storage)) = (*workspace, storage.clone()) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = storage.load_document::<Settings>(workspace).await;
+                    if let Ok(Some(document)) = loaded {
+                        if let Ok(record) = document.record() {
+                            settings.set(Some(Rc::new(record)));
                         }
-                    });
-                }
-            },
-        );
+                    }
+                });
+            }
+        });
     }
     (*settings).clone()
 }
