@@ -163,10 +163,11 @@ async fn a_demo_account_shows_its_contacts_deals_timeline_tasks_and_links() -> H
             .await?;
 
         // A contact and a deal open their own pages.
-        laptop.click("#account-contacts .related-link").await?;
+        click_in_view(&laptop, "#account-contacts .related-link").await?;
         laptop.wait_for("#edit-first-name").await?;
         laptop.goto(&format!("/accounts/{id}")).await?;
-        laptop.click("#account-deals .related-link").await?;
+        laptop.wait_for("#account-deals .related-item").await?;
+        click_in_view(&laptop, "#account-deals .related-link").await?;
         laptop.wait_for("#edit-title").await?;
         laptop.wait_for("#edit-deal-stage").await?;
         laptop.wait_for(".deal-account-link").await?;
