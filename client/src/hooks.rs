@@ -1,21 +1,33 @@
 //! Custom hooks: the only way pages reach storage and browser state, through intent-named handles.
 
+mod contact_points;
 mod use_account;
 mod use_accounts;
+mod use_contact;
+mod use_deal;
 mod use_device_storage;
 mod use_document;
+mod use_history;
 mod use_i18n;
+mod use_related;
 mod use_search;
 mod use_storage;
 mod use_sync;
 mod use_update_ready;
 mod use_viewport;
 
-pub use use_account::{use_account, AccountHandle};
+pub use contact_points::Reachable;
+pub use use_account::{use_account, AccountHandle, AddressPart};
 pub use use_accounts::{mark, use_accounts, AccountsHandle};
+pub use use_contact::{use_contact, ContactHandle, ContactText};
+pub use use_deal::{use_deal, DealHandle};
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 pub use use_document::{use_document, DocumentHandle};
+pub use use_history::{use_history, HistoryHandle};
 pub use use_i18n::{use_i18n, I18n, I18nProvider};
+pub use use_related::{
+    use_account_names, use_account_relations, use_workspace_settings, AccountName, AccountRelations,
+};
 pub use use_search::{use_search, SearchHandle, SearchView};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
 pub use use_sync::{use_sync, Digest, SessionState, SignOutRefusal, SyncHandle, SyncProvider};

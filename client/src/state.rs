@@ -2,7 +2,12 @@
 
 pub mod account_view;
 pub mod accounts;
+pub mod contact_view;
+pub mod deal_view;
+pub mod field_input;
+pub mod history_view;
 pub mod list_window;
 pub mod problem;
+pub mod record_view;
 pub mod sync_status;
 pub mod text_edit;

@@ -23,6 +23,7 @@
 
 mod error;
 mod persistence;
+mod records;
 mod schema;
 mod stored;
 

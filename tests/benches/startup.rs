@@ -52,6 +52,10 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         .await?;
     device.wait_until_synced().await?;
     let bootstrap = bootstrap.elapsed();
+    eprintln!(
+        "  downloaded in {:.1} s; reloading {RELOADS} times…",
+        bootstrap.as_secs_f64()
+    );
 
     let mut first_list = Vec::new();
     let mut all_rows = Vec::new();
@@ -90,6 +94,7 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         long_tasks += number(2) as usize;
         longest_task = longest_task.max(number(3));
     }
+    eprintln!("  reading the documents, then scrolling…");
     // The peer: reading every stored document's bytes (no parsing at all).
     let mut documents_read = Vec::new();
     for _ in 0..RELOADS {
@@ -130,6 +135,7 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
              });",
         )
         .await?;
+    eprintln!("  copying the rows for search…");
     // Search over five times the workspace: the rows are copied with new ids and suffixed names
     // straight into the index stores (downloading 50,000 accounts would measure the relay).
     let copies = device

@@ -6,6 +6,7 @@
 mod app_update;
 mod durability;
 mod offline_shell;
+mod records;
 mod screenshots;
 mod search;
 mod settings;

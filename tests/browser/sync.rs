@@ -193,9 +193,11 @@ async fn offline_edits_converge(test: &str, tablet_first: bool) -> HarnessResult
         }
         laptop.screenshot(test, "2-converged-with-conflict").await?;
 
-        laptop
-            .click("#name-conflict button[data-value='Boulangerie Élevé SARL']")
-            .await?;
+        crate::records::click_in_view(
+            &laptop,
+            "#name-conflict button[data-value='Boulangerie Élevé SARL']",
+        )
+        .await?;
         for device in [&tablet, &laptop] {
             wait_for_value(device, "#edit-name", "took the chosen name", |v| {
                 v == "Boulangerie Élevé SARL"

@@ -82,6 +82,10 @@ impl Device {
         builder.capabilities(capabilities);
         let webdriver = format!("http://127.0.0.1:{driver_port}");
         let client = connect_when_ready(&builder, &webdriver).await?;
+        // Scripts that wait for the page (a benchmark's marks) may take as long as any wait.
+        let mut timeouts = client.get_timeouts().await?;
+        timeouts.set_script(Some(wait_limit.max(WAIT_LIMIT)));
+        client.update_timeouts(timeouts).await?;
         Ok(Self {
             name: name.to_owned(),
             wait_limit,

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use automerge::ChangeHash;
 use shared::document::Document;
 use shared::edit::Edit;
-use shared::field::{FieldPath, FieldValue};
+use shared::field::FieldPath;
 use shared::record::Record;
 use yew::prelude::*;
 
@@ -57,8 +57,8 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
         self.editor.type_text(path, text);
     }
 
-    /// Resolves the concurrent values of the field at `path` by keeping the one shown as
-    /// `chosen`.
+    /// Resolves the concurrent values of the field at `path` by keeping the one that reads
+    /// `chosen` (as `FieldValue`'s `Display` shows it, so numbers and flags can be chosen too).
     pub fn choose(&self, path: FieldPath, chosen: String) {
         self.editor.choose(path, chosen);
     }
@@ -70,6 +70,16 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
             .borrow()
             .as_ref()
             .map(|live| read(&live.document))
+    }
+
+    /// Reads the live document where reading needs it mutably (its history, the record at an
+    /// earlier change); nothing is saved.
+    pub fn inspect<T>(&self, read: impl FnOnce(&mut Document<R>) -> T) -> Option<T> {
+        self.editor
+            .live
+            .borrow_mut()
+            .as_mut()
+            .map(|live| read(&mut live.document))
     }
 
     /// Applies an arbitrary edit to the live document (restoring a field from history…) and
@@ -194,7 +204,7 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
             let values = live.document.conflicts(&path)?;
             if let Some(value) = values
                 .iter()
-                .find(|value| value.value == FieldValue::Text(chosen.clone()))
+                .find(|value| value.value.to_string() == chosen)
             {
                 live.document.choose(&edit, &path, value)?;
             }
