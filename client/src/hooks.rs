@@ -2,9 +2,11 @@
 
 mod use_account;
 mod use_accounts;
+mod use_data_transfer;
 mod use_device_storage;
 mod use_document;
 mod use_i18n;
+mod use_import;
 mod use_storage;
 mod use_sync;
 mod use_update_ready;
@@ -12,9 +14,11 @@ mod use_viewport;
 
 pub use use_account::{use_account, AccountHandle};
 pub use use_accounts::{mark, use_accounts, AccountsHandle};
+pub use use_data_transfer::{use_data_transfer, DataTransfer, DataTransferHandle, TransferOutcome};
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 pub use use_document::{use_document, DocumentHandle};
 pub use use_i18n::{use_i18n, I18n, I18nProvider};
+pub use use_import::{use_import, ImportHandle};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
 pub use use_sync::{use_sync, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
 pub use use_update_ready::{use_update_ready, UpdateHandle};

@@ -2,6 +2,7 @@
 
 pub mod account_view;
 pub mod accounts;
+pub mod import_wizard;
 pub mod list_window;
 pub mod sync_status;
 pub mod text_edit;

@@ -25,6 +25,7 @@ mod error;
 mod persistence;
 mod schema;
 mod stored;
+mod transfer;
 
 use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
@@ -47,6 +48,7 @@ use web_sys::{IdbDatabase, IdbTransaction};
 use crate::session::Session;
 pub use error::StorageError;
 pub use persistence::{Estimate, Persistence};
+pub use transfer::{CancelImport, Imported, Restored, TransferError};
 
 /// The name of the app's database.
 pub const DATABASE_NAME: &str = "carnet";
