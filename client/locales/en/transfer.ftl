@@ -64,13 +64,34 @@ import-decision-import-anyway = Import anyway
 import-decide-all = For all duplicates:
 import-review = Continue
 import-summary-title = Before importing
-import-summary-rows = { $count } rows in the file
-import-summary-invalid = { $count } refused (see the reasons above)
-import-summary-duplicates = { $count } possible duplicates
-import-summary-create = { $count } new records
-import-summary-merge-existing = { $count } records on this device completed (nothing overwritten)
-import-summary-merge-in-file = { $count } rows merged into an earlier row
-import-summary-skip = { $count } duplicates skipped
+import-summary-rows = { $count ->
+    [one] One row in the file
+   *[other] { $count } rows in the file
+}
+import-summary-invalid = { $count ->
+    [one] 1 refused (see the reasons above)
+   *[other] { $count } refused (see the reasons above)
+}
+import-summary-duplicates = { $count ->
+    [one] One possible duplicate
+   *[other] { $count } possible duplicates
+}
+import-summary-create = { $count ->
+    [one] 1 new record
+   *[other] { $count } new records
+}
+import-summary-merge-existing = { $count ->
+    [one] 1 record on this device completed (nothing overwritten)
+   *[other] { $count } records on this device completed (nothing overwritten)
+}
+import-summary-merge-in-file = { $count ->
+    [one] 1 row merged into an earlier row
+   *[other] { $count } rows merged into an earlier row
+}
+import-summary-skip = { $count ->
+    [one] 1 duplicate skipped
+   *[other] { $count } duplicates skipped
+}
 import-all-or-nothing = Either every chosen row is imported or none is.
 import-back = Back
 import-start = Import

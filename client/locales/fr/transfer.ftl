@@ -64,13 +64,34 @@ import-decision-import-anyway = Importer quand même
 import-decide-all = Pour tous les doublons :
 import-review = Continuer
 import-summary-title = Avant d’importer
-import-summary-rows = { $count } lignes dans le fichier
-import-summary-invalid = { $count } refusées (voir les raisons ci-dessus)
-import-summary-duplicates = { $count } doublons possibles
-import-summary-create = { $count } nouvelles fiches
-import-summary-merge-existing = { $count } fiches de cet appareil complétées (rien n’est écrasé)
-import-summary-merge-in-file = { $count } lignes fusionnées avec une ligne précédente
-import-summary-skip = { $count } doublons ignorés
+import-summary-rows = { $count ->
+    [one] { $count } ligne dans le fichier
+   *[other] { $count } lignes dans le fichier
+}
+import-summary-invalid = { $count ->
+    [one] { $count } refusée (voir les raisons ci-dessus)
+   *[other] { $count } refusées (voir les raisons ci-dessus)
+}
+import-summary-duplicates = { $count ->
+    [one] { $count } doublon possible
+   *[other] { $count } doublons possibles
+}
+import-summary-create = { $count ->
+    [one] { $count } nouvelle fiche
+   *[other] { $count } nouvelles fiches
+}
+import-summary-merge-existing = { $count ->
+    [one] { $count } fiche de cet appareil complétée (rien n’est écrasé)
+   *[other] { $count } fiches de cet appareil complétées (rien n’est écrasé)
+}
+import-summary-merge-in-file = { $count ->
+    [one] { $count } ligne fusionnée avec une ligne précédente
+   *[other] { $count } lignes fusionnées avec une ligne précédente
+}
+import-summary-skip = { $count ->
+    [one] { $count } doublon ignoré
+   *[other] { $count } doublons ignorés
+}
 import-all-or-nothing = Soit toutes les lignes choisies sont importées, soit aucune.
 import-back = Retour
 import-start = Importer
