@@ -8,8 +8,8 @@ use client::storage::{CancelImport, Storage, TransferError};
 use shared::account::{Account, AccountDocument, AccountDraft};
 use shared::contact::{Contact, ContactDocument};
 use shared::document::DocumentError;
-use shared::edit::Edit;
-use shared::ids::{AccountId, ContactId, WorkspaceId};
+use shared::edit::{Edit, Editor};
+use shared::ids::{AccountId, ContactId, DeviceId, UserId, WorkspaceId};
 use shared::settings::Settings;
 use shared::transfer::{
     Backup, Decision, Entity, ExistingKeys, ImportPlan, ImportRules, ImportWrite, Mapping,
@@ -206,8 +206,9 @@ async fn a_merged_row_keeps_the_stored_record_and_adds_what_the_file_knows() -> 
     Ok(())
 }
 
-/// A device's data with some history: two accounts edited several times and a contact.
-async fn device_with_history(storage: &Storage) -> Result<(), String> {
+/// A device's data with some history: two accounts edited twice each by `editor`, and a
+/// contact.
+async fn device_with_history(storage: &Storage, editor: Editor) -> Result<(), String> {
     for (name, city) in [
         ("Garage Lefèvre", "Bordeaux"),
         ("Hôtel Côte d'Azur", "Nice"),
@@ -222,7 +223,7 @@ async fn device_with_history(storage: &Storage) -> Result<(), String> {
         )
         .map_err(|e| e.to_string())?;
         for (step, note) in ["Premier contact", "Devis envoyé"].iter().enumerate() {
-            let edit = Edit::anonymous(1_700_000_100 + step as i64);
+            let edit = Edit::by(editor, 1_700_000_100 + step as i64);
             account
                 .update(&edit, note, |account| {
                     account.industry = Some((*note).to_owned());
@@ -251,7 +252,11 @@ async fn device_with_history(storage: &Storage) -> Result<(), String> {
 async fn a_backup_restored_into_a_fresh_database_gives_the_same_documents_and_history() -> TestResult
 {
     let original = open("backup-source").await?;
-    device_with_history(&original).await?;
+    let editor = Editor {
+        user: UserId::generate(),
+        device: DeviceId::generate(),
+    };
+    device_with_history(&original, editor).await?;
     let documents = original
         .backup_documents()
         .await
@@ -263,10 +268,12 @@ async fn a_backup_restored_into_a_fresh_database_gives_the_same_documents_and_hi
 
     let fresh = open("backup-target").await?;
     let restored = fresh
-        .restore(&backup, |_, _| {})
+        .restore(&backup, Some(editor.device), |_, _| {})
         .await
         .map_err(|e| e.to_string())?;
     assert_eq!((restored.added, restored.merged), (3, 0));
+    // Only this device's own changes go out: the relay refuses another device's actor.
+    assert_eq!(restored.queued, 4, "two edits on each of two accounts");
     for (id, _) in original
         .records::<Account>()
         .await
@@ -297,13 +304,18 @@ async fn a_backup_restored_into_a_fresh_database_gives_the_same_documents_and_hi
         fresh.contact_rows().await.map_err(|e| e.to_string())?.len(),
         1
     );
-    assert!(
-        !fresh.outbox().await.map_err(|e| e.to_string())?.is_empty(),
-        "what the fresh device did not have goes out"
-    );
+    assert_eq!(fresh.outbox().await.map_err(|e| e.to_string())?.len(), 4);
+    // On another device, nothing of it is this device's to push.
+    let other = open("backup-other").await?;
+    let elsewhere = other
+        .restore(&backup, Some(DeviceId::generate()), |_, _| {})
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!((elsewhere.added, elsewhere.queued), (3, 0));
+    assert!(other.outbox().await.map_err(|e| e.to_string())?.is_empty());
     // Restoring again changes nothing.
     let again = fresh
-        .restore(&backup, |_, _| {})
+        .restore(&backup, Some(editor.device), |_, _| {})
         .await
         .map_err(|e| e.to_string())?;
     assert_eq!((again.added, again.merged), (0, 0));
@@ -353,7 +365,7 @@ async fn a_restore_merges_into_changed_records_without_overwriting() -> TestResu
         .map_err(|e| e.to_string())?;
 
     let restored = device
-        .restore(&theirs, |_, _| {})
+        .restore(&theirs, None, |_, _| {})
         .await
         .map_err(|e| e.to_string())?;
     assert_eq!((restored.added, restored.merged), (0, 1));

@@ -318,7 +318,7 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
         // The device loses its records; its place in the relay's log says it has everything,
         // so only the backup can bring them back.
         lose_records(&tablet).await?;
-        tablet.reload().await?;
+        tablet.goto("/").await?;
         tablet.wait_for_text("#accounts-count", "0").await?;
         tablet.click("a[href='/settings']").await?;
 

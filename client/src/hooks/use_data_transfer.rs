@@ -166,8 +166,12 @@ impl DataTransferHandle {
             if workspace.is_some_and(|workspace| workspace != backup.manifest.workspace) {
                 return Ok(TransferOutcome::Refused("other_workspace"));
             }
+            let device = sync.as_ref().and_then(|sync| match sync.session() {
+                SessionState::SignedIn(session) => session.editor().map(|editor| editor.device),
+                _ => None,
+            });
             let restored = storage
-                .restore(&backup, |_, _| {})
+                .restore(&backup, device, |_, _| {})
                 .await
                 .map_err(|error| error.to_string())?;
             if let Some(sync) = &sync {

@@ -498,9 +498,8 @@ mod tests {
             Some(Source::Csv { table, .. }) => table.headers.len(),
             _ => 0,
         };
-        let wizard = opened(FRENCH, "clients.csv").apply(ImportAction::ChooseDelimiter(Some(
-            Delimiter::Comma,
-        )));
+        let wizard = opened(FRENCH, "clients.csv")
+            .apply(ImportAction::ChooseDelimiter(Some(Delimiter::Comma)));
         assert_eq!(columns(&wizard), 1, "no comma in the header: one column");
         let wizard = wizard.apply(ImportAction::ChooseDelimiter(None));
         assert_eq!(columns(&wizard), 9);

@@ -10,9 +10,14 @@
 //! record is stored or none is.
 //!
 //! A restore merges each document of a verified backup into the device's copy
-//! (`shared::transfer::merge_backup_document`: nothing is overwritten, both histories are kept),
-//! rewrites its row and puts the changes this device did not have in the outbox, also in one
-//! strict transaction. Reading and checking the file (`Backup::read`) happens before, so a
+//! (`shared::transfer::merge_backup_document`: nothing is overwritten, both histories are kept)
+//! and rewrites its row, also in one strict transaction. Of the changes new to this device, the
+//! outbox only takes those this device authored (Authors API: user and device): the relay binds
+//! every actor to the device that first pushed it and refuses a whole batch naming another
+//! device's actor, even a change it already holds, so queueing a colleague's change would stop
+//! this device's sync for good. Colleagues' changes are on the relay already when the backup was
+//! made from a synced device; changes a lost device never synced stay on this device only (a
+//! relay that accepted already-held changes from any device would lift that limit). Reading and checking the file (`Backup::read`) happens before, so a
 //! damaged or foreign file never reaches storage.
 //!
 //! This module decides nothing about rows, duplicates or fields: it stores what
@@ -24,7 +29,8 @@ use std::rc::Rc;
 use automerge::AutoCommit;
 use idb::{Query, Transaction};
 use shared::document::{Document, DocumentError};
-use shared::edit::Edit;
+use shared::edit::{Edit, Editor};
+use shared::ids::DeviceId;
 use shared::protocol::DocumentId;
 use shared::record::Record;
 use shared::replica::{self, IndexRow, RecordKind};
@@ -118,6 +124,8 @@ pub struct Restored {
     pub added: usize,
     /// Documents the device had that gained changes from the backup.
     pub merged: usize,
+    /// Changes put in the outbox (this device's own, new to it).
+    pub queued: usize,
 }
 
 /// The stores an import or a restore writes.
@@ -182,11 +190,13 @@ impl Storage {
 
     /// Merges every document of `backup` into this device's data in one strict transaction:
     /// documents the device lacks are added, the others merged (nothing is overwritten), rows
-    /// rewritten, and the changes new to this device queued in the outbox so they sync. Calls
-    /// `progress(done, total)` every few documents.
+    /// rewritten, and the changes new to this device that `device` authored queued in the
+    /// outbox so they sync (see the module's note). Calls `progress(done, total)` every few
+    /// documents.
     pub async fn restore(
         &self,
         backup: &Backup,
+        device: Option<DeviceId>,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Restored, TransferError> {
         let total = backup.documents.len();
@@ -240,11 +250,15 @@ impl Storage {
                 if let Err(error) = put_row(&transaction, &folded.row).await? {
                     return Ok(Err(error.into()));
                 }
-                for change in &merged.new_changes {
+                let own = merged.new_changes.iter().filter(|change| {
+                    device.is_some_and(|device| authored_by(&folded.automerge, change, device))
+                });
+                for change in own {
                     match outbox_value(id, change, at) {
                         Ok(value) => outbox.add(&value, None)?.await?,
                         Err(error) => return Ok(Err(error.into())),
                     };
+                    restored.queued += 1;
                 }
                 if existing.is_some() {
                     restored.merged += 1;
@@ -446,6 +460,15 @@ async fn queue(
         };
     }
     Ok(Ok(()))
+}
+
+/// Whether `change` was made by `device` (its actor's author, as the document records it).
+fn authored_by(automerge: &AutoCommit, change: &[u8], device: DeviceId) -> bool {
+    automerge::Change::from_bytes(change.to_vec())
+        .ok()
+        .and_then(|change| automerge.get_author_for_actor(change.actor_id()))
+        .and_then(|author| Editor::from_author(&author))
+        .is_some_and(|editor| editor.device == device)
 }
 
 fn backup_kind(kind: RecordKind) -> DocumentKind {
