@@ -61,8 +61,7 @@ async fn is_disabled(device: &Device, css: &str) -> HarnessResult<bool> {
 
 #[tokio::test]
 #[ignore = "needs the built client, the server binary and Chromium (cargo xtask test)"]
-async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device() -> HarnessResult
-{
+async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device() -> HarnessResult {
     let test = "import_wizard";
     let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
     let tablet = Device::open("tablet", server.port()).await?;
@@ -96,11 +95,14 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
             &fixture("fixtures/import/ancien-crm-windows-1252.csv")?,
         )
         .await?;
-        let detected = wait_for_text_containing(&tablet, "#import-detected", "Windows-1252").await?;
+        let detected =
+            wait_for_text_containing(&tablet, "#import-detected", "Windows-1252").await?;
         if !detected.contains("semicolon") {
             return Err(unexpected(format!("detected: {detected}")));
         }
-        tablet.wait_for_text("#import-preview th .import-header", "Téléphone").await?;
+        tablet
+            .wait_for_text("#import-preview th .import-header", "Téléphone")
+            .await?;
         tablet
             .wait_for_text("#import-preview td", "Fromagerie Côte-Rôtie")
             .await?;
@@ -124,7 +126,9 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
         tablet.click("#decide-7-anyway").await?;
         tablet.click("#decide-7-skip").await?;
         let chosen = tablet
-            .evaluate("return document.querySelector('#decide-7-skip').getAttribute('aria-checked');")
+            .evaluate(
+                "return document.querySelector('#decide-7-skip').getAttribute('aria-checked');",
+            )
             .await?;
         if chosen != Value::String("true".to_owned()) {
             return Err(unexpected(format!("skip is not chosen ({chosen})")));
@@ -135,7 +139,10 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
             .wait_for_text("#import-summary-create", "3 new records")
             .await?;
         tablet
-            .wait_for_text("#import-summary-invalid", "1 refused (see the reasons above)")
+            .wait_for_text(
+                "#import-summary-invalid",
+                "1 refused (see the reasons above)",
+            )
             .await?;
         tablet
             .wait_for_text("#import-summary-skip", "1 duplicate skipped")
@@ -146,7 +153,11 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
         tablet.click("#import-outcome ~ .import-actions a").await?;
         let total = (DEMO_ACCOUNTS + 3).to_string();
         tablet.wait_for_text("#accounts-count", &total).await?;
-        for name in ["Boulangerie Élevé", "Fromagerie Côte-Rôtie", "Crêperie Ker Ys"] {
+        for name in [
+            "Boulangerie Élevé",
+            "Fromagerie Côte-Rôtie",
+            "Crêperie Ker Ys",
+        ] {
             tablet.wait_for_text(".account-name", name).await?;
         }
         tablet.wait_until_synced().await?;
@@ -155,12 +166,21 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
         laptop.sign_in(REMI).await?;
         laptop.wait_until_synced().await?;
         laptop.wait_for_text("#accounts-count", &total).await?;
-        for name in ["Boulangerie Élevé", "Fromagerie Côte-Rôtie", "Crêperie Ker Ys"] {
+        for name in [
+            "Boulangerie Élevé",
+            "Fromagerie Côte-Rôtie",
+            "Crêperie Ker Ys",
+        ] {
             laptop.wait_for_text(".account-name", name).await?;
         }
         let names = laptop.texts(".account-name").await?;
-        if names.iter().any(|name| name.contains("Garage Lefèvre") || name.contains("SARL")) {
-            return Err(unexpected(format!("a refused or skipped row was imported: {names:?}")));
+        if names
+            .iter()
+            .any(|name| name.contains("Garage Lefèvre") || name.contains("SARL"))
+        {
+            return Err(unexpected(format!(
+                "a refused or skipped row was imported: {names:?}"
+            )));
         }
         laptop.screenshot(test, "4-second-device").await?;
         Ok(())
@@ -257,8 +277,8 @@ async fn lose_records(device: &Device) -> HarnessResult {
 
 #[tokio::test]
 #[ignore = "needs the built client, the server binary and Chromium (cargo xtask test)"]
-async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_history(
-) -> HarnessResult {
+async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_history() -> HarnessResult
+{
     let test = "backup_restore";
     let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
     let tablet = Device::open("tablet", server.port()).await?;
@@ -285,7 +305,10 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
         let csv = download(&tablet, 0).await?;
         let text = String::from_utf8(csv.clone()).map_err(|e| unexpected(e.to_string()))?;
         if !csv.starts_with(b"\xEF\xBB\xBF") || !text.contains("Raison sociale;") {
-            return Err(unexpected(format!("the export starts {:?}", &text[..text.len().min(80)])));
+            return Err(unexpected(format!(
+                "the export starts {:?}",
+                &text[..text.len().min(80)]
+            )));
         }
         if !text.contains("Atelier Bleu;") {
             return Err(unexpected(format!("the export holds {text:?}")));
@@ -297,7 +320,9 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
         if !comma.contains("Raison sociale,") {
             return Err(unexpected("the comma export is not separated by commas"));
         }
-        tablet.wait_for_text("#transfer-outcome", &format!("{total} records exported.")).await?;
+        tablet
+            .wait_for_text("#transfer-outcome", &format!("{total} records exported."))
+            .await?;
 
         // The backup, kept outside the browser.
         tablet.click("#backup-download").await?;
@@ -312,7 +337,10 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
             .map_err(|source| tests::HarnessError::io("cannot keep the backup", source))?;
         let before = stored_heads(&tablet).await?;
         if before.len() < DEMO_ACCOUNTS + 1 {
-            return Err(unexpected(format!("only {} documents before", before.len())));
+            return Err(unexpected(format!(
+                "only {} documents before",
+                before.len()
+            )));
         }
 
         // The device loses its records; its place in the relay's log says it has everything,
@@ -347,7 +375,9 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
         }
         tablet.click("a[href='/']").await?;
         tablet.wait_for_text("#accounts-count", &total).await?;
-        tablet.wait_for_text(".account-name", "Atelier Bleu").await?;
+        tablet
+            .wait_for_text(".account-name", "Atelier Bleu")
+            .await?;
         tablet.wait_until_synced().await?;
         Ok(())
     }
