@@ -9,12 +9,14 @@ mod device_list;
 mod digest_banner;
 mod error_banner;
 mod history_panel;
+mod import_wizard;
 mod record_fields;
 mod record_tabs;
 mod related_list;
 mod sign_in_form;
 mod sync_indicator;
 mod task_list;
+mod transfer_panel;
 mod update_banner;
 
 pub use account_editor::{inline_account_paths, stage_label_id, AccountEdit, AccountEditor};
@@ -26,6 +28,9 @@ pub use device_list::DeviceList;
 pub use digest_banner::DigestBanner;
 pub use error_banner::ErrorBanner;
 pub use history_panel::{owner_text, HistoryPanel};
+pub use import_wizard::{
+    field_label, ImportDuplicates, ImportMapping, ImportProblems, ImportProgress, ImportSummaryView,
+};
 pub use record_fields::{
     event_checked, event_value, refusal, today, Choice, ChoiceField, ChoiceOption, ConflictChoices,
     ConflictList, EditableField,
@@ -35,4 +40,5 @@ pub use related_list::{RelatedItem, RelatedList};
 pub use sign_in_form::{Credentials, SignInForm};
 pub use sync_indicator::{SyncIndicator, SyncTone, UnsyncedWarning};
 pub use task_list::{NewTask, TaskList, TaskToggle};
+pub use transfer_panel::{CsvExport, TransferPanel};
 pub use update_banner::UpdateBanner;

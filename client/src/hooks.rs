@@ -4,11 +4,13 @@ mod contact_points;
 mod use_account;
 mod use_accounts;
 mod use_contact;
+mod use_data_transfer;
 mod use_deal;
 mod use_device_storage;
 mod use_document;
 mod use_history;
 mod use_i18n;
+mod use_import;
 mod use_related;
 mod use_search;
 mod use_storage;
@@ -20,11 +22,13 @@ pub use contact_points::Reachable;
 pub use use_account::{use_account, AccountHandle, AddressPart};
 pub use use_accounts::{mark, use_accounts, AccountsHandle};
 pub use use_contact::{use_contact, ContactHandle, ContactText};
+pub use use_data_transfer::{use_data_transfer, DataTransfer, DataTransferHandle, TransferOutcome};
 pub use use_deal::{use_deal, DealHandle};
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 pub use use_document::{use_document, DocumentHandle};
 pub use use_history::{use_history, HistoryHandle};
 pub use use_i18n::{use_i18n, I18n, I18nProvider};
+pub use use_import::{use_import, ImportHandle};
 pub use use_related::{
     use_account_names, use_account_relations, use_workspace_settings, AccountName, AccountRelations,
 };

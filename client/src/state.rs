@@ -6,6 +6,7 @@ pub mod contact_view;
 pub mod deal_view;
 pub mod field_input;
 pub mod history_view;
+pub mod import_wizard;
 pub mod list_window;
 pub mod problem;
 pub mod record_view;

@@ -26,6 +26,7 @@ mod persistence;
 mod records;
 mod schema;
 mod stored;
+mod transfer;
 
 use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
@@ -48,6 +49,7 @@ use web_sys::{IdbDatabase, IdbTransaction};
 use crate::session::Session;
 pub use error::StorageError;
 pub use persistence::{Estimate, Persistence};
+pub use transfer::{CancelImport, Imported, Restored, TransferError};
 
 /// The name of the app's database.
 pub const DATABASE_NAME: &str = "carnet";

@@ -5,6 +5,7 @@
 
 mod app_update;
 mod durability;
+mod import;
 mod offline_shell;
 mod records;
 mod screenshots;

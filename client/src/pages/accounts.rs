@@ -1,7 +1,9 @@
 //! The accounts screen: the list of the rep's accounts and the form to add one.
 
 use yew::prelude::*;
+use yew_router::prelude::Link;
 
+use crate::app::Route;
 use crate::components::{AccountForm, AccountList, ErrorBanner};
 use crate::hooks::{use_accounts, use_i18n, use_storage, StorageState};
 
@@ -35,6 +37,9 @@ pub fn AccountsPage() -> Html {
             <header class="page-header">
                 <h1 id="accounts-title">{ i18n.t("accounts-title") }</h1>
                 <span class="count" id="accounts-count">{ format!("{}", state.rows.len()) }</span>
+                <span id="accounts-import-link" class="page-action">
+                    <Link<Route> to={Route::Import} classes="button">{ i18n.t("import-link") }</Link<Route>>
+                </span>
             </header>
             if let Some(message) = &state.error {
                 <ErrorBanner message={AttrValue::from(i18n.t(message))} {on_dismiss} />

@@ -1,4 +1,7 @@
-//! Settings: language, who is signed in, sync, the device's storage, and signing out safely.
+//! Settings: language, who is signed in, sync, the device's storage, data import, export and
+//! backup (`settings/transfer.rs`), and signing out safely.
+
+mod transfer;
 
 use yew::prelude::*;
 
@@ -129,6 +132,7 @@ pub fn SettingsPage() -> Html {
                     }</p>
                 }
             </section>
+            <transfer::TransferSection />
             <section class="card" aria-labelledby="sign-out-section">
                 <h2 id="sign-out-section">{ i18n.t("settings-sign-out") }</h2>
                 <p>{ i18n.t("settings-sign-out-text") }</p>
