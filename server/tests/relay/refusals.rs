@@ -204,6 +204,34 @@ async fn a_change_made_by_another_devices_actor_is_refused() -> TestResult {
 }
 
 #[tokio::test]
+async fn another_devices_change_the_log_already_holds_is_acknowledged_as_a_duplicate() -> TestResult
+{
+    let relay = Relay::start().await?;
+    let principals = relay.workspace(2)?;
+    let mut owner = Device::new(principals[0]);
+    owner.edit("name", 1).await?;
+    let held = owner.outbox.values().next().cloned().ok_or("no change")?;
+    owner.connect(&relay).await?;
+    owner
+        .until("its ack", |device| device.outbox.is_empty())
+        .await?;
+
+    // A colleague's device hands the owner's stored change back (a restored backup) with a
+    // change of its own: both are acknowledged, the held one as a duplicate.
+    let mut colleague = Device::new(principals[1]);
+    colleague.document = owner.document.fork();
+    colleague.queue(held).await?;
+    colleague.edit("city", "Lyon").await?;
+    colleague.connect(&relay).await?;
+    colleague
+        .until("its ack", |device| device.outbox.is_empty())
+        .await?;
+    assert!(colleague.refusals.is_empty(), "{:?}", colleague.refusals);
+    assert_eq!(relay.state.storage.health().await?.logged_changes, 2);
+    Ok(())
+}
+
+#[tokio::test]
 async fn another_workspace_sees_nothing_and_cannot_tell_absent_from_forbidden() -> TestResult {
     let relay = Relay::start().await?;
     let ours = relay.workspace(1)?;

@@ -272,8 +272,23 @@ fn append(
             .optional()?;
         match owner {
             Some(owner) if owner != device_key => {
-                outcome.foreign_actor = true;
-                return Ok(outcome);
+                // Another device's change that the log already holds is a duplicate, not an
+                // impersonation: a device that restored a backup, or merged a colleague's
+                // document, may hand it back. It adds nothing and is acknowledged as such.
+                let held: bool = transaction.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM change_log
+                      WHERE workspace = ?1 AND document = ?2 AND change_hash = ?3)",
+                    params![
+                        workspace_key,
+                        change.document.0.as_bytes().as_slice(),
+                        change.hash.as_slice()
+                    ],
+                    |row| row.get(0),
+                )?;
+                if !held {
+                    outcome.foreign_actor = true;
+                    return Ok(outcome);
+                }
             }
             Some(_) => {}
             None => {
