@@ -3,5 +3,7 @@
 pub mod account_view;
 pub mod accounts;
 pub mod list_window;
+pub mod pipeline;
 pub mod sync_status;
 pub mod text_edit;
+pub mod today;

@@ -900,6 +900,20 @@ impl AccountGenerator<'_> {
                 steps.push((planned_at, owner, Step::Plan { key, task }));
             }
         }
+        // Some reps' rounds today: a visit planned a few days ago, due today. Drawn last from
+        // the account's own stream, so everything else stays as it was.
+        if !dormant && random.percent(20) {
+            let planned_at = (now - random.between(1, 6) * DAY).max(created_at + HOUR);
+            let title = random.pick(VISIT_TITLES).replace(
+                "{contact}",
+                people.first().map_or("le gérant", |p| p.first_name),
+            );
+            let mut task = Task::visit(&title, date_of(now)?);
+            task.assignee = Some(owner);
+            task.contact = people.first().map(|person| person.id);
+            let key = TaskId::from_bytes(random.uuid()).to_string();
+            steps.push((planned_at, owner, Step::Plan { key, task }));
+        }
         // Completions come after the activity that created their task, even at equal times.
         steps.sort_by_key(|(time, _, step)| (*time, matches!(step, Step::Complete { .. })));
         Ok(steps)
@@ -1960,6 +1974,13 @@ const TASK_TITLES: &[&str] = &[
     "Vérifier la livraison",
     "Planifier une démonstration",
     "Envoyer les conditions tarifaires",
+];
+
+const VISIT_TITLES: &[&str] = &[
+    "Passer voir {contact}",
+    "Visite de suivi",
+    "Présenter la nouvelle gamme",
+    "Faire le point sur le rayon",
 ];
 
 const WON_REASONS: &[&str] = &[
