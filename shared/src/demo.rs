@@ -2032,3 +2032,42 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod planned_visits {
+    use super::*;
+
+    #[test]
+    fn each_rep_has_visits_planned_today_at_addresses_with_coordinates() -> Result<(), DemoError> {
+        let manager = UserId::from_bytes([1; 16]);
+        let reps = [UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])];
+        let now = 1_767_225_600 + 40_000;
+        let mut data = DemoData::generate(&DemoSpec {
+            seed: 0x00ca_52e7,
+            accounts: 25,
+            manager,
+            reps: reps.to_vec(),
+            now,
+        })?;
+        let today = date_of(now)?;
+        let mut visits = BTreeMap::<UserId, usize>::new();
+        for document in &mut data.accounts {
+            let account = document.record()?;
+            let planned = account
+                .tasks
+                .values()
+                .filter(|task| task.plans_visit() && task.due == Some(today));
+            for task in planned {
+                assert!(account.visit_location().is_some(), "{}", account.name);
+                *visits.entry(task.assignee.unwrap_or(manager)).or_default() += 1;
+            }
+        }
+        for rep in reps {
+            assert!(
+                visits.get(&rep).is_some_and(|count| *count >= 2),
+                "{visits:?}"
+            );
+        }
+        Ok(())
+    }
+}

@@ -5,6 +5,7 @@
 
 mod app_update;
 mod durability;
+mod field_day;
 mod offline_shell;
 mod sync;
 

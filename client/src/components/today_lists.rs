@@ -61,7 +61,9 @@ pub fn PlannedVisitList(props: &PlannedVisitListProps) -> Html {
             .distance_metres
             .map(|metres| distance_text(&i18n, metres));
         html! {
-            <li key={visit.account.clone()} class="planned-visit" data-account-id={visit.account.clone()}>
+            <li key={visit.account.clone()} class="planned-visit" data-account-id={visit.account.clone()}
+                data-latitude={visit.location.map(|l| l.latitude.degrees().to_string())}
+                data-longitude={visit.location.map(|l| l.longitude.degrees().to_string())}>
                 <div class="planned-visit-text">
                     <Link<Route> to={Route::Account { id: visit.account.clone() }} classes="visit-account">
                         { &visit.account_name }
