@@ -89,9 +89,10 @@ pub fn PipelineBoard(props: &PipelineBoardProps) -> Html {
         let dragging_over = drag
             .as_ref()
             .is_some_and(|d| d.active && d.over.as_deref() == Some(column.stage.key.as_str()));
-        let cards = column.cards.iter().map(|card| {
-            render_card(card, column, &board, &drag, &refocus, &props.on_move, &i18n)
-        });
+        let cards = column
+            .cards
+            .iter()
+            .map(|card| render_card(card, column, &board, &drag, &refocus, &props.on_move, &i18n));
         let title_id = format!("stage-{}", column.stage.key);
         let others = column.other_totals.iter().map(|(currency, total)| {
             html! {

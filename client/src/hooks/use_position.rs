@@ -124,7 +124,8 @@ fn read_fix(fix: &JsValue) -> Option<CheckIn> {
             .ok()
             .and_then(|value| value.as_f64())
     };
-    let location = GeoPoint::new(number(&coords, "latitude")?, number(&coords, "longitude")?).ok()?;
+    let location =
+        GeoPoint::new(number(&coords, "latitude")?, number(&coords, "longitude")?).ok()?;
     let captured_ms = number(fix, "timestamp").unwrap_or_else(js_sys::Date::now);
     Some(CheckIn {
         location,

@@ -54,11 +54,16 @@ impl TodayHandle {
 
     /// Marks task `task` of account `account` done.
     pub fn complete_task(&self, account: String, task: String) {
-        self.change_account(account, "complete task", Callback::noop(), move |record, _| {
-            if let Some(task) = record.tasks.get_mut(&task) {
-                task.done = true;
-            }
-        });
+        self.change_account(
+            account,
+            "complete task",
+            Callback::noop(),
+            move |record, _| {
+                if let Some(task) = record.tasks.get_mut(&task) {
+                    task.done = true;
+                }
+            },
+        );
     }
 
     fn me(&self) -> Option<UserId> {

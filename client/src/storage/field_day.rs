@@ -6,9 +6,7 @@ use idb::{KeyRange, Query};
 use shared::index::AccountIndexRow;
 use wasm_bindgen::JsValue;
 
-use super::{
-    finish, Storage, StorageError, ACCOUNT_INDEX, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE,
-};
+use super::{finish, Storage, StorageError, ACCOUNT_INDEX, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE};
 
 impl Storage {
     /// The account rows with an open task due on or before `date` (`YYYY-MM-DD`), or an
