@@ -174,19 +174,14 @@ fn render_card(
         let drag = drag.clone();
         let (deal, stage) = (deal.clone(), stage.clone());
         Callback::from(move |event: PointerEvent| {
-            // The primary button or a touch; the menu and the link keep their own behaviour.
+            // The primary button or a touch; the menu keeps its own behaviour. A press on the
+            // title that does not move still follows its link.
             let inside_control = event
                 .target()
                 .and_then(|target| target.dyn_into::<Element>().ok())
-                .is_some_and(|target| target.closest("select, a").ok().flatten().is_some());
+                .is_some_and(|target| target.closest("select").ok().flatten().is_some());
             if event.button() != 0 || inside_control {
                 return;
-            }
-            if let Some(card) = event
-                .current_target()
-                .and_then(|target| target.dyn_into::<Element>().ok())
-            {
-                let _capture_failed = card.set_pointer_capture(event.pointer_id());
             }
             drag.set(Some(Drag {
                 deal: deal.clone(),
@@ -210,6 +205,16 @@ fn render_card(
                 return;
             }
             event.prevent_default();
+            if !current.active {
+                // Captured only once it is a drag, so a plain press on the title stays a click
+                // on its link.
+                if let Some(card) = event
+                    .current_target()
+                    .and_then(|target| target.dyn_into::<Element>().ok())
+                {
+                    let _capture_failed = card.set_pointer_capture(event.pointer_id());
+                }
+            }
             let over = stage_at(x, y);
             if current.active && current.over == over {
                 return;

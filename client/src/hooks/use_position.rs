@@ -2,7 +2,7 @@
 //! and again on demand (a visit check-in wants a fresh fix). Refusal and unavailability are
 //! states of their own, shown to the rep; nothing else in the app reads the position.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Reflect;
@@ -14,7 +14,8 @@ use yew::prelude::*;
 
 /// How long a fix may take before the browser gives up (GPS indoors is slow).
 const TIMEOUT_MS: i32 = 20_000;
-/// How old a cached fix the browser may answer with.
+/// How old a cached fix the browser may answer with when the page opens (a check-in asks for a
+/// fresh one).
 const MAXIMUM_AGE_MS: u32 = 30_000;
 /// `GeolocationPositionError.PERMISSION_DENIED`.
 const PERMISSION_DENIED: f64 = 1.0;
@@ -45,62 +46,83 @@ impl Position {
 
 type Callbacks = (Closure<dyn FnMut(JsValue)>, Closure<dyn FnMut(JsValue)>);
 
+/// The browser's answer and the request it answers (requests are numbered from 1).
+type Answer = (u64, Position);
+
+/// What lives as long as the component: the request counter and the pending callbacks.
+#[derive(Default)]
+struct Requests {
+    last: Cell<u64>,
+    callbacks: RefCell<Option<Callbacks>>,
+}
+
 /// The position and the "locate again" intent.
 #[derive(Clone)]
 pub struct PositionHandle {
-    position: UseStateHandle<Position>,
-    callbacks: Rc<RefCell<Option<Callbacks>>>,
+    answer: UseStateHandle<Answer>,
+    requests: Rc<Requests>,
 }
 
 impl PartialEq for PositionHandle {
     fn eq(&self, other: &Self) -> bool {
-        *self.position == *other.position
+        *self.answer == *other.answer
     }
 }
 
 impl PositionHandle {
     /// The current position state.
     pub fn position(&self) -> &Position {
-        &self.position
+        &self.answer.1
     }
 
-    /// Asks the browser for a fresh fix (the last one stays shown until it arrives).
-    pub fn locate(&self) {
-        locate(&self.position, &self.callbacks);
+    /// The number of the request the current state answers (`0`: none yet).
+    pub fn answered(&self) -> u64 {
+        self.answer.0
+    }
+
+    /// Asks the browser for a fresh fix, not a cached one (the last state stays shown until it
+    /// arrives); returns the request's number, which [`PositionHandle::answered`] reaches once
+    /// the browser answered it.
+    pub fn locate(&self) -> u64 {
+        locate(&self.answer, &self.requests, 0)
     }
 }
 
-fn locate(position: &UseStateHandle<Position>, callbacks: &Rc<RefCell<Option<Callbacks>>>) {
+fn locate(answer: &UseStateHandle<Answer>, requests: &Rc<Requests>, maximum_age: u32) -> u64 {
+    let request = requests.last.get() + 1;
+    requests.last.set(request);
     let Some(geolocation) = web_sys::window()
         .map(|window| window.navigator())
         .and_then(|navigator| navigator.geolocation().ok())
     else {
-        position.set(Position::Unavailable);
-        return;
+        answer.set((request, Position::Unavailable));
+        return request;
     };
     let on_fix = {
-        let position = position.clone();
+        let answer = answer.clone();
         Closure::<dyn FnMut(JsValue)>::new(move |fix: JsValue| {
-            position.set(read_fix(&fix).map_or(Position::Unavailable, Position::Located));
+            let position = read_fix(&fix).map_or(Position::Unavailable, Position::Located);
+            answer.set((request, position));
         })
     };
     let on_error = {
-        let position = position.clone();
+        let answer = answer.clone();
         Closure::<dyn FnMut(JsValue)>::new(move |error: JsValue| {
             let code = Reflect::get(&error, &"code".into())
                 .ok()
                 .and_then(|code| code.as_f64());
-            position.set(if code == Some(PERMISSION_DENIED) {
+            let position = if code == Some(PERMISSION_DENIED) {
                 Position::Denied
             } else {
                 Position::Unavailable
-            });
+            };
+            answer.set((request, position));
         })
     };
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
     options.set_timeout(TIMEOUT_MS as u32);
-    options.set_maximum_age(MAXIMUM_AGE_MS);
+    options.set_maximum_age(maximum_age);
     if geolocation
         .get_current_position_with_error_callback_and_options(
             on_fix.as_ref().unchecked_ref(),
@@ -109,11 +131,12 @@ fn locate(position: &UseStateHandle<Position>, callbacks: &Rc<RefCell<Option<Cal
         )
         .is_err()
     {
-        position.set(Position::Unavailable);
-        return;
+        answer.set((request, Position::Unavailable));
+        return request;
     }
     // Kept until the next request: the browser calls one of them, once.
-    *callbacks.borrow_mut() = Some((on_fix, on_error));
+    *requests.callbacks.borrow_mut() = Some((on_fix, on_error));
+    request
 }
 
 /// A `GeolocationPosition` as a check-in.
@@ -137,15 +160,14 @@ fn read_fix(fix: &JsValue) -> Option<CheckIn> {
 /// The device's position, asked for once when the calling component mounts.
 #[hook]
 pub fn use_position() -> PositionHandle {
-    let position = use_state(Position::default);
-    let callbacks: Rc<RefCell<Option<Callbacks>>> = use_memo((), |()| RefCell::new(None));
+    let answer = use_state(|| (0, Position::default()));
+    let requests: Rc<Requests> = use_memo((), |()| Requests::default());
     {
-        let position = position.clone();
-        let callbacks = Rc::clone(&callbacks);
-        use_effect_with((), move |()| locate(&position, &callbacks));
+        let answer = answer.clone();
+        let requests = Rc::clone(&requests);
+        use_effect_with((), move |()| {
+            locate(&answer, &requests, MAXIMUM_AGE_MS);
+        });
     }
-    PositionHandle {
-        position,
-        callbacks,
-    }
+    PositionHandle { answer, requests }
 }

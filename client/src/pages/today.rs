@@ -13,23 +13,17 @@ use crate::components::{
     DueTaskList, ErrorBanner, PlannedVisitList, ReportedVisitList, TaskDone, VisitDraft,
     VisitReportForm,
 };
-use crate::hooks::{use_i18n, use_position, use_today, Position};
+use crate::hooks::{use_i18n, use_position, use_today, Position, PositionHandle};
 use crate::state::today::{order_by_distance, NextStep, PlannedVisit, VisitReport};
 
-/// How old a fix may be, at the start of a visit, to count as its check-in (seconds).
-const CHECK_IN_FRESHNESS: i64 = 120;
 /// The next step's suggested delay (days).
 const NEXT_STEP_DAYS: u32 = 7;
 
-/// A visit being reported: which one, and since when (Unix seconds).
+/// A visit being reported, and the position request its check-in answers.
 #[derive(Clone, Debug, PartialEq)]
 struct Visiting {
     visit: PlannedVisit,
-    started_at: i64,
-}
-
-fn now_seconds() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
+    request: u64,
 }
 
 /// The local date `days` from now (`YYYY-MM-DD`).
@@ -44,13 +38,13 @@ fn local_date_in(days: u32) -> String {
     )
 }
 
-/// The check-in of a visit started at `started_at`: a fix taken since (or just before).
-fn check_in_for(position: &Position, started_at: i64) -> Position {
-    match position {
-        Position::Located(fix) if fix.captured_at + CHECK_IN_FRESHNESS < started_at => {
-            Position::Locating
-        }
-        other => other.clone(),
+/// The check-in of a visit: the answer to the request made when it started (an earlier fix
+/// may be from somewhere else), "locating" until it comes.
+fn check_in_for(position: &PositionHandle, request: u64) -> Position {
+    if position.answered() >= request {
+        position.position().clone()
+    } else {
+        Position::Locating
     }
 }
 
@@ -99,11 +93,8 @@ pub fn TodayPage() -> Html {
         let visiting = visiting.clone();
         let position = position.clone();
         Callback::from(move |visit: PlannedVisit| {
-            visiting.set(Some(Visiting {
-                visit,
-                started_at: now_seconds(),
-            }));
-            position.locate();
+            let request = position.locate();
+            visiting.set(Some(Visiting { visit, request }));
         })
     };
     let on_complete = {
@@ -112,14 +103,20 @@ pub fn TodayPage() -> Html {
     };
     let on_locate = {
         let position = position.clone();
-        Callback::from(move |()| position.locate())
+        let visiting = visiting.clone();
+        Callback::from(move |()| {
+            let request = position.locate();
+            if let Some(current) = (*visiting).clone() {
+                visiting.set(Some(Visiting { request, ..current }));
+            }
+        })
     };
     let on_cancel = {
         let visiting = visiting.clone();
         Callback::from(move |()| visiting.set(None))
     };
     let form = visiting.as_ref().map(|current| {
-        let check_in = check_in_for(position.position(), current.started_at);
+        let check_in = check_in_for(&position, current.request);
         let distance_metres = check_in
             .fix()
             .zip(current.visit.location.as_ref())
@@ -167,7 +164,9 @@ pub fn TodayPage() -> Html {
     };
     let locate_again = {
         let position = position.clone();
-        Callback::from(move |_: MouseEvent| position.locate())
+        Callback::from(move |_: MouseEvent| {
+            position.locate();
+        })
     };
     let date = view
         .today
