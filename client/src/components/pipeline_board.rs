@@ -151,8 +151,13 @@ fn render_card(
         let on_move = on_move.clone();
         let refocus = refocus.clone();
         Callback::from(move |event: KeyboardEvent| {
-            // Only the card itself: arrows inside its menu choose an option.
-            if event.target() != event.current_target() {
+            // Only the card itself: arrows inside its menu choose an option. (Yew delegates
+            // events from the root, so `current_target` is not the card.)
+            let on_card = event
+                .target()
+                .and_then(|target| target.dyn_into::<Element>().ok())
+                .is_some_and(|target| target.matches(".deal-card").unwrap_or(false));
+            if !on_card {
                 return;
             }
             let direction = match event.key().as_str() {
@@ -209,8 +214,9 @@ fn render_card(
                 // Captured only once it is a drag, so a plain press on the title stays a click
                 // on its link.
                 if let Some(card) = event
-                    .current_target()
+                    .target()
                     .and_then(|target| target.dyn_into::<Element>().ok())
+                    .and_then(|target| target.closest(".deal-card").ok().flatten())
                 {
                     let _capture_failed = card.set_pointer_capture(event.pointer_id());
                 }
