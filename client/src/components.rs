@@ -10,14 +10,17 @@ mod digest_banner;
 mod error_banner;
 mod history_panel;
 mod import_wizard;
+mod pipeline_board;
 mod record_fields;
 mod record_tabs;
 mod related_list;
 mod sign_in_form;
 mod sync_indicator;
 mod task_list;
+mod today_lists;
 mod transfer_panel;
 mod update_banner;
+mod visit_report_form;
 
 pub use account_editor::{inline_account_paths, stage_label_id, AccountEdit, AccountEditor};
 pub use account_form::AccountForm;
@@ -31,6 +34,7 @@ pub use history_panel::{owner_text, HistoryPanel};
 pub use import_wizard::{
     field_label, ImportDuplicates, ImportMapping, ImportProblems, ImportProgress, ImportSummaryView,
 };
+pub use pipeline_board::{DealMove, PipelineBoard};
 pub use record_fields::{
     event_checked, event_value, refusal, today, Choice, ChoiceField, ChoiceOption, ConflictChoices,
     ConflictList, EditableField,
@@ -40,5 +44,7 @@ pub use related_list::{RelatedItem, RelatedList};
 pub use sign_in_form::{Credentials, SignInForm};
 pub use sync_indicator::{SyncIndicator, SyncTone, UnsyncedWarning};
 pub use task_list::{NewTask, TaskList, TaskToggle};
+pub use today_lists::{DueTaskList, PlannedVisitList, ReportedVisitList, TaskDone};
 pub use transfer_panel::{CsvExport, TransferPanel};
 pub use update_banner::UpdateBanner;
+pub use visit_report_form::{VisitDraft, VisitReportForm};

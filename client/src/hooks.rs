@@ -11,10 +11,13 @@ mod use_document;
 mod use_history;
 mod use_i18n;
 mod use_import;
+mod use_pipeline;
+mod use_position;
 mod use_related;
 mod use_search;
 mod use_storage;
 mod use_sync;
+mod use_today;
 mod use_update_ready;
 mod use_viewport;
 
@@ -29,11 +32,14 @@ pub use use_document::{use_document, DocumentHandle};
 pub use use_history::{use_history, HistoryHandle};
 pub use use_i18n::{use_i18n, I18n, I18nProvider};
 pub use use_import::{use_import, ImportHandle};
+pub use use_pipeline::{use_pipeline, PipelineHandle, PipelineView};
+pub use use_position::{use_position, Position, PositionHandle};
 pub use use_related::{
     use_account_names, use_account_relations, use_workspace_settings, AccountName, AccountRelations,
 };
 pub use use_search::{use_search, SearchHandle, SearchView};
 pub use use_storage::{use_storage, StorageProvider, StorageState};
 pub use use_sync::{use_sync, Digest, SessionState, SignOutRefusal, SyncHandle, SyncProvider};
+pub use use_today::{use_today, TodayHandle, TodayView};
 pub use use_update_ready::{use_update_ready, UpdateHandle};
 pub use use_viewport::{use_viewport, Viewport};

@@ -22,6 +22,7 @@
 //! replaces changes it did not see.
 
 mod error;
+mod field_day;
 mod persistence;
 mod records;
 mod schema;

@@ -178,6 +178,9 @@ pub struct Task {
     /// The deal it concerns.
     #[autosurgeon(missing = "Default::default")]
     pub deal: Option<crate::ids::DealId>,
+    /// The kind of activity the task plans (a visit, a call…); `None` for anything else.
+    #[autosurgeon(missing = "Default::default")]
+    pub kind: Option<ActivityKind>,
 }
 
 /// The part of an account that lists and search need, hydrated without most fields: reading it
@@ -323,6 +326,24 @@ impl Account {
             })
             .or_else(|| self.addresses.values().next())
     }
+
+    /// Where a rep visits the company: the coordinates of the main address when it is a visit
+    /// address, else of any visit address, else of the display address; `None` when none has
+    /// coordinates.
+    pub fn visit_location(&self) -> Option<GeoPoint> {
+        let main = self
+            .addresses
+            .get(MAIN_ADDRESS)
+            .filter(|address| address.kind == AddressKind::Visit);
+        main.into_iter()
+            .chain(
+                self.addresses
+                    .values()
+                    .filter(|address| address.kind == AddressKind::Visit),
+            )
+            .chain(self.display_address())
+            .find_map(|address| address.location)
+    }
 }
 
 impl Activity {
@@ -352,7 +373,21 @@ impl Task {
             activity: None,
             contact: None,
             deal: None,
+            kind: None,
         }
+    }
+
+    /// An open task planning a visit, due on `due`.
+    pub fn visit(title: &str, due: Date) -> Self {
+        Self {
+            kind: Some(ActivityKind::Visit),
+            ..Self::new(title, Some(due))
+        }
+    }
+
+    /// Whether the task plans a visit on site.
+    pub fn plans_visit(&self) -> bool {
+        self.kind == Some(ActivityKind::Visit)
     }
 }
 

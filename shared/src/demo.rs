@@ -900,6 +900,20 @@ impl AccountGenerator<'_> {
                 steps.push((planned_at, owner, Step::Plan { key, task }));
             }
         }
+        // Some reps' rounds today: a visit planned a few days ago, due today. Drawn last from
+        // the account's own stream, so everything else stays as it was.
+        if !dormant && random.percent(20) {
+            let planned_at = (now - random.between(1, 6) * DAY).max(created_at + HOUR);
+            let title = random.pick(VISIT_TITLES).replace(
+                "{contact}",
+                people.first().map_or("le gérant", |p| p.first_name),
+            );
+            let mut task = Task::visit(&title, date_of(now)?);
+            task.assignee = Some(owner);
+            task.contact = people.first().map(|person| person.id);
+            let key = TaskId::from_bytes(random.uuid()).to_string();
+            steps.push((planned_at, owner, Step::Plan { key, task }));
+        }
         // Completions come after the activity that created their task, even at equal times.
         steps.sort_by_key(|(time, _, step)| (*time, matches!(step, Step::Complete { .. })));
         Ok(steps)
@@ -1962,6 +1976,13 @@ const TASK_TITLES: &[&str] = &[
     "Envoyer les conditions tarifaires",
 ];
 
+const VISIT_TITLES: &[&str] = &[
+    "Passer voir {contact}",
+    "Visite de suivi",
+    "Présenter la nouvelle gamme",
+    "Faire le point sur le rayon",
+];
+
 const WON_REASONS: &[&str] = &[
     "Prix compétitif et livraison rapide",
     "Qualité du service après-vente",
@@ -2009,5 +2030,44 @@ mod tests {
             let weekday = (time.div_euclid(DAY) + 4).rem_euclid(7);
             assert!((1..=5).contains(&weekday), "{weekday}");
         }
+    }
+}
+
+#[cfg(test)]
+mod planned_visits {
+    use super::*;
+
+    #[test]
+    fn each_rep_has_visits_planned_today_at_addresses_with_coordinates() -> Result<(), DemoError> {
+        let manager = UserId::from_bytes([1; 16]);
+        let reps = [UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])];
+        let now = 1_767_225_600 + 40_000;
+        let mut data = DemoData::generate(&DemoSpec {
+            seed: 0x00ca_52e7,
+            accounts: 25,
+            manager,
+            reps: reps.to_vec(),
+            now,
+        })?;
+        let today = date_of(now)?;
+        let mut visits = BTreeMap::<UserId, usize>::new();
+        for document in &mut data.accounts {
+            let account = document.record()?;
+            let planned = account
+                .tasks
+                .values()
+                .filter(|task| task.plans_visit() && task.due == Some(today));
+            for task in planned {
+                assert!(account.visit_location().is_some(), "{}", account.name);
+                *visits.entry(task.assignee.unwrap_or(manager)).or_default() += 1;
+            }
+        }
+        for rep in reps {
+            assert!(
+                visits.get(&rep).is_some_and(|count| *count >= 2),
+                "{visits:?}"
+            );
+        }
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@
 
 mod app_update;
 mod durability;
+mod field_day;
 mod import;
 mod offline_shell;
 mod records;

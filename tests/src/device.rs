@@ -233,6 +233,99 @@ impl Device {
         Ok(())
     }
 
+    /// Lets this device's pages read the position and pins it where DevTools says: the
+    /// geolocation permission granted to the app's origin (`Browser.grantPermissions`) and
+    /// every fix reported at `latitude`, `longitude` within `accuracy` metres
+    /// (`Emulation.setGeolocationOverride`), with or without network.
+    pub async fn mock_position(
+        &self,
+        latitude: f64,
+        longitude: f64,
+        accuracy: f64,
+    ) -> HarnessResult {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Browser.grantPermissions",
+                params: json!({ "permissions": ["geolocation"], "origin": self.url("") }),
+            })
+            .await?;
+        self.client
+            .issue_cmd(DevTools {
+                method: "Emulation.setGeolocationOverride",
+                params: json!({ "latitude": latitude, "longitude": longitude, "accuracy": accuracy }),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Refuses the geolocation permission to the app's origin, as a rep who said "block" would
+    /// (`Browser.setPermission`).
+    pub async fn deny_position(&self) -> HarnessResult {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Browser.setPermission",
+                params: json!({
+                    "permission": { "name": "geolocation" },
+                    "setting": "denied",
+                    "origin": self.url(""),
+                }),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Presses the element matched by `from`, drags it in small steps onto the element matched
+    /// by `to` and releases it, with a finger (`touch`) or the mouse: real pointer events, as a
+    /// tablet or a laptop sends them.
+    pub async fn drag(&self, from: &str, to: &str, touch: bool) -> HarnessResult {
+        use fantoccini::actions::{
+            InputSource, MouseActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT,
+        };
+        let source = self.wait_for(from).await?;
+        let target = self.wait_for(to).await?;
+        let step = Some(Duration::from_millis(60));
+        let mut steps = vec![
+            PointerAction::MoveToElement {
+                element: source.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            },
+            PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            },
+        ];
+        for offset in [4.0, 8.0, 16.0] {
+            steps.push(PointerAction::MoveToElement {
+                element: source.clone(),
+                duration: step,
+                x: offset,
+                y: 0.0,
+            });
+        }
+        steps.push(PointerAction::MoveToElement {
+            element: target,
+            duration: Some(Duration::from_millis(250)),
+            x: 0.0,
+            y: 0.0,
+        });
+        steps.push(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        if touch {
+            let actions = steps
+                .into_iter()
+                .fold(TouchActions::new("finger".to_owned()), InputSource::then);
+            self.client.perform_actions(actions).await?;
+        } else {
+            let actions = steps
+                .into_iter()
+                .fold(MouseActions::new("mouse".to_owned()), InputSource::then);
+            self.client.perform_actions(actions).await?;
+        }
+        Ok(())
+    }
+
     /// Types `text` into the field matched by `css`.
     pub async fn fill(&self, css: &str, text: &str) -> HarnessResult {
         let element = self.wait_for(css).await?;
