@@ -25,7 +25,16 @@ pub fn SearchPage() -> Html {
         });
     }
     let oninput = {
+        let search = search.clone();
         Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                search.type_query(input.value());
+            }
+        })
+    };
+    // Clearing the box (its ✕, or a script) may fire only `change`/`search`, not `input`.
+    let onchange = {
+        Callback::from(move |event: Event| {
             if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
                 search.type_query(input.value());
             }
@@ -46,7 +55,7 @@ pub fn SearchPage() -> Html {
             <label class="field search-field">
                 <span class="visually-hidden">{ i18n.t("search-label") }</span>
                 <input id="search-box" ref={input} type="search" autocomplete="off"
-                    placeholder={i18n.t("search-placeholder")} value={view.query.clone()} {oninput} />
+                    placeholder={i18n.t("search-placeholder")} value={view.query.clone()} {oninput} {onchange} />
             </label>
             <p id="search-status" class="muted" role="status" aria-live="polite">{ status }</p>
             <ul id="search-results" class="search-results">
