@@ -1,6 +1,7 @@
 //! Presentational components: props and callbacks in, markup out. No storage, no network.
 
 mod account_editor;
+mod account_filters;
 mod account_form;
 mod account_list;
 mod activity_timeline;
@@ -23,6 +24,7 @@ mod update_banner;
 mod visit_report_form;
 
 pub use account_editor::{inline_account_paths, stage_label_id, AccountEdit, AccountEditor};
+pub use account_filters::AccountFilters;
 pub use account_form::AccountForm;
 pub use account_list::AccountList;
 pub use activity_timeline::{ActivityTimeline, ReportEdit};

@@ -2,6 +2,7 @@
 
 mod contact_points;
 mod use_account;
+mod use_account_filter;
 mod use_accounts;
 mod use_contact;
 mod use_data_transfer;
@@ -23,6 +24,7 @@ mod use_viewport;
 
 pub use contact_points::Reachable;
 pub use use_account::{use_account, AccountHandle, AddressPart};
+pub use use_account_filter::{use_account_filter, AccountFilterHandle};
 pub use use_accounts::{mark, use_accounts, AccountsHandle};
 pub use use_contact::{use_contact, ContactHandle, ContactText};
 pub use use_data_transfer::{use_data_transfer, DataTransfer, DataTransferHandle, TransferOutcome};

@@ -1,5 +1,6 @@
 //! Pure reducers: closed, verb-named actions in, new state out. No IO and no framework here.
 
+pub mod account_filter;
 pub mod account_view;
 pub mod accounts;
 pub mod contact_view;

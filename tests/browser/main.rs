@@ -3,6 +3,7 @@
 //! They need the built client and Debian's Chromium, so they are `#[ignore]`d in a plain
 //! `cargo test`; `cargo xtask test` builds everything and runs them.
 
+mod accounts_list;
 mod app_update;
 mod durability;
 mod field_day;
