@@ -15,8 +15,12 @@ use crate::document::DocumentError;
 use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use crate::protocol::DocumentId;
 
-/// The kinds of record a workspace holds, as stored in each document's `kind` key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The kinds of record a workspace holds, as stored in each document's `kind` key (and in a
+/// backup's manifest).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A customer company (with its activities and tasks).
     Account,
@@ -39,11 +43,18 @@ impl RecordKind {
         }
     }
 
-    /// The kind stored as `name`; `None` for a kind this version does not know.
-    pub fn parse(name: &str) -> Option<Self> {
+    /// The kind stored as `name` (as `Record::KIND` spells it); `None` for a kind this version
+    /// does not know.
+    pub fn from_name(name: &str) -> Option<Self> {
         [Self::Account, Self::Contact, Self::Deal, Self::Settings]
             .into_iter()
             .find(|kind| kind.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }
 
@@ -133,7 +144,7 @@ pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folde
             });
         }
     }
-    let kind = root_text(&automerge, "kind").and_then(|kind| RecordKind::parse(&kind));
+    let kind = root_text(&automerge, "kind").and_then(|kind| RecordKind::from_name(&kind));
     let (row, automerge) = match kind {
         Some(RecordKind::Account) => row_of(automerge, |mut account: AccountDocument| {
             (IndexRow::Account(account.index_row()), account)

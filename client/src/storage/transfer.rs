@@ -33,7 +33,7 @@ use shared::edit::{Edit, Editor};
 use shared::ids::DeviceId;
 use shared::protocol::DocumentId;
 use shared::record::Record;
-use shared::replica::{self, IndexRow, RecordKind};
+use shared::replica::{self, IndexRow};
 use shared::transfer::{
     merge_backup_document, Backup, BackupDocument, DocumentKind, ImportWrite, MergeError,
     RecordDocument,
@@ -294,7 +294,7 @@ impl Storage {
                     let no_bytes: [&[u8]; 0] = [];
                     let folded = replica::fold(DocumentId(uuid), Some(&record.bytes), no_bytes);
                     match folded.ok().and_then(|folded| folded.kind) {
-                        Some(kind) => backup_kind(kind),
+                        Some(kind) => kind,
                         None => continue,
                     }
                 }
@@ -469,13 +469,4 @@ fn authored_by(automerge: &AutoCommit, change: &[u8], device: DeviceId) -> bool 
         .and_then(|change| automerge.get_author_for_actor(change.actor_id()))
         .and_then(|author| Editor::from_author(&author))
         .is_some_and(|editor| editor.device == device)
-}
-
-fn backup_kind(kind: RecordKind) -> DocumentKind {
-    match kind {
-        RecordKind::Account => DocumentKind::Account,
-        RecordKind::Contact => DocumentKind::Contact,
-        RecordKind::Deal => DocumentKind::Deal,
-        RecordKind::Settings => DocumentKind::Settings,
-    }
 }

@@ -20,7 +20,6 @@
 //! into the device's documents) is the client's job, with [`super::merge_backup_document`].
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,19 +34,8 @@ pub const BACKUP_FORMAT_VERSION: u16 = 1;
 
 const HEADER_LENGTH: usize = 8 + 2 + 4 + 32;
 
-/// The kind of a document in a backup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
-    /// An account.
-    Account,
-    /// A contact.
-    Contact,
-    /// A deal.
-    Deal,
-    /// The workspace settings.
-    Settings,
-}
+/// The kind of a document in a backup: the record kinds the device stores.
+pub use crate::replica::RecordKind as DocumentKind;
 
 /// One document in a backup.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,31 +134,6 @@ impl BackupError {
             Self::CorruptDocument { .. } => "corrupt_document",
             Self::TooLarge => "too_large",
         }
-    }
-}
-
-impl DocumentKind {
-    /// The record kind's stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Account => "account",
-            Self::Contact => "contact",
-            Self::Deal => "deal",
-            Self::Settings => "settings",
-        }
-    }
-
-    /// The kind whose stored name is `name` (as `Record::KIND` spells it).
-    pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Account, Self::Contact, Self::Deal, Self::Settings]
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
-    }
-}
-
-impl fmt::Display for DocumentKind {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(self.as_str())
     }
 }
 
