@@ -48,8 +48,12 @@ pub async fn run(
         shutdown.await;
         cancel.cancel();
     };
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(signal)
+    // Handlers see the peer's address (`ConnectInfo<SocketAddr>`): limits are kept per client.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal)
         .await?;
     tasks.close();
     let _finished = compactor.await;
