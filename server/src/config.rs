@@ -32,6 +32,67 @@ pub struct Config {
     /// How many accounts the demo workspace starts with (its first start only).
     #[arg(long, env = "CARNET_DEMO_ACCOUNTS", default_value_t = crate::seeding::DEMO_ACCOUNTS)]
     pub demo_accounts: usize,
+
+    /// What one client may hold of the relay: storage quotas, connections and read timeouts.
+    #[command(flatten)]
+    pub resources: Resources,
+}
+
+/// The relay's resource bounds (each a flag with an environment fallback).
+#[derive(Clone, Debug, clap::Args)]
+pub struct Resources {
+    /// Bytes of stored changes one device may have pushed (0: no limit).
+    #[arg(long, env = "CARNET_DEVICE_QUOTA_BYTES", default_value_t = Resources::DEVICE_QUOTA_BYTES)]
+    pub device_quota_bytes: u64,
+
+    /// Bytes of stored changes one workspace may hold (0: no limit).
+    #[arg(long, env = "CARNET_WORKSPACE_QUOTA_BYTES", default_value_t = Resources::WORKSPACE_QUOTA_BYTES)]
+    pub workspace_quota_bytes: u64,
+
+    /// Open TCP connections, past which new ones are closed at once (upgraded sync sockets count
+    /// against the separate sync cap).
+    #[arg(long, env = "CARNET_MAX_OPEN_CONNECTIONS", default_value_t = Resources::MAX_OPEN_CONNECTIONS)]
+    pub max_open_connections: usize,
+
+    /// Sync sockets one client address may hold before they authenticate.
+    #[arg(long, env = "CARNET_PRE_AUTH_SOCKETS_PER_ADDRESS", default_value_t = Resources::PRE_AUTH_SOCKETS_PER_ADDRESS)]
+    pub pre_auth_sockets_per_address: usize,
+
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "CARNET_HEADER_TIMEOUT_SECONDS", default_value_t = Resources::HEADER_TIMEOUT_SECONDS)]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a request may take from its headers to its answer, body included.
+    #[arg(long, env = "CARNET_REQUEST_TIMEOUT_SECONDS", default_value_t = Resources::REQUEST_TIMEOUT_SECONDS)]
+    pub request_timeout_seconds: u64,
+}
+
+impl Resources {
+    /// Default device quota: 512 MiB of changes, years of a rep's typing and visit reports.
+    pub const DEVICE_QUOTA_BYTES: u64 = 512 * 1024 * 1024;
+    /// Default workspace quota: 8 GiB of changes.
+    pub const WORKSPACE_QUOTA_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+    /// Default cap on open TCP connections.
+    pub const MAX_OPEN_CONNECTIONS: usize = 4_096;
+    /// Default pre-authentication sync sockets per client address.
+    pub const PRE_AUTH_SOCKETS_PER_ADDRESS: usize = 8;
+    /// Default header read timeout.
+    pub const HEADER_TIMEOUT_SECONDS: u64 = 10;
+    /// Default request timeout.
+    pub const REQUEST_TIMEOUT_SECONDS: u64 = 30;
+}
+
+impl Default for Resources {
+    fn default() -> Self {
+        Self {
+            device_quota_bytes: Self::DEVICE_QUOTA_BYTES,
+            workspace_quota_bytes: Self::WORKSPACE_QUOTA_BYTES,
+            max_open_connections: Self::MAX_OPEN_CONNECTIONS,
+            pre_auth_sockets_per_address: Self::PRE_AUTH_SOCKETS_PER_ADDRESS,
+            header_timeout_seconds: Self::HEADER_TIMEOUT_SECONDS,
+            request_timeout_seconds: Self::REQUEST_TIMEOUT_SECONDS,
+        }
+    }
 }
 
 /// The command line: serve (the default), or an administrative command.

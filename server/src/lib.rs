@@ -3,10 +3,13 @@
 //! The relay serves the built client (the PWA shell) and owns the durable change log. It never
 //! interprets CRM fields: documents stay Automerge bytes end to end.
 
+pub mod accept;
 pub mod accounts;
+pub mod admission;
 pub mod compaction;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod hub;
 pub mod identity;
 pub mod metrics;
@@ -34,8 +37,9 @@ pub fn app(state: AppState) -> Router {
 /// How long shutdown waits for sync sessions to finish their current commit and close.
 const SESSION_DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests and
-/// lets every sync session finish its in-flight commit before closing it.
+/// Serves `app(state)` on `listener` (with the header timeout and the connection cap of
+/// [`accept`]) until `shutdown` resolves, then drains open requests and lets every sync session
+/// finish its in-flight commit before closing it.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -48,13 +52,10 @@ pub async fn run(
         shutdown.await;
         cancel.cancel();
     };
+    let limits = state.http.clone();
+    let metrics = state.metrics.clone();
     // Handlers see the peer's address (`ConnectInfo<SocketAddr>`): limits are kept per client.
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal)
-        .await?;
+    accept::serve(listener, app(state), &limits, metrics, signal).await;
     tasks.close();
     let _finished = compactor.await;
     if tokio::time::timeout(SESSION_DRAIN_LIMIT, tasks.wait())

@@ -20,6 +20,9 @@ pub struct Metrics {
 struct Inner {
     connections: AtomicU64,
     connections_refused_busy: AtomicU64,
+    connections_refused_open: AtomicU64,
+    sockets_refused_pre_auth: AtomicU64,
+    pushes_refused_quota: AtomicU64,
     pushes: AtomicU64,
     changes_stored: AtomicU64,
     changes_duplicate: AtomicU64,
@@ -47,6 +50,25 @@ impl Metrics {
         self.inner
             .connections_refused_busy
             .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A TCP connection was closed at once because the open-connection cap was reached.
+    pub fn refused_connection(&self) {
+        self.inner
+            .connections_refused_open
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An upgrade was refused because its client address holds its pre-authentication share.
+    pub fn refused_pre_auth(&self) {
+        self.inner
+            .sockets_refused_pre_auth
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A push was refused because it would exceed a storage quota.
+    pub fn refused_quota(&self) {
+        self.inner.pushes_refused_quota.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A push was stored durably and acknowledged.
@@ -84,8 +106,8 @@ impl Metrics {
             .fetch_add(micros, Ordering::Relaxed);
     }
 
-    /// The Prometheus text exposition, with the log size read by the caller.
-    pub fn render(&self, logged_changes: i64) -> String {
+    /// The Prometheus text exposition, with the storage counters read by the caller.
+    pub fn render(&self, storage: &crate::storage::StorageHealth) -> String {
         let inner = &self.inner;
         let mut text = String::new();
         let mut line = |name: &str, kind: &str, help: &str, value: String| {
@@ -106,6 +128,24 @@ impl Metrics {
             "counter",
             "Upgrades refused at capacity.",
             load(&inner.connections_refused_busy),
+        );
+        line(
+            "carnet_connections_refused_open_total",
+            "counter",
+            "TCP connections closed at once at the open-connection cap.",
+            load(&inner.connections_refused_open),
+        );
+        line(
+            "carnet_sync_refused_pre_auth_total",
+            "counter",
+            "Upgrades refused because the client address held its unauthenticated sockets.",
+            load(&inner.sockets_refused_pre_auth),
+        );
+        line(
+            "carnet_pushes_refused_quota_total",
+            "counter",
+            "Pushes refused because they would exceed a storage quota.",
+            load(&inner.pushes_refused_quota),
         );
         line(
             "carnet_pushes_total",
@@ -147,7 +187,19 @@ impl Metrics {
             "carnet_log_changes",
             "gauge",
             "Changes in the log.",
-            logged_changes.to_string(),
+            storage.logged_changes.to_string(),
+        );
+        line(
+            "carnet_log_rows_read_total",
+            "counter",
+            "Log and snapshot rows read for devices.",
+            storage.rows_read.to_string(),
+        );
+        line(
+            "carnet_log_bytes_read_total",
+            "counter",
+            "Bytes of changes and snapshots read for devices.",
+            storage.bytes_read.to_string(),
         );
         let _infallible = writeln!(
             text,

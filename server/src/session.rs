@@ -14,19 +14,21 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::protocol::change::inspect_change;
 use shared::protocol::codec::{decode_client, encode_server, DecodeError, EncodeError};
 use shared::protocol::relay::{Appended, RelayEffect, RelayEvent, RelaySession};
-use shared::protocol::{DocumentSnapshot, Entry, ErrorCode, ServerMessage, PROTOCOL_VERSION};
+use shared::protocol::{ErrorCode, ServerMessage, PROTOCOL_VERSION};
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use crate::admission::PreAuthSlot;
 use crate::hub::Publication;
 use crate::identity::Principal;
 use crate::state::AppState;
-use crate::storage::IncomingChange;
+use crate::storage::{IncomingChange, PageBudget};
 
 /// The limits of one connection.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// How long a new connection may take to send a valid hello.
+    /// How long a new connection may take to send a valid hello (short: until then it holds one
+    /// of its client address's few pre-authentication slots).
     pub handshake_timeout: Duration,
     /// How often the relay pings an idle connection.
     pub ping_interval: Duration,
@@ -44,16 +46,16 @@ pub struct Limits {
     pub byte_burst: f64,
     /// The longest the relay slows a fast sender down before refusing it.
     pub max_throttle: Duration,
-    /// Entries read per log page (before the byte budget trims it).
+    /// Entries read per log page at most.
     pub page_entries: usize,
-    /// Bytes of changes per log page.
+    /// Bytes of changes per log page (the read stops there).
     pub page_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            handshake_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(5),
             ping_interval: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
             write_timeout: Duration::from_secs(10),
@@ -68,19 +70,31 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// What one log or snapshot page may hold.
+    pub fn page_budget(&self) -> PageBudget {
+        PageBudget {
+            entries: self.page_entries,
+            bytes: self.page_bytes,
+        }
+    }
+}
+
 /// Why the loop stops.
 enum Stop {
     /// The device left, the socket failed, or the session closed itself.
     Done,
 }
 
-/// Serves one upgraded connection until it closes.
-pub async fn run<S>(socket: S, state: AppState)
+/// Serves one upgraded connection until it closes; `pre_auth` is given back once the device
+/// authenticates.
+pub async fn run<S>(socket: S, state: AppState, pre_auth: PreAuthSlot)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
     state.metrics.connection_opened();
     let mut connection = Connection::new(socket, state.clone());
+    connection.pre_auth = Some(pre_auth);
     connection.serve().await;
     state.metrics.connection_closed();
 }
@@ -91,6 +105,7 @@ struct Connection<S> {
     machine: RelaySession,
     version: u16,
     principal: Option<Principal>,
+    pre_auth: Option<PreAuthSlot>,
     live: Option<broadcast::Receiver<Arc<Publication>>>,
     messages: TokenBucket,
     bytes: TokenBucket,
@@ -111,6 +126,7 @@ where
             machine: RelaySession::new(),
             version: PROTOCOL_VERSION,
             principal: None,
+            pre_auth: None,
             live: None,
             last_heard: now,
             state,
@@ -280,6 +296,7 @@ where
                 match self.state.log.head(principal.workspace).await {
                     Ok(head) => {
                         self.principal = Some(principal);
+                        self.pre_auth = None;
                         Ok(Some(RelayEvent::Authenticated {
                             accepted: true,
                             head,
@@ -300,20 +317,9 @@ where
                 let Some(principal) = self.principal else {
                     return Err(Stop::Done);
                 };
-                let limits = &self.state.limits;
-                match self
-                    .state
-                    .log
-                    .page(principal.workspace, after, limits.page_entries)
-                    .await
-                {
-                    Ok((entries, more)) => {
-                        let (entries, trimmed) = trim_to_bytes(entries, limits.page_bytes);
-                        Ok(Some(RelayEvent::Page {
-                            entries,
-                            more: more || trimmed,
-                        }))
-                    }
+                let budget = self.state.limits.page_budget();
+                match self.state.log.page(principal.workspace, after, budget).await {
+                    Ok((entries, more)) => Ok(Some(RelayEvent::Page { entries, more })),
                     Err(error) => {
                         tracing::error!(%error, "cannot read the log");
                         self.refuse(ErrorCode::ServerBusy).await;
@@ -325,21 +331,20 @@ where
                 let Some(principal) = self.principal else {
                     return Err(Stop::Done);
                 };
-                let limits = &self.state.limits;
+                let budget = self.state.limits.page_budget();
                 // The epoch first: snapshots read after it cover at least that far.
                 let page = async {
                     let epoch = self.state.log.epoch(principal.workspace).await?;
                     let (snapshots, more) = self
                         .state
                         .log
-                        .snapshots_page(principal.workspace, after, limits.page_entries)
+                        .snapshots_page(principal.workspace, after, budget)
                         .await?;
                     Ok::<_, crate::storage::StorageError>((epoch, snapshots, more))
                 };
                 match page.await {
                     Ok((epoch, snapshots, more)) => {
-                        let (snapshots, trimmed) = trim_snapshots(snapshots, limits.page_bytes);
-                        let next = (more || trimmed)
+                        let next = more
                             .then(|| snapshots.last().map(|snapshot| snapshot.document))
                             .flatten();
                         Ok(Some(RelayEvent::SnapshotPage {
@@ -414,6 +419,10 @@ where
         if outcome.foreign_actor {
             return Err(ErrorCode::Unauthorised);
         }
+        if outcome.quota_exceeded {
+            self.state.metrics.refused_quota();
+            return Err(ErrorCode::QuotaExceeded);
+        }
         let stored = u32::try_from(outcome.stored.len()).unwrap_or(u32::MAX);
         if !outcome.stored.is_empty() {
             self.state.hub.publish(
@@ -484,34 +493,6 @@ async fn next_publication(
     }
 }
 
-/// Keeps the longest prefix of `entries` within `budget` bytes (at least one entry).
-fn trim_to_bytes(entries: Vec<Entry>, budget: usize) -> (Vec<Entry>, bool) {
-    trim_prefix(entries, budget, |entry| entry.change.bytes.len())
-}
-
-/// Keeps the longest prefix of `snapshots` within `budget` bytes (at least one).
-fn trim_snapshots(
-    snapshots: Vec<DocumentSnapshot>,
-    budget: usize,
-) -> (Vec<DocumentSnapshot>, bool) {
-    trim_prefix(snapshots, budget, |snapshot| snapshot.bytes.len())
-}
-
-fn trim_prefix<T>(mut items: Vec<T>, budget: usize, size: impl Fn(&T) -> usize) -> (Vec<T>, bool) {
-    let mut total = 0;
-    let mut keep = 0;
-    for item in &items {
-        total += size(item);
-        if keep > 0 && total > budget {
-            break;
-        }
-        keep += 1;
-    }
-    let trimmed = keep < items.len();
-    items.truncate(keep);
-    (items, trimmed)
-}
-
 fn unix_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -574,22 +555,5 @@ mod tests {
             bucket.take(5.0, now + Duration::from_secs(1)),
             Duration::ZERO
         );
-    }
-
-    #[test]
-    fn pages_are_trimmed_to_the_byte_budget_but_never_empty() {
-        let entry = |seq| Entry {
-            seq: shared::protocol::Seq(seq),
-            change: shared::protocol::Change {
-                document: shared::protocol::DocumentId(uuid::Uuid::nil()),
-                bytes: vec![0; 100],
-            },
-        };
-        let (kept, trimmed) = trim_to_bytes(vec![entry(1), entry(2), entry(3)], 250);
-        assert_eq!(kept.len(), 2);
-        assert!(trimmed);
-        let (kept, trimmed) = trim_to_bytes(vec![entry(1)], 10);
-        assert_eq!(kept.len(), 1);
-        assert!(!trimmed);
     }
 }

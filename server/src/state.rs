@@ -7,13 +7,16 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::accept::HttpLimits;
 use crate::accounts::Accounts;
+use crate::admission::PreAuthSlots;
 use crate::config::Config;
+use crate::headers::SecurityHeaders;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::session::Limits;
 use crate::storage::sqlite::SqliteStorage;
-use crate::storage::{ChangeLog, StorageError};
+use crate::storage::{ChangeLog, Quotas, StorageError};
 
 /// Shared, cloneable application state.
 #[derive(Clone)]
@@ -40,6 +43,12 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Every sync session, so shutdown can wait for them.
     pub tasks: TaskTracker,
+    /// Sync sockets each client address holds before authenticating.
+    pub pre_auth: PreAuthSlots,
+    /// Header and request timeouts, and the cap on open connections.
+    pub http: HttpLimits,
+    /// The headers every response carries (the policy names this build's inline script).
+    pub security_headers: Arc<SecurityHeaders>,
 }
 
 /// The default cap on simultaneous sync connections.
@@ -59,6 +68,11 @@ impl AppState {
     /// Opens (creating if needed) the data directory and its database.
     pub async fn open(config: &Config) -> Result<Self, StorageError> {
         let storage = SqliteStorage::open_in(&config.data_dir).await?;
+        let resources = &config.resources;
+        storage.set_quotas(Quotas {
+            device_bytes: resources.device_quota_bytes,
+            workspace_bytes: resources.workspace_quota_bytes,
+        });
         Ok(Self {
             dist_dir: Arc::new(config.dist_dir.clone()),
             log: Arc::new(storage.clone()),
@@ -71,6 +85,9 @@ impl AppState {
             allowed_origins: Arc::new(config.allowed_origins.clone()),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            pre_auth: PreAuthSlots::new(resources.pre_auth_sockets_per_address),
+            http: HttpLimits::from(resources),
+            security_headers: Arc::new(SecurityHeaders::for_build(&config.dist_dir).await),
         })
     }
 }

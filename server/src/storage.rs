@@ -40,6 +40,27 @@ pub struct AppendOutcome {
     pub duplicates: u32,
     /// The batch carried a change whose actor belongs to another device: nothing was stored.
     pub foreign_actor: bool,
+    /// Storing the batch would take the device or its workspace over its quota: nothing was
+    /// stored.
+    pub quota_exceeded: bool,
+}
+
+/// Bytes of stored changes a device, and a workspace, may hold (0: no limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotas {
+    /// Bytes of changes one device may have pushed.
+    pub device_bytes: u64,
+    /// Bytes of changes one workspace may hold.
+    pub workspace_bytes: u64,
+}
+
+/// What a page read may hold: entries, and bytes of changes (at least one entry either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageBudget {
+    /// Entries (or snapshots) per page.
+    pub entries: usize,
+    /// Bytes of changes (or snapshots) per page.
+    pub bytes: usize,
 }
 
 /// The append-only, per-workspace change log.
@@ -54,12 +75,13 @@ pub trait ChangeLog: Send + Sync {
         received_at: i64,
     ) -> StoreFuture<'_, AppendOutcome>;
 
-    /// Up to `limit` entries after `after`, and whether more follow.
+    /// The entries after `after` within `budget`, and whether more follow. The read stops at
+    /// the budget: entries past it are never loaded.
     fn page(
         &self,
         workspace: WorkspaceId,
         after: Seq,
-        limit: usize,
+        budget: PageBudget,
     ) -> StoreFuture<'_, (Vec<Entry>, bool)>;
 
     /// The newest position of the workspace's log (`Seq(0)` when empty).
@@ -82,13 +104,13 @@ pub trait ChangeLog: Send + Sync {
         through: Seq,
     ) -> StoreFuture<'_, Vec<DocumentId>>;
 
-    /// Up to `limit` snapshots of documents after `after` (in document order), and whether more
-    /// follow.
+    /// The snapshots of documents after `after` (in document order) within `budget`, and
+    /// whether more follow. Snapshots past the budget are never loaded.
     fn snapshots_page(
         &self,
         workspace: WorkspaceId,
         after: Option<DocumentId>,
-        limit: usize,
+        budget: PageBudget,
     ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)>;
 
     /// The workspace's compaction epoch: every snapshot covers at least this position.
@@ -148,11 +170,16 @@ pub enum StorageError {
     },
 }
 
-/// What the health check reports about storage.
+/// What the health check reports about storage, from counters kept in memory (reading them
+/// never touches the database).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct StorageHealth {
     /// The schema version of the database.
     pub schema_version: i64,
     /// How many changes the log holds.
     pub logged_changes: i64,
+    /// Log and snapshot rows read for devices since the server started.
+    pub rows_read: u64,
+    /// Bytes of changes and snapshots read for devices since the server started.
+    pub bytes_read: u64,
 }

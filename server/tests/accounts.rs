@@ -45,6 +45,7 @@ async fn spawn_app_with(lifetimes: Lifetimes) -> Result<TestApp, Failure> {
         allowed_origins: Vec::new(),
         demo: true,
         demo_accounts: server::seeding::DEMO_ACCOUNTS,
+        resources: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;
@@ -659,6 +660,7 @@ fn the_demo_banner_tells_how_to_sign_in() -> TestResult {
         allowed_origins: Vec::new(),
         demo: true,
         demo_accounts: server::seeding::DEMO_ACCOUNTS,
+        resources: Default::default(),
     };
     let banner = server::banner(&config, config.bind);
     for needle in [MANON, REMI, RACHIDA, demo::PASSWORD, demo::WORKSPACE_NAME] {

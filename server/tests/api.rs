@@ -26,6 +26,7 @@ async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
         allowed_origins: Vec::new(),
         demo: false,
         demo_accounts: server::seeding::DEMO_ACCOUNTS,
+        resources: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;

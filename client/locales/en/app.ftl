@@ -56,5 +56,6 @@ problem-session-ended = Your session has ended. Sign in again; nothing on this d
 problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
 problem-unexpected = The server answered unexpectedly.
 problem-app-too-old = This version of Carnet is too old for the server; reload to update.
+problem-server-quota-exceeded = The server has no room left for this device's changes. They are kept safely on this device and will be sent once your manager frees space or raises the limit.
 problem-storage-not-ready = The device's storage is not ready yet.
 problem-device-sign-in-damaged = This device's sign-in is damaged. Sign in again.

@@ -59,5 +59,6 @@ problem-session-ended = Votre session est terminée. Reconnectez-vous ; rien n'a
 problem-too-many-attempts = Trop de tentatives. Patientez une minute puis réessayez.
 problem-unexpected = Le serveur a répondu de façon inattendue.
 problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.
+problem-server-quota-exceeded = Le serveur n'a plus de place pour les modifications de cet appareil. Elles restent en sécurité sur cet appareil et seront envoyées dès que votre responsable aura libéré de la place ou relevé la limite.
 problem-storage-not-ready = Le stockage de l'appareil n'est pas encore prêt.
 problem-device-sign-in-damaged = La connexion de cet appareil est endommagée. Reconnectez-vous.

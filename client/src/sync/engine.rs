@@ -373,6 +373,19 @@ impl Engine {
         gloo::console::warn!(format!("the relay refused: {}", code.as_str()));
         match code {
             ErrorCode::UnsupportedVersion => self.stop(Problem::new("problem-app-too-old")),
+            // Nothing of the batch was stored and the outbox keeps every change: the rep is told
+            // in plain words, and the push is tried again later (a manager may free room).
+            ErrorCode::QuotaExceeded => {
+                self.socket = None;
+                self.ticket = None;
+                if let Some(client) = self.client.as_mut() {
+                    let _effects = client.handle(ClientEvent::Disconnected);
+                }
+                self.status.connection = Connection::Failed {
+                    problem: Problem::new("problem-server-quota-exceeded"),
+                };
+                self.retry_later();
+            }
             // A stale ticket or a reused one: the next attempt fetches a fresh ticket, and a
             // removed device learns it there (the ticket request is refused).
             ErrorCode::Unauthorised

@@ -65,11 +65,6 @@ async fn app_route(State(state): State<AppState>, request: Request) -> Response 
 async fn set_cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     if !response.status().is_success() && response.status() != StatusCode::NOT_MODIFIED {
         return response;
     }

@@ -1,4 +1,5 @@
-//! `GET /healthz` (liveness and storage) and `GET /metrics` (Prometheus text format).
+//! `GET /healthz` (liveness and storage) and `GET /metrics` (Prometheus text format), both from
+//! counters kept in memory: no request to these unauthenticated routes touches the database.
 
 use axum::extract::State;
 use axum::http::header;
@@ -25,6 +26,6 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
     let health = state.storage.health().await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(health.logged_changes),
+        state.metrics.render(&health),
     ))
 }

@@ -1,9 +1,12 @@
-//! `GET /sync`: the WebSocket upgrade, guarded by the Origin allowlist and the connection cap.
+//! `GET /sync`: the WebSocket upgrade, guarded by the Origin allowlist, the connection cap and
+//! the per-address cap on sockets that have not authenticated yet.
 //! The device authenticates inside the socket with a single-use ticket (browsers cannot set
 //! headers on a WebSocket handshake, and a ticket in a message never lands in access logs).
 
+use std::net::SocketAddr;
+
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,6 +32,7 @@ pub fn router() -> Router<AppState> {
 
 async fn upgrade(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -48,6 +52,16 @@ async fn upgrade(
         )
             .into_response();
     };
+    // Until it authenticates, a socket holds one of its address's few slots.
+    let Some(pre_auth) = state.pre_auth.try_acquire(peer.ip()) else {
+        state.metrics.refused_pre_auth();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "5")],
+            Json(serde_json::json!({"code": "rate_limited", "message": "Too many connections from this address; retry shortly."})),
+        )
+            .into_response();
+    };
     let tasks = state.tasks.clone();
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
@@ -57,7 +71,7 @@ async fn upgrade(
         .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             tasks.track_future(async move {
-                session::run(socket, state).await;
+                session::run(socket, state, pre_auth).await;
                 drop(slot);
             })
         })

@@ -2,6 +2,7 @@
 //! so that a committed transaction is on disk before anything is acknowledged.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
@@ -9,7 +10,7 @@ use rusqlite::Connection;
 mod accounts;
 mod log;
 
-use super::{StorageError, StorageHealth};
+use super::{Quotas, StorageError, StorageHealth};
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "carnet.sqlite3";
@@ -91,12 +92,42 @@ const MIGRATIONS: &[&str] = &[
         workspace TEXT PRIMARY KEY,
         epoch INTEGER NOT NULL
     );",
+    // 3: bytes of stored changes per device and per workspace (the quotas), and each workspace's
+    // number of changes (the health counters), kept by every append so that no request counts
+    // the log. Filled once here from the log as it stands.
+    "CREATE TABLE device_usage (
+        workspace TEXT NOT NULL,
+        device TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (workspace, device)
+    ) WITHOUT ROWID;
+    CREATE TABLE workspace_usage (
+        workspace TEXT PRIMARY KEY,
+        bytes INTEGER NOT NULL,
+        changes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO device_usage (workspace, device, bytes)
+        SELECT workspace, device, sum(length(bytes)) FROM change_log GROUP BY workspace, device;
+    INSERT INTO workspace_usage (workspace, bytes, changes)
+        SELECT workspace, sum(length(bytes)), count(*) FROM change_log GROUP BY workspace;",
 ];
 
-/// A handle on the SQLite database; clones share one connection.
+/// A handle on the SQLite database; clones share one connection and the same counters.
 #[derive(Clone, Debug)]
 pub struct SqliteStorage {
     connection: Arc<Mutex<Connection>>,
+    counters: Arc<Counters>,
+}
+
+/// What the storage keeps in memory: the quotas it enforces and the counters health reads.
+#[derive(Debug)]
+struct Counters {
+    schema_version: i64,
+    logged_changes: AtomicU64,
+    rows_read: AtomicU64,
+    bytes_read: AtomicU64,
+    device_quota: AtomicU64,
+    workspace_quota: AtomicU64,
 }
 
 impl SqliteStorage {
@@ -118,24 +149,73 @@ impl SqliteStorage {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut connection)?;
+        // Loaded once here (a sum over workspaces, not a count of the log), then kept by appends.
+        let schema_version = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let logged_changes: i64 = connection.query_row(
+            "SELECT coalesce(sum(changes), 0) FROM workspace_usage",
+            [],
+            |row| row.get(0),
+        )?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            counters: Arc::new(Counters {
+                schema_version,
+                logged_changes: AtomicU64::new(u64::try_from(logged_changes).unwrap_or(0)),
+                rows_read: AtomicU64::new(0),
+                bytes_read: AtomicU64::new(0),
+                device_quota: AtomicU64::new(0),
+                workspace_quota: AtomicU64::new(0),
+            }),
         })
     }
 
-    /// Reads the schema version and the size of the log: proves the database answers.
+    /// The schema version and the storage counters, from memory: answers at once even while the
+    /// database is busy, and never counts the log.
     pub async fn health(&self) -> Result<StorageHealth, StorageError> {
-        self.call(|connection| {
-            let schema_version =
-                connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-            let logged_changes =
-                connection.query_row("SELECT count(*) FROM change_log", [], |row| row.get(0))?;
-            Ok(StorageHealth {
-                schema_version,
-                logged_changes,
-            })
+        let counters = &self.counters;
+        Ok(StorageHealth {
+            schema_version: counters.schema_version,
+            logged_changes: i64::try_from(counters.logged_changes.load(Ordering::Relaxed))
+                .unwrap_or(i64::MAX),
+            rows_read: counters.rows_read.load(Ordering::Relaxed),
+            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
         })
-        .await
+    }
+
+    /// Sets the storage quotas every later append enforces.
+    pub fn set_quotas(&self, quotas: Quotas) {
+        let counters = &self.counters;
+        counters
+            .device_quota
+            .store(quotas.device_bytes, Ordering::Relaxed);
+        counters
+            .workspace_quota
+            .store(quotas.workspace_bytes, Ordering::Relaxed);
+    }
+
+    /// The quotas appends enforce.
+    pub fn quotas(&self) -> Quotas {
+        Quotas {
+            device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
+            workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts rows and bytes read for devices.
+    fn count_read(&self, rows: usize, bytes: usize) {
+        self.counters
+            .rows_read
+            .fetch_add(rows as u64, Ordering::Relaxed);
+        self.counters
+            .bytes_read
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Counts changes newly committed to the log.
+    fn count_logged(&self, changes: usize) {
+        self.counters
+            .logged_changes
+            .fetch_add(changes as u64, Ordering::Relaxed);
     }
 
     /// Runs `work` with the connection on the blocking pool (SQLite calls block).
@@ -186,7 +266,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
         let health = storage.health().await?;
-        assert_eq!(health.schema_version, 2);
+        assert_eq!(health.schema_version, MIGRATIONS.len() as i64);
         assert_eq!(health.logged_changes, 0);
         Ok(())
     }
@@ -196,7 +276,40 @@ mod tests {
         let directory = tempfile::tempdir()?;
         drop(SqliteStorage::open_in(directory.path()).await?);
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, 2);
+        assert_eq!(
+            storage.health().await?.schema_version,
+            MIGRATIONS.len() as i64
+        );
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn health_answers_while_the_database_is_busy() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let directory = tempfile::tempdir()?;
+        let storage = SqliteStorage::open_in(directory.path()).await?;
+        let (taken, wait_taken) = std::sync::mpsc::channel();
+        let (release, wait_release) = std::sync::mpsc::channel::<()>();
+        // A long query holds the one connection.
+        let busy = tokio::spawn({
+            let storage = storage.clone();
+            async move {
+                storage
+                    .call(move |_connection| {
+                        let _sent = taken.send(());
+                        let _released = wait_release.recv();
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        tokio::task::spawn_blocking(move || wait_taken.recv()).await??;
+        let health = tokio::time::timeout(std::time::Duration::from_secs(20), storage.health())
+            .await
+            .map_err(|_| "health waited for the database")??;
+        assert_eq!(health.logged_changes, 0);
+        release.send(())?;
+        busy.await??;
         Ok(())
     }
 

@@ -14,6 +14,12 @@ use uuid::Uuid;
 
 use crate::harness::{send, Device, Relay, TestResult, DOCUMENT};
 
+/// A page budget that holds the whole (small) log of these tests.
+const ALL_OF_IT: server::storage::PageBudget = server::storage::PageBudget {
+    entries: 1_000,
+    bytes: usize::MAX,
+};
+
 /// How a connection presents itself.
 #[derive(Clone, Copy, Debug)]
 enum Credential {
@@ -51,7 +57,7 @@ async fn no_credential_and_no_target_leaks_a_byte_of_another_workspace() -> Test
     let victim_log = relay
         .state
         .log
-        .page(victims[0].workspace, Seq(0), 1_000)
+        .page(victims[0].workspace, Seq(0), ALL_OF_IT)
         .await?;
 
     // A device of the attacking workspace, revoked (after a ticket was issued to it, below).
@@ -97,7 +103,7 @@ async fn no_credential_and_no_target_leaks_a_byte_of_another_workspace() -> Test
         relay
             .state
             .log
-            .page(victims[0].workspace, Seq(0), 1_000)
+            .page(victims[0].workspace, Seq(0), ALL_OF_IT)
             .await?,
         victim_log
     );

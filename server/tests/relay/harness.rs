@@ -40,9 +40,21 @@ impl Relay {
 
     /// Starts a relay after `adjust` changed its state (limits, caps).
     pub(crate) async fn start_with(adjust: impl FnOnce(&mut AppState)) -> TestResult<Self> {
+        Self::start_built(None, adjust).await
+    }
+
+    /// Starts a relay serving a build whose `index.html` is `index` (written before the server
+    /// starts, as a real build is), after `adjust` changed its state.
+    pub(crate) async fn start_built(
+        index: Option<&str>,
+        adjust: impl FnOnce(&mut AppState),
+    ) -> TestResult<Self> {
         let data = tempfile::tempdir()?;
         let dist = data.path().join("dist");
         std::fs::create_dir_all(&dist)?;
+        if let Some(index) = index {
+            std::fs::write(dist.join("index.html"), index)?;
+        }
         let config = <server::config::Config as clap::Parser>::try_parse_from([
             "carnet-server",
             "--bind",
@@ -57,6 +69,8 @@ impl Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let mut state = AppState::open(&config).await?;
+        // Tests open many sockets from one address at once; the cap has its own tests.
+        state.pre_auth = server::admission::PreAuthSlots::new(10_000);
         adjust(&mut state);
         tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
         Ok(Self {
@@ -101,6 +115,11 @@ impl Relay {
             });
         }
         Ok(principals)
+    }
+
+    /// The relay's data directory.
+    pub(crate) fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     /// A fresh single-use ticket for `principal`.
@@ -324,4 +343,45 @@ pub(crate) fn tight_limits() -> Limits {
         handshake_timeout: Duration::from_millis(300),
         ..Limits::default()
     }
+}
+
+/// One HTTP/1.1 request over a fresh raw connection (closed after the answer): the status,
+/// headers (lower-cased names) and body.
+pub(crate) async fn http_get(
+    address: SocketAddr,
+    path: &str,
+) -> TestResult<(u16, Vec<(String, String)>, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(address).await?;
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await?;
+    let mut raw = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut raw))
+        .await
+        .map_err(|_| format!("timed out waiting for {path}"))??;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").ok_or("no header end")?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .ok_or("no status line")?
+        .parse()?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    Ok((status, headers, body.to_owned()))
+}
+
+/// The value of the header `name` (lower-case) among `headers`.
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(header, _)| header == name)
+        .map(|(_, value)| value.as_str())
 }

@@ -7,5 +7,8 @@ mod authorisation;
 mod bootstrap;
 mod demo;
 mod harness;
+mod http;
+mod quotas;
+mod reads;
 mod refusals;
 mod sync;

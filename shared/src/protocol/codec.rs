@@ -117,6 +117,24 @@ mod tests {
     }
 
     #[test]
+    fn a_quota_refusal_survives_encoding_with_its_stable_code(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let refusal = ServerMessage::Error {
+            code: crate::protocol::messages::ErrorCode::QuotaExceeded,
+            message: "full".to_owned(),
+        };
+        assert_eq!(
+            decode_server(&encode_server(PROTOCOL_VERSION, &refusal)?)?,
+            refusal
+        );
+        assert_eq!(
+            crate::protocol::messages::ErrorCode::QuotaExceeded.as_str(),
+            "quota_exceeded"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn empty_and_one_byte_messages_are_truncated() {
         assert_eq!(decode_client(&[]), Err(DecodeError::Truncated));
         assert_eq!(decode_server(&[1]), Err(DecodeError::Truncated));

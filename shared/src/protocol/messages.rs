@@ -182,6 +182,9 @@ pub enum ErrorCode {
     BadChange,
     /// The message came before `Hello` or after an error that closes the session.
     OutOfOrder,
+    /// Storing the push would take the device or its workspace over its storage quota on the
+    /// relay: nothing of the batch was stored, and the device keeps it in its outbox.
+    QuotaExceeded,
 }
 
 impl ErrorCode {
@@ -196,6 +199,7 @@ impl ErrorCode {
             Self::UnsupportedVersion => "unsupported_version",
             Self::BadChange => "bad_change",
             Self::OutOfOrder => "out_of_order",
+            Self::QuotaExceeded => "quota_exceeded",
         }
     }
 
@@ -210,6 +214,9 @@ impl ErrorCode {
             Self::UnsupportedVersion => "This version of Carnet is too old; reload to update.",
             Self::BadChange => "A change from this device was refused as damaged.",
             Self::OutOfOrder => "The sync session was out of step; reconnecting.",
+            Self::QuotaExceeded => {
+                "The server has no room left for this device's changes; they stay on this device."
+            }
         }
     }
 }

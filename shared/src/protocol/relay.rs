@@ -172,7 +172,13 @@ impl RelaySession {
                     stored: appended.stored,
                     duplicates: appended.duplicates,
                 })],
-                Err(code @ (ErrorCode::ServerBusy | ErrorCode::RateLimited)) => {
+                // Nothing was stored; the session goes on serving reads (the device still
+                // receives its colleagues' changes) and the device keeps the batch.
+                Err(
+                    code @ (ErrorCode::ServerBusy
+                    | ErrorCode::RateLimited
+                    | ErrorCode::QuotaExceeded),
+                ) => {
                     vec![error(code)]
                 }
                 Err(code) => self.refuse_and_close(code),
@@ -323,4 +329,40 @@ fn error(code: ErrorCode) -> RelayEffect {
         code,
         message: code.describe().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::messages::Hello;
+
+    fn open_session() -> RelaySession {
+        let mut session = RelaySession::new();
+        session.handle(RelayEvent::Received(Ok(ClientMessage::Hello(Hello {
+            ticket: "t".to_owned(),
+            device: DeviceId(uuid::Uuid::from_u128(1)),
+            cursor: Seq(0),
+        }))));
+        session.handle(RelayEvent::Authenticated {
+            accepted: true,
+            head: Seq(0),
+        });
+        session
+    }
+
+    #[test]
+    fn a_push_over_quota_is_refused_without_closing_the_session() {
+        let mut session = open_session();
+        let effects = session.handle(RelayEvent::Appended {
+            batch: BatchId(3),
+            outcome: Err(ErrorCode::QuotaExceeded),
+        });
+        assert_eq!(effects, vec![error(ErrorCode::QuotaExceeded)]);
+        assert!(!session.is_closed());
+        // The session still serves the device's reads.
+        let effects = session.handle(RelayEvent::Received(Ok(ClientMessage::CatchUp {
+            after: Seq(0),
+        })));
+        assert_eq!(effects, vec![RelayEffect::ReadLog { after: Seq(0) }]);
+    }
 }

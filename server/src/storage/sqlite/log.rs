@@ -5,7 +5,8 @@ use shared::protocol::{Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Se
 
 use super::SqliteStorage;
 use crate::storage::{
-    AppendOutcome, ChangeLog, IncomingChange, StorageError, StoreFuture, WorkspaceId,
+    AppendOutcome, ChangeLog, IncomingChange, PageBudget, Quotas, StorageError, StoreFuture,
+    WorkspaceId,
 };
 
 impl ChangeLog for SqliteStorage {
@@ -16,63 +17,92 @@ impl ChangeLog for SqliteStorage {
         changes: Vec<IncomingChange>,
         received_at: i64,
     ) -> StoreFuture<'_, AppendOutcome> {
-        Box::pin(self.call(move |connection| {
-            let transaction = connection.transaction()?;
-            let outcome = append(&transaction, workspace, device, changes, received_at)?;
-            if outcome.foreign_actor {
-                // Nothing of a batch carrying another device's actor is kept.
-                transaction.rollback()?;
-                return Ok(AppendOutcome {
-                    stored: Vec::new(),
-                    duplicates: 0,
-                    foreign_actor: true,
-                });
-            }
-            // With `synchronous=FULL` the commit returns once the WAL is on disk: only then is
-            // the batch acknowledged.
-            transaction.commit()?;
+        let quotas = self.quotas();
+        let storage = self.clone();
+        Box::pin(async move {
+            let outcome = storage
+                .call(move |connection| {
+                    let transaction = connection.transaction()?;
+                    let outcome =
+                        append(&transaction, workspace, device, changes, received_at, quotas)?;
+                    if outcome.foreign_actor || outcome.quota_exceeded {
+                        // Nothing of a refused batch is kept.
+                        transaction.rollback()?;
+                        return Ok(AppendOutcome {
+                            stored: Vec::new(),
+                            duplicates: 0,
+                            ..outcome
+                        });
+                    }
+                    // With `synchronous=FULL` the commit returns once the WAL is on disk: only
+                    // then is the batch acknowledged.
+                    transaction.commit()?;
+                    Ok(outcome)
+                })
+                .await?;
+            storage.count_logged(outcome.stored.len());
             Ok(outcome)
-        }))
+        })
     }
 
     fn page(
         &self,
         workspace: WorkspaceId,
         after: Seq,
-        limit: usize,
+        budget: PageBudget,
     ) -> StoreFuture<'_, (Vec<Entry>, bool)> {
-        Box::pin(self.call(move |connection| {
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let mut statement = connection.prepare_cached(
-                "SELECT position, document, bytes FROM change_log
-                 WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
-            )?;
-            let mut entries = statement
-                .query_map(
-                    params![workspace.to_string(), position(after), limit + 1],
-                    |row| {
-                        Ok((
-                            row.get::<_, i64>(0)?,
-                            row.get::<_, Vec<u8>>(1)?,
-                            row.get::<_, Vec<u8>>(2)?,
-                        ))
-                    },
-                )?
-                .map(|row| {
-                    let (position, document, bytes) = row?;
-                    Ok(Entry {
-                        seq: seq(position),
-                        change: Change {
-                            document: document_id(&document)?,
-                            bytes,
-                        },
-                    })
+        let storage = self.clone();
+        Box::pin(async move {
+            let (entries, more, bytes) = storage
+                .call(move |connection| {
+                    let workspace = workspace.to_string();
+                    // Sizes first (`length` of a blob does not load it), so that the entries past
+                    // the budget are never read; then exactly the entries that fit.
+                    let mut sizes = connection.prepare_cached(
+                        "SELECT position, length(bytes) FROM change_log
+                         WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
+                    )?;
+                    let rows = sizes.query(params![
+                        workspace,
+                        position(after),
+                        page_limit(budget)
+                    ])?;
+                    let (through, more) = fit::<i64>(rows, budget)?;
+                    let Some(through) = through else {
+                        return Ok((Vec::new(), false, 0));
+                    };
+                    let mut statement = connection.prepare_cached(
+                        "SELECT position, document, bytes FROM change_log
+                         WHERE workspace = ?1 AND position > ?2 AND position <= ?3
+                         ORDER BY position",
+                    )?;
+                    let mut bytes_read = 0;
+                    let entries = statement
+                        .query_map(params![workspace, position(after), through], |row| {
+                            Ok((
+                                row.get::<_, i64>(0)?,
+                                row.get::<_, Vec<u8>>(1)?,
+                                row.get::<_, Vec<u8>>(2)?,
+                            ))
+                        })?
+                        .map(|row| {
+                            let (position, document, bytes) = row?;
+                            bytes_read += bytes.len();
+                            Ok(Entry {
+                                seq: seq(position),
+                                change: Change {
+                                    document: document_id(&document)?,
+                                    bytes,
+                                },
+                            })
+                        })
+                        .collect::<Result<Vec<Entry>, StorageError>>()?;
+                    Ok((entries, more, bytes_read))
                 })
-                .collect::<Result<Vec<Entry>, StorageError>>()?;
-            let more = entries.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-            entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+                .await?;
+            storage.count_read(entries.len(), bytes);
             Ok((entries, more))
-        }))
+        })
     }
 
     fn head(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq> {
@@ -140,33 +170,51 @@ impl ChangeLog for SqliteStorage {
         &self,
         workspace: WorkspaceId,
         after: Option<DocumentId>,
-        limit: usize,
+        budget: PageBudget,
     ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)> {
-        Box::pin(self.call(move |connection| {
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            // Document ids compare as 16-byte blobs; the empty blob sorts before all of them.
-            let after = after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
-            let mut statement = connection.prepare_cached(
-                "SELECT document, bytes FROM snapshots
-                 WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
-            )?;
-            let mut snapshots = statement
-                .query_map(params![workspace.to_string(), after, limit + 1], |row| {
-                    Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
-                })?
-                .map(|row| {
-                    let (document, bytes) = row?;
-                    Ok(DocumentSnapshot {
-                        document: document_id(&document)?,
-                        bytes,
-                    })
+        let storage = self.clone();
+        Box::pin(async move {
+            let (snapshots, more, bytes) = storage
+                .call(move |connection| {
+                    let workspace = workspace.to_string();
+                    // Document ids compare as 16-byte blobs; the empty blob sorts before all.
+                    let after =
+                        after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
+                    // Sizes first, as for log pages: snapshots past the budget are never read.
+                    let mut sizes = connection.prepare_cached(
+                        "SELECT document, length(bytes) FROM snapshots
+                         WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
+                    )?;
+                    let rows = sizes.query(params![workspace, after, page_limit(budget)])?;
+                    let (through, more) = fit::<Vec<u8>>(rows, budget)?;
+                    let Some(through) = through else {
+                        return Ok((Vec::new(), false, 0));
+                    };
+                    let mut statement = connection.prepare_cached(
+                        "SELECT document, bytes FROM snapshots
+                         WHERE workspace = ?1 AND document > ?2 AND document <= ?3
+                         ORDER BY document",
+                    )?;
+                    let mut bytes_read = 0;
+                    let snapshots = statement
+                        .query_map(params![workspace, after, through], |row| {
+                            Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+                        })?
+                        .map(|row| {
+                            let (document, bytes) = row?;
+                            bytes_read += bytes.len();
+                            Ok(DocumentSnapshot {
+                                document: document_id(&document)?,
+                                bytes,
+                            })
+                        })
+                        .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
+                    Ok((snapshots, more, bytes_read))
                 })
-                .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
-            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-            let more = snapshots.len() > limit;
-            snapshots.truncate(limit);
+                .await?;
+            storage.count_read(snapshots.len(), bytes);
             Ok((snapshots, more))
-        }))
+        })
     }
 
     fn epoch(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq> {
@@ -252,12 +300,42 @@ impl ChangeLog for SqliteStorage {
     }
 }
 
+/// The rows a page's size scan may look at: one past the entry budget, to tell whether more follow.
+fn page_limit(budget: PageBudget) -> i64 {
+    i64::try_from(budget.entries.max(1))
+        .unwrap_or(i64::MAX)
+        .saturating_add(1)
+}
+
+/// Walks `(key, size)` rows until the page's budget is spent: returns the last key that fits
+/// (at least the first row, however large) and whether rows remain. Stops reading at the budget.
+fn fit<K: rusqlite::types::FromSql>(
+    mut rows: rusqlite::Rows<'_>,
+    budget: PageBudget,
+) -> Result<(Option<K>, bool), StorageError> {
+    let mut through = None;
+    let mut entries = 0;
+    let mut bytes = 0_usize;
+    while let Some(row) = rows.next()? {
+        let size = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
+        if entries > 0 && (entries >= budget.entries || bytes.saturating_add(size) > budget.bytes)
+        {
+            return Ok((through, true));
+        }
+        through = Some(row.get::<_, K>(0)?);
+        entries += 1;
+        bytes = bytes.saturating_add(size);
+    }
+    Ok((through, false))
+}
+
 fn append(
     transaction: &Transaction<'_>,
     workspace: WorkspaceId,
     device: DeviceId,
     changes: Vec<IncomingChange>,
     received_at: i64,
+    quotas: Quotas,
 ) -> Result<AppendOutcome, StorageError> {
     let workspace_key = workspace.to_string();
     let device_key = device.0.to_string();
@@ -304,6 +382,7 @@ fn append(
         [&workspace_key],
         |row| row.get(0),
     )?;
+    let mut stored_bytes = 0_u64;
     let mut insert = transaction.prepare_cached(
         "INSERT INTO change_log (workspace, position, document, change_hash, actor, device, received_at, bytes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -322,6 +401,7 @@ fn append(
         ])?;
         if inserted == 1 {
             head += 1;
+            stored_bytes += change.bytes.len() as u64;
             outcome.stored.push(Entry {
                 seq: seq(head),
                 change: Change {
@@ -333,7 +413,51 @@ fn append(
             outcome.duplicates += 1;
         }
     }
+    if !outcome.stored.is_empty() {
+        outcome.quota_exceeded = !charge(
+            transaction,
+            &workspace_key,
+            &device_key,
+            stored_bytes,
+            outcome.stored.len(),
+            quotas,
+        )?;
+    }
     Ok(outcome)
+}
+
+/// Adds `bytes` (and `changes`) to the device's and the workspace's usage; `false` when that
+/// would exceed a quota (the caller then rolls the whole batch back). Duplicates cost nothing:
+/// only newly stored bytes are charged.
+fn charge(
+    transaction: &Transaction<'_>,
+    workspace_key: &str,
+    device_key: &str,
+    bytes: u64,
+    changes: usize,
+    quotas: Quotas,
+) -> Result<bool, StorageError> {
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    let changes = i64::try_from(changes).unwrap_or(i64::MAX);
+    let device_total: i64 = transaction.query_row(
+        "INSERT INTO device_usage (workspace, device, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (workspace, device) DO UPDATE SET bytes = bytes + excluded.bytes
+         RETURNING bytes",
+        params![workspace_key, device_key, bytes],
+        |row| row.get(0),
+    )?;
+    let workspace_total: i64 = transaction.query_row(
+        "INSERT INTO workspace_usage (workspace, bytes, changes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (workspace) DO UPDATE SET
+           bytes = bytes + excluded.bytes, changes = changes + excluded.changes
+         RETURNING bytes",
+        params![workspace_key, bytes, changes],
+        |row| row.get(0),
+    )?;
+    let within = |total: i64, quota: u64| {
+        quota == 0 || u64::try_from(total).unwrap_or(u64::MAX) <= quota
+    };
+    Ok(within(device_total, quotas.device_bytes) && within(workspace_total, quotas.workspace_bytes))
 }
 
 fn seq(position: i64) -> Seq {

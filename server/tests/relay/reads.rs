@@ -1,0 +1,154 @@
+//! Reads the relay does for devices stop at their page budget, and the unauthenticated health
+//! and metrics routes answer from counters.
+
+use server::storage::{IncomingChange, PageBudget};
+use shared::protocol::{DocumentId, Seq};
+
+use crate::harness::{http_get, Relay, TestResult};
+
+const KIB: usize = 1024;
+
+/// `count` entries of `size` bytes each, appended by `principal`'s device in one batch each.
+async fn log_large_entries(
+    relay: &Relay,
+    principal: server::identity::Principal,
+    count: u8,
+    size: usize,
+) -> TestResult {
+    for index in 0..count {
+        let outcome = relay
+            .state
+            .log
+            .append(
+                principal.workspace,
+                principal.device,
+                vec![IncomingChange {
+                    document: DocumentId(uuid::Uuid::from_u128(u128::from(index))),
+                    hash: [index; 32],
+                    actor: vec![1; 16],
+                    bytes: vec![index; size],
+                }],
+                0,
+            )
+            .await?;
+        assert_eq!(outcome.stored.len(), 1);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    log_large_entries(&relay, principal, 40, 100 * KIB).await?;
+    let budget = PageBudget {
+        entries: 2_000,
+        bytes: 768 * KIB,
+    };
+    let before = relay.state.storage.health().await?;
+    let (entries, more) = relay
+        .state
+        .log
+        .page(principal.workspace, Seq(0), budget)
+        .await?;
+    let after = relay.state.storage.health().await?;
+    assert_eq!(entries.len(), 7);
+    assert!(more);
+    assert_eq!(after.rows_read - before.rows_read, 7);
+    assert!(
+        after.bytes_read - before.bytes_read <= budget.bytes as u64,
+        "read {} bytes for a {}-byte page",
+        after.bytes_read - before.bytes_read,
+        budget.bytes
+    );
+
+    // Paging on from there delivers every entry once, each page within the budget.
+    let mut cursor = entries.last().map_or(Seq(0), |entry| entry.seq);
+    let mut delivered = entries.len();
+    loop {
+        let (entries, more) = relay
+            .state
+            .log
+            .page(principal.workspace, cursor, budget)
+            .await?;
+        let bytes: usize = entries.iter().map(|entry| entry.change.bytes.len()).sum();
+        assert!(bytes <= budget.bytes);
+        delivered += entries.len();
+        cursor = entries.last().map_or(cursor, |entry| entry.seq);
+        if !more {
+            break;
+        }
+    }
+    assert_eq!(delivered, 40);
+    assert_eq!(
+        relay.state.storage.health().await?.rows_read - before.rows_read,
+        40,
+        "rows were read and thrown away"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_entry_larger_than_the_budget_still_makes_a_page_of_one() -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    log_large_entries(&relay, principal, 2, 300 * KIB).await?;
+    let budget = PageBudget {
+        entries: 100,
+        bytes: 100 * KIB,
+    };
+    let (entries, more) = relay
+        .state
+        .log
+        .page(principal.workspace, Seq(0), budget)
+        .await?;
+    assert_eq!((entries.len(), more), (1, true));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    for index in 0..20_u128 {
+        relay
+            .state
+            .log
+            .store_snapshot(
+                principal.workspace,
+                DocumentId(uuid::Uuid::from_u128(index + 1)),
+                vec![0; 200 * KIB],
+                Seq(1),
+            )
+            .await?;
+    }
+    let budget = PageBudget {
+        entries: 2_000,
+        bytes: 768 * KIB,
+    };
+    let before = relay.state.storage.health().await?;
+    let (snapshots, more) = relay
+        .state
+        .log
+        .snapshots_page(principal.workspace, None, budget)
+        .await?;
+    let after = relay.state.storage.health().await?;
+    assert_eq!((snapshots.len(), more), (3, true));
+    assert_eq!(after.rows_read - before.rows_read, 3);
+    assert!(after.bytes_read - before.bytes_read <= budget.bytes as u64);
+    Ok(())
+}
+
+#[tokio::test]
+async fn health_and_metrics_report_the_log_from_maintained_counters() -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    log_large_entries(&relay, principal, 3, KIB).await?;
+    let (status, _, body) = http_get(relay.address, "/api/health").await?;
+    assert_eq!(status, 200);
+    assert!(body.contains("\"logged_changes\":3"), "{body}");
+    let (status, _, body) = http_get(relay.address, "/metrics").await?;
+    assert_eq!(status, 200);
+    assert!(body.contains("carnet_log_changes 3"), "{body}");
+    Ok(())
+}
