@@ -86,9 +86,7 @@ fn client_key(peer: IpAddr) -> IpAddr {
     }
 }
 
-fn lock(
-    held: &Mutex<HashMap<IpAddr, usize>>,
-) -> MutexGuard<'_, HashMap<IpAddr, usize>> {
+fn lock(held: &Mutex<HashMap<IpAddr, usize>>) -> MutexGuard<'_, HashMap<IpAddr, usize>> {
     // Every update is a single map operation: the map is consistent even after a panic.
     held.lock().unwrap_or_else(PoisonError::into_inner)
 }

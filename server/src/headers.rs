@@ -72,7 +72,10 @@ pub async fn set_security_headers(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ),
-        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
         // For browsers that predate `frame-ancestors`.
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (
@@ -197,7 +200,10 @@ mod tests {
     #[test]
     fn the_policy_allows_the_hashed_script_and_forbids_framing() {
         let headers = SecurityHeaders::for_index("<script>boot()</script>");
-        let policy = headers.content_security_policy().to_str().unwrap_or_default();
+        let policy = headers
+            .content_security_policy()
+            .to_str()
+            .unwrap_or_default();
         let hash = base64(&Sha256::digest(b"boot()"));
         assert!(policy.contains(&format!("'sha256-{hash}'")));
         assert!(policy.contains("frame-ancestors 'none'"));

@@ -68,7 +68,9 @@ impl Metrics {
 
     /// A push was refused because it would exceed a storage quota.
     pub fn refused_quota(&self) {
-        self.inner.pushes_refused_quota.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .pushes_refused_quota
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     /// A push was stored durably and acknowledged.

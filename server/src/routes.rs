@@ -47,7 +47,11 @@ pub fn router(state: AppState) -> Router {
 
 /// Answers `408` to a request not answered within the request timeout, which bounds how long a
 /// client may take to send its body (a sync upgrade answers at once: its socket is not bounded).
-async fn limit_request_time(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn limit_request_time(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     match tokio::time::timeout(state.http.request_timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_elapsed) => (

@@ -318,7 +318,12 @@ where
                     return Err(Stop::Done);
                 };
                 let budget = self.state.limits.page_budget();
-                match self.state.log.page(principal.workspace, after, budget).await {
+                match self
+                    .state
+                    .log
+                    .page(principal.workspace, after, budget)
+                    .await
+                {
                     Ok((entries, more)) => Ok(Some(RelayEvent::Page { entries, more })),
                     Err(error) => {
                         tracing::error!(%error, "cannot read the log");

@@ -151,6 +151,9 @@ async fn the_health_check_reports_the_database() -> TestResult {
     assert_eq!(status, 200);
     let health: serde_json::Value = serde_json::from_str(&body)?;
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["storage"]["schema_version"], 2);
+    assert_eq!(
+        health["storage"]["schema_version"],
+        server::storage::sqlite::SCHEMA_VERSION
+    );
     Ok(())
 }

@@ -15,6 +15,9 @@ use super::{Quotas, StorageError, StorageHealth};
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "carnet.sqlite3";
 
+/// The schema version this build writes: one per migration.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
 /// Schema migrations, applied in order; the index + 1 is the schema version.
 const MIGRATIONS: &[&str] = &[
     // 1: workspaces, their people and devices, and the append-only change log.
@@ -239,7 +242,7 @@ impl SqliteStorage {
 
 /// Applies every migration newer than the file's `user_version`, each in its own transaction.
 fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
-    let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    let supported = SCHEMA_VERSION;
     let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > supported {
         return Err(StorageError::TooNew { found, supported });
@@ -266,7 +269,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
         let health = storage.health().await?;
-        assert_eq!(health.schema_version, MIGRATIONS.len() as i64);
+        assert_eq!(health.schema_version, SCHEMA_VERSION);
         assert_eq!(health.logged_changes, 0);
         Ok(())
     }
@@ -276,16 +279,12 @@ mod tests {
         let directory = tempfile::tempdir()?;
         drop(SqliteStorage::open_in(directory.path()).await?);
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(
-            storage.health().await?.schema_version,
-            MIGRATIONS.len() as i64
-        );
+        assert_eq!(storage.health().await?.schema_version, SCHEMA_VERSION);
         Ok(())
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn health_answers_while_the_database_is_busy() -> Result<(), Box<dyn std::error::Error>>
-    {
+    async fn health_answers_while_the_database_is_busy() -> Result<(), Box<dyn std::error::Error>> {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(directory.path()).await?;
         let (taken, wait_taken) = std::sync::mpsc::channel();

@@ -7,9 +7,7 @@ use shared::protocol::{ClientMessage, Hello, Seq, ServerMessage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
-use crate::harness::{
-    header, http_get, next_message, send, Relay, Socket, TestResult, PATIENCE,
-};
+use crate::harness::{header, http_get, next_message, send, Relay, Socket, TestResult, PATIENCE};
 
 /// Reads until the relay closes the connection; an error if it keeps it open past `PATIENCE`.
 async fn read_until_closed(stream: &mut TcpStream) -> TestResult<Vec<u8>> {
@@ -212,8 +210,16 @@ async fn every_response_carries_the_security_headers() -> TestResult {
             "{path}: {policy}"
         );
         assert!(!policy.contains("'unsafe-eval'"), "{path}: {policy}");
-        assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"), "{path}");
-        assert_eq!(header(&headers, "referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(
+            header(&headers, "x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&headers, "referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
     }
     Ok(())
 }

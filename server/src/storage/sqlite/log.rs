@@ -23,8 +23,14 @@ impl ChangeLog for SqliteStorage {
             let outcome = storage
                 .call(move |connection| {
                     let transaction = connection.transaction()?;
-                    let outcome =
-                        append(&transaction, workspace, device, changes, received_at, quotas)?;
+                    let outcome = append(
+                        &transaction,
+                        workspace,
+                        device,
+                        changes,
+                        received_at,
+                        quotas,
+                    )?;
                     if outcome.foreign_actor || outcome.quota_exceeded {
                         // Nothing of a refused batch is kept.
                         transaction.rollback()?;
@@ -62,11 +68,8 @@ impl ChangeLog for SqliteStorage {
                         "SELECT position, length(bytes) FROM change_log
                          WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
                     )?;
-                    let rows = sizes.query(params![
-                        workspace,
-                        position(after),
-                        page_limit(budget)
-                    ])?;
+                    let rows =
+                        sizes.query(params![workspace, position(after), page_limit(budget)])?;
                     let (through, more) = fit::<i64>(rows, budget)?;
                     let Some(through) = through else {
                         return Ok((Vec::new(), false, 0));
@@ -318,8 +321,7 @@ fn fit<K: rusqlite::types::FromSql>(
     let mut bytes = 0_usize;
     while let Some(row) = rows.next()? {
         let size = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
-        if entries > 0 && (entries >= budget.entries || bytes.saturating_add(size) > budget.bytes)
-        {
+        if entries > 0 && (entries >= budget.entries || bytes.saturating_add(size) > budget.bytes) {
             return Ok((through, true));
         }
         through = Some(row.get::<_, K>(0)?);
@@ -454,10 +456,12 @@ fn charge(
         params![workspace_key, bytes, changes],
         |row| row.get(0),
     )?;
-    let within = |total: i64, quota: u64| {
-        quota == 0 || u64::try_from(total).unwrap_or(u64::MAX) <= quota
-    };
-    Ok(within(device_total, quotas.device_bytes) && within(workspace_total, quotas.workspace_bytes))
+    let within =
+        |total: i64, quota: u64| quota == 0 || u64::try_from(total).unwrap_or(u64::MAX) <= quota;
+    Ok(
+        within(device_total, quotas.device_bytes)
+            && within(workspace_total, quotas.workspace_bytes),
+    )
 }
 
 fn seq(position: i64) -> Seq {
