@@ -30,6 +30,10 @@ pub(crate) struct Relay {
     pub(crate) address: SocketAddr,
     pub(crate) state: AppState,
     data: tempfile::TempDir,
+    /// Resolves the relay's shutdown signal.
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The relay's serve loop.
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Relay {
@@ -72,11 +76,17 @@ impl Relay {
         // Tests open many sockets from one address at once; the cap has its own tests.
         state.pre_auth = server::admission::PreAuthSlots::new(10_000);
         adjust(&mut state);
-        tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(server::run(listener, state.clone(), async move {
+            // A dropped sender (the test ended) stops the relay too.
+            let _stopped = stopped.await;
+        }));
         Ok(Self {
             address,
             state,
             data,
+            stop: Some(stop),
+            served: Some(served),
         })
     }
 
@@ -115,6 +125,18 @@ impl Relay {
             });
         }
         Ok(principals)
+    }
+
+    /// Signals shutdown and waits for the serve loop to return (sessions drained).
+    pub(crate) async fn shut_down(&mut self) -> TestResult {
+        if let Some(stop) = self.stop.take() {
+            let _sent = stop.send(());
+        }
+        let served = self.served.take().ok_or("already shut down")?;
+        tokio::time::timeout(PATIENCE, served)
+            .await
+            .map_err(|_| "the relay did not finish shutting down")???;
+        Ok(())
     }
 
     /// The relay's data directory.

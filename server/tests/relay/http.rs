@@ -223,3 +223,43 @@ async fn every_response_carries_the_security_headers() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn shutdown_closes_idle_connections_and_sessions_then_returns() -> TestResult {
+    let mut relay = Relay::start().await?;
+    let principals = relay.workspace(1)?;
+    let mut socket = relay.socket().await?;
+    send(
+        &mut socket,
+        &ClientMessage::Hello(Hello {
+            ticket: relay.ticket(principals[0])?,
+            device: principals[0].device,
+            cursor: Seq(0),
+        }),
+    )
+    .await?;
+    assert!(matches!(
+        next_message(&mut socket).await?,
+        Some(ServerMessage::Welcome { .. })
+    ));
+    let mut idle = TcpStream::connect(relay.address).await?;
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await?;
+    let mut answer = [0; 512];
+    let read = tokio::time::timeout(PATIENCE, idle.read(&mut answer)).await??;
+    assert!(String::from_utf8_lossy(&answer[..read]).starts_with("HTTP/1.1 200"));
+
+    relay.shut_down().await?;
+    // The session said why it closed; the idle connection was closed.
+    let mut close_code = None;
+    while let Some(frame) = futures_util::StreamExt::next(&mut socket).await {
+        if let Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame))) = frame {
+            close_code = Some(u16::from(frame.code));
+        }
+    }
+    assert_eq!(close_code, Some(1001));
+    // Closed (an open one would time out); what remains is at most the tail of the answer.
+    let rest = read_until_closed(&mut idle).await?;
+    assert!(!String::from_utf8_lossy(&rest).contains("HTTP/1.1"));
+    Ok(())
+}
