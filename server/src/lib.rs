@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod hub;
 pub mod identity;
+pub mod ingest;
 pub mod metrics;
 pub mod routes;
 pub mod seeding;
@@ -54,7 +55,7 @@ pub async fn run(
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(signal)
-        .await?;
+    .await?;
     tasks.close();
     let _finished = compactor.await;
     if tokio::time::timeout(SESSION_DRAIN_LIMIT, tasks.wait())

@@ -10,6 +10,7 @@ use tokio_util::task::TaskTracker;
 use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::ingest::Validators;
 use crate::metrics::Metrics;
 use crate::session::Limits;
 use crate::storage::sqlite::SqliteStorage;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-connection limits.
     pub limits: Arc<Limits>,
+    /// The bounded pool pushed changes are validated on.
+    pub validators: Validators,
     /// Free sync connection slots (the global cap).
     pub connection_slots: Arc<Semaphore>,
     /// Origins allowed to open the sync socket besides the server's own.
@@ -67,6 +70,7 @@ impl AppState {
             hub: Hub::default(),
             metrics: Metrics::default(),
             limits: Arc::new(Limits::default()),
+            validators: Validators::default(),
             connection_slots: Arc::new(Semaphore::new(DEFAULT_MAX_CONNECTIONS)),
             allowed_origins: Arc::new(config.allowed_origins.clone()),
             shutdown: CancellationToken::new(),

@@ -49,7 +49,7 @@ mod kind {
     pub(super) const DOCUMENT: u8 = 0;
     pub(super) const CHANGE: u8 = 1;
     pub(super) const COMPRESSED_CHANGE: u8 = 2;
-    pub(super) const BUNDLE: u8 = 3;
+    // 3, a bundle, is refused everywhere.
 }
 
 /// Why bytes were refused before Automerge saw them.
