@@ -180,7 +180,7 @@ mod tests {
         let words: Vec<String> = (0..20_000).map(|index| format!("visite{index}")).collect();
         document.put(ROOT, "notes", words.join(" "))?;
         document.commit();
-        let mut change = document.get_last_local_change().ok_or("no change")?.clone();
+        let mut change = document.get_last_local_change().ok_or("no change")?;
         Ok(change.bytes().into_owned())
     }
 

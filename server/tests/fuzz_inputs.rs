@@ -91,7 +91,7 @@ fn write_the_seed_corpus() -> TestResult {
     let notes: Vec<String> = (0..3_000).map(|index| format!("visite{index}")).collect();
     document.put(ROOT, "notes", notes.join(" "))?;
     document.commit();
-    let mut large = document.get_last_local_change().ok_or("no change")?.clone();
+    let mut large = document.get_last_local_change().ok_or("no change")?;
     let compressed = large.bytes().into_owned();
     let mut colleague = document.fork();
     colleague.put(ROOT, "city", "Lyon")?;
@@ -112,7 +112,7 @@ fn write_the_seed_corpus() -> TestResult {
     let ingest: Vec<(&str, Vec<u8>)> = vec![
         ("first-change", first.clone()),
         ("compressed-change", compressed.clone()),
-        ("change-after-merge", merged.clone()),
+        ("change-after-merge", merged),
         (
             "colleague-change",
             colleague

@@ -161,7 +161,7 @@ mod tests {
             .collect();
         document.put(ROOT, "notes", note.join(" "))?;
         document.commit();
-        Ok(document.get_last_local_change().ok_or("no change")?.clone())
+        Ok(document.get_last_local_change().ok_or("no change")?)
     }
 
     #[test]
