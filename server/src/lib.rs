@@ -12,6 +12,7 @@ pub mod error;
 pub mod headers;
 pub mod hub;
 pub mod identity;
+pub mod ingest;
 pub mod metrics;
 pub mod routes;
 pub mod seeding;

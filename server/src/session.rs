@@ -11,7 +11,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use shared::protocol::change::inspect_change;
 use shared::protocol::codec::{decode_client, encode_server, DecodeError, EncodeError};
 use shared::protocol::relay::{Appended, RelayEffect, RelayEvent, RelaySession};
 use shared::protocol::{ErrorCode, ServerMessage, PROTOCOL_VERSION};
@@ -21,8 +20,9 @@ use tokio::time::Instant;
 use crate::admission::PreAuthSlot;
 use crate::hub::Publication;
 use crate::identity::Principal;
+use crate::ingest::{self, IngestError};
 use crate::state::AppState;
-use crate::storage::{IncomingChange, PageBudget};
+use crate::storage::PageBudget;
 
 /// The limits of one connection.
 #[derive(Clone, Debug)]
@@ -391,43 +391,34 @@ where
         }
     }
 
-    /// Validates and durably appends a pushed batch, then publishes what is new.
+    /// Ingests a pushed batch (validated off the async workers, then durably appended), then
+    /// publishes what is new.
     async fn append(
         &mut self,
         changes: Vec<shared::protocol::Change>,
     ) -> Result<Appended, ErrorCode> {
         let principal = self.principal.ok_or(ErrorCode::OutOfOrder)?;
-        let mut incoming = Vec::with_capacity(changes.len());
-        for change in changes {
-            let facts = inspect_change(&change.bytes).map_err(|_| ErrorCode::BadChange)?;
-            incoming.push(IncomingChange {
-                document: change.document,
-                hash: facts.hash,
-                actor: facts.actor,
-                bytes: change.bytes,
-            });
-        }
-        let outcome = self
-            .state
-            .log
-            .append(
-                principal.workspace,
-                principal.device,
-                incoming,
-                unix_seconds(),
-            )
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "cannot append to the log");
-                ErrorCode::ServerBusy
-            })?;
-        if outcome.foreign_actor {
-            return Err(ErrorCode::Unauthorised);
-        }
-        if outcome.quota_exceeded {
-            self.state.metrics.refused_quota();
-            return Err(ErrorCode::QuotaExceeded);
-        }
+        let outcome = ingest::ingest(
+            self.state.log.as_ref(),
+            &self.state.validators,
+            principal.workspace,
+            principal.device,
+            changes,
+            unix_seconds(),
+        )
+        .await
+        .map_err(|error| {
+            match &error {
+                IngestError::BadChange { .. } | IngestError::ForeignActor => {
+                    tracing::debug!(%error, "a pushed batch was refused");
+                }
+                IngestError::QuotaExceeded => self.state.metrics.refused_quota(),
+                IngestError::Storage(_) | IngestError::Validation(_) => {
+                    tracing::error!(%error, "cannot ingest a pushed batch");
+                }
+            }
+            error.code()
+        })?;
         let stored = u32::try_from(outcome.stored.len()).unwrap_or(u32::MAX);
         if !outcome.stored.is_empty() {
             self.state.hub.publish(

@@ -13,6 +13,7 @@ use crate::admission::PreAuthSlots;
 use crate::config::Config;
 use crate::headers::SecurityHeaders;
 use crate::hub::Hub;
+use crate::ingest::Validators;
 use crate::metrics::Metrics;
 use crate::session::Limits;
 use crate::storage::sqlite::SqliteStorage;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-connection limits.
     pub limits: Arc<Limits>,
+    /// The bounded pool pushed changes are validated on.
+    pub validators: Validators,
     /// Free sync connection slots (the global cap).
     pub connection_slots: Arc<Semaphore>,
     /// Origins allowed to open the sync socket besides the server's own.
@@ -81,6 +84,7 @@ impl AppState {
             hub: Hub::default(),
             metrics: Metrics::default(),
             limits: Arc::new(Limits::default()),
+            validators: Validators::default(),
             connection_slots: Arc::new(Semaphore::new(DEFAULT_MAX_CONNECTIONS)),
             allowed_origins: Arc::new(config.allowed_origins.clone()),
             shutdown: CancellationToken::new(),

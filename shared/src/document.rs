@@ -11,14 +11,14 @@
 use std::marker::PhantomData;
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{
-    ActorId, AutoCommit, AutomergeError, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT,
-};
+use automerge::{ActorId, AutoCommit, AutomergeError, ChangeHash, ObjType, ReadDoc, Value, ROOT};
 
 use crate::edit::Edit;
 use crate::field::{FieldPath, NoSuchField};
 use crate::ids::Identifier;
 use crate::migration::{self, MigrationError, SCHEMA_KEY};
+use crate::protocol::change::chunk::check_inflation;
+use crate::protocol::change::{decode_change, ChangeError};
 use crate::record::Record;
 
 const KIND_KEY: &str = "kind";
@@ -30,6 +30,10 @@ pub enum DocumentError {
     /// The bytes are not an Automerge document or change.
     #[error("the stored document is not readable")]
     Unreadable(#[source] Box<AutomergeError>),
+    /// The bytes were refused before Automerge read them: a chunk would inflate past the cap,
+    /// or a change is not a valid change.
+    #[error("the document's bytes were refused")]
+    Refused(#[from] ChangeError),
     /// A readable document of another kind.
     #[error("the document is not a {expected} (its kind is {found:?})")]
     WrongKind {
@@ -130,7 +134,9 @@ impl<R: Record> Document<R> {
 
     /// Loads a document from bytes `save` (or `save_incremental` chunks, concatenated) produced.
     /// Loading never migrates: older documents are migrated by their next edit.
+    /// What each chunk inflates to is bounded before Automerge reads them.
     pub fn load(bytes: &[u8]) -> Result<Self, DocumentError> {
+        check_inflation(bytes).map_err(ChangeError::from)?;
         Self::from_automerge(AutoCommit::load(bytes).map_err(DocumentError::unreadable)?)
     }
 
@@ -257,9 +263,8 @@ impl<R: Record> Document<R> {
     ) -> Result<(), DocumentError> {
         let changes = changes
             .into_iter()
-            .map(|bytes| Change::from_bytes(bytes.as_ref().to_vec()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| DocumentError::unreadable(error.into()))?;
+            .map(|bytes| decode_change(bytes.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
         self.automerge
             .apply_changes(changes)
             .map_err(DocumentError::unreadable)

@@ -5,6 +5,9 @@
 //! The device stores documents of every kind side by side and learns a document's kind from the
 //! document itself, so this module is the one place that dispatches on it. It does no IO: stored
 //! bytes and received bytes in, new bytes and a row out.
+//!
+//! Bytes reach Automerge only after [`check_inflation`] has bounded what each of their chunks
+//! inflates to (the relay's bytes, and the stored ones, which keep what the relay sent).
 
 use automerge::{AutoCommit, ReadDoc, Value, ROOT};
 
@@ -13,6 +16,7 @@ use crate::contact::ContactDocument;
 use crate::deal::DealDocument;
 use crate::document::DocumentError;
 use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
+use crate::protocol::change::chunk::{check_inflation, ChunkError};
 use crate::protocol::DocumentId;
 
 /// The kinds of record a workspace holds, as stored in each document's `kind` key (and in a
@@ -78,6 +82,10 @@ pub enum ReplicaError {
     /// The stored or received bytes are not Automerge data.
     #[error("a document's bytes are not readable")]
     Unreadable(#[source] Box<automerge::AutomergeError>),
+    /// The stored or received bytes were refused before Automerge read them (a chunk would
+    /// inflate past the cap, or is not an Automerge chunk).
+    #[error("a document's bytes were refused")]
+    Refused(#[from] ChunkError),
     /// The document names another id than the one it is stored under.
     #[error("document {} holds the record {found}", expected.0)]
     WrongDocument {
@@ -114,11 +122,15 @@ pub fn fold<B: AsRef<[u8]>>(
 ) -> Result<Folded, ReplicaError> {
     let unreadable = |error| ReplicaError::Unreadable(Box::new(error));
     let mut automerge = match stored {
-        Some(bytes) => AutoCommit::load(bytes).map_err(unreadable)?,
+        Some(bytes) => {
+            check_inflation(bytes)?;
+            AutoCommit::load(bytes).map_err(unreadable)?
+        }
         None => AutoCommit::new(),
     };
     let before = automerge.get_heads();
     for bytes in received {
+        check_inflation(bytes.as_ref())?;
         automerge
             .load_incremental(bytes.as_ref())
             .map_err(unreadable)?;
@@ -299,12 +311,65 @@ mod tests {
     }
 
     #[test]
-    fn garbage_bytes_are_unreadable_not_a_panic() {
+    fn garbage_bytes_are_refused_not_a_panic() {
         let refused = fold(
             DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes())),
             None,
             [b"not automerge".as_slice()],
         );
-        assert!(matches!(refused, Err(ReplicaError::Unreadable(_))));
+        assert!(matches!(
+            refused,
+            Err(ReplicaError::Refused(ChunkError::Malformed))
+        ));
+    }
+
+    #[test]
+    fn a_received_decompression_bomb_is_refused_before_automerge_inflates_it() {
+        use crate::protocol::change::chunk::{compressed_chunk, deflate_bomb, MAX_INFLATED_BYTES};
+        let bomb = compressed_chunk(&deflate_bomb(128));
+        let id = DocumentId(uuid::Uuid::from_bytes(*AccountId::generate().as_bytes()));
+        let refused = fold(id, None, [bomb.as_slice()]);
+        assert!(matches!(
+            refused,
+            Err(ReplicaError::Refused(ChunkError::TooLarge {
+                limit: MAX_INFLATED_BYTES
+            }))
+        ));
+        let stored = fold(id, Some(&bomb), Vec::<Vec<u8>>::new());
+        assert!(matches!(
+            stored,
+            Err(ReplicaError::Refused(ChunkError::TooLarge { .. }))
+        ));
+    }
+
+    #[test]
+    fn large_documents_with_deflated_columns_and_compressed_changes_still_fold(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = AccountId::generate();
+        let mut account = AccountDocument::create(id, &draft("Cave à vins"), 1)?;
+        let notes: Vec<String> = (0..4_000).map(|index| format!("note{index}")).collect();
+        account.splice_text(
+            &Edit::anonymous(2),
+            &crate::field::FieldPath::root("notes"),
+            0,
+            0,
+            &notes.join(" "),
+        )?;
+        let changes = account.changes_since(&[]);
+        assert!(
+            changes.iter().any(|change| change.get(8) == Some(&2)),
+            "no compressed change to test with"
+        );
+        let snapshot = account.save();
+        let document = DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
+        let from_snapshot = fold(document, Some(&snapshot), Vec::<Vec<u8>>::new())?;
+        let from_changes = fold(document, None, changes)?;
+        assert_eq!(from_snapshot.heads, from_changes.heads);
+        assert_eq!(from_changes.heads, vec![account.heads()[0].to_string()]);
+        let IndexRow::Account(row) = from_changes.row else {
+            return Err("no account row".into());
+        };
+        assert_eq!(row.name, "Cave à vins");
+        Ok(())
     }
 }

@@ -7,7 +7,8 @@
 //!   browser tests against the real server.
 //! - `cargo xtask bench`: the benchmarks (criterion), printed as tables.
 //! - `cargo xtask fuzz [SECONDS]`: each fuzz target for SECONDS (default 600), with nightly and
-//!   cargo-fuzz; `cargo xtask test` runs them briefly when both are installed.
+//!   cargo-fuzz (installed when missing); `cargo xtask test` runs each for
+//!   [`FUZZ_SECONDS_IN_TEST`] and fails when one crashes.
 //! - `cargo xtask setup [--browser]`: only installs the tools.
 //!
 //! Every tool is pinned and skipped when already installed at the right version. Nothing is
@@ -31,7 +32,9 @@ fn main() -> Result<()> {
         "bench" => bench(&root, &rest),
         "fuzz" => {
             let seconds = rest.first().map_or("600", String::as_str);
-            fuzz(&root, seconds)
+            let tools = tools::ensure(&root, tools::Needs::BUILD)?;
+            tools::ensure_fuzzing(&tools)?;
+            fuzz(&root, &tools, seconds)
         }
         "build-client" => {
             let tools = tools::ensure(&root, tools::Needs::BUILD)?;
@@ -155,14 +158,9 @@ fn test(root: &Path) -> Result<()> {
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     step("Wasm tests in headless Chromium", wasm)?;
 
-    if fuzzing_available(root) {
-        fuzz(root, "20")?;
-    } else {
-        eprintln!(
-            "\n==> Fuzzing skipped: it needs the nightly toolchain and cargo-fuzz \
-             (`rustup toolchain install nightly && cargo install cargo-fuzz`)"
-        );
-    }
+    // Never skipped: the toolchain and cargo-fuzz are installed like every other tool.
+    tools::ensure_fuzzing(&tools)?;
+    fuzz(root, &tools, FUZZ_SECONDS_IN_TEST)?;
 
     build_client(root, &tools)?;
     let mut server = cargo(root);
@@ -194,29 +192,39 @@ fn test(root: &Path) -> Result<()> {
 /// The fuzz targets (`fuzz/`), which need the nightly toolchain and cargo-fuzz.
 const FUZZ_TARGETS: &[&str] = &["decode_messages", "ingest_changes"];
 
-fn fuzzing_available(root: &Path) -> bool {
-    Command::new("cargo")
-        .args(["+nightly", "fuzz", "--version"])
-        .current_dir(root.join("fuzz"))
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
+/// How long `cargo xtask test` fuzzes each target.
+const FUZZ_SECONDS_IN_TEST: &str = "20";
 
-/// Runs every fuzz target for `seconds` each; a crash fails with the reproducer's path.
-fn fuzz(root: &Path, seconds: &str) -> Result<()> {
+/// Runs every fuzz target for `seconds` each, starting from the committed corpus
+/// (`fuzz/corpus/<target>/`, read only: new inputs go to a scratch folder under the target
+/// directory); a crash fails with the reproducer's path.
+fn fuzz(root: &Path, tools: &tools::Tools, seconds: &str) -> Result<()> {
     for target in FUZZ_TARGETS {
-        let mut command = Command::new("cargo");
-        command.current_dir(root.join("fuzz")).args([
-            "+nightly",
-            "fuzz",
-            "run",
-            "-O",
-            target,
-            "--",
-            &format!("-max_total_time={seconds}"),
-            "-rss_limit_mb=2048",
-        ]);
-        step(&format!("Fuzzing {target} for {seconds} s"), command)?;
+        let scratch = target_dir(root).join("fuzz-corpus").join(target);
+        std::fs::create_dir_all(&scratch)
+            .with_context(|| format!("cannot create {}", scratch.display()))?;
+        let committed = root.join("fuzz").join("corpus").join(target);
+        let mut command = tools.command(&root.join("fuzz"), "cargo");
+        command
+            .arg(format!("+{}", tools::NIGHTLY))
+            .args(["fuzz", "run", "-O", target])
+            .arg(&scratch)
+            .arg(&committed)
+            .args([
+                "--",
+                &format!("-max_total_time={seconds}"),
+                "-rss_limit_mb=2048",
+                "-timeout=10",
+            ]);
+        let title = format!("Fuzzing {target} for {seconds} s");
+        if let Err(error) = step(&title, command) {
+            eprintln!(
+                "\n{target} crashed: its input is in fuzz/artifacts/{target}/. Minimise it with \
+                 `cargo +nightly fuzz tmin {target} <file>` (in fuzz/), fix the cause, and commit \
+                 the input under fuzz/regressions/{target}/ (a stable test replays it)."
+            );
+            return Err(error);
+        }
     }
     Ok(())
 }

@@ -7,6 +7,8 @@
 //! | wasm-bindgen-cli | exactly `wasm-bindgen` in Cargo.lock | crates.io |
 //! | wasm-opt | binaryen 132 (`package-lock.json`) | npm |
 //! | chromium, chromedriver, brotli | Debian's | apt |
+//! | nightly toolchain (for fuzzing) | the channel's newest, once | rustup |
+//! | cargo-fuzz | 0.13.2 | crates.io |
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,9 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// The toolchain the fuzz targets build with (sanitizers and `-Z` flags need nightly).
+pub(crate) const NIGHTLY: &str = "nightly";
 const WASM_OPT_VERSION: &str = "version_132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -91,6 +96,46 @@ pub(crate) fn ensure(root: &Path, needs: Needs) -> Result<Tools> {
         eprintln!("note: brotli is not installed, so the client is served uncompressed");
     }
     Ok(tools)
+}
+
+/// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz` and the fuzzing step of
+/// `cargo xtask test`; each is skipped when already installed (cargo-fuzz at the pinned version).
+pub(crate) fn ensure_fuzzing(tools: &Tools) -> Result<()> {
+    let toolchains = output_of(tools, "rustup", &["toolchain", "list"]).unwrap_or_default();
+    let has_nightly = toolchains
+        .lines()
+        .any(|line| line.starts_with(&format!("{NIGHTLY}-")));
+    if !has_nightly {
+        eprintln!("the nightly toolchain is missing; installing it (a few minutes, once)");
+        install(
+            tools,
+            "rustup",
+            &["toolchain", "install", NIGHTLY, "--profile", "minimal"],
+        )?;
+    }
+    let found = output_of(tools, "cargo", &["fuzz", "--version"]);
+    let wanted = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    if !found
+        .as_deref()
+        .is_some_and(|found| found.starts_with(&wanted))
+    {
+        eprintln!(
+            "cargo-fuzz: want {wanted:?}, found {:?}; installing (a few minutes, once)",
+            found.unwrap_or_else(|| "nothing".to_owned())
+        );
+        install(
+            tools,
+            "cargo",
+            &[
+                "install",
+                "cargo-fuzz",
+                "--version",
+                CARGO_FUZZ_VERSION,
+                "--locked",
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn ensure_wasm_target(tools: &Tools) -> Result<()> {

@@ -1,7 +1,14 @@
 //! What the relay learns from a change's bytes before it stores them: it parses and validates
 //! every change (hash, actor, sequence number, dependencies) without loading any document.
+//!
+//! Compressed changes are inflated by [`chunk`] under a hard cap before Automerge parses them;
+//! devices decode what the relay sends through the same [`decode_change`].
+
+pub mod chunk;
 
 use automerge::{Change, ChangeHash};
+
+use self::chunk::ChunkError;
 
 /// The facts of one valid change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +44,15 @@ pub enum ChangeError {
     /// cannot have seen. Automerge never makes such a change, and 0.12 panics applying one.
     #[error("the change's history is impossible")]
     ImpossibleHistory,
+    /// The checksum in the chunk's header is not its hash's: the bytes were altered. Automerge
+    /// refuses such a chunk when loading a document but not when applying a change, so it is
+    /// checked here, where the relay would otherwise store bytes devices cannot load.
+    #[error("the change's checksum does not match")]
+    BadChecksum,
+    /// The chunk was refused before parsing: it would inflate past the cap, its compressed
+    /// body is broken, or its header does not parse.
+    #[error("the change was refused before parsing")]
+    Chunk(#[from] ChunkError),
 }
 
 /// The chunk types a device may push: a change (1) or a compressed change (2). Documents (0) and
@@ -44,21 +60,37 @@ pub enum ChangeError {
 /// malformed bundle (found by fuzzing).
 const PUSHABLE_CHUNK_TYPES: [u8; 2] = [1, 2];
 
+/// Where the checksum sits: after the 4 magic bytes.
+const CHECKSUM: std::ops::Range<usize> = 4..8;
+
 /// Where the chunk type sits: after the 4 magic bytes and the 4 checksum bytes.
 const CHUNK_TYPE_OFFSET: usize = 8;
 
-/// Parses and checks one change's bytes.
-pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
+/// Parses one change's bytes (a change or a compressed change chunk), inflating a compressed
+/// one with [`chunk::expand_change`] so that Automerge never inflates anything itself. The
+/// change keeps the hash Automerge gives the original bytes.
+pub fn decode_change(bytes: &[u8]) -> Result<Change, ChangeError> {
     if !bytes
         .get(CHUNK_TYPE_OFFSET)
         .is_some_and(|kind| PUSHABLE_CHUNK_TYPES.contains(kind))
     {
         return Err(ChangeError::NotAChange);
     }
+    let expanded = chunk::expand_change(bytes)?;
     // Defence in depth: a parser panic on hostile bytes is a refusal, not a dead session.
-    let parsed = std::panic::catch_unwind(|| Change::try_from(bytes))
+    let parsed = std::panic::catch_unwind(|| Change::try_from(expanded.as_ref()))
         .map_err(|_| ChangeError::NotAChange)?;
     let change = parsed.map_err(ChangeError::Invalid)?;
+    // The header's checksum is the first bytes of the hash of the (uncompressed) change.
+    if bytes.get(CHECKSUM) != change.hash().0.get(..CHECKSUM.len()) {
+        return Err(ChangeError::BadChecksum);
+    }
+    Ok(change)
+}
+
+/// Parses and checks one change's bytes.
+pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
+    let change = decode_change(bytes)?;
     let actors: Vec<&[u8]> = change.actors().map(|actor| actor.to_bytes()).collect();
     let well_formed = actors
         .iter()
@@ -103,14 +135,93 @@ mod tests {
         Ok(())
     }
 
+    /// `bytes` (an uncompressed change chunk) with the checksum its content calls for, so that
+    /// a test reaches the checks after it.
+    fn sealed<const N: usize>(mut bytes: [u8; N]) -> [u8; N] {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(&bytes[8..]);
+        bytes[4..8].copy_from_slice(&hash[..4]);
+        bytes
+    }
+
+    /// A change big enough that Automerge compresses it: a long note of varied words.
+    fn large_change() -> Result<Change, Box<dyn std::error::Error>> {
+        let mut document = AutoCommit::new();
+        let words = [
+            "visite",
+            "Lyon",
+            "devis",
+            "relance",
+            "fromagerie",
+            "commande",
+            "livraison",
+        ];
+        let note: Vec<String> = (0..20_000_u32)
+            .map(|index| format!("{}{}", words[index as usize % words.len()], index % 97))
+            .collect();
+        document.put(ROOT, "notes", note.join(" "))?;
+        document.commit();
+        Ok(document.get_last_local_change().ok_or("no change")?)
+    }
+
+    #[test]
+    fn a_compressed_change_keeps_the_hash_automerge_gives_it(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut change = large_change()?;
+        let compressed = change.bytes().into_owned();
+        assert_eq!(
+            compressed[CHUNK_TYPE_OFFSET], 2,
+            "automerge did not compress it"
+        );
+        assert!(compressed.len() < change.raw_bytes().len());
+        let by_automerge = Change::try_from(compressed.as_slice())?;
+        let decoded = decode_change(&compressed)?;
+        assert_eq!(decoded.hash(), by_automerge.hash());
+        assert_eq!(decoded.hash(), change.hash());
+        assert_eq!(decoded.raw_bytes(), change.raw_bytes());
+        assert_eq!(inspect_change(&compressed)?.hash, change.hash().0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_compressed_change_with_a_wrong_checksum_is_refused(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut change = large_change()?;
+        let mut compressed = change.bytes().into_owned();
+        compressed[4] ^= 0xff;
+        assert!(matches!(
+            inspect_change(&compressed),
+            Err(ChangeError::BadChecksum)
+        ));
+        let mut plain = change.raw_bytes().to_vec();
+        plain[5] ^= 0xff;
+        assert!(matches!(
+            inspect_change(&plain),
+            Err(ChangeError::BadChecksum)
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn a_megabyte_that_would_inflate_to_a_gigabyte_is_refused() {
+        let bomb = chunk::compressed_chunk(&chunk::deflate_bomb(128));
+        assert!(bomb.len() <= crate::protocol::codec::MAX_MESSAGE_BYTES + 64 * 1024);
+        assert!(matches!(
+            inspect_change(&bomb),
+            Err(ChangeError::Chunk(ChunkError::TooLarge {
+                limit: chunk::MAX_INFLATED_BYTES
+            }))
+        ));
+    }
+
     #[test]
     fn a_change_with_an_empty_actor_is_refused() {
         // Found by fuzzing: it parses, and applying it panics inside automerge 0.12.
-        let bytes = [
+        let bytes = sealed([
             0x85, 0x6f, 0x4a, 0x83, 0xff, 0xbf, 0xff, 0x29, 0x01, 0x18, 0x00, 0x00, 0x2a, 0x50,
             0xa5, 0x29, 0x01, 0x18, 0x00, 0x00, 0x2a, 0x00, 0x0a, 0x00, 0x08, 0xe0, 0x18, 0x80,
             0x2c, 0x29, 0x00, 0x00, 0x83, 0x9d,
-        ];
+        ]);
         assert!(matches!(
             inspect_change(&bytes),
             Err(ChangeError::MalformedActor)
@@ -120,11 +231,11 @@ mod tests {
     #[test]
     fn a_first_change_naming_unknown_actors_is_refused() {
         // Found by fuzzing: no dependencies, a huge sequence number and two other actors.
-        let bytes = [
+        let bytes = sealed([
             0x85, 0x6f, 0x4a, 0x83, 0xdf, 0xbf, 0xff, 0xb1, 0x01, 0x18, 0x00, 0x02, 0xfe, 0xff,
             0xff, 0xff, 0x9d, 0xcc, 0x83, 0x85, 0x06, 0x10, 0x08, 0x00, 0x02, 0x01, 0x01, 0x03,
             0x00, 0x00, 0x00, 0x00, 0xa5, 0xf9,
-        ];
+        ]);
         assert!(matches!(
             inspect_change(&bytes),
             Err(ChangeError::ImpossibleHistory)

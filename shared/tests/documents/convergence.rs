@@ -3,6 +3,11 @@
 //! final anti-entropy round). Every replica must end with the same heads and the same records,
 //! and `load(save(document))` must equal the document after every step.
 //!
+//! Agreement is not enough (replicas that all lost the same edit agree): the merged record must
+//! also preserve every edit made on any replica unless an edit removed it. Every typed word is
+//! there, its characters in order (no character lost or duplicated unless a deletion took it),
+//! every added task and activity is there unless removed, every completed task is still done.
+//!
 //! Runs 500 cases by default; set `CARNET_PROPTEST_CASES=10000` for a long soak.
 
 use proptest::prelude::*;
@@ -15,6 +20,7 @@ use shared::field::FieldPath;
 use shared::ids::{AccountId, DealId, DeviceId, UserId};
 use shared::record::Record;
 use shared::values::{CurrencyCode, Date, Money};
+use std::collections::{BTreeMap, HashSet};
 
 use super::legacy;
 
@@ -154,6 +160,108 @@ struct Replica {
     sent_deal: Vec<Vec<automerge::ChangeHash>>,
 }
 
+/// Every edit made on any replica that the merged record must still show.
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Words typed into the account's notes, in typing order.
+    typed_notes: Vec<&'static str>,
+    /// Characters the notes' deletions removed where they were made (concurrent deletions
+    /// of the same character count twice, so this bounds what may be missing from above).
+    deleted_notes: usize,
+    /// Tasks added (by id), completed, and removed.
+    tasks_added: Vec<String>,
+    tasks_completed: Vec<String>,
+    tasks_removed: HashSet<String>,
+    /// Activities added and removed, and the words typed into each one's report.
+    activities_added: Vec<String>,
+    activities_removed: HashSet<String>,
+    reports: BTreeMap<String, Vec<&'static str>>,
+}
+
+/// The length in characters of the text at `path`, 0 when there is none (yet).
+fn text_length(document: &AccountDocument, path: &FieldPath) -> usize {
+    document.text(path).map_or(0, |text| text.chars().count())
+}
+
+/// Whether `word`'s characters appear in `text` in order.
+fn is_subsequence(word: &str, text: &str) -> bool {
+    let mut characters = text.chars();
+    word.chars()
+        .all(|wanted| characters.any(|found| found == wanted))
+}
+
+/// Every edit the ledger holds is in `document`, unless an edit removed it.
+fn assert_preserved(document: &AccountDocument, ledger: &Ledger) -> Result<(), TestCaseError> {
+    let account = document.record().map_err(fail)?;
+    // A legacy document nobody typed into has no notes text yet.
+    let notes = document.text(&FieldPath::root("notes")).unwrap_or_default();
+    let typed: usize = ledger
+        .typed_notes
+        .iter()
+        .map(|word| word.chars().count())
+        .sum();
+    let length = notes.chars().count();
+    prop_assert!(
+        length <= typed,
+        "notes grew past what was typed: {:?}",
+        notes
+    );
+    prop_assert!(
+        length + ledger.deleted_notes >= typed,
+        "notes lost characters no deletion took: {:?} after typing {:?}",
+        notes,
+        ledger.typed_notes
+    );
+    if ledger.deleted_notes == 0 {
+        for word in &ledger.typed_notes {
+            prop_assert!(
+                is_subsequence(word, &notes),
+                "{:?} lost from {:?}",
+                word,
+                notes
+            );
+        }
+    }
+    for id in &ledger.tasks_added {
+        if !ledger.tasks_removed.contains(id) {
+            prop_assert!(account.tasks.contains_key(id), "task {} lost", id);
+        }
+    }
+    for id in &ledger.tasks_completed {
+        if !ledger.tasks_removed.contains(id) {
+            prop_assert!(
+                account.tasks.get(id).is_some_and(|task| task.done),
+                "task {} is no longer done",
+                id
+            );
+        }
+    }
+    for id in &ledger.activities_added {
+        if !ledger.activities_removed.contains(id) {
+            prop_assert!(account.activities.contains_key(id), "activity {} lost", id);
+        }
+    }
+    for (id, words) in &ledger.reports {
+        if ledger.activities_removed.contains(id) {
+            continue;
+        }
+        let report = document
+            .text(&FieldPath::new(["activities", id.as_str(), "report"]))
+            .map_err(fail)?;
+        let typed: usize = words.iter().map(|word| word.chars().count()).sum();
+        prop_assert_eq!(report.chars().count(), typed, "report {:?}", report);
+        for word in words {
+            prop_assert!(
+                is_subsequence(word, &report),
+                "{:?} lost from {:?}",
+                word,
+                report
+            );
+        }
+    }
+    Ok(())
+}
+
 fn fail(error: impl std::fmt::Display) -> TestCaseError {
     TestCaseError::fail(error.to_string())
 }
@@ -185,6 +293,7 @@ fn nth_key<V>(map: &std::collections::BTreeMap<String, V>, pick: usize) -> Optio
 fn apply(
     replicas: &mut [Replica],
     network: &mut Vec<Message>,
+    ledger: &mut Ledger,
     step: &Step,
     clock: i64,
 ) -> Result<Option<usize>, TestCaseError> {
@@ -218,20 +327,21 @@ fn apply(
         } => {
             let r = &mut replicas[at(replica)];
             let edit = edit_of(r);
+            let notes = FieldPath::root("notes");
+            let before = text_length(&r.account, &notes);
             r.account
-                .splice_text(
-                    &edit,
-                    &FieldPath::root("notes"),
-                    *position,
-                    *delete,
-                    WORDS[*word],
-                )
+                .splice_text(&edit, &notes, *position, *delete, WORDS[*word])
                 .map_err(fail)?;
+            let inserted = WORDS[*word].chars().count();
+            ledger.typed_notes.push(WORDS[*word]);
+            ledger.deleted_notes +=
+                (before + inserted).saturating_sub(text_length(&r.account, &notes));
             Some(at(replica))
         }
         Step::AddActivity { replica, at: when } => {
             let r = &mut replicas[at(replica)];
             let id = shared::ids::ActivityId::generate().to_string();
+            ledger.activities_added.push(id.clone());
             r.account
                 .update(&edit_of(r), "log", |a| {
                     a.activities
@@ -254,6 +364,7 @@ fn apply(
                 r.account
                     .splice_text(&edit, &report, *position, 0, WORDS[*word])
                     .map_err(fail)?;
+                ledger.reports.entry(key).or_default().push(WORDS[*word]);
             }
             Some(at(replica))
         }
@@ -264,6 +375,7 @@ fn apply(
                 .update(&edit, "remove activity", |a| {
                     if let Some(key) = nth_key(&a.activities, *pick) {
                         a.activities.remove(&key);
+                        ledger.activities_removed.insert(key);
                     }
                 })
                 .map_err(fail)?;
@@ -273,6 +385,7 @@ fn apply(
             let r = &mut replicas[at(replica)];
             let due = Date::new(2026, 3, *day).map_err(fail)?;
             let id = shared::ids::TaskId::generate().to_string();
+            ledger.tasks_added.push(id.clone());
             r.account
                 .update(&edit_of(r), "task", |a| {
                     a.tasks.insert(id, Task::new("Relancer", Some(due)));
@@ -288,6 +401,7 @@ fn apply(
                     if let Some(key) = nth_key(&a.tasks, *pick) {
                         if let Some(task) = a.tasks.get_mut(&key) {
                             task.done = true;
+                            ledger.tasks_completed.push(key);
                         }
                     }
                 })
@@ -301,6 +415,7 @@ fn apply(
                 .update(&edit, "remove task", |a| {
                     if let Some(key) = nth_key(&a.tasks, *pick) {
                         a.tasks.remove(&key);
+                        ledger.tasks_removed.insert(key);
                     }
                 })
                 .map_err(fail)?;
@@ -417,8 +532,9 @@ fn simulate(count: usize, legacy_start: bool, steps: &[Step]) -> Result<(), Test
         });
     }
     let mut network = Vec::new();
+    let mut ledger = Ledger::default();
     for (clock, step) in (2..).zip(steps) {
-        if let Some(touched) = apply(&mut replicas, &mut network, step, clock)? {
+        if let Some(touched) = apply(&mut replicas, &mut network, &mut ledger, step, clock)? {
             let replica = &mut replicas[touched];
             assert_round_trip(&mut replica.account)?;
             assert_round_trip(&mut replica.deal)?;
@@ -463,6 +579,7 @@ fn simulate(count: usize, legacy_start: bool, steps: &[Step]) -> Result<(), Test
         );
         assert_round_trip(&mut replica.account)?;
     }
+    assert_preserved(&first.account, &ledger)?;
     Ok(())
 }
 
