@@ -31,7 +31,11 @@ pub(crate) async fn pick_file(device: &Device, css: &str, path: &str) -> Harness
 }
 
 /// Waits until the text of the element `css` contains `part`, and returns it.
-pub(crate) async fn wait_for_text_containing(device: &Device, css: &str, part: &str) -> HarnessResult<String> {
+pub(crate) async fn wait_for_text_containing(
+    device: &Device,
+    css: &str,
+    part: &str,
+) -> HarnessResult<String> {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     loop {
         let texts = device.texts(css).await.unwrap_or_default();

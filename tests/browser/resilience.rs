@@ -39,6 +39,20 @@ where
     }
 }
 
+/// A test body that opens a device, reports its marker and the processes carrying it, and
+/// panics with the device still open.
+async fn open_then_panic(
+    port: u16,
+    report: tokio::sync::oneshot::Sender<(String, Vec<tests::Survivor>)>,
+) -> HarnessResult {
+    let device = Device::open("doomed", port).await?;
+    device.goto("/").await?;
+    device.wait_for("#sign-in-email").await?;
+    let running = survivors(device.marker());
+    let _receiver_waits = report.send((device.marker().to_owned(), running));
+    panic!("a test fails with its browser open")
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium and ChromeDriver: run `cargo xtask test`"]
 async fn a_test_that_panics_with_a_device_open_leaves_no_browser_or_driver_behind() -> HarnessResult
@@ -46,16 +60,7 @@ async fn a_test_that_panics_with_a_device_open_leaves_no_browser_or_driver_behin
     let server = TestServer::start().await?;
     let port = server.port();
     let (report, reported) = tokio::sync::oneshot::channel();
-    let doomed = tokio::spawn(async move {
-        let device = Device::open("doomed", port).await?;
-        device.goto("/").await?;
-        device.wait_for("#sign-in-email").await?;
-        let running = survivors(device.marker());
-        let _receiver_waits = report.send((device.marker().to_owned(), running));
-        panic!("a test fails with its browser open");
-        #[allow(unreachable_code)]
-        Ok::<Device, HarnessError>(device)
-    });
+    let doomed = tokio::spawn(open_then_panic(port, report));
     let joined = doomed.await;
     if !joined.as_ref().is_err_and(tokio::task::JoinError::is_panic) {
         return Err(unexpected(format!(
@@ -78,14 +83,17 @@ async fn a_test_that_panics_with_a_device_open_leaves_no_browser_or_driver_behin
         )));
     }
     // Killed processes take a moment to go; a live one left behind never does.
-    let left = wait_until("the device's processes to end", tests::WAIT_LIMIT, || async {
-        Ok(survivors(&marker).is_empty())
-    })
+    let marker = marker.as_str();
+    let left = wait_until(
+        "the device's processes to end",
+        tests::WAIT_LIMIT,
+        || async move { Ok(survivors(marker).is_empty()) },
+    )
     .await;
     if left.is_err() {
         return Err(unexpected(format!(
             "processes outlived the panicking test: {:?}",
-            survivors(&marker)
+            survivors(marker)
         )));
     }
     Ok(())
@@ -113,7 +121,8 @@ fn waiting_changes(label: &str) -> HarnessResult<u64> {
 
 #[tokio::test]
 #[ignore = "needs the built client, the server binary and Chromium (cargo xtask test)"]
-async fn a_relay_killed_during_a_large_upload_gets_every_change_once_it_restarts() -> HarnessResult {
+async fn a_relay_killed_during_a_large_upload_gets_every_change_once_it_restarts() -> HarnessResult
+{
     let test = "relay_killed_during_upload";
     let mut server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
     let tablet = Device::open_with_wait("tablet", server.port(), SLOW_WAIT).await?;
@@ -160,9 +169,11 @@ async fn a_relay_killed_during_a_large_upload_gets_every_change_once_it_restarts
         tablet.go_online().await?;
         {
             let server = &server;
-            wait_until("the relay to store a first batch", SLOW_WAIT, || async move {
-                Ok(server.metric("carnet_changes_stored_total").await? > 0)
-            })
+            wait_until(
+                "the relay to store a first batch",
+                SLOW_WAIT,
+                || async move { Ok(server.metric("carnet_changes_stored_total").await? > 0) },
+            )
             .await?;
         }
         server.kill().await?;
@@ -234,10 +245,14 @@ async fn a_silent_link_is_noticed_by_the_heartbeat_and_replaced_by_a_new_connect
 
         // Only the heartbeat can tell: the indicator leaves "Synced".
         let watched = &tablet;
-        wait_until("the tablet to notice the silence", SLOW_WAIT, || async move {
-            let shown = watched.texts("#sync-status").await?;
-            Ok(!shown.iter().any(|text| text.trim() == "Synced"))
-        })
+        wait_until(
+            "the tablet to notice the silence",
+            SLOW_WAIT,
+            || async move {
+                let shown = watched.texts("#sync-status").await?;
+                Ok(!shown.iter().any(|text| text.trim() == "Synced"))
+            },
+        )
         .await?;
         tablet.screenshot(test, "1-silence-noticed").await?;
 

@@ -56,11 +56,11 @@ impl Device {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let driver = Spawned::start(&mut command, "chromedriver").map_err(|source| {
-                HarnessError::Missing(format!(
-                    "cannot start {} ({source}): run `cargo xtask test`, which installs it",
-                    driver_path.display()
-                ))
-            })?;
+            HarnessError::Missing(format!(
+                "cannot start {} ({source}): run `cargo xtask test`, which installs it",
+                driver_path.display()
+            ))
+        })?;
         let chromium =
             std::env::var("CARNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
         let mut capabilities = serde_json::Map::new();

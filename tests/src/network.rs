@@ -119,8 +119,7 @@ async fn accept(listener: TcpListener, shared: Shared) {
         cuts.mark_unchanged();
         let shared = shared.clone();
         tokio::spawn(async move {
-            let Ok(outbound) = TcpStream::connect(("127.0.0.1", shared.upstream_port)).await
-            else {
+            let Ok(outbound) = TcpStream::connect(("127.0.0.1", shared.upstream_port)).await else {
                 return;
             };
             let (from_browser, to_server) = (inbound.into_split(), outbound.into_split());

@@ -149,7 +149,10 @@ pub fn survivors(prefix: &str) -> Vec<Survivor> {
 pub fn end_marked(prefix: &str) -> Vec<Survivor> {
     let found = survivors(prefix);
     if !found.is_empty() {
-        let pids: Vec<String> = found.iter().map(|survivor| survivor.pid.to_string()).collect();
+        let pids: Vec<String> = found
+            .iter()
+            .map(|survivor| survivor.pid.to_string())
+            .collect();
         signal(&pids);
     }
     found
@@ -165,4 +168,59 @@ fn signal(targets: &[String]) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Waits (bounded) until `condition` holds; whether it held.
+    async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+        for _ in 0..100 {
+            if condition() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        condition()
+    }
+
+    #[tokio::test]
+    async fn dropping_a_spawned_process_ends_its_children_even_those_that_left_its_group(
+    ) -> std::io::Result<()> {
+        // A shell with one child in its group and one in a session of its own (as a browser's
+        // helpers may be).
+        let mut command = Command::new("sh");
+        command.args(["-c", "sleep 300 & setsid sleep 300 & wait"]);
+        let spawned = Spawned::start(&mut command, "shell")?;
+        let marker = spawned.marker().to_owned();
+        assert!(
+            eventually(|| survivors(&marker).len() == 3).await,
+            "the shell and both sleeps carry the marker: {:?}",
+            survivors(&marker)
+        );
+        drop(spawned);
+        assert!(
+            eventually(|| survivors(&marker).is_empty()).await,
+            "left behind: {:?}",
+            survivors(&marker)
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_killed_process_is_reaped_with_everything_it_started() -> HarnessResult {
+        let mut command = Command::new("sh");
+        command.args(["-c", "sleep 300 & wait"]);
+        let mut spawned = Spawned::start(&mut command, "shell")
+            .map_err(|source| HarnessError::io("cannot start sh", source))?;
+        let marker = spawned.marker().to_owned();
+        assert!(eventually(|| survivors(&marker).len() == 2).await);
+        spawned.kill().await?;
+        assert!(eventually(|| survivors(&marker).is_empty()).await);
+        assert!(marker.starts_with(&run_marker()));
+        Ok(())
+    }
 }

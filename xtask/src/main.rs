@@ -196,7 +196,10 @@ fn test(root: &Path) -> Result<()> {
     let mut survivors = cargo(root);
     survivors.args(["run", "--quiet", "--package", "tests", "--bin", "survivors"]);
     survivors.env("CARNET_E2E_RUN", &run);
-    step("Checking that the end-to-end tests left no process", survivors)?;
+    step(
+        "Checking that the end-to-end tests left no process",
+        survivors,
+    )?;
     browsers
 }
 

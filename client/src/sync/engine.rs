@@ -169,8 +169,7 @@ impl Engine {
             }
             EngineEvent::OpenDue { generation } => {
                 // Still no `open` (nor `close`): the handshake is lost in a silent link.
-                if generation == self.generation && self.socket.is_some() && self.ticket.is_some()
-                {
+                if generation == self.generation && self.socket.is_some() && self.ticket.is_some() {
                     gloo::console::warn!("the relay did not answer: trying again");
                     self.socket = None;
                     self.ticket = None;
@@ -237,9 +236,12 @@ impl Engine {
             Ok(socket) => {
                 self.socket = Some(socket);
                 self.ticket = Some(ticket);
-                self.arm(OPEN_DEADLINE, EngineEvent::OpenDue {
-                    generation: self.generation,
-                });
+                self.arm(
+                    OPEN_DEADLINE,
+                    EngineEvent::OpenDue {
+                        generation: self.generation,
+                    },
+                );
             }
             Err(_) => self.retry_later(),
         }
@@ -312,9 +314,12 @@ impl Engine {
 
     /// Checks the heartbeat of the current connection again after `wait`.
     fn arm_heartbeat(&self, wait: Duration) {
-        self.arm(wait, EngineEvent::HeartbeatDue {
-            generation: self.generation,
-        });
+        self.arm(
+            wait,
+            EngineEvent::HeartbeatDue {
+                generation: self.generation,
+            },
+        );
     }
 
     /// Sends `event` to the engine after `wait`.

@@ -586,10 +586,8 @@ mod tests {
                     Heartbeat::Wait { until: Some(until) } => until,
                     Heartbeat::Ping { until, .. } => {
                         if now < died {
-                            let _pong =
-                                client.handle(ClientEvent::Received(ServerMessage::Pong {
-                                    nonce: 0,
-                                }));
+                            let _pong = client
+                                .handle(ClientEvent::Received(ServerMessage::Pong { nonce: 0 }));
                         }
                         until
                     }
@@ -597,9 +595,8 @@ mod tests {
                     Heartbeat::Wait { until: None } => panic!("the client went offline"),
                 };
                 if !last_delivered && next >= died {
-                    let _last = client.handle(ClientEvent::Received(ServerMessage::Pong {
-                        nonce: 1,
-                    }));
+                    let _last =
+                        client.handle(ClientEvent::Received(ServerMessage::Pong { nonce: 1 }));
                     last_delivered = true;
                 }
                 now = next;
