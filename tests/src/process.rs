@@ -1,11 +1,14 @@
 //! Every process the harness starts, and the proof that none outlives it.
 //!
 //! A process is started in its own process group and carries a marker in its environment,
-//! `CARNET_E2E_PROCESS=<run>/<role>-<test pid>-<n>`, which everything it starts inherits:
-//! ChromeDriver's Chromium, Chromium's zygote and renderers, whatever moves to another group.
+//! `CARNET_E2E_PROCESS=<run>/<role>-<test pid>-<n>`, which what it starts inherits (ChromeDriver's
+//! Chromium, Chromium's crash handlers).
 //! Dropping a [`Spawned`] (a test that passes, fails or panics) kills its group and then every
 //! process still carrying its marker, so nothing depends on ChromeDriver cleaning up after
-//! itself (killed, it leaves its browser running). The run (`CARNET_E2E_RUN`, set by
+//! itself (killed, it leaves its browser running). Both ways are needed: Chromium's crash
+//! handlers start process groups of their own (a group kill misses them), and its zygote and
+//! renderers start without the marker but in ChromeDriver's group (checked by hand on Debian's
+//! Chromium 156 under ChromeDriver). The run (`CARNET_E2E_RUN`, set by
 //! `cargo xtask test`) prefixes every marker, so [`survivors`] finds whatever a whole run left.
 //!
 //! It signals through `/usr/bin/kill` rather than `libc` (the workspace forbids `unsafe`) and
