@@ -26,12 +26,16 @@ fn fixture(relative: &str) -> HarnessResult<String> {
 }
 
 /// Gives the file input `css` the file at `path`, as a rep picking it would.
-async fn pick_file(device: &Device, css: &str, path: &str) -> HarnessResult {
+pub(crate) async fn pick_file(device: &Device, css: &str, path: &str) -> HarnessResult {
     Ok(device.wait_for(css).await?.send_keys(path).await?)
 }
 
 /// Waits until the text of the element `css` contains `part`, and returns it.
-async fn wait_for_text_containing(device: &Device, css: &str, part: &str) -> HarnessResult<String> {
+pub(crate) async fn wait_for_text_containing(
+    device: &Device,
+    css: &str,
+    part: &str,
+) -> HarnessResult<String> {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     loop {
         let texts = device.texts(css).await.unwrap_or_default();

@@ -10,6 +10,7 @@ mod field_day;
 mod import;
 mod offline_shell;
 mod records;
+mod resilience;
 mod screenshots;
 mod search;
 mod settings;

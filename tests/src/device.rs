@@ -1,4 +1,9 @@
 //! One independent "device": its own ChromeDriver, Chromium profile and network link.
+//!
+//! ChromeDriver and the Chromium it starts end with the device: dropping it (a test that
+//! passes, fails or panics) asks ChromeDriver to close the session when the runtime still can,
+//! then kills ChromeDriver's process group and every process carrying its marker (see
+//! `process`), before the profile directory is removed.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -6,8 +11,9 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
+use crate::process::Spawned;
 use crate::{free_port, screenshot_dir, HarnessError, HarnessResult, NetworkLink, WAIT_LIMIT};
 
 const POLL: Duration = Duration::from_millis(100);
@@ -19,7 +25,8 @@ pub struct Device {
     wait_limit: Duration,
     client: Client,
     link: NetworkLink,
-    _driver: Child,
+    // Dropped in this order: the session, the link, the processes, then their profile.
+    driver: Spawned,
     _profile: tempfile::TempDir,
 }
 
@@ -43,18 +50,17 @@ impl Device {
         let driver_path = std::env::var_os("CHROMEDRIVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
-        let driver = Command::new(&driver_path)
+        let mut command = Command::new(&driver_path);
+        command
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|source| {
-                HarnessError::Missing(format!(
-                    "cannot start {} ({source}): run `cargo xtask test`, which installs it",
-                    driver_path.display()
-                ))
-            })?;
+            .stderr(Stdio::null());
+        let driver = Spawned::start(&mut command, "chromedriver").map_err(|source| {
+            HarnessError::Missing(format!(
+                "cannot start {} ({source}): run `cargo xtask test`, which installs it",
+                driver_path.display()
+            ))
+        })?;
         let chromium =
             std::env::var("CARNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
         let mut capabilities = serde_json::Map::new();
@@ -91,9 +97,19 @@ impl Device {
             wait_limit,
             client,
             link,
-            _driver: driver,
+            driver,
             _profile: profile,
         })
+    }
+
+    /// The marker ChromeDriver, its Chromium and their children carry (see [`crate::survivors`]).
+    pub fn marker(&self) -> &str {
+        self.driver.marker()
+    }
+
+    /// This device's network link (to make it silent, or count its sync connections).
+    pub fn link(&self) -> &NetworkLink {
+        &self.link
     }
 
     /// The URL of `path` as this device reaches the server (through its link).

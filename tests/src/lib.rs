@@ -7,16 +7,22 @@
 //!   Chromium profile (so its own IndexedDB and service worker) and its own network link
 //!   ([`NetworkLink`]), a loopback relay to the server that can be cut and restored, so one device
 //!   goes offline while the server and the others stay up;
-//! - saves screenshots of every device when it fails (and when asked).
+//! - saves screenshots of every device when it fails (and when asked);
+//! - ends every process it started, even when the test fails or panics: each runs in its own
+//!   process group and carries a marker in its environment, and dropping its owner kills both
+//!   ([`process`]); `cargo xtask test` then lists and fails on anything of the run still alive
+//!   (the `survivors` binary).
 //!
 //! Nothing here talks to anything but 127.0.0.1, and every wait is bounded.
 
 mod device;
 mod network;
+pub mod process;
 mod server;
 
 pub use device::Device;
 pub use network::NetworkLink;
+pub use process::{survivors, Survivor};
 pub use server::{TestServer, DEMO_PASSWORD};
 
 use std::path::PathBuf;
@@ -79,6 +85,7 @@ pub fn screenshot_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target").join("screenshots"))
 }
 
+/// The workspace's root folder (one above this crate).
 pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)

@@ -4,17 +4,18 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
+use crate::process::Spawned;
 use crate::{workspace_root, HarnessError, HarnessResult, WAIT_LIMIT};
 
 /// The demo people's password (see `server::accounts::demo`).
 pub const DEMO_PASSWORD: &str = "carnet-demo";
 
-/// A running `carnet-server`; killed when dropped.
+/// A running `carnet-server`; killed when dropped (see [`Spawned`]).
 #[derive(Debug)]
 pub struct TestServer {
-    child: Option<Child>,
+    child: Option<Spawned>,
     port: u16,
     arguments: Vec<String>,
     data_dir: tempfile::TempDir,
@@ -91,13 +92,37 @@ impl TestServer {
         self.port
     }
 
-    /// Kills the server at once (as a crash or power loss would).
+    /// The value of the metric `name` in the server's `/metrics` (Prometheus text), read
+    /// directly on loopback (not through any device's link).
+    pub async fn metric(&self, name: &str) -> HarnessResult<u64> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .map_err(|source| HarnessError::io("cannot reach /metrics", source))?;
+        stream
+            .write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .await
+            .map_err(|source| HarnessError::io("cannot ask for /metrics", source))?;
+        let mut response = String::new();
+        // A page of counters: a few kilobytes.
+        (&mut stream)
+            .take(1024 * 1024)
+            .read_to_string(&mut response)
+            .await
+            .map_err(|source| HarnessError::io("cannot read /metrics", source))?;
+        response
+            .lines()
+            .find_map(|line| {
+                let (metric, value) = line.split_once(' ')?;
+                (metric == name).then(|| value.trim().parse::<u64>().ok())?
+            })
+            .ok_or_else(|| HarnessError::Unexpected(format!("no metric {name} in /metrics")))
+    }
+
+    /// Kills the server at once with SIGKILL (as a crash or power loss would).
     pub async fn kill(&mut self) -> HarnessResult {
         if let Some(mut child) = self.child.take() {
-            child
-                .kill()
-                .await
-                .map_err(|source| HarnessError::io("cannot kill the server", source))?;
+            child.kill().await?;
         }
         Ok(())
     }
@@ -158,7 +183,7 @@ async fn spawn(
     dist: &Path,
     port: u16,
     arguments: &[String],
-) -> HarnessResult<(Child, u16)> {
+) -> HarnessResult<(Spawned, u16)> {
     let binary = std::env::var_os("CARNET_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/carnet-server"));
@@ -168,7 +193,8 @@ async fn spawn(
             binary.display()
         )));
     }
-    let mut child = Command::new(&binary)
+    let mut command = Command::new(&binary);
+    command
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
@@ -178,11 +204,11 @@ async fn spawn(
         .args(arguments)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
+        .stderr(Stdio::inherit());
+    let mut child = Spawned::start(&mut command, "server")
         .map_err(|source| HarnessError::io(format!("cannot start {}", binary.display()), source))?;
     let stdout = child
+        .child_mut()
         .stdout
         .take()
         .ok_or_else(|| HarnessError::Unexpected("the server has no stdout".to_owned()))?;

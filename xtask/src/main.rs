@@ -186,7 +186,19 @@ fn test(root: &Path) -> Result<()> {
         .env("CARNET_CHROMIUM", &tools.chromium)
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("CARNET_SCREENSHOTS", target_dir(root).join("screenshots"));
-    step("End-to-end tests in headless Chromium", browser)
+    // Every process the tests start carries this run's marker: whatever still does afterwards
+    // outlived its test, and fails the run (after being listed and killed).
+    let run = format!("xtask-{}", std::process::id());
+    browser.env("CARNET_E2E_RUN", &run);
+    let browsers = step("End-to-end tests in headless Chromium", browser);
+    let mut survivors = cargo(root);
+    survivors.args(["run", "--quiet", "--package", "tests", "--bin", "survivors"]);
+    survivors.env("CARNET_E2E_RUN", &run);
+    step(
+        "Checking that the end-to-end tests left no process",
+        survivors,
+    )?;
+    browsers
 }
 
 /// The fuzz targets (`fuzz/`), which need the nightly toolchain and cargo-fuzz.

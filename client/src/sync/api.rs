@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::session::{Session, SessionUser, SessionWorkspace};
 use crate::state::problem::Problem;
 
+/// How long a ticket request may take before it counts as unreachable.
+const TICKET_DEADLINE_MS: u32 = 15_000;
+
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -227,8 +230,12 @@ pub async fn sign_out(session: &Session) -> Result<(), ApiError> {
 }
 
 async fn request_ticket(access_token: &str) -> Result<String, ApiError> {
+    // A link that carries no packets never answers: give up in time for the engine (which waits
+    // for this answer before anything else) to try again through its backoff.
+    let deadline = web_sys::AbortSignal::timeout_with_u32(TICKET_DEADLINE_MS);
     let response = Request::post("/api/sync/ticket")
         .header("Authorization", &format!("Bearer {access_token}"))
+        .abort_signal(Some(&deadline))
         .send()
         .await
         .map_err(|_| ApiError::Unreachable)?;

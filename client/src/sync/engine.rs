@@ -6,13 +6,17 @@
 //! is stored always matches the cursor stored with it. Reconnection waits follow
 //! `shared::protocol::reconnect::Backoff` (exponential with full jitter) and are cut short by the
 //! browser coming back online, the app regaining focus, or the rep pressing "sync now".
+//!
+//! The heartbeat's timer lives here, its decisions in `SyncClient::heartbeat`: one timer per
+//! connection, armed for the time the client asks, so a link that went silent without a reset
+//! is closed and replaced (through the same backoff) instead of being trusted for minutes.
 
 use std::rc::Rc;
 use std::time::Duration;
 
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use futures::StreamExt;
-use shared::protocol::client::{ClientEffect, ClientEvent, ClientPhase, SyncClient};
+use shared::protocol::client::{ClientEffect, ClientEvent, ClientPhase, Heartbeat, SyncClient};
 use shared::protocol::codec::{decode_server, encode_client};
 use shared::protocol::reconnect::Backoff;
 use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode, Seq};
@@ -27,6 +31,10 @@ use crate::storage::{Changed, Received, Storage, StorageError};
 /// How many log entries (or snapshots) one storage transaction takes, so progress is kept and
 /// shown in steps on a new device.
 const ENTRIES_PER_TRANSACTION: usize = 200;
+
+/// How long a socket may take to open before the attempt counts as failed: a link that carries
+/// no packets never answers the handshake, and browsers wait minutes before they say so.
+const OPEN_DEADLINE: Duration = Duration::from_secs(15);
 
 /// What the engine reacts to.
 #[derive(Debug)]
@@ -51,6 +59,16 @@ pub(crate) enum EngineEvent {
     /// The retry wait of connection attempt `generation` ended.
     RetryDue {
         /// Which attempt scheduled it.
+        generation: u64,
+    },
+    /// The socket of connection `generation` should have opened by now.
+    OpenDue {
+        /// Which connection armed the timer.
+        generation: u64,
+    },
+    /// The heartbeat of connection `generation` asked to be checked now.
+    HeartbeatDue {
+        /// Which connection armed the timer.
         generation: u64,
     },
 }
@@ -149,6 +167,20 @@ impl Engine {
                     }
                 }
             }
+            EngineEvent::OpenDue { generation } => {
+                // Still no `open` (nor `close`): the handshake is lost in a silent link.
+                if generation == self.generation && self.socket.is_some() && self.ticket.is_some() {
+                    gloo::console::warn!("the relay did not answer: trying again");
+                    self.socket = None;
+                    self.ticket = None;
+                    self.retry_later();
+                }
+            }
+            EngineEvent::HeartbeatDue { generation } => {
+                if generation == self.generation && self.socket.is_some() {
+                    self.check_heartbeat().await;
+                }
+            }
             EngineEvent::Socket { generation, event } if generation == self.generation => {
                 self.socket_event(event).await;
             }
@@ -204,6 +236,12 @@ impl Engine {
             Ok(socket) => {
                 self.socket = Some(socket);
                 self.ticket = Some(ticket);
+                self.arm(
+                    OPEN_DEADLINE,
+                    EngineEvent::OpenDue {
+                        generation: self.generation,
+                    },
+                );
             }
             Err(_) => self.retry_later(),
         }
@@ -230,6 +268,7 @@ impl Engine {
                     .is_some_and(|client| client.cursor() > Seq(0));
                 self.away = returning.then(Vec::new);
                 self.drive(ClientEvent::Connected { ticket }).await;
+                self.check_heartbeat().await;
             }
             SocketEvent::Frame(bytes) => match decode_server(&bytes) {
                 Ok(message) => self.drive(ClientEvent::Received(message)).await,
@@ -248,6 +287,49 @@ impl Engine {
                 self.retry_later();
             }
         }
+    }
+
+    /// Asks the client whether the connection needs a ping or is dead, and arms the next check.
+    async fn check_heartbeat(&mut self) {
+        let Some(client) = self.client.as_mut() else {
+            return;
+        };
+        let now = monotonic_now();
+        match client.heartbeat(now) {
+            Heartbeat::Wait { until: None } => {}
+            Heartbeat::Wait { until: Some(until) } => self.arm_heartbeat(until.saturating_sub(now)),
+            Heartbeat::Ping { message, until } => {
+                self.carry_out(ClientEffect::Send(message)).await;
+                self.arm_heartbeat(until.saturating_sub(now));
+            }
+            Heartbeat::Silent => {
+                gloo::console::warn!("the relay went silent: replacing the connection");
+                // Dropping the socket closes it; its late events belong to an old generation.
+                self.socket = None;
+                self.ticket = None;
+                self.retry_later();
+            }
+        }
+    }
+
+    /// Checks the heartbeat of the current connection again after `wait`.
+    fn arm_heartbeat(&self, wait: Duration) {
+        self.arm(
+            wait,
+            EngineEvent::HeartbeatDue {
+                generation: self.generation,
+            },
+        );
+    }
+
+    /// Sends `event` to the engine after `wait`.
+    fn arm(&self, wait: Duration, event: EngineEvent) {
+        let events = self.events.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            gloo::timers::future::sleep(wait.max(Duration::from_millis(1))).await;
+            // The engine is gone only when the page closes.
+            let _closed = events.unbounded_send(event);
+        });
     }
 
     /// Hands new outbox entries to the client (which pushes them when connected).
@@ -538,6 +620,14 @@ fn sync_url() -> String {
         .and_then(|location| location.protocol().ok())
         .is_some_and(|protocol| protocol == "https:");
     format!("{}://{host}/sync", if secure { "wss" } else { "ws" })
+}
+
+/// The page's monotonic clock (`performance.now()`), which wall-clock corrections do not move.
+fn monotonic_now() -> Duration {
+    let milliseconds = web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now());
+    Duration::try_from_secs_f64(milliseconds / 1_000.0).unwrap_or_default()
 }
 
 fn browser_online() -> bool {

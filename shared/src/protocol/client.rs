@@ -4,8 +4,14 @@
 //! them acknowledged only when the relay's durable ack covers their batch. A lost connection puts
 //! in-flight entries back in line; the relay deduplicates the re-push by change hash. Entries from
 //! the log are handed over with the cursor that includes them, so the driver stores both at once.
+//!
+//! It also decides when a connection that went silent is dead ([`SyncClient::heartbeat`]): a
+//! link can stop carrying packets without either end seeing a reset (a tablet behind a captive
+//! portal, a NAT that forgot the flow, a train between cells), and the socket then stays "open"
+//! for minutes while nothing moves. The driver brings the time; this module reads no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use super::messages::{
     BatchId, Change, ClientMessage, DeviceId, DocumentSnapshot, Entry, ErrorCode, Hello, Seq,
@@ -14,6 +20,44 @@ use super::messages::{
 
 /// How many bytes of changes one push carries at most (well under the 1 MiB message limit).
 pub const MAX_BATCH_BYTES: usize = 512 * 1024;
+
+/// How long a connection may stay quiet before the device asks the relay whether it is there.
+///
+/// With [`PONG_DEADLINE`] it bounds how long a dead link goes unnoticed: the driver checks at
+/// most every `PING_AFTER` (at [`Heartbeat::Wait`]'s time), so a link that dies just after a
+/// check is pinged within `2 × PING_AFTER` and given up `PONG_DEADLINE` later: 30 s at worst,
+/// 20 s at best. An idle device costs the relay one small ping every 10 to 20 s, well inside
+/// its 60 s idle reaping, and the relay's own WebSocket pings (which browsers answer without
+/// telling the page) cannot replace this: the page never sees them.
+pub const PING_AFTER: Duration = Duration::from_secs(10);
+
+/// How long the device waits for any message after its ping before it gives the connection up.
+///
+/// Ten seconds covers a slow mobile round trip, the relay throttling a burst (at most 2 s) and
+/// a large batch being stored ahead of the pong on the same connection.
+pub const PONG_DEADLINE: Duration = Duration::from_secs(10);
+
+/// What the driver must do about the connection's liveness ([`SyncClient::heartbeat`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Heartbeat {
+    /// Nothing now; check again at `until` (on the driver's clock), or never when `None`
+    /// (no connection).
+    Wait {
+        /// When to call [`SyncClient::heartbeat`] again.
+        until: Option<Duration>,
+    },
+    /// Send this ping, then check again at `until`.
+    Ping {
+        /// The ping to send.
+        message: ClientMessage,
+        /// When to call [`SyncClient::heartbeat`] again.
+        until: Duration,
+    },
+    /// Nothing arrived in time after a ping: close the socket and reconnect with the usual
+    /// backoff. The client is already offline (as after [`ClientEvent::Disconnected`]): its
+    /// in-flight batches go back in line.
+    Silent,
+}
 
 /// A local change waiting in the outbox, under the outbox's own key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +134,21 @@ pub struct SyncClient {
     bootstrap_epoch: Option<Seq>,
     /// The relay's head as of the welcome.
     head: Seq,
+    /// Liveness of the current connection.
+    liveness: Liveness,
+}
+
+/// What the heartbeat knows of the current connection.
+#[derive(Clone, Copy, Debug, Default)]
+struct Liveness {
+    /// Something arrived (or the socket opened) since the last check.
+    heard: bool,
+    /// The time of the last check that found the connection alive.
+    alive_at: Option<Duration>,
+    /// When the unanswered ping was sent.
+    pinged_at: Option<Duration>,
+    /// The nonce of the next ping.
+    next_nonce: u64,
 }
 
 impl SyncClient {
@@ -109,6 +168,7 @@ impl SyncClient {
             max_batch_bytes: MAX_BATCH_BYTES,
             bootstrap_epoch: None,
             head: Seq(0),
+            liveness: Liveness::default(),
         }
     }
 
@@ -141,27 +201,76 @@ impl SyncClient {
                 self.phase = ClientPhase::Handshaking;
                 self.in_flight.clear();
                 self.sent.clear();
+                self.liveness = Liveness {
+                    heard: true,
+                    ..Liveness::default()
+                };
                 effects.push(ClientEffect::Send(ClientMessage::Hello(Hello {
                     ticket,
                     device: self.device,
                     cursor: self.cursor,
                 })));
             }
-            ClientEvent::Disconnected => {
-                // Unacknowledged batches go back in line: their acks may never come.
-                self.phase = ClientPhase::Offline;
-                self.in_flight.clear();
-                self.sent.clear();
-            }
+            ClientEvent::Disconnected => self.disconnect(),
             ClientEvent::OutboxAdded(entries) => {
                 for entry in entries {
                     self.pending.insert(entry.key, entry.change);
                 }
                 self.push(&mut effects);
             }
-            ClientEvent::Received(message) => self.receive(message, &mut effects),
+            ClientEvent::Received(message) => {
+                // Any message proves the link carries packets, a pong or not.
+                self.liveness.heard = true;
+                self.receive(message, &mut effects);
+            }
         }
         effects
+    }
+
+    /// Decides, at `now` on the driver's monotonic clock, whether the connection needs a ping
+    /// or is dead. The driver calls it once the socket opened and then at each returned time.
+    ///
+    /// Arrivals are noticed at the next check rather than timed one by one, which keeps the
+    /// events free of clocks; it errs on the side of a live connection (see [`PING_AFTER`]).
+    pub fn heartbeat(&mut self, now: Duration) -> Heartbeat {
+        if self.phase == ClientPhase::Offline {
+            return Heartbeat::Wait { until: None };
+        }
+        let liveness = &mut self.liveness;
+        if std::mem::take(&mut liveness.heard) {
+            liveness.alive_at = Some(now);
+            liveness.pinged_at = None;
+        }
+        if let Some(pinged_at) = liveness.pinged_at {
+            let deadline = pinged_at.saturating_add(PONG_DEADLINE);
+            if now < deadline {
+                return Heartbeat::Wait {
+                    until: Some(deadline),
+                };
+            }
+            self.disconnect();
+            return Heartbeat::Silent;
+        }
+        let alive_at = *liveness.alive_at.get_or_insert(now);
+        let due = alive_at.saturating_add(PING_AFTER);
+        if now < due {
+            return Heartbeat::Wait { until: Some(due) };
+        }
+        liveness.pinged_at = Some(now);
+        let nonce = liveness.next_nonce;
+        liveness.next_nonce = liveness.next_nonce.wrapping_add(1);
+        Heartbeat::Ping {
+            message: ClientMessage::Ping { nonce },
+            until: now.saturating_add(PONG_DEADLINE),
+        }
+    }
+
+    fn disconnect(&mut self) {
+        // Unacknowledged batches go back in line: their acks may never come.
+        self.phase = ClientPhase::Offline;
+        self.in_flight.clear();
+        self.sent.clear();
+        self.liveness = Liveness::default();
     }
 
     fn receive(&mut self, message: ServerMessage, effects: &mut Vec<ClientEffect>) {
@@ -300,5 +409,205 @@ impl SyncClient {
             batch: id,
             changes,
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::DocumentId;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn device() -> DeviceId {
+        DeviceId(uuid::Uuid::from_u128(1))
+    }
+
+    fn entry(key: u64) -> OutboxEntry {
+        OutboxEntry {
+            key,
+            change: Change {
+                document: DocumentId(uuid::Uuid::from_u128(2)),
+                bytes: vec![7; 16],
+            },
+        }
+    }
+
+    /// A client that opened a socket at `opened` and went live with `outbox` pending.
+    fn live_client(outbox: Vec<OutboxEntry>, opened: Duration) -> (SyncClient, Vec<ClientEffect>) {
+        let mut client = SyncClient::new(device(), Seq(0), outbox);
+        let _hello = client.handle(ClientEvent::Connected {
+            ticket: "ticket".to_owned(),
+        });
+        assert_eq!(
+            client.heartbeat(opened),
+            Heartbeat::Wait {
+                until: Some(opened + PING_AFTER)
+            }
+        );
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Welcome {
+            head: Seq(0),
+        }));
+        assert_eq!(client.phase(), ClientPhase::Live);
+        (client, effects)
+    }
+
+    fn pushes(effects: &[ClientEffect]) -> usize {
+        effects
+            .iter()
+            .filter(|effect| matches!(effect, ClientEffect::Send(ClientMessage::Push { .. })))
+            .count()
+    }
+
+    #[test]
+    fn a_client_without_a_connection_never_pings() {
+        let mut client = SyncClient::new(device(), Seq(0), Vec::new());
+        for seconds in [0, 10, 100, 10_000] {
+            assert_eq!(
+                client.heartbeat(SECOND * seconds),
+                Heartbeat::Wait { until: None }
+            );
+        }
+    }
+
+    #[test]
+    fn an_idle_connection_is_pinged_once_quiet_for_the_interval_and_not_before() {
+        let opened = SECOND * 100;
+        let (mut client, _effects) = live_client(Vec::new(), opened);
+        // The welcome was heard after the first check: the next check moves the quiet start.
+        assert_eq!(
+            client.heartbeat(opened + SECOND * 3),
+            Heartbeat::Wait {
+                until: Some(opened + SECOND * 3 + PING_AFTER)
+            }
+        );
+        assert_eq!(
+            client.heartbeat(opened + SECOND * 12),
+            Heartbeat::Wait {
+                until: Some(opened + SECOND * 13)
+            }
+        );
+        let at = opened + SECOND * 13;
+        assert_eq!(
+            client.heartbeat(at),
+            Heartbeat::Ping {
+                message: ClientMessage::Ping { nonce: 0 },
+                until: at + PONG_DEADLINE
+            }
+        );
+    }
+
+    #[test]
+    fn a_pong_keeps_the_connection_and_the_next_ping_waits_a_full_interval() {
+        let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
+        let _first_check = client.heartbeat(Duration::ZERO);
+        let pinged = client.heartbeat(PING_AFTER);
+        assert!(matches!(pinged, Heartbeat::Ping { .. }));
+        let _none = client.handle(ClientEvent::Received(ServerMessage::Pong { nonce: 0 }));
+        let checked = PING_AFTER + PONG_DEADLINE;
+        assert_eq!(
+            client.heartbeat(checked),
+            Heartbeat::Wait {
+                until: Some(checked + PING_AFTER)
+            }
+        );
+        assert_eq!(client.phase(), ClientPhase::Live);
+        assert!(matches!(
+            client.heartbeat(checked + PING_AFTER),
+            Heartbeat::Ping {
+                message: ClientMessage::Ping { nonce: 1 },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn any_message_after_a_ping_counts_as_an_answer() {
+        let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
+        let _first_check = client.heartbeat(Duration::ZERO);
+        let _ping = client.heartbeat(PING_AFTER);
+        let _stored = client.handle(ClientEvent::Received(ServerMessage::Entries {
+            entries: Vec::new(),
+            more: false,
+        }));
+        let checked = PING_AFTER + PONG_DEADLINE * 5;
+        assert!(matches!(client.heartbeat(checked), Heartbeat::Wait { .. }));
+        assert_eq!(client.phase(), ClientPhase::Live);
+    }
+
+    #[test]
+    fn a_connection_silent_past_the_deadline_is_given_up_and_its_batches_go_back_in_line() {
+        let (mut client, effects) = live_client(vec![entry(1), entry(2)], Duration::ZERO);
+        assert_eq!(pushes(&effects), 1);
+        let _first_check = client.heartbeat(Duration::ZERO);
+        let pinged_at = PING_AFTER;
+        assert!(matches!(
+            client.heartbeat(pinged_at),
+            Heartbeat::Ping { .. }
+        ));
+        assert_eq!(
+            client.heartbeat(pinged_at + PONG_DEADLINE - SECOND),
+            Heartbeat::Wait {
+                until: Some(pinged_at + PONG_DEADLINE)
+            }
+        );
+        assert_eq!(client.phase(), ClientPhase::Live);
+        assert_eq!(
+            client.heartbeat(pinged_at + PONG_DEADLINE),
+            Heartbeat::Silent
+        );
+        assert_eq!(client.phase(), ClientPhase::Offline);
+        assert_eq!(client.unacknowledged(), 2);
+        assert_eq!(
+            client.heartbeat(pinged_at + PONG_DEADLINE * 2),
+            Heartbeat::Wait { until: None }
+        );
+        // The next connection pushes the unacknowledged entries again.
+        let _hello = client.handle(ClientEvent::Connected {
+            ticket: "again".to_owned(),
+        });
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Welcome {
+            head: Seq(0),
+        }));
+        assert_eq!(pushes(&effects), 1);
+    }
+
+    #[test]
+    fn a_dead_link_is_noticed_within_thirty_seconds_whenever_it_dies() {
+        // The driver checks exactly when told. The link answers every ping until `died`, when
+        // a last message arrives; nothing arrives after it.
+        for died_after in 0..=25 {
+            let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
+            let died = SECOND * died_after;
+            let mut now = Duration::ZERO;
+            let mut last_delivered = false;
+            loop {
+                let next = match client.heartbeat(now) {
+                    Heartbeat::Wait { until: Some(until) } => until,
+                    Heartbeat::Ping { until, .. } => {
+                        if now < died {
+                            let _pong = client
+                                .handle(ClientEvent::Received(ServerMessage::Pong { nonce: 0 }));
+                        }
+                        until
+                    }
+                    Heartbeat::Silent => break,
+                    Heartbeat::Wait { until: None } => panic!("the client went offline"),
+                };
+                if !last_delivered && next >= died {
+                    let _last =
+                        client.handle(ClientEvent::Received(ServerMessage::Pong { nonce: 1 }));
+                    last_delivered = true;
+                }
+                now = next;
+            }
+            assert!(now >= died, "a live link was given up at {now:?}");
+            let noticed_after = now - died;
+            assert!(
+                noticed_after <= PING_AFTER * 2 + PONG_DEADLINE,
+                "a link dead at {died:?} was noticed {noticed_after:?} later"
+            );
+            assert!(noticed_after >= PONG_DEADLINE);
+        }
     }
 }
