@@ -1,8 +1,14 @@
-//! Sign-in, token refresh and sign-out: `/api/auth/{login,refresh,logout}`.
+//! Sign-in, token refresh and sign-out: `/api/auth/{login,refresh,logout}`; and what every route
+//! that hands out a secret shares: the client's address it is limited by, and [`NoStore`].
+
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -101,30 +107,81 @@ impl From<SignedIn> for SignedInBody {
     }
 }
 
+/// A response carrying a secret: no cache (the browser's, a proxy's) may keep it.
+#[derive(Debug)]
+pub(crate) struct NoStore<T>(pub(crate) T);
+
+impl<T: IntoResponse> IntoResponse for NoStore<T> {
+    fn into_response(self) -> Response {
+        let mut response = self.0.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        response
+    }
+}
+
+/// The network address of the client making the request, which attempt limits are kept by: the
+/// peer's, or the one a trusted reverse proxy wrote in the configured header (the header's last
+/// value, the one the proxy appended). Without either (a router served without connection
+/// info), every request shares the unspecified address: limits still hold, for everyone at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ClientAddress(pub(crate) IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .accounts
+            .client_address_header()
+            .and_then(|name| parts.headers.get(name))
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip());
+        Ok(Self(
+            forwarded
+                .or(peer)
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}
+
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     request: Result<Json<LoginRequest>, JsonRejection>,
-) -> Result<Json<SignedInBody>, AppError> {
+) -> Result<NoStore<Json<SignedInBody>>, AppError> {
     let Json(request) = request?;
     let signed_in = state
         .accounts
-        .sign_in(SignIn {
-            email: request.email,
-            password: request.password,
-            device_name: request.device_name,
-            device: request.device_id,
-        })
+        .sign_in_from(
+            SignIn {
+                email: request.email,
+                password: request.password,
+                device_name: request.device_name,
+                device: request.device_id,
+            },
+            client,
+        )
         .await?;
-    Ok(Json(signed_in.into()))
+    Ok(NoStore(Json(signed_in.into())))
 }
 
 async fn refresh(
     State(state): State<AppState>,
     request: Result<Json<RefreshRequest>, JsonRejection>,
-) -> Result<Json<TokensBody>, AppError> {
+) -> Result<NoStore<Json<TokensBody>>, AppError> {
     let Json(request) = request?;
     let tokens = state.accounts.refresh(&request.refresh_token).await?;
-    Ok(Json(tokens.into()))
+    Ok(NoStore(Json(tokens.into())))
 }
 
 async fn logout(

@@ -91,6 +91,15 @@ const MIGRATIONS: &[&str] = &[
         workspace TEXT PRIMARY KEY,
         epoch INTEGER NOT NULL
     );",
+    // 3: sessions end (credentials stored before have none: their next refresh starts one), and
+    // spent refresh credentials are remembered until they would have expired, to detect a replay.
+    "ALTER TABLE credentials ADD COLUMN session_ends_at INTEGER;
+    CREATE TABLE spent_refresh (
+        digest BLOB PRIMARY KEY,
+        device TEXT NOT NULL REFERENCES devices (id),
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX spent_refresh_by_device ON spent_refresh (device);",
 ];
 
 /// A handle on the SQLite database; clones share one connection.
@@ -186,7 +195,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
         let health = storage.health().await?;
-        assert_eq!(health.schema_version, 2);
+        assert_eq!(health.schema_version, i64::try_from(MIGRATIONS.len())?);
         assert_eq!(health.logged_changes, 0);
         Ok(())
     }
@@ -196,7 +205,10 @@ mod tests {
         let directory = tempfile::tempdir()?;
         drop(SqliteStorage::open_in(directory.path()).await?);
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, 2);
+        assert_eq!(
+            storage.health().await?.schema_version,
+            i64::try_from(MIGRATIONS.len())?
+        );
         Ok(())
     }
 
