@@ -27,6 +27,8 @@ use shared::protocol::codec::{decode_server, encode_client, MAX_MESSAGE_BYTES};
 use shared::protocol::{BatchId, Change, ClientMessage, DocumentId, Hello, Seq, ServerMessage};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::Message;
 
 #[path = "../tests/support/binary.rs"]
@@ -54,6 +56,8 @@ const START_LIMIT: Duration = Duration::from_secs(60);
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 /// The chunk type of a compressed change.
 const COMPRESSED_CHANGE: u8 = 2;
+/// The WebSocket frames the bomb is sent in (the relay takes frames of at most 256 KiB).
+const FRAGMENT_BYTES: usize = 128 * 1024;
 
 fn main() -> BinaryResult {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: only run for real.
@@ -101,14 +105,20 @@ async fn attack(server: &Server) -> BinaryResult<Vec<Row>> {
         measure(server, &bystander, "invitations", || {
             invitation_flood(address)
         })
-        .await?,
+        .await
+        .map_err(|error| format!("the invitation flood failed: {error}"))?,
     );
-    rows.push(measure(server, &bystander, "sign-ins", || sign_in_flood(address)).await?);
+    rows.push(
+        measure(server, &bystander, "sign-ins", || sign_in_flood(address))
+            .await
+            .map_err(|error| format!("the sign-in flood failed: {error}"))?,
+    );
     rows.push(
         measure(server, &bystander, "bomb", || {
             push_bomb(address, &pusher, bomb.change)
         })
-        .await?,
+        .await
+        .map_err(|error| format!("the bomb failed: {error}"))?,
     );
     Ok(rows)
 }
@@ -314,9 +324,23 @@ async fn push_bomb(
         };
         match message {
             ServerMessage::Welcome { .. } if !pushed => {
-                socket
-                    .send(Message::Binary(encode_client(&push)?.into()))
-                    .await?;
+                let bytes = encode_client(&push)?;
+                let fragments: Vec<&[u8]> = bytes.chunks(FRAGMENT_BYTES).collect();
+                for (index, fragment) in fragments.iter().enumerate() {
+                    let opcode = if index == 0 {
+                        OpCode::Data(Data::Binary)
+                    } else {
+                        OpCode::Data(Data::Continue)
+                    };
+                    let last = index + 1 == fragments.len();
+                    socket
+                        .send(Message::Frame(Frame::message(
+                            fragment.to_vec(),
+                            opcode,
+                            last,
+                        )))
+                        .await?;
+                }
                 pushed = true;
             }
             ServerMessage::Ack { .. } => return Ok(BTreeMap::from([("ack".to_owned(), 1)])),

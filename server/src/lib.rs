@@ -54,7 +54,7 @@ pub async fn run(
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(signal)
-    .await?;
+        .await?;
     tasks.close();
     let _finished = compactor.await;
     if tokio::time::timeout(SESSION_DRAIN_LIMIT, tasks.wait())
