@@ -9,12 +9,20 @@
 //!
 //! A ticket is valid for [`TICKET_LIFETIME`], for one device, usable once: redeeming consumes it
 //! whatever the outcome, so a replayed or leaked ticket is worthless.
+//!
+//! Passwords are checked only after everything cheap: the attempt limits ([`limiter`]) and, for an
+//! invitation, the code itself; the hashing is capped ([`password::Hashing`]). A refresh
+//! credential works once, and a used one is remembered until it would have expired: presenting it
+//! again means two parties hold the chain, so the device loses every credential and its sessions
+//! close. Each sign-in starts a session of at most [`Lifetimes::session`]; refreshing never
+//! extends a credential past its end.
 
 pub mod demo;
 pub mod limiter;
 pub mod password;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -23,12 +31,13 @@ use shared::protocol::DeviceId;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use self::limiter::LoginLimiter;
-use self::password::{NewPassword, PasswordError};
+use self::limiter::{AddressKey, AttemptLimiter, AttemptLimits, Refusal, Reservation};
+use self::password::{Hashing, HashingStats, NewPassword, PasswordError};
+use crate::config::Config;
 use crate::identity::{Principal, Role, SignInEmail, UserId, WorkspaceId};
 use crate::storage::accounts::{
     AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
-    UserRecord,
+    Rotation, UserRecord,
 };
 use crate::storage::{AccountStore, StorageError};
 
@@ -41,6 +50,9 @@ const MAX_PENDING_TICKETS: usize = 100_000;
 /// The longest name (of a person, a device or a workspace), in characters.
 const MAX_NAME_CHARS: usize = 100;
 
+/// The default absolute session lifetime: a rep may stay offline for weeks and still sync.
+pub const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+
 /// How long each kind of secret works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lifetimes {
@@ -50,6 +62,8 @@ pub struct Lifetimes {
     pub refresh: Duration,
     /// An invitation code.
     pub invitation: Duration,
+    /// A session, from its sign-in: no credential of it outlives this, however often it refreshes.
+    pub session: Duration,
 }
 
 impl Default for Lifetimes {
@@ -58,6 +72,7 @@ impl Default for Lifetimes {
             access: Duration::from_secs(15 * 60),
             refresh: Duration::from_secs(30 * 24 * 60 * 60),
             invitation: Duration::from_secs(7 * 24 * 60 * 60),
+            session: DEFAULT_SESSION_LIFETIME,
         }
     }
 }
@@ -69,9 +84,12 @@ pub enum AccountsError {
     /// Wrong password or unknown address: deliberately one answer.
     #[error("wrong email or password")]
     InvalidCredentials,
-    /// Too many failed sign-ins for this address lately.
-    #[error("too many failed sign-ins")]
+    /// Too many failed attempts for this address or from this client lately.
+    #[error("too many failed attempts")]
     RateLimited,
+    /// Every password hashing slot is taken: try again in a moment.
+    #[error("the server is busy")]
+    Busy,
     /// The device named at sign-in is revoked or another user's.
     #[error("this device may not sign in")]
     DeviceRefused,
@@ -104,7 +122,22 @@ pub enum AccountsError {
     Random(#[from] RandomError),
     /// Password hashing failed.
     #[error("password hashing failed")]
-    Password(#[from] PasswordError),
+    Password(#[source] PasswordError),
+}
+
+impl From<PasswordError> for AccountsError {
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::Busy => Self::Busy,
+            error => Self::Password(error),
+        }
+    }
+}
+
+impl From<Refusal> for AccountsError {
+    fn from(_: Refusal) -> Self {
+        Self::RateLimited
+    }
 }
 
 /// The accounts service shared by HTTP routes and sync sessions.
@@ -112,17 +145,20 @@ pub enum AccountsError {
 pub struct Accounts {
     store: Arc<dyn AccountStore>,
     lifetimes: Lifetimes,
-    limiter: LoginLimiter,
+    limiter: AttemptLimiter,
+    hashing: Hashing,
+    client_address_header: Option<Arc<str>>,
     tickets: Arc<Mutex<TicketBook>>,
     revocations: broadcast::Sender<DeviceId>,
 }
 
-/// Pending tickets, and the devices revoked since the process started (tickets live only in this
-/// process, so that set is every revocation a pending ticket could outlive).
+/// Pending tickets, and when devices lost their credentials lately (tickets live only in this
+/// process, so those moments are every revocation a pending ticket could outlive; moments older
+/// than a ticket's lifetime are forgotten).
 #[derive(Debug, Default)]
 struct TicketBook {
     pending: HashMap<[u8; 32], PendingTicket>,
-    revoked: HashSet<DeviceId>,
+    revoked: HashMap<DeviceId, Instant>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -154,6 +190,9 @@ pub struct SignedIn {
     /// Its user.
     pub user: UserRecord,
 }
+
+/// The client address in-process callers sign in from.
+const IN_PROCESS: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 /// A sign-in request, as received.
 #[derive(Clone, Debug)]
@@ -225,7 +264,9 @@ impl Accounts {
         Self {
             store,
             lifetimes: Lifetimes::default(),
-            limiter: LoginLimiter::default(),
+            limiter: AttemptLimiter::default(),
+            hashing: Hashing::default(),
+            client_address_header: None,
             tickets: Arc::default(),
             revocations,
         }
@@ -236,6 +277,53 @@ impl Accounts {
     pub fn with_lifetimes(mut self, lifetimes: Lifetimes) -> Self {
         self.lifetimes = lifetimes;
         self
+    }
+
+    /// The same service as `config` asks: its session lifetime, its cap on concurrent password
+    /// hashes, and the header a reverse proxy names clients in.
+    #[must_use]
+    pub fn configured(mut self, config: &Config) -> Self {
+        self.lifetimes.session =
+            Duration::from_secs(config.session_lifetime_days.saturating_mul(24 * 60 * 60));
+        if let Some(capacity) = config.max_password_hashes {
+            // Zero would refuse every sign-in for good: one at a time is the least.
+            self.hashing = Hashing::with_capacity(capacity.max(1));
+        }
+        self.client_address_header = config
+            .client_address_header
+            .as_deref()
+            .map(|name| Arc::from(name.trim()));
+        self
+    }
+
+    /// The request header a trusted reverse proxy writes the client's address in, if configured
+    /// (read by the HTTP layer; attempt limits are kept per client address).
+    pub fn client_address_header(&self) -> Option<&str> {
+        self.client_address_header.as_deref()
+    }
+
+    /// The same service with other attempt budgets.
+    #[must_use]
+    pub fn with_attempt_limits(mut self, limits: AttemptLimits) -> Self {
+        self.limiter = AttemptLimiter::new(limits);
+        self
+    }
+
+    /// The same service with another password hasher (another cap on concurrent hashes).
+    #[must_use]
+    pub fn with_hashing(mut self, hashing: Hashing) -> Self {
+        self.hashing = hashing;
+        self
+    }
+
+    /// What the password hasher has done: how many hashes run, the most ever at once.
+    pub fn hashing_stats(&self) -> HashingStats {
+        self.hashing.stats()
+    }
+
+    /// How many addresses and clients the attempt limiter tracks.
+    pub fn tracked_attempts(&self) -> usize {
+        self.limiter.tracked()
     }
 
     /// Creates a workspace and its first admin.
@@ -267,46 +355,80 @@ impl Accounts {
         }
     }
 
-    /// Checks a password and registers (or reuses) the device: its first credentials.
-    ///
-    /// An unknown address and a wrong password do the same work and give the same answer.
+    /// Checks a password and registers (or reuses) the device, as from this process.
     pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, AccountsError> {
+        self.sign_in_from(request, IN_PROCESS).await
+    }
+
+    /// Checks a password sent from `client` and registers (or reuses) the device: its first
+    /// credentials.
+    ///
+    /// An unknown address and a wrong password do the same work and give the same answer. The
+    /// attempt is counted against the address and the client before the password is checked.
+    pub async fn sign_in_from(
+        &self,
+        request: SignIn,
+        client: IpAddr,
+    ) -> Result<SignedIn, AccountsError> {
+        let address =
+            AddressKey::parse(&request.email).ok_or(AccountsError::InvalidInput(ADDRESS_RULE))?;
         let device_name = display_name(&request.device_name, DEVICE_NAME_RULE)?;
-        let key = request.email.trim().to_lowercase();
-        if !self.limiter.allows(&key, Instant::now()) {
-            tracing::warn!("sign-in refused: too many failures for this address");
-            return Err(AccountsError::RateLimited);
-        }
+        let reservation = self
+            .limiter
+            .reserve_sign_in(address, client, Instant::now())
+            .inspect_err(|refusal| tracing::debug!(%refusal, "sign-in refused"))?;
         let user = match SignInEmail::parse(&request.email) {
             Ok(email) => self.store.user_by_email(email).await?,
             Err(_) => None,
         };
         let stored = user.as_ref().map(|user| user.password_hash.clone());
-        let user = match (password::verify(request.password, stored).await?, user) {
-            (true, Some(user)) => user,
-            _ => {
-                self.limiter.record_failure(&key, Instant::now());
-                return Err(AccountsError::InvalidCredentials);
+        let checked = self.hashing.verify(request.password, stored).await;
+        let user = match (settle_if_busy(checked, reservation)?, user) {
+            ((true, reservation), Some(user)) => {
+                reservation.succeed();
+                user
             }
+            // Dropped, the reservation stays counted: a failure.
+            _ => return Err(AccountsError::InvalidCredentials),
         };
-        self.limiter.forget(&key);
         self.open_session(user, request.device, device_name).await
     }
 
     /// Trades a refresh credential for new tokens; the old credential stops working.
+    ///
+    /// A credential that was already traded is a replay: one holder is not the device. Every
+    /// credential of the device goes, its sessions close, and the answer is
+    /// [`AccountsError::Unauthorised`], like for an unknown one.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, AccountsError> {
         // The device is known only once the credential is consumed, in the same transaction
         // that stores the new grants (which do not depend on it): a placeholder until then.
-        let (tokens, grants) = self.mint(DeviceId(Uuid::nil()))?;
-        let principal = self
+        let now = unix_now();
+        let (tokens, grants) = self.mint(DeviceId(Uuid::nil()), now, self.session_end(now))?;
+        match self
             .store
-            .rotate_refresh(digest(refresh_token), grants.to_vec(), unix_now())
+            .rotate_refresh(digest(refresh_token), grants.to_vec(), now)
             .await?
-            .ok_or(AccountsError::Unauthorised)?;
-        Ok(Tokens {
-            device: principal.device,
-            ..tokens
-        })
+        {
+            Rotation::Rotated {
+                principal,
+                session_ends_at,
+            } => Ok(Tokens {
+                device: principal.device,
+                access_lifetime: remaining(tokens.access_lifetime, now, session_ends_at),
+                refresh_lifetime: remaining(tokens.refresh_lifetime, now, session_ends_at),
+                ..tokens
+            }),
+            Rotation::Replayed(principal) => {
+                tracing::warn!(
+                    device = %principal.device.0,
+                    user = %principal.user,
+                    "a used refresh credential was presented again: the device's credentials are revoked"
+                );
+                self.announce_revoked(principal.device);
+                Err(AccountsError::Unauthorised)
+            }
+            Rotation::Refused => Err(AccountsError::Unauthorised),
+        }
     }
 
     /// Who an access token authenticates.
@@ -390,22 +512,38 @@ impl Accounts {
         })
     }
 
-    /// Accepts an invitation: creates the user in the inviter's workspace and signs them in.
+    /// Accepts an invitation, as from this process.
     pub async fn accept(&self, acceptance: Acceptance) -> Result<SignedIn, AccountsError> {
+        self.accept_from(acceptance, IN_PROCESS).await
+    }
+
+    /// Accepts an invitation sent from `client`: creates the user in the inviter's workspace and
+    /// signs them in. The code is checked before the password is hashed, and a client that tries
+    /// too many wrong codes is refused.
+    pub async fn accept_from(
+        &self,
+        acceptance: Acceptance,
+        client: IpAddr,
+    ) -> Result<SignedIn, AccountsError> {
         let name = display_name(&acceptance.name, PERSON_NAME_RULE)?;
         let device_name = display_name(&acceptance.device_name, DEVICE_NAME_RULE)?;
-        let password = password::hash(new_password(acceptance.password)?).await?;
+        let password = new_password(acceptance.password)?;
+        let reservation = self
+            .limiter
+            .reserve_invitation(client, Instant::now())
+            .inspect_err(|refusal| tracing::debug!(%refusal, "invitation accept refused"))?;
+        let code = digest(&acceptance.code);
+        if !self.store.invitation_open(code, unix_now()).await? {
+            return Err(AccountsError::InvitationInvalid);
+        }
+        let hashed = self.hashing.hash(password).await;
+        let (password, reservation) = settle_if_busy(hashed, reservation)?;
         let user = self
             .store
-            .accept_invitation(
-                digest(&acceptance.code),
-                UserId(Uuid::new_v4()),
-                name,
-                password,
-                unix_now(),
-            )
+            .accept_invitation(code, UserId(Uuid::new_v4()), name, password, unix_now())
             .await?
             .ok_or(AccountsError::InvitationInvalid)?;
+        reservation.succeed();
         self.open_session(user, acceptance.device, device_name)
             .await
     }
@@ -422,33 +560,44 @@ impl Accounts {
             .register_device(user.id, device, device_name, unix_now())
             .await?
             .ok_or(AccountsError::DeviceRefused)?;
-        let (tokens, grants) = self.mint(device)?;
-        self.store
-            .grant(device, grants.to_vec(), unix_now())
-            .await?;
+        let now = unix_now();
+        let (tokens, grants) = self.mint(device, now, self.session_end(now))?;
+        self.store.grant(device, grants.to_vec(), now).await?;
         Ok(SignedIn { tokens, user })
     }
 
-    /// A new access token and refresh credential for `device`, and what to store of them.
-    fn mint(&self, device: DeviceId) -> Result<(Tokens, [Grant; 2]), AccountsError> {
-        let now = unix_now();
+    /// When a session starting at `now` ends.
+    fn session_end(&self, now: i64) -> i64 {
+        expiry(now, self.lifetimes.session)
+    }
+
+    /// A new access token and refresh credential for `device` at `now`, neither outliving
+    /// `session_ends_at`, and what to store of them.
+    fn mint(
+        &self,
+        device: DeviceId,
+        now: i64,
+        session_ends_at: i64,
+    ) -> Result<(Tokens, [Grant; 2]), AccountsError> {
         let tokens = Tokens {
             device,
             access_token: random_secret()?,
-            access_lifetime: self.lifetimes.access,
+            access_lifetime: remaining(self.lifetimes.access, now, session_ends_at),
             refresh_token: random_secret()?,
-            refresh_lifetime: self.lifetimes.refresh,
+            refresh_lifetime: remaining(self.lifetimes.refresh, now, session_ends_at),
         };
         let grants = [
             Grant {
                 digest: digest(&tokens.access_token),
                 kind: CredentialKind::Access,
                 expires_at: expiry(now, tokens.access_lifetime),
+                session_ends_at,
             },
             Grant {
                 digest: digest(&tokens.refresh_token),
                 kind: CredentialKind::Refresh,
                 expires_at: expiry(now, tokens.refresh_lifetime),
+                session_ends_at,
             },
         ];
         Ok((tokens, grants))
@@ -470,7 +619,7 @@ impl Accounts {
             email,
             name,
             role,
-            password_hash: password::hash(new_password(password)?).await?,
+            password_hash: self.hashing.hash(new_password(password)?).await?,
         })
     }
 
@@ -506,14 +655,23 @@ impl Accounts {
         let mut book = self.lock_tickets();
         let pending = book.pending.remove(&digest(ticket))?;
         let fresh = now.duration_since(pending.issued_at) < TICKET_LIFETIME;
-        let live = !book.revoked.contains(&device);
+        let live = book
+            .revoked
+            .get(&device)
+            .is_none_or(|revoked_at| pending.issued_at > *revoked_at);
         (fresh && live && pending.principal.device == device).then_some(pending.principal)
     }
 
-    /// Announces that `device` was revoked: its open sync sessions close and its pending tickets
-    /// are refused.
+    /// Announces that `device` lost its credentials (revoked, or a replayed refresh credential):
+    /// its open sync sessions close and the tickets it was issued until now are refused.
     pub fn announce_revoked(&self, device: DeviceId) {
-        self.lock_tickets().revoked.insert(device);
+        let now = Instant::now();
+        let mut book = self.lock_tickets();
+        // A moment older than a ticket's lifetime can refuse no pending ticket.
+        book.revoked
+            .retain(|_, revoked_at| now.duration_since(*revoked_at) <= TICKET_LIFETIME);
+        book.revoked.insert(device, now);
+        drop(book);
         // No receiver simply means no session is open.
         let _receivers = self.revocations.send(device);
     }
@@ -533,6 +691,29 @@ impl Accounts {
 
 const PERSON_NAME_RULE: &str = "a name must have 1 to 100 characters";
 const DEVICE_NAME_RULE: &str = "a device name must have 1 to 100 characters";
+const ADDRESS_RULE: &str = "an email address has at most 254 characters";
+
+/// The outcome of a password check or hash, and the attempt's reservation: given back when the
+/// hasher was too busy to check anything (the attempt told nothing).
+fn settle_if_busy<T>(
+    outcome: Result<T, PasswordError>,
+    reservation: Reservation,
+) -> Result<(T, Reservation), AccountsError> {
+    match outcome {
+        Ok(value) => Ok((value, reservation)),
+        Err(PasswordError::Busy) => {
+            reservation.release();
+            Err(AccountsError::Busy)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `lifetime` from `now`, cut short at `end` (Unix seconds).
+fn remaining(lifetime: Duration, now: i64, end: i64) -> Duration {
+    let left = u64::try_from(end.saturating_sub(now)).unwrap_or(0);
+    lifetime.min(Duration::from_secs(left))
+}
 
 /// Which devices `principal` may see and revoke.
 fn scope(principal: Principal) -> DeviceScope {

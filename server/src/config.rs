@@ -33,6 +33,21 @@ pub struct Config {
     #[arg(long, env = "CARNET_DEMO_ACCOUNTS", default_value_t = crate::seeding::DEMO_ACCOUNTS)]
     pub demo_accounts: usize,
 
+    /// How long a sign-in lasts at most, in days, however often its device refreshes its tokens.
+    #[arg(long, env = "CARNET_SESSION_LIFETIME_DAYS", default_value_t = 90)]
+    pub session_lifetime_days: u64,
+
+    /// The most password hashes computed at once (each takes 19 MiB); beyond, sign-ins are
+    /// answered 503 to retry. Defaults to the number of cores.
+    #[arg(long, env = "CARNET_MAX_PASSWORD_HASHES")]
+    pub max_password_hashes: Option<usize>,
+
+    /// The request header holding the client's address, written by a reverse proxy you run
+    /// (e.g. `X-Real-IP`, or `X-Forwarded-For`, whose last value is used). Sign-in limits are kept
+    /// per client address; without this, behind a proxy every client shares the proxy's.
+    #[arg(long, env = "CARNET_CLIENT_ADDRESS_HEADER")]
+    pub client_address_header: Option<String>,
+
     /// What one client may hold of the relay: storage quotas, connections and read timeouts.
     #[command(flatten)]
     pub resources: Resources,

@@ -56,11 +56,23 @@ impl IntoResponse for AppError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if code == BUSY {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(BUSY_RETRY_SECONDS),
+            );
+        }
         response
     }
 }
 
 type Answer = (StatusCode, &'static str, &'static str);
+
+/// The code of a request refused because the server is at capacity, to retry shortly.
+const BUSY: &str = "server_busy";
+
+/// When to retry a request refused as [`BUSY`], in seconds (a password hash takes well under one).
+const BUSY_RETRY_SECONDS: &str = "1";
 
 fn not_found() -> Answer {
     (StatusCode::NOT_FOUND, "not_found", "Nothing is here.")
@@ -95,6 +107,11 @@ fn accounts(error: &AccountsError) -> Answer {
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             "Too many attempts; try again in a few minutes.",
+        ),
+        AccountsError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            BUSY,
+            "The server is busy; try again in a moment.",
         ),
         AccountsError::DeviceRefused => (
             StatusCode::FORBIDDEN,

@@ -3,6 +3,7 @@
 pub mod app_shell;
 pub mod auth;
 pub mod authenticated;
+pub mod client_address;
 pub mod devices;
 pub mod health;
 pub mod invitations;

@@ -79,7 +79,7 @@ impl AppState {
         Ok(Self {
             dist_dir: Arc::new(config.dist_dir.clone()),
             log: Arc::new(storage.clone()),
-            accounts: Accounts::new(Arc::new(storage.clone())),
+            accounts: Accounts::new(Arc::new(storage.clone())).configured(config),
             storage,
             hub: Hub::default(),
             metrics: Metrics::default(),

@@ -1,11 +1,16 @@
 //! Accounts over real HTTP on a loopback port: sign-in, tokens, devices, revocation, sync
-//! tickets, invitations, and the library calls behind `create-workspace` and `--demo`.
+//! tickets, invitations, and the library calls behind `create-workspace` and `--demo`; and the
+//! attacks on them: floods of wrong codes and random addresses, concurrent guesses, oversized
+//! addresses, replayed refresh credentials, cached tokens.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use server::accounts::{demo, AccountsError, Lifetimes, NewWorkspace};
+use server::accounts::limiter::AttemptLimits;
+use server::accounts::password::Hashing;
+use server::accounts::{demo, Accounts, AccountsError, Lifetimes, NewWorkspace};
 use server::config::Config;
 use server::state::AppState;
 use shared::protocol::DeviceId;
@@ -25,11 +30,29 @@ struct TestApp {
     _data: tempfile::TempDir,
 }
 
-/// An answer: status and JSON body (`Null` when empty).
-#[derive(Debug, PartialEq)]
+/// An answer: status, JSON body (`Null` when empty) and headers (names lower-cased). Two answers
+/// are equal when their status and body are: headers hold dates.
+#[derive(Debug)]
 struct Answer {
     status: u16,
     body: Value,
+    headers: Vec<(String, String)>,
+}
+
+impl PartialEq for Answer {
+    fn eq(&self, other: &Self) -> bool {
+        (self.status, &self.body) == (other.status, &other.body)
+    }
+}
+
+impl Answer {
+    /// The value of header `name` (lower case), if present.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 async fn spawn_app() -> Result<TestApp, Failure> {
@@ -37,21 +60,18 @@ async fn spawn_app() -> Result<TestApp, Failure> {
 }
 
 async fn spawn_app_with(lifetimes: Lifetimes) -> Result<TestApp, Failure> {
+    spawn_app_adjusted(|accounts| accounts.with_lifetimes(lifetimes)).await
+}
+
+/// A server whose accounts service `adjust` changed (after the demo accounts were seeded).
+async fn spawn_app_adjusted(adjust: impl FnOnce(Accounts) -> Accounts) -> Result<TestApp, Failure> {
     let data = tempfile::tempdir()?;
-    let config = Config {
-        bind: "127.0.0.1:0".parse()?,
-        data_dir: data.path().to_path_buf(),
-        dist_dir: data.path().join("dist"),
-        allowed_origins: Vec::new(),
-        demo: true,
-        demo_accounts: server::seeding::DEMO_ACCOUNTS,
-        resources: Default::default(),
-    };
+    let config = config(&data.path().to_string_lossy(), "127.0.0.1:0")?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;
     let mut state = AppState::open(&config).await?;
-    state.accounts = state.accounts.clone().with_lifetimes(lifetimes);
     state.accounts.seed_demo().await?;
+    state.accounts = adjust(state.accounts.clone());
     tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
     Ok(TestApp {
         address,
@@ -86,17 +106,26 @@ impl TestApp {
         stream.read_to_end(&mut raw).await?;
         let text = String::from_utf8(raw)?;
         let (head, body) = text.split_once("\r\n\r\n").ok_or("no header end")?;
-        let status = head
-            .split_whitespace()
-            .nth(1)
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|line| line.split_whitespace().nth(1))
             .ok_or("no status line")?
             .parse()?;
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+            .collect();
         let body = if body.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(body)?
         };
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            headers,
+        })
     }
 
     async fn login(&self, body: Value) -> Result<Answer, Failure> {
@@ -144,6 +173,20 @@ impl TestApp {
             .filter_map(|device| device["id"].as_str().map(str::to_owned))
             .collect())
     }
+}
+
+/// The server's configuration as its command line would give it.
+fn config(data_dir: &str, bind: &str) -> Result<Config, Failure> {
+    Ok(<Config as clap::Parser>::try_parse_from([
+        "carnet-server",
+        "--demo",
+        "--bind",
+        bind,
+        "--data-dir",
+        data_dir,
+        "--dist-dir",
+        &format!("{data_dir}/dist"),
+    ])?)
 }
 
 fn text<'a>(body: &'a Value, field: &str) -> Result<&'a str, Failure> {
@@ -233,7 +276,7 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() -> TestRe
 #[tokio::test]
 async fn too_many_failed_sign_ins_are_rate_limited_even_with_the_right_password() -> TestResult {
     let app = spawn_app().await?;
-    for _ in 0..server::accounts::limiter::MAX_FAILURES {
+    for _ in 0..AttemptLimits::default().per_address {
         let answer = app
             .login(json!({"email": REMI, "password": "guess-guess", "device_name": "Pirate"}))
             .await?;
@@ -279,11 +322,9 @@ async fn refreshing_rotates_the_refresh_credential() -> TestResult {
     app.device_ids(text(&refreshed.body, "access_token")?)
         .await?;
 
-    let replayed = app.refresh(old_refresh).await?;
-    assert_code(&replayed, 401, "unauthorised");
-
     let again = app.refresh(text(&refreshed.body, "refresh_token")?).await?;
-    assert_eq!(again.status, 200);
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.body["device_id"], signed_in["device_id"]);
     Ok(())
 }
 
@@ -653,15 +694,7 @@ async fn demo_seeding_is_idempotent() -> TestResult {
 
 #[test]
 fn the_demo_banner_tells_how_to_sign_in() -> TestResult {
-    let config = Config {
-        bind: "127.0.0.1:8080".parse()?,
-        data_dir: "data".into(),
-        dist_dir: "dist".into(),
-        allowed_origins: Vec::new(),
-        demo: true,
-        demo_accounts: server::seeding::DEMO_ACCOUNTS,
-        resources: Default::default(),
-    };
+    let config = config("data", "127.0.0.1:8080")?;
     let banner = server::banner(&config, config.bind);
     for needle in [MANON, REMI, RACHIDA, demo::PASSWORD, demo::WORKSPACE_NAME] {
         assert!(banner.contains(needle), "{needle} missing from {banner}");
@@ -669,11 +702,361 @@ fn the_demo_banner_tells_how_to_sign_in() -> TestResult {
     let quiet = server::banner(
         &Config {
             demo: false,
-            demo_accounts: server::seeding::DEMO_ACCOUNTS,
             ..config
         },
         "127.0.0.1:8080".parse()?,
     );
     assert!(!quiet.contains(demo::PASSWORD));
+    Ok(())
+}
+
+/// Limits small enough for a test to reach them in a few requests.
+fn tight_limits() -> AttemptLimits {
+    AttemptLimits {
+        per_address: 3,
+        per_client: 5,
+        invitations_per_client: 10,
+        ..AttemptLimits::default()
+    }
+}
+
+/// A sign-in with the demo password for an address nobody has.
+fn random_address_sign_in() -> Value {
+    json!({"email": format!("{}@example.test", Uuid::new_v4()), "password": demo::PASSWORD,
+           "device_name": "Script"})
+}
+
+/// Sends `bodies` to `path` all at once; every answer.
+async fn flood(app: &TestApp, path: &str, bodies: Vec<Value>) -> Result<Vec<Answer>, Failure> {
+    let answers =
+        futures_util::future::join_all(bodies.into_iter().map(|body| app.post(path, None, body)))
+            .await;
+    answers.into_iter().collect()
+}
+
+/// How many answers have `status`.
+fn count(answers: &[Answer], status: u16) -> usize {
+    answers
+        .iter()
+        .filter(|answer| answer.status == status)
+        .count()
+}
+
+#[tokio::test]
+async fn a_flood_of_wrong_invitation_codes_hashes_nothing_and_is_cut_off_per_client() -> TestResult
+{
+    let app = spawn_app_adjusted(|accounts| accounts.with_attempt_limits(tight_limits())).await?;
+    let before = app.state.accounts.hashing_stats();
+    let bodies = (0..100)
+        .map(|_| {
+            json!({"code": Uuid::new_v4().to_string(), "name": "Pirate",
+                   "password": "a-strong-password", "device_name": "Script"})
+        })
+        .collect();
+    let answers = flood(&app, "/api/invitations/accept", bodies).await?;
+    let (invalid, limited) = (count(&answers, 404), count(&answers, 429));
+    assert_eq!(invalid + limited, answers.len(), "{answers:?}");
+    assert_eq!(invalid, 10, "the client's budget of wrong codes");
+    let after = app.state.accounts.hashing_stats();
+    assert_eq!(
+        after.started, before.started,
+        "a wrong code is never hashed for"
+    );
+    assert_eq!(after.refused, before.refused);
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_sign_ins_never_run_more_hashes_than_the_cap_and_the_rest_are_told_to_retry(
+) -> TestResult {
+    let app = spawn_app_adjusted(|accounts| {
+        accounts
+            .with_hashing(Hashing::with_capacity(2))
+            .with_attempt_limits(AttemptLimits {
+                per_client: 1_000,
+                ..AttemptLimits::default()
+            })
+    })
+    .await?;
+    let bodies = (0..60).map(|_| random_address_sign_in()).collect();
+    let answers = flood(&app, "/api/auth/login", bodies).await?;
+    let (wrong, busy) = (count(&answers, 401), count(&answers, 503));
+    assert_eq!(wrong + busy, answers.len(), "{answers:?}");
+    assert!(
+        busy > 0,
+        "60 concurrent sign-ins fit in 2 slots: {answers:?}"
+    );
+    for answer in answers.iter().filter(|answer| answer.status == 503) {
+        assert_code(answer, 503, "server_busy");
+        assert_eq!(answer.header("retry-after"), Some("1"), "{answer:?}");
+    }
+    let stats = app.state.accounts.hashing_stats();
+    assert!(stats.peak <= 2, "{stats:?}");
+    assert_eq!(stats.in_flight, 0);
+    assert_eq!(usize::try_from(stats.refused)?, busy);
+    // A busy answer gave its attempt back: only the checked ones count.
+    assert_eq!(app.state.accounts.tracked_attempts(), wrong + 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sign_in_finding_every_hashing_slot_taken_is_answered_503_and_not_counted() -> TestResult
+{
+    let app =
+        spawn_app_adjusted(|accounts| accounts.with_hashing(Hashing::with_capacity(0))).await?;
+    let answer = app
+        .login(json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Téléphone"}))
+        .await?;
+    assert_code(&answer, 503, "server_busy");
+    assert_eq!(answer.header("retry-after"), Some("1"));
+    assert_eq!(app.state.accounts.tracked_attempts(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn random_address_sign_ins_from_one_client_are_refused_after_its_budget() -> TestResult {
+    let app = spawn_app_adjusted(|accounts| accounts.with_attempt_limits(tight_limits())).await?;
+    for _ in 0..tight_limits().per_client {
+        let answer = app.login(random_address_sign_in()).await?;
+        assert_code(&answer, 401, "invalid_credentials");
+    }
+    let refused = app.login(random_address_sign_in()).await?;
+    assert_code(&refused, 429, "rate_limited");
+    // The client is held back whatever it types, a real account included.
+    let real = app
+        .login(json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Téléphone"}))
+        .await?;
+    assert_code(&real, 429, "rate_limited");
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_guesses_against_one_address_cannot_exceed_its_failure_budget() -> TestResult {
+    let app = spawn_app_adjusted(|accounts| {
+        accounts
+            .with_hashing(Hashing::with_capacity(64))
+            .with_attempt_limits(AttemptLimits {
+                per_client: 1_000,
+                ..tight_limits()
+            })
+    })
+    .await?;
+    let bodies = (0..20)
+        .map(|guess| {
+            json!({"email": REMI, "password": format!("guess-number-{guess}"),
+                   "device_name": "Pirate"})
+        })
+        .collect();
+    let answers = flood(&app, "/api/auth/login", bodies).await?;
+    assert_eq!(count(&answers, 401), 3, "{answers:?}");
+    assert_eq!(count(&answers, 429), 17, "{answers:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_address_longer_than_any_email_never_enters_the_limiter() -> TestResult {
+    let app = spawn_app().await?;
+    let huge = format!("{}@example.test", "a".repeat(1 << 20));
+    let answer = app
+        .login(json!({"email": huge, "password": "guess-guess", "device_name": "Pirate"}))
+        .await?;
+    assert_code(&answer, 422, "invalid_input");
+    assert_eq!(app.state.accounts.tracked_attempts(), 0);
+    assert_eq!(app.state.accounts.hashing_stats().refused, 0);
+    // An address of a plausible length is tracked, with its client.
+    let answer = app
+        .login(
+            json!({"email": "nobody@example.test", "password": "guess-guess",
+                      "device_name": "Pirate"}),
+        )
+        .await?;
+    assert_code(&answer, 401, "invalid_credentials");
+    assert_eq!(app.state.accounts.tracked_attempts(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_replayed_refresh_token_revokes_the_device_its_tokens_and_its_sync_socket() -> TestResult
+{
+    use shared::protocol::codec::{decode_server, encode_client};
+    use shared::protocol::{ClientMessage, ErrorCode, Hello, Seq, ServerMessage};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let app = spawn_app().await?;
+    let phone = app.sign_in(REMI, "Téléphone").await?;
+    let laptop = app.sign_in(REMI, "Portable").await?;
+    let device = device_id(&phone)?;
+
+    // The phone syncs.
+    let ticket = app
+        .post(
+            "/api/sync/ticket",
+            Some(text(&phone, "access_token")?),
+            json!({}),
+        )
+        .await?;
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/sync", app.address)).await?;
+    let hello = ClientMessage::Hello(Hello {
+        ticket: text(&ticket.body, "ticket")?.to_owned(),
+        device,
+        cursor: Seq(0),
+    });
+    socket
+        .send(Message::Binary(encode_client(&hello)?.into()))
+        .await?;
+    let welcome = tokio::time::timeout(Duration::from_secs(20), socket.next())
+        .await?
+        .ok_or("closed before the welcome")??;
+    assert!(matches!(
+        decode_server(&welcome.into_data())?,
+        ServerMessage::Welcome { .. }
+    ));
+
+    // A thief refreshes first with the phone's credential…
+    let stolen = text(&phone, "refresh_token")?;
+    let thief = app.refresh(stolen).await?;
+    assert_eq!(thief.status, 200, "{thief:?}");
+    let pending = app
+        .post(
+            "/api/sync/ticket",
+            Some(text(&thief.body, "access_token")?),
+            json!({}),
+        )
+        .await?;
+    // …and the phone presents it again.
+    let replayed = app.refresh(stolen).await?;
+    assert_code(&replayed, 401, "unauthorised");
+
+    // Every credential of the device is dead, the thief's included.
+    for token in [
+        text(&phone, "access_token")?,
+        text(&thief.body, "access_token")?,
+    ] {
+        assert_eq!(app.get("/api/devices", token).await?.status, 401);
+    }
+    let thief_refresh = app.refresh(text(&thief.body, "refresh_token")?).await?;
+    assert_code(&thief_refresh, 401, "unauthorised");
+    assert_eq!(
+        app.state
+            .accounts
+            .redeem_ticket(text(&pending.body, "ticket")?, device, Instant::now()),
+        None,
+        "a ticket issued before the replay is refused"
+    );
+    // Its sync socket is told and closed.
+    let mut codes = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), socket.next()).await? {
+            Some(Ok(Message::Binary(bytes))) => {
+                if let ServerMessage::Error { code, .. } = decode_server(&bytes)? {
+                    codes.push(code);
+                }
+            }
+            Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+            Some(Ok(_)) => {}
+        }
+    }
+    assert_eq!(codes, vec![ErrorCode::Unauthorised]);
+
+    // The user's other device lives on, and the phone may sign in again with its password.
+    app.device_ids(text(&laptop, "access_token")?).await?;
+    let again = app
+        .login(
+            json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Téléphone",
+                      "device_id": phone["device_id"]}),
+        )
+        .await?;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.body["device_id"], phone["device_id"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_absolute_session_lifetime_stops_refreshing() -> TestResult {
+    let app = spawn_app_with(Lifetimes {
+        session: Duration::from_secs(600),
+        ..Lifetimes::default()
+    })
+    .await?;
+    let signed_in = app.sign_in(REMI, "Téléphone").await?;
+    assert_eq!(signed_in["refresh_expires_in_seconds"], 600);
+    assert_eq!(signed_in["access_expires_in_seconds"], 600);
+
+    // Time passes: the session has 5 seconds left, and refreshing does not extend it.
+    let database = rusqlite::Connection::open(app._data.path().join("carnet.sqlite3"))?;
+    database.busy_timeout(Duration::from_secs(5))?;
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs(),
+    )?;
+    database.execute("UPDATE credentials SET session_ends_at = ?1", [now + 5])?;
+    let refreshed = app.refresh(text(&signed_in, "refresh_token")?).await?;
+    assert_eq!(refreshed.status, 200, "{refreshed:?}");
+    let left = refreshed.body["refresh_expires_in_seconds"]
+        .as_u64()
+        .ok_or("no lifetime")?;
+    assert!(left <= 5, "{refreshed:?}");
+    assert!(refreshed.body["access_expires_in_seconds"].as_u64() <= Some(5));
+
+    // The session ended.
+    database.execute("UPDATE credentials SET session_ends_at = ?1", [now - 1])?;
+    let ended = app.refresh(text(&refreshed.body, "refresh_token")?).await?;
+    assert_code(&ended, 401, "unauthorised");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_session_lifetime_of_zero_gives_credentials_that_cannot_refresh() -> TestResult {
+    let app = spawn_app_with(Lifetimes {
+        session: Duration::ZERO,
+        ..Lifetimes::default()
+    })
+    .await?;
+    let signed_in = app.sign_in(REMI, "Téléphone").await?;
+    assert_eq!(signed_in["refresh_expires_in_seconds"], 0);
+    let answer = app.refresh(text(&signed_in, "refresh_token")?).await?;
+    assert_code(&answer, 401, "unauthorised");
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_answer_carrying_a_secret_forbids_caching() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app
+        .login(json!({"email": MANON, "password": demo::PASSWORD, "device_name": "Portable"}))
+        .await?;
+    let refreshed = app.refresh(text(&manon.body, "refresh_token")?).await?;
+    let access = text(&refreshed.body, "access_token")?.to_owned();
+    let ticket = app
+        .post("/api/sync/ticket", Some(&access), json!({}))
+        .await?;
+    let invitation = app
+        .post(
+            "/api/invitations",
+            Some(&access),
+            json!({"email": "paul@demo.carnet.test", "role": "rep"}),
+        )
+        .await?;
+    let accepted = app
+        .post(
+            "/api/invitations/accept",
+            None,
+            json!({"code": invitation.body["code"], "name": "Paul",
+                   "password": "paul-mot-de-passe", "device_name": "Téléphone"}),
+        )
+        .await?;
+    for (what, answer) in [
+        ("login", &manon),
+        ("refresh", &refreshed),
+        ("ticket", &ticket),
+        ("invitation", &invitation),
+        ("accept", &accepted),
+    ] {
+        assert!((200..300).contains(&answer.status), "{what}: {answer:?}");
+        assert_eq!(answer.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(answer.header("pragma"), Some("no-cache"), "{what}");
+    }
     Ok(())
 }

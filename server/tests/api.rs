@@ -19,15 +19,15 @@ async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
     let data = tempfile::tempdir()?;
     let dist = tempfile::tempdir()?;
     write_build(dist.path())?;
-    let config = Config {
-        bind: "127.0.0.1:0".parse()?,
-        data_dir: data.path().to_path_buf(),
-        dist_dir: dist.path().to_path_buf(),
-        allowed_origins: Vec::new(),
-        demo: false,
-        demo_accounts: server::seeding::DEMO_ACCOUNTS,
-        resources: Default::default(),
-    };
+    let config = <Config as clap::Parser>::try_parse_from([
+        "carnet-server".as_ref(),
+        "--bind".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--data-dir".as_ref(),
+        data.path().as_os_str(),
+        "--dist-dir".as_ref(),
+        dist.path().as_os_str(),
+    ])?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;
     let state = AppState::open(&config).await?;

@@ -1,14 +1,17 @@
-//! Sign-in, token refresh and sign-out: `/api/auth/{login,refresh,logout}`.
+//! Sign-in, token refresh and sign-out: `/api/auth/{login,refresh,logout}`; and what every route
+//! that hands out a secret shares: the client's address it is limited by, and [`NoStore`].
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shared::protocol::DeviceId;
 
 use super::authenticated::Authenticated;
+use super::client_address::ClientAddress;
 use crate::accounts::{SignIn, SignedIn, Tokens};
 use crate::error::AppError;
 use crate::identity::{Role, UserId, WorkspaceId};
@@ -101,30 +104,48 @@ impl From<SignedIn> for SignedInBody {
     }
 }
 
+/// A response carrying a secret: no cache (the browser's, a proxy's) may keep it.
+#[derive(Debug)]
+pub(crate) struct NoStore<T>(pub(crate) T);
+
+impl<T: IntoResponse> IntoResponse for NoStore<T> {
+    fn into_response(self) -> Response {
+        let mut response = self.0.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        response
+    }
+}
+
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     request: Result<Json<LoginRequest>, JsonRejection>,
-) -> Result<Json<SignedInBody>, AppError> {
+) -> Result<NoStore<Json<SignedInBody>>, AppError> {
     let Json(request) = request?;
     let signed_in = state
         .accounts
-        .sign_in(SignIn {
-            email: request.email,
-            password: request.password,
-            device_name: request.device_name,
-            device: request.device_id,
-        })
+        .sign_in_from(
+            SignIn {
+                email: request.email,
+                password: request.password,
+                device_name: request.device_name,
+                device: request.device_id,
+            },
+            client,
+        )
         .await?;
-    Ok(Json(signed_in.into()))
+    Ok(NoStore(Json(signed_in.into())))
 }
 
 async fn refresh(
     State(state): State<AppState>,
     request: Result<Json<RefreshRequest>, JsonRejection>,
-) -> Result<Json<TokensBody>, AppError> {
+) -> Result<NoStore<Json<TokensBody>>, AppError> {
     let Json(request) = request?;
     let tokens = state.accounts.refresh(&request.refresh_token).await?;
-    Ok(Json(tokens.into()))
+    Ok(NoStore(Json(tokens.into())))
 }
 
 async fn logout(

@@ -9,8 +9,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shared::protocol::DeviceId;
 
-use super::auth::SignedInBody;
+use super::auth::{NoStore, SignedInBody};
 use super::authenticated::Authenticated;
+use super::client_address::ClientAddress;
 use crate::accounts::Acceptance;
 use crate::error::AppError;
 use crate::identity::Role;
@@ -50,13 +51,13 @@ async fn invite(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
     request: Result<Json<InviteRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<InvitationBody>), AppError> {
+) -> Result<NoStore<(StatusCode, Json<InvitationBody>)>, AppError> {
     let Json(request) = request?;
     let invitation = state
         .accounts
         .invite(principal, &request.email, request.role)
         .await?;
-    Ok((
+    Ok(NoStore((
         StatusCode::CREATED,
         Json(InvitationBody {
             code: invitation.code,
@@ -64,23 +65,27 @@ async fn invite(
             role: invitation.role,
             expires_in_seconds: invitation.lifetime.as_secs(),
         }),
-    ))
+    )))
 }
 
 async fn accept(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     request: Result<Json<AcceptRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<SignedInBody>), AppError> {
+) -> Result<NoStore<(StatusCode, Json<SignedInBody>)>, AppError> {
     let Json(request) = request?;
     let signed_in = state
         .accounts
-        .accept(Acceptance {
-            code: request.code,
-            name: request.name,
-            password: request.password,
-            device_name: request.device_name,
-            device: request.device_id,
-        })
+        .accept_from(
+            Acceptance {
+                code: request.code,
+                name: request.name,
+                password: request.password,
+                device_name: request.device_name,
+                device: request.device_id,
+            },
+            client,
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(signed_in.into())))
+    Ok(NoStore((StatusCode::CREATED, Json(signed_in.into()))))
 }

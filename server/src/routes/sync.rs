@@ -3,16 +3,15 @@
 //! The device authenticates inside the socket with a single-use ticket (browsers cannot set
 //! headers on a WebSocket handshake, and a ticket in a message never lands in access logs).
 
-use std::net::SocketAddr;
-
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use shared::protocol::codec::MAX_MESSAGE_BYTES;
 
+use super::client_address::ClientAddress;
 use crate::session;
 use crate::state::AppState;
 
@@ -32,7 +31,7 @@ pub fn router() -> Router<AppState> {
 
 async fn upgrade(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -53,7 +52,7 @@ async fn upgrade(
             .into_response();
     };
     // Until it authenticates, a socket holds one of its address's few slots.
-    let Some(pre_auth) = state.pre_auth.try_acquire(peer.ip()) else {
+    let Some(pre_auth) = state.pre_auth.try_acquire(client) else {
         state.metrics.refused_pre_auth();
         return (
             StatusCode::TOO_MANY_REQUESTS,

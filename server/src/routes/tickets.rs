@@ -1,11 +1,12 @@
 //! `POST /api/sync/ticket`: a single-use ticket for the sync socket, which browsers cannot open
-//! with an `Authorization` header.
+//! with an `Authorization` header. Never cached.
 
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
 
+use super::auth::NoStore;
 use super::authenticated::Authenticated;
 use crate::accounts::TICKET_LIFETIME;
 use crate::error::AppError;
@@ -25,10 +26,10 @@ struct TicketBody {
 async fn issue(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
-) -> Result<Json<TicketBody>, AppError> {
+) -> Result<NoStore<Json<TicketBody>>, AppError> {
     let ticket = state.accounts.issue_sync_ticket(principal).await?;
-    Ok(Json(TicketBody {
+    Ok(NoStore(Json(TicketBody {
         ticket,
         expires_in_seconds: TICKET_LIFETIME.as_secs(),
-    }))
+    })))
 }

@@ -83,6 +83,24 @@ pub struct Grant {
     pub kind: CredentialKind,
     /// When it stops working (Unix seconds).
     pub expires_at: i64,
+    /// When the session it belongs to ends (Unix seconds): refreshing never goes past it.
+    pub session_ends_at: i64,
+}
+
+/// What presenting a refresh credential did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rotation {
+    /// It was live: it is spent, and the new grants are stored.
+    Rotated {
+        /// Whose it was.
+        principal: Principal,
+        /// When the session ends (the new grants expire by then).
+        session_ends_at: i64,
+    },
+    /// It was spent already: every credential of the device was deleted.
+    Replayed(Principal),
+    /// Unknown, expired, past its session's end, or its device revoked.
+    Refused,
 }
 
 /// What an access token's digest leads to.
@@ -150,14 +168,16 @@ pub trait AccountStore: Send + Sync {
     /// Stores credentials of `device`, dropping its credentials expired at `now`.
     fn grant(&self, device: DeviceId, grants: Vec<Grant>, now: i64) -> StoreFuture<'_, ()>;
 
-    /// Consumes a live refresh credential and stores `grants` in its place, in one transaction:
-    /// the principal it belonged to, or `None` if it was unknown, expired or already used.
+    /// Consumes a live refresh credential and stores `grants` in its place, in one transaction,
+    /// their expiry cut at the session's end (the grants' own `session_ends_at` is used only for
+    /// a credential stored before sessions had one). The spent credential is remembered until it
+    /// would have expired; presenting it again deletes every credential of its device.
     fn rotate_refresh(
         &self,
         refresh: Digest,
         grants: Vec<Grant>,
         now: i64,
-    ) -> StoreFuture<'_, Option<Principal>>;
+    ) -> StoreFuture<'_, Rotation>;
 
     /// Who an access token's digest authenticates at `now`.
     fn access(&self, access: Digest, now: i64) -> StoreFuture<'_, AccessLookup>;
@@ -182,6 +202,10 @@ pub trait AccountStore: Send + Sync {
 
     /// Whether some user already signs in with `email`.
     fn email_taken(&self, email: SignInEmail) -> StoreFuture<'_, bool>;
+
+    /// Whether `code` is a live invitation whose address is still free (checked before the new
+    /// password is hashed; [`AccountStore::accept_invitation`] checks again).
+    fn invitation_open(&self, code: Digest, now: i64) -> StoreFuture<'_, bool>;
 
     /// Stores a pending invitation.
     fn create_invitation(&self, invitation: NewInvitation) -> StoreFuture<'_, ()>;

@@ -113,6 +113,15 @@ const MIGRATIONS: &[&str] = &[
         SELECT workspace, device, sum(length(bytes)) FROM change_log GROUP BY workspace, device;
     INSERT INTO workspace_usage (workspace, bytes, changes)
         SELECT workspace, sum(length(bytes)), count(*) FROM change_log GROUP BY workspace;",
+    // 4: sessions end (credentials stored before have none: their next refresh starts one), and
+    // spent refresh credentials are remembered until they would have expired, to detect a replay.
+    "ALTER TABLE credentials ADD COLUMN session_ends_at INTEGER;
+    CREATE TABLE spent_refresh (
+        digest BLOB PRIMARY KEY,
+        device TEXT NOT NULL REFERENCES devices (id),
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX spent_refresh_by_device ON spent_refresh (device);",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

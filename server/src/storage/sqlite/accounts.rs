@@ -1,5 +1,6 @@
 //! Accounts in SQLite: the `workspaces`, `users`, `devices`, `credentials` and `invitations`
-//! tables. Every multi-step operation is one transaction.
+//! tables, and `spent_refresh` (refresh credentials already traded, kept to detect a replay).
+//! Every multi-step operation is one transaction.
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use shared::protocol::DeviceId;
@@ -9,7 +10,7 @@ use super::SqliteStorage;
 use crate::identity::{Principal, Role, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
-    NewInvitation, NewUser, UserRecord,
+    NewInvitation, NewUser, Rotation, UserRecord,
 };
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
@@ -111,30 +112,67 @@ impl AccountStore for SqliteStorage {
         refresh: Digest,
         grants: Vec<Grant>,
         now: i64,
-    ) -> StoreFuture<'_, Option<Principal>> {
+    ) -> StoreFuture<'_, Rotation> {
         Box::pin(self.call(move |connection| {
             let transaction = connection.transaction()?;
-            let Some((principal, expires_at)) =
-                credential(&transaction, &refresh, CredentialKind::Refresh)?
+            let Some((principal, expires_at, session_ends_at)) =
+                live_refresh(&transaction, &refresh)?
             else {
-                return Ok(None);
+                let Some(principal) = spent_refresh(&transaction, &refresh, now)? else {
+                    return Ok(Rotation::Refused);
+                };
+                forget_device_credentials(&transaction, principal.device)?;
+                transaction.commit()?;
+                return Ok(Rotation::Replayed(principal));
             };
             // Used or expired, the old credential goes: a refresh credential works once.
             transaction.execute(
                 "DELETE FROM credentials WHERE digest = ?1",
                 [refresh.as_slice()],
             )?;
-            if expires_at <= now {
+            // A credential from before sessions had an end starts one now.
+            let session_ends_at = session_ends_at.unwrap_or_else(|| {
+                grants
+                    .iter()
+                    .map(|grant| grant.session_ends_at)
+                    .min()
+                    .unwrap_or(now)
+            });
+            if expires_at <= now || session_ends_at <= now {
                 transaction.commit()?;
-                return Ok(None);
+                return Ok(Rotation::Refused);
             }
+            transaction.execute(
+                "DELETE FROM spent_refresh WHERE device = ?1 AND expires_at <= ?2",
+                params![principal.device.0.to_string(), now],
+            )?;
+            transaction.execute(
+                "INSERT OR REPLACE INTO spent_refresh (digest, device, expires_at)
+                 VALUES (?1, ?2, ?3)",
+                params![
+                    refresh.as_slice(),
+                    principal.device.0.to_string(),
+                    expires_at
+                ],
+            )?;
+            let grants: Vec<Grant> = grants
+                .into_iter()
+                .map(|grant| Grant {
+                    expires_at: grant.expires_at.min(session_ends_at),
+                    session_ends_at,
+                    ..grant
+                })
+                .collect();
             insert_grants(&transaction, principal.device, &grants, now)?;
             transaction.execute(
                 "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
                 params![principal.device.0.to_string(), now],
             )?;
             transaction.commit()?;
-            Ok(Some(principal))
+            Ok(Rotation::Rotated {
+                principal,
+                session_ends_at,
+            })
         }))
     }
 
@@ -152,10 +190,9 @@ impl AccountStore for SqliteStorage {
 
     fn forget_credentials(&self, device: DeviceId) -> StoreFuture<'_, ()> {
         Box::pin(self.call(move |connection| {
-            connection.execute(
-                "DELETE FROM credentials WHERE device = ?1",
-                [device.0.to_string()],
-            )?;
+            let transaction = connection.transaction()?;
+            forget_device_credentials(&transaction, device)?;
+            transaction.commit()?;
             Ok(())
         }))
     }
@@ -243,10 +280,7 @@ impl AccountStore for SqliteStorage {
                 "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
                 params![device.0.to_string(), now],
             )?;
-            transaction.execute(
-                "DELETE FROM credentials WHERE device = ?1",
-                [device.0.to_string()],
-            )?;
+            forget_device_credentials(&transaction, device)?;
             transaction.commit()?;
             Ok(true)
         }))
@@ -254,6 +288,19 @@ impl AccountStore for SqliteStorage {
 
     fn email_taken(&self, email: SignInEmail) -> StoreFuture<'_, bool> {
         Box::pin(self.call(move |connection| email_taken(connection, &email)))
+    }
+
+    fn invitation_open(&self, code: Digest, now: i64) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| {
+            Ok(connection.query_row(
+                "SELECT EXISTS (
+                    SELECT 1 FROM invitations
+                    WHERE digest = ?1 AND accepted_at IS NULL AND expires_at > ?2
+                        AND NOT EXISTS (SELECT 1 FROM users WHERE users.email = invitations.email))",
+                params![code.as_slice(), now],
+                |row| row.get(0),
+            )?)
+        }))
     }
 
     fn create_invitation(&self, invitation: NewInvitation) -> StoreFuture<'_, ()> {
@@ -403,17 +450,107 @@ fn insert_grants(
         params![device.0.to_string(), now],
     )?;
     let mut statement = transaction.prepare_cached(
-        "INSERT INTO credentials (digest, kind, device, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO credentials (digest, kind, device, expires_at, session_ends_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for grant in grants {
         statement.execute(params![
             grant.digest.as_slice(),
             kind_text(grant.kind),
             device.0.to_string(),
-            grant.expires_at
+            grant.expires_at,
+            grant.session_ends_at
         ])?;
     }
     Ok(())
+}
+
+/// Deletes every credential of `device`, live or spent.
+fn forget_device_credentials(
+    transaction: &Transaction<'_>,
+    device: DeviceId,
+) -> Result<(), StorageError> {
+    transaction.execute(
+        "DELETE FROM credentials WHERE device = ?1",
+        [device.0.to_string()],
+    )?;
+    transaction.execute(
+        "DELETE FROM spent_refresh WHERE device = ?1",
+        [device.0.to_string()],
+    )?;
+    Ok(())
+}
+
+/// A stored refresh credential of a device that is not revoked: whose, when it expires, and when
+/// its session ends (`None` for one stored before sessions had an end).
+fn live_refresh(
+    connection: &Connection,
+    digest: &Digest,
+) -> Result<Option<(Principal, i64, Option<i64>)>, StorageError> {
+    let found = connection
+        .query_row(
+            "SELECT credentials.device, users.id, users.workspace, users.role,
+                credentials.expires_at, credentials.session_ends_at
+             FROM credentials
+             JOIN devices ON devices.id = credentials.device
+             JOIN users ON users.id = devices.user
+             WHERE credentials.digest = ?1 AND credentials.kind = 'refresh'
+                AND devices.revoked_at IS NULL",
+            [digest.as_slice()],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, Option<i64>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    found
+        .map(
+            |(device, user, workspace, role, expires_at, session_ends_at)| {
+                Ok((
+                    principal(&device, &user, &workspace, &role)?,
+                    expires_at,
+                    session_ends_at,
+                ))
+            },
+        )
+        .transpose()
+}
+
+/// Whose a spent (already traded) refresh credential was, if it would still be live at `now` and
+/// its device is not revoked.
+fn spent_refresh(
+    connection: &Connection,
+    digest: &Digest,
+    now: i64,
+) -> Result<Option<Principal>, StorageError> {
+    let found = connection
+        .query_row(
+            "SELECT spent_refresh.device, users.id, users.workspace, users.role
+             FROM spent_refresh
+             JOIN devices ON devices.id = spent_refresh.device
+             JOIN users ON users.id = devices.user
+             WHERE spent_refresh.digest = ?1 AND spent_refresh.expires_at > ?2
+                AND devices.revoked_at IS NULL",
+            params![digest.as_slice(), now],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    found
+        .map(|(device, user, workspace, role)| principal(&device, &user, &workspace, &role))
+        .transpose()
 }
 
 /// The principal holding a credential of `kind`, and its expiry; `None` if it is unknown or its
@@ -489,6 +626,7 @@ mod tests {
             digest: [byte; 32],
             kind,
             expires_at,
+            session_ends_at: i64::MAX,
         }
     }
 
