@@ -5,12 +5,18 @@
 //! Invariant: after `compact_workspace` records epoch `P`, every document with changes at or
 //! before `P` has a snapshot containing all of them. A document whose changes cannot all be
 //! applied (a dependency missing from the log) keeps the epoch where it was.
+//!
+//! Each snapshot is stored with its [`Summary`] (kind, index row, heads), derived here with the
+//! device's own code (`shared::replica::describe`), so the bootstrap pages carry rows and neither
+//! the relay's read path nor a new device parses a document. Snapshots compacted before summaries
+//! existed have none until their document changes again; devices fold those themselves.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use automerge::{Automerge, Change, ReadDoc};
+use automerge::{AutoCommit, Change};
 use shared::protocol::{DocumentId, Seq};
+use shared::replica::{self, Summary};
 use tokio_util::sync::CancellationToken;
 
 use crate::identity::WorkspaceId;
@@ -89,7 +95,7 @@ async fn compact_document(
         .document_changes(workspace, document, covers, through)
         .await?;
     let base = previous.map(|(bytes, _)| bytes);
-    let folded = match tokio::task::spawn_blocking(move || fold(base, changes)).await {
+    let folded = match tokio::task::spawn_blocking(move || fold(document, base, changes)).await {
         Ok(folded) => folded,
         // Automerge panicked on this document's changes (the relay's validation should make this
         // impossible): leave it uncompacted rather than stall the whole workspace.
@@ -100,8 +106,8 @@ async fn compact_document(
         Err(error) => return Err(error.into()),
     };
     match folded {
-        Some(bytes) => {
-            log.store_snapshot(workspace, document, bytes, through)
+        Some((bytes, summary)) => {
+            log.store_snapshot(workspace, document, bytes, summary, through)
                 .await?;
             Ok(true)
         }
@@ -109,23 +115,38 @@ async fn compact_document(
     }
 }
 
-/// Applies `changes` over the snapshot `base`; `None` if the result would miss a dependency
-/// (or stored bytes no longer parse, which the relay's validation makes a storage fault).
-fn fold(base: Option<Vec<u8>>, changes: Vec<Vec<u8>>) -> Option<Vec<u8>> {
-    let mut document = match base {
-        Some(bytes) => Automerge::load(&bytes).ok()?,
-        None => Automerge::new(),
+/// Applies `changes` over the snapshot `base` and summarises the result; `None` if it would miss
+/// a dependency (or stored bytes no longer parse, which the relay's validation makes a storage
+/// fault). A document the device would refuse (it names another id) gets no summary: the device
+/// folds its bytes and refuses it itself.
+fn fold(
+    document: DocumentId,
+    base: Option<Vec<u8>>,
+    changes: Vec<Vec<u8>>,
+) -> Option<(Vec<u8>, Option<Summary>)> {
+    let mut automerge = match base {
+        Some(bytes) => AutoCommit::load(&bytes).ok()?,
+        None => AutoCommit::new(),
     };
     let changes = changes
         .iter()
         .map(|bytes| Change::try_from(bytes.as_slice()))
         .collect::<Result<Vec<Change>, _>>()
         .ok()?;
-    document.apply_changes(changes).ok()?;
-    document
-        .get_missing_deps(&[])
-        .is_empty()
-        .then(|| document.save())
+    automerge.apply_changes(changes).ok()?;
+    if !automerge.get_missing_deps(&[]).is_empty() {
+        return None;
+    }
+    // Saved before it is described: describing reads the document and must not alter its bytes.
+    let bytes = automerge.save();
+    let summary = match replica::describe(document, automerge) {
+        Ok(folded) => Some(folded.summary()),
+        Err(error) => {
+            tracing::warn!(document = %document.0, %error, "a compacted document has no summary");
+            None
+        }
+    };
+    Some((bytes, summary))
 }
 
 /// Runs compaction every [`COMPACTION_INTERVAL`] until `shutdown`.

@@ -62,6 +62,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 .context("cannot seed the demo workspace's documents")?;
         if seeded > 0 {
             tracing::info!(changes = seeded, "seeded the demo workspace's documents");
+            // Compacted before the relay listens, so a new device's first sync always starts
+            // from snapshots and their summaries, never from the whole log.
+            let compacted = server::compaction::compact_workspace(state.log.as_ref(), demo.id)
+                .await
+                .context("cannot compact the demo workspace")?;
+            tracing::info!(documents = compacted.documents, "compacted the demo workspace");
         }
     }
     println!("{}", server::banner(&config, address));

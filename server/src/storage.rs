@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 
 use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
+use shared::replica::Summary;
 
 pub use self::accounts::AccountStore;
 pub use crate::identity::WorkspaceId;
@@ -104,8 +105,9 @@ pub trait ChangeLog: Send + Sync {
         through: Seq,
     ) -> StoreFuture<'_, Vec<DocumentId>>;
 
-    /// The snapshots of documents after `after` (in document order) within `budget`, and
-    /// whether more follow. Snapshots past the budget are never loaded.
+    /// The snapshots of documents after `after` (in document order) within `budget`, each with
+    /// its stored summary when it has one, and whether more follow. Summaries count towards the
+    /// byte budget; snapshots past the budget are never loaded, and no document is parsed.
     fn snapshots_page(
         &self,
         workspace: WorkspaceId,
@@ -129,12 +131,14 @@ pub trait ChangeLog: Send + Sync {
         document: DocumentId,
     ) -> StoreFuture<'_, Option<(Vec<u8>, Seq)>>;
 
-    /// Stores a snapshot unless a newer one is already there.
+    /// Stores a snapshot and its summary (kind, index row, heads; `None` when it could not be
+    /// derived) unless a newer snapshot is already there.
     fn store_snapshot(
         &self,
         workspace: WorkspaceId,
         document: DocumentId,
         bytes: Vec<u8>,
+        summary: Option<Summary>,
         covers: Seq,
     ) -> StoreFuture<'_, ()>;
 }

@@ -216,6 +216,7 @@ fn write_the_seed_corpus() -> TestResult {
                 snapshots: vec![DocumentSnapshot {
                     document: id,
                     bytes: saved,
+                    summary: None,
                 }],
                 epoch: Seq(3),
                 next: None,

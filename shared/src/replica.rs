@@ -63,7 +63,7 @@ impl std::fmt::Display for RecordKind {
 }
 
 /// The row a document contributes to the device's index.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IndexRow {
     /// An account's row.
     Account(AccountIndexRow),
@@ -75,6 +75,70 @@ pub enum IndexRow {
     /// has not arrived, or a newer version wrote it).
     None,
 }
+
+impl IndexRow {
+    /// The id the row names, when there is a row.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Account(row) => Some(&row.id),
+            Self::Contact(row) => Some(&row.id),
+            Self::Deal(row) => Some(&row.id),
+            Self::None => None,
+        }
+    }
+
+    /// The kind of record the row lists, when there is a row.
+    pub fn kind(&self) -> Option<RecordKind> {
+        match self {
+            Self::Account(_) => Some(RecordKind::Account),
+            Self::Contact(_) => Some(RecordKind::Contact),
+            Self::Deal(_) => Some(RecordKind::Deal),
+            Self::None => None,
+        }
+    }
+}
+
+/// What a device keeps beside a document's bytes, derived from them by [`describe`]: enough to
+/// list, search and store the record without parsing it. The relay derives it when it compacts a
+/// document and sends it with the snapshot, so a new device stores snapshots without Automerge.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    /// The record's kind, once known.
+    pub kind: Option<RecordKind>,
+    /// Its index row.
+    pub row: IndexRow,
+    /// The document's heads (hex change hashes).
+    pub heads: Vec<String>,
+}
+
+impl Summary {
+    /// Whether this summary can describe the document `document`: its row names that document
+    /// and is of the summary's kind. A device folds the bytes itself when it cannot.
+    pub fn fits(&self, document: DocumentId) -> bool {
+        let names_document = self
+            .row
+            .id()
+            .is_none_or(|id| id.parse::<uuid::Uuid>().ok() == Some(document.0));
+        let kind_agrees = self.row.kind().is_none_or(|kind| self.kind == Some(kind));
+        names_document && kind_agrees
+    }
+
+    /// The summary as the relay stores it beside a snapshot: the postcard form it has on the
+    /// wire in this protocol version.
+    pub fn encode(&self) -> Result<Vec<u8>, SummaryError> {
+        Ok(postcard::to_allocvec(self)?)
+    }
+
+    /// Reads a summary [`Summary::encode`] wrote (postcard allocates no more than `bytes` hold).
+    pub fn decode(bytes: &[u8]) -> Result<Self, SummaryError> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+/// Why a summary could not be encoded or decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("a document summary is not readable or writable")]
+pub struct SummaryError(#[from] postcard::Error);
 
 /// Why received bytes could not be folded into a document.
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +174,17 @@ pub struct Folded {
     pub grew: bool,
     /// The document, to save or to append the received bytes to.
     pub automerge: AutoCommit,
+}
+
+impl Folded {
+    /// The kind, row and heads, to keep beside the document's bytes.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            kind: self.kind,
+            row: self.row.clone(),
+            heads: self.heads.clone(),
+        }
+    }
 }
 
 /// Folds `received` (log entries' change bytes or snapshots, in any order and with duplicates)

@@ -122,6 +122,12 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX spent_refresh_by_device ON spent_refresh (device);",
+    // 5: each snapshot's summary (kind, index row, heads) as the compactor derived it, in the
+    // postcard form of protocol version `summary_version`, so bootstrap pages carry rows without
+    // parsing documents. Snapshots stored before have none until their document is compacted
+    // again; devices fold those themselves.
+    "ALTER TABLE snapshots ADD COLUMN summary BLOB;
+    ALTER TABLE snapshots ADD COLUMN summary_version INTEGER;",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.
@@ -318,6 +324,52 @@ mod tests {
         assert_eq!(health.logged_changes, 0);
         release.send(())?;
         busy.await??;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn snapshots_compacted_before_summaries_are_still_paged_without_one(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use crate::storage::{ChangeLog, PageBudget};
+        use shared::protocol::{DocumentId, Seq};
+
+        let directory = tempfile::tempdir()?;
+        let workspace = crate::identity::WorkspaceId(uuid::Uuid::from_u128(9));
+        let document = DocumentId(uuid::Uuid::from_u128(1));
+        {
+            // A database as schema version 4 left it, holding one snapshot.
+            let mut connection = Connection::open(directory.path().join(DATABASE_FILE))?;
+            for (version, migration) in (1..).zip(&MIGRATIONS[..4]) {
+                let transaction = connection.transaction()?;
+                transaction.execute_batch(migration)?;
+                transaction.pragma_update(None, "user_version", version)?;
+                transaction.commit()?;
+            }
+            connection.execute(
+                "INSERT INTO snapshots (workspace, document, covers, bytes) VALUES (?1, ?2, 3, ?3)",
+                rusqlite::params![
+                    workspace.to_string(),
+                    document.0.as_bytes().as_slice(),
+                    vec![7_u8; 10]
+                ],
+            )?;
+        }
+        let storage = SqliteStorage::open_in(directory.path()).await?;
+        assert_eq!(storage.health().await?.schema_version, 5);
+        let budget = PageBudget {
+            entries: 10,
+            bytes: 1 << 20,
+        };
+        let (snapshots, more) = storage.snapshots_page(workspace, None, budget).await?;
+        assert!(!more);
+        assert_eq!(snapshots.len(), 1);
+        assert_eq!(snapshots[0].document, document);
+        assert_eq!(snapshots[0].bytes, vec![7_u8; 10]);
+        assert_eq!(snapshots[0].summary, None);
+        assert_eq!(
+            storage.snapshot(workspace, document).await?,
+            Some((vec![7_u8; 10], Seq(3)))
+        );
         Ok(())
     }
 

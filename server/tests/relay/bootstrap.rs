@@ -1,6 +1,6 @@
 //! A brand-new device starts from compacted snapshots, then only the log's tail.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ROOT};
@@ -8,7 +8,9 @@ use server::compaction::compact_workspace;
 use server::storage::IncomingChange;
 use shared::protocol::change::inspect_change;
 use shared::protocol::client::ClientPhase;
+use shared::demo::{DemoData, DemoSpec};
 use shared::protocol::{DocumentId, Seq};
+use shared::replica::{self, IndexRow, RecordKind};
 use uuid::Uuid;
 
 use crate::harness::{Device, Relay, TestResult};
@@ -118,4 +120,130 @@ fn incoming(document: DocumentId, bytes: &[u8]) -> TestResult<IncomingChange> {
         actor: facts.actor,
         bytes: bytes.to_vec(),
     })
+}
+
+/// Appends the changes of a small demo workspace (accounts with contacts and deals, and the
+/// settings) to `seeder`'s workspace, then compacts it.
+async fn seed_compacted_demo(relay: &Relay, seeder: server::identity::Principal) -> TestResult {
+    let spec = DemoSpec {
+        seed: 7,
+        accounts: 4,
+        manager: shared::ids::UserId::generate(),
+        reps: Vec::new(),
+        now: 1_780_000_000,
+    };
+    let mut batch = Vec::new();
+    for document in DemoData::generate(&spec)?.changes() {
+        for bytes in &document.changes {
+            batch.push(incoming(DocumentId(Uuid::from_bytes(document.id)), bytes)?);
+        }
+    }
+    relay
+        .state
+        .log
+        .append(seeder.workspace, seeder.device, batch, 0)
+        .await?;
+    let compacted = compact_workspace(relay.state.log.as_ref(), seeder.workspace).await?;
+    assert_eq!(compacted.incomplete, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_derive_itself(
+) -> TestResult {
+    let relay = Relay::start().await?;
+    let principals = relay.workspace(2)?;
+    seed_compacted_demo(&relay, principals[0]).await?;
+
+    let mut newcomer = Device::new(principals[1]);
+    newcomer.connect(&relay).await?;
+    newcomer
+        .until("the bootstrap", |device| {
+            device.client.phase() == ClientPhase::Live
+        })
+        .await?;
+    assert!(newcomer.snapshots_received > 4);
+    let mut kinds = BTreeSet::new();
+    for (document, summary) in &newcomer.summaries {
+        let summary = summary.as_ref().ok_or("a snapshot came without a summary")?;
+        let (bytes, _covers) = relay
+            .state
+            .log
+            .snapshot(principals[0].workspace, *document)
+            .await?
+            .ok_or("no snapshot stored")?;
+        // What the device would derive had it parsed the snapshot.
+        let folded = replica::fold(*document, Some(&bytes), Vec::<Vec<u8>>::new())?;
+        assert_eq!(summary, &folded.summary());
+        assert!(summary.fits(*document));
+        kinds.insert(summary.kind.ok_or("a demo document without a kind")?);
+    }
+    assert_eq!(
+        kinds,
+        BTreeSet::from([
+            RecordKind::Account,
+            RecordKind::Contact,
+            RecordKind::Deal,
+            RecordKind::Settings
+        ])
+    );
+    let accounts_with_terms = newcomer
+        .summaries
+        .values()
+        .flatten()
+        .filter(|summary| matches!(&summary.row, IndexRow::Account(row) if !row.search_terms.is_empty()))
+        .count();
+    assert_eq!(accounts_with_terms, 4, "each account's row carries its search terms");
+    Ok(())
+}
+
+#[tokio::test]
+async fn snapshots_without_a_current_summary_still_bootstrap_and_come_without_one() -> TestResult {
+    let relay = Relay::start().await?;
+    let principals = relay.workspace(2)?;
+    seed_compacted_demo(&relay, principals[0]).await?;
+    // As a relay before summaries left them (no summary), and as a relay of another protocol
+    // version wrote them (a summary this version does not read).
+    let database = relay.database()?;
+    database.execute(
+        "UPDATE snapshots SET summary = NULL, summary_version = NULL
+         WHERE document IN (SELECT document FROM snapshots ORDER BY document LIMIT 3)",
+        [],
+    )?;
+    database.execute(
+        "UPDATE snapshots SET summary = x'ff', summary_version = 1
+         WHERE document IN (SELECT document FROM snapshots ORDER BY document DESC LIMIT 2)",
+        [],
+    )?;
+    drop(database);
+
+    let mut newcomer = Device::new(principals[1]);
+    newcomer.connect(&relay).await?;
+    newcomer
+        .until("the bootstrap", |device| {
+            device.client.phase() == ClientPhase::Live
+        })
+        .await?;
+    let without = newcomer
+        .summaries
+        .values()
+        .filter(|summary| summary.is_none())
+        .count();
+    assert_eq!(without, 5);
+    // Every document still arrives whole: the device folds those itself.
+    for document in newcomer.summaries.keys() {
+        let (bytes, _covers) = relay
+            .state
+            .log
+            .snapshot(principals[0].workspace, *document)
+            .await?
+            .ok_or("no snapshot stored")?;
+        let expected = AutoCommit::load(&bytes)?.get_heads();
+        let replica = newcomer
+            .others
+            .get_mut(document)
+            .ok_or("a document is missing")?;
+        assert_eq!(replica.get_heads(), expected);
+    }
+    Ok(())
 }

@@ -90,11 +90,18 @@ impl Relay {
         })
     }
 
-    /// Registers a workspace with one user and returns a principal for each of `devices` new
-    /// devices of that user.
-    pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
+    /// A second connection to the relay's database, to set up states the API cannot reach.
+    pub(crate) fn database(&self) -> TestResult<rusqlite::Connection> {
         let connection = rusqlite::Connection::open(self.data.path().join("carnet.sqlite3"))?;
         connection.busy_timeout(Duration::from_secs(5))?;
+        Ok(connection)
+    }
+
+    /// Registers a workspace with one user and returns a principal for each of `devices` new
+    /// devices of that user.
+
+    pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
+        let connection = self.database()?;
         let workspace = WorkspaceId(Uuid::new_v4());
         let user = UserId(Uuid::new_v4());
         connection.execute(
@@ -173,6 +180,8 @@ pub(crate) struct Device {
     pub(crate) entries_received: usize,
     /// Snapshots received while bootstrapping.
     pub(crate) snapshots_received: usize,
+    /// The summary each received snapshot came with (`None`: the relay had none to send).
+    pub(crate) summaries: HashMap<DocumentId, Option<shared::replica::Summary>>,
     pub(crate) client: SyncClient,
     pub(crate) outbox: BTreeMap<u64, Change>,
     pub(crate) socket: Option<Socket>,
@@ -195,6 +204,7 @@ impl Device {
             others: HashMap::new(),
             entries_received: 0,
             snapshots_received: 0,
+            summaries: HashMap::new(),
             client: SyncClient::new(principal.device, Seq(0), Vec::new()),
             outbox: BTreeMap::new(),
             socket: None,
@@ -296,6 +306,7 @@ impl Device {
                 ClientEffect::StoreSnapshots(snapshots) => {
                     self.snapshots_received += snapshots.len();
                     for snapshot in snapshots {
+                        self.summaries.insert(snapshot.document, snapshot.summary);
                         let mut loaded = AutoCommit::load(&snapshot.bytes)?;
                         self.replica(snapshot.document).merge(&mut loaded)?;
                     }

@@ -2,7 +2,9 @@
 //! and metrics routes answer from counters.
 
 use server::storage::{IncomingChange, PageBudget};
+use shared::index::AccountIndexRow;
 use shared::protocol::{DocumentId, Seq};
+use shared::replica::{IndexRow, RecordKind, Summary};
 
 use crate::harness::{http_get, Relay, TestResult};
 
@@ -118,6 +120,7 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
                 principal.workspace,
                 DocumentId(uuid::Uuid::from_u128(index + 1)),
                 vec![0; 200 * KIB],
+                None,
                 Seq(1),
             )
             .await?;
@@ -136,6 +139,53 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
     assert_eq!((snapshots.len(), more), (3, true));
     assert_eq!(after.rows_read - before.rows_read, 3);
     assert!(after.bytes_read - before.bytes_read <= budget.bytes as u64);
+    Ok(())
+}
+
+#[tokio::test]
+async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    for index in 0..10_u128 {
+        let document = DocumentId(uuid::Uuid::from_u128(index + 1));
+        // A 100 KiB snapshot with a summary of about 100 KiB more (a long row).
+        let summary = Summary {
+            kind: Some(RecordKind::Account),
+            row: IndexRow::Account(AccountIndexRow {
+                id: document.0.to_string(),
+                search_terms: vec!["mot".repeat(1_000); 34],
+                ..AccountIndexRow::default()
+            }),
+            heads: Vec::new(),
+        };
+        relay
+            .state
+            .log
+            .store_snapshot(
+                principal.workspace,
+                document,
+                vec![0; 100 * KIB],
+                Some(summary),
+                Seq(1),
+            )
+            .await?;
+    }
+    let budget = PageBudget {
+        entries: 2_000,
+        bytes: 768 * KIB,
+    };
+    let before = relay.state.storage.health().await?;
+    let (snapshots, more) = relay
+        .state
+        .log
+        .snapshots_page(principal.workspace, None, budget)
+        .await?;
+    let after = relay.state.storage.health().await?;
+    // Seven snapshots alone would fit; with their summaries, three do.
+    assert_eq!((snapshots.len(), more), (3, true));
+    assert!(snapshots.iter().all(|snapshot| snapshot.summary.is_some()));
+    assert!(after.bytes_read - before.bytes_read <= budget.bytes as u64);
+    assert!(after.bytes_read - before.bytes_read > 3 * 195 * KIB as u64);
     Ok(())
 }
 

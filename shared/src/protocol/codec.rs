@@ -3,7 +3,9 @@
 //! Decoding never trusts the input: the size is checked before anything else, postcard never
 //! allocates more than the input holds, and every failure is a typed [`DecodeError`].
 
-use super::messages::{ClientMessage, ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION};
+use super::messages::{
+    v1, ClientMessage, ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
+};
 
 /// The largest message either side accepts (1 MiB), well under the WebSocket library defaults.
 pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
@@ -44,19 +46,27 @@ pub fn encode_client(message: &ClientMessage) -> Result<Vec<u8>, EncodeError> {
 /// Decodes a device's message; returns the version it was written in.
 pub fn decode_client(bytes: &[u8]) -> Result<(u16, ClientMessage), DecodeError> {
     let (version, body) = split(bytes)?;
-    // Version 1 is the only one so far; the next version adds its own arm here.
+    // A device's messages are the same in versions 1 and 2; the next version that changes them
+    // adds its own arm here.
     let message = postcard::from_bytes(body)?;
     Ok((version, message))
 }
 
-/// Encodes a relay message in `version` (the one the device spoke in its hello).
+/// Encodes a relay message in `version` (the one the device spoke in its hello): a version 1
+/// device gets snapshots without summaries, as its build reads them.
 pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, EncodeError> {
+    if version == 1 {
+        return encode(version, &v1::ServerMessage::from(message.clone()));
+    }
     encode(version, message)
 }
 
-/// Decodes a relay message.
+/// Decodes a relay message of any supported version.
 pub fn decode_server(bytes: &[u8]) -> Result<ServerMessage, DecodeError> {
-    let (_version, body) = split(bytes)?;
+    let (version, body) = split(bytes)?;
+    if version == 1 {
+        return Ok(postcard::from_bytes::<v1::ServerMessage>(body)?.into());
+    }
     Ok(postcard::from_bytes(body)?)
 }
 
@@ -86,8 +96,88 @@ fn split(bytes: &[u8]) -> Result<(u16, &[u8]), DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::{BatchId, Change, DeviceId, DocumentId, Hello, Seq};
+    use crate::protocol::messages::{
+        BatchId, Change, DeviceId, DocumentId, DocumentSnapshot, Hello, Seq,
+    };
+    use crate::replica::{IndexRow, RecordKind, Summary};
     use proptest::prelude::*;
+
+    /// A page of one three-byte snapshot whose summary lists a deal.
+    fn snapshot_page() -> ServerMessage {
+        let document = DocumentId(uuid::Uuid::from_u128(0x0102));
+        ServerMessage::Snapshots {
+            snapshots: vec![DocumentSnapshot {
+                document,
+                bytes: vec![1, 2, 3],
+                summary: Some(Summary {
+                    kind: Some(RecordKind::Deal),
+                    row: IndexRow::Deal(crate::index::DealIndexRow {
+                        id: document.0.to_string(),
+                        title: "Renouvellement".to_owned(),
+                        search_terms: vec!["renouvellement".to_owned()],
+                        heads: vec!["ab".repeat(32)],
+                        ..Default::default()
+                    }),
+                    heads: vec!["ab".repeat(32)],
+                }),
+            }],
+            epoch: Seq(5),
+            next: None,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_page_keeps_its_summaries_through_encoding(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let page = snapshot_page();
+        assert_eq!(
+            decode_server(&encode_server(PROTOCOL_VERSION, &page)?)?,
+            page
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_1_device_gets_snapshot_pages_byte_for_byte_as_version_1_wrote_them(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let bytes = encode_server(1, &snapshot_page())?;
+        // Version 1, variant 6 (`Snapshots`), one snapshot: its id as 16 bytes, its 3 bytes;
+        // epoch 5, no next page. No summary: a version 1 build reads exactly this.
+        let mut expected = vec![1, 0, 6, 1, 16];
+        expected.extend_from_slice(uuid::Uuid::from_u128(0x0102).as_bytes());
+        expected.extend_from_slice(&[3, 1, 2, 3, 5, 0]);
+        assert_eq!(bytes, expected);
+        let ServerMessage::Snapshots { snapshots, .. } = decode_server(&bytes)? else {
+            return Err("not a snapshot page".into());
+        };
+        assert_eq!(snapshots[0].summary, None);
+        assert_eq!(snapshots[0].bytes, vec![1, 2, 3]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_1_hello_is_still_accepted_and_its_version_reported(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let hello = ClientMessage::Hello(Hello {
+            ticket: "t".to_owned(),
+            device: DeviceId(uuid::Uuid::from_u128(1)),
+            cursor: Seq(12),
+        });
+        let mut bytes = encode_client(&hello)?;
+        bytes[..2].copy_from_slice(&1_u16.to_le_bytes());
+        assert_eq!(decode_client(&bytes)?, (1, hello));
+        Ok(())
+    }
+
+    #[test]
+    fn a_relay_message_of_a_newer_version_is_a_typed_refusal_not_garbage() {
+        let mut bytes = vec![0, 0, 4, 0];
+        bytes[..2].copy_from_slice(&(PROTOCOL_VERSION + 1).to_le_bytes());
+        assert_eq!(
+            decode_server(&bytes),
+            Err(DecodeError::UnsupportedVersion(PROTOCOL_VERSION + 1))
+        );
+    }
 
     fn push(changes: Vec<Vec<u8>>) -> ClientMessage {
         ClientMessage::Push {

@@ -1,14 +1,22 @@
-//! The messages of protocol version 1.
+//! The messages of protocol version 2.
 //!
 //! Evolution rule: variants are only ever appended (postcard encodes a variant by its index), and a
 //! change to an existing variant's fields is a new protocol version with its own types, decoded
 //! side by side with the previous one (the relay accepts the current and the previous version).
+//!
+//! Version 2 added the [`Summary`] (kind, index row, heads) to each [`DocumentSnapshot`], so a new
+//! device stores snapshots without parsing them. Version 1's relay messages live in `v1`; its
+//! device messages are the same as version 2's.
+
+pub mod v1;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::replica::Summary;
+
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 /// The oldest version the relay still accepts (a tablet with a stale cached app keeps syncing).
 pub const OLDEST_PROTOCOL_VERSION: u16 = 1;
 
@@ -161,6 +169,10 @@ pub struct DocumentSnapshot {
     /// `Automerge::save()` bytes.
     #[serde(with = "serde_bytes_compat")]
     pub bytes: Vec<u8>,
+    /// The kind, index row and heads the relay derived from `bytes` with the shared code when it
+    /// compacted the document; `None` for a snapshot compacted before relays derived them (the
+    /// device then folds the bytes itself).
+    pub summary: Option<Summary>,
 }
 
 /// Stable error codes, shared by both sides.
@@ -223,14 +235,14 @@ impl ErrorCode {
 
 /// Serialises byte vectors as one byte string rather than a sequence of numbers, for compactness
 /// in any serde format (postcard writes both the same way; self-describing formats do not).
-mod serde_bytes_compat {
+pub(crate) mod serde_bytes_compat {
     use serde::{Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_bytes(bytes)
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Vec<u8>, D::Error> {
         struct Visitor;

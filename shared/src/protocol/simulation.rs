@@ -353,6 +353,7 @@ impl World {
                             vec![super::messages::DocumentSnapshot {
                                 document: self.document,
                                 bytes: bytes.clone(),
+                                summary: None,
                             }],
                             *covers,
                         ),

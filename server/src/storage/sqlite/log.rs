@@ -1,7 +1,10 @@
 //! The change log in SQLite: durable appends, pages from a cursor, snapshots.
 
 use rusqlite::{params, OptionalExtension, Transaction};
-use shared::protocol::{Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
+use shared::protocol::{
+    Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Seq, PROTOCOL_VERSION,
+};
+use shared::replica::Summary;
 
 use super::SqliteStorage;
 use crate::storage::{
@@ -184,31 +187,48 @@ impl ChangeLog for SqliteStorage {
                     let after =
                         after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
                     // Sizes first, as for log pages: snapshots past the budget are never read.
+                    // A summary counts towards the budget (it travels in the same page); one
+                    // written in another protocol version's form is not sent, nor counted.
                     let mut sizes = connection.prepare_cached(
-                        "SELECT document, length(bytes) FROM snapshots
+                        "SELECT document, length(bytes) + CASE WHEN summary_version = ?4
+                           THEN coalesce(length(summary), 0) ELSE 0 END
+                         FROM snapshots
                          WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
                     )?;
-                    let rows = sizes.query(params![workspace, after, page_limit(budget)])?;
+                    let rows = sizes.query(params![
+                        workspace,
+                        after,
+                        page_limit(budget),
+                        SUMMARY_VERSION
+                    ])?;
                     let (through, more) = fit::<Vec<u8>>(rows, budget)?;
                     let Some(through) = through else {
                         return Ok((Vec::new(), false, 0));
                     };
                     let mut statement = connection.prepare_cached(
-                        "SELECT document, bytes FROM snapshots
+                        "SELECT document, bytes,
+                           CASE WHEN summary_version = ?4 THEN summary END
+                         FROM snapshots
                          WHERE workspace = ?1 AND document > ?2 AND document <= ?3
                          ORDER BY document",
                     )?;
                     let mut bytes_read = 0;
                     let snapshots = statement
-                        .query_map(params![workspace, after, through], |row| {
-                            Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+                        .query_map(params![workspace, after, through, SUMMARY_VERSION], |row| {
+                            Ok((
+                                row.get::<_, Vec<u8>>(0)?,
+                                row.get::<_, Vec<u8>>(1)?,
+                                row.get::<_, Option<Vec<u8>>>(2)?,
+                            ))
                         })?
                         .map(|row| {
-                            let (document, bytes) = row?;
-                            bytes_read += bytes.len();
+                            let (document, bytes, summary) = row?;
+                            let document = document_id(&document)?;
+                            bytes_read += bytes.len() + summary.as_ref().map_or(0, Vec::len);
                             Ok(DocumentSnapshot {
-                                document: document_id(&document)?,
+                                document,
                                 bytes,
+                                summary: summary.and_then(|summary| read_summary(document, &summary)),
                             })
                         })
                         .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
@@ -288,18 +308,55 @@ impl ChangeLog for SqliteStorage {
         workspace: WorkspaceId,
         document: DocumentId,
         bytes: Vec<u8>,
+        summary: Option<Summary>,
         covers: Seq,
     ) -> StoreFuture<'_, ()> {
         Box::pin(self.call(move |connection| {
+            // A summary that does not encode is a bug in its types, not a reason to lose the
+            // snapshot: it is stored without one and devices fold it themselves.
+            let summary = summary.and_then(|summary| match summary.encode() {
+                Ok(encoded) => Some(encoded),
+                Err(error) => {
+                    tracing::error!(document = %document.0, %error, "a summary does not encode");
+                    None
+                }
+            });
+            let version = summary.as_ref().map(|_| SUMMARY_VERSION);
             // Never replace a snapshot by an older one (two compactions racing).
             connection.execute(
-                "INSERT INTO snapshots (workspace, document, covers, bytes) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (workspace, document) DO UPDATE SET covers = excluded.covers, bytes = excluded.bytes
+                "INSERT INTO snapshots (workspace, document, covers, bytes, summary, summary_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (workspace, document) DO UPDATE SET covers = excluded.covers,
+                   bytes = excluded.bytes, summary = excluded.summary,
+                   summary_version = excluded.summary_version
                  WHERE excluded.covers > snapshots.covers",
-                params![workspace.to_string(), document.0.as_bytes().as_slice(), position(covers), bytes],
+                params![
+                    workspace.to_string(),
+                    document.0.as_bytes().as_slice(),
+                    position(covers),
+                    bytes,
+                    summary,
+                    version
+                ],
             )?;
             Ok(())
         }))
+    }
+}
+
+/// The form stored summaries are written in: the postcard encoding of this protocol version's
+/// `Summary`. A relay of another version ignores summaries it cannot be sure to read.
+const SUMMARY_VERSION: i64 = PROTOCOL_VERSION as i64;
+
+/// A stored summary, or `None` (logged) when it does not read: the device then folds the
+/// snapshot itself, which costs time but loses nothing.
+fn read_summary(document: DocumentId, bytes: &[u8]) -> Option<Summary> {
+    match Summary::decode(bytes) {
+        Ok(summary) => Some(summary),
+        Err(error) => {
+            tracing::warn!(document = %document.0, %error, "a stored summary does not read");
+            None
+        }
     }
 }
 
