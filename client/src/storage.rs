@@ -39,8 +39,9 @@ use shared::document::Document;
 use shared::ids::AccountId;
 use shared::ids::Identifier;
 use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
+use shared::protocol::change::chunk::check_inflation;
 use shared::protocol::client::OutboxEntry;
-use shared::protocol::{Change, DocumentId, Seq};
+use shared::protocol::{Change, DocumentId, DocumentSnapshot, Seq};
 use shared::record::Record;
 use shared::replica::{self, IndexRow, RecordKind};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -314,6 +315,80 @@ impl Storage {
                     .object_store(META)?
                     .put(&JsValue::from(cursor.0 as f64), Some(&META_CURSOR.into()))?
                     .await?;
+            }
+            Ok::<_, idb::Error>(Ok(changed))
+        }
+        .await;
+        finish(transaction, flatten(stored)).await
+    }
+
+    /// Stores a page of compacted snapshots (a new device's first sync) in one transaction,
+    /// without parsing any of them: a snapshot whose summary fits its document is kept as
+    /// received and its row (search terms included) goes to its index, so the record is listed
+    /// and searchable at once and parsed only when opened or changed. A document the device
+    /// already holds (a second bootstrap, a record created before the first sync ended) and a
+    /// snapshot without a usable summary are folded instead, merging with what is stored.
+    ///
+    /// Relaxed, like everything the relay sends: the relay holds it, and the cursor that says
+    /// the download is complete is written in a later transaction, so a page lost to a power cut
+    /// is downloaded again.
+    pub async fn store_snapshots(
+        &self,
+        snapshots: &[DocumentSnapshot],
+    ) -> Result<Vec<Changed>, StorageError> {
+        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
+        let transaction = self.transaction(&stores, Durability::Relaxed)?;
+        let stored = async {
+            let held = held_documents(&transaction, snapshots).await?;
+            let documents = transaction.object_store(DOCUMENTS)?;
+            let mut changed = Vec::with_capacity(snapshots.len());
+            for snapshot in snapshots {
+                let key = snapshot.document.0.to_string();
+                let summary = snapshot
+                    .summary
+                    .as_ref()
+                    .filter(|summary| summary.fits(snapshot.document))
+                    .filter(|_| !held.contains(&key))
+                    // Counting what the bytes inflate to costs little next to parsing them, and
+                    // keeps a bomb from being stored to go off when the record is opened.
+                    .filter(|_| check_inflation(&snapshot.bytes).is_ok());
+                let Some(summary) = summary else {
+                    let group = Received {
+                        document: snapshot.document,
+                        bytes: vec![snapshot.bytes.clone()],
+                    };
+                    match fold_and_put(&transaction, &group).await? {
+                        Ok(Some(folded)) => changed.push(Changed {
+                            document: snapshot.document,
+                            kind: folded.kind,
+                            grew: folded.grew,
+                        }),
+                        Ok(None) => {}
+                        Err(error) => return Ok(Err(error)),
+                    }
+                    continue;
+                };
+                let kind = summary.kind.map(RecordKind::as_str);
+                let record = match stored::snapshot(kind, &snapshot.bytes, &summary.heads) {
+                    Ok(record) => record,
+                    Err(error) => return Ok(Err(error)),
+                };
+                // Not awaited one by one: requests of a transaction run in order, and one that
+                // fails aborts the whole transaction, which `finish` reports. Waiting for each
+                // would cost a turn of the event loop per request.
+                let _document = documents.put(&record, Some(&JsValue::from(key)))?;
+                match row_value(&summary.row) {
+                    Ok(Some((store, row))) => {
+                        let _row = transaction.object_store(store)?.put(&row, None)?;
+                    }
+                    Ok(None) => {}
+                    Err(error) => return Ok(Err(error)),
+                }
+                changed.push(Changed {
+                    document: snapshot.document,
+                    kind: summary.kind,
+                    grew: true,
+                });
             }
             Ok::<_, idb::Error>(Ok(changed))
         }
@@ -810,18 +885,54 @@ async fn put_row(
     transaction: &Transaction,
     row: &IndexRow,
 ) -> Result<Result<(), StorageError>, idb::Error> {
+    match row_value(row) {
+        Ok(Some((store, value))) => {
+            transaction.object_store(store)?.put(&value, None)?.await?;
+            Ok(Ok(()))
+        }
+        Ok(None) => Ok(Ok(())),
+        Err(error) => Ok(Err(error)),
+    }
+}
+
+/// The index store `row` belongs in and the value stored there; `None` for settings and
+/// unknown kinds, which have no row.
+fn row_value(row: &IndexRow) -> Result<Option<(&'static str, JsValue)>, StorageError> {
     let (store, value) = match row {
         IndexRow::Account(row) => (ACCOUNT_INDEX, serde_wasm_bindgen::to_value(row)),
         IndexRow::Contact(row) => (CONTACT_INDEX, serde_wasm_bindgen::to_value(row)),
         IndexRow::Deal(row) => (DEAL_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::None => return Ok(Ok(())),
+        IndexRow::None => return Ok(None),
     };
-    let value = match value {
-        Ok(value) => value,
-        Err(error) => return Ok(Err(StorageError::encoding(error))),
+    value
+        .map(|value| Some((store, value)))
+        .map_err(StorageError::encoding)
+}
+
+/// The keys of the documents of `snapshots` this device already holds, read in one request
+/// over the page's key range (text keys of hyphenated lower-case UUIDs sort as the relay's
+/// pages do, but the range is taken from the smallest and largest key whatever the order).
+async fn held_documents(
+    transaction: &Transaction,
+    snapshots: &[DocumentSnapshot],
+) -> Result<std::collections::HashSet<String>, idb::Error> {
+    let keys = snapshots
+        .iter()
+        .map(|snapshot| snapshot.document.0.to_string());
+    let (Some(lowest), Some(highest)) = (keys.clone().min(), keys.max()) else {
+        return Ok(std::collections::HashSet::new());
     };
-    transaction.object_store(store)?.put(&value, None)?.await?;
-    Ok(Ok(()))
+    let range = idb::KeyRange::bound(
+        &JsValue::from(lowest),
+        &JsValue::from(highest),
+        Some(false),
+        Some(false),
+    )?;
+    let held = transaction
+        .object_store(DOCUMENTS)?
+        .get_all_keys(Some(Query::KeyRange(range)), None)?
+        .await?;
+    Ok(held.iter().filter_map(JsValue::as_string).collect())
 }
 
 /// An IndexedDB outcome carrying a storage error found on the way (which aborts the transaction

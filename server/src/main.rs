@@ -67,7 +67,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             let compacted = server::compaction::compact_workspace(state.log.as_ref(), demo.id)
                 .await
                 .context("cannot compact the demo workspace")?;
-            tracing::info!(documents = compacted.documents, "compacted the demo workspace");
+            tracing::info!(
+                documents = compacted.documents,
+                "compacted the demo workspace"
+            );
         }
     }
     println!("{}", server::banner(&config, address));

@@ -426,29 +426,24 @@ impl Engine {
         }
     }
 
+    /// Stores one bootstrap page in one transaction, parsing no document that comes with its
+    /// summary (`Storage::store_snapshots`).
     async fn store_snapshots(&mut self, snapshots: Vec<DocumentSnapshot>) {
-        for chunk in snapshots.chunks(ENTRIES_PER_TRANSACTION) {
-            let received = group(
-                chunk
-                    .iter()
-                    .map(|snapshot| (snapshot.document, snapshot.bytes.clone())),
-            );
-            match self.storage.store_received(&received, None).await {
-                Ok(changed) => {
-                    if let Connection::Downloading { records } = &mut self.status.connection {
-                        *records += changed.len();
-                    } else {
-                        self.status.connection = Connection::Downloading {
-                            records: changed.len(),
-                        };
-                    }
-                    self.publish();
-                    (self.listeners.changed)(changed);
+        match self.storage.store_snapshots(&snapshots).await {
+            Ok(changed) => {
+                if let Connection::Downloading { records } = &mut self.status.connection {
+                    *records += changed.len();
+                } else {
+                    self.status.connection = Connection::Downloading {
+                        records: changed.len(),
+                    };
                 }
-                Err(error) => return self.storage_failed(error.problem()),
+                self.publish();
+                (self.listeners.changed)(changed);
             }
-            gloo::timers::future::TimeoutFuture::new(0).await;
+            Err(error) => return self.storage_failed(error.problem()),
         }
+        gloo::timers::future::TimeoutFuture::new(0).await;
     }
 
     fn refused(&mut self, code: ErrorCode) {

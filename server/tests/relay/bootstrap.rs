@@ -6,9 +6,9 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ROOT};
 use server::compaction::compact_workspace;
 use server::storage::IncomingChange;
+use shared::demo::{DemoData, DemoSpec};
 use shared::protocol::change::inspect_change;
 use shared::protocol::client::ClientPhase;
-use shared::demo::{DemoData, DemoSpec};
 use shared::protocol::{DocumentId, Seq};
 use shared::replica::{self, IndexRow, RecordKind};
 use uuid::Uuid;
@@ -165,7 +165,9 @@ async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_deri
     assert!(newcomer.snapshots_received > 4);
     let mut kinds = BTreeSet::new();
     for (document, summary) in &newcomer.summaries {
-        let summary = summary.as_ref().ok_or("a snapshot came without a summary")?;
+        let summary = summary
+            .as_ref()
+            .ok_or("a snapshot came without a summary")?;
         let (bytes, _covers) = relay
             .state
             .log
@@ -193,7 +195,10 @@ async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_deri
         .flatten()
         .filter(|summary| matches!(&summary.row, IndexRow::Account(row) if !row.search_terms.is_empty()))
         .count();
-    assert_eq!(accounts_with_terms, 4, "each account's row carries its search terms");
+    assert_eq!(
+        accounts_with_terms, 4,
+        "each account's row carries its search terms"
+    );
     Ok(())
 }
 

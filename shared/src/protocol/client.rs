@@ -300,12 +300,18 @@ impl SyncClient {
                 }
                 let lowest = self.bootstrap_epoch.map_or(epoch, |seen| seen.min(epoch));
                 self.bootstrap_epoch = Some(lowest);
+                if next.is_some() {
+                    // Asked for before this page is stored, so the relay reads the next page
+                    // while the device writes this one (the answer waits for the driver's next
+                    // event). Nothing depends on the order: the cursor moves only at the end.
+                    effects.push(ClientEffect::Send(ClientMessage::Bootstrap { after: next }));
+                    if !snapshots.is_empty() {
+                        effects.push(ClientEffect::StoreSnapshots(snapshots));
+                    }
+                    return;
+                }
                 if !snapshots.is_empty() {
                     effects.push(ClientEffect::StoreSnapshots(snapshots));
-                }
-                if next.is_some() {
-                    effects.push(ClientEffect::Send(ClientMessage::Bootstrap { after: next }));
-                    return;
                 }
                 // Every snapshot holds its document through `lowest`: the log continues there.
                 if lowest > self.cursor {

@@ -228,7 +228,8 @@ impl ChangeLog for SqliteStorage {
                             Ok(DocumentSnapshot {
                                 document,
                                 bytes,
-                                summary: summary.and_then(|summary| read_summary(document, &summary)),
+                                summary: summary
+                                    .and_then(|summary| read_summary(document, &summary)),
                             })
                         })
                         .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
