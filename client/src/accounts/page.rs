@@ -21,7 +21,7 @@ pub fn AccountsPage() -> Html {
     let state = accounts.state();
     let filters = use_account_filter();
     let me = use_sync().and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => Some(session.user.id.clone()),
+        SessionState::SignedIn(session) => Some(session.user.id.to_string()),
         _ => None,
     });
     let shown = {

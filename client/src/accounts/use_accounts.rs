@@ -56,7 +56,7 @@ impl AccountsHandle {
         wasm_bindgen_futures::spawn_local(async move {
             let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
             let editor = sync.as_ref().and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => session.editor(),
+                SessionState::SignedIn(session) => Some(session.editor()),
                 _ => None,
             });
             let edit = match editor {

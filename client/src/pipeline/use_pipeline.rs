@@ -79,7 +79,7 @@ impl PipelineHandle {
 pub(crate) fn signed_edit(sync: Option<&SyncHandle>) -> Edit {
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let editor = sync.and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.editor(),
+        SessionState::SignedIn(session) => Some(session.editor()),
         _ => None,
     });
     match editor {
@@ -142,7 +142,7 @@ pub fn use_pipeline() -> PipelineHandle {
     let sync = use_sync();
     let revision = sync.as_ref().map_or(0, SyncHandle::revision);
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.workspace.id.parse::<WorkspaceId>().ok(),
+        SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
     {

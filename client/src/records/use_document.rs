@@ -170,7 +170,7 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
             .borrow()
             .as_ref()
             .and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => session.editor(),
+                SessionState::SignedIn(session) => Some(session.editor()),
                 _ => None,
             });
         match editor {

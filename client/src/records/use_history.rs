@@ -91,7 +91,7 @@ where
     let sync = use_sync();
     let me = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(Rc::new(Me {
-            editor: session.editor()?,
+            editor: session.editor(),
             name: session.user.name.clone(),
         })),
         _ => None,

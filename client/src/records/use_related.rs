@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use shared::ids::{AccountId, WorkspaceId};
+use shared::ids::AccountId;
 use shared::index::{ContactIndexRow, DealIndexRow};
 use shared::settings::Settings;
 use yew::prelude::*;
@@ -106,7 +106,7 @@ pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     let (storage, _) = use_storage_and_revision();
     let sync = use_sync();
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.workspace.id.parse::<WorkspaceId>().ok(),
+        SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
     {

@@ -129,7 +129,7 @@ async fn change_account(
 
 fn signed_in_user(sync: Option<&SyncHandle>) -> Option<UserId> {
     sync.and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.user.id.parse::<UserId>().ok(),
+        SessionState::SignedIn(session) => Some(session.user.id),
         _ => None,
     })
 }

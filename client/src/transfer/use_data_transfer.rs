@@ -170,7 +170,7 @@ impl DataTransferHandle {
                 return Ok(TransferOutcome::Refused("other_workspace"));
             }
             let device = sync.as_ref().and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => session.editor().map(|editor| editor.device),
+                SessionState::SignedIn(session) => Some(session.device_id),
                 _ => None,
             });
             let restored = storage
@@ -195,7 +195,7 @@ impl DataTransferHandle {
             return;
         };
         let workspace = self.sync.as_ref().and_then(|sync| match sync.session() {
-            SessionState::SignedIn(session) => session.workspace.id.parse::<WorkspaceId>().ok(),
+            SessionState::SignedIn(session) => Some(session.workspace.id),
             _ => None,
         });
         let state = self.state.clone();

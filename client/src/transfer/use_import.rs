@@ -16,7 +16,6 @@ use std::rc::Rc;
 use shared::account::Account;
 use shared::contact::Contact;
 use shared::edit::Edit;
-use shared::ids::WorkspaceId;
 use shared::settings::Settings;
 use shared::transfer::{Entity, ExistingKeys, ImportRules};
 use yew::prelude::*;
@@ -163,7 +162,7 @@ pub fn use_import() -> ImportHandle {
     };
     let sync = use_sync();
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.workspace.id.parse::<WorkspaceId>().ok(),
+        SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
     {
@@ -254,7 +253,7 @@ async fn existing_keys(
 pub(crate) fn edit_now(sync: Option<&SyncHandle>) -> Edit {
     let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
     let editor = sync.and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => session.editor(),
+        SessionState::SignedIn(session) => Some(session.editor()),
         _ => None,
     });
     match editor {
