@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::edit::Editor;
-use shared::ids::{DeviceId, UserId};
+use shared::ids::{DeviceId, UserId, WorkspaceId};
 
 /// The person signed in on this device and their credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +16,7 @@ pub struct Session {
     /// The long-lived credential that gets a new access token.
     pub refresh_token: String,
     /// This device, as the relay registered it.
-    pub device_id: String,
+    pub device_id: DeviceId,
     /// The person.
     pub user: SessionUser,
     /// Their workspace.
@@ -26,8 +26,8 @@ pub struct Session {
 /// The signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
-    /// Their id (a UUID).
-    pub id: String,
+    /// Their id.
+    pub id: UserId,
     /// Their e-mail address.
     pub email: String,
     /// Their name.
@@ -37,18 +37,18 @@ pub struct SessionUser {
 /// The workspace the person belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionWorkspace {
-    /// Its id (a UUID).
-    pub id: String,
+    /// Its id.
+    pub id: WorkspaceId,
     /// Its name.
     pub name: String,
 }
 
 impl Session {
-    /// The author recorded in this device's changes, when the ids are well-formed.
-    pub fn editor(&self) -> Option<Editor> {
-        Some(Editor {
-            user: self.user.id.parse::<UserId>().ok()?,
-            device: self.device_id.parse::<DeviceId>().ok()?,
-        })
+    /// The author recorded in this device's changes.
+    pub fn editor(&self) -> Editor {
+        Editor {
+            user: self.user.id,
+            device: self.device_id,
+        }
     }
 }

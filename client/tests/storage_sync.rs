@@ -344,14 +344,14 @@ async fn the_session_is_kept_and_signing_out_wipes_everything() -> TestResult {
     let session = Session {
         access_token: "a".repeat(43),
         refresh_token: "r".repeat(43),
-        device_id: uuid::Uuid::new_v4().to_string(),
+        device_id: shared::ids::DeviceId::generate(),
         user: SessionUser {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: shared::ids::UserId::generate(),
             email: "manon@demo.carnet.test".to_owned(),
             name: "Manon Lefèvre".to_owned(),
         },
         workspace: SessionWorkspace {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: shared::ids::WorkspaceId::generate(),
             name: "Démo".to_owned(),
         },
     };
@@ -363,7 +363,9 @@ async fn the_session_is_kept_and_signing_out_wipes_everything() -> TestResult {
         storage.session().await.map_err(|e| e.to_string())?,
         Some(session.clone())
     );
-    assert!(session.editor().is_some());
+    // The ids are kept as the typed ids they were parsed into at sign-in.
+    assert_eq!(session.editor().device, session.device_id);
+    assert_eq!(session.editor().user, session.user.id);
     let mut document = account("Fleuriste Roy", "Pau")?;
     storage
         .save_account(&mut document, &[])

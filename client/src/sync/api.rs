@@ -3,6 +3,7 @@
 
 use gloo::net::http::{Request, Response};
 use serde::{Deserialize, Serialize};
+use shared::ids::{DeviceId, UserId, WorkspaceId};
 
 use crate::session::{Session, SessionUser, SessionWorkspace};
 use crate::state::problem::Problem;
@@ -56,21 +57,21 @@ struct LoginRequest<'a> {
 struct SignedInBody {
     access_token: String,
     refresh_token: String,
-    device_id: String,
+    device_id: DeviceId,
     user: UserBody,
     workspace: WorkspaceBody,
 }
 
 #[derive(Deserialize)]
 struct UserBody {
-    id: String,
+    id: UserId,
     email: String,
     name: String,
 }
 
 #[derive(Deserialize)]
 struct WorkspaceBody {
-    id: String,
+    id: WorkspaceId,
     name: String,
 }
 

@@ -202,9 +202,7 @@ impl Engine {
             }
             Err(error) => return self.stop(error.problem()),
         };
-        let Some(device) = session.device_id.parse::<uuid::Uuid>().ok().map(DeviceId) else {
-            return self.stop(Problem::new("problem-device-sign-in-damaged"));
-        };
+        let device = DeviceId(uuid::Uuid::from_bytes(*session.device_id.as_bytes()));
         if !browser_online() {
             self.status.connection = Connection::Offline;
             self.publish();
