@@ -265,6 +265,16 @@ fn measure_size(root: &Path, tools: &tools::Tools, files: &[compress::Compressed
         let mut dominators = tools.command(root, "twiggy");
         dominators.args(["dominators", "-d", "3", "-r", "60", &path]);
         step(&format!("twiggy dominators -d 3 -r 60 {path}"), dominators)?;
+        let mut every_item = tools.command(root, "twiggy");
+        every_item.args(["top", "-n", "1000000", "-f", "json", &path]);
+        let output = every_item
+            .output()
+            .with_context(|| format!("cannot run {every_item:?}"))?;
+        if !output.status.success() {
+            bail!("twiggy top failed on {path} ({})", output.status);
+        }
+        let per_crate = size::bytes_per_crate(&String::from_utf8_lossy(&output.stdout))?;
+        size::print_bytes_per_crate(&module, &per_crate, 25);
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //!
 //! A benchmark, not a test: it prints numbers and never fails on them.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -102,6 +103,48 @@ pub(crate) fn named_modules(dist: &Path, target_dir: &Path) -> Result<Vec<PathBu
     Ok(modules)
 }
 
+/// Bytes per crate of a wasm module, largest first, from `twiggy top -f json` of its named
+/// build: each function counts for the crate its name starts with (`<client::Page as
+/// yew::Component>::view` is the client's), data segments as `data`, the name section as
+/// `names` and everything else (types, imports, tables) as `other`.
+pub(crate) fn bytes_per_crate(twiggy_json: &str) -> Result<Vec<(String, u64)>> {
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(twiggy_json).context("twiggy's JSON is not a list")?;
+    let mut per_crate: BTreeMap<String, u64> = BTreeMap::new();
+    for item in &items {
+        let name = item["name"].as_str().unwrap_or_default();
+        let size = item["shallow_size"].as_u64().unwrap_or_default();
+        *per_crate.entry(owner(name)).or_default() += size;
+    }
+    let mut sorted: Vec<(String, u64)> = per_crate.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(sorted)
+}
+
+/// The crate (or kind of item) one twiggy item belongs to.
+fn owner(name: &str) -> String {
+    if name.starts_with("data segment") {
+        return "data".to_owned();
+    }
+    if name.ends_with("subsection") || name.starts_with("custom section") {
+        return "names".to_owned();
+    }
+    let path = name.trim_start_matches(['<', '&', '*', '(', '[']);
+    let path = path.strip_prefix("mut ").unwrap_or(path);
+    let path = path.strip_prefix("dyn ").unwrap_or(path);
+    match path.split_once("::") {
+        Some((owner, _))
+            if !owner.is_empty()
+                && owner
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric() || character == '_') =>
+        {
+            owner.to_owned()
+        }
+        _ => "other".to_owned(),
+    }
+}
+
 /// One file of the report.
 struct Row {
     name: String,
@@ -164,6 +207,19 @@ impl Totals {
     }
 }
 
+/// Prints the largest entries of [`bytes_per_crate`] with their share of `total`.
+pub(crate) fn print_bytes_per_crate(module: &Path, per_crate: &[(String, u64)], rows: usize) {
+    let total: u64 = per_crate.iter().map(|(_, bytes)| bytes).sum();
+    println!(
+        "\nBytes per crate of {} (before wasm-opt, names included)",
+        module.display()
+    );
+    for (owner, bytes) in per_crate.iter().take(rows) {
+        println!("{owner:<32} {bytes:>10} {:>6.1}%", percent(*bytes, total));
+    }
+    println!("{:<32} {total:>10}", "total");
+}
+
 fn size(bytes: &[u8]) -> u64 {
     u64::try_from(bytes.len()).unwrap_or(u64::MAX)
 }
@@ -179,5 +235,72 @@ fn verdict(size: u64, budget: u64) -> &'static str {
         "within"
     } else {
         "OVER"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twiggy_items_are_counted_for_the_crate_their_name_starts_with() -> Result<()> {
+        let json = r#"[
+            {"name":"\"function names\" subsection","shallow_size":1000,"shallow_size_percent":1.0},
+            {"name":"data segment \".rodata\"","shallow_size":300,"shallow_size_percent":1.0},
+            {"name":"automerge::op_set2::OpSet::load::h97","shallow_size":200,"shallow_size_percent":1.0},
+            {"name":"<client::pages::deal::DealPage as yew::functional::FunctionProvider>::run::h1","shallow_size":150,"shallow_size_percent":1.0},
+            {"name":"client::hooks::use_import::ImportHandle::start::h2","shallow_size":100,"shallow_size_percent":1.0},
+            {"name":"<&mut serde_json::de::Deserializer<R>>::parse::h3","shallow_size":40,"shallow_size_percent":1.0},
+            {"name":"code[42]","shallow_size":7,"shallow_size_percent":1.0},
+            {"name":"type[3]: (i32) -> nil","shallow_size":5,"shallow_size_percent":1.0}
+        ]"#;
+        assert_eq!(
+            bytes_per_crate(json)?,
+            vec![
+                ("names".to_owned(), 1000),
+                ("data".to_owned(), 300),
+                ("client".to_owned(), 250),
+                ("automerge".to_owned(), 200),
+                ("serde_json".to_owned(), 40),
+                ("other".to_owned(), 12),
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_critical_path_is_the_page_and_the_code_and_styles_it_names() -> Result<()> {
+        let dist = tempfile::tempdir()?;
+        let html = "<link rel=\"stylesheet\" href=\"/style-0011.css\"/>\
+            <script type=\"module\">import init from '/client-aa.js';\
+            await init({ module_or_path: '/client-aa_bg.wasm' });</script>\
+            <link rel=\"manifest\" href=\"/manifest.webmanifest\" />";
+        let names = [
+            ("index.html", html.to_owned()),
+            ("style-0011.css", "body { color: teal; }\n".repeat(40)),
+            ("client-aa.js", "export default 1;\n".repeat(40)),
+            ("client-aa_bg.wasm", "\0asm".repeat(200)),
+            ("worker-bb_bg.wasm", "\0asm".repeat(200)),
+            ("manifest.webmanifest", "{}".to_owned()),
+        ];
+        for (name, text) in &names {
+            std::fs::write(dist.path().join(name), text)?;
+        }
+        let files = compress::compress_folder(dist.path())?;
+        let critical: Vec<String> = files
+            .iter()
+            .map(|file| Row::new(dist.path(), file, html))
+            .filter_map(|row| row.ok().filter(|row| row.critical).map(|row| row.name))
+            .collect();
+        assert_eq!(
+            critical,
+            vec![
+                "client-aa.js",
+                "client-aa_bg.wasm",
+                "index.html",
+                "style-0011.css"
+            ]
+        );
+        Ok(())
     }
 }

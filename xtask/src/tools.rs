@@ -103,7 +103,8 @@ pub(crate) fn ensure_twiggy(tools: &Tools) -> Result<()> {
     ensure_cargo_tool(
         tools,
         "twiggy",
-        &format!("twiggy {TWIGGY_VERSION}"),
+        // The binary calls itself `twiggy-opt` in `--version`.
+        &format!("twiggy-opt {TWIGGY_VERSION}"),
         &["install", "twiggy", "--version", TWIGGY_VERSION, "--locked"],
     )
 }
