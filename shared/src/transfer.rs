@@ -28,6 +28,7 @@ mod row;
 mod sniff;
 mod table;
 mod vcard;
+mod windows_1252;
 
 pub use backup::{
     Backup, BackupDocument, BackupError, BackupManifest, DocumentKind, ManifestEntry,

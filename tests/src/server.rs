@@ -62,7 +62,7 @@ impl TestServer {
     }
 
     /// Publishes a new build of the client, as a deployment would: the service worker's build
-    /// stamp changes (its brotli copy is dropped so the new bytes are what is served).
+    /// stamp changes (its compressed copies are dropped so the new bytes are what is served).
     pub fn publish_new_build(&self, stamp: &str) -> HarnessResult {
         let worker = self.dist_dir.path().join("sw.js");
         let source = std::fs::read_to_string(&worker)
@@ -75,11 +75,16 @@ impl TestServer {
             .ok_or_else(|| HarnessError::Unexpected("sw.js has a broken build stamp".to_owned()))?;
         std::fs::write(&worker, format!("{before}const BUILD = \"{stamp}\"{after}"))
             .map_err(|source| HarnessError::io("cannot write sw.js", source))?;
-        match std::fs::remove_file(self.dist_dir.path().join("sw.js.br")) {
-            Ok(()) => Ok(()),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(HarnessError::io("cannot remove sw.js.br", source)),
+        for copy in ["sw.js.br", "sw.js.gz"] {
+            match std::fs::remove_file(self.dist_dir.path().join(copy)) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(HarnessError::io(format!("cannot remove {copy}"), source))
+                }
+            }
         }
+        Ok(())
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:41234`.

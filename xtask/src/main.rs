@@ -5,15 +5,21 @@
 //! - `cargo xtask test`: installs the missing tools (Chromium included), then runs formatting,
 //!   clippy (host and wasm), native tests, wasm tests in headless Chromium, and the end-to-end
 //!   browser tests against the real server.
-//! - `cargo xtask bench`: the benchmarks (criterion), printed as tables.
+//! - `cargo xtask bench [size | ARGS…]`: the size of the built client (per file and along the
+//!   first screen's critical path, raw, gzip and brotli, with `twiggy` summaries of each wasm
+//!   module), then the benchmarks (criterion), printed as tables; `bench size` stops after the size.
 //! - `cargo xtask fuzz [SECONDS]`: each fuzz target for SECONDS (default 600), with nightly and
 //!   cargo-fuzz (installed when missing); `cargo xtask test` runs each for
 //!   [`FUZZ_SECONDS_IN_TEST`] and fails when one crashes.
+//! - `cargo xtask build-client`: the client in release mode into `dist/`, with brotli and gzip
+//!   copies of every compressible file (written in Rust, so every machine serves them).
 //! - `cargo xtask setup [--browser]`: only installs the tools.
 //!
 //! Every tool is pinned and skipped when already installed at the right version. Nothing is
 //! downloaded from anywhere but the package registries (crates.io, npm, Debian).
 
+mod compress;
+mod size;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -38,7 +44,7 @@ fn main() -> Result<()> {
         }
         "build-client" => {
             let tools = tools::ensure(&root, tools::Needs::BUILD)?;
-            build_client(&root, &tools)
+            build_client(&root, &tools).map(drop)
         }
         "setup" => {
             let needs = if rest.iter().any(|argument| argument == "--browser") {
@@ -54,7 +60,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  run [SERVER ARGS…]   build the client and start the server (demo data)\n  \
                  test                 every check and test, browsers included\n  \
-                 bench [ARGS…]        the benchmarks (criterion)\n  \
+                 bench [size|ARGS…]   the client's size, then the benchmarks (criterion)\n  \
                  fuzz [SECONDS]       each fuzz target for SECONDS (nightly + cargo-fuzz)\n  \
                  build-client         build the client into dist/ (release)\n  \
                  setup [--browser]    install the pinned tools only"
@@ -84,11 +90,15 @@ fn run(root: &Path, server_arguments: &[String]) -> Result<()> {
     step("Starting the server", command)
 }
 
-/// Every benchmark. The browser ones need the built client and the optimised server binary,
-/// which they are pointed at.
+/// Every benchmark, the client's size first. The browser ones need the built client and the
+/// optimised server binary, which they are pointed at. `bench size` stops after the size.
 fn bench(root: &Path, arguments: &[String]) -> Result<()> {
     let tools = tools::ensure(root, tools::Needs::TEST)?;
-    build_client(root, &tools)?;
+    let files = build_client(root, &tools)?;
+    measure_size(root, &tools, &files)?;
+    if arguments.first().is_some_and(|argument| argument == "size") {
+        return Ok(());
+    }
     let mut server = cargo(root);
     server.args([
         "build",
@@ -241,8 +251,37 @@ fn fuzz(root: &Path, tools: &tools::Tools, seconds: &str) -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release` into `dist/`, fully offline once the crates are fetched.
-fn build_client(root: &Path, tools: &tools::Tools) -> Result<()> {
+/// The size benchmark: sizes per file and along the critical path, then where each wasm
+/// module's bytes go (`twiggy`, installed when missing).
+fn measure_size(root: &Path, tools: &tools::Tools, files: &[compress::Compressed]) -> Result<()> {
+    let dist = root.join("dist");
+    size::print_report(&dist, files)?;
+    tools::ensure_twiggy(tools)?;
+    for module in size::named_modules(&dist, &target_dir(root))? {
+        let path = module.to_string_lossy().into_owned();
+        let mut top = tools.command(root, "twiggy");
+        top.args(["top", "-n", "25", &path]);
+        step(&format!("twiggy top -n 25 {path}"), top)?;
+        let mut dominators = tools.command(root, "twiggy");
+        dominators.args(["dominators", "-d", "3", "-r", "60", &path]);
+        step(&format!("twiggy dominators -d 3 -r 60 {path}"), dominators)?;
+        let mut every_item = tools.command(root, "twiggy");
+        every_item.args(["top", "-n", "1000000", "-f", "json", &path]);
+        let output = every_item
+            .output()
+            .with_context(|| format!("cannot run {every_item:?}"))?;
+        if !output.status.success() {
+            bail!("twiggy top failed on {path} ({})", output.status);
+        }
+        let per_crate = size::bytes_per_crate(&String::from_utf8_lossy(&output.stdout))?;
+        size::print_bytes_per_crate(&module, &per_crate, 25);
+    }
+    Ok(())
+}
+
+/// `trunk build --release` into `dist/`, fully offline once the crates are fetched, then brotli
+/// and gzip copies of every compressible file, which the relay sends to browsers that accept them.
+fn build_client(root: &Path, tools: &tools::Tools) -> Result<Vec<compress::Compressed>> {
     let mut fetch = cargo(root);
     fetch.args(["fetch", "--locked"]);
     step("Fetching crates", fetch)?;
@@ -251,7 +290,9 @@ fn build_client(root: &Path, tools: &tools::Tools) -> Result<()> {
         .args(["build", "--release", "--offline", "--locked"])
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .env("NO_COLOR", "true");
-    step("Building the client (release)", trunk)
+    step("Building the client (release)", trunk)?;
+    eprintln!("\n==> Compressing the client (brotli 11, gzip 9)");
+    compress::compress_folder(&root.join("dist"))
 }
 
 fn cargo(root: &Path) -> Command {

@@ -6,7 +6,8 @@
 //! | trunk | 0.21.14 (the newest that builds on rustc 1.95) | crates.io |
 //! | wasm-bindgen-cli | exactly `wasm-bindgen` in Cargo.lock | crates.io |
 //! | wasm-opt | binaryen 132 (`package-lock.json`) | npm |
-//! | chromium, chromedriver, brotli | Debian's | apt |
+//! | chromium, chromedriver | Debian's | apt |
+//! | twiggy (for `cargo xtask bench`) | 0.8.0 | crates.io |
 //! | nightly toolchain (for fuzzing) | the channel's newest, once | rustup |
 //! | cargo-fuzz | 0.13.2 | crates.io |
 
@@ -18,6 +19,7 @@ use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
+const TWIGGY_VERSION: &str = "0.8.0";
 /// The toolchain the fuzz targets build with (sanitizers and `-Z` flags need nightly).
 pub(crate) const NIGHTLY: &str = "nightly";
 const WASM_OPT_VERSION: &str = "version_132";
@@ -92,10 +94,19 @@ pub(crate) fn ensure(root: &Path, needs: Needs) -> Result<Tools> {
     ensure_wasm_opt(root, &tools, &node_bin)?;
     if needs.browser {
         ensure_browser(&tools)?;
-    } else if version_of(&tools, "brotli").is_none() {
-        eprintln!("note: brotli is not installed, so the client is served uncompressed");
     }
     Ok(tools)
+}
+
+/// twiggy, the wasm size profiler the size benchmark prints (skipped when already installed).
+pub(crate) fn ensure_twiggy(tools: &Tools) -> Result<()> {
+    ensure_cargo_tool(
+        tools,
+        "twiggy",
+        // The binary calls itself `twiggy-opt` in `--version`.
+        &format!("twiggy-opt {TWIGGY_VERSION}"),
+        &["install", "twiggy", "--version", TWIGGY_VERSION, "--locked"],
+    )
 }
 
 /// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz` and the fuzzing step of
@@ -179,9 +190,8 @@ fn ensure_wasm_opt(root: &Path, tools: &Tools, node_bin: &Path) -> Result<()> {
 fn ensure_browser(tools: &Tools) -> Result<()> {
     let chromium = output_of(tools, CHROMIUM, &["--version"]);
     let driver = output_of(tools, CHROMEDRIVER, &["--version"]);
-    let brotli = version_of(tools, "brotli");
-    if chromium.is_none() || driver.is_none() || brotli.is_none() {
-        eprintln!("Installing Debian's chromium, chromium-driver and brotli");
+    if chromium.is_none() || driver.is_none() {
+        eprintln!("Installing Debian's chromium and chromium-driver");
         let sudo: &[&str] = if is_root(tools) { &[] } else { &["sudo"] };
         let apt = |args: &[&str]| {
             let mut all: Vec<&str> = sudo.to_vec();
@@ -201,7 +211,6 @@ fn ensure_browser(tools: &Tools) -> Result<()> {
             "-qq",
             "chromium",
             "chromium-driver",
-            "brotli",
         ])?;
     }
     let chromium = output_of(tools, CHROMIUM, &["--version"]).context("chromium does not run")?;

@@ -5,16 +5,20 @@
 //!   new build would never reach the rep: `no-cache`.
 //! - App routes (deep links such as `/accounts/42`) answer 200 with the index page; an unknown path
 //!   that looks like a file (has an extension) answers 404.
+//! - `cargo xtask build-client` writes `.br` and `.gz` copies beside each text and wasm file: a
+//!   browser gets the one its `Accept-Encoding` prefers (brotli first), any other client the file
+//!   itself, and every answer says `Vary: Accept-Encoding` so caches keep them apart. The
+//!   Content-Security-Policy hashes the plain `index.html` (`crate::headers`), never a copy.
 
 use std::path::Path;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower_http::services::ServeDir;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::state::AppState;
 
@@ -29,36 +33,42 @@ const REVALIDATED_FILES: &[&str] = &["index.html", "sw.js", "manifest.webmanifes
 pub fn router(state: &AppState) -> Router<AppState> {
     let files = ServeDir::new(state.dist_dir.as_path())
         .append_index_html_on_directories(true)
-        // The build writes `.br` siblings; browsers that accept brotli get them.
+        // The build writes `.br` and `.gz` siblings; browsers that accept them get them.
         .precompressed_br()
+        .precompressed_gzip()
         .fallback(axum::routing::get(app_route).with_state(state.clone()));
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(set_cache_headers))
 }
 
-/// A path that names no file: the index page for an app route, 404 for anything file-like.
+/// A path that names no file: the index page for an app route (compressed as the browser
+/// accepts, like every other file), 404 for anything file-like.
 async fn app_route(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     if looks_like_a_file(path) || path.starts_with("/api/") || path == "/api" {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
     let index = state.dist_dir.join("index.html");
-    match tokio::fs::read(&index).await {
-        Ok(bytes) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            Body::from(bytes),
-        )
-            .into_response(),
-        Err(error) => {
-            tracing::error!(path = %index.display(), %error, "cannot read the client's index page");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The Carnet client is not built: run `cargo xtask run`.",
-            )
-                .into_response()
-        }
+    let Ok(response) = ServeFile::new(&index)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(request)
+        .await;
+    if response.status() == StatusCode::NOT_FOUND {
+        return not_built(&index);
     }
+    response.into_response()
+}
+
+/// The answer when the client's index page is missing.
+fn not_built(index: &Path) -> Response {
+    tracing::error!(path = %index.display(), "the client's index page is missing");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The Carnet client is not built: run `cargo xtask run`.",
+    )
+        .into_response()
 }
 
 /// Sets `Cache-Control` from the request path once the response is known.

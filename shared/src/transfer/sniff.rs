@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::table::ReadError;
+use super::windows_1252;
 
 /// How the file's bytes encode its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,13 +70,10 @@ impl TextEncoding {
         match self {
             Self::Utf8 | Self::Utf8WithBom => {
                 let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-                encoding_rs::UTF_8.decode_without_bom_handling(bytes).0
+                // Each invalid sequence becomes one U+FFFD, as the WHATWG decoder does.
+                String::from_utf8_lossy(bytes)
             }
-            Self::Windows1252 => {
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(bytes)
-                    .0
-            }
+            Self::Windows1252 => windows_1252::decode(bytes),
         }
     }
 }
@@ -178,6 +176,26 @@ mod tests {
         assert_eq!(sniff(latin)?.encoding, TextEncoding::Windows1252);
         assert_eq!(TextEncoding::Windows1252.decode(latin), "Société;Ville\n");
         Ok(())
+    }
+
+    #[test]
+    fn a_utf8_override_drops_the_byte_order_mark_and_replaces_invalid_bytes() {
+        assert_eq!(TextEncoding::Utf8WithBom.decode(b"\xEF\xBB\xBFNom"), "Nom");
+        assert_eq!(
+            TextEncoding::Utf8.decode(b"Soci\xE9t\xE9"),
+            "Soci\u{FFFD}t\u{FFFD}"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf8_decoding_replaces_invalid_bytes_as_the_whatwg_standard_says(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)
+        ) {
+            // encoding_rs (a dev-dependency only) implements the WHATWG decoder: the oracle.
+            let expected = encoding_rs::UTF_8.decode_without_bom_handling(&bytes).0;
+            proptest::prop_assert_eq!(TextEncoding::Utf8.decode(&bytes), expected);
+        }
     }
 
     #[test]
