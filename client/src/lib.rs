@@ -8,6 +8,7 @@
 pub mod i18n;
 pub mod session;
 pub mod state;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
