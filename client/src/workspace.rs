@@ -18,6 +18,8 @@ pub mod machine;
 pub mod memory;
 pub mod record;
 pub mod save_queue;
+#[cfg(target_arch = "wasm32")]
+pub mod service;
 
 pub use invalidation::{Links, StoredRecord, Topic};
 pub use machine::{Command, Effect, Event, Loss, RecordStatus, SaveFailure, Workspace};

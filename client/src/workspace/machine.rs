@@ -103,6 +103,9 @@ pub enum Event {
     },
     /// The wait before re-reading what sync stored is over.
     RefreshDue,
+    /// Stored records changed and nobody said which (another tab's sync stored a page, the
+    /// device was wiped): everything re-reads once the usual wait is over.
+    ChangedElsewhere,
     /// An import (or a restored backup) stored records and outbox entries.
     Imported,
     /// The relay acknowledged outbox entries, which are deleted.
@@ -397,12 +400,11 @@ impl Workspace {
                 for stored in &stored {
                     self.stale.add(Reach::of_stored(stored));
                 }
-                if !self.stale.is_empty() && !self.refresh_scheduled {
-                    self.refresh_scheduled = true;
-                    effects.push(Effect::ScheduleRefresh {
-                        after: REFRESH_AFTER,
-                    });
-                }
+                self.schedule_refresh(&mut effects);
+            }
+            Event::ChangedElsewhere => {
+                self.stale.add(Reach::everything());
+                self.schedule_refresh(&mut effects);
             }
             Event::RefreshDue => {
                 self.refresh_scheduled = false;
@@ -564,6 +566,17 @@ impl Workspace {
         self.phase = Phase::Wiping { lost };
         effects.push(Effect::StopSync);
         effects.push(Effect::Wipe);
+    }
+
+    /// Asks for a refresh once the wait is over, unless one is asked for already or nothing
+    /// is stale.
+    fn schedule_refresh(&mut self, effects: &mut Vec<Effect>) {
+        if !self.stale.is_empty() && !self.refresh_scheduled {
+            self.refresh_scheduled = true;
+            effects.push(Effect::ScheduleRefresh {
+                after: REFRESH_AFTER,
+            });
+        }
     }
 
     /// Asks for the outbox past what this leader pushed (followers leave it to the leader).

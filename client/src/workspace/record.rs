@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::ids::{AccountId, ContactId, DealId, WorkspaceId};
+use shared::replica::RecordKind;
 
 /// One record of the workspace, by kind and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -29,6 +30,16 @@ pub enum ListKind {
 }
 
 impl RecordRef {
+    /// The record of kind `kind` whose id is these 16 bytes (a document id read from storage).
+    pub fn of_kind(kind: RecordKind, bytes: [u8; 16]) -> Self {
+        match kind {
+            RecordKind::Account => Self::Account(AccountId::from_bytes(bytes)),
+            RecordKind::Contact => Self::Contact(ContactId::from_bytes(bytes)),
+            RecordKind::Deal => Self::Deal(DealId::from_bytes(bytes)),
+            RecordKind::Settings => Self::Settings(WorkspaceId::from_bytes(bytes)),
+        }
+    }
+
     /// The list this record's index row belongs to (`None` for settings, which have no row).
     pub fn list(self) -> Option<ListKind> {
         match self {

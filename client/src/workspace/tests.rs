@@ -331,6 +331,21 @@ fn pages_stored_during_one_wait_are_re_read_once_and_echoes_not_at_all() {
 }
 
 #[test]
+fn a_change_nobody_described_reaches_every_subscriber_once_the_wait_is_over() {
+    let mut workspace = Workspace::new();
+    subscribe(&mut workspace, &[Topic::Today, Topic::Record(deal(3))]);
+    let effects = workspace.event(Event::ChangedElsewhere);
+    assert!(invalidated(&effects).is_empty());
+    assert!(workspace.event(Event::ChangedElsewhere).is_empty());
+    assert_eq!(
+        invalidated(&workspace.event(Event::RefreshDue)),
+        ids(&[1, 2])
+    );
+    // Nothing stale: the next refresh reaches nobody.
+    assert!(workspace.event(Event::RefreshDue).is_empty());
+}
+
+#[test]
 fn an_import_reaches_every_subscriber_and_an_unsubscribed_view_is_no_longer_told() {
     let mut workspace = Workspace::new();
     subscribe(
