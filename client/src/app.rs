@@ -5,17 +5,21 @@ use shared::ids::{AccountId, ContactId, DealId};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::accounts::AccountsPage;
 use crate::components::{DigestBanner, SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
 use crate::hooks::{
     use_i18n, use_storage, use_sync, use_update_ready, I18n, I18nProvider, SessionState,
     StorageProvider, StorageState, SyncProvider,
 };
 use crate::i18n::{format, Argument};
-use crate::pages::{
-    AccountPage, AccountsPage, ContactPage, DealPage, ImportPage, PipelinePage, SearchPage,
-    SettingsPage, SignInPage, TodayPage,
-};
+use crate::pipeline::PipelinePage;
+use crate::records::{AccountPage, ContactPage, DealPage};
+use crate::search::SearchPage;
+use crate::settings::SettingsPage;
+use crate::sign_in::SignInPage;
 use crate::state::sync_status::{Connection, SyncStatus};
+use crate::today::TodayPage;
+use crate::transfer::ImportPage;
 
 /// The app's addresses.
 #[derive(Clone, Debug, PartialEq, Routable)]
@@ -198,7 +202,7 @@ fn Page(props: &PageProps) -> Html {
         Route::Import => html! { <ImportPage /> },
         Route::Settings => html! { <SettingsPage /> },
         Route::NotFound => {
-            html! { <p id="not-found">{ "Nothing here. " }<Link<Route> to={Route::Accounts}>{ "Back to the accounts" }</Link<Route>></p> }
+            html! { <NotFound /> }
         }
     }
 }
@@ -265,4 +269,16 @@ fn use_search_shortcut() {
             });
         move || drop(listener)
     });
+}
+
+/// The page for an address the app does not know.
+#[component]
+fn NotFound() -> Html {
+    let i18n = use_i18n();
+    html! {
+        <p id="not-found">
+            { i18n.t("not-found") }{ " " }
+            <Link<Route> to={Route::Accounts}>{ i18n.t("not-found-back") }</Link<Route>>
+        </p>
+    }
 }

@@ -1,6 +1,7 @@
 //! Every string the rep reads, in French and English, through Project Fluent.
 //!
-//! Messages live in `client/locales/<language>/<feature>.ftl`, one file per feature, compiled
+//! Messages live in `client/src/<feature>/<language>.ftl`, one file per feature next to its code
+//! (the frame's and the problems' in `client/src/i18n/`), compiled
 //! into the app (it must start with no network). Code asks for a message by id, with named
 //! arguments; a missing message shows its id rather than failing. Plain Rust on every target,
 //! so the catalogue is checked natively (every id in both languages, every file parses).
@@ -61,24 +62,24 @@ impl Language {
 
 /// Each feature's messages: (file, contents). Add a feature's file to both lists.
 const FRENCH: &[(&str, &str)] = &[
-    ("app.ftl", include_str!("../locales/fr/app.ftl")),
-    ("accounts.ftl", include_str!("../locales/fr/accounts.ftl")),
-    ("settings.ftl", include_str!("../locales/fr/settings.ftl")),
-    ("records.ftl", include_str!("../locales/fr/records.ftl")),
-    ("pipeline.ftl", include_str!("../locales/fr/pipeline.ftl")),
-    ("today.ftl", include_str!("../locales/fr/today.ftl")),
-    ("search.ftl", include_str!("../locales/fr/search.ftl")),
-    ("transfer.ftl", include_str!("../locales/fr/transfer.ftl")),
+    ("app.ftl", include_str!("i18n/fr.ftl")),
+    ("accounts.ftl", include_str!("accounts/fr.ftl")),
+    ("settings.ftl", include_str!("settings/fr.ftl")),
+    ("records.ftl", include_str!("records/fr.ftl")),
+    ("pipeline.ftl", include_str!("pipeline/fr.ftl")),
+    ("today.ftl", include_str!("today/fr.ftl")),
+    ("search.ftl", include_str!("search/fr.ftl")),
+    ("transfer.ftl", include_str!("transfer/fr.ftl")),
 ];
 const ENGLISH: &[(&str, &str)] = &[
-    ("app.ftl", include_str!("../locales/en/app.ftl")),
-    ("accounts.ftl", include_str!("../locales/en/accounts.ftl")),
-    ("settings.ftl", include_str!("../locales/en/settings.ftl")),
-    ("records.ftl", include_str!("../locales/en/records.ftl")),
-    ("pipeline.ftl", include_str!("../locales/en/pipeline.ftl")),
-    ("today.ftl", include_str!("../locales/en/today.ftl")),
-    ("search.ftl", include_str!("../locales/en/search.ftl")),
-    ("transfer.ftl", include_str!("../locales/en/transfer.ftl")),
+    ("app.ftl", include_str!("i18n/en.ftl")),
+    ("accounts.ftl", include_str!("accounts/en.ftl")),
+    ("settings.ftl", include_str!("settings/en.ftl")),
+    ("records.ftl", include_str!("records/en.ftl")),
+    ("pipeline.ftl", include_str!("pipeline/en.ftl")),
+    ("today.ftl", include_str!("today/en.ftl")),
+    ("search.ftl", include_str!("search/en.ftl")),
+    ("transfer.ftl", include_str!("transfer/en.ftl")),
 ];
 
 /// The messages of one language.

@@ -1,13 +1,26 @@
 //! Carnet's browser app (Yew, compiled to WebAssembly).
 //!
-//! `state` holds pure reducers and builds on every target, so it is unit-tested natively. The rest
-//! exists only on wasm32: `storage` is the one module that touches IndexedDB, `pages` own data
-//! through `hooks`, and `components` only display what they are given. `leader` elects one tab
-//! per device and `tabs` carries live messages between tabs.
+//! Features each have a folder (`accounts`, `records`, `pipeline`, `today`, `search`, `transfer`,
+//! `settings`, `sign_in`) holding their pure view logic (built on every target, so tested
+//! natively), hooks, components and page, next to their catalogue (`*.ftl`) and stylesheet.
+//! Platform code stays in layers and exists only on wasm32: `storage` is the one module that
+//! touches IndexedDB, `sync` the only network code, `leader` elects one tab per device and `tabs`
+//! carries live messages between tabs; `hooks`, `components` and `state` hold what several
+//! features share. `workspace` is the workspace service: its state machine (save queue,
+//! invalidation, retries, sign-out, leader hand-over) builds on every target and is tested
+//! natively; its effect runner exists only on wasm32.
 
+pub mod accounts;
 pub mod i18n;
+pub mod pipeline;
+pub mod records;
+pub mod search;
 pub mod session;
+pub mod settings;
+pub mod sign_in;
 pub mod state;
+pub mod today;
+pub mod transfer;
 pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,8 +33,6 @@ pub mod download;
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod leader;
-#[cfg(target_arch = "wasm32")]
-pub mod pages;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]

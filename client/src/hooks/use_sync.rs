@@ -14,7 +14,7 @@ use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-use super::{use_storage, StorageState};
+use crate::hooks::{use_storage, StorageState};
 use crate::leader::Leadership;
 use crate::session::Session;
 use crate::state::problem::Problem;

@@ -40,6 +40,8 @@ use shared::transfer::{
 };
 use wasm_bindgen::JsValue;
 
+use crate::state::problem::Problem;
+
 use super::{
     fold_and_put, outbox_value, put_row, stored, Durability, Received, Storage, StorageError,
     ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX,
@@ -75,6 +77,21 @@ impl TransferError {
             Self::Document(_) => "document",
             Self::Merge(_) => "merge",
             Self::MissingRecord(_) => "missing_record",
+        }
+    }
+
+    /// What the rep is told: a catalogue id, with the error's own words as detail.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::Cancelled => Problem::new("problem-import-cancelled"),
+            Self::Storage(error) => error.problem(),
+            Self::Document(error) => {
+                Problem::with_detail("problem-record-unbuildable", error.to_string())
+            }
+            Self::Merge(error) => {
+                Problem::with_detail("problem-record-unmergeable", error.to_string())
+            }
+            Self::MissingRecord(id) => Problem::with_detail("problem-record-missing", id.clone()),
         }
     }
 }

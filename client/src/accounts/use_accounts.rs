@@ -1,0 +1,143 @@
+//! The accounts list and the "create an account" intent, backed by the device's storage.
+
+use std::rc::Rc;
+
+use shared::account::{AccountDocument, AccountDraft};
+use shared::edit::Edit;
+use shared::ids::AccountId;
+use yew::prelude::*;
+
+use crate::accounts::listing::{AccountsAction, AccountsState};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::storage::Storage;
+
+impl Reducible for AccountsState {
+    type Action = AccountsAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+/// How many rows are read before the rest: more than a tall screen shows.
+const FIRST_SCREEN_ROWS: u32 = 40;
+
+/// Sets a performance mark once (the start-up benchmark reads it).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        if performance.get_entries_by_name(name).length() == 0 {
+            let _unsupported = performance.mark(name);
+        }
+    }
+}
+
+/// What the accounts page can read and do.
+#[derive(Clone, PartialEq)]
+pub struct AccountsHandle {
+    state: UseReducerHandle<AccountsState>,
+    storage: Option<Rc<Storage>>,
+    sync: Option<SyncHandle>,
+}
+
+impl AccountsHandle {
+    /// The current list state.
+    pub fn state(&self) -> &AccountsState {
+        &self.state
+    }
+
+    /// Creates an account from `draft` and saves it on this device (signed by the signed-in rep).
+    pub fn create(&self, draft: AccountDraft) {
+        let dispatcher = self.state.dispatcher();
+        let Some(storage) = self.storage.clone() else {
+            dispatcher.dispatch(AccountsAction::Fail("problem-storage-not-ready".to_owned()));
+            return;
+        };
+        let sync = self.sync.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
+            let editor = sync.as_ref().and_then(|sync| match sync.session() {
+                SessionState::SignedIn(session) => session.editor(),
+                _ => None,
+            });
+            let edit = match editor {
+                Some(editor) => Edit::by(editor, now_seconds),
+                None => Edit::anonymous(now_seconds),
+            };
+            let mut account = match AccountDocument::create_by(AccountId::generate(), &draft, &edit)
+            {
+                Ok(account) => account,
+                Err(_) => {
+                    return dispatcher.dispatch(AccountsAction::Fail(
+                        "problem-account-name-missing".to_owned(),
+                    ))
+                }
+            };
+            match storage.save_account(&mut account, &[]).await {
+                Ok(row) => {
+                    dispatcher.dispatch(AccountsAction::Add(Box::new(row)));
+                    if let Some(sync) = &sync {
+                        sync.saved_locally();
+                    }
+                    // The first saved record is a moment to ask for persistent storage.
+                    if let Err(error) = storage.ensure_persistence().await {
+                        gloo::console::warn!(format!("persistence not recorded: {error}"));
+                    }
+                }
+                Err(error) => dispatcher.dispatch(AccountsAction::Fail(error.problem().id)),
+            }
+        });
+    }
+
+    /// Hides the current error.
+    pub fn dismiss_error(&self) {
+        self.state.dispatch(AccountsAction::DismissError);
+    }
+}
+
+/// The accounts list, read from the device's index rows once storage is ready, and again
+/// whenever stored records change (sync, another tab).
+#[hook]
+pub fn use_accounts() -> AccountsHandle {
+    let state = use_reducer(AccountsState::default);
+    let storage_state = use_storage();
+    let sync = use_sync();
+    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
+    let storage = match &storage_state {
+        StorageState::Ready(storage) => Some(Rc::clone(storage)),
+        StorageState::Opening | StorageState::Failed(_) => None,
+    };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(
+            (storage_state, revision),
+            move |(storage_state, _)| match storage_state.clone() {
+                StorageState::Ready(storage) => wasm_bindgen_futures::spawn_local(async move {
+                    // The first screen first, then everything (for scrolling and search).
+                    match storage.first_account_rows(FIRST_SCREEN_ROWS).await {
+                        Ok(rows) if rows.len() == FIRST_SCREEN_ROWS as usize => {
+                            dispatcher.dispatch(AccountsAction::Load(rows));
+                        }
+                        Ok(_) => {}
+                        Err(error) => {
+                            return dispatcher.dispatch(AccountsAction::Fail(error.problem().id))
+                        }
+                    }
+                    dispatcher.dispatch(match storage.account_rows().await {
+                        Ok(rows) => AccountsAction::Load(rows),
+                        Err(error) => AccountsAction::Fail(error.problem().id),
+                    });
+                    mark("carnet:all-rows");
+                }),
+                StorageState::Failed(error) => {
+                    dispatcher.dispatch(AccountsAction::Fail(error.problem().id));
+                }
+                StorageState::Opening => {}
+            },
+        );
+    }
+    AccountsHandle {
+        state,
+        storage,
+        sync,
+    }
+}

@@ -1,0 +1,69 @@
+# The frame of the app: navigation, sync indicator, update prompt, sign-in.
+app-name = Carnet
+nav-main = Main
+nav-accounts = Accounts
+nav-today = Today
+nav-pipeline = Pipeline
+nav-search = Search
+nav-settings = Settings
+opening-app = Opening Carnet…
+not-found = Nothing here.
+not-found-back = Back to the accounts
+not-an-account = This address does not name an account.
+update-ready = A new version of Carnet is ready.
+update-reload = Reload
+dismiss = Dismiss
+
+sync-signed-out = Signed out
+sync-offline = Offline
+sync-offline-pending = Offline · { $count } to sync
+sync-connecting = Connecting…
+sync-downloading = Downloading · { $count } records
+sync-syncing = Syncing…
+sync-syncing-pending = Syncing · { $count } pending
+sync-synced = Synced
+sync-failed = Sync stopped
+sync-now = Sync now
+sync-last-synced = Last synced at { $time }
+sync-unsynced-warning = { $count ->
+    [one] One change made on this device { $days } days ago is not synced yet.
+   *[other] { $count } changes made on this device { $days } days ago are not synced yet.
+} Connect to a network soon: until then they exist only here.
+
+sign-in-title = Sign in to Carnet
+sign-in-lead = Sign in once on this device. Your accounts are then kept here and work without a network.
+sign-in-email = E-mail address
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-busy = Signing in…
+
+digest-title = { $count ->
+    [one] While you were away, a colleague changed one account:
+   *[other] While you were away, colleagues changed { $count } accounts:
+}
+digest-more = and { $count } more
+
+problem-storage-full = This device's storage is full. Free some space, then try again; nothing was lost.
+problem-storage-unavailable = This browser does not let Carnet keep data on the device. Leave private browsing or allow site data.
+problem-storage-blocked = Another Carnet tab is still open on an older version. Close it to continue.
+problem-storage-upgrade = Carnet could not prepare its storage; the previous data was kept.
+problem-storage-aborted = The browser cancelled the save; nothing was written. Try again.
+problem-storage-corrupt = A stored record is damaged.
+problem-storage-failed = The device's storage failed.
+problem-unreachable = The server cannot be reached. Your work is kept on this device.
+problem-wrong-credentials = That e-mail address and password do not match. Check them and try again.
+problem-session-ended = Your session has ended. Sign in again; nothing on this device was lost.
+problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
+problem-unexpected = The server answered unexpectedly.
+problem-app-too-old = This version of Carnet is too old for the server; reload to update.
+problem-server-quota-exceeded = The server has no room left for this device's changes. They are kept safely on this device and will be sent once your manager frees space or raises the limit.
+problem-storage-not-ready = The device's storage is not ready yet.
+problem-device-sign-in-damaged = This device's sign-in is damaged. Sign in again.
+problem-export-failed = The file could not be written.
+problem-download-failed = The browser refused the download.
+problem-file-unreadable = The browser could not read that file.
+problem-record-missing = That record is not on this device.
+problem-signed-out = Nobody is signed in on this device.
+problem-import-cancelled = The import was cancelled; nothing was imported.
+problem-record-unbuildable = A record could not be built from its row; nothing was imported.
+problem-record-unmergeable = A record could not be merged; nothing was changed.

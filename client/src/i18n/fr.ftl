@@ -1,0 +1,72 @@
+# Le cadre de l'application : navigation, indicateur de synchronisation, mise à jour, connexion.
+app-name = Carnet
+nav-main = Navigation principale
+nav-accounts = Comptes
+nav-today = Aujourd'hui
+nav-pipeline = Pipeline
+nav-search = Recherche
+nav-settings = Réglages
+opening-app = Ouverture de Carnet…
+not-found = Il n'y a rien ici.
+not-found-back = Retour aux comptes
+not-an-account = Cette adresse ne désigne aucun compte.
+update-ready = Une nouvelle version de Carnet est prête.
+update-reload = Recharger
+dismiss = Fermer
+
+sync-signed-out = Déconnecté
+sync-offline = Hors ligne
+sync-offline-pending = { $count ->
+    [one] Hors ligne · { $count } modification à synchroniser
+   *[other] Hors ligne · { $count } modifications à synchroniser
+}
+sync-connecting = Connexion…
+sync-downloading = Téléchargement · { $count } fiches
+sync-syncing = Synchronisation…
+sync-syncing-pending = Synchronisation · { $count } en attente
+sync-synced = Synchronisé
+sync-failed = Synchronisation arrêtée
+sync-now = Synchroniser
+sync-last-synced = Dernière synchronisation à { $time }
+sync-unsynced-warning = { $count ->
+    [one] Une modification faite sur cet appareil il y a { $days } jours n'est pas encore synchronisée.
+   *[other] { $count } modifications faites sur cet appareil il y a { $days } jours ne sont pas encore synchronisées.
+} Connectez-vous vite à un réseau : d'ici là, elles n'existent qu'ici.
+
+sign-in-title = Connexion à Carnet
+sign-in-lead = Connectez-vous une fois sur cet appareil. Vos comptes y sont ensuite gardés et fonctionnent sans réseau.
+sign-in-email = Adresse e-mail
+sign-in-password = Mot de passe
+sign-in-submit = Se connecter
+sign-in-busy = Connexion…
+
+digest-title = { $count ->
+    [one] Pendant votre absence, un collègue a modifié un compte :
+   *[other] Pendant votre absence, vos collègues ont modifié { $count } comptes :
+}
+digest-more = et { $count } de plus
+
+problem-storage-full = Le stockage de cet appareil est plein. Libérez de la place puis réessayez ; rien n'a été perdu.
+problem-storage-unavailable = Ce navigateur ne permet pas à Carnet de garder des données sur l'appareil. Quittez la navigation privée ou autorisez les données du site.
+problem-storage-blocked = Un autre onglet de Carnet est encore ouvert sur une ancienne version. Fermez-le pour continuer.
+problem-storage-upgrade = Carnet n'a pas pu préparer son stockage ; les données précédentes ont été gardées.
+problem-storage-aborted = Le navigateur a annulé l'enregistrement ; rien n'a été écrit. Réessayez.
+problem-storage-corrupt = Une fiche enregistrée est endommagée.
+problem-storage-failed = Le stockage de l'appareil a échoué.
+problem-unreachable = Le serveur est injoignable. Votre travail est gardé sur cet appareil.
+problem-wrong-credentials = Cette adresse e-mail et ce mot de passe ne correspondent pas. Vérifiez-les et réessayez.
+problem-session-ended = Votre session est terminée. Reconnectez-vous ; rien n'a été perdu sur cet appareil.
+problem-too-many-attempts = Trop de tentatives. Patientez une minute puis réessayez.
+problem-unexpected = Le serveur a répondu de façon inattendue.
+problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.
+problem-server-quota-exceeded = Le serveur n'a plus de place pour les modifications de cet appareil. Elles restent en sécurité sur cet appareil et seront envoyées dès que votre responsable aura libéré de la place ou relevé la limite.
+problem-storage-not-ready = Le stockage de l'appareil n'est pas encore prêt.
+problem-device-sign-in-damaged = La connexion de cet appareil est endommagée. Reconnectez-vous.
+problem-export-failed = Le fichier n’a pas pu être écrit.
+problem-download-failed = Le navigateur a refusé le téléchargement.
+problem-file-unreadable = Le navigateur n’a pas pu lire ce fichier.
+problem-record-missing = Cette fiche n’est pas sur cet appareil.
+problem-signed-out = Personne n’est connecté sur cet appareil.
+problem-import-cancelled = L’import a été annulé ; rien n’a été importé.
+problem-record-unbuildable = Une fiche n’a pas pu être construite depuis sa ligne ; rien n’a été importé.
+problem-record-unmergeable = Une fiche n’a pas pu être fusionnée ; rien n’a été modifié.

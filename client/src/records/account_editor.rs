@@ -1,0 +1,180 @@
+//! An account's details, edited inline and saved as the rep types (no "save" button to forget):
+//! name, SIREN/SIRET and VAT (validated: refused with the reason while wrong), industry,
+//! website, lifecycle stage, tags, owner, the main address and every address with its map link,
+//! and the notes. Fields two reps changed concurrently show both values to choose from.
+
+use std::rc::Rc;
+
+use shared::account::LifecycleStage;
+use shared::field::FieldPath;
+use yew::prelude::*;
+
+use super::record_fields::{Choice, ChoiceField, ChoiceOption, EditableField};
+use crate::hooks::use_i18n;
+use crate::records::account_view::AccountView;
+use crate::records::record_view::conflict_at;
+
+/// One edit of an account's details: the field now reads the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountEdit {
+    /// The name.
+    Rename(String),
+    /// SIREN.
+    Siren(String),
+    /// SIRET.
+    Siret(String),
+    /// VAT number.
+    Vat(String),
+    /// Industry.
+    Industry(String),
+    /// Website.
+    Website(String),
+    /// Lifecycle stage (stored name).
+    Stage(String),
+    /// Tags, comma-separated.
+    Tags(String),
+    /// The main address's street.
+    Street(String),
+    /// The main address's postcode.
+    Postcode(String),
+    /// The main address's city.
+    City(String),
+    /// The notes.
+    Notes(String),
+}
+
+/// The paths [`AccountEditor`] shows conflicts of next to their field.
+pub fn inline_account_paths() -> Vec<FieldPath> {
+    let mut paths: Vec<FieldPath> = [
+        "name", "siren", "siret", "vat", "industry", "website", "stage", "notes",
+    ]
+    .into_iter()
+    .map(FieldPath::root)
+    .collect();
+    for part in ["street", "postcode", "city"] {
+        paths.push(FieldPath::new(["addresses", "main", part]));
+    }
+    paths
+}
+
+/// Props of [`AccountEditor`].
+#[derive(Properties, PartialEq)]
+pub struct AccountEditorProps {
+    /// What to show.
+    pub view: AccountView,
+    /// Who owns the account, as the rep reads it.
+    pub owner: AttrValue,
+    /// A field now reads…; answers the problem, in plain words, when the value is refused.
+    pub on_edit: Callback<AccountEdit, Option<AttrValue>>,
+    /// Keep one of a field's concurrent values.
+    pub on_choose: Callback<Choice>,
+}
+
+const STAGES: [(LifecycleStage, &str); 5] = [
+    (LifecycleStage::Prospect, "record-stage-prospect"),
+    (LifecycleStage::NewCustomer, "record-stage-new-customer"),
+    (LifecycleStage::Active, "record-stage-active"),
+    (LifecycleStage::ToReactivate, "record-stage-to-reactivate"),
+    (LifecycleStage::Lost, "record-stage-lost"),
+];
+
+/// The catalogue message naming a lifecycle stage (`None`: a stage from a newer version).
+pub fn stage_label_id(stage: &str) -> Option<&'static str> {
+    STAGES
+        .iter()
+        .find(|(known, _)| known.as_str() == stage)
+        .map(|(_, id)| *id)
+}
+
+/// The editable account details.
+#[component]
+pub fn AccountEditor(props: &AccountEditorProps) -> Html {
+    let view = &props.view;
+    let i18n = use_i18n();
+    let conflicts = &view.conflicts;
+    let field = |id: &'static str,
+                 label: &str,
+                 value: &str,
+                 path: FieldPath,
+                 edit: fn(String) -> AccountEdit| {
+        html! {
+            <EditableField id={id} label={i18n.t(label)} value={AttrValue::from(value.to_owned())}
+                on_input={props.on_edit.reform(edit)} keep_draft={matches!(id, "edit-siren" | "edit-siret" | "edit-vat")}
+                conflict={conflict_at(conflicts, &path)} on_choose={props.on_choose.clone()} />
+        }
+    };
+    let main = |part: &str| FieldPath::new(["addresses", "main", part]);
+    let mut stages: Vec<ChoiceOption> = STAGES
+        .iter()
+        .map(|(stage, id)| ChoiceOption {
+            value: AttrValue::from(stage.as_str().to_owned()),
+            label: AttrValue::from(i18n.t(id)),
+        })
+        .collect();
+    if stage_label_id(&view.stage).is_none() {
+        stages.push(ChoiceOption {
+            value: AttrValue::from(view.stage.clone()),
+            label: AttrValue::from(view.stage.clone()),
+        });
+    }
+    let on_stage = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |stage: String| {
+            on_edit.emit(AccountEdit::Stage(stage));
+        })
+    };
+    html! {
+        <div class="account-editor record-details">
+            <section class="card details" aria-labelledby="details-title">
+                <h2 id="details-title" class="section-title">{ i18n.t("record-details") }</h2>
+                { field("edit-name", "account-name", &view.name, FieldPath::root("name"), AccountEdit::Rename) }
+                <div class="field-row">
+                    { field("edit-siren", "record-field-siren", &view.siren, FieldPath::root("siren"), AccountEdit::Siren) }
+                    { field("edit-siret", "record-field-siret", &view.siret, FieldPath::root("siret"), AccountEdit::Siret) }
+                </div>
+                <div class="field-row">
+                    { field("edit-vat", "record-field-vat", &view.vat, FieldPath::root("vat"), AccountEdit::Vat) }
+                    { field("edit-industry", "record-field-industry", &view.industry, FieldPath::root("industry"), AccountEdit::Industry) }
+                </div>
+                { field("edit-website", "record-field-website", &view.website, FieldPath::root("website"), AccountEdit::Website) }
+                <div class="field-row">
+                    <ChoiceField id="edit-stage" label={i18n.t("record-field-stage")} value={AttrValue::from(view.stage.clone())}
+                        options={Rc::new(stages)}
+                        on_change={on_stage}
+                        conflict={conflict_at(conflicts, &FieldPath::root("stage"))} on_choose={props.on_choose.clone()} />
+                    <div class="field">
+                        <span class="field-label">{ i18n.t("record-field-owner") }</span>
+                        <span id="account-owner" class="field-static">{ props.owner.clone() }</span>
+                    </div>
+                </div>
+                <EditableField id="edit-tags" label={i18n.t("record-field-tags")} value={AttrValue::from(view.tags.join(", "))}
+                    on_commit_only=true on_input={props.on_edit.reform(AccountEdit::Tags)}
+                    placeholder={AttrValue::from(i18n.t("record-tags-hint"))} />
+            </section>
+            <section class="card address" aria-labelledby="address-title">
+                <h2 id="address-title" class="section-title">{ i18n.t("record-field-addresses") }</h2>
+                { field("edit-street", "account-street", &view.street, main("street"), AccountEdit::Street) }
+                <div class="field-row">
+                    { field("edit-postcode", "account-postcode", &view.postcode, main("postcode"), AccountEdit::Postcode) }
+                    { field("edit-city", "account-city", &view.city, main("city"), AccountEdit::City) }
+                </div>
+                <ul class="address-list">
+                    { for view.addresses.iter().map(|address| html! {
+                        <li key={address.key.clone()} class="address-line" data-key={address.key.clone()}>
+                            <span>{ address.text.clone() }</span>
+                            <a class="map-link" href={address.map_href.clone()} target="_blank" rel="noopener">
+                                { i18n.t("record-map") }
+                            </a>
+                        </li>
+                    }) }
+                </ul>
+            </section>
+            <section class="card notes" aria-labelledby="notes-title">
+                <h2 id="notes-title" class="section-title">{ i18n.t("account-notes") }</h2>
+                <EditableField id="edit-notes" label={i18n.t("account-notes")} multiline=true
+                    value={AttrValue::from(view.notes.clone())} on_input={props.on_edit.reform(AccountEdit::Notes)}
+                    conflict={conflict_at(conflicts, &FieldPath::root("notes"))} on_choose={props.on_choose.clone()} />
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! What the settings page shows and does about the device's storage: usage against quota,
+//! whether persistence was granted, and rebuilding the index from the documents with progress.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::hooks::{use_storage, StorageState};
+use crate::storage::{Estimate, Persistence};
+
+/// The device's storage as the settings page sees it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeviceStorage {
+    /// Usage and quota, when the browser tells.
+    pub estimate: Option<Estimate>,
+    /// The browser's answer to the persistence request, when asked.
+    pub persistence: Option<Persistence>,
+    /// Index rebuild progress: (done, total) while running.
+    pub rebuilding: Option<(usize, usize)>,
+    /// The last rebuild's outcome: how many records, or the problem in plain words.
+    pub rebuilt: Option<Result<usize, String>>,
+}
+
+/// The settings page's storage handle.
+#[derive(Clone, PartialEq)]
+pub struct DeviceStorageHandle {
+    state: UseStateHandle<DeviceStorage>,
+    storage: Option<Rc<crate::storage::Storage>>,
+}
+
+impl DeviceStorageHandle {
+    /// What to show.
+    pub fn state(&self) -> &DeviceStorage {
+        &self.state
+    }
+
+    /// Rebuilds every list row from the documents, showing progress.
+    pub fn rebuild_index(&self) {
+        let Some(storage) = self.storage.clone() else {
+            return;
+        };
+        let state = self.state.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut current = (*state).clone();
+            current.rebuilding = Some((0, 0));
+            current.rebuilt = None;
+            state.set(current.clone());
+            let progress = {
+                let state = state.clone();
+                let current = current.clone();
+                move |done, total| {
+                    state.set(DeviceStorage {
+                        rebuilding: Some((done, total)),
+                        ..current.clone()
+                    });
+                }
+            };
+            let outcome = storage.rebuild_index(100, progress).await;
+            state.set(DeviceStorage {
+                rebuilding: None,
+                rebuilt: Some(outcome.map_err(|error| error.to_string())),
+                ..current
+            });
+        });
+    }
+}
+
+/// Reads the device's storage facts once storage is open.
+#[hook]
+pub fn use_device_storage() -> DeviceStorageHandle {
+    let state = use_state(DeviceStorage::default);
+    let storage = match use_storage() {
+        StorageState::Ready(storage) => Some(storage),
+        _ => None,
+    };
+    {
+        let state = state.clone();
+        use_effect_with(storage.clone(), move |storage| {
+            if let Some(storage) = storage.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let estimate = storage.estimate().await;
+                    let persistence = storage.persistence().await.ok().flatten();
+                    state.set(DeviceStorage {
+                        estimate,
+                        persistence,
+                        ..DeviceStorage::default()
+                    });
+                });
+            }
+        });
+    }
+    DeviceStorageHandle { state, storage }
+}

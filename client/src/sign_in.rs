@@ -1,0 +1,11 @@
+//! Signing in: the sign-in page and its form. wasm32 only.
+
+#[cfg(target_arch = "wasm32")]
+mod page;
+#[cfg(target_arch = "wasm32")]
+mod sign_in_form;
+
+#[cfg(target_arch = "wasm32")]
+pub use page::SignInPage;
+#[cfg(target_arch = "wasm32")]
+pub use sign_in_form::{Credentials, SignInForm};

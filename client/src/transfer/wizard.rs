@@ -1,0 +1,621 @@
+//! The import wizard's state: the file read, the rep's overrides and mapping, the plan with its
+//! duplicate decisions, and where the import stands. Pure: the hook reads the file and the
+//! device's data, runs the import, and dispatches what happened.
+//!
+//! Steps: no file yet → review (detection, mapping, preview, problems, duplicates) → summary →
+//! importing (progress, Cancel) → done, cancelled or failed. Every change of the file's reading
+//! (encoding, delimiter, kind of record, mapping) re-validates the rows and starts the duplicate
+//! decisions again; a plan exists only once the keys of the device's records of that kind are
+//! known, so duplicates against the device are never missed.
+
+use std::rc::Rc;
+
+use crate::state::problem::Problem;
+
+use shared::transfer::{
+    read_vcards, sniff, Decision, Delimiter, Entity, ExistingKeys, Field, ImportPlan, ImportRules,
+    Mapping, ReadOptions, Sniffed, Table, TextEncoding, ValidatedRow,
+};
+
+/// How many rows the preview shows.
+pub const PREVIEW_ROWS: usize = 5;
+
+/// What the rep picked, once read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A CSV file.
+    Csv {
+        /// Its bytes, kept to read again under another encoding or delimiter.
+        bytes: Rc<Vec<u8>>,
+        /// What [`sniff`] guessed.
+        detected: Sniffed,
+        /// The rep's overrides.
+        options: ReadOptions,
+        /// The file read under the guesses and overrides.
+        table: Rc<Table>,
+        /// The column → field mapping.
+        mapping: Mapping,
+    },
+    /// A vCard file: contacts only, one row per card.
+    Vcard {
+        /// The cards, validated.
+        rows: Rc<Vec<ValidatedRow>>,
+    },
+}
+
+/// Why the picked file cannot be imported at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProblem {
+    /// The stable code of the error (`not_text`, `empty_file`, `unterminated_card`…).
+    pub code: &'static str,
+    /// The line it concerns, when there is one.
+    pub line: Option<u64>,
+}
+
+/// Where the wizard stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Step {
+    /// Choosing the file and reviewing how it reads.
+    #[default]
+    Review,
+    /// Reading the counts before committing.
+    Summary,
+    /// Storing: `done` of `total` records written (nothing is kept until the end).
+    Importing {
+        /// Records written so far in the open transaction.
+        done: usize,
+        /// Records to write.
+        total: usize,
+    },
+    /// Stored.
+    Done {
+        /// Records created.
+        created: usize,
+        /// Stored records merged into.
+        merged: usize,
+    },
+    /// The rep cancelled; nothing was stored.
+    Cancelled,
+    /// Storage refused; nothing was stored.
+    Failed(Problem),
+}
+
+/// The whole wizard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportWizard {
+    /// The picked file's name.
+    pub file_name: Option<String>,
+    /// The file, read.
+    pub source: Option<Source>,
+    /// Why the file cannot be read, instead of a source.
+    pub problem: Option<FileProblem>,
+    /// The kind of record the rows become.
+    pub entity: Entity,
+    /// The workspace's stages and currency.
+    pub rules: ImportRules,
+    /// The keys of the device's records of `entity`, once read.
+    pub existing: Option<(Entity, Rc<ExistingKeys>)>,
+    /// The validated rows with duplicates and decisions (needs a source and the keys).
+    pub plan: Option<Rc<ImportPlan>>,
+    /// Where the wizard stands.
+    pub step: Step,
+}
+
+/// What can happen to the wizard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportAction {
+    /// A file was picked and its bytes read.
+    Open {
+        /// Its name.
+        name: String,
+        /// Its bytes.
+        bytes: Rc<Vec<u8>>,
+    },
+    /// The rep forces an encoding (`None`: the guess).
+    ChooseEncoding(Option<TextEncoding>),
+    /// The rep forces a delimiter (`None`: the guess).
+    ChooseDelimiter(Option<Delimiter>),
+    /// The rows are accounts, contacts or deals.
+    ChooseEntity(Entity),
+    /// Column `column` feeds `field` (or nothing).
+    MapColumn {
+        /// The column.
+        column: usize,
+        /// The field.
+        field: Option<Field>,
+    },
+    /// The keys of the device's records of `entity` were read.
+    KnowExisting {
+        /// The kind they belong to.
+        entity: Entity,
+        /// The keys.
+        keys: Rc<ExistingKeys>,
+    },
+    /// The workspace's settings were read.
+    KnowRules(ImportRules),
+    /// A choice for the duplicate row on `line`.
+    Decide {
+        /// The row's line.
+        line: u64,
+        /// The choice.
+        decision: Decision,
+    },
+    /// The same choice for every duplicate.
+    DecideAll(Decision),
+    /// Go to the summary.
+    Review,
+    /// Back from the summary to the review.
+    Back,
+    /// The import started: `total` records to write.
+    Start {
+        /// Records to write.
+        total: usize,
+    },
+    /// `done` records written so far.
+    Progress(usize),
+    /// The transaction committed.
+    Finish {
+        /// Records created.
+        created: usize,
+        /// Records merged into.
+        merged: usize,
+    },
+    /// The import was cancelled.
+    Cancelled,
+    /// The import failed.
+    Fail(Problem),
+    /// Start again with another file.
+    Reset,
+}
+
+impl ImportWizard {
+    /// A wizard with no file, importing accounts under `rules`.
+    pub fn new(rules: ImportRules) -> Self {
+        Self {
+            file_name: None,
+            source: None,
+            problem: None,
+            entity: Entity::Account,
+            rules,
+            existing: None,
+            plan: None,
+            step: Step::Review,
+        }
+    }
+
+    /// The state after `action`.
+    pub fn apply(mut self, action: ImportAction) -> Self {
+        if self.is_importing()
+            && !matches!(
+                action,
+                ImportAction::Progress(_)
+                    | ImportAction::Finish { .. }
+                    | ImportAction::Cancelled
+                    | ImportAction::Fail(_)
+            )
+        {
+            return self;
+        }
+        match action {
+            ImportAction::Open { name, bytes } => {
+                self = Self {
+                    file_name: Some(name.clone()),
+                    entity: self.entity,
+                    existing: self.existing,
+                    ..Self::new(self.rules)
+                };
+                self.open(&name, bytes);
+            }
+            ImportAction::ChooseEncoding(encoding) => self.reread(|options| {
+                options.encoding = encoding;
+            }),
+            ImportAction::ChooseDelimiter(delimiter) => self.reread(|options| {
+                options.delimiter = delimiter;
+            }),
+            ImportAction::ChooseEntity(entity) => {
+                if matches!(self.source, Some(Source::Vcard { .. })) {
+                    return self;
+                }
+                self.entity = entity;
+                if let Some(Source::Csv { table, mapping, .. }) = &mut self.source {
+                    *mapping = Mapping::guess(entity, &table.headers);
+                }
+                self.replan();
+            }
+            ImportAction::MapColumn { column, field } => {
+                if let Some(Source::Csv { mapping, .. }) = &mut self.source {
+                    if mapping.set(column, field) {
+                        self.replan();
+                    }
+                }
+            }
+            ImportAction::KnowExisting { entity, keys } => {
+                self.existing = Some((entity, keys));
+                self.replan();
+            }
+            ImportAction::KnowRules(rules) => {
+                self.rules = rules;
+                self.replan();
+            }
+            ImportAction::Decide { line, decision } => {
+                if let Some(plan) = &mut self.plan {
+                    Rc::make_mut(plan).decide(line, decision);
+                }
+            }
+            ImportAction::DecideAll(decision) => {
+                if let Some(plan) = &mut self.plan {
+                    Rc::make_mut(plan).decide_all(decision);
+                }
+            }
+            ImportAction::Review => {
+                if self.can_review() {
+                    self.step = Step::Summary;
+                }
+            }
+            ImportAction::Back => self.step = Step::Review,
+            ImportAction::Start { total } => {
+                if self.step == Step::Summary {
+                    self.step = Step::Importing { done: 0, total };
+                }
+            }
+            ImportAction::Progress(now) => {
+                if let Step::Importing { done, .. } = &mut self.step {
+                    *done = now;
+                }
+            }
+            ImportAction::Finish { created, merged } => self.step = Step::Done { created, merged },
+            ImportAction::Cancelled => self.step = Step::Cancelled,
+            ImportAction::Fail(reason) => self.step = Step::Failed(reason),
+            ImportAction::Reset => {
+                self = Self {
+                    entity: self.entity,
+                    existing: self.existing,
+                    ..Self::new(self.rules)
+                }
+            }
+        }
+        self
+    }
+
+    /// Whether records are being written.
+    pub fn is_importing(&self) -> bool {
+        matches!(self.step, Step::Importing { .. })
+    }
+
+    /// Whether the plan can go to the summary: a plan exists, every required field has a
+    /// column, and at least one row would be written.
+    pub fn can_review(&self) -> bool {
+        let Some(plan) = &self.plan else {
+            return false;
+        };
+        let mapped = match &self.source {
+            Some(Source::Csv { mapping, .. }) => mapping.missing_required().is_empty(),
+            Some(Source::Vcard { .. }) => true,
+            None => false,
+        };
+        let summary = plan.summary();
+        mapped && summary.create + summary.merge_existing > 0
+    }
+
+    /// The fields the mapping lacks (empty for vCards).
+    pub fn missing_fields(&self) -> Vec<Field> {
+        match &self.source {
+            Some(Source::Csv { mapping, .. }) => mapping.missing_required(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the keys of the device's records of the current kind are known.
+    pub fn knows_existing(&self) -> bool {
+        self.existing
+            .as_ref()
+            .is_some_and(|(entity, _)| *entity == self.entity)
+    }
+
+    fn open(&mut self, name: &str, bytes: Rc<Vec<u8>>) {
+        let looks_like_vcard = name.to_lowercase().ends_with(".vcf")
+            || bytes
+                .iter()
+                .skip_while(|byte| byte.is_ascii_whitespace() || **byte > 0x7F)
+                .take(11)
+                .map(u8::to_ascii_uppercase)
+                .eq(b"BEGIN:VCARD".iter().copied());
+        if looks_like_vcard {
+            match read_vcards(&bytes) {
+                Ok(rows) => {
+                    self.entity = Entity::Contact;
+                    self.source = Some(Source::Vcard {
+                        rows: Rc::new(rows),
+                    });
+                }
+                Err(error) => {
+                    self.problem = Some(FileProblem {
+                        code: error.code(),
+                        line: match error {
+                            shared::transfer::VcardError::Unterminated { line } => Some(line),
+                            _ => None,
+                        },
+                    });
+                }
+            }
+            self.replan();
+            return;
+        }
+        let detected = match sniff(&bytes) {
+            Ok(detected) => detected,
+            Err(error) => {
+                self.problem = Some(read_problem(&error));
+                return;
+            }
+        };
+        self.source = Some(Source::Csv {
+            bytes,
+            detected,
+            options: ReadOptions::default(),
+            table: Rc::new(Table {
+                format: detected,
+                headers: Vec::new(),
+                rows: Vec::new(),
+            }),
+            mapping: Mapping {
+                entity: self.entity,
+                columns: Vec::new(),
+            },
+        });
+        self.reread(|_| {});
+    }
+
+    /// Reads the CSV file again with changed options, guessing the mapping anew.
+    fn reread(&mut self, change: impl FnOnce(&mut ReadOptions)) {
+        let entity = self.entity;
+        let Some(Source::Csv {
+            bytes,
+            options,
+            table,
+            mapping,
+            ..
+        }) = &mut self.source
+        else {
+            return;
+        };
+        change(options);
+        match Table::read(bytes, options) {
+            Ok(read) => {
+                *mapping = Mapping::guess(entity, &read.headers);
+                *table = Rc::new(read);
+                self.problem = None;
+            }
+            Err(error) => {
+                *table = Rc::new(Table {
+                    format: table.format,
+                    headers: Vec::new(),
+                    rows: Vec::new(),
+                });
+                self.problem = Some(read_problem(&error));
+            }
+        }
+        self.replan();
+    }
+
+    /// Validates the rows again and finds duplicates, once the device's keys are known.
+    fn replan(&mut self) {
+        self.step = Step::Review;
+        let keys = match &self.existing {
+            Some((entity, keys)) if *entity == self.entity => Rc::clone(keys),
+            _ => {
+                self.plan = None;
+                return;
+            }
+        };
+        self.plan = match (&self.source, &self.problem) {
+            (Some(Source::Csv { table, mapping, .. }), None) => {
+                Some(Rc::new(ImportPlan::new(table, mapping, &self.rules, &keys)))
+            }
+            (Some(Source::Vcard { rows }), None) => Some(Rc::new(ImportPlan::from_rows(
+                Entity::Contact,
+                rows.as_ref().clone(),
+                &keys,
+            ))),
+            _ => None,
+        };
+    }
+}
+
+fn read_problem(error: &shared::transfer::ReadError) -> FileProblem {
+    FileProblem {
+        code: error.code(),
+        line: match error {
+            shared::transfer::ReadError::Malformed { line, .. } => Some(*line),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::settings::Settings;
+    use shared::transfer::{DuplicateKey, DuplicateOf};
+
+    const FRENCH: &[u8] =
+        include_bytes!("../../../shared/tests/fixtures/import/french-export-windows-1252.csv");
+    const DUPLICATES: &[u8] =
+        include_bytes!("../../../shared/tests/fixtures/import/duplicates.csv");
+
+    fn wizard() -> ImportWizard {
+        ImportWizard::new(ImportRules::from_settings(&Settings::starter()))
+    }
+
+    fn opened(bytes: &[u8], name: &str) -> ImportWizard {
+        wizard()
+            .apply(ImportAction::Open {
+                name: name.to_owned(),
+                bytes: Rc::new(bytes.to_vec()),
+            })
+            .apply(ImportAction::KnowExisting {
+                entity: Entity::Account,
+                keys: Rc::new(ExistingKeys::new()),
+            })
+    }
+
+    #[test]
+    fn a_french_export_is_read_as_windows_1252_with_semicolons_and_mapped() {
+        let wizard = opened(FRENCH, "clients.csv");
+        let Some(Source::Csv {
+            detected,
+            table,
+            mapping,
+            ..
+        }) = &wizard.source
+        else {
+            panic!("no CSV source: {:?}", wizard.problem);
+        };
+        assert_eq!(detected.encoding, TextEncoding::Windows1252);
+        assert_eq!(detected.delimiter, Delimiter::Semicolon);
+        assert_eq!(table.headers[0], "Raison sociale");
+        assert_eq!(mapping.columns[0], Some(Field::AccountName));
+        assert_eq!(wizard.plan.as_ref().map(|plan| plan.rows().len()), Some(4));
+        assert!(wizard.can_review());
+    }
+
+    #[test]
+    fn a_plan_waits_for_the_keys_of_the_devices_records() {
+        let wizard = wizard().apply(ImportAction::Open {
+            name: "clients.csv".to_owned(),
+            bytes: Rc::new(FRENCH.to_vec()),
+        });
+        assert!(wizard.source.is_some());
+        assert!(wizard.plan.is_none());
+        assert!(!wizard.can_review());
+        let contacts = wizard.apply(ImportAction::KnowExisting {
+            entity: Entity::Contact,
+            keys: Rc::new(ExistingKeys::new()),
+        });
+        assert!(contacts.plan.is_none(), "keys of another kind do not count");
+    }
+
+    #[test]
+    fn a_delimiter_override_reads_the_file_again_and_the_guess_comes_back() {
+        let columns = |wizard: &ImportWizard| match &wizard.source {
+            Some(Source::Csv { table, .. }) => table.headers.len(),
+            _ => 0,
+        };
+        let wizard = opened(FRENCH, "clients.csv")
+            .apply(ImportAction::ChooseDelimiter(Some(Delimiter::Comma)));
+        assert_eq!(columns(&wizard), 1, "no comma in the header: one column");
+        let wizard = wizard.apply(ImportAction::ChooseDelimiter(None));
+        assert_eq!(columns(&wizard), 9);
+        assert!(wizard.can_review());
+    }
+
+    #[test]
+    fn unmapping_the_name_column_blocks_the_summary() {
+        let wizard = opened(FRENCH, "clients.csv").apply(ImportAction::MapColumn {
+            column: 0,
+            field: None,
+        });
+        assert_eq!(wizard.missing_fields(), vec![Field::AccountName]);
+        let wizard = wizard.apply(ImportAction::Review);
+        assert_eq!(wizard.step, Step::Review);
+    }
+
+    #[test]
+    fn a_binary_file_is_a_problem_and_has_no_plan() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+        let wizard = opened(png, "clients.csv");
+        assert_eq!(
+            wizard.problem,
+            Some(FileProblem {
+                code: "not_text",
+                line: None
+            })
+        );
+        assert!(wizard.plan.is_none());
+    }
+
+    #[test]
+    fn duplicates_against_the_device_start_skipped_and_can_be_merged_for_all() {
+        let mut keys = ExistingKeys::new();
+        keys.insert(
+            DuplicateKey::NameAndPostcode {
+                name: shared::transfer::normalised_name("Les Halles de Lyon"),
+                postcode: "69003".to_owned(),
+            },
+            "stored-id",
+        );
+        let wizard = wizard()
+            .apply(ImportAction::Open {
+                name: "doublons.csv".to_owned(),
+                bytes: Rc::new(DUPLICATES.to_vec()),
+            })
+            .apply(ImportAction::KnowExisting {
+                entity: Entity::Account,
+                keys: Rc::new(keys),
+            });
+        let Some(plan) = wizard.plan.clone() else {
+            panic!("no plan");
+        };
+        let stored = plan
+            .duplicates()
+            .iter()
+            .find(|duplicate| matches!(&duplicate.of, DuplicateOf::Existing { id } if id == "stored-id"))
+            .map(|duplicate| duplicate.line);
+        let Some(line) = stored else {
+            panic!(
+                "the stored duplicate was not found: {:?}",
+                plan.duplicates()
+            );
+        };
+        assert_eq!(plan.decision(line), Some(Decision::Skip));
+        let wizard = wizard.apply(ImportAction::DecideAll(Decision::Merge));
+        let summary = wizard
+            .plan
+            .as_ref()
+            .map(|plan| plan.summary())
+            .unwrap_or_default();
+        assert_eq!(summary.merge_existing, 1);
+        assert_eq!(summary.skip, 0);
+    }
+
+    #[test]
+    fn the_import_moves_through_its_steps_and_ignores_edits_while_running() {
+        let wizard = opened(FRENCH, "clients.csv")
+            .apply(ImportAction::Review)
+            .apply(ImportAction::Start { total: 4 });
+        assert_eq!(wizard.step, Step::Importing { done: 0, total: 4 });
+        let wizard = wizard
+            .apply(ImportAction::ChooseEntity(Entity::Deal))
+            .apply(ImportAction::Progress(2));
+        assert_eq!(wizard.entity, Entity::Account);
+        assert_eq!(wizard.step, Step::Importing { done: 2, total: 4 });
+        let cancelled = wizard.clone().apply(ImportAction::Cancelled);
+        assert_eq!(cancelled.step, Step::Cancelled);
+        let done = wizard.apply(ImportAction::Finish {
+            created: 4,
+            merged: 0,
+        });
+        assert_eq!(
+            done.step,
+            Step::Done {
+                created: 4,
+                merged: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_vcard_file_becomes_contacts() {
+        let cards = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Anne Roux\r\nN:Roux;Anne;;;\r\nEMAIL:anne@roux.fr\r\nEND:VCARD\r\n";
+        let wizard = wizard()
+            .apply(ImportAction::Open {
+                name: "anne.vcf".to_owned(),
+                bytes: Rc::new(cards.to_vec()),
+            })
+            .apply(ImportAction::KnowExisting {
+                entity: Entity::Contact,
+                keys: Rc::new(ExistingKeys::new()),
+            });
+        assert_eq!(wizard.entity, Entity::Contact);
+        assert!(wizard.can_review(), "{:?}", wizard.problem);
+    }
+}
