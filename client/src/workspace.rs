@@ -20,11 +20,16 @@ pub mod record;
 pub mod save_queue;
 #[cfg(target_arch = "wasm32")]
 pub mod service;
+#[cfg(target_arch = "wasm32")]
+mod use_topic;
 
 pub use invalidation::{Links, StoredRecord, Topic};
 pub use machine::{Command, Effect, Event, Loss, RecordStatus, SaveFailure, Workspace};
 pub use record::{ListKind, RecordRef};
 pub use save_queue::SaveId;
+#[cfg(target_arch = "wasm32")]
+pub use use_topic::use_topic;
 
-#[cfg(test)]
+// Native only: proptest is not built for wasm32 (the wasm tests run in Chromium).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
