@@ -6,7 +6,9 @@
 //! Platform code stays in layers and exists only on wasm32: `storage` is the one module that
 //! touches IndexedDB, `sync` the only network code, `leader` elects one tab per device and `tabs`
 //! carries live messages between tabs; `hooks`, `components` and `state` hold what several
-//! features share.
+//! features share. `workspace` is the workspace service: its state machine (save queue,
+//! invalidation, retries, sign-out, leader hand-over) builds on every target and is tested
+//! natively; its effect runner exists only on wasm32.
 
 pub mod accounts;
 pub mod i18n;
@@ -19,6 +21,7 @@ pub mod sign_in;
 pub mod state;
 pub mod today;
 pub mod transfer;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

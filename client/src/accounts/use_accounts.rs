@@ -1,4 +1,6 @@
-//! The accounts list and the "create an account" intent, backed by the device's storage.
+//! The accounts list and the "create an account" intent, backed by the device's storage: a new
+//! account's first changes go through the workspace service's save queue like every other
+//! write, and the list re-reads when the service reports it stale.
 
 use std::rc::Rc;
 
@@ -10,6 +12,7 @@ use yew::prelude::*;
 use crate::accounts::listing::{AccountsAction, AccountsState};
 use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::storage::Storage;
+use crate::workspace::{use_topic, ListKind, RecordRef, Topic};
 
 impl Reducible for AccountsState {
     type Action = AccountsAction;
@@ -53,6 +56,10 @@ impl AccountsHandle {
             return;
         };
         let sync = self.sync.clone();
+        let Some(workspace) = sync.as_ref().and_then(SyncHandle::workspace) else {
+            dispatcher.dispatch(AccountsAction::Fail("problem-storage-not-ready".to_owned()));
+            return;
+        };
         wasm_bindgen_futures::spawn_local(async move {
             let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
             let editor = sync.as_ref().and_then(|sync| match sync.session() {
@@ -63,8 +70,8 @@ impl AccountsHandle {
                 Some(editor) => Edit::by(editor, now_seconds),
                 None => Edit::anonymous(now_seconds),
             };
-            let mut account = match AccountDocument::create_by(AccountId::generate(), &draft, &edit)
-            {
+            let id = AccountId::generate();
+            let mut account = match AccountDocument::create_by(id, &draft, &edit) {
                 Ok(account) => account,
                 Err(_) => {
                     return dispatcher.dispatch(AccountsAction::Fail(
@@ -72,18 +79,19 @@ impl AccountsHandle {
                     ))
                 }
             };
-            match storage.save_account(&mut account, &[]).await {
-                Ok(row) => {
-                    dispatcher.dispatch(AccountsAction::Add(Box::new(row)));
-                    if let Some(sync) = &sync {
-                        sync.saved_locally();
-                    }
-                    // The first saved record is a moment to ask for persistent storage.
-                    if let Err(error) = storage.ensure_persistence().await {
-                        gloo::console::warn!(format!("persistence not recorded: {error}"));
-                    }
-                }
+            let changes = account.changes_since(&[]);
+            if let Err(problem) = workspace.save(RecordRef::Account(id), changes).await {
+                return dispatcher.dispatch(AccountsAction::Fail(problem.id));
+            }
+            // Shown at once; the list's re-read, which the service asks for, agrees.
+            match storage.account_row(id).await {
+                Ok(Some(row)) => dispatcher.dispatch(AccountsAction::Add(Box::new(row))),
+                Ok(None) => {}
                 Err(error) => dispatcher.dispatch(AccountsAction::Fail(error.problem().id)),
+            }
+            // The first saved record is a moment to ask for persistent storage.
+            if let Err(error) = storage.ensure_persistence().await {
+                gloo::console::warn!(format!("persistence not recorded: {error}"));
             }
         });
     }
@@ -101,7 +109,7 @@ pub fn use_accounts() -> AccountsHandle {
     let state = use_reducer(AccountsState::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
+    let revision = use_topic(Topic::List(ListKind::Accounts));
     let storage = match &storage_state {
         StorageState::Ready(storage) => Some(Rc::clone(storage)),
         StorageState::Opening | StorageState::Failed(_) => None,

@@ -23,6 +23,8 @@ use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
 use crate::sync::{SyncCommand, SyncEngine};
 use crate::tabs::{Subscription, TabChannel};
+use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
+use crate::workspace::service::{Outgoing, WorkspaceService};
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
@@ -59,6 +61,8 @@ enum TabMessage {
     SignedOut,
     /// What colleagues changed while the device was away (id, name of each account).
     Digest(Vec<(String, String)>),
+    /// The workspace service's news (saves with the records they touched, imports).
+    Workspace(TabNews),
 }
 
 /// The accounts colleagues changed while this device was away: (id, name) of each.
@@ -82,6 +86,7 @@ struct Shared {
     subscription: RefCell<Option<Subscription>>,
     leadership: RefCell<Option<Leadership>>,
     listeners: RefCell<Vec<EventListener>>,
+    workspace: RefCell<Option<WorkspaceService>>,
 }
 
 /// What pages can read of sync and do with it.
@@ -133,9 +138,18 @@ impl SyncHandle {
         self.set_digest.emit(None);
     }
 
-    /// Reports that this tab saved local changes: they go to the relay, and other tabs re-read.
+    /// The workspace service: the one write path and the subscriptions (once storage is open).
+    pub fn workspace(&self) -> Option<WorkspaceService> {
+        self.shared.workspace.borrow().clone()
+    }
+
+    /// Reports that this tab stored local changes outside the save queue (an import, a restored
+    /// backup): every view re-reads, other tabs are told, and the leader pushes them.
     pub fn saved_locally(&self) {
-        self.command(SyncCommand::LocalChange, TabMessage::LocalChange);
+        match self.workspace() {
+            Some(workspace) => workspace.event(WorkspaceEvent::Imported),
+            None => self.command(SyncCommand::LocalChange, TabMessage::LocalChange),
+        }
         self.bump.emit(());
     }
 
@@ -185,6 +199,9 @@ impl SyncHandle {
         }
         self.command(SyncCommand::SignOut, TabMessage::SignedOut);
         storage.wipe().await.map_err(SignOutRefusal::Storage)?;
+        if let Some(workspace) = self.workspace() {
+            workspace.event(WorkspaceEvent::ChangedElsewhere);
+        }
         self.set_session.emit(SessionState::SignedOut);
         self.bump.emit(());
         Ok(())
@@ -328,6 +345,22 @@ struct Setters {
 /// Wires storage, the tab channel and the leader election once storage is open.
 fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     *shared.storage.borrow_mut() = Some(Rc::clone(&storage));
+    let workspace = WorkspaceService::new(Rc::clone(&storage));
+    workspace.connect(Box::new({
+        let shared = Rc::downgrade(shared);
+        move |outgoing| match outgoing {
+            Outgoing::OutboxGrew => {
+                let engine = shared
+                    .upgrade()
+                    .and_then(|shared| shared.engine.borrow().clone());
+                if let Some(engine) = engine {
+                    engine.send(SyncCommand::LocalChange);
+                }
+            }
+            Outgoing::TellTabs(news) => post(&shared, &TabMessage::Workspace(news)),
+        }
+    }));
+    *shared.workspace.borrow_mut() = Some(workspace);
     {
         let storage = Rc::clone(&storage);
         let session = setters.session.clone();
@@ -393,11 +426,16 @@ fn lead(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
         }
     };
     let on_changed = {
+        // The service re-reads what this tab shows (at most every `REFRESH_AFTER`); the timer
+        // below tells the other tabs, at most every `REFRESH_EVERY_MS`: a new device storing
+        // 10,000 records in pages must not re-read the whole index after every page.
+        let workspace = shared.workspace.borrow().clone();
         let shared = Rc::downgrade(shared);
-        // Lists re-read their rows at most every `REFRESH_EVERY`: a new device storing 10,000
-        // records in pages must not re-read the whole index after every page.
         let scheduled = Rc::new(std::cell::Cell::new(false));
         move |changed: Vec<crate::storage::Changed>| {
+            if let Some(workspace) = &workspace {
+                workspace.received(&changed);
+            }
             if changed.is_empty() || scheduled.replace(true) {
                 return;
             }
@@ -446,6 +484,10 @@ fn lead(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
         }
     }
     *shared.engine.borrow_mut() = Some(engine);
+    let workspace = shared.workspace.borrow().clone();
+    if let Some(workspace) = workspace {
+        workspace.event(WorkspaceEvent::Elected);
+    }
 }
 
 fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, setters: &Setters) {
@@ -456,6 +498,12 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
         digest,
     } = setters;
     let engine = shared.engine.borrow().clone();
+    let workspace = shared.workspace.borrow().clone();
+    let changed_elsewhere = || {
+        if let Some(workspace) = &workspace {
+            workspace.event(WorkspaceEvent::ChangedElsewhere);
+        }
+    };
     match message {
         TabMessage::Status(current) => {
             if engine.is_none() {
@@ -468,8 +516,13 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
                 engine.send(SyncCommand::LocalChange);
             }
         }
-        TabMessage::RecordsChanged => revision.dispatch(()),
+        TabMessage::RecordsChanged => {
+            changed_elsewhere();
+            revision.dispatch(());
+        }
         TabMessage::LocalChange => {
+            // A tab of an older build, which does not describe its saves.
+            changed_elsewhere();
             revision.dispatch(());
             if let Some(engine) = &engine {
                 engine.send(SyncCommand::LocalChange);
@@ -493,7 +546,13 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
             }
         }
         TabMessage::Digest(named) => digest.set(Some(Rc::new(named))),
+        TabMessage::Workspace(news) => {
+            if let Some(workspace) = &workspace {
+                workspace.event(WorkspaceEvent::FromTab(news));
+            }
+        }
         TabMessage::SignedOut => {
+            changed_elsewhere();
             if let Some(engine) = &engine {
                 engine.send(SyncCommand::SignOut);
             }

@@ -58,6 +58,7 @@ problem-unexpected = The server answered unexpectedly.
 problem-app-too-old = This version of Carnet is too old for the server; reload to update.
 problem-server-quota-exceeded = The server has no room left for this device's changes. They are kept safely on this device and will be sent once your manager frees space or raises the limit.
 problem-storage-not-ready = The device's storage is not ready yet.
+problem-signing-out = This device is being signed out: that change was not kept.
 problem-device-sign-in-damaged = This device's sign-in is damaged. Sign in again.
 problem-export-failed = The file could not be written.
 problem-download-failed = The browser refused the download.

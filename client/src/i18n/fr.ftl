@@ -61,6 +61,7 @@ problem-unexpected = Le serveur a répondu de façon inattendue.
 problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.
 problem-server-quota-exceeded = Le serveur n'a plus de place pour les modifications de cet appareil. Elles restent en sécurité sur cet appareil et seront envoyées dès que votre responsable aura libéré de la place ou relevé la limite.
 problem-storage-not-ready = Le stockage de l'appareil n'est pas encore prêt.
+problem-signing-out = Cet appareil est en cours de déconnexion : cette modification n'a pas été gardée.
 problem-device-sign-in-damaged = La connexion de cet appareil est endommagée. Reconnectez-vous.
 problem-export-failed = Le fichier n’a pas pu être écrit.
 problem-download-failed = Le navigateur a refusé le téléchargement.

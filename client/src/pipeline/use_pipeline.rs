@@ -1,8 +1,9 @@
 //! The pipeline board's data and its one intent, "move this deal to that stage": stages and
 //! currency from the workspace settings document (the starter pipeline when the device has none
 //! yet), cards from deal index rows and account names from account rows. A move loads that one
-//! deal's document, changes its stage as an ordinary saved change and lets sync carry it; the
-//! board shows it at once and re-reads whenever stored records change.
+//! deal's document, changes its stage and hands the change to the workspace service's save queue
+//! (the one every writer uses); the board shows it at once and re-reads when the service reports
+//! the pipeline stale (a deal, an account name or the settings changed).
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -13,9 +14,11 @@ use shared::ids::{DealId, WorkspaceId};
 use shared::settings::Settings;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
 use crate::pipeline::board::PipelineInputs;
 use crate::storage::{Storage, StorageError};
+use crate::workspace::service::WorkspaceService;
+use crate::workspace::{use_topic, RecordRef, Topic};
 
 /// What the board shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,6 +37,7 @@ pub struct PipelineHandle {
     view: UseStateHandle<PipelineView>,
     storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
+    i18n: I18n,
 }
 
 impl PipelineHandle {
@@ -56,16 +60,16 @@ impl PipelineHandle {
         let Some(storage) = self.storage.clone() else {
             return;
         };
+        let Some(workspace) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
+            return;
+        };
         let view = self.view.clone();
         let sync = self.sync.clone();
+        let i18n = self.i18n.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let edit = signed_edit(sync.as_ref());
-            match move_deal(&storage, &id, &stage, &edit).await {
-                Ok(()) => {
-                    if let Some(sync) = &sync {
-                        sync.saved_locally();
-                    }
-                }
+            match move_deal(&storage, &workspace, &i18n, &id, &stage, &edit).await {
+                Ok(()) => {}
                 Err(error) => view.set(PipelineView {
                     error: Some(error),
                     ..before
@@ -88,7 +92,14 @@ pub(crate) fn signed_edit(sync: Option<&SyncHandle>) -> Edit {
     }
 }
 
-async fn move_deal(storage: &Storage, id: &str, stage: &str, edit: &Edit) -> Result<(), String> {
+async fn move_deal(
+    storage: &Storage,
+    workspace: &WorkspaceService,
+    i18n: &I18n,
+    id: &str,
+    stage: &str,
+    edit: &Edit,
+) -> Result<(), String> {
     let id = id
         .parse::<DealId>()
         .map_err(|error| format!("{id} is not a deal: {error}"))?;
@@ -102,11 +113,10 @@ async fn move_deal(storage: &Storage, id: &str, stage: &str, edit: &Edit) -> Res
         deal.stage = stage.to_owned();
     })
     .map_err(|error| error.to_string())?;
-    storage
-        .save_document(&mut deal, &known)
+    workspace
+        .save(RecordRef::Deal(id), deal.changes_since(&known))
         .await
-        .map(|_row| ())
-        .map_err(|error| error.to_string())
+        .map_err(|problem| i18n.t(&problem.id))
 }
 
 async fn read_inputs(
@@ -140,7 +150,8 @@ pub fn use_pipeline() -> PipelineHandle {
     let view = use_state(PipelineView::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
+    let i18n = use_i18n();
+    let revision = use_topic(Topic::Pipeline);
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
@@ -184,5 +195,6 @@ pub fn use_pipeline() -> PipelineHandle {
         view,
         storage,
         sync,
+        i18n,
     }
 }

@@ -2,9 +2,11 @@
 //! (lists never do this), edits applied as Automerge changes and saved as you type, and
 //! colleagues' changes merged in when sync stores them.
 //!
-//! Saves run one at a time, off the document: each takes the changes made since the last state
-//! storage acknowledged, so typing never waits for IndexedDB and no keystroke is skipped. A save
-//! that fails (storage full) keeps its changes for the next attempt and says why.
+//! Each edit hands the changes it made to the workspace service's one save queue (which saves a
+//! record's changes in order, one save at a time, and retries), so typing never waits for
+//! IndexedDB and no keystroke is skipped. A save that stalls (storage full) says why; its
+//! changes stay queued for the next attempt. The page re-reads the stored document only when
+//! the service reports this record stale.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,9 +18,13 @@ use shared::field::FieldPath;
 use shared::record::Record;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use shared::ids::Identifier;
+use shared::replica::RecordKind;
+
+use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
 use crate::records::text_edit::splice_between;
 use crate::storage::Storage;
+use crate::workspace::{use_topic, RecordRef, Topic};
 
 /// A record open for editing, and what its page shows of it (`V`).
 pub struct DocumentHandle<R: Record, V> {
@@ -111,22 +117,28 @@ where
     let view = use_state(V::default);
     let storage_state = use_storage();
     let sync = use_sync();
+    let i18n = use_i18n();
     let editor = {
         let setter = view.setter();
         use_memo(id, move |_| Editor {
             live: RefCell::new(None),
             storage: RefCell::new(None),
             sync: RefCell::new(None),
+            i18n: RefCell::new(None),
             view: setter,
             derive,
             missing,
         })
     };
-    *editor.sync.borrow_mut() = sync.clone();
+    *editor.sync.borrow_mut() = sync;
+    *editor.i18n.borrow_mut() = Some(i18n);
     if let StorageState::Ready(storage) = &storage_state {
         *editor.storage.borrow_mut() = Some(Rc::clone(storage));
     }
-    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
+    // Every record kind has a name the service knows; the placeholder only keeps the hook
+    // order should a kind ever lack one.
+    let placeholder = RecordRef::Settings(shared::ids::WorkspaceId::from_bytes([0; 16]));
+    let revision = use_topic(Topic::Record(record_ref::<R>(id).unwrap_or(placeholder)));
     {
         let editor = Rc::clone(&editor);
         let ready = matches!(storage_state, StorageState::Ready(_));
@@ -143,11 +155,17 @@ fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// The workspace service's name for record `id` of kind `R`.
+fn record_ref<R: Record>(id: R::Id) -> Option<RecordRef> {
+    RecordKind::from_name(R::KIND).map(|kind| RecordRef::of_kind(kind, id.to_bytes()))
+}
+
 /// The live document and its save queue, shared by the handle's callbacks.
 pub(crate) struct Editor<R: Record, V> {
     live: RefCell<Option<Live<R>>>,
     storage: RefCell<Option<Rc<Storage>>>,
     sync: RefCell<Option<SyncHandle>>,
+    i18n: RefCell<Option<I18n>>,
     view: UseStateSetter<V>,
     derive: fn(&Document<R>, Option<&str>) -> V,
     missing: fn(Option<String>) -> V,
@@ -155,11 +173,9 @@ pub(crate) struct Editor<R: Record, V> {
 
 pub(crate) struct Live<R: Record> {
     document: Document<R>,
-    /// Heads of the document as storage last held it.
+    /// Heads of the document once its changes were handed to the save queue (or read from
+    /// storage): the changes since are the ones to save next.
     stored: Vec<ChangeHash>,
-    saving: bool,
-    /// Edits were made while a save ran.
-    dirty: bool,
     error: Option<String>,
 }
 
@@ -230,70 +246,40 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
         self.save();
     }
 
-    /// Saves what storage does not hold yet, one save at a time.
+    /// Hands the changes made since the last hand-over to the workspace service's save queue
+    /// (kept for the next edit while storage is not open yet), and shows the outcome.
     fn save(self: &Rc<Self>) {
-        {
-            let mut live = self.live.borrow_mut();
-            let Some(live) = live.as_mut() else {
-                return;
-            };
-            if live.saving {
-                live.dirty = true;
-                return;
-            }
-            live.saving = true;
+        let Some(workspace) = self.sync.borrow().as_ref().and_then(SyncHandle::workspace) else {
+            return;
+        };
+        let next = self.live.borrow_mut().as_mut().map(|live| {
+            let changes = live.document.changes_since(&live.stored);
+            live.stored = live.document.heads();
+            (live.document.id(), changes)
+        });
+        let Some((id, changes)) = next else {
+            return;
+        };
+        let Some(record) = record_ref::<R>(id) else {
+            return;
+        };
+        if changes.is_empty() {
+            return;
         }
         let editor = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let Some(storage) = editor.storage.borrow().clone() else {
-                    break;
-                };
-                let next = editor.live.borrow_mut().as_mut().map(|live| {
-                    live.dirty = false;
-                    (
-                        live.document.id(),
-                        live.document.changes_since(&live.stored),
-                    )
-                });
-                let Some((id, changes)) = next else {
-                    break;
-                };
-                if changes.is_empty() {
-                    break;
-                }
-                let saved = storage.save_changes::<R>(id, changes).await;
-                let again = {
-                    let mut live = editor.live.borrow_mut();
-                    let Some(live) = live.as_mut() else {
-                        break;
-                    };
-                    match saved {
-                        Ok((_row, mut stored)) => {
-                            live.stored = stored.heads();
-                            // Another tab or sync may have written meanwhile: take it in.
-                            if let Err(error) = live.document.merge(&mut stored) {
-                                live.error = Some(error.to_string());
-                            } else {
-                                live.error = None;
-                            }
-                        }
-                        // The changes stay unsaved and are retried with the next edit.
-                        Err(error) => live.error = Some(error.to_string()),
-                    }
-                    live.dirty
-                };
-                editor.show();
-                if let Some(sync) = editor.sync.borrow().as_ref() {
-                    sync.saved_locally();
-                }
-                if !again {
-                    break;
-                }
-            }
+            let saved = workspace.save(record, changes).await;
+            let error = saved.err().map(|problem| {
+                editor
+                    .i18n
+                    .borrow()
+                    .as_ref()
+                    .map_or_else(|| problem.id.clone(), |i18n| i18n.t(&problem.id))
+            });
             if let Some(live) = editor.live.borrow_mut().as_mut() {
-                live.saving = false;
+                live.error = error;
             }
+            editor.show();
         });
     }
 
@@ -307,20 +293,20 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
                 let mut live = self.live.borrow_mut();
                 match live.as_mut() {
                     Some(live) => {
-                        let heads = stored.heads();
+                        // Every local change is handed to the queue as it is made, so once
+                        // merged, colleagues' changes are not taken for local ones to save.
+                        let handed = live.document.changes_since(&live.stored).is_empty();
                         if let Err(error) = live.document.merge(&mut stored) {
                             live.error = Some(error.to_string());
                         }
-                        if !live.saving {
-                            live.stored = heads;
+                        if handed {
+                            live.stored = live.document.heads();
                         }
                     }
                     None => {
                         *live = Some(Live {
                             stored: stored.heads(),
                             document: stored,
-                            saving: false,
-                            dirty: false,
                             error: None,
                         });
                     }

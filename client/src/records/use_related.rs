@@ -1,7 +1,8 @@
 //! What a record page shows beside its record, read from index rows (never documents, except
 //! the workspace settings): an account's contacts and deals, the names of linked accounts, and
-//! the workspace settings (pipeline stages, currency). Rows are read again when sync stores new
-//! data.
+//! the workspace settings (pipeline stages, currency). Each is read again when the workspace
+//! service reports its topic stale (the account's related lists, the account rows, the settings
+//! document).
 
 use std::rc::Rc;
 
@@ -10,7 +11,8 @@ use shared::index::{ContactIndexRow, DealIndexRow};
 use shared::settings::Settings;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState};
+use crate::workspace::{use_topic, ListKind, RecordRef, Topic};
 
 /// An account's contacts and deals.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,7 +38,8 @@ pub struct AccountName {
 #[hook]
 pub fn use_account_relations(account: AccountId) -> AccountRelations {
     let relations = use_state(AccountRelations::default);
-    let (storage, revision) = use_storage_and_revision();
+    let storage = use_open_storage();
+    let revision = use_topic(Topic::Related(account));
     {
         let relations = relations.clone();
         use_effect_with(
@@ -68,7 +71,9 @@ pub fn use_account_relations(account: AccountId) -> AccountRelations {
 #[hook]
 pub fn use_account_names(ids: Vec<String>) -> Rc<Vec<AccountName>> {
     let names = use_state(|| Rc::new(Vec::<AccountName>::new()));
-    let (storage, revision) = use_storage_and_revision();
+    let storage = use_open_storage();
+    // Names are read from account rows.
+    let revision = use_topic(Topic::List(ListKind::Accounts));
     {
         let names = names.clone();
         use_effect_with((ids, storage, revision), move |(ids, storage, _)| {
@@ -100,40 +105,42 @@ pub fn use_account_names(ids: Vec<String>) -> Rc<Vec<AccountName>> {
 #[hook]
 pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     let settings = use_state(|| None::<Rc<Settings>>);
-    // Not keyed on the revision: loading the settings document on every save would cost
-    // each keystroke a document load; settings change rarely and are read again on the next
-    // visit to the page.
-    let (storage, _) = use_storage_and_revision();
+    // Read again only when the settings document itself changes (never on a record's save).
+    let storage = use_open_storage();
     let sync = use_sync();
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
+    let revision = use_topic(Topic::Record(RecordRef::Settings(
+        workspace.unwrap_or(WorkspaceId::from_bytes([0; 16])),
+    )));
     {
         let settings = settings.clone();
-        use_effect_with((workspace, storage), move |(workspace, storage)| {
-            if let (Some(workspace), Some(storage)) = (*workspace, storage.clone()) {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let loaded = storage.load_document::<Settings>(workspace).await;
-                    if let Ok(Some(document)) = loaded {
-                        if let Ok(record) = document.record() {
-                            settings.set(Some(Rc::new(record)));
+        use_effect_with(
+            (workspace, storage, revision),
+            move |(workspace, storage, _)| {
+                if let (Some(workspace), Some(storage)) = (*workspace, storage.clone()) {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let loaded = storage.load_document::<Settings>(workspace).await;
+                        if let Ok(Some(document)) = loaded {
+                            if let Ok(record) = document.record() {
+                                settings.set(Some(Rc::new(record)));
+                            }
                         }
-                    }
-                });
-            }
-        });
+                    });
+                }
+            },
+        );
     }
     (*settings).clone()
 }
 
-/// The open database (when ready) and the revision of stored records.
+/// The open database, when ready.
 #[hook]
-fn use_storage_and_revision() -> (Option<Rc<crate::storage::Storage>>, u64) {
-    let storage = match use_storage() {
+fn use_open_storage() -> Option<Rc<crate::storage::Storage>> {
+    match use_storage() {
         StorageState::Ready(storage) => Some(storage),
         _ => None,
-    };
-    let revision = use_sync().as_ref().map_or(0, SyncHandle::revision);
-    (storage, revision)
+    }
 }

@@ -9,9 +9,10 @@ use std::rc::Rc;
 use shared::search::{Hit, SearchIndex};
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, StorageState, SyncHandle};
+use crate::hooks::{use_storage, StorageState};
 use crate::state::problem::Problem;
 use crate::storage::Storage;
+use crate::workspace::{use_topic, ListKind, Topic};
 
 /// Rows inserted between two yields to the page.
 const ROWS_PER_SLICE: usize = 400;
@@ -78,7 +79,12 @@ pub fn use_search() -> SearchHandle {
         StorageState::Ready(storage) => Some(storage),
         _ => None,
     };
-    let revision = use_sync().as_ref().map_or(0, SyncHandle::revision);
+    // The index holds rows of all three kinds.
+    let revision = (
+        use_topic(Topic::List(ListKind::Accounts)),
+        use_topic(Topic::List(ListKind::Contacts)),
+        use_topic(Topic::List(ListKind::Deals)),
+    );
     {
         let view = view.clone();
         let index = Rc::clone(&index);

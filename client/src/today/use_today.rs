@@ -1,7 +1,8 @@
 //! The rep's day: which account documents to open (only those whose index row has a task due by
 //! today or an activity today), the agenda derived from them (see `state::today`), and the
-//! intents "report this visit" and "this task is done", saved on the device as ordinary changes
-//! (offline included) and synced later.
+//! intents "report this visit" and "this task is done", handed to the workspace service's save
+//! queue as ordinary changes (offline included) and synced later. The day re-reads when the
+//! service reports it stale (an account changed).
 
 use std::rc::Rc;
 
@@ -10,10 +11,12 @@ use shared::ids::{AccountId, ActivityId, TaskId, UserId};
 use shared::values::Date;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
 use crate::pipeline::signed_edit;
 use crate::storage::{Storage, StorageError};
 use crate::today::day_plan::{agenda, needs_document, Agenda, VisitReport};
+use crate::workspace::service::WorkspaceService;
+use crate::workspace::{use_topic, RecordRef, Topic};
 
 /// What the Today page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,6 +38,7 @@ pub struct TodayHandle {
     view: UseStateHandle<TodayView>,
     storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
+    i18n: I18n,
 }
 
 impl TodayHandle {
@@ -80,18 +84,22 @@ impl TodayHandle {
         let Some(storage) = self.storage.clone() else {
             return;
         };
+        let Some(workspace) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
+            return;
+        };
         let view = self.view.clone();
         let sync = self.sync.clone();
+        let i18n = self.i18n.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let edit = signed_edit(sync.as_ref());
-            match change_account(&storage, &account, message, &edit, change).await {
-                Ok(()) => {
-                    saved.emit(());
-                    // Bumps the revision: the day is read again with the change in it.
-                    if let Some(sync) = &sync {
-                        sync.saved_locally();
-                    }
-                }
+            let saving = Saving {
+                storage: &storage,
+                workspace: &workspace,
+                i18n: &i18n,
+            };
+            // Once stored, the service reports the day stale: it is read again with the change.
+            match change_account(saving, &account, message, &edit, change).await {
+                Ok(()) => saved.emit(()),
                 Err(error) => view.set(TodayView {
                     error: Some(error),
                     ..(*view).clone()
@@ -101,8 +109,16 @@ impl TodayHandle {
     }
 }
 
+/// Where a change of the day is read from and saved to.
+#[derive(Clone, Copy)]
+struct Saving<'a> {
+    storage: &'a Storage,
+    workspace: &'a WorkspaceService,
+    i18n: &'a I18n,
+}
+
 async fn change_account(
-    storage: &Storage,
+    saving: Saving<'_>,
     id: &str,
     message: &str,
     edit: &shared::edit::Edit,
@@ -111,7 +127,8 @@ async fn change_account(
     let id = id
         .parse::<AccountId>()
         .map_err(|error| format!("{id} is not an account: {error}"))?;
-    let mut account = storage
+    let mut account = saving
+        .storage
         .load_document::<Account>(id)
         .await
         .map_err(|error| error.to_string())?
@@ -120,11 +137,11 @@ async fn change_account(
     account
         .update(edit, message, |record| change(record, edit.time))
         .map_err(|error| error.to_string())?;
-    storage
-        .save_document(&mut account, &known)
+    saving
+        .workspace
+        .save(RecordRef::Account(id), account.changes_since(&known))
         .await
-        .map(|_row| ())
-        .map_err(|error| error.to_string())
+        .map_err(|problem| saving.i18n.t(&problem.id))
 }
 
 fn signed_in_user(sync: Option<&SyncHandle>) -> Option<UserId> {
@@ -191,7 +208,8 @@ pub fn use_today() -> TodayHandle {
     let view = use_state(TodayView::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let revision = sync.as_ref().map_or(0, SyncHandle::revision);
+    let i18n = use_i18n();
+    let revision = use_topic(Topic::Today);
     let me = signed_in_user(sync.as_ref());
     {
         let view = view.clone();
@@ -228,5 +246,6 @@ pub fn use_today() -> TodayHandle {
         view,
         storage,
         sync,
+        i18n,
     }
 }
