@@ -10,7 +10,8 @@
 //! fresh browser profile, against `@automerge/automerge-repo-sync-server` on loopback holding the
 //! same documents (same generator, seed and ids; see `tests::automerge_repo`). From `start()`
 //! (its sign-in): the first account row on screen, every document found, and synced (the repo
-//! flushed them all to IndexedDB); long tasks likewise. Both pages are loaded before the clock
+//! flushed them all to IndexedDB), `CARNET_PEER_CONCURRENCY` documents at a time (64); long tasks
+//! likewise. Both pages are loaded before the clock
 //! starts, and both reach their server through a device link of the harness.
 //!
 //! Prints one table, ours against the peer, with the ratio, and writes
@@ -22,10 +23,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tests::bench::{self, Milestone};
-use tests::{AutomergeRepoPeer, Device, HarnessResult, TestServer, DEMO_PASSWORD};
+use tests::{AutomergeRepoPeer, Device, HarnessError, HarnessResult, TestServer, DEMO_PASSWORD};
 
 /// The bound on every wait: 10,000 accounts with the reference stack take minutes.
 const WAIT: Duration = Duration::from_secs(1_800);
+
+/// How many documents the peer finds at a time (`CARNET_PEER_CONCURRENCY`): all at once, its
+/// handles time out after 60 s beyond a few thousand documents.
+const DEFAULT_CONCURRENCY: usize = 64;
 
 #[tokio::main]
 async fn main() -> HarnessResult {
@@ -33,6 +38,11 @@ async fn main() -> HarnessResult {
         return Ok(());
     }
     let accounts = bench::accounts_from_env();
+    let concurrency: usize = std::env::var("CARNET_PEER_CONCURRENCY")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|value| *value > 0)
+        .unwrap_or(DEFAULT_CONCURRENCY);
 
     eprintln!("first-sync bench: seeding the relay with {accounts} demo accounts…");
     let seeding = Instant::now();
@@ -49,7 +59,7 @@ async fn main() -> HarnessResult {
     let peer = AutomergeRepoPeer::start(accounts).await?;
     let documents = peer.documents();
     let device = Device::open_with_wait("automerge-repo", peer.port(), WAIT).await?;
-    let theirs = measure_peer(&device).await;
+    let theirs = measure_peer(&device, concurrency).await;
     drop(device);
     peer.stop().await?;
     let theirs = theirs?;
@@ -58,6 +68,7 @@ async fn main() -> HarnessResult {
     let report = json!({
         "accounts": accounts,
         "documents": documents,
+        "peer_concurrency": concurrency,
         "ours": ours,
         "automerge_repo": theirs,
         "synced_ratio_peer_over_ours": bench::number(&theirs, "synced_ms") / bench::number(&ours, "synced_ms"),
@@ -107,14 +118,14 @@ async fn measure_ours(device: &Device, accounts: usize) -> HarnessResult<Value> 
 }
 
 /// Opens the reference stack's page in a fresh profile and times its download.
-async fn measure_peer(device: &Device) -> HarnessResult<Value> {
+async fn measure_peer(device: &Device, concurrency: usize) -> HarnessResult<Value> {
     device.goto("/").await?;
     // Automerge's wasm and the list of URLs, as Carnet's page is loaded before sign-in.
     device
         .evaluate("return window.carnetPeer.ready.then((urls) => urls.documents.length);")
         .await?;
     let probe = bench::probe(
-        "window.carnetPeer.start()",
+        &format!("window.carnetPeer.start({concurrency})"),
         &[
             Milestone {
                 name: "first_rows",
@@ -130,7 +141,17 @@ async fn measure_peer(device: &Device) -> HarnessResult<Value> {
             },
         ],
     );
-    device.evaluate(&probe).await
+    let result = device.evaluate(&probe).await?;
+    // A peer that "loaded" empty documents would look fast for nothing.
+    let counts = device
+        .evaluate("return [window.carnetPeer.loaded, window.carnetPeer.total, window.carnetPeer.empty];")
+        .await?;
+    if counts.get(0) != counts.get(1) || counts.get(2) != Some(&json!(0)) {
+        return Err(HarnessError::Unexpected(format!(
+            "the peer did not load every document: [loaded, total, empty] = {counts}"
+        )));
+    }
+    Ok(result)
 }
 
 /// One table: ours against the peer, and the peer's time over ours.
