@@ -15,11 +15,14 @@
 //!
 //! Nothing here talks to anything but 127.0.0.1, and every wait is bounded.
 
+mod automerge_repo;
+pub mod bench;
 mod device;
 mod network;
 pub mod process;
 mod server;
 
+pub use automerge_repo::AutomergeRepoPeer;
 pub use device::Device;
 pub use network::NetworkLink;
 pub use process::{survivors, Survivor};

@@ -1,0 +1,43 @@
+// Loads the demo workspace's documents into an automerge-repo sync server's storage and lists
+// their URLs for the page. The documents come from Carnet's own demo generator, written by the
+// first-sync benchmark as frames of [kind: u8][id: 16 bytes][length: u32 LE][Automerge save];
+// each keeps its id (a UUID is also an automerge-repo document id), so both stacks hold the same
+// documents under the same ids.
+//
+// Usage: node export.mjs <documents file> <storage directory> <urls.json>
+
+import { readFile, writeFile } from "node:fs/promises"
+import { Repo, interpretAsDocumentId, stringifyAutomergeUrl } from "@automerge/automerge-repo"
+import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs"
+
+const [documentsFile, storageDirectory, urlsFile] = process.argv.slice(2)
+if (!urlsFile) {
+  console.error("usage: node export.mjs <documents file> <storage directory> <urls.json>")
+  process.exit(2)
+}
+
+const KINDS = ["settings", "account", "contact", "deal"]
+const bytes = await readFile(documentsFile)
+const repo = new Repo({ storage: new NodeFSStorageAdapter(storageDirectory), network: [] })
+const accounts = []
+const documents = []
+let offset = 0
+while (offset < bytes.length) {
+  const kind = KINDS[bytes[offset]]
+  const id = Uint8Array.from(bytes.subarray(offset + 1, offset + 17))
+  const length = bytes.readUInt32LE(offset + 17)
+  const binary = Uint8Array.from(bytes.subarray(offset + 21, offset + 21 + length))
+  if (kind === undefined || binary.length !== length) {
+    throw new Error(`a broken frame at byte ${offset}`)
+  }
+  offset += 21 + length
+  const documentId = interpretAsDocumentId(id)
+  repo.import(binary, { docId: documentId })
+  const url = stringifyAutomergeUrl(documentId)
+  documents.push(url)
+  if (kind === "account") accounts.push(url)
+}
+await repo.flush()
+await writeFile(urlsFile, JSON.stringify({ accounts, documents }))
+console.log(`exported ${documents.length} documents (${accounts.length} accounts)`)
+process.exit(0)
