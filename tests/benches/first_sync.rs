@@ -144,7 +144,9 @@ async fn measure_peer(device: &Device, concurrency: usize) -> HarnessResult<Valu
     let result = device.evaluate(&probe).await?;
     // A peer that "loaded" empty documents would look fast for nothing.
     let counts = device
-        .evaluate("return [window.carnetPeer.loaded, window.carnetPeer.total, window.carnetPeer.empty];")
+        .evaluate(
+            "return [window.carnetPeer.loaded, window.carnetPeer.total, window.carnetPeer.empty];",
+        )
         .await?;
     if counts.get(0) != counts.get(1) || counts.get(2) != Some(&json!(0)) {
         return Err(HarnessError::Unexpected(format!(

@@ -56,7 +56,10 @@ pub fn probe(start: &str, milestones: &[Milestone<'_>]) -> String {
             )
         })
         .collect();
-    let last = milestones.last().map(|milestone| milestone.name).unwrap_or("");
+    let last = milestones
+        .last()
+        .map(|milestone| milestone.name)
+        .unwrap_or("");
     format!(
         "return new Promise((resolve, reject) => {{
            const tasks = [];

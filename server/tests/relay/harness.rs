@@ -99,7 +99,6 @@ impl Relay {
 
     /// Registers a workspace with one user and returns a principal for each of `devices` new
     /// devices of that user.
-
     pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
         let connection = self.database()?;
         let workspace = WorkspaceId(Uuid::new_v4());
