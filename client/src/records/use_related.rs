@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use shared::ids::AccountId;
+use shared::ids::{AccountId, WorkspaceId};
 use shared::index::{ContactIndexRow, DealIndexRow};
 use shared::settings::Settings;
 use yew::prelude::*;
