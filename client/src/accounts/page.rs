@@ -10,6 +10,7 @@ use crate::accounts::{use_account_filter, use_accounts};
 use crate::accounts::{AccountFilters, AccountForm, AccountList};
 use crate::components::ErrorBanner;
 use crate::hooks::{use_i18n, use_storage, use_sync, SessionState, StorageState};
+use crate::state::problem::Problem;
 
 /// The accounts page.
 #[component]
@@ -83,7 +84,7 @@ pub fn AccountsPage() -> Html {
                 </span>
             </header>
             if let Some(message) = &state.error {
-                <ErrorBanner message={AttrValue::from(i18n.t(message))} {on_dismiss} />
+                <ErrorBanner problem={Problem::new(message)} {on_dismiss} />
             }
             <AccountForm {on_create} enabled={storage_ready} />
             <AccountFilters filter={filters.filter().clone()} {stages} saved={filters.saved().to_vec()}

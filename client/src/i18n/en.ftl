@@ -68,3 +68,6 @@ problem-signed-out = Nobody is signed in on this device.
 problem-import-cancelled = The import was cancelled; nothing was imported.
 problem-record-unbuildable = A record could not be built from its row; nothing was imported.
 problem-record-unmergeable = A record could not be merged; nothing was changed.
+problem-edit-refused = That change could not be made; the record is as it was.
+problem-record-too-new = This record was written by a newer version of Carnet. Reload to update.
+problem-clock-invalid = This device's clock gives no valid date. Set the date, then reload.

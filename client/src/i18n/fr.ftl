@@ -71,3 +71,6 @@ problem-signed-out = Personne n’est connecté sur cet appareil.
 problem-import-cancelled = L’import a été annulé ; rien n’a été importé.
 problem-record-unbuildable = Une fiche n’a pas pu être construite depuis sa ligne ; rien n’a été importé.
 problem-record-unmergeable = Une fiche n’a pas pu être fusionnée ; rien n’a été modifié.
+problem-edit-refused = Cette modification n'a pas pu être faite ; la fiche est restée telle quelle.
+problem-record-too-new = Cette fiche a été écrite par une version plus récente de Carnet. Rechargez pour mettre à jour.
+problem-clock-invalid = L'horloge de cet appareil ne donne pas de date valide. Réglez la date, puis rechargez.

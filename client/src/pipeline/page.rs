@@ -56,7 +56,7 @@ pub fn PipelinePage() -> Html {
             </header>
             <p id="pipeline-help" class="muted pipeline-help">{ i18n.t("pipeline-help") }</p>
             if let Some(message) = &view.error {
-                <ErrorBanner message={AttrValue::from(message.clone())} {on_dismiss} />
+                <ErrorBanner problem={message.clone()} {on_dismiss} />
             }
             <p id="pipeline-announcement" class="visually-hidden" aria-live="polite" role="status">
                 { (*announcement).clone() }

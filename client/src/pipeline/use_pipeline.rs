@@ -14,8 +14,9 @@ use shared::ids::{DealId, WorkspaceId};
 use shared::settings::Settings;
 use yew::prelude::*;
 
-use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::pipeline::board::PipelineInputs;
+use crate::state::problem::Problem;
 use crate::storage::{Storage, StorageError};
 use crate::workspace::service::WorkspaceService;
 use crate::workspace::{use_topic, RecordRef, Topic};
@@ -28,7 +29,7 @@ pub struct PipelineView {
     /// Whether the rows have been read yet.
     pub loaded: bool,
     /// The last problem, in plain words.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// The board and the move intent.
@@ -37,7 +38,6 @@ pub struct PipelineHandle {
     view: UseStateHandle<PipelineView>,
     storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
-    i18n: I18n,
 }
 
 impl PipelineHandle {
@@ -65,10 +65,9 @@ impl PipelineHandle {
         };
         let view = self.view.clone();
         let sync = self.sync.clone();
-        let i18n = self.i18n.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let edit = signed_edit(sync.as_ref());
-            match move_deal(&storage, &workspace, &i18n, &id, &stage, &edit).await {
+            match move_deal(&storage, &workspace, &id, &stage, &edit).await {
                 Ok(()) => {}
                 Err(error) => view.set(PipelineView {
                     error: Some(error),
@@ -95,28 +94,26 @@ pub(crate) fn signed_edit(sync: Option<&SyncHandle>) -> Edit {
 async fn move_deal(
     storage: &Storage,
     workspace: &WorkspaceService,
-    i18n: &I18n,
     id: &str,
     stage: &str,
     edit: &Edit,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let id = id
         .parse::<DealId>()
-        .map_err(|error| format!("{id} is not a deal: {error}"))?;
+        .map_err(|error| Problem::with_detail("problem-record-missing", error.to_string()))?;
     let mut deal = storage
         .load_document::<Deal>(id)
         .await
-        .map_err(|error| error.to_string())?
-        .ok_or_else(|| "This deal is no longer on the device.".to_owned())?;
+        .map_err(|error| error.problem())?
+        .ok_or_else(|| Problem::new("problem-record-missing"))?;
     let known = deal.heads();
     deal.update(edit, &format!("move to {stage}"), |deal| {
         deal.stage = stage.to_owned();
     })
-    .map_err(|error| error.to_string())?;
+    .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
     workspace
         .save(RecordRef::Deal(id), deal.changes_since(&known))
         .await
-        .map_err(|problem| i18n.t(&problem.id))
 }
 
 async fn read_inputs(
@@ -150,7 +147,6 @@ pub fn use_pipeline() -> PipelineHandle {
     let view = use_state(PipelineView::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let i18n = use_i18n();
     let revision = use_topic(Topic::Pipeline);
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(session.workspace.id),
@@ -172,7 +168,7 @@ pub fn use_pipeline() -> PipelineHandle {
                             },
                             Err(error) => PipelineView {
                                 loaded: true,
-                                error: Some(error.to_string()),
+                                error: Some(error.problem()),
                                 ..PipelineView::default()
                             },
                         });
@@ -180,7 +176,7 @@ pub fn use_pipeline() -> PipelineHandle {
                 }
                 StorageState::Failed(error) => view.set(PipelineView {
                     loaded: true,
-                    error: Some(error.to_string()),
+                    error: Some(error.problem()),
                     ..PipelineView::default()
                 }),
                 StorageState::Opening => {}
@@ -195,6 +191,5 @@ pub fn use_pipeline() -> PipelineHandle {
         view,
         storage,
         sync,
-        i18n,
     }
 }

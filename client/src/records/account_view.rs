@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use crate::state::problem::Problem;
+
 use shared::account::{Account, AccountDocument, ActivityKind, MAIN_ADDRESS};
 use shared::ids::UserId;
 use shared::values::Date;
@@ -59,7 +61,7 @@ pub struct AccountView {
     /// Fields holding concurrent values.
     pub conflicts: Vec<Rc<FieldConflict>>,
     /// The last save or load problem, in plain words.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// One activity in the timeline.
@@ -98,11 +100,11 @@ impl TaskItem {
 }
 
 /// The account page's view of `document`, given the last save problem.
-pub fn account_view(document: &AccountDocument, error: Option<&str>) -> AccountView {
+pub fn account_view(document: &AccountDocument, error: Option<&Problem>) -> AccountView {
     let Ok(account) = document.record() else {
         return AccountView {
             loaded: true,
-            error: Some("This account cannot be shown by this version of Carnet.".to_owned()),
+            error: Some(Problem::new("problem-record-too-new")),
             ..AccountView::default()
         };
     };
@@ -142,7 +144,7 @@ pub fn account_view(document: &AccountDocument, error: Option<&str>) -> AccountV
         timeline: timeline(&account),
         tasks: tasks(&account),
         conflicts: conflicts_of(document),
-        error: error.map(str::to_owned),
+        error: error.cloned(),
     }
 }
 

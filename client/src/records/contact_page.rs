@@ -148,7 +148,7 @@ pub fn ContactPage(props: &ContactPageProps) -> Html {
                 <span class="muted">{ view.job_title.clone() }</span>
             </header>
             if let Some(error) = &view.error {
-                <ErrorBanner message={AttrValue::from(error.clone())} on_dismiss={Callback::noop()} />
+                <ErrorBanner problem={error.clone()} on_dismiss={Callback::noop()} />
             }
             <ConflictList conflicts={elsewhere} on_choose={on_choose.clone()} />
             <RecordTabs history={*history_open} on_select={on_tab} />

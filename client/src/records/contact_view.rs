@@ -2,6 +2,8 @@
 
 use std::rc::Rc;
 
+use crate::state::problem::Problem;
+
 use shared::contact::ContactDocument;
 
 use super::record_view::{conflicts_of, email_points, phone_points, ContactPoint, FieldConflict};
@@ -40,15 +42,15 @@ pub struct ContactView {
     /// Fields holding concurrent values.
     pub conflicts: Vec<Rc<FieldConflict>>,
     /// The last save or load problem, in plain words.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// The contact page's view of `document`, given the last save problem.
-pub fn contact_view(document: &ContactDocument, error: Option<&str>) -> ContactView {
+pub fn contact_view(document: &ContactDocument, error: Option<&Problem>) -> ContactView {
     let Ok(contact) = document.record() else {
         return ContactView {
             loaded: true,
-            error: Some("This contact cannot be shown by this version of Carnet.".to_owned()),
+            error: Some(Problem::new("problem-record-too-new")),
             ..ContactView::default()
         };
     };
@@ -72,7 +74,7 @@ pub fn contact_view(document: &ContactDocument, error: Option<&str>) -> ContactV
         tags: contact.tags.iter().map(str::to_owned).collect(),
         notes: contact.notes.as_str().to_owned(),
         conflicts: conflicts_of(document),
-        error: error.map(str::to_owned),
+        error: error.cloned(),
     }
 }
 

@@ -140,7 +140,7 @@ pub fn DealPage(props: &DealPageProps) -> Html {
                 }
             </header>
             if let Some(error) = &view.error {
-                <ErrorBanner message={AttrValue::from(error.clone())} on_dismiss={Callback::noop()} />
+                <ErrorBanner problem={error.clone()} on_dismiss={Callback::noop()} />
             }
             <ConflictList conflicts={elsewhere} on_choose={on_choose.clone()} />
             <RecordTabs history={*history_open} on_select={on_tab} />

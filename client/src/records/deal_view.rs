@@ -2,6 +2,8 @@
 
 use std::rc::Rc;
 
+use crate::state::problem::Problem;
+
 use shared::deal::DealDocument;
 use shared::ids::UserId;
 use shared::settings::Settings;
@@ -39,15 +41,15 @@ pub struct DealView {
     /// Fields holding concurrent values.
     pub conflicts: Vec<Rc<FieldConflict>>,
     /// The last save or load problem, in plain words.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// The deal page's view of `document`, given the last save problem.
-pub fn deal_view(document: &DealDocument, error: Option<&str>) -> DealView {
+pub fn deal_view(document: &DealDocument, error: Option<&Problem>) -> DealView {
     let Ok(deal) = document.record() else {
         return DealView {
             loaded: true,
-            error: Some("This deal cannot be shown by this version of Carnet.".to_owned()),
+            error: Some(Problem::new("problem-record-too-new")),
             ..DealView::default()
         };
     };
@@ -70,7 +72,7 @@ pub fn deal_view(document: &DealDocument, error: Option<&str>) -> DealView {
         owner: deal.owner,
         notes: deal.notes.as_str().to_owned(),
         conflicts: conflicts_of(document),
-        error: error.map(str::to_owned),
+        error: error.cloned(),
     }
 }
 

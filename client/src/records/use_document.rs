@@ -21,8 +21,9 @@ use yew::prelude::*;
 use shared::ids::Identifier;
 use shared::replica::RecordKind;
 
-use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::records::text_edit::splice_between;
+use crate::state::problem::Problem;
 use crate::storage::Storage;
 use crate::workspace::{use_topic, RecordRef, Topic};
 
@@ -106,8 +107,8 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
 #[hook]
 pub fn use_document<R, V>(
     id: R::Id,
-    derive: fn(&Document<R>, Option<&str>) -> V,
-    missing: fn(Option<String>) -> V,
+    derive: fn(&Document<R>, Option<&Problem>) -> V,
+    missing: fn(Option<Problem>) -> V,
 ) -> DocumentHandle<R, V>
 where
     R: Record + 'static,
@@ -117,21 +118,18 @@ where
     let view = use_state(V::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let i18n = use_i18n();
     let editor = {
         let setter = view.setter();
         use_memo(id, move |_| Editor {
             live: RefCell::new(None),
             storage: RefCell::new(None),
             sync: RefCell::new(None),
-            i18n: RefCell::new(None),
             view: setter,
             derive,
             missing,
         })
     };
     *editor.sync.borrow_mut() = sync;
-    *editor.i18n.borrow_mut() = Some(i18n);
     if let StorageState::Ready(storage) = &storage_state {
         *editor.storage.borrow_mut() = Some(Rc::clone(storage));
     }
@@ -165,10 +163,9 @@ pub(crate) struct Editor<R: Record, V> {
     live: RefCell<Option<Live<R>>>,
     storage: RefCell<Option<Rc<Storage>>>,
     sync: RefCell<Option<SyncHandle>>,
-    i18n: RefCell<Option<I18n>>,
     view: UseStateSetter<V>,
-    derive: fn(&Document<R>, Option<&str>) -> V,
-    missing: fn(Option<String>) -> V,
+    derive: fn(&Document<R>, Option<&Problem>) -> V,
+    missing: fn(Option<Problem>) -> V,
 }
 
 pub(crate) struct Live<R: Record> {
@@ -176,7 +173,7 @@ pub(crate) struct Live<R: Record> {
     /// Heads of the document once its changes were handed to the save queue (or read from
     /// storage): the changes since are the ones to save next.
     stored: Vec<ChangeHash>,
-    error: Option<String>,
+    error: Option<Problem>,
 }
 
 impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
@@ -239,7 +236,10 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
                 return;
             };
             if let Err(error) = apply(live) {
-                live.error = Some(format!("That change could not be made: {error}"));
+                live.error = Some(Problem::with_detail(
+                    "problem-edit-refused",
+                    error.to_string(),
+                ));
             }
         }
         self.show();
@@ -269,13 +269,7 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
         let editor = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
             let saved = workspace.save(record, changes).await;
-            let error = saved.err().map(|problem| {
-                editor
-                    .i18n
-                    .borrow()
-                    .as_ref()
-                    .map_or_else(|| problem.id.clone(), |i18n| i18n.t(&problem.id))
-            });
+            let error = saved.err();
             if let Some(live) = editor.live.borrow_mut().as_mut() {
                 live.error = error;
             }
@@ -297,7 +291,10 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
                         // merged, colleagues' changes are not taken for local ones to save.
                         let handed = live.document.changes_since(&live.stored).is_empty();
                         if let Err(error) = live.document.merge(&mut stored) {
-                            live.error = Some(error.to_string());
+                            live.error = Some(Problem::with_detail(
+                                "problem-record-unmergeable",
+                                error.to_string(),
+                            ));
                         }
                         if handed {
                             live.stored = live.document.heads();
@@ -317,7 +314,7 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
                 return;
             }
             Err(error) => {
-                self.view.set((self.missing)(Some(error.to_string())));
+                self.view.set((self.missing)(Some(error.problem())));
                 return;
             }
         }
@@ -330,6 +327,6 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
             return;
         };
         self.view
-            .set((self.derive)(&live.document, live.error.as_deref()));
+            .set((self.derive)(&live.document, live.error.as_ref()));
     }
 }

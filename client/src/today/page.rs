@@ -183,7 +183,7 @@ pub fn TodayPage() -> Html {
                 { (*announcement).clone() }
             </p>
             if let Some(message) = &view.error {
-                <ErrorBanner message={AttrValue::from(message.clone())} on_dismiss={Callback::noop()} />
+                <ErrorBanner problem={message.clone()} on_dismiss={Callback::noop()} />
             }
             if let Some(form) = form {
                 <section class="visit-panel">{ form }</section>

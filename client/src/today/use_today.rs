@@ -11,8 +11,9 @@ use shared::ids::{AccountId, ActivityId, TaskId, UserId};
 use shared::values::Date;
 use yew::prelude::*;
 
-use crate::hooks::{use_i18n, use_storage, use_sync, I18n, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::pipeline::signed_edit;
+use crate::state::problem::Problem;
 use crate::storage::{Storage, StorageError};
 use crate::today::day_plan::{agenda, needs_document, Agenda, VisitReport};
 use crate::workspace::service::WorkspaceService;
@@ -29,7 +30,7 @@ pub struct TodayView {
     /// Whether the day has been read yet.
     pub loaded: bool,
     /// The last problem, in plain words.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// The day and what the rep can do with it.
@@ -38,7 +39,6 @@ pub struct TodayHandle {
     view: UseStateHandle<TodayView>,
     storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
-    i18n: I18n,
 }
 
 impl TodayHandle {
@@ -89,13 +89,11 @@ impl TodayHandle {
         };
         let view = self.view.clone();
         let sync = self.sync.clone();
-        let i18n = self.i18n.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let edit = signed_edit(sync.as_ref());
             let saving = Saving {
                 storage: &storage,
                 workspace: &workspace,
-                i18n: &i18n,
             };
             // Once stored, the service reports the day stale: it is read again with the change.
             match change_account(saving, &account, message, &edit, change).await {
@@ -114,7 +112,6 @@ impl TodayHandle {
 struct Saving<'a> {
     storage: &'a Storage,
     workspace: &'a WorkspaceService,
-    i18n: &'a I18n,
 }
 
 async fn change_account(
@@ -123,25 +120,24 @@ async fn change_account(
     message: &str,
     edit: &shared::edit::Edit,
     change: impl FnOnce(&mut Account, i64),
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let id = id
         .parse::<AccountId>()
-        .map_err(|error| format!("{id} is not an account: {error}"))?;
+        .map_err(|error| Problem::with_detail("problem-record-missing", error.to_string()))?;
     let mut account = saving
         .storage
         .load_document::<Account>(id)
         .await
-        .map_err(|error| error.to_string())?
-        .ok_or_else(|| "This account is no longer on the device.".to_owned())?;
+        .map_err(|error| error.problem())?
+        .ok_or_else(|| Problem::new("problem-record-missing"))?;
     let known = account.heads();
     account
         .update(edit, message, |record| change(record, edit.time))
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
     saving
         .workspace
         .save(RecordRef::Account(id), account.changes_since(&known))
         .await
-        .map_err(|problem| saving.i18n.t(&problem.id))
 }
 
 fn signed_in_user(sync: Option<&SyncHandle>) -> Option<UserId> {
@@ -171,7 +167,7 @@ async fn read_day(storage: &Storage, me: Option<UserId>) -> Result<TodayView, St
     let Some((today, day_start)) = local_day() else {
         return Ok(TodayView {
             loaded: true,
-            error: Some("The device's clock gives no valid date.".to_owned()),
+            error: Some(Problem::new("problem-clock-invalid")),
             ..TodayView::default()
         });
     };
@@ -208,7 +204,6 @@ pub fn use_today() -> TodayHandle {
     let view = use_state(TodayView::default);
     let storage_state = use_storage();
     let sync = use_sync();
-    let i18n = use_i18n();
     let revision = use_topic(Topic::Today);
     let me = signed_in_user(sync.as_ref());
     {
@@ -223,7 +218,7 @@ pub fn use_today() -> TodayHandle {
                             Ok(day) => day,
                             Err(error) => TodayView {
                                 loaded: true,
-                                error: Some(error.to_string()),
+                                error: Some(error.problem()),
                                 ..TodayView::default()
                             },
                         });
@@ -231,7 +226,7 @@ pub fn use_today() -> TodayHandle {
                 }
                 StorageState::Failed(error) => view.set(TodayView {
                     loaded: true,
-                    error: Some(error.to_string()),
+                    error: Some(error.problem()),
                     ..TodayView::default()
                 }),
                 StorageState::Opening => {}
@@ -246,6 +241,5 @@ pub fn use_today() -> TodayHandle {
         view,
         storage,
         sync,
-        i18n,
     }
 }
