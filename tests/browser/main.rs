@@ -5,7 +5,6 @@
 
 mod accounts_list;
 mod app_update;
-mod download;
 mod durability;
 mod field_day;
 mod import;
