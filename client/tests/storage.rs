@@ -2,9 +2,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use client::storage::{Storage, StorageError};
-use shared::account::{AccountDocument, AccountDraft};
 use shared::ids::AccountId;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+// This file uses only the accounts of the fixtures.
+#[allow(dead_code)]
+mod fixtures;
+
+use fixtures::account;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -13,23 +18,12 @@ fn fresh_name(test: &str) -> String {
     format!("carnet-test-{test}-{}", AccountId::generate())
 }
 
-fn account(name: &str, city: &str) -> Result<AccountDocument, shared::account::AccountError> {
-    AccountDocument::create(
-        AccountId::generate(),
-        &AccountDraft {
-            name: name.to_owned(),
-            city: city.to_owned(),
-        },
-        1_700_000_000,
-    )
-}
-
 #[wasm_bindgen_test]
 async fn a_saved_account_comes_back_as_the_same_document() -> Result<(), String> {
     let storage = Storage::open_named(&fresh_name("save"))
         .await
         .map_err(|e| e.to_string())?;
-    let mut created = account("Boulangerie Élevé", "Lyon").map_err(|e| e.to_string())?;
+    let mut created = account("Boulangerie Élevé", "Lyon")?;
     let row = storage
         .save_account(&mut created, &[])
         .await
@@ -57,7 +51,7 @@ async fn index_rows_are_listed_in_folded_name_order_without_loading_documents() 
         ("Élevé", "Lyon"),
         ("azur", "Nice"),
     ] {
-        let mut document = account(name, city).map_err(|e| e.to_string())?;
+        let mut document = account(name, city)?;
         storage
             .save_account(&mut document, &[])
             .await
@@ -76,7 +70,7 @@ async fn data_survives_closing_and_reopening_the_database() -> Result<(), String
     let storage = Storage::open_named(&name)
         .await
         .map_err(|e| e.to_string())?;
-    let mut document = account("Dupont & Fils", "Orléans").map_err(|e| e.to_string())?;
+    let mut document = account("Dupont & Fils", "Orléans")?;
     storage
         .save_account(&mut document, &[])
         .await
@@ -158,8 +152,8 @@ async fn a_saved_account_waits_in_the_outbox_until_acknowledged() -> Result<(), 
     let storage = Storage::open_named(&fresh_name("outbox"))
         .await
         .map_err(|e| e.to_string())?;
-    let mut first = account("Boulangerie Élevé", "Lyon").map_err(|e| e.to_string())?;
-    let mut second = account("Garage du Centre", "Nantes").map_err(|e| e.to_string())?;
+    let mut first = account("Boulangerie Élevé", "Lyon")?;
+    let mut second = account("Garage du Centre", "Nantes")?;
     storage
         .save_account(&mut first, &[])
         .await
@@ -199,7 +193,7 @@ async fn a_version_one_database_is_upgraded_and_its_accounts_queued_for_sync() -
 
     // The layout the first release wrote: documents, account_index (by_sort_name), meta.
     let name = fresh_name("v1");
-    let mut stored = account("Pharmacie de la Gare", "Tours").map_err(|e| e.to_string())?;
+    let mut stored = account("Pharmacie de la Gare", "Tours")?;
     let row = stored.index_row();
     let factory = Factory::new().map_err(|e| e.to_string())?;
     let mut request = factory.open(&name, Some(1)).map_err(|e| e.to_string())?;

@@ -4,7 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use client::storage::{Received, Storage};
-use shared::account::{AccountDocument, AccountDraft};
 use shared::contact::{Contact, ContactDocument};
 use shared::edit::Edit;
 use shared::field::FieldPath;
@@ -13,6 +12,10 @@ use shared::protocol::{DocumentId, DocumentSnapshot, Seq};
 use shared::replica::{self, IndexRow, RecordKind, Summary};
 use shared::search::SearchIndex;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod fixtures;
+
+use fixtures::{account, document_id};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,22 +28,6 @@ async fn open(test: &str) -> Result<Storage, String> {
     ))
     .await
     .map_err(|e| e.to_string())
-}
-
-fn account(name: &str, city: &str) -> Result<AccountDocument, String> {
-    AccountDocument::create(
-        AccountId::generate(),
-        &AccountDraft {
-            name: name.to_owned(),
-            city: city.to_owned(),
-        },
-        1_700_000_000,
-    )
-    .map_err(|e| e.to_string())
-}
-
-fn document_id(id: AccountId) -> DocumentId {
-    DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()))
 }
 
 /// `bytes` as a bootstrap page carries them, with the summary the relay's compactor derives

@@ -5,12 +5,15 @@
 
 use client::session::{Session, SessionUser, SessionWorkspace};
 use client::storage::{Received, Storage, StorageError};
-use shared::account::{AccountDocument, AccountDraft};
 use shared::contact::{Contact, ContactDocument};
 use shared::edit::Edit;
 use shared::ids::{AccountId, ContactId};
 use shared::protocol::{DocumentId, Seq};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod fixtures;
+
+use fixtures::{account, document_id};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -18,22 +21,6 @@ type TestResult = Result<(), String>;
 
 fn fresh_name(test: &str) -> String {
     format!("carnet-sync-test-{test}-{}", AccountId::generate())
-}
-
-fn account(name: &str, city: &str) -> Result<AccountDocument, String> {
-    AccountDocument::create(
-        AccountId::generate(),
-        &AccountDraft {
-            name: name.to_owned(),
-            city: city.to_owned(),
-        },
-        1_700_000_000,
-    )
-    .map_err(|e| e.to_string())
-}
-
-fn document_id(id: AccountId) -> DocumentId {
-    DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()))
 }
 
 async fn open(test: &str) -> Result<Storage, String> {
