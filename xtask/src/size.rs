@@ -60,21 +60,18 @@ pub(crate) fn print_report(dist: &Path, files: &[Compressed]) -> Result<()> {
         "{:<44} {:>11} {:>11} {:>11}",
         "all compressible files", everything.raw, everything.gzip, everything.brotli
     );
-    println!(
-        "critical path, brotli: {} B = {:.0}% of the {} B budget ({})",
-        critical.brotli,
-        percent(critical.brotli, CRITICAL_PATH_BUDGET),
-        CRITICAL_PATH_BUDGET,
-        verdict(critical.brotli, CRITICAL_PATH_BUDGET)
-    );
-    println!(
-        "all wasm modules, brotli: {} B = {:.0}% of the {} B budget ({})",
-        modules.brotli,
-        percent(modules.brotli, ALL_MODULES_BUDGET),
-        ALL_MODULES_BUDGET,
-        verdict(modules.brotli, ALL_MODULES_BUDGET)
-    );
+    print_against_budget("critical path", critical.brotli, CRITICAL_PATH_BUDGET);
+    print_against_budget("all wasm modules", modules.brotli, ALL_MODULES_BUDGET);
     Ok(())
+}
+
+/// One line: `what`'s brotli size against its budget.
+fn print_against_budget(what: &str, brotli: u64, budget: u64) {
+    println!(
+        "{what}, brotli: {brotli} B = {:.0}% of the {budget} B budget ({})",
+        percent(brotli, budget),
+        verdict(brotli, budget)
+    );
 }
 
 /// The wasm-bindgen output of each module in `dist`, before wasm-opt strips the names: Trunk
