@@ -5,6 +5,7 @@
 
 mod accounts_list;
 mod app_update;
+mod download;
 mod durability;
 mod field_day;
 mod import;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -12,12 +13,18 @@ use crate::{workspace_root, HarnessError, HarnessResult, WAIT_LIMIT};
 /// The demo people's password (see `server::accounts::demo`).
 pub const DEMO_PASSWORD: &str = "carnet-demo";
 
+/// How long the relay may take per demo account to seed and compact it before it listens: the
+/// debug build took about 28 ms per account for 2,000 (55–58 s) on two cores shared with other
+/// builds; about twice that, so a busy machine is not taken for a hung server.
+const SEED_LIMIT_PER_ACCOUNT: Duration = Duration::from_millis(60);
+
 /// A running `carnet-server`; killed when dropped (see [`Spawned`]).
 #[derive(Debug)]
 pub struct TestServer {
     child: Option<Spawned>,
     port: u16,
     arguments: Vec<String>,
+    start_limit: Duration,
     data_dir: tempfile::TempDir,
     dist_dir: tempfile::TempDir,
 }
@@ -26,31 +33,40 @@ impl TestServer {
     /// Starts the server binary on a free port with a fresh, empty data directory and its own
     /// copy of the built client (so a test may publish a "new build" without touching others).
     pub async fn start() -> HarnessResult<Self> {
-        Self::start_with(Vec::new()).await
+        Self::start_with(Vec::new(), WAIT_LIMIT).await
     }
 
     /// Starts the server with the demo workspace (its people sign in with [`DEMO_PASSWORD`])
-    /// holding `accounts` generated accounts.
+    /// holding `accounts` generated accounts; the server seeds them before it listens, so it is
+    /// given [`SEED_LIMIT_PER_ACCOUNT`] for each on top of the usual wait.
     pub async fn start_demo(accounts: usize) -> HarnessResult<Self> {
-        Self::start_with(vec![
-            "--demo".to_owned(),
-            "--demo-accounts".to_owned(),
-            accounts.to_string(),
-        ])
+        let seeding =
+            SEED_LIMIT_PER_ACCOUNT.saturating_mul(u32::try_from(accounts).unwrap_or(u32::MAX));
+        Self::start_with(
+            vec![
+                "--demo".to_owned(),
+                "--demo-accounts".to_owned(),
+                accounts.to_string(),
+            ],
+            WAIT_LIMIT.saturating_add(seeding),
+        )
         .await
     }
 
-    async fn start_with(arguments: Vec<String>) -> HarnessResult<Self> {
+    /// Starts the server with `arguments`, failing if it does not listen within `start_limit`.
+    async fn start_with(arguments: Vec<String>, start_limit: Duration) -> HarnessResult<Self> {
         let data_dir = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a data directory", source))?;
         let dist_dir = tempfile::tempdir()
             .map_err(|source| HarnessError::io("cannot create a client directory", source))?;
         copy_tree(&built_client()?, dist_dir.path())?;
-        let (child, port) = spawn(data_dir.path(), dist_dir.path(), 0, &arguments).await?;
+        let (child, port) =
+            spawn(data_dir.path(), dist_dir.path(), 0, &arguments, start_limit).await?;
         Ok(Self {
             child: Some(child),
             port,
             arguments,
+            start_limit,
             data_dir,
             dist_dir,
         })
@@ -140,6 +156,7 @@ impl TestServer {
             self.dist_dir.path(),
             self.port,
             &self.arguments,
+            self.start_limit,
         )
         .await?;
         self.child = Some(child);
@@ -182,12 +199,13 @@ fn copy_tree(from: &Path, to: &Path) -> HarnessResult {
     Ok(())
 }
 
-/// Spawns the binary and waits for its "running at" line to learn the port.
+/// Spawns the binary and waits, at most `limit`, for its "running at" line to learn the port.
 async fn spawn(
     data_dir: &Path,
     dist: &Path,
     port: u16,
     arguments: &[String],
+    limit: Duration,
 ) -> HarnessResult<(Spawned, u16)> {
     let binary = std::env::var_os("CARNET_SERVER_BIN")
         .map(PathBuf::from)
@@ -218,14 +236,6 @@ async fn spawn(
         .take()
         .ok_or_else(|| HarnessError::Unexpected("the server has no stdout".to_owned()))?;
     let mut lines = BufReader::new(stdout).lines();
-    // Seeding a large demo workspace happens before the server listens.
-    let seeding = arguments
-        .iter()
-        .skip_while(|argument| *argument != "--demo-accounts")
-        .nth(1)
-        .and_then(|count| count.parse::<u32>().ok())
-        .unwrap_or(0);
-    let limit = WAIT_LIMIT + std::time::Duration::from_millis(u64::from(seeding) * 20);
     let port = tokio::time::timeout(limit, async {
         while let Some(line) = lines
             .next_line()

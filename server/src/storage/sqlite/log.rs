@@ -130,8 +130,12 @@ impl ChangeLog for SqliteStorage {
         through: Seq,
     ) -> StoreFuture<'_, Vec<Vec<u8>>> {
         Box::pin(self.call(move |connection| {
+            // Without statistics SQLite's planner prefers the primary key's position range, which
+            // reads every entry of the workspace for one document's changes: compacting a
+            // workspace became quadratic (2,000 demo accounts took two minutes). The document's
+            // own index reads only its entries.
             let mut statement = connection.prepare_cached(
-                "SELECT bytes FROM change_log
+                "SELECT bytes FROM change_log INDEXED BY change_log_by_document
                  WHERE workspace = ?1 AND document = ?2 AND position > ?3 AND position <= ?4
                  ORDER BY position",
             )?;
