@@ -228,7 +228,7 @@ impl Storage {
         let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, OUTBOX];
         let transaction = self.transaction(&stores, Durability::Strict)?;
         let stored = async {
-            let folded = match fold_and_put(&transaction, &group).await? {
+            let (folded, fresh) = match fold_and_put(&transaction, &group, Origin::Device).await? {
                 Ok(Some(folded)) => folded,
                 Ok(None) => {
                     return Ok(Err(StorageError::Corrupt(format!(
@@ -237,8 +237,9 @@ impl Storage {
                 }
                 Err(error) => return Ok(Err(error)),
             };
+            // Changes the document already held were queued when they were first stored.
             let outbox = transaction.object_store(OUTBOX)?;
-            for change in &outgoing {
+            for change in fresh.iter().filter_map(|index| outgoing.get(*index)) {
                 outbox.add(change, None)?.await?;
             }
             Ok::<_, idb::Error>(Ok(folded))
@@ -299,8 +300,8 @@ impl Storage {
         let stored = async {
             let mut changed = Vec::with_capacity(received.len());
             for group in received {
-                match fold_and_put(&transaction, group).await? {
-                    Ok(Some(folded)) => changed.push(Changed {
+                match fold_and_put(&transaction, group, Origin::Relay).await? {
+                    Ok(Some((folded, _))) => changed.push(Changed {
                         document: group.document,
                         kind: folded.kind,
                         grew: folded.grew,
@@ -357,8 +358,8 @@ impl Storage {
                         document: snapshot.document,
                         bytes: vec![snapshot.bytes.clone()],
                     };
-                    match fold_and_put(&transaction, &group).await? {
-                        Ok(Some(folded)) => changed.push(Changed {
+                    match fold_and_put(&transaction, &group, Origin::Relay).await? {
+                        Ok(Some((folded, _))) => changed.push(Changed {
                             document: snapshot.document,
                             kind: folded.kind,
                             grew: folded.grew,
@@ -833,13 +834,25 @@ fn outbox_value(document: &str, change: &[u8], at: f64) -> Result<JsValue, Stora
     Ok(record.into())
 }
 
+/// Where the bytes a transaction folds come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The relay (log entries or snapshots): folded as they are.
+    Relay,
+    /// Single changes made on this device: the ones the document already holds (a save handed
+    /// over twice) are skipped.
+    Device,
+}
+
 /// Folds `group` into its stored document inside `transaction`, writes the document (a chunk
 /// appended, or a fresh snapshot once the record has enough chunks) and its index row, and
-/// returns the folded document. `Ok(None)`: the bytes are unreadable and nothing was written.
+/// returns the folded document with which of the group's byte strings were new to it (every
+/// one for bytes from the relay). `Ok(None)`: the bytes are unreadable and nothing was written.
 async fn fold_and_put(
     transaction: &Transaction,
     group: &Received,
-) -> Result<Result<Option<replica::Folded>, StorageError>, idb::Error> {
+    origin: Origin,
+) -> Result<Result<Option<(replica::Folded, Vec<usize>)>, StorageError>, idb::Error> {
     let documents = transaction.object_store(DOCUMENTS)?;
     let key = JsValue::from(group.document.0.to_string());
     let existing = documents.get(Query::Key(key.clone()))?.await?;
@@ -847,11 +860,13 @@ async fn fold_and_put(
         Ok(existing) => existing,
         Err(error) => return Ok(Err(error)),
     };
-    let mut folded = match replica::fold(
-        group.document,
-        existing.as_ref().map(|record| record.bytes.as_slice()),
-        &group.bytes,
-    ) {
+    let stored_bytes = existing.as_ref().map(|record| record.bytes.as_slice());
+    let folded = match origin {
+        Origin::Relay => replica::fold(group.document, stored_bytes, &group.bytes)
+            .map(|folded| (folded, (0..group.bytes.len()).collect::<Vec<usize>>())),
+        Origin::Device => replica::fold_local(group.document, stored_bytes, &group.bytes),
+    };
+    let (mut folded, fresh) = match folded {
         Ok(folded) => folded,
         Err(error) => {
             gloo::console::warn!(format!(
@@ -861,9 +876,18 @@ async fn fold_and_put(
             return Ok(Ok(None));
         }
     };
+    if existing.is_some() && fresh.is_empty() {
+        // Everything was already stored: nothing to write.
+        return Ok(Ok(Some((folded, fresh))));
+    }
     let kind = folded.kind.map(RecordKind::as_str);
+    let new_bytes: Vec<u8> = fresh
+        .iter()
+        .filter_map(|index| group.bytes.get(*index))
+        .flat_map(|bytes| bytes.iter().copied())
+        .collect();
     let record = match &existing {
-        Some(record) if record.has_room() => record.appended(&group.bytes.concat(), &folded.heads),
+        Some(record) if record.has_room() => record.appended(&new_bytes, &folded.heads),
         Some(_) => stored::snapshot(kind, &folded.automerge.save(), &folded.heads),
         // A new document is kept as received (a snapshot, or changes): saving it again would
         // only spend time compressing what the relay already compressed.
@@ -877,7 +901,7 @@ async fn fold_and_put(
     if let Err(error) = put_row(transaction, &folded.row).await? {
         return Ok(Err(error));
     }
-    Ok(Ok(Some(folded)))
+    Ok(Ok(Some((folded, fresh))))
 }
 
 /// Puts `row` in its kind's index store (settings and unknown kinds have none).

@@ -195,14 +195,7 @@ pub fn fold<B: AsRef<[u8]>>(
     stored: Option<&[u8]>,
     received: impl IntoIterator<Item = B>,
 ) -> Result<Folded, ReplicaError> {
-    let unreadable = |error| ReplicaError::Unreadable(Box::new(error));
-    let mut automerge = match stored {
-        Some(bytes) => {
-            check_inflation(bytes)?;
-            AutoCommit::load(bytes).map_err(unreadable)?
-        }
-        None => AutoCommit::new(),
-    };
+    let mut automerge = load_stored(stored)?;
     let before = automerge.get_heads();
     for bytes in received {
         check_inflation(bytes.as_ref())?;
@@ -214,6 +207,52 @@ pub fn fold<B: AsRef<[u8]>>(
     let mut folded = describe(document, automerge)?;
     folded.grew = grew;
     Ok(folded)
+}
+
+/// Folds `changes`, single changes made on this device (each one change's bytes), into the
+/// document stored as `stored`, and says which of them (by index, in order) it did not hold
+/// yet. A save handed over twice (a worker that died before answering, then the same save
+/// replayed) stores its changes once: the ones already held are neither applied nor queued
+/// for the relay again.
+pub fn fold_local<B: AsRef<[u8]>>(
+    document: DocumentId,
+    stored: Option<&[u8]>,
+    changes: &[B],
+) -> Result<(Folded, Vec<usize>), ReplicaError> {
+    let mut automerge = load_stored(stored)?;
+    let before = automerge.get_heads();
+    let mut fresh = Vec::with_capacity(changes.len());
+    for (index, bytes) in changes.iter().enumerate() {
+        let bytes = bytes.as_ref();
+        check_inflation(bytes)?;
+        // A change that does not parse alone is applied (and its error reported) as received.
+        let held = automerge::Change::from_bytes(bytes.to_vec())
+            .ok()
+            .is_some_and(|change| automerge.get_change_by_hash(&change.hash()).is_some());
+        if !held {
+            automerge.load_incremental(bytes).map_err(unreadable)?;
+            fresh.push(index);
+        }
+    }
+    let grew = automerge.get_heads() != before;
+    let mut folded = describe(document, automerge)?;
+    folded.grew = grew;
+    Ok((folded, fresh))
+}
+
+fn unreadable(error: automerge::AutomergeError) -> ReplicaError {
+    ReplicaError::Unreadable(Box::new(error))
+}
+
+/// The stored document, or an empty one for a document never seen.
+fn load_stored(stored: Option<&[u8]>) -> Result<AutoCommit, ReplicaError> {
+    match stored {
+        Some(bytes) => {
+            check_inflation(bytes)?;
+            AutoCommit::load(bytes).map_err(unreadable)
+        }
+        None => Ok(AutoCommit::new()),
+    }
 }
 
 /// The kind, row and heads of the document `automerge`, stored under `document`.
@@ -349,6 +388,48 @@ mod tests {
             &received,
         )?;
         assert!(!echo.grew, "bytes the document already holds bring nothing");
+        Ok(())
+    }
+
+    #[test]
+    fn a_local_save_handed_over_twice_folds_only_the_changes_the_document_lacks(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = AccountId::generate();
+        let document = DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
+        let mut account = AccountDocument::create(id, &draft("Cave Martin"), 1)?;
+        let stored = account.save();
+        let before = account.heads();
+        account.update(&Edit::anonymous(2), "rename", |account| {
+            account.name = "Cave Martin & fils".into();
+        })?;
+        account.update(&Edit::anonymous(3), "website", |account| {
+            account.website = Some("cave-martin.fr".into());
+        })?;
+        let first = account.changes_since(&before);
+        assert_eq!(first.len(), 2);
+        let (folded, fresh) = fold_local(document, Some(&stored), &first)?;
+        assert_eq!(fresh, vec![0, 1], "a first save holds none of its changes");
+        assert!(folded.grew);
+        // The worker stored the save and died before answering; the page hands it over again,
+        // with one more change made meanwhile.
+        let stored_after = folded.automerge.clone().save();
+        let between = account.heads();
+        account.update(&Edit::anonymous(4), "rename again", |account| {
+            account.name = "Cave Martin et fils".into();
+        })?;
+        let mut again = first.clone();
+        again.extend(account.changes_since(&between));
+        let (replayed, fresh) = fold_local(document, Some(&stored_after), &again)?;
+        assert_eq!(fresh, vec![2], "only the change made since is new");
+        let IndexRow::Account(row) = replayed.row else {
+            return Err("no account row".into());
+        };
+        assert_eq!(row.name, "Cave Martin et fils");
+        let (echo, fresh) = fold_local(document, Some(&replayed.automerge.clone().save()), &again)?;
+        assert!(
+            fresh.is_empty() && !echo.grew,
+            "a save stored whole brings nothing"
+        );
         Ok(())
     }
 

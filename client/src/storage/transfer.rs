@@ -43,8 +43,8 @@ use wasm_bindgen::JsValue;
 use crate::state::problem::Problem;
 
 use super::{
-    fold_and_put, outbox_value, put_row, stored, Durability, Received, Storage, StorageError,
-    ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX,
+    fold_and_put, outbox_value, put_row, stored, Durability, Origin, Received, Storage,
+    StorageError, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX,
 };
 
 /// Why an import or a restore stored nothing.
@@ -451,15 +451,19 @@ async fn put_merged(
         document: DocumentId(uuid),
         bytes: changes.clone(),
     };
-    match fold_and_put(transaction, &group).await? {
-        Ok(Some(_)) => {}
+    let fresh = match fold_and_put(transaction, &group, Origin::Device).await? {
+        Ok(Some((_, fresh))) => fresh,
         Ok(None) => {
             let problem = format!("record {} cannot be read back", merge.existing);
             return Ok(Err(StorageError::Corrupt(problem).into()));
         }
         Err(error) => return Ok(Err(error.into())),
-    }
-    queue(transaction, &merge.existing, &changes, at).await
+    };
+    let fresh: Vec<Vec<u8>> = fresh
+        .iter()
+        .filter_map(|index| changes.get(*index).cloned())
+        .collect();
+    queue(transaction, &merge.existing, &fresh, at).await
 }
 
 /// Puts `changes` of the record `id` in the outbox.
