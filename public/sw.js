@@ -13,6 +13,11 @@ const STATIC_SHELL = [
   "/icons/icon-192.png",
   "/icons/icon-512.png",
   "/icons/icon-maskable-512.png",
+  // The workspace worker (not named in index.html: the page starts it; Trunk does not hash
+  // worker files, and this cache is per build).
+  "/carnet-worker_loader.js",
+  "/carnet-worker.js",
+  "/carnet-worker_bg.wasm",
 ];
 // Requests the worker never answers from the cache: the API and the sync socket.
 const NETWORK_ONLY = ["/api/", "/sync"];

@@ -8,9 +8,11 @@
 //! carries live messages between tabs; `hooks`, `components` and `state` hold what several
 //! features share. `workspace` is the workspace service: its state machine (save queue,
 //! invalidation, retries, sign-out, leader hand-over) builds on every target and is tested
-//! natively; its effect runner exists only on wasm32.
+//! natively; its effect runner exists only on wasm32 and runs in the workspace worker, which
+//! `bridge` starts, talks to and replaces when it dies.
 
 pub mod accounts;
+pub mod bridge;
 pub mod i18n;
 pub mod pipeline;
 pub mod records;

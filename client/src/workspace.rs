@@ -17,6 +17,8 @@ pub mod invalidation;
 pub mod machine;
 pub mod memory;
 pub mod record;
+#[cfg(target_arch = "wasm32")]
+pub mod runner;
 pub mod save_queue;
 #[cfg(target_arch = "wasm32")]
 pub mod service;

@@ -46,6 +46,12 @@ fn write_build(dist: &Path) -> std::io::Result<()> {
         "<!doctype html><title>Carnet</title>",
     )?;
     std::fs::write(dist.join("sw.js"), "// worker")?;
+    std::fs::write(
+        dist.join("carnet-worker_loader.js"),
+        "importScripts('./carnet-worker.js');",
+    )?;
+    std::fs::write(dist.join("carnet-worker.js"), "// workspace worker")?;
+    std::fs::write(dist.join("carnet-worker_bg.wasm"), b"\0asm\x01\0\0\0")?;
     std::fs::write(dist.join("manifest.webmanifest"), "{}")?;
     std::fs::write(
         dist.join("client-3f9a0c1d2e4b5a69_bg.wasm"),
@@ -140,9 +146,17 @@ async fn hashed_assets_are_cached_forever() -> TestResult {
 }
 
 #[tokio::test]
-async fn the_index_the_manifest_and_the_worker_are_always_revalidated() -> TestResult {
+async fn the_index_the_manifest_and_the_workers_are_always_revalidated() -> TestResult {
     let app = spawn_app().await?;
-    for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/sw.js",
+        "/manifest.webmanifest",
+        "/carnet-worker_loader.js",
+        "/carnet-worker.js",
+        "/carnet-worker_bg.wasm",
+    ] {
         let (status, headers, _) = get(app.address, path).await?;
         assert_eq!(status, 200, "{path}");
         assert_eq!(

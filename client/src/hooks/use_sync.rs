@@ -14,11 +14,13 @@ use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use crate::bridge::{self, page::Liveness};
 use crate::hooks::{use_storage, StorageState};
 use crate::leader::Leadership;
 use crate::session::Session;
 use crate::state::problem::Problem;
 use crate::state::sync_status::SyncStatus;
+use crate::storage::DATABASE_NAME;
 use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
 use crate::sync::{SyncCommand, SyncEngine};
@@ -345,7 +347,11 @@ struct Setters {
 /// Wires storage, the tab channel and the leader election once storage is open.
 fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     *shared.storage.borrow_mut() = Some(Rc::clone(&storage));
-    let workspace = WorkspaceService::new(Rc::clone(&storage));
+    let workspace = WorkspaceService::start(
+        DATABASE_NAME,
+        bridge::page::app_worker(),
+        Liveness::default(),
+    );
     workspace.connect(Box::new({
         let shared = Rc::downgrade(shared);
         move |outgoing| match outgoing {
@@ -358,6 +364,9 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
                 }
             }
             Outgoing::TellTabs(news) => post(&shared, &TabMessage::Workspace(news)),
+            Outgoing::Unavailable(problem) => {
+                gloo::console::error!(format!("the workspace worker cannot store: {}", problem.id));
+            }
         }
     }));
     *shared.workspace.borrow_mut() = Some(workspace);

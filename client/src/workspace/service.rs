@@ -1,32 +1,25 @@
-//! The effect runner on the wasm side: one [`WorkspaceService`] per tab holds the state machine
-//! and carries out its effects with `client::storage`, the browser's timers, the sync engine and
-//! the tab channel (the last two through an [`Outlet`] the sync provider installs).
+//! The page's handle on the workspace service, which runs in the tab's workspace worker
+//! (`crate::bridge`): views subscribe to a [`Topic`] and are called back when a write makes it
+//! stale; every local write goes through [`WorkspaceService::save`], whose future resolves once
+//! the worker stored the changes (or with the `Problem` that stalled them); sync and the tab
+//! channel report their events with [`WorkspaceService::event`] and receive the service's
+//! requests through an [`Outlet`].
 //!
-//! Every local write goes through [`WorkspaceService::save`]: the record's changes join the one
-//! save queue, and the future resolves once they are stored (or with the `Problem` that stalled
-//! them). Views subscribe to a [`Topic`] and are called back when a write makes it stale.
-//!
-//! This module runs effects; it must not decide anything the machine decides (what to save
-//! when, what to re-read, when to retry).
+//! Nothing here decides anything: the state machine in the worker does.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use shared::account::Account;
-use shared::contact::Contact;
-use shared::deal::Deal;
-use shared::replica::IndexRow;
-use shared::settings::Settings;
 
 use super::invalidation::{Links, StoredRecord, Topic};
-use super::machine::{
-    Command, EditId, Effect, Event, RecordStatus, SaveFailure, SubscriptionId, TabNews, Workspace,
-};
+use super::machine::{Event, SubscriptionId, TabNews};
 use super::record::RecordRef;
+use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
+use crate::bridge::{FromWorker, Ticket, ToWorker};
 use crate::state::problem::Problem;
-use crate::storage::{Changed, Storage, StorageError};
+use crate::storage::Changed;
 
 /// What the service asks of the sync provider.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,12 +28,14 @@ pub enum Outgoing {
     OutboxGrew,
     /// Tell the other tabs.
     TellTabs(TabNews),
+    /// The service cannot store anything now (the worker's database does not open).
+    Unavailable(Problem),
 }
 
 /// Where [`Outgoing`] messages go.
 pub type Outlet = Box<dyn Fn(Outgoing)>;
 
-/// The tab's workspace service: the machine and what runs its effects.
+/// The tab's workspace service, seen from the page.
 #[derive(Clone)]
 pub struct WorkspaceService {
     inner: Rc<Inner>,
@@ -53,22 +48,12 @@ impl PartialEq for WorkspaceService {
 }
 
 struct Inner {
-    machine: RefCell<Workspace>,
-    storage: Rc<Storage>,
-    next_edit: Cell<u64>,
+    bridge: RefCell<Option<WorkerBridge>>,
     next_subscription: Cell<u64>,
+    next_ticket: Cell<u64>,
     subscribers: RefCell<BTreeMap<SubscriptionId, Rc<dyn Fn()>>>,
-    /// Saves waiting for their last edit to be stored.
-    waiters: RefCell<Vec<Waiter>>,
-    /// The accounts each record was last stored linked to (contacts and deals).
-    links: RefCell<BTreeMap<RecordRef, Links>>,
+    waiters: RefCell<BTreeMap<Ticket, oneshot::Sender<Result<(), Problem>>>>,
     outlet: RefCell<Option<Outlet>>,
-}
-
-struct Waiter {
-    record: RecordRef,
-    last: EditId,
-    done: oneshot::Sender<Result<(), Problem>>,
 }
 
 /// A subscription to a topic; dropping it unsubscribes.
@@ -81,29 +66,53 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         if let Some(inner) = self.service.upgrade() {
             inner.subscribers.borrow_mut().remove(&self.id);
-            let effects = inner.machine.borrow_mut().command(Command::Unsubscribe {
-                subscription: self.id,
-            });
-            run(&inner, effects);
+            send(
+                &inner,
+                ToWorker::Unsubscribe {
+                    subscription: self.id,
+                },
+            );
         }
     }
 }
 
 impl WorkspaceService {
-    /// A service over `storage`, not leading, with no outlet yet.
-    pub fn new(storage: Rc<Storage>) -> Self {
-        Self {
-            inner: Rc::new(Inner {
-                machine: RefCell::new(Workspace::new()),
-                storage,
-                next_edit: Cell::new(0),
-                next_subscription: Cell::new(0),
-                subscribers: RefCell::new(BTreeMap::new()),
-                waiters: RefCell::new(Vec::new()),
-                links: RefCell::new(BTreeMap::new()),
-                outlet: RefCell::new(None),
-            }),
-        }
+    /// Starts the service in a worker (`spawn`) over the database called `database`.
+    pub fn start(database: &str, spawn: Spawn, liveness: Liveness) -> Self {
+        let inner = Rc::new(Inner {
+            bridge: RefCell::new(None),
+            next_subscription: Cell::new(0),
+            next_ticket: Cell::new(0),
+            subscribers: RefCell::new(BTreeMap::new()),
+            waiters: RefCell::new(BTreeMap::new()),
+            outlet: RefCell::new(None),
+        });
+        let bridge = WorkerBridge::start(
+            database,
+            spawn,
+            liveness,
+            {
+                let inner = Rc::downgrade(&inner);
+                move |message| {
+                    if let Some(inner) = inner.upgrade() {
+                        deliver(&inner, message);
+                    }
+                }
+            },
+            {
+                let inner = Rc::downgrade(&inner);
+                move || {
+                    if let Some(inner) = inner.upgrade() {
+                        // What the dead worker would have reported is unknown: everyone re-reads.
+                        let every: Vec<SubscriptionId> =
+                            inner.subscribers.borrow().keys().copied().collect();
+                        stale(&inner, &every);
+                    }
+                }
+            },
+        );
+        *inner.bridge.borrow_mut() = Some(bridge);
+        Self { inner }
     }
 
     /// Sends what the service asks of sync and of the other tabs to `outlet`.
@@ -120,11 +129,13 @@ impl WorkspaceService {
             .subscribers
             .borrow_mut()
             .insert(id, Rc::new(on_stale));
-        let effects = self.inner.machine.borrow_mut().command(Command::Subscribe {
-            subscription: id,
-            topic,
-        });
-        run(&self.inner, effects);
+        send(
+            &self.inner,
+            ToWorker::Subscribe {
+                subscription: id,
+                topic,
+            },
+        );
         Subscription {
             id,
             service: Rc::downgrade(&self.inner),
@@ -137,26 +148,18 @@ impl WorkspaceService {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut last = EditId(self.inner.next_edit.get());
-        let mut commands = Vec::with_capacity(changes.len());
-        for change in changes {
-            last = EditId(last.0 + 1);
-            commands.push(Command::Edit {
-                record,
-                edit: last,
-                change,
-            });
-        }
-        self.inner.next_edit.set(last.0);
+        let ticket = Ticket(self.inner.next_ticket.get() + 1);
+        self.inner.next_ticket.set(ticket.0);
         let (done, stored) = oneshot::channel();
-        self.inner
-            .waiters
-            .borrow_mut()
-            .push(Waiter { record, last, done });
-        for command in commands {
-            let effects = self.inner.machine.borrow_mut().command(command);
-            run(&self.inner, effects);
-        }
+        self.inner.waiters.borrow_mut().insert(ticket, done);
+        send(
+            &self.inner,
+            ToWorker::Save {
+                ticket,
+                record,
+                changes,
+            },
+        );
         stored
             .await
             .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
@@ -164,19 +167,28 @@ impl WorkspaceService {
 
     /// The rep pressed "try again".
     pub fn retry(&self) {
-        let effects = self.inner.machine.borrow_mut().command(Command::RetrySaves);
-        run(&self.inner, effects);
+        send(&self.inner, ToWorker::Retry);
     }
 
     /// Reports `event` (sync elected this tab, another tab's news, an import…).
     pub fn event(&self, event: Event) {
-        handle(&self.inner, event);
+        send(&self.inner, ToWorker::Event(event));
     }
 
     /// Reports records sync stored (what `SyncEngine` hands its `on_changed`).
     pub fn received(&self, changed: &[Changed]) {
         let stored = changed.iter().filter_map(received_record).collect();
-        handle(&self.inner, Event::Received { stored });
+        self.event(Event::Received { stored });
+    }
+
+    /// How many times the worker died and was replaced.
+    pub fn restarts(&self) -> u64 {
+        self.bridge().map_or(0, |bridge| bridge.restarts())
+    }
+
+    /// The bridge to the worker (tests kill the worker through it).
+    pub fn bridge(&self) -> Option<WorkerBridge> {
+        self.inner.bridge.borrow().clone()
     }
 }
 
@@ -192,160 +204,53 @@ fn received_record(changed: &Changed) -> Option<StoredRecord> {
     })
 }
 
-fn handle(inner: &Rc<Inner>, event: Event) {
-    let effects = inner.machine.borrow_mut().event(event);
-    run(inner, effects);
-}
-
-/// Carries out `effects` in order. The machine is never borrowed while an effect runs, so an
-/// effect may report back at once.
-fn run(inner: &Rc<Inner>, effects: Vec<Effect>) {
-    for effect in effects {
-        match effect {
-            Effect::Save {
-                save,
-                record,
-                changes,
-            } => {
-                let inner = Rc::clone(inner);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let event = match store(&inner, record, changes).await {
-                        Ok(stored) => Event::Saved { save, stored },
-                        Err(error) => Event::SaveFailed {
-                            save,
-                            failure: SaveFailure {
-                                problem: error.problem(),
-                                retryable: matches!(
-                                    error,
-                                    StorageError::Aborted | StorageError::Failed(_)
-                                ),
-                            },
-                        },
-                    };
-                    handle(&inner, event);
-                });
-            }
-            Effect::EditsSaved { record, through } => {
-                settle(
-                    inner,
-                    |waiter| waiter.record == record && waiter.last <= through,
-                    Ok(()),
-                );
-            }
-            Effect::Status { record, status } => {
-                if let RecordStatus::Stalled { problem } = status {
-                    settle(inner, |waiter| waiter.record == record, Err(problem));
-                }
-            }
-            Effect::Rejected {
-                record,
-                edit,
-                problem,
-            } => settle(
-                inner,
-                |waiter| waiter.record == record && waiter.last >= edit,
-                Err(problem),
-            ),
-            Effect::ScheduleRetry { record, after } => {
-                let inner = Rc::downgrade(inner);
-                later(after, move || {
-                    if let Some(inner) = inner.upgrade() {
-                        handle(&inner, Event::RetryDue { record });
-                    }
-                });
-            }
-            Effect::ScheduleRefresh { after } => {
-                let inner = Rc::downgrade(inner);
-                later(after, move || {
-                    if let Some(inner) = inner.upgrade() {
-                        handle(&inner, Event::RefreshDue);
-                    }
-                });
-            }
-            Effect::Invalidate(ids) => {
-                let stale: Vec<Rc<dyn Fn()>> = {
-                    let subscribers = inner.subscribers.borrow();
-                    ids.iter()
-                        .filter_map(|id| subscribers.get(id).cloned())
-                        .collect()
-                };
-                for on_stale in stale {
-                    on_stale();
-                }
-            }
-            Effect::TellTabs(news) => send(inner, Outgoing::TellTabs(news)),
-            // The engine keeps the last outbox key it handed to its session and reads past it.
-            Effect::ReadOutbox { .. } | Effect::Push { .. } => send(inner, Outgoing::OutboxGrew),
-            // Signing out still runs through `SyncHandle::sign_out`, which never asks the
-            // machine; these effects cannot occur yet.
-            Effect::ReadUnsynced
-            | Effect::SignOutRefused { .. }
-            | Effect::StopSync
-            | Effect::Wipe
-            | Effect::SignedOut { .. } => {}
-            Effect::Problem(problem) => {
-                gloo::console::warn!(format!("workspace: {}", problem.id));
-            }
-        }
+fn send(inner: &Inner, message: ToWorker) {
+    let bridge = inner.bridge.borrow().clone();
+    if let Some(bridge) = bridge {
+        bridge.send(message);
     }
 }
 
-fn send(inner: &Inner, outgoing: Outgoing) {
+fn deliver(inner: &Rc<Inner>, message: FromWorker) {
+    match message {
+        FromWorker::Saved { ticket, outcome } => {
+            let waiter = inner.waiters.borrow_mut().remove(&ticket);
+            if let Some(done) = waiter {
+                // The caller may have stopped waiting (its page closed): nothing to tell then.
+                let _gone = done.send(outcome);
+            }
+        }
+        FromWorker::Stale(subscriptions) => stale(inner, &subscriptions),
+        FromWorker::OutboxGrew => tell(inner, Outgoing::OutboxGrew),
+        FromWorker::TellTabs(news) => tell(inner, Outgoing::TellTabs(news)),
+        FromWorker::Unavailable(problem) => {
+            // Nothing waiting will be stored by this worker: say why now (the bridge keeps the
+            // saves and hands them to the next worker).
+            let waiting = std::mem::take(&mut *inner.waiters.borrow_mut());
+            for done in waiting.into_values() {
+                let _gone = done.send(Err(problem.clone()));
+            }
+            tell(inner, Outgoing::Unavailable(problem));
+        }
+        FromWorker::Listening | FromWorker::Ready | FromWorker::Pong(_) => {}
+    }
+}
+
+fn stale(inner: &Inner, subscriptions: &[SubscriptionId]) {
+    let callbacks: Vec<Rc<dyn Fn()>> = {
+        let subscribers = inner.subscribers.borrow();
+        subscriptions
+            .iter()
+            .filter_map(|id| subscribers.get(id).cloned())
+            .collect()
+    };
+    for on_stale in callbacks {
+        on_stale();
+    }
+}
+
+fn tell(inner: &Inner, outgoing: Outgoing) {
     if let Some(outlet) = inner.outlet.borrow().as_ref() {
         outlet(outgoing);
     }
-}
-
-/// Resolves (and forgets) the waiters `matching` selects with `outcome`.
-fn settle(inner: &Inner, matching: impl Fn(&Waiter) -> bool, outcome: Result<(), Problem>) {
-    let mut waiters = inner.waiters.borrow_mut();
-    let (done, waiting): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut *waiters)
-        .into_iter()
-        .partition(|waiter| matching(waiter));
-    *waiters = waiting;
-    drop(waiters);
-    for waiter in done {
-        // The caller may have stopped waiting (its page closed): nothing to tell then.
-        let _gone = waiter.done.send(outcome.clone());
-    }
-}
-
-fn later(after: std::time::Duration, then: impl FnOnce() + 'static) {
-    let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
-    gloo::timers::callback::Timeout::new(millis, then).forget();
-}
-
-/// Stores `changes` of `record` in one transaction and says what it linked before and after.
-async fn store(
-    inner: &Inner,
-    record: RecordRef,
-    changes: Vec<Vec<u8>>,
-) -> Result<StoredRecord, StorageError> {
-    let storage = &inner.storage;
-    let row = match record {
-        RecordRef::Account(id) => storage.save_changes::<Account>(id, changes).await?.0,
-        RecordRef::Contact(id) => storage.save_changes::<Contact>(id, changes).await?.0,
-        RecordRef::Deal(id) => storage.save_changes::<Deal>(id, changes).await?.0,
-        RecordRef::Settings(id) => storage.save_changes::<Settings>(id, changes).await?.0,
-    };
-    let linked_after = match &row {
-        IndexRow::Contact(row) => Links::to(row.accounts.iter().filter_map(|id| id.parse().ok())),
-        IndexRow::Deal(row) => Links::to(row.account.iter().filter_map(|id| id.parse().ok())),
-        IndexRow::Account(_) | IndexRow::None => Links::none(),
-    };
-    let linked_before = inner
-        .links
-        .borrow_mut()
-        .insert(record, linked_after.clone())
-        // The first save of a record in this tab: its former links were not read.
-        .unwrap_or(match record {
-            RecordRef::Contact(_) | RecordRef::Deal(_) => Links::Unknown,
-            RecordRef::Account(_) | RecordRef::Settings(_) => Links::none(),
-        });
-    Ok(StoredRecord {
-        record,
-        changed: true,
-        linked_before,
-        linked_after,
-    })
 }

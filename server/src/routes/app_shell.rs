@@ -1,8 +1,9 @@
 //! The built client (the PWA shell) with the cache headers an offline app needs.
 //!
 //! - Content-hashed assets (`client-<hash>_bg.wasm`, …) never change: cached for a year, immutable.
-//! - `index.html`, the web manifest and the service worker must be revalidated on every load, or a
-//!   new build would never reach the rep: `no-cache`.
+//! - `index.html`, the web manifest, the service worker and the workspace worker's files (Trunk
+//!   does not hash workers) must be revalidated on every load, or a new build would never reach
+//!   the rep: `no-cache`.
 //! - App routes (deep links such as `/accounts/42`) answer 200 with the index page; an unknown path
 //!   that looks like a file (has an extension) answers 404.
 //! - `cargo xtask build-client` writes `.br` and `.gz` copies beside each text and wasm file: a
@@ -26,8 +27,17 @@ const NO_CACHE: &str = "no-cache";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_DAY: &str = "public, max-age=86400";
 
-/// Files that name the current build and so must always be revalidated.
-const REVALIDATED_FILES: &[&str] = &["index.html", "sw.js", "manifest.webmanifest"];
+/// Files that name the current build, or that Trunk does not hash (the workspace worker's, which
+/// the page starts by name), and so must always be revalidated: a worker of an older build must
+/// never answer a newer page.
+const REVALIDATED_FILES: &[&str] = &[
+    "index.html",
+    "sw.js",
+    "manifest.webmanifest",
+    "carnet-worker_loader.js",
+    "carnet-worker.js",
+    "carnet-worker_bg.wasm",
+];
 
 /// Serves the `dist` folder, falling back to the index page for app routes.
 pub fn router(state: &AppState) -> Router<AppState> {

@@ -1,0 +1,102 @@
+//! The messages between the page and the workspace worker. Plain serde data: the shared id
+//! newtypes, `Problem`s for failures, Automerge changes as opaque bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::state::problem::Problem;
+use crate::workspace::machine::{Event, SubscriptionId, TabNews};
+use crate::workspace::{RecordRef, Topic};
+
+/// The bridge's protocol version: a page and a worker of different builds (a cached worker
+/// script, say) refuse each other's messages instead of misreading them.
+pub const PROTOCOL: u32 = 1;
+
+/// One save the page waits for, numbered by the page in increasing order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Ticket(pub u64);
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Open the database called `database` (always the first message a worker is sent).
+    Open {
+        /// The IndexedDB database's name (tests use their own).
+        database: String,
+    },
+    /// Tell the page whenever what `topic` reads may have changed.
+    Subscribe {
+        /// The page's handle for the subscriber.
+        subscription: SubscriptionId,
+        /// What it reads.
+        topic: Topic,
+    },
+    /// Stop telling the page about `subscription`.
+    Unsubscribe {
+        /// The subscriber.
+        subscription: SubscriptionId,
+    },
+    /// Save `changes` (made on this device to `record`, oldest first) after every earlier edit
+    /// of the record, and answer with [`FromWorker::Saved`].
+    Save {
+        /// The page's number for this save.
+        ticket: Ticket,
+        /// The record changed.
+        record: RecordRef,
+        /// Automerge changes, opaque here.
+        changes: Vec<Vec<u8>>,
+    },
+    /// The rep asked to try stalled saves again.
+    Retry,
+    /// Something the workspace service must know (sync elected this tab, another tab's news…).
+    Event(Event),
+    /// Are you there? (answered by [`FromWorker::Pong`] with the same number)
+    Ping(u64),
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker listens: messages posted before this may have found no listener (a worker's
+    /// messages are dispatched as soon as its script has run, before its wasm is instantiated),
+    /// so the page sends only after it.
+    Listening,
+    /// The database is open; what was sent before is being handled.
+    Ready,
+    /// The database cannot be opened: nothing will be saved until it can.
+    Unavailable(Problem),
+    /// The save `ticket` is stored, or stopped by `Problem` (its changes stay queued in the
+    /// worker and are retried).
+    Saved {
+        /// The save.
+        ticket: Ticket,
+        /// Stored, or why not.
+        outcome: Result<(), Problem>,
+    },
+    /// What these subscriptions read may have changed.
+    Stale(Vec<SubscriptionId>),
+    /// Local changes are in the outbox: the leader's sync engine reads past what it pushed.
+    OutboxGrew,
+    /// Tell the other tabs.
+    TellTabs(TabNews),
+    /// The answer to [`ToWorker::Ping`].
+    Pong(u64),
+}
+
+/// A message with the protocol version it was written for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope<M> {
+    /// [`PROTOCOL`] of the writer.
+    pub carnet: u32,
+    /// The message.
+    pub message: M,
+}
+
+impl<M> Envelope<M> {
+    /// `message` in this build's protocol.
+    pub fn new(message: M) -> Self {
+        Self {
+            carnet: PROTOCOL,
+            message,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The worker's side of the bridge: receives the page's messages, runs the workspace service's
+//! effect runner against IndexedDB, and answers. `carnet-worker`'s `main` calls [`serve`]; the
+//! wasm tests call it from a worker running the test module.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::message::{Envelope, FromWorker, ToWorker, PROTOCOL};
+use crate::storage::Storage;
+use crate::workspace::runner::{Report, Runner};
+
+/// The worker's state: the runner once the database is open, and what arrived before.
+struct Served {
+    scope: DedicatedWorkerGlobalScope,
+    runner: RefCell<Option<Runner>>,
+    opening: RefCell<bool>,
+    early: RefCell<Vec<ToWorker>>,
+}
+
+/// Serves the page from this dedicated worker until it is terminated. Does nothing (and says
+/// so) when not called in a dedicated worker.
+pub fn serve() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        gloo::console::error!("the workspace worker runs only in a dedicated worker");
+        return;
+    };
+    let served = Rc::new(Served {
+        scope: scope.clone(),
+        runner: RefCell::new(None),
+        opening: RefCell::new(false),
+        early: RefCell::new(Vec::new()),
+    });
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<Envelope<ToWorker>>(event.data()) {
+            Ok(envelope) if envelope.carnet == PROTOCOL => receive(&served, envelope.message),
+            Ok(envelope) => gloo::console::error!(format!(
+                "workspace worker: a page of protocol {} talks to a worker of protocol {PROTOCOL}",
+                envelope.carnet
+            )),
+            Err(error) => {
+                gloo::console::error!(format!("workspace worker: unreadable message: {error}"))
+            }
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, FromWorker::Listening);
+}
+
+fn receive(served: &Rc<Served>, message: ToWorker) {
+    match message {
+        ToWorker::Ping(number) => post(&served.scope, FromWorker::Pong(number)),
+        ToWorker::Open { database } => open(served, database),
+        other => {
+            let runner = served.runner.borrow().clone();
+            match runner {
+                Some(runner) => dispatch(served, &runner, other),
+                None => served.early.borrow_mut().push(other),
+            }
+        }
+    }
+}
+
+fn open(served: &Rc<Served>, database: String) {
+    if served.runner.borrow().is_some() || served.opening.replace(true) {
+        return;
+    }
+    let served = Rc::clone(served);
+    wasm_bindgen_futures::spawn_local(async move {
+        match Storage::open_named(&database).await {
+            Ok(storage) => {
+                let runner = Runner::new(Rc::new(storage));
+                let scope = served.scope.clone();
+                runner.connect(Box::new(move |report| {
+                    post(
+                        &scope,
+                        match report {
+                            Report::Stale(subscriptions) => FromWorker::Stale(subscriptions),
+                            Report::OutboxGrew => FromWorker::OutboxGrew,
+                            Report::TellTabs(news) => FromWorker::TellTabs(news),
+                        },
+                    );
+                }));
+                *served.runner.borrow_mut() = Some(runner.clone());
+                post(&served.scope, FromWorker::Ready);
+                let early = std::mem::take(&mut *served.early.borrow_mut());
+                for message in early {
+                    dispatch(&served, &runner, message);
+                }
+            }
+            Err(error) => {
+                served.opening.replace(false);
+                post(&served.scope, FromWorker::Unavailable(error.problem()));
+            }
+        }
+    });
+}
+
+fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
+    match message {
+        ToWorker::Subscribe {
+            subscription,
+            topic,
+        } => runner.subscribe(subscription, topic),
+        ToWorker::Unsubscribe { subscription } => runner.unsubscribe(subscription),
+        ToWorker::Save {
+            ticket,
+            record,
+            changes,
+        } => {
+            let runner = runner.clone();
+            let scope = served.scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = runner.save(record, changes).await;
+                post(&scope, FromWorker::Saved { ticket, outcome });
+            });
+        }
+        ToWorker::Retry => runner.retry(),
+        ToWorker::Event(event) => runner.event(event),
+        ToWorker::Ping(number) => post(&served.scope, FromWorker::Pong(number)),
+        ToWorker::Open { .. } => {}
+    }
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: FromWorker) {
+    let sent = serde_wasm_bindgen::to_value(&Envelope::new(message))
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+        .and_then(|value| scope.post_message(&value));
+    if let Err(error) = sent {
+        gloo::console::error!("workspace worker: an answer could not be sent", error);
+    }
+}

@@ -1,0 +1,283 @@
+//! The workspace service through its worker bridge, in Chromium (run by
+//! `wasm-bindgen-test-runner`): a real dedicated worker running this test module serves the
+//! page's service against Chromium's real IndexedDB. Commands and subscriptions round-trip,
+//! saves land in order, and a worker that dies (terminated behind the bridge's back, or failing
+//! as it starts) is replaced without losing or doubling a queued save.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use client::bridge::page::{Liveness, Spawn};
+use client::storage::Storage;
+use client::workspace::machine::{Event, TabNews};
+use client::workspace::service::{Outgoing, WorkspaceService};
+use client::workspace::{ListKind, RecordRef, Topic};
+use futures::future::{join_all, select, Either};
+use shared::account::{AccountDocument, AccountDraft};
+use shared::edit::Edit;
+use shared::ids::AccountId;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Blob, BlobPropertyBag, Url, Worker, WorkerOptions, WorkerType};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the test workers run: the real worker side of the bridge, from this test module.
+#[wasm_bindgen]
+pub fn carnet_test_worker() {
+    client::bridge::worker::serve();
+}
+
+/// A module worker from `source` (a blob: the runner's page has no file to point at).
+fn worker_from(source: &str) -> Result<Worker, JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(source));
+    let kind = BlobPropertyBag::new();
+    kind.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &kind)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    Worker::new_with_options(&url, &options)
+}
+
+/// Starts a worker running this test module's [`carnet_test_worker`].
+fn test_worker() -> Result<Worker, JsValue> {
+    let origin = web_sys::window().ok_or("no window")?.location().origin()?;
+    worker_from(&format!(
+        "import init, {{ carnet_test_worker }} from '{origin}/wasm-bindgen-test.js';\n\
+         await init({{ module_or_path: '{origin}/wasm-bindgen-test_bg.wasm' }});\n\
+         carnet_test_worker();\n"
+    ))
+}
+
+/// A liveness quick enough for a test to see a silent worker replaced.
+const QUICK: Liveness = Liveness {
+    every: Duration::from_millis(100),
+    missed: 3,
+};
+
+/// A counter a subscription bumps.
+fn counter() -> (Rc<Cell<u32>>, impl Fn() + 'static) {
+    let count = Rc::new(Cell::new(0));
+    let bump = {
+        let count = Rc::clone(&count);
+        move || count.set(count.get() + 1)
+    };
+    (count, bump)
+}
+
+fn database() -> String {
+    format!("carnet-test-worker-{}", AccountId::generate())
+}
+
+/// `account` renamed `count` times, each rename one save's changes.
+fn renames(account: &mut AccountDocument, count: usize) -> Result<Vec<Vec<Vec<u8>>>, String> {
+    let mut saves = Vec::with_capacity(count);
+    for number in 0..count {
+        let before = account.heads();
+        account
+            .update(&Edit::anonymous(1_700_000_001), "rename", |record| {
+                record.name = format!("Boulangerie n°{number}");
+            })
+            .map_err(|e| e.to_string())?;
+        saves.push(account.changes_since(&before));
+    }
+    Ok(saves)
+}
+
+fn new_account(id: AccountId) -> Result<AccountDocument, String> {
+    let draft = AccountDraft {
+        name: "Boulangerie Élevé".to_owned(),
+        city: "Lyon".to_owned(),
+    };
+    AccountDocument::create(id, &draft, 1_700_000_000).map_err(|e| e.to_string())
+}
+
+/// Waits for `future`, at most `seconds`.
+async fn within<T>(
+    seconds: u32,
+    future: impl std::future::Future<Output = T>,
+) -> Result<T, String> {
+    let limit = gloo::timers::future::TimeoutFuture::new(seconds * 1000);
+    match select(Box::pin(future), limit).await {
+        Either::Left((value, _)) => Ok(value),
+        Either::Right(((), _)) => Err(format!("nothing within {seconds} s")),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn saves_through_the_worker_land_in_order_and_reach_only_the_record_and_its_list(
+) -> Result<(), String> {
+    let name = database();
+    let spawn: Spawn = Rc::new(test_worker);
+    let service = WorkspaceService::start(&name, spawn, Liveness::default());
+    let outgoing: Rc<RefCell<Vec<Outgoing>>> = Rc::default();
+    service.connect(Box::new({
+        let outgoing = Rc::clone(&outgoing);
+        move |message| outgoing.borrow_mut().push(message)
+    }));
+    service.event(Event::Elected);
+
+    let id = AccountId::generate();
+    let record = RecordRef::Account(id);
+    let (record_stale, on_record) = counter();
+    let (accounts_stale, on_accounts) = counter();
+    let (contacts_stale, on_contacts) = counter();
+    let _record = service.subscribe(Topic::Record(record), on_record);
+    let _accounts = service.subscribe(Topic::List(ListKind::Accounts), on_accounts);
+    let _contacts = service.subscribe(Topic::List(ListKind::Contacts), on_contacts);
+
+    let mut account = new_account(id)?;
+    let created = account.changes_since(&[]);
+    let [first, second] =
+        <[Vec<Vec<u8>>; 2]>::try_from(renames(&mut account, 2)?).map_err(|_| "two renames")?;
+    let changes = created.len() + first.len() + second.len();
+    // Three saves asked for at once: the worker's queue stores them one after the other.
+    let (created, first, second) = within(
+        20,
+        futures::future::join3(
+            service.save(record, created),
+            service.save(record, first),
+            service.save(record, second),
+        ),
+    )
+    .await?;
+    created.map_err(|problem| problem.id)?;
+    first.map_err(|problem| problem.id)?;
+    second.map_err(|problem| problem.id)?;
+
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let stored = storage
+        .load_account(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the account was not stored")?;
+    assert_eq!(stored.name(), "Boulangerie n°1");
+    assert_eq!(
+        storage.outbox().await.map_err(|e| e.to_string())?.len(),
+        changes
+    );
+    // The worker's reports cross the bridge after its answers: wait for them, bounded.
+    within(10, async {
+        while record_stale.get() == 0 || accounts_stale.get() == 0 {
+            gloo::timers::future::TimeoutFuture::new(20).await;
+        }
+    })
+    .await?;
+    assert_eq!(contacts_stale.get(), 0, "no contact changed");
+    {
+        let outgoing = outgoing.borrow();
+        assert!(outgoing.contains(&Outgoing::OutboxGrew));
+        assert!(outgoing.iter().any(|message| matches!(
+            message,
+            Outgoing::TellTabs(TabNews::Saved(stored)) if stored.iter().any(|s| s.record == record)
+        )));
+    }
+    assert_eq!(service.restarts(), 0);
+    storage.close();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_killed_with_saves_in_flight_is_replaced_and_every_save_is_stored_once(
+) -> Result<(), String> {
+    let name = database();
+    let service = WorkspaceService::start(&name, Rc::new(test_worker), QUICK);
+    let id = AccountId::generate();
+    let record = RecordRef::Account(id);
+    let (record_stale, on_record) = counter();
+    let _record = service.subscribe(Topic::Record(record), on_record);
+    let mut account = new_account(id)?;
+    let created = account.changes_since(&[]);
+    within(20, service.save(record, created))
+        .await?
+        .map_err(|problem| problem.id)?;
+    let saves = renames(&mut account, 20)?;
+    let total = 1 + saves.iter().map(Vec::len).sum::<usize>();
+    let bridge = service.bridge().ok_or("no bridge")?;
+    let dying = bridge.worker().ok_or("no worker")?;
+    let mut pending = saves
+        .into_iter()
+        .map(|changes| service.save(record, changes));
+    let first = pending.next().ok_or("no save")?;
+    // Killed the way a browser kills a worker (no error, no goodbye) the moment it answered
+    // the first save: it has taken the others in and may be storing them, unanswered.
+    let first_then_kill = async move {
+        let outcome = first.await;
+        dying.terminate();
+        outcome
+    };
+    let (first, outcomes) = within(
+        30,
+        futures::future::join(first_then_kill, join_all(pending.collect::<Vec<_>>())),
+    )
+    .await?;
+    first.map_err(|problem| problem.id)?;
+    for outcome in outcomes {
+        outcome.map_err(|problem| problem.id)?;
+    }
+    assert_eq!(service.restarts(), 1, "the silent worker was replaced once");
+    assert_eq!(bridge.waiting(), 0);
+
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let stored = storage
+        .load_account(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the account was not stored")?;
+    assert_eq!(stored.name(), "Boulangerie n°19", "the last rename won");
+    assert_eq!(
+        storage.outbox().await.map_err(|e| e.to_string())?.len(),
+        total,
+        "each change queued for the relay exactly once"
+    );
+    assert!(record_stale.get() >= 1);
+    storage.close();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_that_fails_as_it_starts_is_replaced_and_the_save_asked_meanwhile_is_stored(
+) -> Result<(), String> {
+    let name = database();
+    let started = Rc::new(Cell::new(0u32));
+    let spawn: Spawn = Rc::new({
+        let started = Rc::clone(&started);
+        move || {
+            started.set(started.get() + 1);
+            if started.get() == 1 {
+                worker_from("throw new Error('a worker that breaks as it starts');")
+            } else {
+                test_worker()
+            }
+        }
+    });
+    let service = WorkspaceService::start(&name, spawn, QUICK);
+    let id = AccountId::generate();
+    let mut account = new_account(id)?;
+    within(
+        20,
+        service.save(RecordRef::Account(id), account.changes_since(&[])),
+    )
+    .await?
+    .map_err(|problem| problem.id)?;
+    assert_eq!(started.get(), 2);
+    assert_eq!(service.restarts(), 1);
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(storage
+        .load_account(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some());
+    storage.close();
+    Ok(())
+}
