@@ -177,11 +177,52 @@ async fn a_week_offline_of_a_thousand_edits_syncs_them_all() -> HarnessResult {
     outcome
 }
 
+/// Serves the workspace worker with the same fault as the page's: from the moment the page says
+/// `fill` on the `carnet-test-full-disk` channel, the worker's object store refuses every
+/// document write with `QuotaExceededError` (the worker answers `full`). A worker started after
+/// a reload has room again. The compressed copies go, so the browser gets this one.
+fn serve_a_worker_whose_disk_fills_on_demand(server: &TestServer) -> HarnessResult {
+    let loader = server.dist_dir().join("carnet-worker_loader.js");
+    let original = std::fs::read_to_string(&loader)
+        .map_err(|source| tests::HarnessError::io("cannot read the worker's loader", source))?;
+    let patched = format!(
+        "(() => {{
+           let full = false;
+           const channel = new BroadcastChannel('carnet-test-full-disk');
+           channel.onmessage = (event) => {{
+             if (event.data === 'fill') {{ full = true; channel.postMessage('full'); }}
+           }};
+           for (const method of ['put', 'add']) {{
+             const original = IDBObjectStore.prototype[method];
+             IDBObjectStore.prototype[method] = function (...args) {{
+               if (full && this.name === 'documents') {{
+                 throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+               }}
+               return original.apply(this, args);
+             }};
+           }}
+         }})();
+         {original}"
+    );
+    std::fs::write(&loader, patched)
+        .map_err(|source| tests::HarnessError::io("cannot write the worker's loader", source))?;
+    for compressed in ["carnet-worker_loader.js.br", "carnet-worker_loader.js.gz"] {
+        let path = server.dist_dir().join(compressed);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|source| {
+                tests::HarnessError::io("cannot remove a compressed copy", source)
+            })?;
+        }
+    }
+    Ok(())
+}
+
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
 async fn a_full_disk_is_said_plainly_and_loses_nothing() -> HarnessResult {
     let test = "quota_exceeded";
     let server = TestServer::start_demo(1).await?;
+    serve_a_worker_whose_disk_fills_on_demand(&server)?;
     let tablet = Device::open("tablet", server.port()).await?;
     let outcome = async {
         tablet.sign_in(MANON).await?;
@@ -190,8 +231,10 @@ async fn a_full_disk_is_said_plainly_and_loses_nothing() -> HarnessResult {
         let before = tablet.texts(".account-name").await?;
         // The browser refuses every document write as a full disk does. (Chromium's DevTools
         // quota override does not reach IndexedDB's writes in this headless build, so the
-        // refusal is injected where the browser raises it: at the object store.)
-        tablet
+        // refusal is injected where the browser raises it: at the object store, in the page
+        // and in the workspace worker, where saves are written. The worker's copy was served
+        // with its script, see `serve_a_worker_whose_disk_fills_on_demand`.)
+        let full = tablet
             .evaluate(
                 "for (const method of ['put', 'add']) {
                    const original = IDBObjectStore.prototype[method];
@@ -202,9 +245,19 @@ async fn a_full_disk_is_said_plainly_and_loses_nothing() -> HarnessResult {
                      return original.apply(this, args);
                    };
                  }
-                 return true;",
+                 const channel = new BroadcastChannel('carnet-test-full-disk');
+                 return new Promise((resolve) => {
+                   channel.onmessage = (event) => { if (event.data === 'full') resolve(true); };
+                   channel.postMessage('fill');
+                   setTimeout(() => resolve(false), 10000);
+                 });",
             )
             .await?;
+        if full != serde_json::Value::Bool(true) {
+            return Err(unexpected(
+                "the workspace worker never said its disk was full",
+            ));
+        }
         tablet.fill("#account-name", "Pharmacie du Port").await?;
         tablet.click("#create-account").await?;
         tablet.wait_for(".banner.error").await?;
