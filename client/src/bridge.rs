@@ -21,4 +21,4 @@ pub mod page;
 pub mod worker;
 
 pub use ledger::{Heartbeat, Ledger, Pulse, Restarts};
-pub use message::{Envelope, FromWorker, Ticket, ToWorker, PROTOCOL};
+pub use message::{Envelope, Found, FromWorker, Ticket, ToWorker, MAX_HITS, PROTOCOL};

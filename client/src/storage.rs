@@ -517,7 +517,24 @@ impl Storage {
                 continue;
             };
             if let Some(mut account) = self.load_account(id).await? {
-                self.save_account(&mut account, &[]).await?;
+                // The document already holds these changes (saving them would queue nothing):
+                // they go in the outbox as they are.
+                let at = js_sys::Date::now();
+                let outgoing = account
+                    .changes_since(&[])
+                    .iter()
+                    .map(|change| outbox_value(&id.to_string(), change, at))
+                    .collect::<Result<Vec<JsValue>, StorageError>>()?;
+                let transaction = self.transaction(&[OUTBOX], Durability::Strict)?;
+                let queued = async {
+                    let outbox = transaction.object_store(OUTBOX)?;
+                    for change in &outgoing {
+                        outbox.add(change, None)?.await?;
+                    }
+                    Ok::<(), idb::Error>(())
+                }
+                .await;
+                finish(transaction, queued).await?;
             }
         }
         Ok(())

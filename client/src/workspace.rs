@@ -21,6 +21,8 @@ pub mod record;
 pub mod runner;
 pub mod save_queue;
 #[cfg(target_arch = "wasm32")]
+pub mod search_index;
+#[cfg(target_arch = "wasm32")]
 pub mod service;
 #[cfg(target_arch = "wasm32")]
 mod use_topic;

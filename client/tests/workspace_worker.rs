@@ -281,3 +281,55 @@ async fn a_worker_that_fails_as_it_starts_is_replaced_and_the_save_asked_meanwhi
     storage.close();
     Ok(())
 }
+
+#[wasm_bindgen_test]
+async fn search_is_answered_by_the_workers_index_and_finds_a_saved_account_once_rebuilt(
+) -> Result<(), String> {
+    let name = database();
+    let service = WorkspaceService::start(&name, Rc::new(test_worker), Liveness::default());
+    let (rebuilt, on_rebuilt) = counter();
+    let _search = service.subscribe(Topic::Search, on_rebuilt);
+    // Asked before the first build ends: answered when it does, over an empty device.
+    let empty = within(20, service.search("élevé".to_owned(), 10))
+        .await?
+        .map_err(|problem| problem.id)?;
+    assert!(empty.hits.is_empty());
+    assert_eq!(empty.records, 0);
+
+    let id = AccountId::generate();
+    let mut account = new_account(id)?;
+    within(
+        20,
+        service.save(RecordRef::Account(id), account.changes_since(&[])),
+    )
+    .await?
+    .map_err(|problem| problem.id)?;
+    // The save reaches the accounts' list; the worker rebuilds and says so (the report of the
+    // first build may arrive after its answer: ask again after each report until one counts
+    // the account, bounded).
+    let found = within(20, async {
+        loop {
+            let seen = rebuilt.get();
+            let found = service.search("eleve lyon".to_owned(), 10).await;
+            if !matches!(&found, Ok(found) if found.records == 0) {
+                return found;
+            }
+            while rebuilt.get() == seen {
+                gloo::timers::future::TimeoutFuture::new(20).await;
+            }
+        }
+    })
+    .await?
+    .map_err(|problem| problem.id)?;
+    assert_eq!(found.records, 1);
+    assert_eq!(
+        found
+            .hits
+            .iter()
+            .map(|hit| hit.id.clone())
+            .collect::<Vec<_>>(),
+        vec![id.to_string()],
+        "accent-insensitive prefix search finds the saved account"
+    );
+    Ok(())
+}

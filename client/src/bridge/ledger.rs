@@ -51,7 +51,11 @@ impl Ledger {
             }
             ToWorker::Event(Event::Elected) => self.leading = true,
             ToWorker::Event(Event::Resigned) => self.leading = false,
-            ToWorker::Open { .. } | ToWorker::Retry | ToWorker::Event(_) | ToWorker::Ping(_) => {}
+            ToWorker::Open { .. }
+            | ToWorker::Retry
+            | ToWorker::Event(_)
+            | ToWorker::Search { .. }
+            | ToWorker::Ping(_) => {}
         }
     }
 
@@ -71,6 +75,7 @@ impl Ledger {
             | FromWorker::Stale(_)
             | FromWorker::OutboxGrew
             | FromWorker::TellTabs(_)
+            | FromWorker::Found { .. }
             | FromWorker::Pong(_) => true,
         }
     }
@@ -113,7 +118,9 @@ impl Ledger {
             | ToWorker::Unsubscribe { .. }
             | ToWorker::Save { .. }
             | ToWorker::Event(Event::Elected | Event::Resigned) => true,
-            ToWorker::Retry | ToWorker::Event(_) | ToWorker::Ping(_) => false,
+            ToWorker::Retry | ToWorker::Event(_) | ToWorker::Search { .. } | ToWorker::Ping(_) => {
+                false
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! newtypes, `Problem`s for failures, Automerge changes as opaque bytes.
 
 use serde::{Deserialize, Serialize};
+use shared::search::Hit;
 
 use crate::state::problem::Problem;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
@@ -49,8 +50,32 @@ pub enum ToWorker {
     Retry,
     /// Something the workspace service must know (sync elected this tab, another tab's news…).
     Event(Event),
+    /// Answer `query` from the search index the worker keeps ([`FromWorker::Found`]); answered
+    /// once the index was first built.
+    Search {
+        /// The page's number for this query.
+        ticket: Ticket,
+        /// What the rep typed (the worker reads at most [`MAX_QUERY_CHARS`] of it).
+        query: String,
+        /// How many hits to return, at most (the worker caps it at [`MAX_HITS`]).
+        limit: u16,
+    },
     /// Are you there? (answered by [`FromWorker::Pong`] with the same number)
     Ping(u64),
+}
+
+/// The longest query the worker reads, in characters.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// The most hits one query returns.
+pub const MAX_HITS: u16 = 200;
+
+/// What a search found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Found {
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// How many records the index holds.
+    pub records: usize,
 }
 
 /// What the worker tells the page.
@@ -78,6 +103,13 @@ pub enum FromWorker {
     OutboxGrew,
     /// Tell the other tabs.
     TellTabs(TabNews),
+    /// The answer to [`ToWorker::Search`].
+    Found {
+        /// The query.
+        ticket: Ticket,
+        /// What it found, or why the index could not be built.
+        found: Result<Found, Problem>,
+    },
     /// The answer to [`ToWorker::Ping`].
     Pong(u64),
 }

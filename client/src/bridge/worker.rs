@@ -9,14 +9,27 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::message::{Envelope, FromWorker, ToWorker, PROTOCOL};
+use super::message::{Envelope, FromWorker, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL};
 use crate::storage::Storage;
+use crate::workspace::machine::{Event, SubscriptionId};
 use crate::workspace::runner::{Report, Runner};
+use crate::workspace::search_index::SearchKeeper;
+use crate::workspace::{ListKind, Topic};
 
-/// The worker's state: the runner once the database is open, and what arrived before.
+/// The subscriptions the search index holds on the lists it is built from (the page numbers
+/// its own from 1 up).
+const SEARCH_SUBSCRIPTIONS: [(SubscriptionId, ListKind); 3] = [
+    (SubscriptionId(u64::MAX), ListKind::Accounts),
+    (SubscriptionId(u64::MAX - 1), ListKind::Contacts),
+    (SubscriptionId(u64::MAX - 2), ListKind::Deals),
+];
+
+/// The worker's state: the runner and the search index once the database is open, and what
+/// arrived before.
 struct Served {
     scope: DedicatedWorkerGlobalScope,
     runner: RefCell<Option<Runner>>,
+    search: Rc<RefCell<Option<SearchKeeper>>>,
     opening: RefCell<bool>,
     early: RefCell<Vec<ToWorker>>,
 }
@@ -31,6 +44,7 @@ pub fn serve() {
     let served = Rc::new(Served {
         scope: scope.clone(),
         runner: RefCell::new(None),
+        search: Rc::new(RefCell::new(None)),
         opening: RefCell::new(false),
         early: RefCell::new(Vec::new()),
     });
@@ -74,18 +88,51 @@ fn open(served: &Rc<Served>, database: String) {
     wasm_bindgen_futures::spawn_local(async move {
         match Storage::open_named(&database).await {
             Ok(storage) => {
-                let runner = Runner::new(Rc::new(storage));
+                let storage = Rc::new(storage);
+                let runner = Runner::new(Rc::clone(&storage));
                 let scope = served.scope.clone();
+                let search = Rc::clone(&served.search);
                 runner.connect(Box::new(move |report| {
-                    post(
-                        &scope,
-                        match report {
-                            Report::Stale(subscriptions) => FromWorker::Stale(subscriptions),
-                            Report::OutboxGrew => FromWorker::OutboxGrew,
-                            Report::TellTabs(news) => FromWorker::TellTabs(news),
-                        },
-                    );
+                    let message = match report {
+                        Report::Stale(mut subscriptions) => {
+                            let before = subscriptions.len();
+                            subscriptions.retain(|id| {
+                                !SEARCH_SUBSCRIPTIONS.iter().any(|(own, _)| own == id)
+                            });
+                            if subscriptions.len() != before {
+                                if let Some(search) = search.borrow().as_ref() {
+                                    search.stale();
+                                }
+                            }
+                            if subscriptions.is_empty() {
+                                return;
+                            }
+                            FromWorker::Stale(subscriptions)
+                        }
+                        Report::OutboxGrew => FromWorker::OutboxGrew,
+                        Report::TellTabs(news) => FromWorker::TellTabs(news),
+                    };
+                    post(&scope, message);
                 }));
+                let keeper = SearchKeeper::start(
+                    storage,
+                    Box::new({
+                        let scope = served.scope.clone();
+                        move |ticket, found| post(&scope, FromWorker::Found { ticket, found })
+                    }),
+                    {
+                        let runner = runner.clone();
+                        move || {
+                            runner.event(Event::Refreshed {
+                                topic: Topic::Search,
+                            })
+                        }
+                    },
+                );
+                *served.search.borrow_mut() = Some(keeper);
+                for (subscription, list) in SEARCH_SUBSCRIPTIONS {
+                    runner.subscribe(subscription, Topic::List(list));
+                }
                 *served.runner.borrow_mut() = Some(runner.clone());
                 post(&served.scope, FromWorker::Ready);
                 let early = std::mem::take(&mut *served.early.borrow_mut());
@@ -121,6 +168,17 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
             });
         }
         ToWorker::Retry => runner.retry(),
+        ToWorker::Search {
+            ticket,
+            query,
+            limit,
+        } => {
+            let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+            let limit = usize::from(limit.min(MAX_HITS));
+            if let Some(search) = served.search.borrow().as_ref() {
+                search.query(ticket, query, limit);
+            }
+        }
         ToWorker::Event(event) => runner.event(event),
         ToWorker::Ping(number) => post(&served.scope, FromWorker::Pong(number)),
         ToWorker::Open { .. } => {}

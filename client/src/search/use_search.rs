@@ -1,23 +1,23 @@
-//! Search over everything on the device: an in-memory `shared::search::SearchIndex` built from
-//! the index rows (never the documents) when the search page opens and again when sync stores
-//! changes, in slices that yield to the page so typing never waits for it. Each keystroke's query
-//! is measured with `performance.measure("carnet:search-keystroke")` for the search benchmark.
+//! Search over everything on the device, answered by the search index the workspace worker
+//! keeps (`crate::workspace::search_index`): built from the index rows (never the documents) off
+//! the page's thread as soon as the database opens, and rebuilt there when sync or a save
+//! changes the lists. Each keystroke asks the worker; an answer to an older keystroke than the
+//! last is dropped. The first answer marks `carnet:search-ready`, and each keystroke's round trip
+//! is measured with `performance.measure("carnet:search-keystroke")` for the start-up benchmark.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::rc::Rc;
 
-use shared::search::{Hit, SearchIndex};
+use shared::search::Hit;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, StorageState};
+use crate::hooks::use_sync;
 use crate::state::problem::Problem;
-use crate::storage::Storage;
-use crate::workspace::{use_topic, ListKind, Topic};
+use crate::workspace::service::WorkspaceService;
+use crate::workspace::{use_topic, Topic};
 
-/// Rows inserted between two yields to the page.
-const ROWS_PER_SLICE: usize = 400;
 /// How many hits a query shows.
-const HITS: usize = 50;
+const HITS: u16 = 50;
 
 /// What the search page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,15 +35,23 @@ pub struct SearchView {
 }
 
 /// The search page's handle.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct SearchHandle {
     view: UseStateHandle<SearchView>,
-    index: Rc<RefCell<SearchIndex>>,
+    asking: Asking,
 }
 
-impl PartialEq for SearchHandle {
+/// What asks the worker, and which question was asked last.
+#[derive(Clone)]
+struct Asking {
+    workspace: Option<WorkspaceService>,
+    view: UseStateHandle<SearchView>,
+    last: Rc<Cell<u64>>,
+}
+
+impl PartialEq for Asking {
     fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.index, &other.index)
+        self.workspace == other.workspace && Rc::ptr_eq(&self.last, &other.last)
     }
 }
 
@@ -55,110 +63,75 @@ impl SearchHandle {
 
     /// The box now reads `query`: answer it.
     pub fn type_query(&self, query: String) {
-        let started = now();
-        let hits = if self.view.ready {
-            self.index.borrow().query(&query, HITS)
-        } else {
-            Vec::new()
-        };
         self.view.set(SearchView {
-            query,
-            hits: Rc::new(hits),
+            query: query.clone(),
             ..(*self.view).clone()
         });
-        measure_keystroke(started);
+        self.asking.ask(query, Some(now()));
     }
 }
 
-/// Builds the index from the device's rows and answers queries.
-#[hook]
-pub fn use_search() -> SearchHandle {
-    let view = use_state(SearchView::default);
-    let index: Rc<RefCell<SearchIndex>> = use_memo((), |()| RefCell::new(SearchIndex::new()));
-    let storage = match use_storage() {
-        StorageState::Ready(storage) => Some(storage),
-        _ => None,
-    };
-    // The index holds rows of all three kinds.
-    let revision = (
-        use_topic(Topic::List(ListKind::Accounts)),
-        use_topic(Topic::List(ListKind::Contacts)),
-        use_topic(Topic::List(ListKind::Deals)),
-    );
-    {
-        let view = view.clone();
-        let index = Rc::clone(&index);
-        use_effect_with((storage, revision), move |(storage, _)| {
-            if let Some(storage) = storage.clone() {
-                wasm_bindgen_futures::spawn_local(build(storage, index, view));
+impl Asking {
+    /// Asks the worker for `query`; `typed` is when the keystroke happened (to measure it).
+    fn ask(&self, query: String, typed: Option<f64>) {
+        let Some(workspace) = self.workspace.clone() else {
+            return;
+        };
+        let number = self.last.get() + 1;
+        self.last.set(number);
+        let last = Rc::clone(&self.last);
+        let view = self.view.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let found = workspace.search(query.clone(), HITS).await;
+            if last.get() != number {
+                // The rep typed again meanwhile: that answer is the one to show.
+                return;
+            }
+            let was_ready = view.ready;
+            view.set(match found {
+                Ok(found) => SearchView {
+                    query,
+                    hits: Rc::new(found.hits),
+                    ready: true,
+                    records: found.records,
+                    problem: None,
+                },
+                Err(problem) => SearchView {
+                    query,
+                    problem: Some(problem),
+                    ..(*view).clone()
+                },
+            });
+            if !was_ready {
+                crate::accounts::mark("carnet:search-ready");
+            }
+            if let Some(typed) = typed {
+                measure_keystroke(typed);
             }
         });
     }
-    SearchHandle { view, index }
 }
 
-/// Reads every row and fills a fresh index in slices, then swaps it in and answers the query
-/// typed meanwhile.
-async fn build(
-    storage: Rc<Storage>,
-    index: Rc<RefCell<SearchIndex>>,
-    view: UseStateHandle<SearchView>,
-) {
-    let rows = async {
-        Ok::<_, crate::storage::StorageError>((
-            storage.account_rows().await?,
-            storage.contact_rows().await?,
-            storage.deal_rows().await?,
-        ))
-    }
-    .await;
-    let (accounts, contacts, deals) = match rows {
-        Ok(rows) => rows,
-        Err(error) => {
-            view.set(SearchView {
-                problem: Some(error.problem()),
-                ..(*view).clone()
-            });
-            return;
-        }
+/// Answers queries from the worker's search index, and asks again when it was rebuilt.
+#[hook]
+pub fn use_search() -> SearchHandle {
+    let view = use_state(SearchView::default);
+    let workspace = use_sync().and_then(|sync| sync.workspace());
+    let last = use_memo((), |()| Cell::new(0u64));
+    let asking = Asking {
+        workspace,
+        view: view.clone(),
+        last: Rc::clone(&last),
     };
-    let mut fresh = SearchIndex::new();
-    let mut inserted = 0;
-    for row in &accounts {
-        fresh.insert_account(row);
-        inserted += 1;
-        if inserted % ROWS_PER_SLICE == 0 {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-        }
+    let rebuilt = use_topic(Topic::Search);
+    {
+        let asking = asking.clone();
+        let query = view.query.clone();
+        use_effect_with((asking.workspace.clone(), rebuilt), move |_| {
+            asking.ask(query, None);
+        });
     }
-    for row in &contacts {
-        fresh.insert_contact(row);
-        inserted += 1;
-        if inserted % ROWS_PER_SLICE == 0 {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-        }
-    }
-    for row in &deals {
-        fresh.insert_deal(row);
-        inserted += 1;
-        if inserted % ROWS_PER_SLICE == 0 {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-        }
-    }
-    fresh.shrink_to_fit();
-    let records = fresh.len();
-    *index.borrow_mut() = fresh;
-    // The view may have changed while building: answer what is typed now.
-    let current = (*view).clone();
-    let hits = index.borrow().query(&current.query, HITS);
-    view.set(SearchView {
-        hits: Rc::new(hits),
-        ready: true,
-        records,
-        problem: None,
-        ..current
-    });
-    crate::accounts::mark("carnet:search-ready");
+    SearchHandle { view, asking }
 }
 
 fn now() -> f64 {

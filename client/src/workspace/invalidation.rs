@@ -31,6 +31,9 @@ pub enum Topic {
     Pipeline,
     /// How many local changes wait for the relay, and on which records.
     Unsynced,
+    /// The search index kept by the workspace worker: stale once it was rebuilt (writes reach
+    /// the lists; the worker rebuilds the index from them, then reports this topic).
+    Search,
 }
 
 /// The accounts a contact or a deal is linked to, as far as the writer knows.
@@ -137,6 +140,14 @@ impl Reach {
             }
         }
         reach
+    }
+
+    /// Only `topic`.
+    pub fn topic(topic: Topic) -> Self {
+        Self {
+            topics: BTreeSet::from([topic]),
+            ..Self::default()
+        }
     }
 
     /// Adds what `other` reaches.

@@ -137,6 +137,12 @@ pub enum Event {
     },
     /// Someone signed in on this device.
     SignedIn,
+    /// What `topic` reads changed outside the machine's writes (the worker's search index was
+    /// rebuilt): its subscribers re-read.
+    Refreshed {
+        /// The topic.
+        topic: Topic,
+    },
 }
 
 /// What one tab tells the others (over the tab channel, or later from the worker).
@@ -456,6 +462,7 @@ impl Workspace {
                 self.phase = Phase::Open;
                 self.invalidate(&Reach::everything(), &mut effects);
             }
+            Event::Refreshed { topic } => self.invalidate(&Reach::topic(topic), &mut effects),
         }
         effects
     }

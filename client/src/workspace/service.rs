@@ -17,7 +17,7 @@ use super::invalidation::{Links, StoredRecord, Topic};
 use super::machine::{Event, SubscriptionId, TabNews};
 use super::record::RecordRef;
 use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
-use crate::bridge::{FromWorker, Ticket, ToWorker};
+use crate::bridge::{Found, FromWorker, Ticket, ToWorker};
 use crate::state::problem::Problem;
 use crate::storage::Changed;
 
@@ -53,7 +53,15 @@ struct Inner {
     next_ticket: Cell<u64>,
     subscribers: RefCell<BTreeMap<SubscriptionId, Rc<dyn Fn()>>>,
     waiters: RefCell<BTreeMap<Ticket, oneshot::Sender<Result<(), Problem>>>>,
+    searches: RefCell<BTreeMap<Ticket, Search>>,
     outlet: RefCell<Option<Outlet>>,
+}
+
+/// A query waiting for the worker's answer (asked again of a worker that replaced a dead one).
+struct Search {
+    query: String,
+    limit: u16,
+    done: oneshot::Sender<Result<Found, Problem>>,
 }
 
 /// A subscription to a topic; dropping it unsubscribes.
@@ -85,6 +93,7 @@ impl WorkspaceService {
             next_ticket: Cell::new(0),
             subscribers: RefCell::new(BTreeMap::new()),
             waiters: RefCell::new(BTreeMap::new()),
+            searches: RefCell::new(BTreeMap::new()),
             outlet: RefCell::new(None),
         });
         let bridge = WorkerBridge::start(
@@ -107,6 +116,20 @@ impl WorkspaceService {
                         let every: Vec<SubscriptionId> =
                             inner.subscribers.borrow().keys().copied().collect();
                         stale(&inner, &every);
+                        // Queries are not kept by the ledger (they change nothing): ask again.
+                        let asked: Vec<ToWorker> = inner
+                            .searches
+                            .borrow()
+                            .iter()
+                            .map(|(ticket, search)| ToWorker::Search {
+                                ticket: *ticket,
+                                query: search.query.clone(),
+                                limit: search.limit,
+                            })
+                            .collect();
+                        for message in asked {
+                            send(&inner, message);
+                        }
                     }
                 }
             },
@@ -148,8 +171,7 @@ impl WorkspaceService {
         if changes.is_empty() {
             return Ok(());
         }
-        let ticket = Ticket(self.inner.next_ticket.get() + 1);
-        self.inner.next_ticket.set(ticket.0);
+        let ticket = self.ticket();
         let (done, stored) = oneshot::channel();
         self.inner.waiters.borrow_mut().insert(ticket, done);
         send(
@@ -163,6 +185,38 @@ impl WorkspaceService {
         stored
             .await
             .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+    }
+
+    /// Searches the index the worker keeps for `query` (at most `limit` hits); resolves once
+    /// the index is first built.
+    pub async fn search(&self, query: String, limit: u16) -> Result<Found, Problem> {
+        let ticket = self.ticket();
+        let (done, found) = oneshot::channel();
+        self.inner.searches.borrow_mut().insert(
+            ticket,
+            Search {
+                query: query.clone(),
+                limit,
+                done,
+            },
+        );
+        send(
+            &self.inner,
+            ToWorker::Search {
+                ticket,
+                query,
+                limit,
+            },
+        );
+        found
+            .await
+            .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+    }
+
+    fn ticket(&self) -> Ticket {
+        let ticket = Ticket(self.inner.next_ticket.get() + 1);
+        self.inner.next_ticket.set(ticket.0);
+        ticket
     }
 
     /// The rep pressed "try again".
@@ -218,6 +272,12 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
             if let Some(done) = waiter {
                 // The caller may have stopped waiting (its page closed): nothing to tell then.
                 let _gone = done.send(outcome);
+            }
+        }
+        FromWorker::Found { ticket, found } => {
+            let search = inner.searches.borrow_mut().remove(&ticket);
+            if let Some(search) = search {
+                let _gone = search.done.send(found);
             }
         }
         FromWorker::Stale(subscriptions) => stale(inner, &subscriptions),

@@ -776,3 +776,20 @@ proptest! {
         prop_assert!(outbox.is_subset(&last_term), "outbox {outbox:?}, pushed {last_term:?}");
     }
 }
+
+#[test]
+fn a_rebuilt_search_index_reaches_only_the_search_subscribers() {
+    let mut workspace = Workspace::new();
+    workspace.command(Command::Subscribe {
+        subscription: SubscriptionId(1),
+        topic: Topic::Search,
+    });
+    workspace.command(Command::Subscribe {
+        subscription: SubscriptionId(2),
+        topic: Topic::List(ListKind::Accounts),
+    });
+    let effects = workspace.event(Event::Refreshed {
+        topic: Topic::Search,
+    });
+    assert_eq!(invalidated(&effects), BTreeSet::from([SubscriptionId(1)]));
+}

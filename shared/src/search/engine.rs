@@ -33,7 +33,7 @@ pub struct SearchIndex {
 }
 
 /// One record found by [`SearchIndex::query`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     /// What kind of record it is.
     pub kind: HitKind,
@@ -50,7 +50,9 @@ pub struct Hit {
 }
 
 /// The kinds of record search finds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum HitKind {
     /// A customer or prospect company.
     Account,
@@ -61,7 +63,9 @@ pub enum HitKind {
 }
 
 /// Where a typed word was found, so the UI can say "found in the visit report".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum MatchedField {
     /// The account's or deal's name, the contact's name.
     Name,
