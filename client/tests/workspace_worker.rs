@@ -96,6 +96,16 @@ fn new_account(id: AccountId) -> Result<AccountDocument, String> {
     AccountDocument::create(id, &draft, 1_700_000_000).map_err(|e| e.to_string())
 }
 
+/// Opens the test's database as the page does and reads account `id` back.
+async fn read_back(
+    name: &str,
+    id: AccountId,
+) -> Result<(Storage, Option<AccountDocument>), String> {
+    let storage = Storage::open_named(name).await.map_err(|e| e.to_string())?;
+    let account = storage.load_account(id).await.map_err(|e| e.to_string())?;
+    Ok((storage, account))
+}
+
 /// Waits for `future`, at most `seconds`.
 async fn within<T>(
     seconds: u32,
@@ -149,14 +159,8 @@ async fn saves_through_the_worker_land_in_order_and_reach_only_the_record_and_it
     first.map_err(|problem| problem.id)?;
     second.map_err(|problem| problem.id)?;
 
-    let storage = Storage::open_named(&name)
-        .await
-        .map_err(|e| e.to_string())?;
-    let stored = storage
-        .load_account(id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the account was not stored")?;
+    let (storage, stored) = read_back(&name, id).await?;
+    let stored = stored.ok_or("the account was not stored")?;
     assert_eq!(stored.name(), "Boulangerie n°1");
     assert_eq!(
         storage.outbox().await.map_err(|e| e.to_string())?.len(),
@@ -224,14 +228,8 @@ async fn a_worker_killed_with_saves_in_flight_is_replaced_and_every_save_is_stor
     assert_eq!(service.restarts(), 1, "the silent worker was replaced once");
     assert_eq!(bridge.waiting(), 0);
 
-    let storage = Storage::open_named(&name)
-        .await
-        .map_err(|e| e.to_string())?;
-    let stored = storage
-        .load_account(id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the account was not stored")?;
+    let (storage, stored) = read_back(&name, id).await?;
+    let stored = stored.ok_or("the account was not stored")?;
     assert_eq!(stored.name(), "Boulangerie n°19", "the last rename won");
     assert_eq!(
         storage.outbox().await.map_err(|e| e.to_string())?.len(),
@@ -270,14 +268,8 @@ async fn a_worker_that_fails_as_it_starts_is_replaced_and_the_save_asked_meanwhi
     .map_err(|problem| problem.id)?;
     assert_eq!(started.get(), 2);
     assert_eq!(service.restarts(), 1);
-    let storage = Storage::open_named(&name)
-        .await
-        .map_err(|e| e.to_string())?;
-    assert!(storage
-        .load_account(id)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_some());
+    let (storage, stored) = read_back(&name, id).await?;
+    assert!(stored.is_some());
     storage.close();
     Ok(())
 }
