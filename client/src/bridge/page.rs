@@ -222,13 +222,15 @@ fn listening(inner: &Rc<Inner>) {
     }
 }
 
-/// The worker is dead: drop it, and start another after the back-off.
+/// The worker is dead (or could not be started): drop it, and start another after the back-off.
 fn died(inner: &Rc<Inner>) {
-    // Dropping the live worker terminates it; an error event may come from it again meanwhile.
-    let Some(dead) = inner.live.borrow_mut().take() else {
-        return;
-    };
+    // Dropping the live worker terminates it and silences its handlers.
+    let dead = inner.live.borrow_mut().take();
     drop(dead);
+    if inner.waiting.borrow().is_some() {
+        // A restart is already scheduled (a second report of the same death).
+        return;
+    }
     let delay = inner.restarts.borrow_mut().delay(js_sys::Date::now());
     let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
     let restart = Timeout::new(millis, {
