@@ -1,9 +1,10 @@
 //! Search over everything on the device, answered by the search index the workspace worker
 //! keeps (`crate::workspace::search_index`): built from the index rows (never the documents) off
-//! the page's thread as soon as the database opens, and rebuilt there when sync or a save
-//! changes the lists. Each keystroke asks the worker; an answer to an older keystroke than the
-//! last is dropped. The first answer marks `carnet:search-ready`, and each keystroke's round trip
-//! is measured with `performance.measure("carnet:search-keystroke")` for the start-up benchmark.
+//! the page's thread at the first query or 2 s after the app opens, and rebuilt there when sync
+//! or a save changes the lists. Each keystroke asks the worker; an answer to an older keystroke
+//! than the last is dropped. The first answer marks `carnet:search-ready`, and each keystroke's
+//! round trip is measured with `performance.measure("carnet:search-keystroke")` for the start-up
+//! benchmark.
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -1,5 +1,6 @@
 //! The search index the workspace worker keeps: built from the index rows (never the documents)
-//! as soon as the database opens, rebuilt when a write or sync reaches the lists, and queried by
+//! at the first query or two seconds after the database opens (not while the page reads its
+//! first screen), rebuilt when a write or sync reaches the lists, and queried by
 //! the page through the bridge, so opening search never waits for a build on the page's thread.
 //!
 //! Building reads every row and inserts them in slices, yielding between slices so the worker
@@ -20,6 +21,8 @@ use crate::storage::{Storage, StorageError};
 
 /// Rows inserted between two yields.
 const ROWS_PER_SLICE: usize = 2_000;
+/// How long after the database opens the first build starts if no query asked for it.
+const FIRST_BUILD_AFTER_MS: u32 = 2_000;
 /// The shortest time between the end of a rebuild and the start of the next.
 const REBUILD_GAP_MS: u32 = 1_000;
 
@@ -35,6 +38,7 @@ pub struct SearchKeeper {
 struct Inner {
     storage: Rc<Storage>,
     index: RefCell<SearchIndex>,
+    started: Cell<bool>,
     built: Cell<bool>,
     building: Cell<bool>,
     stale_again: Cell<bool>,
@@ -52,6 +56,7 @@ impl SearchKeeper {
             inner: Rc::new(Inner {
                 storage,
                 index: RefCell::new(SearchIndex::new()),
+                started: Cell::new(false),
                 built: Cell::new(false),
                 building: Cell::new(false),
                 stale_again: Cell::new(false),
@@ -61,7 +66,15 @@ impl SearchKeeper {
                 rebuilt: Box::new(rebuilt),
             }),
         };
-        keeper.stale();
+        // The first build waits for a query or a moment, whichever comes first: reading every
+        // row as the app opens would compete with the page reading its first screen.
+        let later = Rc::downgrade(&keeper.inner);
+        gloo::timers::callback::Timeout::new(FIRST_BUILD_AFTER_MS, move || {
+            if let Some(inner) = later.upgrade() {
+                SearchKeeper { inner }.first_build();
+            }
+        })
+        .forget();
         keeper
     }
 
@@ -71,11 +84,22 @@ impl SearchKeeper {
             answer(&self.inner, ticket, &query, limit);
         } else {
             self.inner.waiting.borrow_mut().push((ticket, query, limit));
+            self.first_build();
         }
     }
 
-    /// The rows changed: rebuild (now, or after the build under way).
+    fn first_build(&self) {
+        if !self.inner.started.replace(true) {
+            self.stale();
+        }
+    }
+
+    /// The rows changed: rebuild (now, or after the build under way; nothing before the first
+    /// build was asked for).
     pub fn stale(&self) {
+        if !self.inner.started.get() {
+            return;
+        }
         if self.inner.building.replace(true) {
             self.inner.stale_again.set(true);
             return;
