@@ -412,12 +412,13 @@ mod tests {
         assert!(folded.grew);
         // The worker stored the save and died before answering; the page hands it over again,
         // with one more change made meanwhile.
-        let stored_after = folded.automerge.clone().save();
+        let mut folded_document = folded.automerge;
+        let stored_after = folded_document.save();
         let between = account.heads();
         account.update(&Edit::anonymous(4), "rename again", |account| {
             account.name = "Cave Martin et fils".into();
         })?;
-        let mut again = first.clone();
+        let mut again = first;
         again.extend(account.changes_since(&between));
         let (replayed, fresh) = fold_local(document, Some(&stored_after), &again)?;
         assert_eq!(fresh, vec![2], "only the change made since is new");
