@@ -1,9 +1,11 @@
 //! The only module that talks to the network: the relay's HTTP API (`api`) and its sync socket
 //! (`socket`), driven by the leader tab's `engine`.
 //!
-//! One tab per device runs the engine (see `hooks::use_sync`, which elects it); every other tab
-//! writes to storage itself and tells the leader through a `BroadcastChannel`. Pages and
-//! components never call this module: they use the `use_sync` hook's handle.
+//! One tab per device runs the engine, in its workspace worker (`bridge::worker` starts it when
+//! `hooks::use_sync` reports the tab elected, and a replacement worker starts it again); every
+//! other tab's worker stores its own saves and the tabs tell the leader through a
+//! `BroadcastChannel`. Pages and components never call this module: they use the `use_sync`
+//! hook's handle, whose commands reach the engine over the worker bridge.
 
 pub mod api;
 mod engine;
@@ -15,24 +17,10 @@ use futures::channel::mpsc;
 
 use engine::{EngineEvent, Listeners};
 
+pub use crate::state::sync_status::SyncCommand;
 use crate::state::sync_status::SyncStatus;
 use crate::storage::{Changed, Storage};
 use shared::protocol::DocumentId;
-
-/// What the app tells the engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SyncCommand {
-    /// Try now if waiting: the browser came online or the app regained focus.
-    Wake,
-    /// The rep asked to sync now.
-    SyncNow,
-    /// Local changes were written to the outbox (by this tab or another).
-    LocalChange,
-    /// Someone signed in on this device.
-    SignedIn,
-    /// The device is being signed out.
-    SignOut,
-}
 
 /// The running engine of the leader tab.
 #[derive(Clone, Debug)]
@@ -62,6 +50,11 @@ impl SyncEngine {
         engine
     }
 
+    /// Closes the socket and ends the engine (the tab resigned).
+    pub fn stop(&self) {
+        let _stopped = self.events.unbounded_send(EngineEvent::Stop);
+    }
+
     /// Tells the engine something happened.
     pub fn send(&self, command: SyncCommand) {
         let event = match command {
@@ -70,8 +63,9 @@ impl SyncEngine {
             SyncCommand::LocalChange => EngineEvent::LocalChange,
             SyncCommand::SignedIn => EngineEvent::SignedIn,
             SyncCommand::SignOut => EngineEvent::SignOut,
+            SyncCommand::Network { online } => EngineEvent::Network { online },
         };
-        // The engine stops only when the page closes.
+        // The engine stops only when its worker ends.
         let _stopped = self.events.unbounded_send(event);
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use super::message::{FromWorker, Ticket, ToWorker};
+use crate::state::sync_status::SyncCommand;
 use crate::workspace::machine::{Event, SubscriptionId};
 use crate::workspace::{RecordRef, Topic};
 
@@ -14,6 +15,8 @@ use crate::workspace::{RecordRef, Topic};
 pub struct Ledger {
     database: String,
     leading: bool,
+    /// The page's last word on the network, for a new worker's sync engine.
+    online: Option<bool>,
     subscriptions: BTreeMap<SubscriptionId, Topic>,
     saves: BTreeMap<Ticket, (RecordRef, Vec<Vec<u8>>)>,
 }
@@ -24,13 +27,14 @@ impl Ledger {
         Self {
             database: database.into(),
             leading: false,
+            online: None,
             subscriptions: BTreeMap::new(),
             saves: BTreeMap::new(),
         }
     }
 
     /// Notes what sending `message` commits the page to: an open subscription, a save waiting
-    /// for its answer, this tab's leadership.
+    /// for its answer, this tab's leadership and what the page last said of the network.
     pub fn sent(&mut self, message: &ToWorker) {
         match message {
             ToWorker::Subscribe {
@@ -51,7 +55,9 @@ impl Ledger {
             }
             ToWorker::Event(Event::Elected) => self.leading = true,
             ToWorker::Event(Event::Resigned) => self.leading = false,
+            ToWorker::Sync(SyncCommand::Network { online }) => self.online = Some(*online),
             ToWorker::Open { .. }
+            | ToWorker::Sync(_)
             | ToWorker::Retry
             | ToWorker::Event(_)
             | ToWorker::Search { .. }
@@ -73,14 +79,17 @@ impl Ledger {
             | FromWorker::Ready
             | FromWorker::Unavailable(_)
             | FromWorker::Stale(_)
-            | FromWorker::OutboxGrew
+            | FromWorker::SyncStatus(_)
+            | FromWorker::RecordsChanged
+            | FromWorker::Digest(_)
             | FromWorker::TellTabs(_)
             | FromWorker::Found { .. }
             | FromWorker::Pong(_) => true,
         }
     }
 
-    /// Everything a new worker must be told, in order: the database, leadership, every open
+    /// Everything a new worker must be told, in order: the database, leadership (and the
+    /// network as the page last saw it, for the sync engine leadership starts), every open
     /// subscription, then every save not yet stored, oldest first (so a record's saves keep
     /// their order).
     pub fn replay(&self) -> Vec<ToWorker> {
@@ -90,6 +99,9 @@ impl Ledger {
         });
         if self.leading {
             messages.push(ToWorker::Event(Event::Elected));
+            if let Some(online) = self.online {
+                messages.push(ToWorker::Sync(SyncCommand::Network { online }));
+            }
         }
         messages.extend(self.subscriptions.iter().map(|(subscription, topic)| {
             ToWorker::Subscribe {
@@ -117,10 +129,13 @@ impl Ledger {
             | ToWorker::Subscribe { .. }
             | ToWorker::Unsubscribe { .. }
             | ToWorker::Save { .. }
-            | ToWorker::Event(Event::Elected | Event::Resigned) => true,
-            ToWorker::Retry | ToWorker::Event(_) | ToWorker::Search { .. } | ToWorker::Ping(_) => {
-                false
-            }
+            | ToWorker::Event(Event::Elected | Event::Resigned)
+            | ToWorker::Sync(SyncCommand::Network { .. }) => true,
+            ToWorker::Retry
+            | ToWorker::Event(_)
+            | ToWorker::Sync(_)
+            | ToWorker::Search { .. }
+            | ToWorker::Ping(_) => false,
         }
     }
 
@@ -280,6 +295,38 @@ mod tests {
             ]
         );
         assert_eq!(ledger.waiting(), 2);
+    }
+
+    #[test]
+    fn a_new_leader_worker_starts_sync_with_the_network_the_page_last_saw_and_nothing_else_of_sync()
+    {
+        let mut ledger = Ledger::new("carnet");
+        ledger.sent(&ToWorker::Sync(SyncCommand::Network { online: true }));
+        ledger.sent(&ToWorker::Sync(SyncCommand::SyncNow));
+        ledger.sent(&ToWorker::Sync(SyncCommand::Network { online: false }));
+        ledger.sent(&ToWorker::Sync(SyncCommand::LocalChange));
+        // A follower's worker runs no engine: the network is not its business.
+        assert_eq!(
+            ledger.replay(),
+            vec![ToWorker::Open {
+                database: "carnet".into()
+            }]
+        );
+        ledger.sent(&ToWorker::Event(Event::Elected));
+        assert_eq!(
+            ledger.replay(),
+            vec![
+                ToWorker::Open {
+                    database: "carnet".into()
+                },
+                ToWorker::Event(Event::Elected),
+                ToWorker::Sync(SyncCommand::Network { online: false }),
+            ]
+        );
+        assert!(Ledger::replays(&ToWorker::Sync(SyncCommand::Network {
+            online: true
+        })));
+        assert!(!Ledger::replays(&ToWorker::Sync(SyncCommand::SyncNow)));
     }
 
     #[test]

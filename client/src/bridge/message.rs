@@ -5,12 +5,13 @@ use serde::{Deserialize, Serialize};
 use shared::search::Hit;
 
 use crate::state::problem::Problem;
+use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::{RecordRef, Topic};
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -60,6 +61,9 @@ pub enum ToWorker {
         /// How many hits to return, at most (the worker caps it at [`MAX_HITS`]).
         limit: u16,
     },
+    /// For the sync engine, which runs in the worker of the leader tab (elected by
+    /// `Event::Elected`); ignored by a follower's worker.
+    Sync(SyncCommand),
     /// Are you there? (answered by [`FromWorker::Pong`] with the same number)
     Ping(u64),
 }
@@ -79,7 +83,7 @@ pub struct Found {
 }
 
 /// What the worker tells the page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     /// The worker listens: messages posted before this may have found no listener (a worker's
     /// messages are dispatched as soon as its script has run, before its wasm is instantiated),
@@ -99,8 +103,14 @@ pub enum FromWorker {
     },
     /// What these subscriptions read may have changed.
     Stale(Vec<SubscriptionId>),
-    /// Local changes are in the outbox: the leader's sync engine reads past what it pushed.
-    OutboxGrew,
+    /// The sync engine's status changed (leader only).
+    SyncStatus(SyncStatus),
+    /// Sync stored records from the relay (at most every few hundred milliseconds while it
+    /// downloads): the other tabs re-read (this tab's subscriptions are told by `Stale`).
+    RecordsChanged,
+    /// After catching up from a disconnection: the accounts colleagues changed meanwhile (id
+    /// and name of each).
+    Digest(Vec<(String, String)>),
     /// Tell the other tabs.
     TellTabs(TabNews),
     /// The answer to [`ToWorker::Search`].

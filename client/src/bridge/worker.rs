@@ -1,8 +1,10 @@
 //! The worker's side of the bridge: receives the page's messages, runs the workspace service's
-//! effect runner against IndexedDB, and answers. `carnet-worker`'s `main` calls [`serve`]; the
-//! wasm tests call it from a worker running the test module.
+//! effect runner against IndexedDB, and answers; in the leader tab's worker it also runs the
+//! sync engine (started when the page reports the tab elected, stopped when it resigns), so
+//! what the relay sends is parsed and stored off the page's thread. `carnet-worker`'s `main`
+//! calls [`serve`]; the wasm tests call it from a worker running the test module.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -10,7 +12,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::message::{Envelope, FromWorker, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL};
-use crate::storage::Storage;
+use crate::state::sync_status::{SyncCommand, SyncStatus};
+use crate::storage::{Changed, Storage};
+use crate::sync::SyncEngine;
 use crate::workspace::machine::{Event, SubscriptionId};
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
@@ -24,11 +28,17 @@ const SEARCH_SUBSCRIPTIONS: [(SubscriptionId, ListKind); 3] = [
     (SubscriptionId(u64::MAX - 2), ListKind::Deals),
 ];
 
-/// The worker's state: the runner and the search index once the database is open, and what
-/// arrived before.
+/// How often, at most, the other tabs are told to re-read while sync stores records: a new
+/// device storing 10,000 records in pages must not make them re-read after every page.
+const RECORDS_CHANGED_EVERY_MS: u32 = 300;
+
+/// The worker's state: the runner and the search index once the database is open, the sync
+/// engine while the tab leads, and what arrived before.
 struct Served {
     scope: DedicatedWorkerGlobalScope,
+    storage: RefCell<Option<Rc<Storage>>>,
     runner: RefCell<Option<Runner>>,
+    engine: Rc<RefCell<Option<SyncEngine>>>,
     search: Rc<RefCell<Option<SearchKeeper>>>,
     opening: RefCell<bool>,
     early: RefCell<Vec<ToWorker>>,
@@ -43,7 +53,9 @@ pub fn serve() {
     };
     let served = Rc::new(Served {
         scope: scope.clone(),
+        storage: RefCell::new(None),
         runner: RefCell::new(None),
+        engine: Rc::new(RefCell::new(None)),
         search: Rc::new(RefCell::new(None)),
         opening: RefCell::new(false),
         early: RefCell::new(Vec::new()),
@@ -92,6 +104,7 @@ fn open(served: &Rc<Served>, database: String) {
                 let runner = Runner::new(Rc::clone(&storage));
                 let scope = served.scope.clone();
                 let search = Rc::clone(&served.search);
+                let engine = Rc::clone(&served.engine);
                 runner.connect(Box::new(move |report| {
                     let message = match report {
                         Report::Stale(mut subscriptions) => {
@@ -109,13 +122,18 @@ fn open(served: &Rc<Served>, database: String) {
                             }
                             FromWorker::Stale(subscriptions)
                         }
-                        Report::OutboxGrew => FromWorker::OutboxGrew,
+                        Report::OutboxGrew => {
+                            if let Some(engine) = engine.borrow().as_ref() {
+                                engine.send(SyncCommand::LocalChange);
+                            }
+                            return;
+                        }
                         Report::TellTabs(news) => FromWorker::TellTabs(news),
                     };
                     post(&scope, message);
                 }));
                 let keeper = SearchKeeper::start(
-                    storage,
+                    Rc::clone(&storage),
                     Box::new({
                         let scope = served.scope.clone();
                         move |ticket, found| post(&scope, FromWorker::Found { ticket, found })
@@ -133,6 +151,7 @@ fn open(served: &Rc<Served>, database: String) {
                 for (subscription, list) in SEARCH_SUBSCRIPTIONS {
                     runner.subscribe(subscription, Topic::List(list));
                 }
+                *served.storage.borrow_mut() = Some(storage);
                 *served.runner.borrow_mut() = Some(runner.clone());
                 post(&served.scope, FromWorker::Ready);
                 let early = std::mem::take(&mut *served.early.borrow_mut());
@@ -179,10 +198,86 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 search.query(ticket, query, limit);
             }
         }
-        ToWorker::Event(event) => runner.event(event),
+        ToWorker::Event(event) => {
+            let elected = match event {
+                Event::Elected => Some(true),
+                Event::Resigned => Some(false),
+                _ => None,
+            };
+            runner.event(event);
+            match elected {
+                Some(true) => lead(served, runner),
+                Some(false) => {
+                    if let Some(engine) = served.engine.borrow_mut().take() {
+                        engine.stop();
+                    }
+                }
+                None => {}
+            }
+        }
+        ToWorker::Sync(command) => {
+            if let Some(engine) = served.engine.borrow().as_ref() {
+                engine.send(command);
+            }
+        }
         ToWorker::Ping(number) => post(&served.scope, FromWorker::Pong(number)),
         ToWorker::Open { .. } => {}
     }
+}
+
+/// This tab leads: runs the sync engine here (once), reporting its status, what it stored and
+/// the digest to the page, and what it stored to the runner's subscriptions.
+fn lead(served: &Rc<Served>, runner: &Runner) {
+    if served.engine.borrow().is_some() {
+        return;
+    }
+    let Some(storage) = served.storage.borrow().clone() else {
+        return;
+    };
+    let on_status = {
+        let scope = served.scope.clone();
+        move |status: &SyncStatus| post(&scope, FromWorker::SyncStatus(status.clone()))
+    };
+    let on_changed = {
+        let runner = runner.clone();
+        let scope = served.scope.clone();
+        let scheduled = Rc::new(Cell::new(false));
+        move |changed: Vec<Changed>| {
+            runner.received(&changed);
+            if changed.is_empty() || scheduled.replace(true) {
+                return;
+            }
+            let scheduled = Rc::clone(&scheduled);
+            let scope = scope.clone();
+            gloo::timers::callback::Timeout::new(RECORDS_CHANGED_EVERY_MS, move || {
+                scheduled.set(false);
+                post(&scope, FromWorker::RecordsChanged);
+            })
+            .forget();
+        }
+    };
+    let on_digest = {
+        let storage = Rc::clone(&storage);
+        let scope = served.scope.clone();
+        move |documents: Vec<shared::protocol::DocumentId>| {
+            let storage = Rc::clone(&storage);
+            let scope = scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut named = Vec::with_capacity(documents.len());
+                for document in documents {
+                    let id = shared::ids::AccountId::from_bytes(*document.0.as_bytes());
+                    if let Ok(Some(row)) = storage.account_row(id).await {
+                        named.push((row.id, row.name));
+                    }
+                }
+                if !named.is_empty() {
+                    post(&scope, FromWorker::Digest(named));
+                }
+            });
+        }
+    };
+    let engine = SyncEngine::start(storage, on_status, on_changed, on_digest);
+    *served.engine.borrow_mut() = Some(engine);
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: FromWorker) {

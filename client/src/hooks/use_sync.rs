@@ -2,12 +2,13 @@
 //! a revision that moves whenever stored records change, and intent-named commands (sign in,
 //! sign out, sync now, "I saved something").
 //!
-//! The provider elects one leader tab per device with the Web Locks API: the leader runs the
-//! sync engine; the others follow it over a `BroadcastChannel` (its status, the records it
-//! stored) and tell it about their own saves. When the leader closes, a follower is elected and
-//! starts its own engine.
+//! The provider elects one leader tab per device with the Web Locks API: the leader's workspace
+//! worker runs the sync engine (the page tells it it was elected, the network's state and the
+//! rep's commands, and hears its status, what it stored and the digest); the other tabs follow
+//! it over a `BroadcastChannel` (its status, the records it stored) and tell it about their own
+//! saves. When the leader closes, a follower is elected and its worker starts an engine.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -23,15 +24,13 @@ use crate::state::sync_status::SyncStatus;
 use crate::storage::DATABASE_NAME;
 use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
-use crate::sync::{SyncCommand, SyncEngine};
+use crate::sync::SyncCommand;
 use crate::tabs::{Subscription, TabChannel};
 use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
 use crate::workspace::service::{Outgoing, WorkspaceService};
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
-/// How often, at most, lists re-read their rows while sync stores records.
-const REFRESH_EVERY_MS: u32 = 300;
 
 /// Who is signed in on this device.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +82,8 @@ pub enum SignOutRefusal {
 #[derive(Default)]
 struct Shared {
     storage: RefCell<Option<Rc<Storage>>>,
-    engine: RefCell<Option<SyncEngine>>,
+    /// Whether this tab leads (its worker runs the sync engine).
+    leading: Cell<bool>,
     channel: RefCell<Option<TabChannel<TabMessage>>>,
     subscription: RefCell<Option<Subscription>>,
     leadership: RefCell<Option<Leadership>>,
@@ -244,9 +244,7 @@ impl SyncHandle {
 
     /// Runs `command` on this tab's engine if it leads, and tells the other tabs `message`.
     fn command(&self, command: SyncCommand, message: TabMessage) {
-        if let Some(engine) = self.shared.engine.borrow().as_ref() {
-            engine.send(command);
-        }
+        self.shared.to_engine(command);
         if let Some(channel) = self.shared.channel.borrow().as_ref() {
             if let Err(error) = channel.post(&message) {
                 gloo::console::warn!(format!("other tabs not told: {error}"));
@@ -317,6 +315,18 @@ pub fn SyncProvider(props: &SyncProviderProps) -> Html {
     }
 }
 
+impl Shared {
+    /// Hands `command` to the sync engine, if this tab leads (its worker runs it).
+    fn to_engine(&self, command: SyncCommand) {
+        if !self.leading.get() {
+            return;
+        }
+        if let Some(workspace) = self.workspace.borrow().as_ref() {
+            workspace.sync(command);
+        }
+    }
+}
+
 /// The provided sync handle; `None` outside of a [`SyncProvider`].
 #[hook]
 pub fn use_sync() -> Option<SyncHandle> {
@@ -354,14 +364,21 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     );
     workspace.connect(Box::new({
         let shared = Rc::downgrade(shared);
+        let setters = setters.clone();
         move |outgoing| match outgoing {
-            Outgoing::OutboxGrew => {
-                let engine = shared
-                    .upgrade()
-                    .and_then(|shared| shared.engine.borrow().clone());
-                if let Some(engine) = engine {
-                    engine.send(SyncCommand::LocalChange);
-                }
+            Outgoing::SyncStatus(current) => {
+                post(&shared, &TabMessage::Status(current.clone()));
+                setters.status.set(current);
+            }
+            Outgoing::RecordsChanged => {
+                // This tab's own subscriptions were told by the worker; the revision and the
+                // other tabs are told here (the worker sends this at most every 300 ms).
+                setters.revision.dispatch(());
+                post(&shared, &TabMessage::RecordsChanged);
+            }
+            Outgoing::Digest(named) => {
+                post(&shared, &TabMessage::Digest(named.clone()));
+                setters.digest.set(Some(Rc::new(named)));
             }
             Outgoing::TellTabs(news) => post(&shared, &TabMessage::Workspace(news)),
             Outgoing::Unavailable(problem) => {
@@ -385,7 +402,6 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
             let subscription = channel.subscribe({
                 let shared = Rc::downgrade(shared);
                 let storage = Rc::clone(&storage);
-                let setters = setters.clone();
                 move |message| {
                     let Some(shared) = shared.upgrade() else {
                         return;
@@ -405,7 +421,7 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
         let shared = Rc::downgrade(shared);
         move || {
             if let Some(shared) = shared.upgrade() {
-                lead(&shared, storage, setters);
+                lead(&shared);
             }
         }
     };
@@ -419,84 +435,37 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     }
 }
 
-/// This tab was elected: start the engine, and wake it when the network or the rep returns.
-fn lead(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
-    let Setters {
-        status,
-        revision,
-        digest,
-        ..
-    } = setters;
-    let on_status = {
-        let shared = Rc::downgrade(shared);
-        move |current: &SyncStatus| {
-            status.set(current.clone());
-            post(&shared, &TabMessage::Status(current.clone()));
-        }
+/// This tab was elected: its worker starts the engine; the page tells it when the network or
+/// the rep returns.
+fn lead(shared: &Rc<Shared>) {
+    shared.leading.set(true);
+    let workspace = shared.workspace.borrow().clone();
+    let Some(workspace) = workspace else {
+        return;
     };
-    let on_changed = {
-        // The service re-reads what this tab shows (at most every `REFRESH_AFTER`); the timer
-        // below tells the other tabs, at most every `REFRESH_EVERY_MS`: a new device storing
-        // 10,000 records in pages must not re-read the whole index after every page.
-        let workspace = shared.workspace.borrow().clone();
-        let shared = Rc::downgrade(shared);
-        let scheduled = Rc::new(std::cell::Cell::new(false));
-        move |changed: Vec<crate::storage::Changed>| {
-            if let Some(workspace) = &workspace {
-                workspace.received(&changed);
-            }
-            if changed.is_empty() || scheduled.replace(true) {
-                return;
-            }
-            let scheduled = Rc::clone(&scheduled);
-            let revision = revision.clone();
-            let shared = shared.clone();
-            gloo::timers::callback::Timeout::new(REFRESH_EVERY_MS, move || {
-                scheduled.set(false);
-                revision.dispatch(());
-                post(&shared, &TabMessage::RecordsChanged);
-            })
-            .forget();
-        }
-    };
-    let on_digest = {
-        let shared = Rc::downgrade(shared);
-        let storage = Rc::clone(&storage);
-        move |documents: Vec<shared::protocol::DocumentId>| {
-            let shared = shared.clone();
-            let storage = Rc::clone(&storage);
-            let digest = digest.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut named = Vec::with_capacity(documents.len());
-                for document in documents {
-                    let id = shared::ids::AccountId::from_bytes(*document.0.as_bytes());
-                    if let Ok(Some(row)) = storage.account_row(id).await {
-                        named.push((row.id, row.name));
-                    }
-                }
-                if named.is_empty() {
-                    return;
-                }
-                post(&shared, &TabMessage::Digest(named.clone()));
-                digest.set(Some(Rc::new(named)));
-            });
-        }
-    };
-    let engine = SyncEngine::start(storage, on_status, on_changed, on_digest);
+    workspace.event(WorkspaceEvent::Elected);
+    workspace.sync(SyncCommand::Network {
+        online: page_online(),
+    });
     if let Some(window) = web_sys::window() {
         let mut listeners = shared.listeners.borrow_mut();
-        for event in ["online", "focus"] {
-            let engine = engine.clone();
+        for (event, command) in [
+            ("online", SyncCommand::Network { online: true }),
+            ("offline", SyncCommand::Network { online: false }),
+            ("focus", SyncCommand::Wake),
+        ] {
+            let workspace = workspace.clone();
             listeners.push(EventListener::new(&window, event, move |_| {
-                engine.send(SyncCommand::Wake)
+                workspace.sync(command)
             }));
         }
     }
-    *shared.engine.borrow_mut() = Some(engine);
-    let workspace = shared.workspace.borrow().clone();
-    if let Some(workspace) = workspace {
-        workspace.event(WorkspaceEvent::Elected);
-    }
+}
+
+/// `navigator.onLine` as the page sees it (the browser's word, which DevTools' offline switch
+/// changes too).
+fn page_online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
 fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, setters: &Setters) {
@@ -506,7 +475,7 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
         revision,
         digest,
     } = setters;
-    let engine = shared.engine.borrow().clone();
+    let leading = shared.leading.get();
     let workspace = shared.workspace.borrow().clone();
     let changed_elsewhere = || {
         if let Some(workspace) = &workspace {
@@ -515,16 +484,12 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
     };
     match message {
         TabMessage::Status(current) => {
-            if engine.is_none() {
+            if !leading {
                 status.set(current);
             }
         }
-        TabMessage::StatusWanted => {
-            if let Some(engine) = &engine {
-                // The engine owns the status: re-reading the outbox makes it publish again.
-                engine.send(SyncCommand::LocalChange);
-            }
-        }
+        // The engine owns the status: re-reading the outbox makes it publish again.
+        TabMessage::StatusWanted => shared.to_engine(SyncCommand::LocalChange),
         TabMessage::RecordsChanged => {
             changed_elsewhere();
             revision.dispatch(());
@@ -533,15 +498,9 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
             // A tab of an older build, which does not describe its saves.
             changed_elsewhere();
             revision.dispatch(());
-            if let Some(engine) = &engine {
-                engine.send(SyncCommand::LocalChange);
-            }
+            shared.to_engine(SyncCommand::LocalChange);
         }
-        TabMessage::SyncNow => {
-            if let Some(engine) = &engine {
-                engine.send(SyncCommand::SyncNow);
-            }
-        }
+        TabMessage::SyncNow => shared.to_engine(SyncCommand::SyncNow),
         TabMessage::SignedIn => {
             let storage = Rc::clone(storage);
             let session = session.clone();
@@ -550,9 +509,7 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
                     session.set(SessionState::SignedIn(Rc::new(found)));
                 }
             });
-            if let Some(engine) = &engine {
-                engine.send(SyncCommand::SignedIn);
-            }
+            shared.to_engine(SyncCommand::SignedIn);
         }
         TabMessage::Digest(named) => digest.set(Some(Rc::new(named))),
         TabMessage::Workspace(news) => {
@@ -562,9 +519,7 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
         }
         TabMessage::SignedOut => {
             changed_elsewhere();
-            if let Some(engine) = &engine {
-                engine.send(SyncCommand::SignOut);
-            }
+            shared.to_engine(SyncCommand::SignOut);
             session.set(SessionState::SignedOut);
             revision.dispatch(());
         }

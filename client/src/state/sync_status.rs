@@ -9,6 +9,28 @@ use super::problem::Problem;
 /// evict the storage of a site that is not installed, and the changes exist nowhere else.
 pub const UNSYNCED_WARNING_AFTER_MS: f64 = 3.0 * 24.0 * 60.0 * 60.0 * 1000.0;
 
+/// What the app tells the sync engine (which runs in the leader tab's workspace worker, so the
+/// command crosses the worker bridge).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncCommand {
+    /// Try now if waiting: the browser came online or the app regained focus.
+    Wake,
+    /// The rep asked to sync now.
+    SyncNow,
+    /// Local changes were written to the outbox (by this tab or another).
+    LocalChange,
+    /// Someone signed in on this device.
+    SignedIn,
+    /// The device is being signed out.
+    SignOut,
+    /// The page's idea of the network (`navigator.onLine` and its `online`/`offline` events): a
+    /// worker's own may lag what the browser shows the page.
+    Network {
+        /// Whether the browser says it is online.
+        online: bool,
+    },
+}
+
 /// Where the device stands with the relay.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub enum Connection {

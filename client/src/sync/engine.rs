@@ -1,5 +1,6 @@
-//! The sync engine of the leader tab: it drives `shared::protocol::client::SyncClient` with the
-//! socket, the device's storage and a clock, one event at a time.
+//! The sync engine of the leader tab, run in that tab's workspace worker: it drives
+//! `shared::protocol::client::SyncClient` with the socket, the device's storage and a clock, one
+//! event at a time.
 //!
 //! Events (socket frames, "the outbox grew", "sync now", timers, sign-in and sign-out) arrive on
 //! one channel and are handled strictly in order, each effect awaited before the next, so what
@@ -13,6 +14,8 @@
 
 use std::rc::Rc;
 use std::time::Duration;
+
+use wasm_bindgen::JsCast;
 
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use futures::StreamExt;
@@ -43,6 +46,13 @@ pub(crate) enum EngineEvent {
     Wake,
     /// The rep pressed "sync now".
     SyncNow,
+    /// The tab resigned: close the socket and end.
+    Stop,
+    /// The page says the browser is (or is not) online.
+    Network {
+        /// Whether it is.
+        online: bool,
+    },
     /// Local changes were written to the outbox (by this tab or another one).
     LocalChange,
     /// Someone signed in on this device.
@@ -83,7 +93,7 @@ pub(crate) struct Listeners {
     pub(crate) digest: Rc<dyn Fn(Vec<DocumentId>)>,
 }
 
-/// Runs the engine until the channel closes.
+/// Runs the engine until it is stopped (or the channel closes).
 pub(crate) async fn run(
     storage: Rc<Storage>,
     events: UnboundedSender<EngineEvent>,
@@ -104,9 +114,13 @@ pub(crate) async fn run(
         status: SyncStatus::default(),
         stopped: None,
         away: None,
+        online: browser_online(),
     };
     engine.refresh_pending().await;
     while let Some(event) = inbox.next().await {
+        if matches!(event, EngineEvent::Stop) {
+            break;
+        }
         engine.handle(event).await;
     }
 }
@@ -128,6 +142,8 @@ struct Engine {
     stopped: Option<Problem>,
     /// While catching up after being away: the accounts that gained colleagues' changes.
     away: Option<Vec<DocumentId>>,
+    /// Whether the browser says it is online (the page's word once it has spoken).
+    online: bool,
 }
 
 impl Engine {
@@ -135,6 +151,14 @@ impl Engine {
         match event {
             EngineEvent::Wake | EngineEvent::SyncNow => {
                 if self.socket.is_none() {
+                    self.connect().await;
+                }
+            }
+            // `run` ends on `Stop` before handing it here.
+            EngineEvent::Stop => {}
+            EngineEvent::Network { online } => {
+                self.online = online;
+                if online && self.socket.is_none() {
                     self.connect().await;
                 }
             }
@@ -203,7 +227,7 @@ impl Engine {
             Err(error) => return self.stop(error.problem()),
         };
         let device = DeviceId(uuid::Uuid::from_bytes(*session.device_id.as_bytes()));
-        if !browser_online() {
+        if !self.online {
             self.status.connection = Connection::Offline;
             self.publish();
             // The `online` event wakes the engine.
@@ -602,27 +626,46 @@ fn group(items: impl Iterator<Item = (shared::protocol::DocumentId, Vec<u8>)>) -
     received
 }
 
-/// The relay's sync endpoint on the origin that served the app.
+/// The relay's sync endpoint on the origin that served the app (the page's or the worker's
+/// `location`: both are the app's origin).
 fn sync_url() -> String {
-    let location = web_sys::window().map(|window| window.location());
-    let host = location
-        .as_ref()
-        .and_then(|location| location.host().ok())
-        .unwrap_or_default();
-    let secure = location
-        .and_then(|location| location.protocol().ok())
-        .is_some_and(|protocol| protocol == "https:");
-    format!("{}://{host}/sync", if secure { "wss" } else { "ws" })
+    let location = global_property(&js_sys::global(), "location");
+    let text = |name: &str| {
+        location
+            .as_ref()
+            .and_then(|location| global_property(location, name))
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    };
+    let secure = text("protocol") == "https:";
+    format!(
+        "{}://{}/sync",
+        if secure { "wss" } else { "ws" },
+        text("host")
+    )
 }
 
-/// The page's monotonic clock (`performance.now()`), which wall-clock corrections do not move.
+/// The monotonic clock of the page or worker (`performance.now()`), which wall-clock
+/// corrections do not move.
 fn monotonic_now() -> Duration {
-    let milliseconds = web_sys::window()
-        .and_then(|window| window.performance())
+    let milliseconds = global_property(&js_sys::global(), "performance")
+        .and_then(|performance| performance.dyn_into::<web_sys::Performance>().ok())
         .map_or_else(js_sys::Date::now, |performance| performance.now());
     Duration::try_from_secs_f64(milliseconds / 1_000.0).unwrap_or_default()
 }
 
+/// `navigator.onLine` of the page or worker (online when it cannot be read).
 fn browser_online() -> bool {
-    web_sys::window().is_none_or(|window| window.navigator().on_line())
+    global_property(&js_sys::global(), "navigator")
+        .and_then(|navigator| global_property(&navigator, "onLine"))
+        .and_then(|online| online.as_bool())
+        .unwrap_or(true)
+}
+
+/// `object[name]`, unless missing: the page (`Window`) and a worker (`WorkerGlobalScope`) have
+/// the same `location`, `performance` and `navigator` properties under different types.
+fn global_property(object: &wasm_bindgen::JsValue, name: &str) -> Option<wasm_bindgen::JsValue> {
+    js_sys::Reflect::get(object, &name.into())
+        .ok()
+        .filter(|value| !value.is_undefined() && !value.is_null())
 }

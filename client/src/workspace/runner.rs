@@ -27,14 +27,15 @@ use super::machine::{
 };
 use super::record::RecordRef;
 use crate::state::problem::Problem;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{Changed, Storage, StorageError};
 
 /// What the runner tells the page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Report {
     /// What these subscriptions read may have changed.
     Stale(Vec<SubscriptionId>),
-    /// Local changes are in the outbox: the leader's engine reads past what it pushed.
+    /// Local changes are in the outbox: the leader's engine (in this worker) reads past what it
+    /// pushed.
     OutboxGrew,
     /// Tell the other tabs.
     TellTabs(TabNews),
@@ -146,6 +147,12 @@ impl Runner {
     /// Reports `event` (sync elected this tab, another tab's news, an import…).
     pub fn event(&self, event: Event) {
         handle(&self.inner, event);
+    }
+
+    /// Reports what the sync engine stored from the relay.
+    pub fn received(&self, changed: &[Changed]) {
+        let stored = changed.iter().filter_map(received_record).collect();
+        handle(&self.inner, Event::Received { stored });
     }
 }
 
@@ -260,6 +267,18 @@ fn settle(inner: &Inner, matching: impl Fn(&Waiter) -> bool, outcome: Result<(),
 fn later(after: std::time::Duration, then: impl FnOnce() + 'static) {
     let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
     gloo::timers::callback::Timeout::new(millis, then).forget();
+}
+
+/// A record sync stored, as the machine sees it: the accounts it was and is linked to are not
+/// known here (the sync engine reports no row), so every related list re-reads.
+fn received_record(changed: &Changed) -> Option<StoredRecord> {
+    let record = RecordRef::of_kind(changed.kind?, *changed.document.0.as_bytes());
+    Some(StoredRecord {
+        record,
+        changed: changed.grew,
+        linked_before: Links::Unknown,
+        linked_after: Links::Unknown,
+    })
 }
 
 /// Stores `changes` of `record` in one transaction and says what it linked before and after.

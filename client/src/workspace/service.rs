@@ -13,19 +13,23 @@ use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
 
-use super::invalidation::{Links, StoredRecord, Topic};
+use super::invalidation::Topic;
 use super::machine::{Event, SubscriptionId, TabNews};
 use super::record::RecordRef;
 use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
 use crate::bridge::{Found, FromWorker, Ticket, ToWorker};
 use crate::state::problem::Problem;
-use crate::storage::Changed;
+use crate::state::sync_status::{SyncCommand, SyncStatus};
 
 /// What the service asks of the sync provider.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outgoing {
-    /// Local changes are in the outbox: the leader's engine reads past what it pushed.
-    OutboxGrew,
+    /// The sync engine's status (this tab leads).
+    SyncStatus(SyncStatus),
+    /// Sync stored records from the relay: the other tabs re-read.
+    RecordsChanged,
+    /// The accounts colleagues changed while the device was away (id and name of each).
+    Digest(Vec<(String, String)>),
     /// Tell the other tabs.
     TellTabs(TabNews),
     /// The service cannot store anything now (the worker's database does not open).
@@ -229,10 +233,10 @@ impl WorkspaceService {
         send(&self.inner, ToWorker::Event(event));
     }
 
-    /// Reports records sync stored (what `SyncEngine` hands its `on_changed`).
-    pub fn received(&self, changed: &[Changed]) {
-        let stored = changed.iter().filter_map(received_record).collect();
-        self.event(Event::Received { stored });
+    /// Tells the sync engine `command` (it runs in this tab's worker once the tab is elected;
+    /// a follower's worker ignores it).
+    pub fn sync(&self, command: SyncCommand) {
+        send(&self.inner, ToWorker::Sync(command));
     }
 
     /// How many times the worker died and was replaced.
@@ -244,18 +248,6 @@ impl WorkspaceService {
     pub fn bridge(&self) -> Option<WorkerBridge> {
         self.inner.bridge.borrow().clone()
     }
-}
-
-/// A record sync stored, as the machine sees it: the accounts it was and is linked to are not
-/// known here (the sync engine reports no row), so every related list re-reads.
-fn received_record(changed: &Changed) -> Option<StoredRecord> {
-    let record = RecordRef::of_kind(changed.kind?, *changed.document.0.as_bytes());
-    Some(StoredRecord {
-        record,
-        changed: changed.grew,
-        linked_before: Links::Unknown,
-        linked_after: Links::Unknown,
-    })
 }
 
 fn send(inner: &Inner, message: ToWorker) {
@@ -281,7 +273,9 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
             }
         }
         FromWorker::Stale(subscriptions) => stale(inner, &subscriptions),
-        FromWorker::OutboxGrew => tell(inner, Outgoing::OutboxGrew),
+        FromWorker::SyncStatus(status) => tell(inner, Outgoing::SyncStatus(status)),
+        FromWorker::RecordsChanged => tell(inner, Outgoing::RecordsChanged),
+        FromWorker::Digest(named) => tell(inner, Outgoing::Digest(named)),
         FromWorker::TellTabs(news) => tell(inner, Outgoing::TellTabs(news)),
         FromWorker::Unavailable(problem) => {
             // Nothing waiting will be stored by this worker: say why now (the bridge keeps the
