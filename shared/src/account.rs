@@ -18,14 +18,17 @@ use std::collections::BTreeMap;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, AutomergeError, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, DocumentError};
 use crate::edit::Edit;
+use crate::field::FieldPath;
 use crate::ids::AccountId;
 use crate::migration::Migration;
 use crate::record::{
     named_values, Address, AddressKind, CustomValue, EmailEntry, KeySet, PhoneEntry, Record,
 };
+use crate::record_patch::TextFields;
 use crate::values::{Date, GeoPoint, Siren, Siret, VatNumber};
 
 /// The schema version this build writes into account documents.
@@ -67,7 +70,7 @@ named_values!(
 );
 
 /// A company, customer or prospect.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Account {
     /// The company's name as reps call it.
     pub name: String,
@@ -107,6 +110,7 @@ pub struct Account {
     #[autosurgeon(missing = "Default::default")]
     pub territory: Option<String>,
     /// Free notes, edited concurrently.
+    #[serde(with = "crate::record::text_as_string")]
     pub notes: Text,
     /// Custom field values by field key.
     #[autosurgeon(missing = "Default::default")]
@@ -120,7 +124,7 @@ pub struct Account {
 }
 
 /// One interaction with the account.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Activity {
     /// Visit, call, meeting…
     pub kind: ActivityKind,
@@ -139,6 +143,7 @@ pub struct Activity {
     #[autosurgeon(missing = "Default::default")]
     pub outcome: Option<String>,
     /// The report, edited concurrently.
+    #[serde(with = "crate::record::text_as_string")]
     pub report: Text,
     /// Where the rep checked in, if they did.
     #[autosurgeon(missing = "Default::default")]
@@ -146,7 +151,7 @@ pub struct Activity {
 }
 
 /// A geolocated check-in captured on site.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct CheckIn {
     /// Where the device was.
     pub location: GeoPoint,
@@ -157,7 +162,7 @@ pub struct CheckIn {
 }
 
 /// Something to do for the account.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Task {
     /// What to do.
     pub title: String,
@@ -542,6 +547,18 @@ impl Document<Account> {
             }
             None => crate::index::AccountIndexRow::unreadable(self.id(), &heads),
         }
+    }
+}
+
+/// Its Automerge texts, for [`crate::record_patch`].
+impl TextFields for Account {
+    fn text_fields_mut(&mut self) -> Vec<(FieldPath, &mut Text)> {
+        let mut texts = vec![(FieldPath::root("notes"), &mut self.notes)];
+        texts.extend(self.activities.iter_mut().map(|(key, activity)| {
+            let path = FieldPath::new(["activities", key.as_str(), "report"]);
+            (path, &mut activity.report)
+        }));
+        texts
     }
 }
 

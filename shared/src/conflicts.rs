@@ -26,6 +26,28 @@ pub struct ConflictingValue {
     raw: hydrate::Value,
 }
 
+/// What a conflict view shows of a [`ConflictingValue`], as plain data for a page that does not
+/// hold the document (choosing one is then asked of the document's holder by its position).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConflictingValueSummary {
+    /// The value as the UI shows it.
+    pub value: FieldValue,
+    /// Who set it, when known.
+    pub editor: Option<Editor>,
+    /// Whether this is the value automerge currently shows.
+    pub winner: bool,
+}
+
+impl From<&ConflictingValue> for ConflictingValueSummary {
+    fn from(conflicting: &ConflictingValue) -> Self {
+        Self {
+            value: conflicting.value.clone(),
+            editor: conflicting.editor,
+            winner: conflicting.winner,
+        }
+    }
+}
+
 impl<R: Record> Document<R> {
     /// All values concurrently set for the field at `path`, the shown one first; empty when
     /// the field has one value (or none).
@@ -199,6 +221,26 @@ mod tests {
             .choose(&Edit::anonymous(3), &name, &shown)?
             .is_some());
         assert!(document.conflicts(&name)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_conflicts_summary_survives_the_trip_as_json() -> Result<(), Box<dyn std::error::Error>> {
+        let (document, _, _) = diverged()?;
+        let summaries: Vec<ConflictingValueSummary> = document
+            .conflicts(&FieldPath::root("name"))?
+            .iter()
+            .map(ConflictingValueSummary::from)
+            .collect();
+        let json = serde_json::to_string(&summaries)?;
+        assert_eq!(
+            serde_json::from_str::<Vec<ConflictingValueSummary>>(&json)?,
+            summaries
+        );
+        let paths = document.conflicted_fields();
+        let json = serde_json::to_string(&paths)?;
+        assert_eq!(json, r#"[["name"]]"#);
+        assert_eq!(serde_json::from_str::<Vec<FieldPath>>(&json)?, paths);
         Ok(())
     }
 

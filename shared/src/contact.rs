@@ -7,11 +7,14 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, DocumentError};
+use crate::field::FieldPath;
 use crate::ids::ContactId;
 use crate::index::ContactIndexRow;
 use crate::record::{named_values, Address, EmailEntry, KeySet, PhoneEntry, Record};
+use crate::record_patch::TextFields;
 use crate::values::Date;
 
 /// The schema version this build writes into contact documents.
@@ -32,7 +35,7 @@ named_values!(
 );
 
 /// A person at one or more accounts.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Contact {
     /// Given name.
     pub first_name: String,
@@ -67,6 +70,7 @@ pub struct Contact {
     #[autosurgeon(missing = "Default::default")]
     pub tags: KeySet,
     /// Free notes, edited concurrently.
+    #[serde(with = "crate::record::text_as_string")]
     pub notes: Text,
 }
 
@@ -116,6 +120,13 @@ impl Document<Contact> {
             &self.record()?,
             &heads,
         ))
+    }
+}
+
+/// Its Automerge texts, for [`crate::record_patch`].
+impl TextFields for Contact {
+    fn text_fields_mut(&mut self) -> Vec<(FieldPath, &mut Text)> {
+        vec![(FieldPath::root("notes"), &mut self.notes)]
     }
 }
 

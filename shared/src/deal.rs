@@ -5,11 +5,14 @@
 //! produce a visible conflict rather than a silent pick.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, DocumentError};
+use crate::field::FieldPath;
 use crate::ids::{AccountId, DealId, UserId};
 use crate::index::DealIndexRow;
 use crate::record::{named_values, KeySet, Record};
+use crate::record_patch::TextFields;
 use crate::values::{Date, Money};
 
 /// The schema version this build writes into deal documents.
@@ -28,7 +31,7 @@ named_values!(
 );
 
 /// An opportunity to sell.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Deal {
     /// What is being sold.
     pub title: String,
@@ -58,6 +61,7 @@ pub struct Deal {
     #[autosurgeon(missing = "Default::default")]
     pub owner: Option<UserId>,
     /// Free notes, edited concurrently.
+    #[serde(with = "crate::record::text_as_string")]
     pub notes: Text,
 }
 
@@ -94,6 +98,13 @@ impl Document<Deal> {
     pub fn index_row(&mut self) -> Result<DealIndexRow, DocumentError> {
         let heads = self.heads();
         Ok(DealIndexRow::from_deal(self.id(), &self.record()?, &heads))
+    }
+}
+
+/// Its Automerge texts, for [`crate::record_patch`].
+impl TextFields for Deal {
+    fn text_fields_mut(&mut self) -> Vec<(FieldPath, &mut Text)> {
+        vec![(FieldPath::root("notes"), &mut self.notes)]
     }
 }
 

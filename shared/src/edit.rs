@@ -10,7 +10,7 @@ use automerge::Author;
 use crate::ids::{DeviceId, UserId};
 
 /// A user on one of their devices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Editor {
     /// The person.
     pub user: UserId,

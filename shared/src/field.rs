@@ -10,7 +10,9 @@ use std::fmt;
 use automerge::{hydrate, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT};
 
 /// The path from the document's root to one field, one map key (or list index) per segment.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FieldPath(Vec<String>);
 
 /// A path that does not lead to a field of the document.
@@ -71,7 +73,7 @@ impl fmt::Display for FieldPath {
 }
 
 /// A field's value as history and conflict views show it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FieldValue {
     /// Text, whether a string register or a collaborative text.
     Text(String),

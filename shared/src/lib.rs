@@ -19,6 +19,7 @@ pub mod index;
 pub mod migration;
 pub mod protocol;
 pub mod record;
+pub mod record_patch;
 pub mod replica;
 pub mod search;
 pub mod settings;

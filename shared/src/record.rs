@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use crate::migration::Migration;
 use crate::values::{EmailAddress, GeoPoint, PhoneNumber};
@@ -51,6 +52,27 @@ impl KeySet {
     /// The keys in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
+    }
+}
+
+/// Serialised as the document holds it, a map from key to `true`: a patch between two versions
+/// of a record then adds or removes single keys rather than replacing the whole set.
+impl Serialize for KeySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|key| (key, true)))
+    }
+}
+
+/// Reads a map from key to flag; keys flagged `false` are not in the set.
+impl<'de> Deserialize<'de> for KeySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let flags = std::collections::BTreeMap::<String, bool>::deserialize(deserializer)?;
+        Ok(Self(
+            flags
+                .into_iter()
+                .filter_map(|(key, present)| present.then_some(key))
+                .collect(),
+        ))
     }
 }
 
@@ -128,6 +150,7 @@ macro_rules! named_values {
         }
 
         crate::values::stored_as_text!($name, "a name");
+        crate::values::serialized_as_text!($name, "a name");
     };
 }
 pub(crate) use named_values;
@@ -147,7 +170,7 @@ named_values!(
 );
 
 /// A postal address, optionally geocoded.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Address {
     /// What the address is for.
     pub kind: AddressKind,
@@ -183,7 +206,7 @@ impl Address {
 }
 
 /// A labelled phone number (`standard`, `mobile`…).
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct PhoneEntry {
     /// What the number is (free text).
     #[autosurgeon(missing = "Default::default")]
@@ -193,7 +216,7 @@ pub struct PhoneEntry {
 }
 
 /// A labelled e-mail address (`accounting`, `work`…).
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct EmailEntry {
     /// What the address is for (free text).
     #[autosurgeon(missing = "Default::default")]
@@ -244,5 +267,81 @@ impl Hydrate for CustomValue {
 
     fn hydrate_bool(flag: bool) -> Result<Self, autosurgeon::HydrateError> {
         Ok(Self::Flag(flag))
+    }
+}
+
+/// Serialised as the plain scalar the document holds (a string, a number or a flag), so it
+/// needs a self-describing format (JSON, JavaScript values) to be read back.
+impl Serialize for CustomValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(text) => serializer.serialize_str(text),
+            Self::Number(number) => serializer.serialize_f64(*number),
+            Self::Flag(flag) => serializer.serialize_bool(*flag),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CustomValueVisitor)
+    }
+}
+
+/// Reads a custom value from whichever scalar the format holds.
+struct CustomValueVisitor;
+
+impl serde::de::Visitor<'_> for CustomValueVisitor {
+    type Value = CustomValue;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a text, a number or a flag")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<CustomValue, E> {
+        Ok(CustomValue::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<CustomValue, E> {
+        Ok(CustomValue::Text(text))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<CustomValue, E> {
+        Ok(CustomValue::Number(number))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<CustomValue, E> {
+        Ok(CustomValue::Number(number as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<CustomValue, E> {
+        Ok(CustomValue::Number(number as f64))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<CustomValue, E> {
+        Ok(CustomValue::Flag(flag))
+    }
+}
+
+/// Serde for an Automerge [`autosurgeon::Text`] field as the plain string it holds, for
+/// `#[serde(with = "crate::record::text_as_string")]`.
+///
+/// Only the content crosses: the text object's identity stays in the document, so a record read
+/// back from this form holds fresh texts (see [`crate::record_patch`] for writing one back
+/// without replacing the document's text objects).
+pub(crate) mod text_as_string {
+    use autosurgeon::Text;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the text's content.
+    pub(crate) fn serialize<S: Serializer>(text: &Text, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(text.as_str())
+    }
+
+    /// Reads a string into a fresh text.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Text, D::Error> {
+        String::deserialize(deserializer).map(Text::with_value)
     }
 }

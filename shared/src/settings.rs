@@ -6,11 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use autosurgeon::{Hydrate, Reconcile};
+use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
+use crate::field::FieldPath;
 use crate::ids::WorkspaceId;
 use crate::record::{named_values, Record};
+use crate::record_patch::TextFields;
 use crate::values::CurrencyCode;
 
 /// The schema version this build writes into settings documents.
@@ -43,7 +46,7 @@ named_values!(
 );
 
 /// One column of the pipeline board.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct PipelineStage {
     /// The name shown.
     pub name: String,
@@ -55,7 +58,7 @@ pub struct PipelineStage {
 }
 
 /// A workspace-defined field.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct CustomFieldDefinition {
     /// The label shown.
     pub label: String,
@@ -66,14 +69,14 @@ pub struct CustomFieldDefinition {
 }
 
 /// A sales territory.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Territory {
     /// The name shown.
     pub name: String,
 }
 
 /// Workspace-wide settings.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Settings {
     /// Pipeline stages by key.
     #[autosurgeon(missing = "Default::default")]
@@ -135,3 +138,9 @@ impl Record for Settings {
 
 /// A workspace's settings held as its Automerge document.
 pub type SettingsDocument = Document<Settings>;
+/// Its Automerge texts, for [`crate::record_patch`].
+impl TextFields for Settings {
+    fn text_fields_mut(&mut self) -> Vec<(FieldPath, &mut Text)> {
+        Vec::new()
+    }
+}

@@ -47,6 +47,33 @@ macro_rules! stored_as_text {
 }
 pub(crate) use stored_as_text;
 
+/// Serialises a validated type as its canonical text (`Display`) and parses it back through
+/// `FromStr`, so a value crossing a message boundary is validated again on arrival.
+///
+/// Identifiers keep their derived serde form (UUID bytes in binary formats) and do not use it.
+macro_rules! serialized_as_text {
+    ($type:ty, $expected:literal) => {
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(|_| {
+                    <D::Error as serde::de::Error>::invalid_value(
+                        serde::de::Unexpected::Str(&text),
+                        &$expected,
+                    )
+                })
+            }
+        }
+    };
+}
+pub(crate) use serialized_as_text;
+
 /// Keeps the ASCII digits of `input`, or `None` when it holds anything but digits and the
 /// separators people type in French numbers (spaces, non-breaking spaces, dots, dashes).
 fn digits_between_separators(input: &str) -> Option<String> {

@@ -107,6 +107,7 @@ impl FromStr for Date {
 }
 
 super::stored_as_text!(Date, "a date YYYY-MM-DD");
+super::serialized_as_text!(Date, "a date YYYY-MM-DD");
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,7 @@ impl FromStr for EmailAddress {
 }
 
 super::stored_as_text!(EmailAddress, "an e-mail address");
+super::serialized_as_text!(EmailAddress, "an e-mail address");
 
 #[cfg(test)]
 mod tests {

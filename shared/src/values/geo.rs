@@ -57,7 +57,16 @@ impl Longitude {
 }
 
 /// A point on Earth.
-#[derive(Clone, Copy, Debug, PartialEq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct GeoPoint {
     /// North–south position.
     pub latitude: Latitude,
@@ -99,6 +108,8 @@ impl fmt::Display for GeoPoint {
     }
 }
 
+/// Stores a coordinate in documents, and serialises it, as its number of degrees, validating it
+/// again when it is read back.
 macro_rules! stored_as_number {
     ($type:ident) => {
         impl autosurgeon::Reconcile for $type {
@@ -116,6 +127,24 @@ macro_rules! stored_as_number {
             fn hydrate_f64(degrees: f64) -> Result<Self, autosurgeon::HydrateError> {
                 Self::new(degrees).map_err(|error| {
                     autosurgeon::HydrateError::unexpected("a coordinate", error.to_string())
+                })
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_f64(self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let degrees = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+                Self::new(degrees).map_err(|_| {
+                    <D::Error as serde::de::Error>::invalid_value(
+                        serde::de::Unexpected::Float(degrees),
+                        &"a coordinate in range",
+                    )
                 })
             }
         }

@@ -99,10 +99,21 @@ impl FromStr for CurrencyCode {
 }
 
 super::stored_as_text!(CurrencyCode, "an ISO 4217 currency code");
+super::serialized_as_text!(CurrencyCode, "an ISO 4217 currency code");
 
 /// An amount in a currency's minor unit (cents for EUR).
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, autosurgeon::Reconcile, autosurgeon::Hydrate,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct Money {
     /// The amount in minor units: 1234 is 12.34 EUR.

@@ -103,6 +103,7 @@ impl FromStr for PhoneNumber {
 }
 
 super::stored_as_text!(PhoneNumber, "a phone number in E.164 form");
+super::serialized_as_text!(PhoneNumber, "a phone number in E.164 form");
 
 #[cfg(test)]
 mod tests {

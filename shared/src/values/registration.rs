@@ -129,7 +129,9 @@ impl FromStr for Siret {
 }
 
 super::stored_as_text!(Siren, "a SIREN");
+super::serialized_as_text!(Siren, "a SIREN");
 super::stored_as_text!(Siret, "a SIRET");
+super::serialized_as_text!(Siret, "a SIRET");
 
 #[cfg(test)]
 mod tests {

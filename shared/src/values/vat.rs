@@ -105,6 +105,7 @@ impl FromStr for VatNumber {
 }
 
 super::stored_as_text!(VatNumber, "a VAT number");
+super::serialized_as_text!(VatNumber, "a VAT number");
 
 #[cfg(test)]
 mod tests {
