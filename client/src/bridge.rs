@@ -4,7 +4,7 @@
 //! - [`message`]: what crosses the boundary, in one format (serde values through
 //!   `postMessage`'s structured clone), inside an envelope that names its protocol version.
 //! - [`ledger`]: the page's record of what a new worker must be told (the database, whether this
-//!   tab leads, every open subscription and every save not yet answered), the heartbeat that
+//!   tab leads, every open subscription and every save or edit not yet answered), the heartbeat that
 //!   notices a worker that stopped answering, and the restart back-off. Pure, tested natively.
 //! - `page` (wasm): spawns the worker, posts and receives, and restarts a worker that died
 //!   (an error, a trap, or silence past the heartbeat), replaying the ledger so no queued edit
@@ -21,4 +21,6 @@ pub mod page;
 pub mod worker;
 
 pub use ledger::{Heartbeat, Ledger, Pulse, Restarts};
-pub use message::{Envelope, Found, FromWorker, Ticket, ToWorker, MAX_HITS, PROTOCOL};
+pub use message::{
+    Answer, Envelope, Found, FromWorker, Query, Ticket, ToWorker, MAX_HITS, PROTOCOL,
+};

@@ -14,6 +14,5 @@ pub use page::PipelinePage;
 #[cfg(target_arch = "wasm32")]
 pub use pipeline_board::{DealMove, PipelineBoard};
 #[cfg(target_arch = "wasm32")]
-pub(crate) use use_pipeline::signed_edit;
 #[cfg(target_arch = "wasm32")]
 pub use use_pipeline::{use_pipeline, PipelineHandle, PipelineView};

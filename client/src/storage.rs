@@ -74,6 +74,8 @@ const BY_ACCOUNT: &str = "by_account";
 const META_PERSISTENCE: &str = "persistence";
 const META_CURSOR: &str = "cursor";
 const META_SESSION: &str = "session";
+/// Set by the upgrade from version 1: every stored document must be queued for sync once.
+const META_OUTBOX_BACKFILL: &str = "outbox-backfill";
 /// Rows decoded per page when a whole list is read.
 const ROWS_PER_PAGE: u32 = 1_000;
 const ALL_STORES: [&str; 6] = [
@@ -149,21 +151,29 @@ pub struct Storage {
 }
 
 impl Storage {
-    /// Opens the app's database, creating or upgrading it as needed.
+    /// Opens the app's database for the page, creating or upgrading its layout as needed, but
+    /// leaving the upkeep that reads documents to the workspace worker (see
+    /// [`Storage::open_named`]): the page never parses a document.
     pub async fn open() -> Result<Self, StorageError> {
-        Self::open_named(DATABASE_NAME).await
+        let opened = schema::open(DATABASE_NAME).await?;
+        Ok(Self {
+            database: opened.database,
+        })
     }
 
-    /// Opens (creating or upgrading) the database called `name`; tests use their own names.
+    /// Opens (creating or upgrading) the database called `name` and does the upkeep an upgrade
+    /// left due: the workspace worker's opening (tests use their own names).
     pub async fn open_named(name: &str) -> Result<Self, StorageError> {
         let opened = schema::open(name).await?;
         let storage = Self {
             database: opened.database,
         };
-        if opened.upgraded_from == Some(1) {
+        if storage.meta(META_OUTBOX_BACKFILL).await?.is_some() {
             // Version 1 had no outbox: every stored document goes out once (the relay keeps
-            // each change once, whatever the number of times it is pushed).
+            // each change once, whatever the number of times it is pushed, so an interrupted
+            // backfill is simply done again).
             storage.queue_every_document().await?;
+            storage.forget_meta(META_OUTBOX_BACKFILL).await?;
         }
         Ok(storage)
     }
@@ -812,6 +822,19 @@ impl Storage {
         }
         .await;
         finish(transaction, stored).await
+    }
+
+    async fn forget_meta(&self, key: &str) -> Result<(), StorageError> {
+        let transaction = self.transaction(&[META], Durability::Strict)?;
+        let forgotten = async {
+            transaction
+                .object_store(META)?
+                .delete(Query::Key(JsValue::from(key)))?
+                .await?;
+            Ok::<(), idb::Error>(())
+        }
+        .await;
+        finish(transaction, forgotten).await
     }
 
     fn read_transaction(&self, stores: &[&str]) -> Result<Transaction, StorageError> {

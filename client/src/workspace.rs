@@ -13,9 +13,13 @@
 //! closure, `Rc` or browser handle may appear here. This module must not touch IndexedDB, the
 //! socket, timers or the DOM: the effect runner on the wasm side does, and reports back events.
 
+#[cfg(target_arch = "wasm32")]
+pub mod data_transfer;
 pub mod invalidation;
 pub mod machine;
 pub mod memory;
+#[cfg(target_arch = "wasm32")]
+pub mod open_records;
 pub mod record;
 #[cfg(target_arch = "wasm32")]
 pub mod runner;
@@ -24,6 +28,7 @@ pub mod save_queue;
 pub mod search_index;
 #[cfg(target_arch = "wasm32")]
 pub mod service;
+pub mod transfer_job;
 #[cfg(target_arch = "wasm32")]
 mod use_topic;
 

@@ -341,3 +341,228 @@ async fn search_is_answered_by_the_workers_index_and_finds_a_saved_account_once_
     );
     Ok(())
 }
+
+/// A stamp of nobody at a fixed time (the tests sign nobody in).
+const NOBODY: client::workspace::service::Stamp = client::workspace::service::Stamp {
+    editor: None,
+    time: 1_700_000_100,
+};
+
+#[wasm_bindgen_test]
+async fn a_page_edit_made_on_a_stale_copy_keeps_the_change_a_colleague_synced_meanwhile(
+) -> Result<(), String> {
+    use client::bridge::{Answer, Query};
+    use client::workspace::record::RecordEdit;
+    use shared::account::Account;
+
+    let name = database();
+    let service = WorkspaceService::start(&name, Rc::new(test_worker), Liveness::default());
+    let id = AccountId::generate();
+    let created = Account::from_draft(&AccountDraft {
+        name: "Boulangerie Élevé".to_owned(),
+        city: "Lyon".to_owned(),
+    })
+    .map_err(|e| e.to_string())?;
+    within(20, service.create_record(id, NOBODY, created))
+        .await?
+        .map_err(|problem| problem.id)?;
+    // What the page shows: the record as the worker read it.
+    let shown = within(20, service.read_record::<Account>(id))
+        .await?
+        .map_err(|problem| problem.id)?
+        .ok_or("the created account is not readable")?;
+    assert_eq!(shown.name, "Boulangerie Élevé");
+
+    // A colleague's change arrives from sync (stored directly, as the sync engine does).
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut colleague = storage
+        .load_account(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the account is not stored")?;
+    let before = colleague.heads();
+    colleague
+        .update(&Edit::anonymous(1_700_000_200), "industry", |account| {
+            account.industry = Some("Boulangerie".to_owned());
+        })
+        .map_err(|e| e.to_string())?;
+    storage
+        .save_changes::<Account>(id, colleague.changes_since(&before))
+        .await
+        .map_err(|e| e.to_string())?;
+    // What a page hears when another tab's sync stored records.
+    service.event(Event::ChangedElsewhere);
+
+    // The page renames from the copy it was shown, which has no industry yet.
+    let mut edited = shown.clone();
+    edited.name = "Boulangerie du Parc".to_owned();
+    let patch = shared::record_patch::diff(&shown, &edited).map_err(|e| e.to_string())?;
+    within(
+        20,
+        service.edit(
+            RecordRef::Account(id),
+            None,
+            1_700_000_300,
+            RecordEdit::Patch {
+                message: "rename".to_owned(),
+                patch,
+            },
+        ),
+    )
+    .await?
+    .map_err(|problem| problem.id)?;
+
+    let (storage, stored) = read_back(&name, id).await?;
+    let stored = stored
+        .ok_or("the account is gone")?
+        .record()
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        stored.name, "Boulangerie du Parc",
+        "the page's change is stored"
+    );
+    assert_eq!(
+        stored.industry.as_deref(),
+        Some("Boulangerie"),
+        "the colleague's change is not reverted by the page's stale copy"
+    );
+
+    // History, computed in the worker: the rename's row changed the name, and restoring the
+    // name as of the creation brings it back as a new change.
+    let Answer::History(history) =
+        within(20, service.ask(Query::History(RecordRef::Account(id)))).await?
+    else {
+        return Err("not a history".into());
+    };
+    let history = history.map_err(|problem| problem.id)?;
+    assert_eq!(history.changes.len(), 3, "created, industry, rename");
+    let rename = history
+        .rows
+        .iter()
+        .find(|row| row.fields == vec!["name".to_owned()])
+        .ok_or("no rename row")?;
+    let Answer::HistoryDetail(detail) = within(
+        20,
+        service.ask(Query::HistoryDetail {
+            record: RecordRef::Account(id),
+            before: rename
+                .before
+                .and_then(|index| history.changes.get(index).copied()),
+            after: *history.changes.get(rename.last).ok_or("no change")?,
+            last: rename.last,
+        }),
+    )
+    .await?
+    else {
+        return Err("not a detail".into());
+    };
+    let detail = detail.map_err(|problem| problem.id)?.ok_or("no detail")?;
+    assert_eq!(detail.differences.len(), 1);
+    assert_eq!(detail.differences[0].path.top(), Some("name"));
+    let creation = *history.changes.first().ok_or("no creation")?;
+    within(
+        20,
+        service.edit(
+            RecordRef::Account(id),
+            None,
+            1_700_000_400,
+            RecordEdit::Restore {
+                path: shared::field::FieldPath::new(["name"]),
+                at: creation,
+            },
+        ),
+    )
+    .await?
+    .map_err(|problem| problem.id)?;
+    let restored = within(20, service.read_record::<Account>(id))
+        .await?
+        .map_err(|problem| problem.id)?
+        .ok_or("gone")?;
+    assert_eq!(restored.name, "Boulangerie Élevé");
+    assert_eq!(restored.industry.as_deref(), Some("Boulangerie"));
+    storage.close();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
+) -> Result<(), String> {
+    use client::workspace::transfer_job::{TransferDone, TransferJob};
+    use shared::transfer::{Delimiter, Entity, ImportWork};
+
+    let name = database();
+    let service = WorkspaceService::start(&name, Rc::new(test_worker), Liveness::default());
+    for number in 0..3 {
+        let account = shared::account::Account::named(&format!("Fromagerie n°{number}"));
+        within(
+            20,
+            service.create_record(AccountId::generate(), NOBODY, account),
+        )
+        .await?
+        .map_err(|problem| problem.id)?;
+    }
+    let (_, exported) = service.transfer(
+        TransferJob::ExportCsv {
+            entity: Entity::Account,
+            delimiter: Delimiter::Semicolon,
+        },
+        |_, _| {},
+    );
+    let TransferDone::File { bytes, count, .. } =
+        within(20, exported).await?.map_err(|problem| problem.id)?
+    else {
+        return Err("the export made no file".into());
+    };
+    assert_eq!(count, 3);
+    let text = String::from_utf8(bytes.0).map_err(|e| e.to_string())?;
+    assert!(text.contains("Fromagerie n°2"), "{text}");
+
+    // An import of many records, cancelled as soon as its first progress is reported.
+    let work = ImportWork {
+        creates: (0..2_000)
+            .map(|number| {
+                shared::transfer::Candidate::Account(shared::account::Account::named(&format!(
+                    "Import n°{number}"
+                )))
+            })
+            .collect(),
+        merges: Vec::new(),
+    };
+    let progressed = Rc::new(Cell::new(false));
+    let (ticket, imported) = service.transfer(
+        TransferJob::Import {
+            work,
+            editor: None,
+            time: 1_700_000_500,
+        },
+        {
+            let progressed = Rc::clone(&progressed);
+            move |_, _| progressed.set(true)
+        },
+    );
+    within(30, async {
+        while !progressed.get() {
+            gloo::timers::future::TimeoutFuture::new(5).await;
+        }
+    })
+    .await?;
+    service.cancel_transfer(ticket);
+    let outcome = within(60, imported).await?.map_err(|problem| problem.id)?;
+    assert_eq!(outcome, TransferDone::Cancelled);
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        storage
+            .account_rows()
+            .await
+            .map_err(|e| e.to_string())?
+            .len(),
+        3,
+        "nothing of the cancelled import is stored"
+    );
+    storage.close();
+    Ok(())
+}

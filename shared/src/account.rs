@@ -485,18 +485,9 @@ pub enum AccountError {
     Document(#[from] DocumentError),
 }
 
-impl Document<Account> {
-    /// Creates an account from a draft, as one anonymous change made at `time` (Unix seconds).
-    pub fn create(id: AccountId, draft: &AccountDraft, time: i64) -> Result<Self, AccountError> {
-        Self::create_by(id, draft, &Edit::anonymous(time))
-    }
-
-    /// Creates an account from a draft, as one change stamped with `edit`.
-    pub fn create_by(
-        id: AccountId,
-        draft: &AccountDraft,
-        edit: &Edit,
-    ) -> Result<Self, AccountError> {
+impl Account {
+    /// The account a draft describes (a name is required; a city becomes the main address).
+    pub fn from_draft(draft: &AccountDraft) -> Result<Self, AccountError> {
         let name = draft.name.trim();
         if name.is_empty() {
             return Err(AccountError::MissingName);
@@ -509,7 +500,23 @@ impl Document<Account> {
                 Address::in_city(AddressKind::Visit, city),
             );
         }
-        Ok(Self::new(id, &account, edit)?)
+        Ok(account)
+    }
+}
+
+impl Document<Account> {
+    /// Creates an account from a draft, as one anonymous change made at `time` (Unix seconds).
+    pub fn create(id: AccountId, draft: &AccountDraft, time: i64) -> Result<Self, AccountError> {
+        Self::create_by(id, draft, &Edit::anonymous(time))
+    }
+
+    /// Creates an account from a draft, as one change stamped with `edit`.
+    pub fn create_by(
+        id: AccountId,
+        draft: &AccountDraft,
+        edit: &Edit,
+    ) -> Result<Self, AccountError> {
+        Ok(Self::new(id, &Account::from_draft(draft)?, edit)?)
     }
 
     /// The account's name (empty when the document cannot be read).

@@ -9,7 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::Transactable;
-use automerge::{hydrate, ChangeHash, ObjType, PatchAction, ReadDoc, Value};
+/// The id of one change (its hash), as history names changes.
+pub use automerge::ChangeHash;
+use automerge::{hydrate, ObjType, PatchAction, ReadDoc, Value};
 
 use crate::document::{Document, DocumentError};
 use crate::edit::{Edit, Editor};

@@ -39,7 +39,7 @@ pub use duplicates::{normalised_name, Duplicate, DuplicateKey, DuplicateOf, Exis
 pub use entity::Entity;
 pub use mapping::{Field, Mapping};
 pub use merge::{merge_backup_document, MergeError, MergeWrite, Merged, MergedBackupDocument};
-pub use plan::{Decision, ImportPlan, ImportRules, ImportSummary, ImportWrite};
+pub use plan::{Decision, ImportPlan, ImportRules, ImportSummary, ImportWork, ImportWrite};
 pub use record_document::RecordDocument;
 pub use row::{Candidate, RowProblem, ValidatedRow};
 pub use sniff::{sniff, Delimiter, Sniffed, TextEncoding};

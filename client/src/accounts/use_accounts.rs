@@ -4,15 +4,14 @@
 
 use std::rc::Rc;
 
-use shared::account::{AccountDocument, AccountDraft};
-use shared::edit::Edit;
+use shared::account::{Account, AccountDraft};
 use shared::ids::AccountId;
 use yew::prelude::*;
 
 use crate::accounts::listing::{AccountsAction, AccountsState};
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, StorageState, SyncHandle};
 use crate::storage::Storage;
-use crate::workspace::{use_topic, ListKind, RecordRef, Topic};
+use crate::workspace::{use_topic, ListKind, Topic};
 
 impl Reducible for AccountsState {
     type Action = AccountsAction;
@@ -60,27 +59,17 @@ impl AccountsHandle {
             dispatcher.dispatch(AccountsAction::Fail("problem-storage-not-ready".to_owned()));
             return;
         };
+        let Some(stamp) = sync.as_ref().map(SyncHandle::stamp) else {
+            return;
+        };
         wasm_bindgen_futures::spawn_local(async move {
-            let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
-            let editor = sync.as_ref().and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => Some(session.editor()),
-                _ => None,
-            });
-            let edit = match editor {
-                Some(editor) => Edit::by(editor, now_seconds),
-                None => Edit::anonymous(now_seconds),
-            };
             let id = AccountId::generate();
-            let mut account = match AccountDocument::create_by(id, &draft, &edit) {
-                Ok(account) => account,
-                Err(_) => {
-                    return dispatcher.dispatch(AccountsAction::Fail(
-                        "problem-account-name-missing".to_owned(),
-                    ))
-                }
+            let Ok(account) = Account::from_draft(&draft) else {
+                return dispatcher.dispatch(AccountsAction::Fail(
+                    "problem-account-name-missing".to_owned(),
+                ));
             };
-            let changes = account.changes_since(&[]);
-            if let Err(problem) = workspace.save(RecordRef::Account(id), changes).await {
+            if let Err(problem) = workspace.create_record(id, stamp, account).await {
                 return dispatcher.dispatch(AccountsAction::Fail(problem.id));
             }
             // Shown at once; the list's re-read, which the service asks for, agrees.

@@ -8,17 +8,18 @@ use std::time::Duration;
 use super::message::{FromWorker, Ticket, ToWorker};
 use crate::state::sync_status::SyncCommand;
 use crate::workspace::machine::{Event, SubscriptionId};
-use crate::workspace::{RecordRef, Topic};
+use crate::workspace::Topic;
 
 /// What the page has handed the worker and must hand a new one if it dies.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ledger {
     database: String,
     leading: bool,
     /// The page's last word on the network, for a new worker's sync engine.
     online: Option<bool>,
     subscriptions: BTreeMap<SubscriptionId, Topic>,
-    saves: BTreeMap<Ticket, (RecordRef, Vec<Vec<u8>>)>,
+    /// Saves and edits not yet stored, by ticket (the page numbers them in the order sent).
+    writes: BTreeMap<Ticket, ToWorker>,
 }
 
 impl Ledger {
@@ -29,7 +30,7 @@ impl Ledger {
             leading: false,
             online: None,
             subscriptions: BTreeMap::new(),
-            saves: BTreeMap::new(),
+            writes: BTreeMap::new(),
         }
     }
 
@@ -46,12 +47,8 @@ impl Ledger {
             ToWorker::Unsubscribe { subscription } => {
                 self.subscriptions.remove(subscription);
             }
-            ToWorker::Save {
-                ticket,
-                record,
-                changes,
-            } => {
-                self.saves.insert(*ticket, (*record, changes.clone()));
+            ToWorker::Save { ticket, .. } | ToWorker::Edit { ticket, .. } => {
+                self.writes.insert(*ticket, message.clone());
             }
             ToWorker::Event(Event::Elected) => self.leading = true,
             ToWorker::Event(Event::Resigned) => self.leading = false,
@@ -59,6 +56,9 @@ impl Ledger {
             ToWorker::Open { .. }
             | ToWorker::Sync(_)
             | ToWorker::Retry
+            | ToWorker::Ask { .. }
+            | ToWorker::Transfer { .. }
+            | ToWorker::CancelTransfer(_)
             | ToWorker::Event(_)
             | ToWorker::Search { .. }
             | ToWorker::Ping(_) => {}
@@ -70,10 +70,10 @@ impl Ledger {
     pub fn answered(&mut self, message: &FromWorker) -> bool {
         match message {
             FromWorker::Saved { ticket, outcome } => match outcome {
-                Ok(()) => self.saves.remove(ticket).is_some(),
+                Ok(()) => self.writes.remove(ticket).is_some(),
                 // A stalled save stays in the worker's queue and is retried there; a new worker
                 // must be handed it again, so the ledger keeps it until it is stored.
-                Err(_) => self.saves.contains_key(ticket),
+                Err(_) => self.writes.contains_key(ticket),
             },
             FromWorker::Listening
             | FromWorker::Ready
@@ -84,16 +84,19 @@ impl Ledger {
             | FromWorker::Digest(_)
             | FromWorker::TellTabs(_)
             | FromWorker::Found { .. }
+            | FromWorker::Answer { .. }
+            | FromWorker::TransferProgress { .. }
+            | FromWorker::Transferred { .. }
             | FromWorker::Pong(_) => true,
         }
     }
 
     /// Everything a new worker must be told, in order: the database, leadership (and the
     /// network as the page last saw it, for the sync engine leadership starts), every open
-    /// subscription, then every save not yet stored, oldest first (so a record's saves keep
+    /// subscription, then every save and edit not yet stored, oldest first (so a record's saves keep
     /// their order).
     pub fn replay(&self) -> Vec<ToWorker> {
-        let mut messages = Vec::with_capacity(2 + self.subscriptions.len() + self.saves.len());
+        let mut messages = Vec::with_capacity(3 + self.subscriptions.len() + self.writes.len());
         messages.push(ToWorker::Open {
             database: self.database.clone(),
         });
@@ -109,15 +112,7 @@ impl Ledger {
                 topic: *topic,
             }
         }));
-        messages.extend(
-            self.saves
-                .iter()
-                .map(|(ticket, (record, changes))| ToWorker::Save {
-                    ticket: *ticket,
-                    record: *record,
-                    changes: changes.clone(),
-                }),
-        );
+        messages.extend(self.writes.values().cloned());
         messages
     }
 
@@ -129,9 +124,13 @@ impl Ledger {
             | ToWorker::Subscribe { .. }
             | ToWorker::Unsubscribe { .. }
             | ToWorker::Save { .. }
+            | ToWorker::Edit { .. }
             | ToWorker::Event(Event::Elected | Event::Resigned)
             | ToWorker::Sync(SyncCommand::Network { .. }) => true,
             ToWorker::Retry
+            | ToWorker::Ask { .. }
+            | ToWorker::Transfer { .. }
+            | ToWorker::CancelTransfer(_)
             | ToWorker::Event(_)
             | ToWorker::Sync(_)
             | ToWorker::Search { .. }
@@ -139,9 +138,9 @@ impl Ledger {
         }
     }
 
-    /// How many saves wait for the worker's answer.
+    /// How many saves and edits wait for the worker's answer.
     pub fn waiting(&self) -> usize {
-        self.saves.len()
+        self.writes.len()
     }
 
     /// The subscriptions open now.
@@ -247,7 +246,9 @@ impl Restarts {
 mod tests {
     use super::*;
     use crate::state::problem::Problem;
-    use crate::workspace::ListKind;
+    use crate::workspace::record::RecordEdit;
+    use crate::workspace::{ListKind, RecordRef};
+    use shared::field::FieldPath;
     use shared::ids::AccountId;
 
     fn save(ticket: u64, record: RecordRef, change: u8) -> ToWorker {
@@ -295,6 +296,54 @@ mod tests {
             ]
         );
         assert_eq!(ledger.waiting(), 2);
+    }
+
+    #[test]
+    fn edits_not_yet_stored_are_replayed_with_saves_in_the_order_the_page_sent_them() {
+        let account = RecordRef::Account(AccountId::from_bytes([1; 16]));
+        let edit = |ticket: u64, text: &str| ToWorker::Edit {
+            ticket: Ticket(ticket),
+            record: account,
+            editor: None,
+            time: 1_700_000_000,
+            edit: RecordEdit::Text {
+                path: FieldPath::new(["notes"]),
+                text: text.into(),
+            },
+        };
+        let mut ledger = Ledger::new("carnet");
+        ledger.sent(&edit(1, "B"));
+        ledger.sent(&save(2, account, 2));
+        ledger.sent(&edit(3, "Bo"));
+        ledger.sent(&ToWorker::Ask {
+            ticket: Ticket(4),
+            query: crate::bridge::Query::Record(account),
+        });
+        assert!(ledger.answered(&FromWorker::Saved {
+            ticket: Ticket(1),
+            outcome: Ok(()),
+        }));
+        // A stalled edit stays in the worker's queue, and in the ledger for the next worker.
+        assert!(ledger.answered(&FromWorker::Saved {
+            ticket: Ticket(3),
+            outcome: Err(Problem::new("problem-storage-full")),
+        }));
+        assert_eq!(
+            ledger.replay(),
+            vec![
+                ToWorker::Open {
+                    database: "carnet".into()
+                },
+                save(2, account, 2),
+                edit(3, "Bo"),
+            ]
+        );
+        assert_eq!(ledger.waiting(), 2);
+        assert!(Ledger::replays(&edit(5, "Bon")));
+        assert!(!Ledger::replays(&ToWorker::Ask {
+            ticket: Ticket(6),
+            query: crate::bridge::Query::History(account),
+        }));
     }
 
     #[test]

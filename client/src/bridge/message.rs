@@ -4,21 +4,25 @@
 use serde::{Deserialize, Serialize};
 use shared::search::Hit;
 
+use crate::records::history_view::{HistoryDetail, RecordHistory};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
+use crate::workspace::record::{ChangeId, RecordContent, RecordEdit};
+use crate::workspace::transfer_job::{TransferDone, TransferJob};
 use crate::workspace::{RecordRef, Topic};
+use shared::edit::Editor;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Ticket(pub u64);
 
 /// What the page asks of the worker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// Open the database called `database` (always the first message a worker is sent).
     Open {
@@ -47,6 +51,40 @@ pub enum ToWorker {
         /// Automerge changes, opaque here.
         changes: Vec<Vec<u8>>,
     },
+    /// Apply `edit` to `record` (in the worker, to its document as it is then) and save the
+    /// changes it makes after every earlier edit of the record; answered with
+    /// [`FromWorker::Saved`].
+    Edit {
+        /// The page's number for this edit.
+        ticket: Ticket,
+        /// The record edited.
+        record: RecordRef,
+        /// Who edits (the signed-in person on this device), if anyone is signed in.
+        editor: Option<Editor>,
+        /// When (Unix seconds, this device's clock).
+        time: i64,
+        /// What to change.
+        edit: RecordEdit,
+    },
+    /// Answer `query` ([`FromWorker::Answer`]).
+    Ask {
+        /// The page's number for this query.
+        ticket: Ticket,
+        /// What the page wants to read.
+        query: Query,
+    },
+    /// Carry out `job` (an export, a backup, a restore, an import…), reporting
+    /// [`FromWorker::TransferProgress`] and answering [`FromWorker::Transferred`]. Not replayed
+    /// to a new worker: a worker that dies mid-transfer aborts its transaction, and the page
+    /// says so.
+    Transfer {
+        /// The page's number for this transfer.
+        ticket: Ticket,
+        /// What to do.
+        job: TransferJob,
+    },
+    /// Stop the import `ticket` before it commits.
+    CancelTransfer(Ticket),
     /// The rep asked to try stalled saves again.
     Retry,
     /// Something the workspace service must know (sync elected this tab, another tab's news…).
@@ -66,6 +104,37 @@ pub enum ToWorker {
     Sync(SyncCommand),
     /// Are you there? (answered by [`FromWorker::Pong`] with the same number)
     Ping(u64),
+}
+
+/// What a page reads of open records through the worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Query {
+    /// The record's content now ([`Answer::Record`]).
+    Record(RecordRef),
+    /// The record's history ([`Answer::History`]).
+    History(RecordRef),
+    /// What a history row changed and the record as it was after it ([`Answer::HistoryDetail`]).
+    HistoryDetail {
+        /// The record.
+        record: RecordRef,
+        /// The change before the row's first one (`None`: the row starts the history).
+        before: Option<ChangeId>,
+        /// The row's last change.
+        after: ChangeId,
+        /// The row's key.
+        last: usize,
+    },
+}
+
+/// The worker's answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    /// The record's content (`None`: the device has no such record).
+    Record(Result<Option<RecordContent>, Problem>),
+    /// The record's history.
+    History(Result<RecordHistory, Problem>),
+    /// A history row's details (`None`: the device has no such record).
+    HistoryDetail(Result<Option<HistoryDetail>, Problem>),
 }
 
 /// The longest query the worker reads, in characters.
@@ -119,6 +188,29 @@ pub enum FromWorker {
         ticket: Ticket,
         /// What it found, or why the index could not be built.
         found: Result<Found, Problem>,
+    },
+    /// How many records the transfer `ticket` has written so far.
+    TransferProgress {
+        /// The transfer.
+        ticket: Ticket,
+        /// Records written.
+        done: usize,
+        /// Of how many (`0`: not known).
+        total: usize,
+    },
+    /// The transfer `ticket` ended.
+    Transferred {
+        /// The transfer.
+        ticket: Ticket,
+        /// What it produced, or why it failed (nothing written then).
+        outcome: Result<TransferDone, Problem>,
+    },
+    /// The answer to [`ToWorker::Ask`].
+    Answer {
+        /// The query.
+        ticket: Ticket,
+        /// What the worker read.
+        answer: Answer,
     },
     /// The answer to [`ToWorker::Ping`].
     Pong(u64),

@@ -5,20 +5,25 @@
 //! calls [`serve`]; the wasm tests call it from a worker running the test module.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::message::{Envelope, FromWorker, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL};
+use super::message::{
+    Answer, Envelope, FromWorker, Query, Ticket, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL,
+};
 use crate::state::sync_status::{SyncCommand, SyncStatus};
-use crate::storage::{Changed, Storage};
+use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
-use crate::workspace::machine::{Event, SubscriptionId};
+use crate::workspace::data_transfer;
+use crate::workspace::machine::{Event, SubscriptionId, TabNews};
+use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
-use crate::workspace::{ListKind, Topic};
+use crate::workspace::{ListKind, RecordRef, Topic};
 
 /// The subscriptions the search index holds on the lists it is built from (the page numbers
 /// its own from 1 up).
@@ -38,6 +43,9 @@ struct Served {
     scope: DedicatedWorkerGlobalScope,
     storage: RefCell<Option<Rc<Storage>>>,
     runner: RefCell<Option<Runner>>,
+    records: RefCell<Option<Rc<OpenRecords>>>,
+    /// The running imports' cancel switches.
+    transfers: Rc<RefCell<BTreeMap<Ticket, CancelImport>>>,
     engine: Rc<RefCell<Option<SyncEngine>>>,
     search: Rc<RefCell<Option<SearchKeeper>>>,
     opening: RefCell<bool>,
@@ -55,6 +63,8 @@ pub fn serve() {
         scope: scope.clone(),
         storage: RefCell::new(None),
         runner: RefCell::new(None),
+        records: RefCell::new(None),
+        transfers: Rc::new(RefCell::new(BTreeMap::new())),
         engine: Rc::new(RefCell::new(None)),
         search: Rc::new(RefCell::new(None)),
         opening: RefCell::new(false),
@@ -151,6 +161,10 @@ fn open(served: &Rc<Served>, database: String) {
                 for (subscription, list) in SEARCH_SUBSCRIPTIONS {
                     runner.subscribe(subscription, Topic::List(list));
                 }
+                *served.records.borrow_mut() = Some(Rc::new(OpenRecords::new(
+                    Rc::clone(&storage),
+                    runner.clone(),
+                )));
                 *served.storage.borrow_mut() = Some(storage);
                 *served.runner.borrow_mut() = Some(runner.clone());
                 post(&served.scope, FromWorker::Ready);
@@ -186,6 +200,77 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 post(&scope, FromWorker::Saved { ticket, outcome });
             });
         }
+        ToWorker::Edit {
+            ticket,
+            record,
+            editor,
+            time,
+            edit,
+        } => {
+            let Some(records) = served.records.borrow().clone() else {
+                return;
+            };
+            let scope = served.scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = records.edit(record, editor, time, edit).await;
+                post(&scope, FromWorker::Saved { ticket, outcome });
+            });
+        }
+        ToWorker::Ask { ticket, query } => {
+            let Some(records) = served.records.borrow().clone() else {
+                return;
+            };
+            let scope = served.scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = match query {
+                    Query::Record(record) => Answer::Record(records.read(record).await),
+                    Query::History(record) => Answer::History(records.history(record).await),
+                    Query::HistoryDetail {
+                        record,
+                        before,
+                        after,
+                        last,
+                    } => Answer::HistoryDetail(
+                        records.history_detail(record, before, after, last).await,
+                    ),
+                };
+                post(&scope, FromWorker::Answer { ticket, answer });
+            });
+        }
+        ToWorker::Transfer { ticket, job } => {
+            let Some(storage) = served.storage.borrow().clone() else {
+                return;
+            };
+            let scope = served.scope.clone();
+            let cancel = CancelImport::new();
+            let transfers = Rc::clone(&served.transfers);
+            transfers.borrow_mut().insert(ticket, cancel.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = {
+                    let scope = scope.clone();
+                    move |done, total| {
+                        post(
+                            &scope,
+                            FromWorker::TransferProgress {
+                                ticket,
+                                done,
+                                total,
+                            },
+                        );
+                    }
+                };
+                let outcome = data_transfer::carry_out(&storage, job, &cancel, progress).await;
+                transfers.borrow_mut().remove(&ticket);
+                // An import or restore that stored is reported by the page (`saved_locally`),
+                // as before the worker: every view re-reads, other tabs hear, the leader pushes.
+                post(&scope, FromWorker::Transferred { ticket, outcome });
+            });
+        }
+        ToWorker::CancelTransfer(ticket) => {
+            if let Some(cancel) = served.transfers.borrow().get(&ticket) {
+                cancel.cancel();
+            }
+        }
         ToWorker::Retry => runner.retry(),
         ToWorker::Search {
             ticket,
@@ -199,6 +284,17 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
             }
         }
         ToWorker::Event(event) => {
+            if let Some(records) = served.records.borrow().as_ref() {
+                match &event {
+                    Event::FromTab(TabNews::Saved(stored)) => {
+                        records.outdated(stored.iter().map(|stored| stored.record));
+                    }
+                    Event::FromTab(_) | Event::ChangedElsewhere | Event::Imported => {
+                        records.all_outdated();
+                    }
+                    _ => {}
+                }
+            }
             let elected = match event {
                 Event::Elected => Some(true),
                 Event::Resigned => Some(false),
@@ -238,11 +334,19 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
         let scope = served.scope.clone();
         move |status: &SyncStatus| post(&scope, FromWorker::SyncStatus(status.clone()))
     };
+    let records = served.records.borrow().clone();
     let on_changed = {
         let runner = runner.clone();
         let scope = served.scope.clone();
         let scheduled = Rc::new(Cell::new(false));
         move |changed: Vec<Changed>| {
+            if let Some(records) = &records {
+                records.outdated(changed.iter().filter_map(|changed| {
+                    changed
+                        .kind
+                        .map(|kind| RecordRef::of_kind(kind, *changed.document.0.as_bytes()))
+                }));
+            }
             runner.received(&changed);
             if changed.is_empty() || scheduled.replace(true) {
                 return;

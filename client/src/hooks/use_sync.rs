@@ -27,7 +27,7 @@ use crate::sync::api::{self, ApiError};
 use crate::sync::SyncCommand;
 use crate::tabs::{Subscription, TabChannel};
 use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
-use crate::workspace::service::{Outgoing, WorkspaceService};
+use crate::workspace::service::{Outgoing, Stamp, WorkspaceService};
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
@@ -120,6 +120,18 @@ impl SyncHandle {
         &self.session
     }
 
+    /// Who edits now: the signed-in person on this device (anyone, when nobody is), and the
+    /// time.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            editor: match &self.session {
+                SessionState::SignedIn(session) => Some(session.editor()),
+                SessionState::Loading | SessionState::SignedOut => None,
+            },
+            time: (js_sys::Date::now() / 1000.0) as i64,
+        }
+    }
+
     /// The sync status.
     pub fn status(&self) -> &SyncStatus {
         &self.status
@@ -153,6 +165,19 @@ impl SyncHandle {
             None => self.command(SyncCommand::LocalChange, TabMessage::LocalChange),
         }
         self.bump.emit(());
+    }
+
+    /// Asks the browser to keep this device's data (persistent storage): after a first import
+    /// or record, the moment it is worth asking.
+    pub fn keep_storage(&self) {
+        let Some(storage) = self.storage() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(error) = storage.ensure_persistence().await {
+                gloo::console::warn!(format!("persistence not recorded: {error}"));
+            }
+        });
     }
 
     /// Syncs now rather than after the current wait.

@@ -1,15 +1,15 @@
 //! The pipeline board's data and its one intent, "move this deal to that stage": stages and
-//! currency from the workspace settings document (the starter pipeline when the device has none
-//! yet), cards from deal index rows and account names from account rows. A move loads that one
-//! deal's document, changes its stage and hands the change to the workspace service's save queue
-//! (the one every writer uses); the board shows it at once and re-reads when the service reports
-//! the pipeline stale (a deal, an account name or the settings changed).
+//! currency from the workspace settings (read through the workspace worker; the starter
+//! pipeline when the device has none yet), cards from deal index rows and account names from
+//! account rows. A move changes that one deal's stage through the workspace service (the worker
+//! applies it to the deal's document and saves it through the one save queue); the board shows
+//! it at once and re-reads when the service reports the pipeline stale (a deal, an account name
+//! or the settings changed).
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use shared::deal::Deal;
-use shared::edit::Edit;
 use shared::ids::{DealId, WorkspaceId};
 use shared::settings::Settings;
 use yew::prelude::*;
@@ -17,9 +17,9 @@ use yew::prelude::*;
 use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::pipeline::board::PipelineInputs;
 use crate::state::problem::Problem;
-use crate::storage::{Storage, StorageError};
-use crate::workspace::service::WorkspaceService;
-use crate::workspace::{use_topic, RecordRef, Topic};
+use crate::storage::Storage;
+use crate::workspace::service::{Stamp, WorkspaceService};
+use crate::workspace::{use_topic, Topic};
 
 /// What the board shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,17 +57,16 @@ impl PipelineHandle {
             error: None,
             ..before.clone()
         });
-        let Some(storage) = self.storage.clone() else {
+        let Some(sync) = self.sync.as_ref() else {
             return;
         };
-        let Some(workspace) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
+        let Some(workspace) = sync.workspace() else {
             return;
         };
+        let stamp = sync.stamp();
         let view = self.view.clone();
-        let sync = self.sync.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let edit = signed_edit(sync.as_ref());
-            match move_deal(&storage, &workspace, &id, &stage, &edit).await {
+            match move_deal(&workspace, &id, &stage, stamp).await {
                 Ok(()) => {}
                 Err(error) => view.set(PipelineView {
                     error: Some(error),
@@ -78,64 +77,41 @@ impl PipelineHandle {
     }
 }
 
-/// An edit made now by the signed-in rep (anonymous when nobody is).
-pub(crate) fn signed_edit(sync: Option<&SyncHandle>) -> Edit {
-    let now = (js_sys::Date::now() / 1000.0) as i64;
-    let editor = sync.and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => Some(session.editor()),
-        _ => None,
-    });
-    match editor {
-        Some(editor) => Edit::by(editor, now),
-        None => Edit::anonymous(now),
-    }
-}
-
 async fn move_deal(
-    storage: &Storage,
     workspace: &WorkspaceService,
     id: &str,
     stage: &str,
-    edit: &Edit,
+    stamp: Stamp,
 ) -> Result<(), Problem> {
     let id = id
         .parse::<DealId>()
         .map_err(|error| Problem::with_detail("problem-record-missing", error.to_string()))?;
-    let mut deal = storage
-        .load_document::<Deal>(id)
-        .await
-        .map_err(|error| error.problem())?
-        .ok_or_else(|| Problem::new("problem-record-missing"))?;
-    let known = deal.heads();
-    deal.update(edit, &format!("move to {stage}"), |deal| {
-        deal.stage = stage.to_owned();
-    })
-    .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
     workspace
-        .save(RecordRef::Deal(id), deal.changes_since(&known))
+        .update_record::<Deal>(id, stamp, &format!("move to {stage}"), |deal| {
+            deal.stage = stage.to_owned();
+        })
         .await
 }
 
 async fn read_inputs(
     storage: &Storage,
+    service: Option<WorkspaceService>,
     workspace: Option<WorkspaceId>,
-) -> Result<PipelineInputs, StorageError> {
-    let settings = match workspace {
-        Some(workspace) => storage
-            .load_document::<Settings>(workspace)
-            .await?
-            .and_then(|settings| settings.record().ok()),
-        None => None,
+) -> Result<PipelineInputs, Problem> {
+    let settings = match (service, workspace) {
+        (Some(service), Some(workspace)) => service.read_record::<Settings>(workspace).await?,
+        _ => None,
     }
     .unwrap_or_else(Settings::starter);
     let account_names: HashMap<String, String> = storage
         .account_rows()
-        .await?
+        .await
+        .map_err(|error| error.problem())?
         .into_iter()
         .map(|row| (row.id, row.name))
         .collect();
     Ok(PipelineInputs {
-        deals: storage.deal_rows().await?,
+        deals: storage.deal_rows().await.map_err(|error| error.problem())?,
         account_names,
         ..PipelineInputs::with_settings(&settings)
     })
@@ -152,23 +128,25 @@ pub fn use_pipeline() -> PipelineHandle {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
+    let service = sync.as_ref().and_then(SyncHandle::workspace);
     {
         let view = view.clone();
         use_effect_with(
-            (storage_state.clone(), revision, workspace),
-            move |(storage_state, _, workspace)| match storage_state.clone() {
+            (storage_state.clone(), revision, workspace, service),
+            move |(storage_state, _, workspace, service)| match storage_state.clone() {
                 StorageState::Ready(storage) => {
                     let workspace = *workspace;
+                    let service = service.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        view.set(match read_inputs(&storage, workspace).await {
+                        view.set(match read_inputs(&storage, service, workspace).await {
                             Ok(inputs) => PipelineView {
                                 inputs: Rc::new(inputs),
                                 loaded: true,
                                 error: None,
                             },
-                            Err(error) => PipelineView {
+                            Err(problem) => PipelineView {
                                 loaded: true,
-                                error: Some(error.problem()),
+                                error: Some(problem),
                                 ..PipelineView::default()
                             },
                         });

@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use crate::state::problem::Problem;
 
-use shared::account::{Account, AccountDocument, ActivityKind, MAIN_ADDRESS};
+use shared::account::{Account, ActivityKind, MAIN_ADDRESS};
 use shared::ids::UserId;
 use shared::values::Date;
 
 use super::record_view::{
-    address_lines, conflicts_of, email_points, phone_points, AddressLine, ContactPoint,
-    FieldConflict,
+    address_lines, email_points, phone_points, AddressLine, ContactPoint, FieldConflict,
+    RecordSnapshot,
 };
 
 /// What the account page shows.
@@ -99,9 +99,9 @@ impl TaskItem {
     }
 }
 
-/// The account page's view of `document`, given the last save problem.
-pub fn account_view(document: &AccountDocument, error: Option<&Problem>) -> AccountView {
-    let Ok(account) = document.record() else {
+/// The account page's view of `snapshot`, given the last save problem.
+pub fn account_view(snapshot: &RecordSnapshot<Account>, error: Option<&Problem>) -> AccountView {
+    let Ok(account) = &snapshot.record else {
         return AccountView {
             loaded: true,
             error: Some(Problem::new("problem-record-too-new")),
@@ -141,9 +141,9 @@ pub fn account_view(document: &AccountDocument, error: Option<&Problem>) -> Acco
         phones: phone_points(&account.phones),
         emails: email_points(&account.emails),
         notes: account.notes.as_str().to_owned(),
-        timeline: timeline(&account),
-        tasks: tasks(&account),
-        conflicts: conflicts_of(document),
+        timeline: timeline(account),
+        tasks: tasks(account),
+        conflicts: snapshot.conflicts.clone(),
         error: error.cloned(),
     }
 }
@@ -191,7 +191,7 @@ fn tasks(account: &Account) -> Vec<TaskItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::account::{Activity, Task};
+    use shared::account::{AccountDocument, Activity, Task};
     use shared::edit::Edit;
     use shared::ids::AccountId;
 
@@ -220,7 +220,7 @@ mod tests {
             Task::new("Livrer", Some(Date::parse("2025-03-01")?)),
         );
         let document = AccountDocument::new(AccountId::generate(), &account, &Edit::anonymous(1))?;
-        let view = account_view(&document, None);
+        let view = account_view(&RecordSnapshot::of_document(&document), None);
         let kinds: Vec<ActivityKind> = view.timeline.iter().map(|i| i.kind.clone()).collect();
         assert_eq!(
             kinds,

@@ -6,14 +6,15 @@ use std::collections::BTreeMap;
 
 use shared::account::Account;
 use shared::contact::Contact;
-use shared::record::{EmailEntry, PhoneEntry, Record};
+use shared::record::{EmailEntry, PhoneEntry};
 use uuid::Uuid;
 
 use super::use_document::DocumentHandle;
 use crate::records::field_input::{self, InputProblem};
+use crate::workspace::record::OpenableRecord;
 
 /// A record with phone numbers and e-mail addresses.
-pub trait Reachable: Record {
+pub trait Reachable: OpenableRecord {
     /// Its phone numbers by key.
     fn phones_mut(&mut self) -> &mut BTreeMap<String, PhoneEntry>;
     /// Its e-mail addresses by key.

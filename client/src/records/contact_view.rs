@@ -4,9 +4,9 @@ use std::rc::Rc;
 
 use crate::state::problem::Problem;
 
-use shared::contact::ContactDocument;
+use shared::contact::Contact;
 
-use super::record_view::{conflicts_of, email_points, phone_points, ContactPoint, FieldConflict};
+use super::record_view::{email_points, phone_points, ContactPoint, FieldConflict, RecordSnapshot};
 
 /// What the contact page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,9 +45,9 @@ pub struct ContactView {
     pub error: Option<Problem>,
 }
 
-/// The contact page's view of `document`, given the last save problem.
-pub fn contact_view(document: &ContactDocument, error: Option<&Problem>) -> ContactView {
-    let Ok(contact) = document.record() else {
+/// The contact page's view of `snapshot`, given the last save problem.
+pub fn contact_view(snapshot: &RecordSnapshot<Contact>, error: Option<&Problem>) -> ContactView {
+    let Ok(contact) = &snapshot.record else {
         return ContactView {
             loaded: true,
             error: Some(Problem::new("problem-record-too-new")),
@@ -73,7 +73,7 @@ pub fn contact_view(document: &ContactDocument, error: Option<&Problem>) -> Cont
         consent_phone: contact.consent_phone,
         tags: contact.tags.iter().map(str::to_owned).collect(),
         notes: contact.notes.as_str().to_owned(),
-        conflicts: conflicts_of(document),
+        conflicts: snapshot.conflicts.clone(),
         error: error.cloned(),
     }
 }
@@ -82,6 +82,7 @@ pub fn contact_view(document: &ContactDocument, error: Option<&Problem>) -> Cont
 mod tests {
     use super::*;
     use shared::contact::Contact;
+    use shared::contact::ContactDocument;
     use shared::edit::Edit;
     use shared::ids::ContactId;
 
@@ -91,7 +92,7 @@ mod tests {
         let mut contact = Contact::named("Jérôme", "Lefèvre");
         contact.accounts.insert("a1");
         let document = ContactDocument::new(ContactId::generate(), &contact, &Edit::anonymous(1))?;
-        let view = contact_view(&document, None);
+        let view = contact_view(&RecordSnapshot::of_document(&document), None);
         assert_eq!(view.display_name, "Jérôme Lefèvre");
         assert_eq!(view.accounts, vec!["a1"]);
         assert!(view.conflicts.is_empty());

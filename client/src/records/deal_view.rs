@@ -4,12 +4,12 @@ use std::rc::Rc;
 
 use crate::state::problem::Problem;
 
-use shared::deal::DealDocument;
+use shared::deal::Deal;
 use shared::ids::UserId;
 use shared::settings::Settings;
 
 use super::field_input::amount_text;
-use super::record_view::{conflicts_of, FieldConflict};
+use super::record_view::{FieldConflict, RecordSnapshot};
 
 /// What the deal page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,9 +44,9 @@ pub struct DealView {
     pub error: Option<Problem>,
 }
 
-/// The deal page's view of `document`, given the last save problem.
-pub fn deal_view(document: &DealDocument, error: Option<&Problem>) -> DealView {
-    let Ok(deal) = document.record() else {
+/// The deal page's view of `snapshot`, given the last save problem.
+pub fn deal_view(snapshot: &RecordSnapshot<Deal>, error: Option<&Problem>) -> DealView {
+    let Ok(deal) = &snapshot.record else {
         return DealView {
             loaded: true,
             error: Some(Problem::new("problem-record-too-new")),
@@ -71,7 +71,7 @@ pub fn deal_view(document: &DealDocument, error: Option<&Problem>) -> DealView {
         probability: deal.probability,
         owner: deal.owner,
         notes: deal.notes.as_str().to_owned(),
-        conflicts: conflicts_of(document),
+        conflicts: snapshot.conflicts.clone(),
         error: error.cloned(),
     }
 }
@@ -116,6 +116,7 @@ pub fn stage_choices(settings: Option<&Settings>, current: &str) -> Vec<StageCho
 mod tests {
     use super::*;
     use shared::deal::Deal;
+    use shared::deal::DealDocument;
     use shared::edit::Edit;
     use shared::ids::DealId;
     use shared::values::{CurrencyCode, Money};
@@ -127,7 +128,7 @@ mod tests {
         deal.amount = Some(Money::new(1_250_050, CurrencyCode::EUR));
         deal.expected_close = Some(shared::values::Date::parse("2025-06-30")?);
         let document = DealDocument::new(DealId::generate(), &deal, &Edit::anonymous(1))?;
-        let view = deal_view(&document, None);
+        let view = deal_view(&RecordSnapshot::of_document(&document), None);
         assert_eq!(view.amount, Some((1_250_050, "EUR".to_owned())));
         assert_eq!(view.amount_text, "12500.5");
         assert_eq!(view.expected_close, "2025-06-30");

@@ -4,6 +4,9 @@
 //! `shared::document::Document` natively.
 
 use shared::document::Document;
+use shared::history::ChangeHash;
+
+use crate::workspace::record::ChangeId;
 use shared::edit::Editor;
 use shared::field::{FieldPath, FieldValue};
 use shared::history::HistoryEntry;
@@ -13,7 +16,7 @@ use shared::record::Record;
 const BURST_SECONDS: i64 = 120;
 
 /// One row of the History tab: one change, or a burst of them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoryRow {
     /// Position of the row's last change in the history (its stable key).
     pub last: usize,
@@ -65,8 +68,18 @@ pub fn group(entries: &[HistoryEntry]) -> Vec<HistoryRow> {
     rows
 }
 
+/// A record's history as the page shows it: its rows (newest first) and the id of every change
+/// they point at (a row's `last` and `before` index `changes`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RecordHistory {
+    /// The rows, newest first.
+    pub rows: Vec<HistoryRow>,
+    /// Every change of the history, in causal order.
+    pub changes: Vec<ChangeId>,
+}
+
 /// One field as a History row changed it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FieldDifference {
     /// The field.
     pub path: FieldPath,
@@ -77,7 +90,7 @@ pub struct FieldDifference {
 }
 
 /// What the History tab shows of one selected row.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoryDetail {
     /// The row's key ([`HistoryRow::last`]).
     pub last: usize,
@@ -93,15 +106,27 @@ pub fn detail<R: Record>(
     entries: &[HistoryEntry],
     row: &HistoryRow,
 ) -> Option<HistoryDetail> {
-    let after = [entries.get(row.last)?.hash];
+    let after = entries.get(row.last)?.hash;
     let before: Vec<_> = row
         .before
         .and_then(|index| entries.get(index))
         .map(|entry| entry.hash)
         .into_iter()
         .collect();
+    Some(detail_between(document, &before, after, row.last))
+}
+
+/// The details of the row `last` running from `before` (empty: the start of the history) to
+/// change `after`.
+pub fn detail_between<R: Record>(
+    document: &mut Document<R>,
+    before: &[ChangeHash],
+    after: ChangeHash,
+    last: usize,
+) -> HistoryDetail {
+    let after = [after];
     let differences = document
-        .field_changes(&before, &after)
+        .field_changes(before, &after)
         .into_iter()
         .map(|change| FieldDifference {
             path: change.path,
@@ -114,11 +139,11 @@ pub fn detail<R: Record>(
         .into_iter()
         .filter_map(|change| Some((change.path, change.after?)))
         .collect();
-    Some(HistoryDetail {
-        last: row.last,
+    HistoryDetail {
+        last,
         differences,
         as_it_was,
-    })
+    }
 }
 
 /// The signed-in person on this device, to recognise their own changes.

@@ -1,28 +1,37 @@
 //! View data every record page shares: the fields two reps changed concurrently, phone numbers
 //! and e-mail addresses with their `tel:`/`mailto:` links, and map links for addresses. Pure:
-//! derived from a document or a record, no browser.
+//! derived from a record's snapshot (or, in the worker and in tests, its document), no browser.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use shared::document::Document;
+
+use crate::state::problem::Problem;
 use shared::field::FieldPath;
 use shared::record::{Address, EmailEntry, PhoneEntry, Record};
 
-/// A field holding values two reps set concurrently, and the values to choose from.
+pub use crate::workspace::record::FieldConflict;
+
+/// What a record page is shown of one record: the record as plain data (or why it cannot be
+/// shown: a newer version of the app wrote it) and the fields two reps changed concurrently.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FieldConflict {
-    /// The field.
-    pub path: FieldPath,
-    /// The values, the one shown now first, as they read.
-    pub values: Vec<String>,
+pub struct RecordSnapshot<R> {
+    /// The record, or why it cannot be shown.
+    pub record: Result<R, Problem>,
+    /// Its conflicted fields.
+    pub conflicts: Vec<Rc<FieldConflict>>,
 }
 
-impl FieldConflict {
-    /// The element id of this conflict's choice group: `name-conflict`,
-    /// `addresses-main-city-conflict`.
-    pub fn element_id(&self) -> String {
-        format!("{}-conflict", self.path.segments().join("-"))
+impl<R: Record> RecordSnapshot<R> {
+    /// The snapshot of `document` (in the worker, and in native tests).
+    pub fn of_document(document: &Document<R>) -> Self {
+        Self {
+            record: document
+                .record()
+                .map_err(|_| Problem::new("problem-record-too-new")),
+            conflicts: conflicts_of(document),
+        }
     }
 }
 

@@ -1,39 +1,38 @@
-//! One record opened for editing, whatever its kind: its document loaded from the device
-//! (lists never do this), edits applied as Automerge changes and saved as you type, and
-//! colleagues' changes merged in when sync stores them.
+//! One record opened for editing, whatever its kind. The record's document lives in the
+//! workspace worker; the page holds the record as plain data (what the worker last sent, with
+//! the page's own edits applied on top) and sends its edits as commands: an `update` closure
+//! runs on the page's copy and is sent as a patch against the copy it started from (so the
+//! worker writes only what the page changed, over colleagues' changes merged meanwhile), typing
+//! is sent as the field's new text, a conflict's choice as the value chosen.
 //!
-//! Each edit hands the changes it made to the workspace service's one save queue (which saves a
-//! record's changes in order, one save at a time, and retries), so typing never waits for
-//! IndexedDB and no keystroke is skipped. A save that stalls (storage full) says why; its
-//! changes stay queued for the next attempt. The page re-reads the stored document only when
-//! the service reports this record stale.
+//! The page shows its edits at once and never waits for the worker or IndexedDB: edits are
+//! answered in order through the workspace service's one save queue. While edits are in flight
+//! the worker's reads are not shown (they could be older than what the rep sees); the record is
+//! read again once every edit is answered, and whenever the service reports it stale (sync
+//! stored colleagues' changes). A save that stalls (storage full) says why; its changes stay
+//! queued in the worker for the next attempt.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use automerge::ChangeHash;
-use shared::document::Document;
-use shared::edit::Edit;
 use shared::field::FieldPath;
-use shared::record::Record;
+use shared::record_patch;
 use yew::prelude::*;
 
-use shared::ids::Identifier;
-use shared::replica::RecordKind;
-
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
-use crate::records::text_edit::splice_between;
+use crate::bridge::{Answer, Query};
+use crate::hooks::{use_sync, SessionState, SyncHandle};
+use crate::records::record_view::RecordSnapshot;
 use crate::state::problem::Problem;
-use crate::storage::Storage;
-use crate::workspace::{use_topic, RecordRef, Topic};
+use crate::workspace::record::{OpenableRecord, RecordEdit, RecordRef};
+use crate::workspace::{use_topic, Topic};
 
 /// A record open for editing, and what its page shows of it (`V`).
-pub struct DocumentHandle<R: Record, V> {
+pub struct DocumentHandle<R: OpenableRecord, V> {
     view: UseStateHandle<V>,
     editor: Rc<Editor<R, V>>,
 }
 
-impl<R: Record, V> Clone for DocumentHandle<R, V> {
+impl<R: OpenableRecord, V> Clone for DocumentHandle<R, V> {
     fn clone(&self) -> Self {
         Self {
             view: self.view.clone(),
@@ -42,16 +41,21 @@ impl<R: Record, V> Clone for DocumentHandle<R, V> {
     }
 }
 
-impl<R: Record, V: PartialEq> PartialEq for DocumentHandle<R, V> {
+impl<R: OpenableRecord, V: PartialEq> PartialEq for DocumentHandle<R, V> {
     fn eq(&self, other: &Self) -> bool {
         *self.view == *other.view && Rc::ptr_eq(&self.editor, &other.editor)
     }
 }
 
-impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
+impl<R: OpenableRecord, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
     /// What to show.
     pub fn view(&self) -> &V {
         &self.view
+    }
+
+    /// The record's name for the workspace service.
+    pub fn record(&self) -> RecordRef {
+        self.editor.record
     }
 
     /// Changes the record with `change`, described as `message` in its history.
@@ -59,7 +63,8 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
         self.editor.update(message, change);
     }
 
-    /// The text field at `path` now reads `text` (one splice, so a colleague's typing is kept).
+    /// The text field at `path` now reads `text` (one splice in the worker, so a colleague's
+    /// typing is kept).
     pub fn type_text(&self, path: FieldPath, text: String) {
         self.editor.type_text(path, text);
     }
@@ -67,82 +72,69 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
     /// Resolves the concurrent values of the field at `path` by keeping the one that reads
     /// `chosen` (as `FieldValue`'s `Display` shows it, so numbers and flags can be chosen too).
     pub fn choose(&self, path: FieldPath, chosen: String) {
-        self.editor.choose(path, chosen);
+        self.editor.send(RecordEdit::Choose { path, chosen });
     }
 
-    /// Reads the live document (history, conflicts, anything derived on demand).
-    pub fn read<T>(&self, read: impl FnOnce(&Document<R>) -> T) -> Option<T> {
+    /// Sends `edit` (restoring a field from history…) and saves it.
+    pub fn edit(&self, edit: RecordEdit) {
+        self.editor.send(edit);
+    }
+
+    /// A number that moves whenever the record as shown changes (history re-reads on it).
+    pub fn revision(&self) -> u64 {
+        self.editor.revision.get()
+    }
+
+    /// The workspace service, once storage is open.
+    pub fn workspace(&self) -> Option<crate::workspace::service::WorkspaceService> {
         self.editor
-            .live
+            .sync
             .borrow()
             .as_ref()
-            .map(|live| read(&live.document))
-    }
-
-    /// Reads the live document where reading needs it mutably (its history, the record at an
-    /// earlier change); nothing is saved.
-    pub fn inspect<T>(&self, read: impl FnOnce(&mut Document<R>) -> T) -> Option<T> {
-        self.editor
-            .live
-            .borrow_mut()
-            .as_mut()
-            .map(|live| read(&mut live.document))
-    }
-
-    /// Applies an arbitrary edit to the live document (restoring a field from history…) and
-    /// saves it.
-    pub fn edit(
-        &self,
-        apply: impl FnOnce(&mut Document<R>, &Edit) -> Result<(), shared::document::DocumentError>,
-    ) {
-        let edit = self.editor.edit();
-        self.editor
-            .with_live(|live| apply(&mut live.document, &edit));
+            .and_then(SyncHandle::workspace)
     }
 }
 
-/// Opens record `id` of kind `R` from the device and keeps it current; `derive` makes the
-/// page's view of the document (given the last save problem), `missing` the view when the
-/// device has no such record (or cannot read it: the reason).
+/// Opens record `id` of kind `R` through the workspace worker and keeps it current; `derive`
+/// makes the page's view of the record (given the last save problem), `missing` the view when
+/// the device has no such record (or cannot read it: the reason).
 #[hook]
 pub fn use_document<R, V>(
     id: R::Id,
-    derive: fn(&Document<R>, Option<&Problem>) -> V,
+    derive: fn(&RecordSnapshot<R>, Option<&Problem>) -> V,
     missing: fn(Option<Problem>) -> V,
 ) -> DocumentHandle<R, V>
 where
-    R: Record + 'static,
+    R: OpenableRecord,
     R::Id: 'static,
     V: Clone + PartialEq + Default + 'static,
 {
     let view = use_state(V::default);
-    let storage_state = use_storage();
     let sync = use_sync();
+    let record = R::reference(id);
     let editor = {
         let setter = view.setter();
-        use_memo(id, move |_| Editor {
-            live: RefCell::new(None),
-            storage: RefCell::new(None),
+        use_memo(record, move |record| Editor {
+            record: *record,
+            shown: RefCell::new(None),
+            in_flight: Cell::new(0),
+            read_wanted: Cell::new(false),
+            revision: Cell::new(0),
+            error: RefCell::new(None),
             sync: RefCell::new(None),
             view: setter,
             derive,
             missing,
         })
     };
-    *editor.sync.borrow_mut() = sync;
-    if let StorageState::Ready(storage) = &storage_state {
-        *editor.storage.borrow_mut() = Some(Rc::clone(storage));
-    }
-    // Every record kind has a name the service knows; the placeholder only keeps the hook
-    // order should a kind ever lack one.
-    let placeholder = RecordRef::Settings(shared::ids::WorkspaceId::from_bytes([0; 16]));
-    let revision = use_topic(Topic::Record(record_ref::<R>(id).unwrap_or(placeholder)));
+    *editor.sync.borrow_mut() = sync.clone();
+    let ready = sync.as_ref().and_then(SyncHandle::workspace).is_some();
+    let stale = use_topic(Topic::Record(record));
     {
         let editor = Rc::clone(&editor);
-        let ready = matches!(storage_state, StorageState::Ready(_));
-        use_effect_with((id, ready, revision), move |(id, ready, _)| {
+        use_effect_with((record, ready, stale), move |(_, ready, _)| {
             if *ready {
-                wasm_bindgen_futures::spawn_local(editor.refresh(*id));
+                editor.read();
             }
         });
     }
@@ -153,31 +145,80 @@ fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-/// The workspace service's name for record `id` of kind `R`.
-fn record_ref<R: Record>(id: R::Id) -> Option<RecordRef> {
-    RecordKind::from_name(R::KIND).map(|kind| RecordRef::of_kind(kind, id.to_bytes()))
-}
-
-/// The live document and its save queue, shared by the handle's callbacks.
-pub(crate) struct Editor<R: Record, V> {
-    live: RefCell<Option<Live<R>>>,
-    storage: RefCell<Option<Rc<Storage>>>,
+/// The page's copy of the record and its edits in flight, shared by the handle's callbacks.
+pub(crate) struct Editor<R: OpenableRecord, V> {
+    record: RecordRef,
+    /// What the page shows: the worker's last read with the page's edits since applied.
+    shown: RefCell<Option<RecordSnapshot<R>>>,
+    /// Edits sent and not answered yet.
+    in_flight: Cell<u32>,
+    /// A read was due while edits were in flight.
+    read_wanted: Cell<bool>,
+    revision: Cell<u64>,
+    /// The last save's problem.
+    error: RefCell<Option<Problem>>,
     sync: RefCell<Option<SyncHandle>>,
     view: UseStateSetter<V>,
-    derive: fn(&Document<R>, Option<&Problem>) -> V,
+    derive: fn(&RecordSnapshot<R>, Option<&Problem>) -> V,
     missing: fn(Option<Problem>) -> V,
 }
 
-pub(crate) struct Live<R: Record> {
-    document: Document<R>,
-    /// Heads of the document once its changes were handed to the save queue (or read from
-    /// storage): the changes since are the ones to save next.
-    stored: Vec<ChangeHash>,
-    error: Option<Problem>,
-}
+impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
+    fn update(self: &Rc<Self>, message: &str, change: impl FnOnce(&mut R)) {
+        let patch = {
+            let mut shown = self.shown.borrow_mut();
+            let Some(Ok(record)) = shown.as_mut().map(|shown| &mut shown.record) else {
+                return;
+            };
+            let base = record.clone();
+            change(record);
+            record_patch::diff(&base, record)
+        };
+        match patch {
+            Ok(patch) if patch.is_empty() => {}
+            Ok(patch) => {
+                self.show();
+                self.send(RecordEdit::Patch {
+                    message: message.to_owned(),
+                    patch,
+                });
+            }
+            Err(error) => {
+                *self.error.borrow_mut() = Some(Problem::with_detail(
+                    "problem-edit-refused",
+                    error.to_string(),
+                ));
+                self.show();
+            }
+        }
+    }
 
-impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
-    pub(crate) fn edit(&self) -> Edit {
+    fn type_text(self: &Rc<Self>, path: FieldPath, text: String) {
+        let shown = {
+            let mut shown = self.shown.borrow_mut();
+            let Some(Ok(record)) = shown.as_mut().map(|shown| &mut shown.record) else {
+                return;
+            };
+            match with_text(record, &path, &text) {
+                Ok(edited) => {
+                    *record = edited;
+                    Ok(())
+                }
+                Err(error) => Err(error),
+            }
+        };
+        if let Err(problem) = shown {
+            *self.error.borrow_mut() = Some(problem);
+        }
+        self.show();
+        self.send(RecordEdit::Text { path, text });
+    }
+
+    /// Sends `edit` to the worker and shows how its save went.
+    fn send(self: &Rc<Self>, edit: RecordEdit) {
+        let Some(workspace) = self.sync.borrow().as_ref().and_then(SyncHandle::workspace) else {
+            return;
+        };
         let editor = self
             .sync
             .borrow()
@@ -186,147 +227,81 @@ impl<R: Record + 'static, V: Clone + PartialEq + 'static> Editor<R, V> {
                 SessionState::SignedIn(session) => Some(session.editor()),
                 _ => None,
             });
-        match editor {
-            Some(editor) => Edit::by(editor, now_seconds()),
-            None => Edit::anonymous(now_seconds()),
-        }
-    }
-
-    pub(crate) fn update(self: &Rc<Self>, message: &str, change: impl FnOnce(&mut R)) {
-        let edit = self.edit();
-        self.with_live(|live| live.document.update(&edit, message, change).map(|_| ()));
-    }
-
-    pub(crate) fn type_text(self: &Rc<Self>, path: FieldPath, text: String) {
-        let edit = self.edit();
-        self.with_live(|live| {
-            let current = live.document.text(&path)?;
-            match splice_between(&current, &text) {
-                Some(splice) => live
-                    .document
-                    .splice_text(&edit, &path, splice.position, splice.delete, &splice.insert)
-                    .map(|_| ()),
-                None => Ok(()),
+        self.in_flight.set(self.in_flight.get() + 1);
+        let this = Rc::clone(self);
+        let record = self.record;
+        wasm_bindgen_futures::spawn_local(async move {
+            let saved = workspace.edit(record, editor, now_seconds(), edit).await;
+            *this.error.borrow_mut() = saved.err();
+            this.in_flight.set(this.in_flight.get().saturating_sub(1));
+            if this.in_flight.get() == 0 {
+                // What the worker holds now includes every edit: show exactly that.
+                this.read_wanted.set(false);
+                this.read();
+            } else {
+                this.show();
             }
         });
     }
 
-    pub(crate) fn choose(self: &Rc<Self>, path: FieldPath, chosen: String) {
-        let edit = self.edit();
-        self.with_live(|live| {
-            let values = live.document.conflicts(&path)?;
-            if let Some(value) = values
-                .iter()
-                .find(|value| value.value.to_string() == chosen)
-            {
-                live.document.choose(&edit, &path, value)?;
-            }
-            Ok(())
-        });
-    }
-
-    /// Applies an edit to the live document, shows it, and saves it.
-    pub(crate) fn with_live(
-        self: &Rc<Self>,
-        apply: impl FnOnce(&mut Live<R>) -> Result<(), shared::document::DocumentError>,
-    ) {
-        {
-            let mut live = self.live.borrow_mut();
-            let Some(live) = live.as_mut() else {
-                return;
-            };
-            if let Err(error) = apply(live) {
-                live.error = Some(Problem::with_detail(
-                    "problem-edit-refused",
-                    error.to_string(),
-                ));
-            }
-        }
-        self.show();
-        self.save();
-    }
-
-    /// Hands the changes made since the last hand-over to the workspace service's save queue
-    /// (kept for the next edit while storage is not open yet), and shows the outcome.
-    fn save(self: &Rc<Self>) {
+    /// Asks the worker for the record (shown unless edits are in flight by the time it comes).
+    fn read(self: &Rc<Self>) {
         let Some(workspace) = self.sync.borrow().as_ref().and_then(SyncHandle::workspace) else {
             return;
         };
-        let next = self.live.borrow_mut().as_mut().map(|live| {
-            let changes = live.document.changes_since(&live.stored);
-            live.stored = live.document.heads();
-            (live.document.id(), changes)
-        });
-        let Some((id, changes)) = next else {
-            return;
-        };
-        let Some(record) = record_ref::<R>(id) else {
-            return;
-        };
-        if changes.is_empty() {
+        if self.in_flight.get() > 0 {
+            self.read_wanted.set(true);
             return;
         }
-        let editor = Rc::clone(self);
+        let this = Rc::clone(self);
+        let record = self.record;
         wasm_bindgen_futures::spawn_local(async move {
-            let saved = workspace.save(record, changes).await;
-            let error = saved.err();
-            if let Some(live) = editor.live.borrow_mut().as_mut() {
-                live.error = error;
+            let answer = workspace.ask(Query::Record(record)).await;
+            if this.in_flight.get() > 0 {
+                this.read_wanted.set(true);
+                return;
             }
-            editor.show();
-        });
-    }
-
-    /// Merges what storage holds (colleagues' changes stored by sync) into the live document.
-    async fn refresh(self: Rc<Self>, id: R::Id) {
-        let Some(storage) = self.storage.borrow().clone() else {
-            return;
-        };
-        match storage.load_document::<R>(id).await {
-            Ok(Some(mut stored)) => {
-                let mut live = self.live.borrow_mut();
-                match live.as_mut() {
-                    Some(live) => {
-                        // Every local change is handed to the queue as it is made, so once
-                        // merged, colleagues' changes are not taken for local ones to save.
-                        let handed = live.document.changes_since(&live.stored).is_empty();
-                        if let Err(error) = live.document.merge(&mut stored) {
-                            live.error = Some(Problem::with_detail(
-                                "problem-record-unmergeable",
-                                error.to_string(),
-                            ));
-                        }
-                        if handed {
-                            live.stored = live.document.heads();
-                        }
-                    }
-                    None => {
-                        *live = Some(Live {
-                            stored: stored.heads(),
-                            document: stored,
-                            error: None,
-                        });
-                    }
+            match answer {
+                Answer::Record(Ok(Some(content))) => {
+                    let snapshot = RecordSnapshot {
+                        record: content.record.and_then(|data| {
+                            R::from_data(*data)
+                                .ok_or_else(|| Problem::new("problem-record-missing"))
+                        }),
+                        conflicts: content.conflicts.into_iter().map(Rc::new).collect(),
+                    };
+                    *this.shown.borrow_mut() = Some(snapshot);
+                    this.show();
                 }
+                Answer::Record(Ok(None)) => this.view.set((this.missing)(None)),
+                Answer::Record(Err(problem)) => this.view.set((this.missing)(Some(problem))),
+                Answer::History(_) | Answer::HistoryDetail(_) => {}
             }
-            Ok(None) => {
-                self.view.set((self.missing)(None));
-                return;
-            }
-            Err(error) => {
-                self.view.set((self.missing)(Some(error.problem())));
-                return;
-            }
-        }
-        self.show();
+        });
     }
 
     fn show(&self) {
-        let live = self.live.borrow();
-        let Some(live) = live.as_ref() else {
+        let shown = self.shown.borrow();
+        let Some(shown) = shown.as_ref() else {
             return;
         };
+        self.revision.set(self.revision.get() + 1);
         self.view
-            .set((self.derive)(&live.document, live.error.as_ref()));
+            .set((self.derive)(shown, self.error.borrow().as_ref()));
     }
+}
+
+/// `record` with the text at `path` reading `text` (through its serde form: the page knows
+/// fields by path only).
+fn with_text<R: OpenableRecord>(record: &R, path: &FieldPath, text: &str) -> Result<R, Problem> {
+    let refused = |detail: String| Problem::with_detail("problem-edit-refused", detail);
+    let mut value = serde_json::to_value(record).map_err(|error| refused(error.to_string()))?;
+    let mut slot = &mut value;
+    for segment in path.segments() {
+        slot = slot
+            .get_mut(segment.as_str())
+            .ok_or_else(|| refused(format!("no field {path}")))?;
+    }
+    *slot = serde_json::Value::String(text.to_owned());
+    serde_json::from_value(value).map_err(|error| refused(error.to_string()))
 }

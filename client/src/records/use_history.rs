@@ -1,18 +1,17 @@
-//! The History tab of any open record: its changes (read from the live document only while
-//! the tab is open), the selected change's details, and restoring a field's value as of that
-//! change as a new change, which syncs like any edit.
+//! The History tab of any open record: its changes (read from the workspace worker only while
+//! the tab is open, again whenever the record changes), the selected change's details, and
+//! restoring a field's value as of that change as a new change, which syncs like any edit.
 
 use std::rc::Rc;
 
-use automerge::ChangeHash;
 use shared::field::FieldPath;
-use shared::history::HistoryEntry;
-use shared::record::Record;
 use yew::prelude::*;
 
 use super::use_document::DocumentHandle;
+use crate::bridge::{Answer, Query};
 use crate::hooks::{use_sync, SessionState};
-use crate::records::history_view::{self, HistoryDetail, HistoryRow, Me};
+use crate::records::history_view::{HistoryDetail, HistoryRow, Me, RecordHistory};
+use crate::workspace::record::{ChangeId, OpenableRecord, RecordEdit};
 
 /// What the History tab shows and can do.
 #[derive(Clone, PartialEq)]
@@ -33,59 +32,78 @@ pub struct HistoryHandle {
 #[hook]
 pub fn use_history<R, V>(document: &DocumentHandle<R, V>, open: bool) -> HistoryHandle
 where
-    R: Record + 'static,
+    R: OpenableRecord,
     V: Clone + PartialEq + 'static,
 {
-    let entries: Rc<Vec<HistoryEntry>> = {
+    let history = use_state(|| Rc::new(RecordHistory::default()));
+    {
         let document = document.clone();
+        let history = history.setter();
         // Keyed on the view: any change to the record re-reads its history.
-        use_memo((open, document.view().clone()), move |(open, _)| {
-            if *open {
-                document
-                    .inspect(|document| document.history())
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
+        use_effect_with((open, document.view().clone()), move |(open, _)| {
+            if !*open {
+                history.set(Rc::new(RecordHistory::default()));
+            } else if let Some(workspace) = document.workspace() {
+                let record = document.record();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Answer::History(Ok(read)) = workspace.ask(Query::History(record)).await {
+                        history.set(Rc::new(read));
+                    }
+                });
             }
-        })
-    };
-    let rows = {
-        let entries = Rc::clone(&entries);
-        use_memo(entries, |entries| history_view::group(entries))
-    };
-    let selected = use_state(|| None::<ChangeHash>);
-    let selected_row = selected.as_ref().and_then(|hash| {
-        rows.iter()
-            .find(|row| entries.get(row.last).map(|entry| entry.hash) == Some(*hash))
+        });
+    }
+    let rows = Rc::new(history.rows.clone());
+    let selected = use_state(|| None::<ChangeId>);
+    let selected_row = selected.as_ref().and_then(|id| {
+        history
+            .rows
+            .iter()
+            .find(|row| history.changes.get(row.last) == Some(id))
             .cloned()
     });
-    let detail = {
+    let detail = use_state(|| None::<Rc<HistoryDetail>>);
+    {
         let document = document.clone();
-        let entries = Rc::clone(&entries);
-        use_memo((selected_row, entries), move |(row, entries)| {
-            let row = row.as_ref()?;
-            document
-                .inspect(|document| history_view::detail(document, entries, row))
-                .flatten()
-                .map(Rc::new)
-        })
-    };
+        let detail = detail.setter();
+        let history = Rc::clone(&history);
+        use_effect_with(selected_row, move |row| {
+            let query = row.as_ref().and_then(|row| {
+                Some(Query::HistoryDetail {
+                    record: document.record(),
+                    before: row
+                        .before
+                        .and_then(|index| history.changes.get(index).copied()),
+                    after: *history.changes.get(row.last)?,
+                    last: row.last,
+                })
+            });
+            match (query, document.workspace()) {
+                (Some(query), Some(workspace)) => {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Answer::HistoryDetail(Ok(read)) = workspace.ask(query).await {
+                            detail.set(read.map(Rc::new));
+                        }
+                    });
+                }
+                _ => detail.set(None),
+            }
+        });
+    }
     let select = {
-        let entries = Rc::clone(&entries);
+        let history = Rc::clone(&history);
         let selected = selected.clone();
         Callback::from(move |last: usize| {
-            selected.set(entries.get(last).map(|entry| entry.hash));
+            selected.set(history.changes.get(last).copied());
         })
     };
     let restore = {
         let document = document.clone();
         Callback::from(move |path: FieldPath| {
-            let Some(hash) = *selected else {
+            let Some(at) = *selected else {
                 return;
             };
-            document.edit(move |document, edit| {
-                document.restore_field(edit, &path, &[hash]).map(|_| ())
-            });
+            document.edit(RecordEdit::Restore { path, at });
         })
     };
     let sync = use_sync();

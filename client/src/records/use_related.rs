@@ -11,7 +11,7 @@ use shared::index::{ContactIndexRow, DealIndexRow};
 use shared::settings::Settings;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::workspace::{use_topic, ListKind, RecordRef, Topic};
 
 /// An account's contacts and deals.
@@ -106,8 +106,8 @@ pub fn use_account_names(ids: Vec<String>) -> Rc<Vec<AccountName>> {
 pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     let settings = use_state(|| None::<Rc<Settings>>);
     // Read again only when the settings document itself changes (never on a record's save).
-    let storage = use_open_storage();
     let sync = use_sync();
+    let service = sync.as_ref().and_then(SyncHandle::workspace);
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
@@ -118,15 +118,12 @@ pub fn use_workspace_settings() -> Option<Rc<Settings>> {
     {
         let settings = settings.clone();
         use_effect_with(
-            (workspace, storage, revision),
-            move |(workspace, storage, _)| {
-                if let (Some(workspace), Some(storage)) = (*workspace, storage.clone()) {
+            (workspace, service, revision),
+            move |(workspace, service, _)| {
+                if let (Some(workspace), Some(service)) = (*workspace, service.clone()) {
                     wasm_bindgen_futures::spawn_local(async move {
-                        let loaded = storage.load_document::<Settings>(workspace).await;
-                        if let Ok(Some(document)) = loaded {
-                            if let Ok(record) = document.record() {
-                                settings.set(Some(Rc::new(record)));
-                            }
+                        if let Ok(Some(record)) = service.read_record::<Settings>(workspace).await {
+                            settings.set(Some(Rc::new(record)));
                         }
                     });
                 }

@@ -126,7 +126,7 @@ pub fn SettingsPage() -> Html {
                     <p id="rebuild-message" role="status">{
                         match rebuilt {
                             Ok(count) => i18n.t_with("settings-rebuilt", &[("count", Argument::from(*count))]),
-                            Err(problem) => problem.clone(),
+                            Err(problem) => i18n.t(&problem.id),
                         }
                     }</p>
                 }

@@ -1,12 +1,12 @@
 //! What the settings page shows and does about the device's storage: usage against quota,
 //! whether persistence was granted, and rebuilding the index from the documents with progress.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, StorageState};
+use crate::hooks::{use_storage, use_sync, StorageState, SyncHandle};
+use crate::state::problem::Problem;
 use crate::storage::{Estimate, Persistence};
+use crate::workspace::transfer_job::{TransferDone, TransferJob};
 
 /// The device's storage as the settings page sees it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,15 +17,15 @@ pub struct DeviceStorage {
     pub persistence: Option<Persistence>,
     /// Index rebuild progress: (done, total) while running.
     pub rebuilding: Option<(usize, usize)>,
-    /// The last rebuild's outcome: how many records, or the problem in plain words.
-    pub rebuilt: Option<Result<usize, String>>,
+    /// The last rebuild's outcome: how many records, or the problem.
+    pub rebuilt: Option<Result<usize, Problem>>,
 }
 
 /// The settings page's storage handle.
 #[derive(Clone, PartialEq)]
 pub struct DeviceStorageHandle {
     state: UseStateHandle<DeviceStorage>,
-    storage: Option<Rc<crate::storage::Storage>>,
+    sync: Option<SyncHandle>,
 }
 
 impl DeviceStorageHandle {
@@ -34,31 +34,36 @@ impl DeviceStorageHandle {
         &self.state
     }
 
-    /// Rebuilds every list row from the documents, showing progress.
+    /// Rebuilds every list row from the documents (in the workspace worker), showing progress.
     pub fn rebuild_index(&self) {
-        let Some(storage) = self.storage.clone() else {
+        let Some(service) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
             return;
         };
         let state = self.state.clone();
+        let mut current = (*state).clone();
+        current.rebuilding = Some((0, 0));
+        current.rebuilt = None;
+        state.set(current.clone());
+        let progress = {
+            let state = state.clone();
+            let current = current.clone();
+            move |done, total| {
+                state.set(DeviceStorage {
+                    rebuilding: Some((done, total)),
+                    ..current.clone()
+                });
+            }
+        };
+        let (_, finished) = service.transfer(TransferJob::RebuildIndex, progress);
         wasm_bindgen_futures::spawn_local(async move {
-            let mut current = (*state).clone();
-            current.rebuilding = Some((0, 0));
-            current.rebuilt = None;
-            state.set(current.clone());
-            let progress = {
-                let state = state.clone();
-                let current = current.clone();
-                move |done, total| {
-                    state.set(DeviceStorage {
-                        rebuilding: Some((done, total)),
-                        ..current.clone()
-                    });
-                }
+            let outcome = match finished.await {
+                Ok(TransferDone::Rebuilt(count)) => Ok(count),
+                Ok(_) => Err(Problem::new("problem-storage-aborted")),
+                Err(problem) => Err(problem),
             };
-            let outcome = storage.rebuild_index(100, progress).await;
             state.set(DeviceStorage {
                 rebuilding: None,
-                rebuilt: Some(outcome.map_err(|error| error.to_string())),
+                rebuilt: Some(outcome),
                 ..current
             });
         });
@@ -75,7 +80,7 @@ pub fn use_device_storage() -> DeviceStorageHandle {
     };
     {
         let state = state.clone();
-        use_effect_with(storage.clone(), move |storage| {
+        use_effect_with(storage, move |storage| {
             if let Some(storage) = storage.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
                     let estimate = storage.estimate().await;
@@ -89,5 +94,8 @@ pub fn use_device_storage() -> DeviceStorageHandle {
             }
         });
     }
-    DeviceStorageHandle { state, storage }
+    DeviceStorageHandle {
+        state,
+        sync: use_sync(),
+    }
 }

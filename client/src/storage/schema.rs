@@ -6,19 +6,20 @@ use std::rc::Rc;
 use idb::{Factory, IndexParams, KeyPath, ObjectStoreParams, Request};
 use web_sys::IdbDatabase;
 
+use wasm_bindgen::JsValue;
+
 use super::{
     StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE, BY_OWNER,
     BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS,
-    META, OUTBOX,
+    META, META_OUTBOX_BACKFILL, OUTBOX,
 };
 
 /// The schema version this build needs.
 pub(super) const SCHEMA_VERSION: u32 = 3;
 
-/// An open database, and the version it had before this opening upgraded it (`0`: it was new).
+/// An open database.
 pub(super) struct Opened {
     pub(super) database: IdbDatabase,
-    pub(super) upgraded_from: Option<u32>,
 }
 
 /// Opens `name`, running the migrations from its stored version up to [`SCHEMA_VERSION`].
@@ -29,13 +30,10 @@ pub(super) async fn open(name: &str) -> Result<Opened, StorageError> {
     })?;
     let mut request = factory.open(name, Some(SCHEMA_VERSION))?;
     let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
-    let upgraded_from: Rc<RefCell<Option<u32>>> = Rc::default();
     let blocked = Rc::new(RefCell::new(false));
     {
         let upgrade_error = Rc::clone(&upgrade_error);
-        let upgraded_from = Rc::clone(&upgraded_from);
         request.on_upgrade_needed(move |event| {
-            *upgraded_from.borrow_mut() = event.old_version().ok();
             if let Err(error) = migrate(&event) {
                 *upgrade_error.borrow_mut() = Some(error.to_string());
                 // Abort the version change: the database keeps its previous layout intact.
@@ -60,10 +58,7 @@ pub(super) async fn open(name: &str) -> Result<Opened, StorageError> {
         Ok(database) => {
             let database: IdbDatabase = database.into();
             step_aside_for_newer_versions(&database);
-            Ok(Opened {
-                database,
-                upgraded_from: upgraded_from.borrow_mut().take(),
-            })
+            Ok(Opened { database })
         }
         Err(_) if *blocked.borrow() => Err(StorageError::VersionChangeBlocked),
         Err(error) => Err(match StorageError::from(error) {
@@ -112,6 +107,19 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
         let mut outbox_params = ObjectStoreParams::new();
         outbox_params.auto_increment(true);
         database.create_object_store(OUTBOX, outbox_params)?;
+        if old_version == 1 {
+            // Version 1 had no outbox: its documents must go out once. Queuing them reads every
+            // document, which the workspace worker does when it opens (the page never parses a
+            // document), so the upgrade only leaves word that it is due.
+            let transaction = idb::Event::target(event)
+                .ok()
+                .and_then(|request| request.transaction())
+                .ok_or(idb::Error::TransactionNotFound)?;
+            transaction.object_store(META)?.put(
+                &JsValue::TRUE,
+                Some(&JsValue::from_str(META_OUTBOX_BACKFILL)),
+            )?;
+        }
     }
     if old_version < 3 {
         // Version 3: the list filters and sorts get their IndexedDB indexes, and contacts and

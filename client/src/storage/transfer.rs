@@ -123,27 +123,7 @@ impl PartialEq for CancelImport {
     }
 }
 
-/// What an import stored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Imported {
-    /// New records.
-    pub created: usize,
-    /// Stored records that received merged rows.
-    pub merged: usize,
-}
-
-/// What a restore changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Restored {
-    /// Documents in the backup.
-    pub documents: usize,
-    /// Documents the device did not have.
-    pub added: usize,
-    /// Documents the device had that gained changes from the backup.
-    pub merged: usize,
-    /// Changes put in the outbox (this device's own, new to it).
-    pub queued: usize,
-}
+pub use crate::state::transfer_outcome::{Imported, Restored};
 
 /// The stores an import or a restore writes.
 const WRITTEN: [&str; 5] = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, OUTBOX];

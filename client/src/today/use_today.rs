@@ -1,5 +1,5 @@
-//! The rep's day: which account documents to open (only those whose index row has a task due by
-//! today or an activity today), the agenda derived from them (see `state::today`), and the
+//! The rep's day: which accounts to read whole through the workspace worker (only those whose
+//! index row has a task due by today or an activity today), the agenda derived from them, and the
 //! intents "report this visit" and "this task is done", handed to the workspace service's save
 //! queue as ordinary changes (offline included) and synced later. The day re-reads when the
 //! service reports it stale (an account changed).
@@ -12,12 +12,11 @@ use shared::values::Date;
 use yew::prelude::*;
 
 use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
-use crate::pipeline::signed_edit;
 use crate::state::problem::Problem;
-use crate::storage::{Storage, StorageError};
+use crate::storage::Storage;
 use crate::today::day_plan::{agenda, needs_document, Agenda, VisitReport};
-use crate::workspace::service::WorkspaceService;
-use crate::workspace::{use_topic, RecordRef, Topic};
+use crate::workspace::service::{Stamp, WorkspaceService};
+use crate::workspace::{use_topic, Topic};
 
 /// What the Today page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -81,22 +80,17 @@ impl TodayHandle {
         saved: Callback<()>,
         change: impl FnOnce(&mut Account, i64) + 'static,
     ) {
-        let Some(storage) = self.storage.clone() else {
+        let Some(sync) = self.sync.as_ref() else {
             return;
         };
-        let Some(workspace) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
+        let Some(workspace) = sync.workspace() else {
             return;
         };
+        let stamp = sync.stamp();
         let view = self.view.clone();
-        let sync = self.sync.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let edit = signed_edit(sync.as_ref());
-            let saving = Saving {
-                storage: &storage,
-                workspace: &workspace,
-            };
             // Once stored, the service reports the day stale: it is read again with the change.
-            match change_account(saving, &account, message, &edit, change).await {
+            match change_account(&workspace, &account, message, stamp, change).await {
                 Ok(()) => saved.emit(()),
                 Err(error) => view.set(TodayView {
                     error: Some(error),
@@ -107,36 +101,18 @@ impl TodayHandle {
     }
 }
 
-/// Where a change of the day is read from and saved to.
-#[derive(Clone, Copy)]
-struct Saving<'a> {
-    storage: &'a Storage,
-    workspace: &'a WorkspaceService,
-}
-
 async fn change_account(
-    saving: Saving<'_>,
+    workspace: &WorkspaceService,
     id: &str,
     message: &str,
-    edit: &shared::edit::Edit,
+    stamp: Stamp,
     change: impl FnOnce(&mut Account, i64),
 ) -> Result<(), Problem> {
     let id = id
         .parse::<AccountId>()
         .map_err(|error| Problem::with_detail("problem-record-missing", error.to_string()))?;
-    let mut account = saving
-        .storage
-        .load_document::<Account>(id)
-        .await
-        .map_err(|error| error.problem())?
-        .ok_or_else(|| Problem::new("problem-record-missing"))?;
-    let known = account.heads();
-    account
-        .update(edit, message, |record| change(record, edit.time))
-        .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
-    saving
-        .workspace
-        .save(RecordRef::Account(id), account.changes_since(&known))
+    workspace
+        .update_record::<Account>(id, stamp, message, |record| change(record, stamp.time))
         .await
 }
 
@@ -163,7 +139,11 @@ fn local_day() -> Option<(Date, i64)> {
     Some((date, (now.get_time() / 1000.0) as i64))
 }
 
-async fn read_day(storage: &Storage, me: Option<UserId>) -> Result<TodayView, StorageError> {
+async fn read_day(
+    storage: &Storage,
+    workspace: &WorkspaceService,
+    me: Option<UserId>,
+) -> Result<TodayView, Problem> {
     let Some((today, day_start)) = local_day() else {
         return Ok(TodayView {
             loaded: true,
@@ -173,7 +153,8 @@ async fn read_day(storage: &Storage, me: Option<UserId>) -> Result<TodayView, St
     };
     let rows = storage
         .account_rows_due_or_active(&today.to_string(), day_start)
-        .await?;
+        .await
+        .map_err(|error| error.problem())?;
     let mut accounts = Vec::new();
     for row in rows
         .iter()
@@ -182,11 +163,8 @@ async fn read_day(storage: &Storage, me: Option<UserId>) -> Result<TodayView, St
         let Ok(id) = row.id.parse::<AccountId>() else {
             continue;
         };
-        if let Some(account) = storage
-            .load_document::<Account>(id)
-            .await?
-            .and_then(|document| document.record().ok())
-        {
+        // A record a newer version wrote cannot be read: the day shows the others.
+        if let Ok(Some(account)) = workspace.read_record::<Account>(id).await {
             accounts.push((row.id.clone(), account));
         }
     }
@@ -206,30 +184,32 @@ pub fn use_today() -> TodayHandle {
     let sync = use_sync();
     let revision = use_topic(Topic::Today);
     let me = signed_in_user(sync.as_ref());
+    let service = sync.as_ref().and_then(SyncHandle::workspace);
     {
         let view = view.clone();
         use_effect_with(
-            (storage_state.clone(), revision, me),
-            move |(storage_state, _, me)| match storage_state.clone() {
-                StorageState::Ready(storage) => {
+            (storage_state.clone(), revision, me, service),
+            move |(storage_state, _, me, service)| match (storage_state.clone(), service.clone()) {
+                (StorageState::Ready(storage), Some(service)) => {
                     let me = *me;
                     wasm_bindgen_futures::spawn_local(async move {
-                        view.set(match read_day(&storage, me).await {
+                        view.set(match read_day(&storage, &service, me).await {
                             Ok(day) => day,
-                            Err(error) => TodayView {
+                            Err(problem) => TodayView {
                                 loaded: true,
-                                error: Some(error.problem()),
+                                error: Some(problem),
                                 ..TodayView::default()
                             },
                         });
                     });
                 }
-                StorageState::Failed(error) => view.set(TodayView {
+                (StorageState::Ready(_), None) => {}
+                (StorageState::Failed(error), _) => view.set(TodayView {
                     loaded: true,
                     error: Some(error.problem()),
                     ..TodayView::default()
                 }),
-                StorageState::Opening => {}
+                (StorageState::Opening, _) => {}
             },
         );
     }

@@ -1,27 +1,22 @@
 //! Data out and back in: CSV exports per kind of record, vCard exports (every contact, or one),
-//! the full backup file and its restore. Files are built on the device from its storage and
-//! handed over as downloads; a restore reads a picked file and merges it (nothing overwritten),
-//! then tells sync so the changes new to this device go out.
+//! the full backup file and its restore. Files are built on the device, in the workspace worker
+//! (which reads the documents), and handed over here as downloads; a restore reads a picked file
+//! here and the worker merges it (nothing overwritten), then sync is told so the changes new to
+//! this device go out.
 //!
 //! The accounts list has no filter state yet, so exports hold every record of their kind.
 
-use std::collections::HashMap;
-use std::rc::Rc;
-
-use shared::account::Account;
-use shared::contact::Contact;
-use shared::deal::Deal;
 use shared::ids::{ContactId, WorkspaceId};
-use shared::transfer::{
-    contacts_to_vcard, export_accounts, export_contacts, export_deals, Backup, Delimiter, Entity,
-    VcardContact,
-};
+use shared::transfer::{Delimiter, Entity};
 use yew::prelude::*;
 
 use crate::download;
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::hooks::{use_sync, SessionState, SyncHandle};
+use crate::state::file_bytes::FileBytes;
 use crate::state::problem::Problem;
-use crate::storage::{Restored, Storage};
+use crate::state::transfer_outcome::Restored;
+use crate::workspace::service::WorkspaceService;
+use crate::workspace::transfer_job::{TransferDone, TransferJob};
 
 /// What the last export, backup or restore did.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +28,7 @@ pub enum TransferOutcome {
     /// A backup merged into the device's data.
     Restored(Restored),
     /// The picked file is not a backup this app can restore (the stable code says why).
-    Refused(&'static str),
+    Refused(String),
     /// Something failed; nothing was changed.
     Failed(Problem),
 }
@@ -51,7 +46,6 @@ pub struct DataTransfer {
 #[derive(Clone, PartialEq)]
 pub struct DataTransferHandle {
     state: UseStateHandle<DataTransfer>,
-    storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
 }
 
@@ -63,150 +57,138 @@ impl DataTransferHandle {
 
     /// Downloads every record of `entity` as CSV (UTF-8 with BOM) separated by `delimiter`.
     pub fn export_csv(&self, entity: Entity, delimiter: Delimiter) {
-        self.run(move |storage, _| async move {
-            let (bytes, count) = match entity {
-                Entity::Account => {
-                    let records = storage
-                        .records::<Account>()
-                        .await
-                        .map_err(|error| error.problem())?;
-                    let bytes = export_accounts(records.iter().map(|(_, r)| r), delimiter);
-                    (bytes, records.len())
-                }
-                Entity::Contact => {
-                    let records = storage
-                        .records::<Contact>()
-                        .await
-                        .map_err(|error| error.problem())?;
-                    let bytes = export_contacts(records.iter().map(|(_, r)| r), delimiter);
-                    (bytes, records.len())
-                }
-                Entity::Deal => {
-                    let records = storage
-                        .records::<Deal>()
-                        .await
-                        .map_err(|error| error.problem())?;
-                    let bytes = export_deals(records.iter().map(|(_, r)| r), delimiter);
-                    (bytes, records.len())
-                }
-            };
-            let bytes = bytes.map_err(|error| failure("problem-export-failed", error))?;
-            let name = format!("carnet-{}-{}.csv", plural(entity), download::today());
-            download::offer(&bytes, "text/csv;charset=utf-8", &name)
-                .map_err(|error| failure("problem-download-failed", error))?;
-            Ok(TransferOutcome::Exported(count))
-        });
+        let name = format!("carnet-{}-{}.csv", plural(entity), download::today());
+        self.offer(
+            TransferJob::ExportCsv { entity, delimiter },
+            "text/csv;charset=utf-8",
+            move |_| name,
+        );
     }
 
     /// Downloads every contact as one vCard 4.0 file.
     pub fn export_vcards(&self) {
-        self.run(|storage, _| async move {
-            let contacts = storage
-                .records::<Contact>()
-                .await
-                .map_err(|error| error.problem())?;
-            let text = vcards(&storage, &contacts).await?;
-            let name = format!("carnet-contacts-{}.vcf", download::today());
-            download::offer(text.as_bytes(), "text/vcard;charset=utf-8", &name)
-                .map_err(|error| failure("problem-download-failed", error))?;
-            Ok(TransferOutcome::Exported(contacts.len()))
-        });
+        let name = format!("carnet-contacts-{}.vcf", download::today());
+        self.offer(
+            TransferJob::ExportVcards,
+            "text/vcard;charset=utf-8",
+            move |_| name,
+        );
     }
 
     /// Downloads one contact as a vCard 4.0 file (the hook for a contact page's button).
     pub fn export_contact_vcard(&self, id: ContactId) {
-        self.run(move |storage, _| async move {
-            let Some(document) = storage
-                .load_document::<Contact>(id)
-                .await
-                .map_err(|error| error.problem())?
-            else {
-                return Err(Problem::new("problem-record-missing"));
-            };
-            let contact = document
-                .record()
-                .map_err(|error| failure("problem-storage-corrupt", error))?;
-            let contacts = [(id, contact)];
-            let text = vcards(&storage, &contacts).await?;
-            let name = format!("{}.vcf", file_stem(&contacts[0].1.display_name()));
-            download::offer(text.as_bytes(), "text/vcard;charset=utf-8", &name)
-                .map_err(|error| failure("problem-download-failed", error))?;
-            Ok(TransferOutcome::Exported(1))
-        });
+        self.offer(
+            TransferJob::ExportContactVcard(id),
+            "text/vcard;charset=utf-8",
+            |named| format!("{}.vcf", file_stem(named.unwrap_or_default())),
+        );
     }
 
     /// Downloads the full backup: every document in Automerge's binary form and a manifest.
     pub fn backup(&self) {
-        self.run(|storage, workspace| async move {
-            let workspace = workspace.ok_or_else(|| Problem::new("problem-signed-out"))?;
-            let documents = storage
-                .backup_documents()
-                .await
-                .map_err(|error| error.problem())?;
-            let now = (js_sys::Date::now() / 1000.0) as i64;
-            let file = Backup::write(workspace, now, &documents)
-                .map_err(|error| failure("problem-export-failed", error))?;
-            let name = format!("carnet-sauvegarde-{}.carnet", download::today());
-            download::offer(&file, "application/octet-stream", &name)
-                .map_err(|error| failure("problem-download-failed", error))?;
-            Ok(TransferOutcome::BackedUp(documents.len()))
-        });
+        let Some(workspace) = self.workspace_id() else {
+            self.state.set(DataTransfer {
+                busy: false,
+                outcome: Some(TransferOutcome::Failed(Problem::new("problem-signed-out"))),
+            });
+            return;
+        };
+        let name = format!("carnet-sauvegarde-{}.carnet", download::today());
+        let time = (js_sys::Date::now() / 1000.0) as i64;
+        self.offer(
+            TransferJob::Backup { workspace, time },
+            "application/octet-stream",
+            move |_| name,
+        );
     }
 
-    /// Reads the picked backup file and merges it into the device's data; a damaged, foreign
-    /// or other workspace's file is refused whole and changes nothing.
+    /// Reads the picked backup file and merges it into the device's data (in the workspace
+    /// worker); a damaged, foreign or other workspace's file is refused whole and changes
+    /// nothing.
     pub fn restore(&self, file: web_sys::File) {
         let sync = self.sync.clone();
-        self.run(move |storage, workspace| async move {
+        let workspace = self.workspace_id();
+        let device = sync.as_ref().and_then(|sync| match sync.session() {
+            SessionState::SignedIn(session) => Some(session.device_id),
+            _ => None,
+        });
+        self.run(move |service| async move {
             let file = gloo::file::File::from(file);
             let bytes = gloo::file::futures::read_as_bytes(&file)
                 .await
                 .map_err(|error| failure("problem-file-unreadable", error))?;
-            let backup = match Backup::read(&bytes) {
-                Ok(backup) => backup,
-                Err(error) => return Ok(TransferOutcome::Refused(error.code())),
+            let job = TransferJob::Restore {
+                bytes: FileBytes(bytes),
+                workspace,
+                device,
             };
-            if workspace.is_some_and(|workspace| workspace != backup.manifest.workspace) {
-                return Ok(TransferOutcome::Refused("other_workspace"));
+            let (_, finished) = service.transfer(job, |_, _| {});
+            match finished.await? {
+                TransferDone::Restored(restored) => {
+                    if let Some(sync) = &sync {
+                        sync.saved_locally();
+                    }
+                    Ok(TransferOutcome::Restored(restored))
+                }
+                TransferDone::Refused(code) => Ok(TransferOutcome::Refused(code)),
+                _ => Err(Problem::new("problem-storage-aborted")),
             }
-            let device = sync.as_ref().and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => Some(session.device_id),
-                _ => None,
-            });
-            let restored = storage
-                .restore(&backup, device, |_, _| {})
-                .await
-                .map_err(|error| error.problem())?;
-            if let Some(sync) = &sync {
-                sync.saved_locally();
-            }
-            Ok(TransferOutcome::Restored(restored))
         });
     }
 
-    /// Runs `work` with the storage and the signed-in workspace, showing it busy, then its
-    /// outcome.
-    fn run<W, F>(&self, work: W)
-    where
-        W: FnOnce(Rc<Storage>, Option<WorkspaceId>) -> F + 'static,
-        F: std::future::Future<Output = Result<TransferOutcome, Problem>> + 'static,
-    {
-        let Some(storage) = self.storage.clone() else {
-            return;
-        };
-        let workspace = self.sync.as_ref().and_then(|sync| match sync.session() {
+    fn workspace_id(&self) -> Option<WorkspaceId> {
+        self.sync.as_ref().and_then(|sync| match sync.session() {
             SessionState::SignedIn(session) => Some(session.workspace.id),
             _ => None,
+        })
+    }
+
+    /// Runs `job` in the worker and offers the file it makes as `mime`, named by `name` (given
+    /// the name of the file's one record, if it has one).
+    fn offer(
+        &self,
+        job: TransferJob,
+        mime: &'static str,
+        name: impl FnOnce(Option<&str>) -> String + 'static,
+    ) {
+        self.run(move |service| async move {
+            let (_, finished) = service.transfer(job, |_, _| {});
+            match finished.await? {
+                TransferDone::File {
+                    bytes,
+                    count,
+                    named,
+                } => {
+                    let name = name(named.as_deref());
+                    download::offer(&bytes.0, mime, &name)
+                        .map_err(|error| failure("problem-download-failed", error))?;
+                    Ok(if mime == "application/octet-stream" {
+                        TransferOutcome::BackedUp(count)
+                    } else {
+                        TransferOutcome::Exported(count)
+                    })
+                }
+                _ => Err(Problem::new("problem-storage-aborted")),
+            }
         });
+    }
+
+    /// Runs `work` with the workspace service, showing it busy, then its outcome.
+    fn run<W, F>(&self, work: W)
+    where
+        W: FnOnce(WorkspaceService) -> F + 'static,
+        F: std::future::Future<Output = Result<TransferOutcome, Problem>> + 'static,
+    {
+        let Some(service) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
+            return;
+        };
         let state = self.state.clone();
         state.set(DataTransfer {
             busy: true,
             outcome: None,
         });
         wasm_bindgen_futures::spawn_local(async move {
-            let outcome = work(storage, workspace)
-                .await
-                .unwrap_or_else(TransferOutcome::Failed);
+            let outcome = work(service).await.unwrap_or_else(TransferOutcome::Failed);
             state.set(DataTransfer {
                 busy: false,
                 outcome: Some(outcome),
@@ -218,14 +200,8 @@ impl DataTransferHandle {
 /// Exports, backups and restores of the device's data.
 #[hook]
 pub fn use_data_transfer() -> DataTransferHandle {
-    let state = use_state(DataTransfer::default);
-    let storage = match use_storage() {
-        StorageState::Ready(storage) => Some(storage),
-        _ => None,
-    };
     DataTransferHandle {
-        state,
-        storage,
+        state: use_state(DataTransfer::default),
         sync: use_sync(),
     }
 }
@@ -233,28 +209,6 @@ pub fn use_data_transfer() -> DataTransferHandle {
 /// `id`'s problem, with the error's own words as detail.
 fn failure(id: &str, error: impl std::fmt::Display) -> Problem {
     Problem::with_detail(id, error.to_string())
-}
-
-/// The contacts as vCard 4.0, each with the name of its first account as `ORG`.
-async fn vcards(storage: &Storage, contacts: &[(ContactId, Contact)]) -> Result<String, Problem> {
-    let accounts: HashMap<String, String> = storage
-        .account_rows()
-        .await
-        .map_err(|error| error.problem())?
-        .into_iter()
-        .map(|row| (row.id, row.name))
-        .collect();
-    Ok(contacts_to_vcard(contacts.iter().map(|(id, contact)| {
-        VcardContact {
-            id: *id,
-            contact,
-            organisation: contact
-                .accounts
-                .iter()
-                .find_map(|account| accounts.get(account))
-                .map(String::as_str),
-        }
-    })))
 }
 
 fn plural(entity: Entity) -> &'static str {

@@ -1,33 +1,30 @@
 //! The import wizard's data: the picked file read with the File API (on the device, offline),
 //! the keys of the device's records for duplicate checks, the workspace's stages, and the
 //! import itself (one transaction, progress, Cancel), then "saved locally" so sync sends it.
+//! The keys, the stages and the import's writes come from the workspace worker, which reads and
+//! builds the documents; the page plans the import (validation, duplicates, the rep's choices)
+//! and sends what to write as plain data.
 //!
 //! Duplicate keys of the device's records: for accounts, every account's index row gives its
-//! normalised name and postcode, and every account document is loaded for its SIRET and
-//! e-mail addresses (rows carry neither); for contacts, every contact document is loaded for
-//! its e-mail addresses; deals have no duplicate keys. Loading documents costs a few seconds on
-//! a device with 10,000 accounts, once per picked file, and finds every duplicate the rules
-//! define; an index of SIRETs and e-mails would be the next step if that ever shows.
+//! normalised name and postcode, and every account document is read for its SIRET and e-mail
+//! addresses (rows carry neither); for contacts, every contact document is read for its e-mail
+//! addresses; deals have no duplicate keys. Reading documents costs a few seconds on a device
+//! with 10,000 accounts, once per picked file, off the page's thread.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use shared::account::Account;
-use shared::contact::Contact;
-use shared::edit::Edit;
 use shared::settings::Settings;
-use shared::transfer::{Entity, ExistingKeys, ImportRules};
+use shared::transfer::ImportRules;
 use yew::prelude::*;
 
-use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
+use crate::bridge::Ticket;
+use crate::hooks::{use_sync, SessionState, SyncHandle};
 use crate::state::problem::Problem;
-use crate::storage::{CancelImport, Storage, StorageError, TransferError};
 use crate::transfer::wizard::{ImportAction, ImportWizard};
-
-/// Documents built and written per chunk: small enough that the page repaints and the Cancel
-/// button answers between chunks, large enough that 10,000 rows take seconds.
-const CHUNK: usize = 200;
+use crate::workspace::service::WorkspaceService;
+use crate::workspace::transfer_job::{TransferDone, TransferJob};
 
 impl Reducible for ImportWizard {
     type Action = ImportAction;
@@ -43,9 +40,9 @@ pub struct ImportHandle {
     state: UseReducerHandle<ImportWizard>,
     names: Rc<HashMap<String, String>>,
     read_error: UseStateHandle<Option<Problem>>,
-    storage: Option<Rc<Storage>>,
     sync: Option<SyncHandle>,
-    cancel: Rc<RefCell<Option<CancelImport>>>,
+    /// The running import's ticket, to cancel it.
+    running: Rc<RefCell<Option<(WorkspaceService, Ticket)>>>,
 }
 
 impl PartialEq for ImportHandle {
@@ -53,7 +50,7 @@ impl PartialEq for ImportHandle {
         self.state == other.state
             && Rc::ptr_eq(&self.names, &other.names)
             && self.read_error == other.read_error
-            && self.storage == other.storage
+            && self.sync == other.sync
     }
 }
 
@@ -100,9 +97,13 @@ impl ImportHandle {
         });
     }
 
-    /// Writes the plan in one transaction, with progress; the rep can cancel until it commits.
+    /// Writes the plan in one transaction (in the workspace worker), with progress; the rep
+    /// can cancel until it commits.
     pub fn start(&self) {
-        let (Some(storage), Some(plan)) = (self.storage.clone(), self.state.plan.clone()) else {
+        let Some(sync) = self.sync.clone() else {
+            return;
+        };
+        let (Some(service), Some(plan)) = (sync.workspace(), self.state.plan.clone()) else {
             return;
         };
         let summary = plan.summary();
@@ -110,75 +111,71 @@ impl ImportHandle {
         dispatcher.dispatch(ImportAction::Start {
             total: summary.create + summary.merge_existing,
         });
-        let cancel = CancelImport::new();
-        *self.cancel.borrow_mut() = Some(cancel.clone());
-        let sync = self.sync.clone();
-        let edit = edit_now(sync.as_ref());
+        let stamp = sync.stamp();
+        let job = TransferJob::Import {
+            work: plan.work(),
+            editor: stamp.editor,
+            time: stamp.time,
+        };
+        let (ticket, finished) = service.transfer(job, {
+            let dispatcher = dispatcher.clone();
+            move |done, _| dispatcher.dispatch(ImportAction::Progress(done))
+        });
+        *self.running.borrow_mut() = Some((service, ticket));
+        let running = Rc::clone(&self.running);
         wasm_bindgen_futures::spawn_local(async move {
-            let progress = {
-                let dispatcher = dispatcher.clone();
-                move |done| dispatcher.dispatch(ImportAction::Progress(done))
-            };
-            let outcome = storage
-                .import(plan.writes(&edit, CHUNK), &edit, &cancel, progress)
-                .await;
+            let outcome = finished.await;
+            running.borrow_mut().take();
             match outcome {
-                Ok(imported) => {
+                Ok(TransferDone::Imported(imported)) => {
                     dispatcher.dispatch(ImportAction::Finish {
                         created: imported.created,
                         merged: imported.merged,
                     });
-                    if let Some(sync) = &sync {
-                        sync.saved_locally();
-                    }
-                    if let Err(error) = storage.ensure_persistence().await {
-                        gloo::console::warn!(format!("persistence not recorded: {error}"));
-                    }
+                    sync.saved_locally();
+                    sync.keep_storage();
                 }
-                Err(TransferError::Cancelled) => dispatcher.dispatch(ImportAction::Cancelled),
-                Err(error) => dispatcher.dispatch(ImportAction::Fail(error.problem())),
+                Ok(TransferDone::Cancelled) => dispatcher.dispatch(ImportAction::Cancelled),
+                Ok(_) => {
+                    dispatcher.dispatch(ImportAction::Fail(Problem::new("problem-storage-aborted")))
+                }
+                Err(problem) => dispatcher.dispatch(ImportAction::Fail(problem)),
             }
         });
     }
 
     /// Stops the running import: its transaction is aborted and nothing is stored.
     pub fn cancel(&self) {
-        if let Some(cancel) = self.cancel.borrow().as_ref() {
-            cancel.cancel();
+        if let Some((service, ticket)) = self.running.borrow().as_ref() {
+            service.cancel_transfer(*ticket);
         }
     }
 }
 
-/// The import wizard, fed from the device's storage.
+/// The import wizard, fed from the device's data through the workspace worker.
 #[hook]
 pub fn use_import() -> ImportHandle {
     let state = use_reducer(|| ImportWizard::new(ImportRules::from_settings(&Settings::starter())));
     let names = use_state(|| Rc::new(HashMap::new()));
     let read_error = use_state(|| None::<Problem>);
-    let cancel = use_memo((), |()| RefCell::new(None));
-    let storage = match use_storage() {
-        StorageState::Ready(storage) => Some(storage),
-        _ => None,
-    };
+    let running = use_memo((), |()| RefCell::new(None));
     let sync = use_sync();
+    let service = sync.as_ref().and_then(SyncHandle::workspace);
     let workspace = sync.as_ref().and_then(|sync| match sync.session() {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((storage.clone(), workspace), move |(storage, workspace)| {
-            if let (Some(storage), Some(workspace)) = (storage.clone(), *workspace) {
+        use_effect_with((service.clone(), workspace), move |(service, workspace)| {
+            if let (Some(service), Some(workspace)) = (service.clone(), *workspace) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    match storage.load_document::<Settings>(workspace).await {
-                        Ok(Some(document)) => match document.record() {
-                            Ok(settings) => dispatcher.dispatch(ImportAction::KnowRules(
-                                ImportRules::from_settings(&settings),
-                            )),
-                            Err(error) => gloo::console::warn!(format!("settings: {error}")),
-                        },
+                    match service.read_record::<Settings>(workspace).await {
+                        Ok(Some(settings)) => dispatcher.dispatch(ImportAction::KnowRules(
+                            ImportRules::from_settings(&settings),
+                        )),
                         Ok(None) => {}
-                        Err(error) => gloo::console::warn!(format!("settings: {error}")),
+                        Err(problem) => gloo::console::warn!(format!("settings: {}", problem.id)),
                     }
                 });
             }
@@ -190,74 +187,33 @@ pub fn use_import() -> ImportHandle {
         let names = names.clone();
         let entity = state.entity;
         let file = state.file_name.clone();
-        use_effect_with(
-            (storage.clone(), entity, file),
-            move |(storage, entity, _)| {
-                if let Some(storage) = storage.clone() {
-                    let entity = *entity;
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match existing_keys(&storage, entity).await {
-                            Ok((keys, found)) => {
-                                names.set(Rc::new(found));
-                                dispatcher.dispatch(ImportAction::KnowExisting {
-                                    entity,
-                                    keys: Rc::new(keys),
-                                });
-                            }
-                            Err(error) => dispatcher.dispatch(ImportAction::Fail(error.problem())),
+        use_effect_with((service, entity, file), move |(service, entity, _)| {
+            if let Some(service) = service.clone() {
+                let entity = *entity;
+                wasm_bindgen_futures::spawn_local(async move {
+                    let (_, finished) =
+                        service.transfer(TransferJob::ExistingKeys(entity), |_, _| {});
+                    match finished.await {
+                        Ok(TransferDone::Keys { keys, names: found }) => {
+                            names.set(Rc::new(found));
+                            dispatcher.dispatch(ImportAction::KnowExisting {
+                                entity,
+                                keys: Rc::new(keys),
+                            });
                         }
-                    });
-                }
-            },
-        );
+                        Ok(_) => dispatcher
+                            .dispatch(ImportAction::Fail(Problem::new("problem-storage-aborted"))),
+                        Err(problem) => dispatcher.dispatch(ImportAction::Fail(problem)),
+                    }
+                });
+            }
+        });
     }
     ImportHandle {
         state,
         names: (*names).clone(),
         read_error,
-        storage,
         sync,
-        cancel,
-    }
-}
-
-/// The duplicate keys of the device's records of `entity`, and their display names by id.
-async fn existing_keys(
-    storage: &Storage,
-    entity: Entity,
-) -> Result<(ExistingKeys, HashMap<String, String>), StorageError> {
-    let mut keys = ExistingKeys::new();
-    let mut names = HashMap::new();
-    match entity {
-        Entity::Account => {
-            for row in storage.account_rows().await? {
-                keys.insert_account_row(&row);
-                names.insert(row.id.clone(), row.name.clone());
-            }
-            for (id, account) in storage.records::<Account>().await? {
-                keys.insert_account(id.to_string(), &account);
-            }
-        }
-        Entity::Contact => {
-            for (id, contact) in storage.records::<Contact>().await? {
-                keys.insert_contact(id.to_string(), &contact);
-                names.insert(id.to_string(), contact.display_name());
-            }
-        }
-        Entity::Deal => {}
-    }
-    Ok((keys, names))
-}
-
-/// The signed-in rep's edit at the device's current time.
-pub(crate) fn edit_now(sync: Option<&SyncHandle>) -> Edit {
-    let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
-    let editor = sync.and_then(|sync| match sync.session() {
-        SessionState::SignedIn(session) => Some(session.editor()),
-        _ => None,
-    });
-    match editor {
-        Some(editor) => Edit::by(editor, now_seconds),
-        None => Edit::anonymous(now_seconds),
+        running,
     }
 }

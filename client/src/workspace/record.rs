@@ -1,9 +1,22 @@
 //! Which record a command, an effect or a subscription is about: its kind and its id, parsed
-//! once at the edge into the shared newtypes. Nothing here reads or writes a record.
+//! once at the edge into the shared newtypes; and what crosses the worker bridge about one open
+//! record: its content as plain data ([`RecordData`]), the edits a page sends
+//! ([`RecordEdit`]) and the change ids history speaks of ([`ChangeId`]). Nothing here reads or
+//! writes a record.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use shared::ids::{AccountId, ContactId, DealId, WorkspaceId};
+use shared::account::Account;
+use shared::contact::Contact;
+use shared::deal::Deal;
+use shared::field::FieldPath;
+use shared::ids::{AccountId, ContactId, DealId, Identifier, WorkspaceId};
+use shared::record::Record;
+use shared::record_patch::RecordPatch;
 use shared::replica::RecordKind;
+use shared::settings::Settings;
+
+use crate::state::problem::Problem;
 
 /// One record of the workspace, by kind and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -70,4 +83,131 @@ impl std::fmt::Display for RecordRef {
             Self::Settings(id) => write!(formatter, "settings {id}"),
         }
     }
+}
+
+/// One record's content as the worker sends it to the page: plain data, hydrated from its
+/// document in the worker (the page never holds an Automerge document).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RecordData {
+    /// An account.
+    Account(Account),
+    /// A contact.
+    Contact(Contact),
+    /// A deal.
+    Deal(Deal),
+    /// The workspace's settings.
+    Settings(Settings),
+}
+
+/// A record kind the page can open: its plain data in and out of [`RecordData`], and its name
+/// for the service.
+pub trait OpenableRecord: Record + Clone + Serialize + DeserializeOwned + 'static {
+    /// This record as bridge data.
+    fn into_data(self) -> RecordData;
+    /// The record in `data`, when it is of this kind.
+    fn from_data(data: RecordData) -> Option<Self>;
+    /// The service's name for record `id` of this kind.
+    fn reference(id: Self::Id) -> RecordRef;
+}
+
+macro_rules! openable {
+    ($record:ident, $id:ident) => {
+        impl OpenableRecord for $record {
+            fn into_data(self) -> RecordData {
+                RecordData::$record(self)
+            }
+
+            fn from_data(data: RecordData) -> Option<Self> {
+                match data {
+                    RecordData::$record(record) => Some(record),
+                    _ => None,
+                }
+            }
+
+            fn reference(id: Self::Id) -> RecordRef {
+                RecordRef::$record($id::from_bytes(id.to_bytes()))
+            }
+        }
+    };
+}
+
+openable!(Account, AccountId);
+openable!(Contact, ContactId);
+openable!(Deal, DealId);
+openable!(Settings, WorkspaceId);
+
+/// One change of a record's history, by its hash (Automerge's, as bytes: the page does not link
+/// Automerge).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ChangeId(pub [u8; 32]);
+
+/// An edit a page asks of an open record; the worker applies it to the record's document as it
+/// is then (colleagues' changes included) and saves the change through the one save queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RecordEdit {
+    /// What the page changed between the copy it was shown and its edited copy (a 3-way
+    /// patch: fields it did not change keep their current values), described as `message` in
+    /// the record's history.
+    Patch {
+        /// The history's description (`rename`, `change stage`…).
+        message: String,
+        /// The changes.
+        patch: RecordPatch,
+    },
+    /// The text field at `path` now reads `text`: written as one splice, so a colleague's
+    /// concurrent typing elsewhere in it is kept.
+    Text {
+        /// The field.
+        path: FieldPath,
+        /// Its whole new text.
+        text: String,
+    },
+    /// Resolves the concurrent values of the field at `path` by keeping the one that reads
+    /// `chosen` (as the page shows values).
+    Choose {
+        /// The field.
+        path: FieldPath,
+        /// The value kept.
+        chosen: String,
+    },
+    /// Creates the record with this content (nothing to do when the device already has it:
+    /// record ids are fresh random ids, so that is this creation replayed).
+    Create {
+        /// The new record, of the kind its reference names.
+        data: Box<RecordData>,
+    },
+    /// The field at `path` gets back its value as of change `at` (a new change).
+    Restore {
+        /// The field.
+        path: FieldPath,
+        /// The change whose value comes back.
+        at: ChangeId,
+    },
+}
+
+/// A field holding values two reps set concurrently, and the values to choose from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    /// The field.
+    pub path: FieldPath,
+    /// The values, the one shown now first, as they read.
+    pub values: Vec<String>,
+}
+
+impl FieldConflict {
+    /// The element id of this conflict's choice group: `name-conflict`,
+    /// `addresses-main-city-conflict`.
+    pub fn element_id(&self) -> String {
+        format!("{}-conflict", self.path.segments().join("-"))
+    }
+}
+
+/// What the worker sends of one open record: its data (or why it cannot be shown) and its
+/// conflicted fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordContent {
+    /// The record, or why it cannot be shown (a newer version of the app wrote it).
+    pub record: Result<Box<RecordData>, Problem>,
+    /// Its conflicted fields.
+    pub conflicts: Vec<FieldConflict>,
 }

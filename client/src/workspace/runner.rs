@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
+use futures::future::LocalBoxFuture;
 use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
@@ -109,9 +110,15 @@ impl Runner {
 
     /// Saves `changes` (made on this device to `record`, oldest first) after every earlier
     /// edit of the record; resolves once they are stored, or with the problem that stopped them.
-    pub async fn save(&self, record: RecordRef, changes: Vec<Vec<u8>>) -> Result<(), Problem> {
+    /// The changes join the queue in this call, before the future is first polled, so saves
+    /// asked one after the other are queued in that order.
+    pub fn save(
+        &self,
+        record: RecordRef,
+        changes: Vec<Vec<u8>>,
+    ) -> LocalBoxFuture<'static, Result<(), Problem>> {
         if changes.is_empty() {
-            return Ok(());
+            return Box::pin(futures::future::ready(Ok(())));
         }
         let mut last = EditId(self.inner.next_edit.get());
         let mut commands = Vec::with_capacity(changes.len());
@@ -133,9 +140,11 @@ impl Runner {
             let effects = self.inner.machine.borrow_mut().command(command);
             run(&self.inner, effects);
         }
-        stored
-            .await
-            .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+        Box::pin(async move {
+            stored
+                .await
+                .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+        })
     }
 
     /// The rep pressed "try again".

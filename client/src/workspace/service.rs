@@ -16,10 +16,13 @@ use futures::channel::oneshot;
 use super::invalidation::Topic;
 use super::machine::{Event, SubscriptionId, TabNews};
 use super::record::RecordRef;
+use super::record::{OpenableRecord, RecordEdit};
+use super::transfer_job::{TransferDone, TransferJob};
 use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
-use crate::bridge::{Found, FromWorker, Ticket, ToWorker};
+use crate::bridge::{Answer, Found, FromWorker, Query, Ticket, ToWorker};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
+use shared::edit::Editor;
 
 /// What the service asks of the sync provider.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +37,16 @@ pub enum Outgoing {
     TellTabs(TabNews),
     /// The service cannot store anything now (the worker's database does not open).
     Unavailable(Problem),
+}
+
+/// Who makes an edit and when: the signed-in person on this device (if anyone), and the time
+/// in Unix seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// The editor, if someone is signed in.
+    pub editor: Option<Editor>,
+    /// Unix seconds, this device's clock.
+    pub time: i64,
 }
 
 /// Where [`Outgoing`] messages go.
@@ -58,6 +71,8 @@ struct Inner {
     subscribers: RefCell<BTreeMap<SubscriptionId, Rc<dyn Fn()>>>,
     waiters: RefCell<BTreeMap<Ticket, oneshot::Sender<Result<(), Problem>>>>,
     searches: RefCell<BTreeMap<Ticket, Search>>,
+    asks: RefCell<BTreeMap<Ticket, Ask>>,
+    transfers: RefCell<BTreeMap<Ticket, Transfer>>,
     outlet: RefCell<Option<Outlet>>,
 }
 
@@ -66,6 +81,19 @@ struct Search {
     query: String,
     limit: u16,
     done: oneshot::Sender<Result<Found, Problem>>,
+}
+
+/// A read of an open record waiting for the worker's answer (asked again of a worker that
+/// replaced a dead one).
+struct Ask {
+    query: Query,
+    done: oneshot::Sender<Answer>,
+}
+
+/// A transfer running in the worker.
+struct Transfer {
+    progress: Box<dyn Fn(usize, usize)>,
+    done: oneshot::Sender<Result<TransferDone, Problem>>,
 }
 
 /// A subscription to a topic; dropping it unsubscribes.
@@ -98,6 +126,8 @@ impl WorkspaceService {
             subscribers: RefCell::new(BTreeMap::new()),
             waiters: RefCell::new(BTreeMap::new()),
             searches: RefCell::new(BTreeMap::new()),
+            asks: RefCell::new(BTreeMap::new()),
+            transfers: RefCell::new(BTreeMap::new()),
             outlet: RefCell::new(None),
         });
         let bridge = WorkerBridge::start(
@@ -116,12 +146,20 @@ impl WorkspaceService {
                 let inner = Rc::downgrade(&inner);
                 move || {
                     if let Some(inner) = inner.upgrade() {
+                        // A transfer dies with its worker (an import's transaction is aborted):
+                        // say so; the rep starts it again.
+                        let transfers = std::mem::take(&mut *inner.transfers.borrow_mut());
+                        for transfer in transfers.into_values() {
+                            let _gone = transfer
+                                .done
+                                .send(Err(Problem::new("problem-storage-aborted")));
+                        }
                         // What the dead worker would have reported is unknown: everyone re-reads.
                         let every: Vec<SubscriptionId> =
                             inner.subscribers.borrow().keys().copied().collect();
                         stale(&inner, &every);
                         // Queries are not kept by the ledger (they change nothing): ask again.
-                        let asked: Vec<ToWorker> = inner
+                        let mut asked: Vec<ToWorker> = inner
                             .searches
                             .borrow()
                             .iter()
@@ -131,6 +169,12 @@ impl WorkspaceService {
                                 limit: search.limit,
                             })
                             .collect();
+                        asked.extend(inner.asks.borrow().iter().map(|(ticket, ask)| {
+                            ToWorker::Ask {
+                                ticket: *ticket,
+                                query: ask.query.clone(),
+                            }
+                        }));
                         for message in asked {
                             send(&inner, message);
                         }
@@ -189,6 +233,145 @@ impl WorkspaceService {
         stored
             .await
             .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+    }
+
+    /// Applies `edit` to `record` in the worker (by `editor`, at `time`, Unix seconds) after
+    /// every earlier edit of the record; resolves once the changes it made are stored, or with
+    /// the problem that stopped them.
+    pub async fn edit(
+        &self,
+        record: RecordRef,
+        editor: Option<Editor>,
+        time: i64,
+        edit: RecordEdit,
+    ) -> Result<(), Problem> {
+        let ticket = self.ticket();
+        let (done, stored) = oneshot::channel();
+        self.inner.waiters.borrow_mut().insert(ticket, done);
+        send(
+            &self.inner,
+            ToWorker::Edit {
+                ticket,
+                record,
+                editor,
+                time,
+                edit,
+            },
+        );
+        stored
+            .await
+            .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+    }
+
+    /// Record `id` of kind `R` as the device holds it (`None`: not on this device).
+    pub async fn read_record<R: OpenableRecord>(&self, id: R::Id) -> Result<Option<R>, Problem> {
+        match self.ask(Query::Record(R::reference(id))).await {
+            Answer::Record(Ok(Some(content))) => {
+                let data = content.record?;
+                R::from_data(*data)
+                    .map(Some)
+                    .ok_or_else(|| Problem::new("problem-record-missing"))
+            }
+            Answer::Record(Ok(None)) => Ok(None),
+            Answer::Record(Err(problem)) => Err(problem),
+            Answer::History(_) | Answer::HistoryDetail(_) => {
+                Err(Problem::new("problem-storage-aborted"))
+            }
+        }
+    }
+
+    /// Changes record `id` of kind `R` with `change` (run on the record as read now, and sent
+    /// as a patch: only what `change` changed is written), described as `message` in its
+    /// history; resolves once stored.
+    pub async fn update_record<R: OpenableRecord>(
+        &self,
+        id: R::Id,
+        stamp: Stamp,
+        message: &str,
+        change: impl FnOnce(&mut R),
+    ) -> Result<(), Problem> {
+        let base = self
+            .read_record::<R>(id)
+            .await?
+            .ok_or_else(|| Problem::new("problem-record-missing"))?;
+        let mut edited = base.clone();
+        change(&mut edited);
+        let patch = shared::record_patch::diff(&base, &edited)
+            .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
+        if patch.is_empty() {
+            return Ok(());
+        }
+        let edit = RecordEdit::Patch {
+            message: message.to_owned(),
+            patch,
+        };
+        self.edit(R::reference(id), stamp.editor, stamp.time, edit)
+            .await
+    }
+
+    /// Creates record `id` of kind `R` with `record` as its content; resolves once stored.
+    pub async fn create_record<R: OpenableRecord>(
+        &self,
+        id: R::Id,
+        stamp: Stamp,
+        record: R,
+    ) -> Result<(), Problem> {
+        let edit = RecordEdit::Create {
+            data: Box::new(record.into_data()),
+        };
+        self.edit(R::reference(id), stamp.editor, stamp.time, edit)
+            .await
+    }
+
+    /// Starts `job` in the worker; `on_progress` hears how many records it wrote so far, and of
+    /// how many (`0`: not known). The
+    /// ticket cancels it ([`WorkspaceService::cancel_transfer`]); the future resolves when it
+    /// ended.
+    pub fn transfer(
+        &self,
+        job: TransferJob,
+        on_progress: impl Fn(usize, usize) + 'static,
+    ) -> (
+        Ticket,
+        futures::future::LocalBoxFuture<'static, Result<TransferDone, Problem>>,
+    ) {
+        let ticket = self.ticket();
+        let (done, finished) = oneshot::channel();
+        self.inner.transfers.borrow_mut().insert(
+            ticket,
+            Transfer {
+                progress: Box::new(on_progress),
+                done,
+            },
+        );
+        send(&self.inner, ToWorker::Transfer { ticket, job });
+        let finished = Box::pin(async move {
+            finished
+                .await
+                .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
+        });
+        (ticket, finished)
+    }
+
+    /// Stops the import `ticket` before it commits (nothing is stored).
+    pub fn cancel_transfer(&self, ticket: Ticket) {
+        send(&self.inner, ToWorker::CancelTransfer(ticket));
+    }
+
+    /// Reads `query` of an open record through the worker.
+    pub async fn ask(&self, query: Query) -> Answer {
+        let ticket = self.ticket();
+        let (done, answered) = oneshot::channel();
+        self.inner.asks.borrow_mut().insert(
+            ticket,
+            Ask {
+                query: query.clone(),
+                done,
+            },
+        );
+        let unanswered = unanswerable(&query, Problem::new("problem-storage-aborted"));
+        send(&self.inner, ToWorker::Ask { ticket, query });
+        answered.await.unwrap_or(unanswered)
     }
 
     /// Searches the index the worker keeps for `query` (at most `limit` hits); resolves once
@@ -272,6 +455,27 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
                 let _gone = search.done.send(found);
             }
         }
+        FromWorker::TransferProgress {
+            ticket,
+            done,
+            total,
+        } => {
+            if let Some(transfer) = inner.transfers.borrow().get(&ticket) {
+                (transfer.progress)(done, total);
+            }
+        }
+        FromWorker::Transferred { ticket, outcome } => {
+            let transfer = inner.transfers.borrow_mut().remove(&ticket);
+            if let Some(transfer) = transfer {
+                let _gone = transfer.done.send(outcome);
+            }
+        }
+        FromWorker::Answer { ticket, answer } => {
+            let ask = inner.asks.borrow_mut().remove(&ticket);
+            if let Some(ask) = ask {
+                let _gone = ask.done.send(answer);
+            }
+        }
         FromWorker::Stale(subscriptions) => stale(inner, &subscriptions),
         FromWorker::SyncStatus(status) => tell(inner, Outgoing::SyncStatus(status)),
         FromWorker::RecordsChanged => tell(inner, Outgoing::RecordsChanged),
@@ -284,9 +488,26 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
             for done in waiting.into_values() {
                 let _gone = done.send(Err(problem.clone()));
             }
+            let transfers = std::mem::take(&mut *inner.transfers.borrow_mut());
+            for transfer in transfers.into_values() {
+                let _gone = transfer.done.send(Err(problem.clone()));
+            }
+            let asked = std::mem::take(&mut *inner.asks.borrow_mut());
+            for ask in asked.into_values() {
+                let _gone = ask.done.send(unanswerable(&ask.query, problem.clone()));
+            }
             tell(inner, Outgoing::Unavailable(problem));
         }
         FromWorker::Listening | FromWorker::Ready | FromWorker::Pong(_) => {}
+    }
+}
+
+/// The answer to `query` when it cannot be read: `problem`.
+fn unanswerable(query: &Query, problem: Problem) -> Answer {
+    match query {
+        Query::Record(_) => Answer::Record(Err(problem)),
+        Query::History(_) => Answer::History(Err(problem)),
+        Query::HistoryDetail { .. } => Answer::HistoryDetail(Err(problem)),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::search::search_terms;
 use crate::values::Siret;
 
 /// A key two records share when they are probably the same.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DuplicateKey {
     /// The same establishment.
     Siret(Siret),
@@ -57,7 +57,7 @@ pub struct Duplicate {
 }
 
 /// The keys of stored records, each with its record's id.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExistingKeys {
     keys: HashMap<DuplicateKey, String>,
 }

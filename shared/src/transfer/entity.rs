@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The kind of record an import creates or an export writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Entity {
     /// Companies.
     Account,

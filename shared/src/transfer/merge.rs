@@ -15,7 +15,7 @@ use crate::edit::Edit;
 use crate::record::Record;
 
 /// Rows of the file to merge into one stored record.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MergeWrite {
     /// The stored record's id, as text (the storage key of the bytes to pass to `apply`).
     pub existing: String,

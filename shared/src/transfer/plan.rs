@@ -262,10 +262,16 @@ impl ImportPlan {
     /// with `edit`, and merges into stored documents. Building documents is the slow part, so
     /// it happens chunk by chunk as the iterator is driven; dropping it cancels.
     pub fn writes<'a>(
-        &'a self,
+        &self,
         edit: &'a Edit,
         chunk: usize,
     ) -> impl Iterator<Item = Result<Vec<ImportWrite>, DocumentError>> + 'a {
+        self.work().into_writes(edit, chunk)
+    }
+
+    /// What the import will write, before any document is built: plain data, so the plan can
+    /// be made where the rep decides and the documents built where they are stored.
+    pub fn work(&self) -> ImportWork {
         let resolutions = self.resolve();
         let mut records: Vec<Option<Candidate>> = self
             .rows
@@ -300,29 +306,15 @@ impl ImportPlan {
                 }
             }
         }
-        let mut work: Vec<Work> = records
-            .into_iter()
-            .enumerate()
-            .filter(|(index, _)| matches!(resolutions[*index], Some(Resolution::Create)))
-            .filter_map(|(_, record)| record.map(Work::Create))
-            .collect();
-        work.extend(merges.into_values().map(Work::Merge));
-        let mut work = work.into_iter().peekable();
-        let chunk = chunk.max(1);
-        std::iter::from_fn(move || {
-            work.peek()?;
-            let batch: Vec<Work> = work.by_ref().take(chunk).collect();
-            Some(
-                batch
-                    .into_iter()
-                    .map(|item| match item {
-                        Work::Create(candidate) => RecordDocument::create(&candidate, edit)
-                            .map(|document| ImportWrite::Create(Box::new(document))),
-                        Work::Merge(merge) => Ok(ImportWrite::Merge(Box::new(merge))),
-                    })
-                    .collect(),
-            )
-        })
+        ImportWork {
+            creates: records
+                .into_iter()
+                .enumerate()
+                .filter(|(index, _)| matches!(resolutions[*index], Some(Resolution::Create)))
+                .filter_map(|(_, record)| record)
+                .collect(),
+            merges: merges.into_values().collect(),
+        }
     }
 
     /// Where each row ends up (`None` for invalid rows). Rows merged into an earlier row that
@@ -370,6 +362,57 @@ impl ImportPlan {
             resolutions.push(Some(resolution));
         }
         resolutions
+    }
+}
+
+/// What an import writes, before any document is built (see [`ImportPlan::work`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportWork {
+    /// The records to create, in file order.
+    pub creates: Vec<Candidate>,
+    /// The merges into stored records.
+    pub merges: Vec<MergeWrite>,
+}
+
+impl ImportWork {
+    /// How many records it creates or merges into.
+    pub fn len(&self) -> usize {
+        self.creates.len() + self.merges.len()
+    }
+
+    /// Whether it writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The writes, `chunk` at a time (at least one): documents created stamped with `edit`,
+    /// then the merges. Documents are built as the iterator is driven; dropping it cancels.
+    pub fn into_writes(
+        self,
+        edit: &Edit,
+        chunk: usize,
+    ) -> impl Iterator<Item = Result<Vec<ImportWrite>, DocumentError>> + '_ {
+        let mut work = self
+            .creates
+            .into_iter()
+            .map(Work::Create)
+            .chain(self.merges.into_iter().map(Work::Merge))
+            .peekable();
+        let chunk = chunk.max(1);
+        std::iter::from_fn(move || {
+            work.peek()?;
+            let batch: Vec<Work> = work.by_ref().take(chunk).collect();
+            Some(
+                batch
+                    .into_iter()
+                    .map(|item| match item {
+                        Work::Create(candidate) => RecordDocument::create(&candidate, edit)
+                            .map(|document| ImportWrite::Create(Box::new(document))),
+                        Work::Merge(merge) => Ok(ImportWrite::Merge(Box::new(merge))),
+                    })
+                    .collect(),
+            )
+        })
     }
 }
 

@@ -25,7 +25,7 @@ use crate::values::{
 };
 
 /// A record built from one valid row.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Candidate {
     /// A company.
     Account(Account),

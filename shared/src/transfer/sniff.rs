@@ -22,7 +22,7 @@ pub enum TextEncoding {
 }
 
 /// The character between fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Delimiter {
     /// `,`, the English default.
     Comma,

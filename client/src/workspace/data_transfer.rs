@@ -1,0 +1,214 @@
+//! The workspace worker's side of data in and out ([`TransferJob`]): exports and backups built
+//! from the device's documents, restores and imports written in one transaction, the duplicate
+//! keys an import checks against. Documents are parsed here, never on the page.
+
+use std::collections::HashMap;
+
+use shared::account::Account;
+use shared::contact::Contact;
+use shared::deal::Deal;
+use shared::edit::Edit;
+use shared::ids::ContactId;
+use shared::transfer::{
+    contacts_to_vcard, export_accounts, export_contacts, export_deals, Backup, Entity,
+    ExistingKeys, VcardContact,
+};
+
+use super::transfer_job::{TransferDone, TransferJob};
+use crate::state::file_bytes::FileBytes;
+use crate::state::problem::Problem;
+use crate::storage::{CancelImport, Storage, TransferError};
+
+/// Documents built and written per chunk of an import: small enough that progress and Cancel
+/// answer between chunks, large enough that 10,000 rows take seconds.
+const IMPORT_CHUNK: usize = 200;
+
+/// Documents read per transaction of an index rebuild.
+const REBUILD_CHUNK: usize = 100;
+
+/// Carries out `job` on `storage`; `progress` hears how many records an import, restore or
+/// rebuild has written so far, and of how many (`0` when it does not know), and `cancel` stops
+/// an import before it commits.
+pub async fn carry_out(
+    storage: &Storage,
+    job: TransferJob,
+    cancel: &CancelImport,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<TransferDone, Problem> {
+    match job {
+        TransferJob::ExportCsv { entity, delimiter } => {
+            let (bytes, count) = match entity {
+                Entity::Account => {
+                    let records = records::<Account>(storage).await?;
+                    let bytes = export_accounts(records.iter().map(|(_, r)| r), delimiter);
+                    (bytes, records.len())
+                }
+                Entity::Contact => {
+                    let records = records::<Contact>(storage).await?;
+                    let bytes = export_contacts(records.iter().map(|(_, r)| r), delimiter);
+                    (bytes, records.len())
+                }
+                Entity::Deal => {
+                    let records = records::<Deal>(storage).await?;
+                    let bytes = export_deals(records.iter().map(|(_, r)| r), delimiter);
+                    (bytes, records.len())
+                }
+            };
+            let bytes = bytes.map_err(|error| failure("problem-export-failed", error))?;
+            Ok(file(bytes, count, None))
+        }
+        TransferJob::ExportVcards => {
+            let contacts = records::<Contact>(storage).await?;
+            let text = vcards(storage, &contacts).await?;
+            Ok(file(text.into_bytes(), contacts.len(), None))
+        }
+        TransferJob::ExportContactVcard(id) => {
+            let Some(document) = storage
+                .load_document::<Contact>(id)
+                .await
+                .map_err(|error| error.problem())?
+            else {
+                return Err(Problem::new("problem-record-missing"));
+            };
+            let contact = document
+                .record()
+                .map_err(|error| failure("problem-storage-corrupt", error))?;
+            let name = contact.display_name();
+            let text = vcards(storage, &[(id, contact)]).await?;
+            Ok(file(text.into_bytes(), 1, Some(name)))
+        }
+        TransferJob::Backup { workspace, time } => {
+            let documents = storage
+                .backup_documents()
+                .await
+                .map_err(|error| error.problem())?;
+            let bytes = Backup::write(workspace, time, &documents)
+                .map_err(|error| failure("problem-export-failed", error))?;
+            Ok(file(bytes, documents.len(), None))
+        }
+        TransferJob::Restore {
+            bytes,
+            workspace,
+            device,
+        } => {
+            let backup = match Backup::read(&bytes.0) {
+                Ok(backup) => backup,
+                Err(error) => return Ok(TransferDone::Refused(error.code().to_owned())),
+            };
+            if workspace.is_some_and(|workspace| workspace != backup.manifest.workspace) {
+                return Ok(TransferDone::Refused("other_workspace".to_owned()));
+            }
+            let restored = storage
+                .restore(&backup, device, &mut progress)
+                .await
+                .map_err(|error| error.problem())?;
+            Ok(TransferDone::Restored(restored))
+        }
+        TransferJob::Import { work, editor, time } => {
+            let edit = match editor {
+                Some(editor) => Edit::by(editor, time),
+                None => Edit::anonymous(time),
+            };
+            let outcome = storage
+                .import(
+                    work.into_writes(&edit, IMPORT_CHUNK),
+                    &edit,
+                    cancel,
+                    |done| progress(done, 0),
+                )
+                .await;
+            match outcome {
+                Ok(imported) => Ok(TransferDone::Imported(imported)),
+                Err(TransferError::Cancelled) => Ok(TransferDone::Cancelled),
+                Err(error) => Err(error.problem()),
+            }
+        }
+        TransferJob::RebuildIndex => storage
+            .rebuild_index(REBUILD_CHUNK, progress)
+            .await
+            .map(TransferDone::Rebuilt)
+            .map_err(|error| error.problem()),
+        TransferJob::ExistingKeys(entity) => {
+            let (keys, names) = existing_keys(storage, entity).await?;
+            Ok(TransferDone::Keys { keys, names })
+        }
+    }
+}
+
+fn file(bytes: Vec<u8>, count: usize, named: Option<String>) -> TransferDone {
+    TransferDone::File {
+        bytes: FileBytes(bytes),
+        count,
+        named,
+    }
+}
+
+async fn records<R: shared::record::Record>(storage: &Storage) -> Result<Vec<(R::Id, R)>, Problem> {
+    storage
+        .records::<R>()
+        .await
+        .map_err(|error| error.problem())
+}
+
+/// `id`'s problem, with the error's own words as detail.
+fn failure(id: &str, error: impl std::fmt::Display) -> Problem {
+    Problem::with_detail(id, error.to_string())
+}
+
+/// The contacts as vCard 4.0, each with the name of its first account as `ORG`.
+async fn vcards(storage: &Storage, contacts: &[(ContactId, Contact)]) -> Result<String, Problem> {
+    let accounts: HashMap<String, String> = storage
+        .account_rows()
+        .await
+        .map_err(|error| error.problem())?
+        .into_iter()
+        .map(|row| (row.id, row.name))
+        .collect();
+    Ok(contacts_to_vcard(contacts.iter().map(|(id, contact)| {
+        VcardContact {
+            id: *id,
+            contact,
+            organisation: contact
+                .accounts
+                .iter()
+                .find_map(|account| accounts.get(account))
+                .map(String::as_str),
+        }
+    })))
+}
+
+/// The duplicate keys of the device's records of `entity`, and their display names by id.
+///
+/// For accounts, every index row gives its normalised name and postcode, and every document is
+/// read for its SIRET and e-mail addresses (rows carry neither); for contacts, every document
+/// for its e-mail addresses; deals have no duplicate keys.
+async fn existing_keys(
+    storage: &Storage,
+    entity: Entity,
+) -> Result<(ExistingKeys, HashMap<String, String>), Problem> {
+    let mut keys = ExistingKeys::new();
+    let mut names = HashMap::new();
+    match entity {
+        Entity::Account => {
+            let rows = storage
+                .account_rows()
+                .await
+                .map_err(|error| error.problem())?;
+            for row in rows {
+                keys.insert_account_row(&row);
+                names.insert(row.id.clone(), row.name.clone());
+            }
+            for (id, account) in records::<Account>(storage).await? {
+                keys.insert_account(id.to_string(), &account);
+            }
+        }
+        Entity::Contact => {
+            for (id, contact) in records::<Contact>(storage).await? {
+                keys.insert_contact(id.to_string(), &contact);
+                names.insert(id.to_string(), contact.display_name());
+            }
+        }
+        Entity::Deal => {}
+    }
+    Ok((keys, names))
+}

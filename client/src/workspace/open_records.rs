@@ -1,0 +1,390 @@
+//! The records pages have open, held in the workspace worker as live Automerge documents: the
+//! page reads a record's content as plain data ([`RecordContent`]) and sends edits
+//! ([`RecordEdit`]); they are applied here, to the document as it is now (colleagues' changes
+//! merged), and the changes they made join the one save queue through the [`Runner`]. History
+//! and its details are computed here too, so the page never parses a document.
+//!
+//! Edits and reads of the worker are handled one at a time (an async lock), so a record is
+//! loaded once, edits apply in the order the page sent them, and each edit's changes are
+//! queued before the next edit is applied. At most [`LIVE_RECORDS`] documents stay live; the
+//! least recently used is dropped (every change it made was already handed to the queue).
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+use futures::lock::Mutex;
+use shared::account::Account;
+use shared::contact::Contact;
+use shared::deal::Deal;
+use shared::document::{Document, DocumentError};
+use shared::edit::{Edit, Editor};
+use shared::history::ChangeHash;
+use shared::record_patch::{RecordPatchError, TextFields};
+use shared::settings::Settings;
+
+use super::record::{ChangeId, OpenableRecord, RecordContent, RecordData, RecordEdit, RecordRef};
+use super::runner::Runner;
+use crate::records::history_view::{self, HistoryDetail, RecordHistory};
+use crate::records::record_view::RecordSnapshot;
+use crate::records::text_edit::splice_between;
+use crate::state::problem::Problem;
+use crate::storage::Storage;
+
+/// Runs `$body` with `$kind` the record type `$record` names and `$id` its typed id.
+macro_rules! for_kind {
+    ($record:expr, |$kind:ident, $id:ident| $body:expr) => {
+        match $record {
+            RecordRef::Account($id) => {
+                type $kind = Account;
+                $body
+            }
+            RecordRef::Contact($id) => {
+                type $kind = Contact;
+                $body
+            }
+            RecordRef::Deal($id) => {
+                type $kind = Deal;
+                $body
+            }
+            RecordRef::Settings($id) => {
+                type $kind = Settings;
+                $body
+            }
+        }
+    };
+}
+
+/// How many documents stay live at most.
+pub const LIVE_RECORDS: usize = 32;
+
+/// The live documents of one worker.
+pub struct OpenRecords {
+    storage: Rc<Storage>,
+    runner: Runner,
+    live: Mutex<Live>,
+    /// Live documents storage may hold newer changes of (sync or another tab wrote them): each
+    /// merges what storage holds before its next use.
+    outdated: RefCell<Outdated>,
+}
+
+/// Which live documents may be behind storage.
+#[derive(Default)]
+struct Outdated {
+    every: bool,
+    records: BTreeSet<RecordRef>,
+}
+
+#[derive(Default)]
+struct Live {
+    documents: BTreeMap<RecordRef, LiveDocument>,
+    clock: u64,
+}
+
+struct LiveDocument {
+    /// A `Document<R>` of the record's kind.
+    document: Box<dyn Any>,
+    /// When it was last used ([`Live::clock`]).
+    used: u64,
+}
+
+impl OpenRecords {
+    /// The open records of a worker over `storage`, saving through `runner`.
+    pub fn new(storage: Rc<Storage>, runner: Runner) -> Self {
+        Self {
+            storage,
+            runner,
+            live: Mutex::new(Live::default()),
+            outdated: RefCell::new(Outdated::default()),
+        }
+    }
+
+    /// Storage may hold changes of `records` the live documents lack (sync stored them, or
+    /// another tab saved them).
+    pub fn outdated(&self, records: impl IntoIterator<Item = RecordRef>) {
+        self.outdated.borrow_mut().records.extend(records);
+    }
+
+    /// Storage may hold changes of any record the live documents lack (another tab imported,
+    /// signed out, or wrote what it did not describe).
+    pub fn all_outdated(&self) {
+        self.outdated.borrow_mut().every = true;
+    }
+
+    /// The content of `record` as storage holds it now (merged into the live document), or
+    /// `None` when the device has no such record.
+    pub async fn read(&self, record: RecordRef) -> Result<Option<RecordContent>, Problem> {
+        for_kind!(record, |Kind, id| self.read_kind::<Kind>(record, id).await)
+    }
+
+    /// Applies `edit` (by `editor`, at `time`) to `record` and resolves once the changes it made
+    /// are stored (or with the problem that stopped them).
+    pub async fn edit(
+        &self,
+        record: RecordRef,
+        editor: Option<Editor>,
+        time: i64,
+        edit: RecordEdit,
+    ) -> Result<(), Problem> {
+        let stamp = match editor {
+            Some(editor) => Edit::by(editor, time),
+            None => Edit::anonymous(time),
+        };
+        let saved = for_kind!(record, |Kind, id| {
+            self.edit_kind::<Kind>(record, id, &stamp, edit).await?
+        });
+        saved.await
+    }
+
+    /// The history of `record`.
+    pub async fn history(&self, record: RecordRef) -> Result<RecordHistory, Problem> {
+        for_kind!(record, |Kind, id| self
+            .history_kind::<Kind>(record, id)
+            .await)
+    }
+
+    /// What the history row `last` (between change `before` and change `after`) changed, and
+    /// the record as it was then.
+    pub async fn history_detail(
+        &self,
+        record: RecordRef,
+        before: Option<ChangeId>,
+        after: ChangeId,
+        last: usize,
+    ) -> Result<Option<HistoryDetail>, Problem> {
+        let before: Vec<ChangeHash> = before.map(|id| ChangeHash(id.0)).into_iter().collect();
+        let after = ChangeHash(after.0);
+        for_kind!(record, |Kind, id| {
+            let mut live = self.live.lock().await;
+            let document = self.live_document::<Kind>(&mut live, record, id).await?;
+            Ok(document
+                .map(|document| history_view::detail_between(document, &before, after, last)))
+        })
+    }
+
+    async fn read_kind<R: OpenableRecord + TextFields>(
+        &self,
+        record: RecordRef,
+        id: R::Id,
+    ) -> Result<Option<RecordContent>, Problem> {
+        let mut live = self.live.lock().await;
+        // Always merge what storage holds: the page asks again when sync stored changes.
+        let stored = self
+            .storage
+            .load_document::<R>(id)
+            .await
+            .map_err(|error| error.problem())?;
+        let Some(stored) = stored else {
+            return Ok(live
+                .documents
+                .get(&record)
+                .and_then(|live| live.document.downcast_ref::<Document<R>>())
+                .map(content));
+        };
+        let document = live.insert_or_merge(record, stored)?;
+        Ok(Some(content(document)))
+    }
+
+    /// Applies `edit` and queues its changes (in this call, so edits are queued in order);
+    /// returns what resolves once they are stored.
+    async fn edit_kind<R: OpenableRecord + TextFields>(
+        &self,
+        record: RecordRef,
+        id: R::Id,
+        stamp: &Edit,
+        edit: RecordEdit,
+    ) -> Result<LocalBoxFuture<'static, Result<(), Problem>>, Problem> {
+        let mut live = self.live.lock().await;
+        if let RecordEdit::Create { data } = edit {
+            return self.create::<R>(&mut live, record, id, stamp, *data).await;
+        }
+        let document = self
+            .live_document::<R>(&mut live, record, id)
+            .await?
+            .ok_or_else(|| Problem::new("problem-record-missing"))?;
+        let before = document.heads();
+        apply(document, stamp, edit)
+            .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
+        let changes = document.changes_since(&before);
+        Ok(self.runner.save(record, changes))
+    }
+
+    /// Creates `record` from `data` and queues its first change.
+    async fn create<R: OpenableRecord>(
+        &self,
+        live: &mut Live,
+        record: RecordRef,
+        id: R::Id,
+        stamp: &Edit,
+        data: RecordData,
+    ) -> Result<LocalBoxFuture<'static, Result<(), Problem>>, Problem> {
+        if self.live_document::<R>(live, record, id).await?.is_some() {
+            // Ids of new records are fresh random ids: one already stored is this creation,
+            // replayed to a worker that replaced the one that stored it.
+            return Ok(Box::pin(futures::future::ready(Ok(()))));
+        }
+        let content = R::from_data(data).ok_or_else(|| Problem::new("problem-edit-refused"))?;
+        let document = Document::new(id, &content, stamp)
+            .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
+        let document = live.insert_or_merge(record, document)?;
+        let changes = document.changes_since(&[]);
+        Ok(self.runner.save(record, changes))
+    }
+
+    async fn history_kind<R: OpenableRecord + TextFields>(
+        &self,
+        record: RecordRef,
+        id: R::Id,
+    ) -> Result<RecordHistory, Problem> {
+        let mut live = self.live.lock().await;
+        let Some(document) = self.live_document::<R>(&mut live, record, id).await? else {
+            return Ok(RecordHistory::default());
+        };
+        let entries = document.history();
+        Ok(RecordHistory {
+            rows: history_view::group(&entries),
+            changes: entries.iter().map(|entry| ChangeId(entry.hash.0)).collect(),
+        })
+    }
+
+    /// The live document of `record`, loaded from storage when it is not live yet.
+    async fn live_document<'live, R: OpenableRecord>(
+        &self,
+        live: &'live mut Live,
+        record: RecordRef,
+        id: R::Id,
+    ) -> Result<Option<&'live mut Document<R>>, Problem> {
+        let behind = {
+            let mut outdated = self.outdated.borrow_mut();
+            if outdated.every {
+                // Every live document is behind: each catches up on its next use.
+                outdated.every = false;
+                let live_records: Vec<RecordRef> = live.documents.keys().copied().collect();
+                outdated.records.extend(live_records);
+            }
+            outdated.records.remove(&record)
+        };
+        if behind || !live.documents.contains_key(&record) {
+            let stored = self
+                .storage
+                .load_document::<R>(id)
+                .await
+                .map_err(|error| error.problem())?;
+            let Some(stored) = stored else {
+                return Ok(None);
+            };
+            live.insert_or_merge(record, stored)?;
+        }
+        Ok(live.get_mut::<R>(record))
+    }
+}
+
+impl Live {
+    /// Merges `stored` into the live document of `record`, or makes it live (dropping the least
+    /// recently used one when full).
+    fn insert_or_merge<R: OpenableRecord>(
+        &mut self,
+        record: RecordRef,
+        mut stored: Document<R>,
+    ) -> Result<&mut Document<R>, Problem> {
+        self.clock += 1;
+        if !self.documents.contains_key(&record) {
+            if self.documents.len() >= LIVE_RECORDS {
+                let oldest = self
+                    .documents
+                    .iter()
+                    .min_by_key(|(_, live)| live.used)
+                    .map(|(record, _)| *record);
+                if let Some(oldest) = oldest {
+                    self.documents.remove(&oldest);
+                }
+            }
+            self.documents.insert(
+                record,
+                LiveDocument {
+                    document: Box::new(stored),
+                    used: self.clock,
+                },
+            );
+        } else if let Some(document) = self.get_mut::<R>(record) {
+            document.merge(&mut stored).map_err(|error| {
+                Problem::with_detail("problem-record-unmergeable", error.to_string())
+            })?;
+        }
+        self.get_mut::<R>(record)
+            .ok_or_else(|| Problem::new("problem-record-missing"))
+    }
+
+    fn get_mut<R: OpenableRecord>(&mut self, record: RecordRef) -> Option<&mut Document<R>> {
+        let clock = self.clock;
+        let live = self.documents.get_mut(&record)?;
+        live.used = clock;
+        live.document.downcast_mut::<Document<R>>()
+    }
+}
+
+/// What the page is shown of `document`.
+fn content<R: OpenableRecord>(document: &Document<R>) -> RecordContent {
+    let snapshot = RecordSnapshot::of_document(document);
+    RecordContent {
+        record: snapshot
+            .record
+            .map(|record| Box::new(OpenableRecord::into_data(record))),
+        conflicts: snapshot
+            .conflicts
+            .iter()
+            .map(|conflict| (**conflict).clone())
+            .collect(),
+    }
+}
+
+/// Why an edit could not be applied.
+#[derive(Debug, thiserror::Error)]
+enum EditError {
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error(transparent)]
+    Patch(#[from] RecordPatchError),
+}
+
+/// Applies `edit` to `document`, stamped `stamp`.
+fn apply<R: OpenableRecord + TextFields>(
+    document: &mut Document<R>,
+    stamp: &Edit,
+    edit: RecordEdit,
+) -> Result<(), EditError> {
+    match edit {
+        RecordEdit::Patch { message, patch } => {
+            document.apply_patch(stamp, &message, &patch)?;
+        }
+        RecordEdit::Text { path, text } => {
+            let current = document.text(&path)?;
+            if let Some(splice) = splice_between(&current, &text) {
+                document.splice_text(
+                    stamp,
+                    &path,
+                    splice.position,
+                    splice.delete,
+                    &splice.insert,
+                )?;
+            }
+        }
+        RecordEdit::Choose { path, chosen } => {
+            let values = document.conflicts(&path)?;
+            if let Some(value) = values
+                .iter()
+                .find(|value| value.value.to_string() == chosen)
+            {
+                document.choose(stamp, &path, value)?;
+            }
+        }
+        RecordEdit::Restore { path, at } => {
+            document.restore_field(stamp, &path, &[ChangeHash(at.0)])?;
+        }
+        // `OpenRecords::edit_kind` creates records before it gets here.
+        RecordEdit::Create { .. } => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Data in and out, as jobs for the workspace worker: exports and backups are built there from
+//! the documents (the page gets the file's bytes to offer as a download), imports and restores
+//! are written there in one transaction with progress. Plain data, so they cross the bridge.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use shared::edit::Editor;
+use shared::ids::{ContactId, DeviceId, WorkspaceId};
+use shared::transfer::{Delimiter, Entity, ExistingKeys, ImportWork};
+
+use crate::state::file_bytes::FileBytes;
+use crate::state::transfer_outcome::{Imported, Restored};
+
+/// A transfer the worker carries out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TransferJob {
+    /// Every record of `entity` as CSV.
+    ExportCsv {
+        /// Which records.
+        entity: Entity,
+        /// Between fields.
+        delimiter: Delimiter,
+    },
+    /// Every contact as one vCard file.
+    ExportVcards,
+    /// One contact as a vCard file.
+    ExportContactVcard(ContactId),
+    /// The full backup of `workspace`, dated `time` (Unix seconds).
+    Backup {
+        /// The signed-in workspace.
+        workspace: WorkspaceId,
+        /// When.
+        time: i64,
+    },
+    /// Merge the backup file `bytes` into the device's data; a damaged, foreign or other
+    /// workspace's file is refused whole.
+    Restore {
+        /// The picked file.
+        bytes: FileBytes,
+        /// The signed-in workspace, if any.
+        workspace: Option<WorkspaceId>,
+        /// This device, if signed in (its own changes in the backup go to the outbox).
+        device: Option<DeviceId>,
+    },
+    /// Write an import in one transaction (progress reported; cancellable).
+    Import {
+        /// What to write.
+        work: ImportWork,
+        /// Who imports, if signed in.
+        editor: Option<Editor>,
+        /// When (Unix seconds).
+        time: i64,
+    },
+    /// The duplicate keys and display names of the device's records of `entity`.
+    ExistingKeys(Entity),
+    /// Rebuild every list row from the documents (after a layout change or damage).
+    RebuildIndex,
+}
+
+/// What a transfer produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TransferDone {
+    /// A file to offer: its bytes, how many records it holds, and the name of its one record
+    /// (a single contact's vCard is named after the contact).
+    File {
+        /// The file.
+        bytes: FileBytes,
+        /// Records (or documents) in it.
+        count: usize,
+        /// The one record's name, if it holds one.
+        named: Option<String>,
+    },
+    /// A backup merged.
+    Restored(Restored),
+    /// The file is not a backup this app can restore (the stable code says why).
+    Refused(String),
+    /// An import stored.
+    Imported(Imported),
+    /// The rep cancelled the import: nothing was stored.
+    Cancelled,
+    /// Every list row was rebuilt from this many documents.
+    Rebuilt(usize),
+    /// The keys of the device's records, and their display names by id.
+    Keys {
+        /// Duplicate keys.
+        keys: ExistingKeys,
+        /// Display names by id.
+        names: HashMap<String, String>,
+    },
+}
