@@ -29,6 +29,8 @@ mod schema;
 mod stored;
 mod transfer;
 
+use std::collections::HashMap;
+
 use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -548,6 +550,16 @@ impl Storage {
             }
         }
         Ok(())
+    }
+
+    /// Every account's name by id (from the index rows).
+    pub async fn account_names(&self) -> Result<HashMap<String, String>, StorageError> {
+        Ok(self
+            .account_rows()
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row.name))
+            .collect())
     }
 
     /// Every account's index row, in name order, without loading any document.

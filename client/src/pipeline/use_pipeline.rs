@@ -6,7 +6,6 @@
 //! it at once and re-reads when the service reports the pipeline stale (a deal, an account name
 //! or the settings changed).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use shared::deal::Deal;
@@ -103,13 +102,10 @@ async fn read_inputs(
         _ => None,
     }
     .unwrap_or_else(Settings::starter);
-    let account_names: HashMap<String, String> = storage
-        .account_rows()
+    let account_names = storage
+        .account_names()
         .await
-        .map_err(|error| error.problem())?
-        .into_iter()
-        .map(|row| (row.id, row.name))
-        .collect();
+        .map_err(|error| error.problem())?;
     Ok(PipelineInputs {
         deals: storage.deal_rows().await.map_err(|error| error.problem())?,
         account_names,

@@ -118,7 +118,6 @@ where
             record: *record,
             shown: RefCell::new(None),
             in_flight: Cell::new(0),
-            read_wanted: Cell::new(false),
             revision: Cell::new(0),
             error: RefCell::new(None),
             sync: RefCell::new(None),
@@ -152,8 +151,6 @@ pub(crate) struct Editor<R: OpenableRecord, V> {
     shown: RefCell<Option<RecordSnapshot<R>>>,
     /// Edits sent and not answered yet.
     in_flight: Cell<u32>,
-    /// A read was due while edits were in flight.
-    read_wanted: Cell<bool>,
     revision: Cell<u64>,
     /// The last save's problem.
     error: RefCell<Option<Problem>>,
@@ -235,8 +232,8 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
             *this.error.borrow_mut() = saved.err();
             this.in_flight.set(this.in_flight.get().saturating_sub(1));
             if this.in_flight.get() == 0 {
-                // What the worker holds now includes every edit: show exactly that.
-                this.read_wanted.set(false);
+                // What the worker holds now includes every edit (and whatever made the record
+                // stale meanwhile): show exactly that.
                 this.read();
             } else {
                 this.show();
@@ -250,7 +247,7 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
             return;
         };
         if self.in_flight.get() > 0 {
-            self.read_wanted.set(true);
+            // Read once the last edit in flight is answered.
             return;
         }
         let this = Rc::clone(self);
@@ -258,7 +255,7 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
         wasm_bindgen_futures::spawn_local(async move {
             let answer = workspace.ask(Query::Record(record)).await;
             if this.in_flight.get() > 0 {
-                this.read_wanted.set(true);
+                // Older than the page's edits: the read after the last one replaces it.
                 return;
             }
             match answer {

@@ -157,13 +157,10 @@ fn failure(id: &str, error: impl std::fmt::Display) -> Problem {
 
 /// The contacts as vCard 4.0, each with the name of its first account as `ORG`.
 async fn vcards(storage: &Storage, contacts: &[(ContactId, Contact)]) -> Result<String, Problem> {
-    let accounts: HashMap<String, String> = storage
-        .account_rows()
+    let accounts = storage
+        .account_names()
         .await
-        .map_err(|error| error.problem())?
-        .into_iter()
-        .map(|row| (row.id, row.name))
-        .collect();
+        .map_err(|error| error.problem())?;
     Ok(contacts_to_vcard(contacts.iter().map(|(id, contact)| {
         VcardContact {
             id: *id,
