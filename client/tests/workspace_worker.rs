@@ -342,8 +342,8 @@ async fn search_is_answered_by_the_workers_index_and_finds_a_saved_account_once_
     Ok(())
 }
 
-/// A stamp of nobody at a fixed time (the tests sign nobody in).
-const NOBODY: client::workspace::service::Stamp = client::workspace::service::Stamp {
+/// An edit by nobody at a fixed time (the tests sign nobody in).
+const NOBODY: Edit = Edit {
     editor: None,
     time: 1_700_000_100,
 };
@@ -403,8 +403,7 @@ async fn a_page_edit_made_on_a_stale_copy_keeps_the_change_a_colleague_synced_me
         20,
         service.edit(
             RecordRef::Account(id),
-            None,
-            1_700_000_300,
+            Edit::anonymous(1_700_000_300),
             RecordEdit::Patch {
                 message: "rename".to_owned(),
                 patch,
@@ -466,8 +465,7 @@ async fn a_page_edit_made_on_a_stale_copy_keeps_the_change_a_colleague_synced_me
         20,
         service.edit(
             RecordRef::Account(id),
-            None,
-            1_700_000_400,
+            Edit::anonymous(1_700_000_400),
             RecordEdit::Restore {
                 path: shared::field::FieldPath::new(["name"]),
                 at: creation,
@@ -534,8 +532,7 @@ async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
     let (ticket, imported) = service.transfer(
         TransferJob::Import {
             work,
-            editor: None,
-            time: 1_700_000_500,
+            stamp: Edit::anonymous(1_700_000_500),
         },
         {
             let progressed = Rc::clone(&progressed);

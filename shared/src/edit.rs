@@ -19,7 +19,7 @@ pub struct Editor {
 }
 
 /// The provenance of one edit: by whom (when known) and at what time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     /// Who edits; `None` for edits made before anyone signed in.
     pub editor: Option<Editor>,

@@ -304,8 +304,7 @@ mod tests {
         let edit = |ticket: u64, text: &str| ToWorker::Edit {
             ticket: Ticket(ticket),
             record: account,
-            editor: None,
-            time: 1_700_000_000,
+            stamp: shared::edit::Edit::anonymous(1_700_000_000),
             edit: RecordEdit::Text {
                 path: FieldPath::new(["notes"]),
                 text: text.into(),

@@ -11,7 +11,7 @@ use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::record::{ChangeId, RecordContent, RecordEdit};
 use crate::workspace::transfer_job::{TransferDone, TransferJob};
 use crate::workspace::{RecordRef, Topic};
-use shared::edit::Editor;
+use shared::edit::Edit;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
@@ -59,10 +59,8 @@ pub enum ToWorker {
         ticket: Ticket,
         /// The record edited.
         record: RecordRef,
-        /// Who edits (the signed-in person on this device), if anyone is signed in.
-        editor: Option<Editor>,
-        /// When (Unix seconds, this device's clock).
-        time: i64,
+        /// Who edits (the signed-in person on this device, if anyone is signed in) and when.
+        stamp: Edit,
         /// What to change.
         edit: RecordEdit,
     },

@@ -203,8 +203,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
         ToWorker::Edit {
             ticket,
             record,
-            editor,
-            time,
+            stamp,
             edit,
         } => {
             let Some(records) = served.records.borrow().clone() else {
@@ -212,7 +211,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
             };
             let scope = served.scope.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = records.edit(record, editor, time, edit).await;
+                let outcome = records.edit(record, stamp, edit).await;
                 post(&scope, FromWorker::Saved { ticket, outcome });
             });
         }

@@ -27,7 +27,7 @@ use crate::sync::api::{self, ApiError};
 use crate::sync::SyncCommand;
 use crate::tabs::{Subscription, TabChannel};
 use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
-use crate::workspace::service::{Outgoing, Stamp, WorkspaceService};
+use crate::workspace::service::{Outgoing, WorkspaceService};
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
@@ -122,8 +122,8 @@ impl SyncHandle {
 
     /// Who edits now: the signed-in person on this device (anyone, when nobody is), and the
     /// time.
-    pub fn stamp(&self) -> Stamp {
-        Stamp {
+    pub fn stamp(&self) -> shared::edit::Edit {
+        shared::edit::Edit {
             editor: match &self.session {
                 SessionState::SignedIn(session) => Some(session.editor()),
                 SessionState::Loading | SessionState::SignedOut => None,

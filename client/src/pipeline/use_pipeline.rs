@@ -17,8 +17,9 @@ use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle
 use crate::pipeline::board::PipelineInputs;
 use crate::state::problem::Problem;
 use crate::storage::Storage;
-use crate::workspace::service::{Stamp, WorkspaceService};
+use crate::workspace::service::WorkspaceService;
 use crate::workspace::{use_topic, Topic};
+use shared::edit::Edit;
 
 /// What the board shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,7 +81,7 @@ async fn move_deal(
     workspace: &WorkspaceService,
     id: &str,
     stage: &str,
-    stamp: Stamp,
+    stamp: Edit,
 ) -> Result<(), Problem> {
     let id = id
         .parse::<DealId>()

@@ -20,7 +20,7 @@ use shared::record_patch;
 use yew::prelude::*;
 
 use crate::bridge::{Answer, Query};
-use crate::hooks::{use_sync, SessionState, SyncHandle};
+use crate::hooks::{use_sync, SyncHandle};
 use crate::records::record_view::RecordSnapshot;
 use crate::state::problem::Problem;
 use crate::workspace::record::{OpenableRecord, RecordEdit, RecordRef};
@@ -140,10 +140,6 @@ where
     DocumentHandle { view, editor }
 }
 
-fn now_seconds() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
-
 /// The page's copy of the record and its edits in flight, shared by the handle's callbacks.
 pub(crate) struct Editor<R: OpenableRecord, V> {
     record: RecordRef,
@@ -213,22 +209,19 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
 
     /// Sends `edit` to the worker and shows how its save went.
     fn send(self: &Rc<Self>, edit: RecordEdit) {
-        let Some(workspace) = self.sync.borrow().as_ref().and_then(SyncHandle::workspace) else {
-            return;
-        };
-        let editor = self
+        let Some((workspace, stamp)) = self
             .sync
             .borrow()
             .as_ref()
-            .and_then(|sync| match sync.session() {
-                SessionState::SignedIn(session) => Some(session.editor()),
-                _ => None,
-            });
+            .and_then(|sync| Some((sync.workspace()?, sync.stamp())))
+        else {
+            return;
+        };
         self.in_flight.set(self.in_flight.get() + 1);
         let this = Rc::clone(self);
         let record = self.record;
         wasm_bindgen_futures::spawn_local(async move {
-            let saved = workspace.edit(record, editor, now_seconds(), edit).await;
+            let saved = workspace.edit(record, stamp, edit).await;
             *this.error.borrow_mut() = saved.err();
             this.in_flight.set(this.in_flight.get().saturating_sub(1));
             if this.in_flight.get() == 0 {

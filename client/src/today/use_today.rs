@@ -15,8 +15,9 @@ use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle
 use crate::state::problem::Problem;
 use crate::storage::Storage;
 use crate::today::day_plan::{agenda, needs_document, Agenda, VisitReport};
-use crate::workspace::service::{Stamp, WorkspaceService};
+use crate::workspace::service::WorkspaceService;
 use crate::workspace::{use_topic, Topic};
+use shared::edit::Edit;
 
 /// What the Today page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -105,7 +106,7 @@ async fn change_account(
     workspace: &WorkspaceService,
     id: &str,
     message: &str,
-    stamp: Stamp,
+    stamp: Edit,
     change: impl FnOnce(&mut Account, i64),
 ) -> Result<(), Problem> {
     let id = id

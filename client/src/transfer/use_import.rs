@@ -111,11 +111,9 @@ impl ImportHandle {
         dispatcher.dispatch(ImportAction::Start {
             total: summary.create + summary.merge_existing,
         });
-        let stamp = sync.stamp();
         let job = TransferJob::Import {
             work: plan.work(),
-            editor: stamp.editor,
-            time: stamp.time,
+            stamp: sync.stamp(),
         };
         let (ticket, finished) = service.transfer(job, {
             let dispatcher = dispatcher.clone();

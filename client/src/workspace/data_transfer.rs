@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
-use shared::edit::Edit;
 use shared::ids::ContactId;
 use shared::transfer::{
     contacts_to_vcard, export_accounts, export_contacts, export_deals, Backup, Entity,
@@ -104,11 +103,7 @@ pub async fn carry_out(
                 .map_err(|error| error.problem())?;
             Ok(TransferDone::Restored(restored))
         }
-        TransferJob::Import { work, editor, time } => {
-            let edit = match editor {
-                Some(editor) => Edit::by(editor, time),
-                None => Edit::anonymous(time),
-            };
+        TransferJob::Import { work, stamp: edit } => {
             let outcome = storage
                 .import(
                     work.into_writes(&edit, IMPORT_CHUNK),

@@ -20,7 +20,7 @@ use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::document::{Document, DocumentError};
-use shared::edit::{Edit, Editor};
+use shared::edit::Edit;
 use shared::history::ChangeHash;
 use shared::record_patch::{RecordPatchError, TextFields};
 use shared::settings::Settings;
@@ -119,19 +119,14 @@ impl OpenRecords {
         for_kind!(record, |Kind, id| self.read_kind::<Kind>(record, id).await)
     }
 
-    /// Applies `edit` (by `editor`, at `time`) to `record` and resolves once the changes it made
-    /// are stored (or with the problem that stopped them).
+    /// Applies `edit` (stamped `stamp`) to `record` and resolves once the changes it made are
+    /// stored (or with the problem that stopped them).
     pub async fn edit(
         &self,
         record: RecordRef,
-        editor: Option<Editor>,
-        time: i64,
+        stamp: Edit,
         edit: RecordEdit,
     ) -> Result<(), Problem> {
-        let stamp = match editor {
-            Some(editor) => Edit::by(editor, time),
-            None => Edit::anonymous(time),
-        };
         let saved = for_kind!(record, |Kind, id| {
             self.edit_kind::<Kind>(record, id, &stamp, edit).await?
         });

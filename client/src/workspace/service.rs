@@ -22,7 +22,7 @@ use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
 use crate::bridge::{Answer, Found, FromWorker, Query, Ticket, ToWorker};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
-use shared::edit::Editor;
+use shared::edit::Edit;
 
 /// What the service asks of the sync provider.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,16 +37,6 @@ pub enum Outgoing {
     TellTabs(TabNews),
     /// The service cannot store anything now (the worker's database does not open).
     Unavailable(Problem),
-}
-
-/// Who makes an edit and when: the signed-in person on this device (if anyone), and the time
-/// in Unix seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stamp {
-    /// The editor, if someone is signed in.
-    pub editor: Option<Editor>,
-    /// Unix seconds, this device's clock.
-    pub time: i64,
 }
 
 /// Where [`Outgoing`] messages go.
@@ -235,14 +225,13 @@ impl WorkspaceService {
             .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
     }
 
-    /// Applies `edit` to `record` in the worker (by `editor`, at `time`, Unix seconds) after
-    /// every earlier edit of the record; resolves once the changes it made are stored, or with
-    /// the problem that stopped them.
+    /// Applies `edit` to `record` in the worker (stamped with who and when) after every earlier
+    /// edit of the record; resolves once the changes it made are stored, or with the problem
+    /// that stopped them.
     pub async fn edit(
         &self,
         record: RecordRef,
-        editor: Option<Editor>,
-        time: i64,
+        stamp: Edit,
         edit: RecordEdit,
     ) -> Result<(), Problem> {
         let ticket = self.ticket();
@@ -253,8 +242,7 @@ impl WorkspaceService {
             ToWorker::Edit {
                 ticket,
                 record,
-                editor,
-                time,
+                stamp,
                 edit,
             },
         );
@@ -286,7 +274,7 @@ impl WorkspaceService {
     pub async fn update_record<R: OpenableRecord>(
         &self,
         id: R::Id,
-        stamp: Stamp,
+        stamp: Edit,
         message: &str,
         change: impl FnOnce(&mut R),
     ) -> Result<(), Problem> {
@@ -305,22 +293,20 @@ impl WorkspaceService {
             message: message.to_owned(),
             patch,
         };
-        self.edit(R::reference(id), stamp.editor, stamp.time, edit)
-            .await
+        self.edit(R::reference(id), stamp, edit).await
     }
 
     /// Creates record `id` of kind `R` with `record` as its content; resolves once stored.
     pub async fn create_record<R: OpenableRecord>(
         &self,
         id: R::Id,
-        stamp: Stamp,
+        stamp: Edit,
         record: R,
     ) -> Result<(), Problem> {
         let edit = RecordEdit::Create {
             data: Box::new(record.into_data()),
         };
-        self.edit(R::reference(id), stamp.editor, stamp.time, edit)
-            .await
+        self.edit(R::reference(id), stamp, edit).await
     }
 
     /// Starts `job` in the worker; `on_progress` hears how many records it wrote so far, and of

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use shared::edit::Editor;
+use shared::edit::Edit;
 use shared::ids::{ContactId, DeviceId, WorkspaceId};
 use shared::transfer::{Delimiter, Entity, ExistingKeys, ImportWork};
 
@@ -47,10 +47,8 @@ pub enum TransferJob {
     Import {
         /// What to write.
         work: ImportWork,
-        /// Who imports, if signed in.
-        editor: Option<Editor>,
-        /// When (Unix seconds).
-        time: i64,
+        /// Who imports (if signed in) and when.
+        stamp: Edit,
     },
     /// The duplicate keys and display names of the device's records of `entity`.
     ExistingKeys(Entity),
