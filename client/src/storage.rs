@@ -1,6 +1,6 @@
 //! The one facade over IndexedDB. Nothing else in the app touches the browser's storage.
 //!
-//! Layout (schema version 3), in the database `carnet`:
+//! Layout (schema version 4), in the database `carnet`:
 //! - `documents`: every record's Automerge document, as a snapshot plus the incremental chunks
 //!   appended since (see `stored`), whatever its kind: the source of truth;
 //! - `account_index`, `contact_index`, `deal_index`: derived index rows (key path `id`) with an
@@ -10,7 +10,10 @@
 //!   persistent storage was granted);
 //! - `outbox`: local Automerge changes the relay has not acknowledged yet, under increasing
 //!   keys; written in the same strict transaction as the document they belong to, and removed
-//!   only when a durable ack covers them.
+//!   only when a durable ack covers them;
+//! - `search_journal`, `search_saved` (version 4): the search index's saved copy and the
+//!   journal of rows written since, one entry added in every transaction that writes a row
+//!   (see `search_journal`).
 //!
 //! Every write resolves on the transaction's `complete` event, never on a request's success.
 //! Local edits, the outbox and sign-out ask for `durability: "strict"`: the data is on disk when
@@ -26,6 +29,7 @@ mod field_day;
 mod persistence;
 mod records;
 mod schema;
+mod search_journal;
 mod stored;
 mod transfer;
 
@@ -53,6 +57,7 @@ use web_sys::{IdbDatabase, IdbTransaction};
 use crate::session::Session;
 pub use error::StorageError;
 pub use persistence::{Estimate, Persistence};
+pub use search_journal::{JournalEntry, JournalPage, RowNow, SavedSearchIndex};
 pub use transfer::{CancelImport, Imported, Restored, TransferError};
 
 /// The name of the app's database.
@@ -64,6 +69,8 @@ const CONTACT_INDEX: &str = "contact_index";
 const DEAL_INDEX: &str = "deal_index";
 const META: &str = "meta";
 const OUTBOX: &str = "outbox";
+const SEARCH_JOURNAL: &str = "search_journal";
+const SEARCH_SAVED: &str = "search_saved";
 const BY_SORT_NAME: &str = "by_sort_name";
 const BY_CITY: &str = "by_city";
 const BY_POSTCODE: &str = "by_postcode";
@@ -80,13 +87,15 @@ const META_SESSION: &str = "session";
 const META_OUTBOX_BACKFILL: &str = "outbox-backfill";
 /// Rows decoded per page when a whole list is read.
 const ROWS_PER_PAGE: u32 = 1_000;
-const ALL_STORES: [&str; 6] = [
+const ALL_STORES: [&str; 8] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
     DEAL_INDEX,
     META,
     OUTBOX,
+    SEARCH_JOURNAL,
+    SEARCH_SAVED,
 ];
 
 #[wasm_bindgen]
@@ -237,7 +246,14 @@ impl Storage {
             document,
             bytes: changes,
         };
-        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, OUTBOX];
+        let stores = [
+            DOCUMENTS,
+            ACCOUNT_INDEX,
+            CONTACT_INDEX,
+            DEAL_INDEX,
+            OUTBOX,
+            SEARCH_JOURNAL,
+        ];
         let transaction = self.transaction(&stores, Durability::Strict)?;
         let stored = async {
             let (folded, fresh) = match fold_and_put(&transaction, &group, Origin::Device).await? {
@@ -307,7 +323,14 @@ impl Storage {
         received: &[Received],
         cursor: Option<Seq>,
     ) -> Result<Vec<Changed>, StorageError> {
-        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, META];
+        let stores = [
+            DOCUMENTS,
+            ACCOUNT_INDEX,
+            CONTACT_INDEX,
+            DEAL_INDEX,
+            META,
+            SEARCH_JOURNAL,
+        ];
         let transaction = self.transaction(&stores, Durability::Relaxed)?;
         let stored = async {
             let mut changed = Vec::with_capacity(received.len());
@@ -349,7 +372,13 @@ impl Storage {
         &self,
         snapshots: &[DocumentSnapshot],
     ) -> Result<Vec<Changed>, StorageError> {
-        let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
+        let stores = [
+            DOCUMENTS,
+            ACCOUNT_INDEX,
+            CONTACT_INDEX,
+            DEAL_INDEX,
+            SEARCH_JOURNAL,
+        ];
         let transaction = self.transaction(&stores, Durability::Relaxed)?;
         let stored = async {
             let held = held_documents(&transaction, snapshots).await?;
@@ -393,6 +422,7 @@ impl Storage {
                 match row_value(&summary.row) {
                     Ok(Some((store, row))) => {
                         let _row = transaction.object_store(store)?.put(&row, None)?;
+                        search_journal::journal_row(&transaction, &summary.row)?;
                     }
                     Ok(None) => {}
                     Err(error) => return Ok(Err(error)),
@@ -697,20 +727,27 @@ impl Storage {
         let keys = finish(transaction, keys).await?;
         let total = keys.len();
         let clear = self.transaction(
-            &[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX],
+            &[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, SEARCH_JOURNAL],
             Durability::Relaxed,
         )?;
         let cleared = async {
             for store in [ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX] {
                 clear.object_store(store)?.clear()?.await?;
             }
+            search_journal::journal_everything(&clear)?;
             Ok::<(), idb::Error>(())
         }
         .await;
         finish(clear, cleared).await?;
         let mut done = 0;
         for keys in keys.chunks(chunk.max(1)) {
-            let stores = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
+            let stores = [
+                DOCUMENTS,
+                ACCOUNT_INDEX,
+                CONTACT_INDEX,
+                DEAL_INDEX,
+                SEARCH_JOURNAL,
+            ];
             let transaction = self.transaction(&stores, Durability::Relaxed)?;
             let rebuilt = async {
                 let documents = transaction.object_store(DOCUMENTS)?;
@@ -756,6 +793,8 @@ impl Storage {
             for store in ALL_STORES {
                 transaction.object_store(store)?.clear()?.await?;
             }
+            // A worker's index still holds the wiped rows until it reads this.
+            search_journal::journal_everything(&transaction)?;
             Ok::<(), idb::Error>(())
         }
         .await;
@@ -956,7 +995,8 @@ async fn fold_and_put(
     Ok(Ok(Some((folded, fresh))))
 }
 
-/// Puts `row` in its kind's index store (settings and unknown kinds have none).
+/// Puts `row` in its kind's index store (settings and unknown kinds have none) and notes it in
+/// the search journal (so the transaction must cover `search_journal`).
 async fn put_row(
     transaction: &Transaction,
     row: &IndexRow,
@@ -964,6 +1004,7 @@ async fn put_row(
     match row_value(row) {
         Ok(Some((store, value))) => {
             transaction.object_store(store)?.put(&value, None)?.await?;
+            search_journal::journal_row(transaction, row)?;
             Ok(Ok(()))
         }
         Ok(None) => Ok(Ok(())),

@@ -4,3 +4,4 @@
 
 pub mod decode_messages;
 pub mod ingest_changes;
+pub mod read_saved_search_index;

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub mod decode_messages;
 #[path = "../../fuzz/src/ingest_changes.rs"]
 pub mod ingest_changes;
+#[path = "../../fuzz/src/read_saved_search_index.rs"]
+pub mod read_saved_search_index;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -64,6 +66,66 @@ fn every_committed_ingest_changes_input_and_past_crash_replays_without_a_crash()
         regressions >= 3,
         "the past crashes of ingest_changes are missing ({regressions} files)"
     );
+    Ok(())
+}
+
+#[test]
+fn every_committed_read_saved_search_index_input_replays_without_a_crash() -> TestResult {
+    let (corpus, _regressions) = replay("read_saved_search_index", read_saved_search_index::run)?;
+    assert!(
+        corpus >= 3,
+        "the read_saved_search_index corpus is missing ({corpus} files)"
+    );
+    Ok(())
+}
+
+/// Writes the seed corpus of `read_saved_search_index` (real saved indexes) into
+/// `fuzz/corpus/`: `cargo test -p server --test fuzz_inputs -- --ignored saved_search`.
+#[test]
+#[ignore = "writes files into fuzz/corpus; run by hand"]
+fn write_the_saved_search_index_seeds() -> TestResult {
+    use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
+    use shared::search::SearchIndex;
+
+    let mut index = SearchIndex::new();
+    let empty = index.to_bytes();
+    index.insert_account(&AccountIndexRow {
+        id: "a1".to_owned(),
+        name: "Boulangerie Élevé".to_owned(),
+        city: "Lyon".to_owned(),
+        postcode: "69001".to_owned(),
+        note_words: "farine bio".to_owned(),
+        ..AccountIndexRow::default()
+    });
+    let one = index.to_bytes();
+    index.insert_contact(&ContactIndexRow {
+        id: "c1".to_owned(),
+        display_name: "Léa Martin".to_owned(),
+        sort_name: "Martin Léa".to_owned(),
+        emails: vec!["lea@boulangerie.fr".to_owned()],
+        accounts: vec!["a1".to_owned()],
+        ..ContactIndexRow::default()
+    });
+    index.insert_deal(&DealIndexRow {
+        id: "d1".to_owned(),
+        title: "Four à pain".to_owned(),
+        stage: "won".to_owned(),
+        account: Some("a1".to_owned()),
+        ..DealIndexRow::default()
+    });
+    let three = index.to_bytes();
+    index.remove("c1");
+    let removed = index.to_bytes();
+    let directory = fuzz_dir().join("corpus").join("read_saved_search_index");
+    std::fs::create_dir_all(&directory)?;
+    for (name, bytes) in [
+        ("seed-empty", empty),
+        ("seed-one-account", one),
+        ("seed-three-kinds", three),
+        ("seed-after-removal", removed),
+    ] {
+        std::fs::write(directory.join(name), bytes)?;
+    }
     Ok(())
 }
 

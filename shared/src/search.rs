@@ -7,7 +7,7 @@
 mod engine;
 mod ranking;
 
-pub use engine::{Hit, HitKind, MatchedField, SearchIndex, MAX_QUERY_WORDS};
+pub use engine::{Hit, HitKind, MatchedField, SavedIndexError, SearchIndex, MAX_QUERY_WORDS};
 
 /// Lower-cases `text`, strips the accents of Latin letters and splits it into words, so that
 /// "Élevé" and "eleve" produce the same term.

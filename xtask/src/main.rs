@@ -212,7 +212,11 @@ fn test(root: &Path) -> Result<()> {
 }
 
 /// The fuzz targets (`fuzz/`), which need the nightly toolchain and cargo-fuzz.
-const FUZZ_TARGETS: &[&str] = &["decode_messages", "ingest_changes"];
+const FUZZ_TARGETS: &[&str] = &[
+    "decode_messages",
+    "ingest_changes",
+    "read_saved_search_index",
+];
 
 /// How long `cargo xtask test` fuzzes each target.
 const FUZZ_SECONDS_IN_TEST: &str = "20";

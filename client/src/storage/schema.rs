@@ -11,11 +11,11 @@ use wasm_bindgen::JsValue;
 use super::{
     StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE, BY_OWNER,
     BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS,
-    META, META_OUTBOX_BACKFILL, OUTBOX,
+    META, META_OUTBOX_BACKFILL, OUTBOX, SEARCH_JOURNAL, SEARCH_SAVED,
 };
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 3;
+pub(super) const SCHEMA_VERSION: u32 = 4;
 
 /// An open database.
 pub(super) struct Opened {
@@ -176,6 +176,14 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
             KeyPath::new_single("stage"),
             Some(IndexParams::new()),
         )?;
+    }
+    if old_version < 4 {
+        // Version 4: the search index is kept between visits (a saved copy, and the journal of
+        // the rows written since). A device upgrading has no copy: its first search builds one.
+        let mut journal_params = ObjectStoreParams::new();
+        journal_params.auto_increment(true);
+        database.create_object_store(SEARCH_JOURNAL, journal_params)?;
+        database.create_object_store(SEARCH_SAVED, ObjectStoreParams::new())?;
     }
     Ok(())
 }

@@ -44,7 +44,7 @@ use crate::state::problem::Problem;
 
 use super::{
     fold_and_put, outbox_value, put_row, stored, Durability, Origin, Received, Storage,
-    StorageError, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX,
+    StorageError, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX, SEARCH_JOURNAL,
 };
 
 /// Why an import or a restore stored nothing.
@@ -126,7 +126,14 @@ impl PartialEq for CancelImport {
 pub use crate::state::transfer_outcome::{Imported, Restored};
 
 /// The stores an import or a restore writes.
-const WRITTEN: [&str; 5] = [DOCUMENTS, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, OUTBOX];
+const WRITTEN: [&str; 6] = [
+    DOCUMENTS,
+    ACCOUNT_INDEX,
+    CONTACT_INDEX,
+    DEAL_INDEX,
+    OUTBOX,
+    SEARCH_JOURNAL,
+];
 
 impl Storage {
     /// Stores an import's `writes` (as `ImportPlan::writes` yields them, chunk by chunk) in one

@@ -14,6 +14,10 @@ use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use crate::search::ranking::{Field, Tally};
 use crate::search::search_terms;
 
+mod saved;
+
+pub use saved::SavedIndexError;
+
 /// Query words beyond this many are ignored (a pasted paragraph must not cost more).
 pub const MAX_QUERY_WORDS: usize = 16;
 

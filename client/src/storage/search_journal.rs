@@ -1,0 +1,318 @@
+//! What the search index needs to be kept between visits: a saved copy of it and the journal of
+//! the rows written since.
+//!
+//! - `search_journal` (increasing keys): one entry per index row written or cleared, added in the
+//!   same transaction as the row, so the journal never misses a write, whichever tab or worker
+//!   made it: `"a:<id>"`, `"c:<id>"`, `"d:<id>"`, or `"*"` when every row may have changed (a
+//!   rebuild, a wipe).
+//! - `search_saved`: the index's saved form (`SearchIndex::to_bytes`) under `index`, and under
+//!   `through` the last journal key it covers. Saving removes the journal entries it covers in
+//!   the same transaction, and never replaces a copy that covers more.
+//!
+//! A worker holding the index reads the journal after the key it is current through and
+//! re-reads those rows; when `through` has moved past that key, another worker trimmed
+//! entries it has not read, and it loads the saved copy again.
+
+use idb::{KeyRange, Query, Transaction};
+use js_sys::{Object, Reflect, Uint8Array};
+use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
+use shared::replica::IndexRow;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{
+    finish, Durability, Storage, StorageError, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX,
+    SEARCH_JOURNAL, SEARCH_SAVED,
+};
+
+const SAVED_INDEX: &str = "index";
+const SAVED_THROUGH: &str = "through";
+const EVERYTHING: &str = "*";
+
+/// A row the journal says was written since some point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JournalEntry {
+    /// The account row of this id.
+    Account(String),
+    /// The contact row of this id.
+    Contact(String),
+    /// The deal row of this id.
+    Deal(String),
+    /// Any row may have changed or gone: the index must be built again from every row.
+    Everything,
+}
+
+/// Journal entries after a key, with what the saved copy covers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JournalPage {
+    /// The entries, in the order they were written.
+    pub entries: Vec<JournalEntry>,
+    /// The key of the last entry read (`None` when there was none).
+    pub last: Option<f64>,
+    /// The last journal key the saved copy covers (0 when there is no copy).
+    pub saved_through: f64,
+}
+
+/// A row as it stands now, for an entry of the journal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowNow {
+    /// The account's row.
+    Account(AccountIndexRow),
+    /// The contact's row.
+    Contact(ContactIndexRow),
+    /// The deal's row.
+    Deal(DealIndexRow),
+    /// The record has no row any more (or never had a readable one).
+    Gone(String),
+}
+
+/// The saved copy of the search index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedSearchIndex {
+    /// The last journal key it covers.
+    pub through: f64,
+    /// `SearchIndex::to_bytes`.
+    pub bytes: Vec<u8>,
+}
+
+impl Storage {
+    /// The saved copy of the search index, if there is one.
+    pub async fn saved_search_index(&self) -> Result<Option<SavedSearchIndex>, StorageError> {
+        let transaction = self.read_transaction(&[SEARCH_SAVED])?;
+        let value = async {
+            transaction
+                .object_store(SEARCH_SAVED)?
+                .get(Query::Key(JsValue::from(SAVED_INDEX)))?
+                .await
+        }
+        .await;
+        let Some(value) = finish(transaction, value).await? else {
+            return Ok(None);
+        };
+        let damaged = || StorageError::Corrupt("the saved search index is damaged".to_owned());
+        let through = Reflect::get(&value, &"through".into())
+            .ok()
+            .and_then(|through| through.as_f64())
+            .ok_or_else(damaged)?;
+        let bytes = Reflect::get(&value, &"bytes".into())
+            .ok()
+            .and_then(|bytes| bytes.dyn_into::<Uint8Array>().ok())
+            .ok_or_else(damaged)?
+            .to_vec();
+        Ok(Some(SavedSearchIndex { through, bytes }))
+    }
+
+    /// The last key of the journal (0 when it is empty): an index built from the rows read
+    /// after this call is current through it at least.
+    pub async fn search_journal_end(&self) -> Result<f64, StorageError> {
+        let transaction = self.read_transaction(&[SEARCH_JOURNAL, SEARCH_SAVED])?;
+        let keys = async {
+            let keys = transaction
+                .object_store(SEARCH_JOURNAL)?
+                .get_all_keys(None, None)?
+                .await?;
+            let through = transaction
+                .object_store(SEARCH_SAVED)?
+                .get(Query::Key(JsValue::from(SAVED_THROUGH)))?
+                .await?;
+            Ok::<_, idb::Error>((keys, through))
+        }
+        .await;
+        let (keys, through) = finish(transaction, keys).await?;
+        let last = keys.last().and_then(JsValue::as_f64).unwrap_or(0.0);
+        // Trimmed entries are covered by the saved copy: its key is never above the end.
+        Ok(last.max(through.and_then(|through| through.as_f64()).unwrap_or(0.0)))
+    }
+
+    /// At most `limit` journal entries after the key `after`, and what the saved copy covers.
+    pub async fn search_journal_after(
+        &self,
+        after: f64,
+        limit: u32,
+    ) -> Result<JournalPage, StorageError> {
+        let transaction = self.read_transaction(&[SEARCH_JOURNAL, SEARCH_SAVED])?;
+        let read = async {
+            let range = Query::KeyRange(KeyRange::lower_bound(&JsValue::from(after), Some(true))?);
+            let journal = transaction.object_store(SEARCH_JOURNAL)?;
+            let keys = journal
+                .get_all_keys(Some(range.clone()), Some(limit))?
+                .await?;
+            let values = journal.get_all(Some(range), Some(limit))?.await?;
+            let through = transaction
+                .object_store(SEARCH_SAVED)?
+                .get(Query::Key(JsValue::from(SAVED_THROUGH)))?
+                .await?;
+            Ok::<_, idb::Error>((keys, values, through))
+        }
+        .await;
+        let (keys, values, through) = finish(transaction, read).await?;
+        let entries = values
+            .iter()
+            .map(|value| {
+                value
+                    .as_string()
+                    .and_then(|text| journal_entry(&text))
+                    // An entry this build cannot read may name any row.
+                    .unwrap_or(JournalEntry::Everything)
+            })
+            .collect();
+        Ok(JournalPage {
+            entries,
+            last: keys.last().and_then(JsValue::as_f64),
+            saved_through: through.and_then(|through| through.as_f64()).unwrap_or(0.0),
+        })
+    }
+
+    /// The rows the journal `entries` name, as they stand now (entries for everything are
+    /// skipped: the caller builds again).
+    pub async fn index_rows_now(
+        &self,
+        entries: &[JournalEntry],
+    ) -> Result<Vec<RowNow>, StorageError> {
+        let stores = [ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
+        let transaction = self.read_transaction(&stores)?;
+        let read = async {
+            let mut values = Vec::with_capacity(entries.len());
+            for entry in entries {
+                let (store, id) = match entry {
+                    JournalEntry::Account(id) => (ACCOUNT_INDEX, id),
+                    JournalEntry::Contact(id) => (CONTACT_INDEX, id),
+                    JournalEntry::Deal(id) => (DEAL_INDEX, id),
+                    JournalEntry::Everything => continue,
+                };
+                let value = transaction
+                    .object_store(store)?
+                    .get(Query::Key(JsValue::from(id.as_str())))?
+                    .await?;
+                values.push((entry, value));
+            }
+            Ok::<_, idb::Error>(values)
+        }
+        .await;
+        finish(transaction, read)
+            .await?
+            .into_iter()
+            .map(|(entry, value)| {
+                let decode = |value: JsValue| -> Result<RowNow, StorageError> {
+                    Ok(match entry {
+                        JournalEntry::Account(_) => RowNow::Account(
+                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
+                        ),
+                        JournalEntry::Contact(_) => RowNow::Contact(
+                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
+                        ),
+                        _ => RowNow::Deal(
+                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
+                        ),
+                    })
+                };
+                match (value, entry) {
+                    (Some(value), _) => decode(value),
+                    (
+                        None,
+                        JournalEntry::Account(id)
+                        | JournalEntry::Contact(id)
+                        | JournalEntry::Deal(id),
+                    ) => Ok(RowNow::Gone(id.clone())),
+                    (None, JournalEntry::Everything) => Ok(RowNow::Gone(String::new())),
+                }
+            })
+            .collect()
+    }
+
+    /// Saves `bytes` as the index current through journal key `through` and removes the
+    /// journal entries it covers, unless the copy already saved covers as much; whether it was
+    /// saved. Relaxed: a copy lost to a power cut is rebuilt from the rows.
+    pub async fn save_search_index(
+        &self,
+        through: f64,
+        bytes: &[u8],
+    ) -> Result<bool, StorageError> {
+        let value = Object::new();
+        Reflect::set(&value, &"through".into(), &JsValue::from(through))
+            .map_err(StorageError::from_js)?;
+        Reflect::set(&value, &"bytes".into(), &Uint8Array::from(bytes).into())
+            .map_err(StorageError::from_js)?;
+        let transaction = self.transaction(&[SEARCH_SAVED, SEARCH_JOURNAL], Durability::Relaxed)?;
+        let saved = async {
+            let saved = transaction.object_store(SEARCH_SAVED)?;
+            let covered = saved
+                .get(Query::Key(JsValue::from(SAVED_THROUGH)))?
+                .await?
+                .and_then(|covered| covered.as_f64());
+            if covered.is_some_and(|covered| covered >= through) {
+                return Ok(false);
+            }
+            saved
+                .put(&value, Some(&JsValue::from(SAVED_INDEX)))?
+                .await?;
+            saved
+                .put(&JsValue::from(through), Some(&JsValue::from(SAVED_THROUGH)))?
+                .await?;
+            let covered = KeyRange::upper_bound(&JsValue::from(through), Some(false))?;
+            transaction
+                .object_store(SEARCH_JOURNAL)?
+                .delete(Query::KeyRange(covered))?
+                .await?;
+            Ok::<_, idb::Error>(true)
+        }
+        .await;
+        finish(transaction, saved).await
+    }
+}
+
+impl Storage {
+    /// Drops the saved copy (it could not be read): the next one saved replaces it whatever it
+    /// covers.
+    pub async fn forget_saved_search_index(&self) -> Result<(), StorageError> {
+        let transaction = self.transaction(&[SEARCH_SAVED], Durability::Relaxed)?;
+        let forgotten = async {
+            let saved = transaction.object_store(SEARCH_SAVED)?;
+            saved
+                .delete(Query::Key(JsValue::from(SAVED_INDEX)))?
+                .await?;
+            saved
+                .delete(Query::Key(JsValue::from(SAVED_THROUGH)))?
+                .await?;
+            Ok::<(), idb::Error>(())
+        }
+        .await;
+        finish(transaction, forgotten).await
+    }
+}
+
+/// Notes in the journal, inside the transaction writing it, that `row`'s record changed (not
+/// awaited: a failed request aborts the transaction, which the writer's `finish` reports).
+pub(super) fn journal_row(transaction: &Transaction, row: &IndexRow) -> Result<(), idb::Error> {
+    let entry = match row {
+        IndexRow::Account(row) => format!("a:{}", row.id),
+        IndexRow::Contact(row) => format!("c:{}", row.id),
+        IndexRow::Deal(row) => format!("d:{}", row.id),
+        IndexRow::None => return Ok(()),
+    };
+    let _queued = transaction
+        .object_store(SEARCH_JOURNAL)?
+        .add(&JsValue::from(entry), None)?;
+    Ok(())
+}
+
+/// Notes in the journal that every row may have changed (rows cleared or rebuilt).
+pub(super) fn journal_everything(transaction: &Transaction) -> Result<(), idb::Error> {
+    let _queued = transaction
+        .object_store(SEARCH_JOURNAL)?
+        .add(&JsValue::from(EVERYTHING), None)?;
+    Ok(())
+}
+
+fn journal_entry(text: &str) -> Option<JournalEntry> {
+    if text == EVERYTHING {
+        return Some(JournalEntry::Everything);
+    }
+    let (kind, id) = text.split_once(':')?;
+    let id = id.to_owned();
+    match kind {
+        "a" => Some(JournalEntry::Account(id)),
+        "c" => Some(JournalEntry::Contact(id)),
+        "d" => Some(JournalEntry::Deal(id)),
+        _ => None,
+    }
+}
