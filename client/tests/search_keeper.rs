@@ -177,18 +177,31 @@ async fn the_index_is_saved_kept_current_from_the_journal_and_loaded_again_witho
     };
     put_row_unjournaled(&database, &ghost).await?;
 
-    // Next visit: the saved copy and the journal since, not the rows.
+    // Next visit: the saved copy answers at once, then the journal since is applied (the
+    // first save may not cover the new account yet); the rows are never read again.
     let (second, second_answers, second_changes) = keeper(&storage);
-    let (found, records) = titles(&second, &second_answers, 3, "boul").await?;
-    assert_eq!(found, vec!["Boulangerie Neuve", "Boulangerie Élevé"]);
-    assert_eq!(records, 3);
+    let mut ticket = 3;
+    loop {
+        let (found, records) = titles(&second, &second_answers, ticket, "boul").await?;
+        assert!(
+            !found.iter().any(|title| title.contains("Fantôme")),
+            "the rows were read: {found:?}"
+        );
+        if found == ["Boulangerie Neuve", "Boulangerie Élevé"] {
+            assert_eq!(records, 3);
+            break;
+        }
+        assert!(ticket < 400, "the journal was never applied: {found:?}");
+        ticket += 1;
+        sleep(50).await;
+    }
 
     // Sign-out wipes the rows: the journal says so, and the index empties.
     let seen = second_changes.get();
     storage.wipe().await.map_err(|e| e.to_string())?;
     second.stale();
     changed_after(&second_changes, seen).await?;
-    let (found, records) = titles(&second, &second_answers, 4, "boul").await?;
+    let (found, records) = titles(&second, &second_answers, 1_000, "boul").await?;
     assert!(found.is_empty(), "{found:?}");
     assert_eq!(records, 0);
     Ok(())

@@ -127,23 +127,39 @@ impl SearchKeeper {
     }
 }
 
-/// Loads or catches up until nothing new was reported meanwhile.
+/// What one round of work did.
+struct Round {
+    /// The index changed.
+    changed: bool,
+    /// The journal may hold more to read.
+    more: bool,
+}
+
+/// Loads, then catches up a page of the journal at a time, answering the queries waiting
+/// between pages, until nothing new was reported meanwhile. Answers never wait for the journal
+/// to run dry: while a download writes rows, it never does.
 async fn work(inner: Rc<Inner>) {
     loop {
         inner.stale_again.set(false);
         let outcome = if inner.loaded.get() {
             catch_up(&inner).await
         } else {
-            load(&inner).await.map(|()| true)
+            load(&inner).await.map(|()| Round {
+                changed: true,
+                more: true,
+            })
         };
         match outcome {
-            Ok(changed) => {
+            Ok(round) => {
                 inner.loaded.set(true);
                 inner.problem.borrow_mut().take();
-                if changed {
+                if round.changed {
                     inner.changes.set(inner.changes.get() + 1);
                     save_when_quiet(&inner);
                     (inner.changed)();
+                }
+                if round.more {
+                    inner.stale_again.set(true);
                 }
             }
             // The index in place (if any) keeps answering; the problem is said when none is.
@@ -156,20 +172,19 @@ async fn work(inner: Rc<Inner>) {
         if !inner.stale_again.get() {
             break;
         }
+        // Let the worker answer saves and pings between pages of a long journal.
+        gloo::timers::future::TimeoutFuture::new(0).await;
     }
     inner.working.set(false);
 }
 
-/// The index from the saved copy and the journal since, or from every row when there is no
-/// usable copy.
+/// The index from the saved copy, or from every row when there is no usable copy (then saved
+/// at once: the copy is what makes the next opening fast). The journal since is read next.
 async fn load(inner: &Inner) -> Result<(), StorageError> {
     if load_saved(inner).await? {
-        catch_up(inner).await?;
         return Ok(());
     }
     build(inner).await?;
-    catch_up(inner).await?;
-    // The copy is what makes the next opening fast: saved at once, not when quiet.
     save(inner).await;
     Ok(())
 }
@@ -222,51 +237,54 @@ async fn build(inner: &Inner) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// Applies the journal's entries after the one the index is current through; whether the
-/// index changed.
-async fn catch_up(inner: &Inner) -> Result<bool, StorageError> {
-    let mut changed = false;
-    loop {
-        let page = inner
-            .storage
-            .search_journal_after(inner.applied.get(), JOURNAL_PAGE)
-            .await?;
-        if page.saved_through > inner.applied.get() {
-            // Another worker saved a copy and trimmed entries this index has not read.
-            if !load_saved(inner).await? {
-                build(inner).await?;
-            }
-            changed = true;
-            continue;
-        }
-        let Some(last) = page.last else {
-            return Ok(changed);
-        };
-        if page.entries.contains(&JournalEntry::Everything) {
+/// Applies a page of the journal's entries after the one the index is current through.
+async fn catch_up(inner: &Inner) -> Result<Round, StorageError> {
+    let page = inner
+        .storage
+        .search_journal_after(inner.applied.get(), JOURNAL_PAGE)
+        .await?;
+    if page.saved_through > inner.applied.get() {
+        // Another worker saved a copy and trimmed entries this index has not read.
+        if !load_saved(inner).await? {
             build(inner).await?;
-            inner.applied.set(inner.applied.get().max(last));
-            changed = true;
-            continue;
         }
-        let rows = inner.storage.index_rows_now(&page.entries).await?;
-        {
-            let mut index = inner.index.borrow_mut();
-            for row in &rows {
-                match row {
-                    RowNow::Account(row) => index.insert_account(row),
-                    RowNow::Contact(row) => index.insert_contact(row),
-                    RowNow::Deal(row) => index.insert_deal(row),
-                    RowNow::Gone(id) => {
-                        index.remove(id);
-                    }
-                }
+        return Ok(Round {
+            changed: true,
+            more: true,
+        });
+    }
+    let Some(last) = page.last else {
+        return Ok(Round {
+            changed: false,
+            more: false,
+        });
+    };
+    let more = page.entries.len() >= JOURNAL_PAGE as usize;
+    if page.entries.contains(&JournalEntry::Everything) {
+        build(inner).await?;
+        inner.applied.set(inner.applied.get().max(last));
+        return Ok(Round {
+            changed: true,
+            more,
+        });
+    }
+    let rows = inner.storage.index_rows_now(&page.entries).await?;
+    let mut index = inner.index.borrow_mut();
+    for row in &rows {
+        match row {
+            RowNow::Account(row) => index.insert_account(row),
+            RowNow::Contact(row) => index.insert_contact(row),
+            RowNow::Deal(row) => index.insert_deal(row),
+            RowNow::Gone(id) => {
+                index.remove(id);
             }
         }
-        inner.applied.set(last);
-        changed = true;
-        // Let the worker answer saves and pings between pages of a long journal.
-        gloo::timers::future::TimeoutFuture::new(0).await;
     }
+    inner.applied.set(last);
+    Ok(Round {
+        changed: true,
+        more,
+    })
 }
 
 /// Saves the index once no change came for [`SAVE_AFTER_MS`].
