@@ -2,15 +2,16 @@
 //! `server::ingest::ingest` (validation on the blocking pool, actor binding, the durable append
 //! to SQLite in a temporary directory), then folded on a device as the relay would relay them.
 //!
-//! Refused or stored, nothing may panic; a refusal is always `BadChange`; a stored change is
+//! Refused or stored, nothing may panic; a refusal is always `BadChange` (or `ForgedAuthor`, for
+//! a change naming an author other than the pusher); a stored change is
 //! stored once (a second push is a duplicate, from either device of the workspace). The input's
 //! checksum is set to what its content calls for first, so that the fuzzer reaches the checks
 //! past it instead of spending its time on SHA-256.
 
 use std::sync::OnceLock;
 
-use server::identity::WorkspaceId;
-use server::ingest::{ingest, IngestError, Validators};
+use server::identity::{UserId, WorkspaceId};
+use server::ingest::{ingest, IngestError, Pusher, Validators};
 use server::storage::sqlite::SqliteStorage;
 use server::storage::ChangeLog;
 use shared::protocol::change::chunk::expand_change;
@@ -23,6 +24,7 @@ struct Relay {
     log: SqliteStorage,
     validators: Validators,
     workspace: WorkspaceId,
+    user: UserId,
     devices: [DeviceId; 2],
     document: DocumentId,
     _data: tempfile::TempDir,
@@ -69,6 +71,7 @@ fn open() -> Result<Relay, Box<dyn std::error::Error>> {
         log,
         validators: Validators::new(2),
         workspace,
+        user: UserId(user),
         devices,
         document: DocumentId(Uuid::new_v4()),
         _data: data,
@@ -98,11 +101,15 @@ pub fn run(bytes: &[u8]) {
             document: relay.document,
             bytes: bytes.clone(),
         };
+        let pusher = Pusher {
+            workspace: relay.workspace,
+            user: relay.user,
+            device,
+        };
         relay.runtime.block_on(ingest(
             &relay.log,
             &relay.validators,
-            relay.workspace,
-            device,
+            pusher,
             vec![change],
             0,
         ))
@@ -113,6 +120,8 @@ pub fn run(bytes: &[u8]) {
             for device in relay.devices {
                 match push(device) {
                     Ok(again) => assert!(again.stored.is_empty() && again.duplicates == 1),
+                    // A change in the first device's name may not be pushed by the second.
+                    Err(IngestError::ForgedAuthor { .. }) if device != relay.devices[0] => {}
                     Err(error) => panic!("a stored change pushed again was refused: {error}"),
                 }
             }
@@ -121,7 +130,7 @@ pub fn run(bytes: &[u8]) {
             let head = relay.runtime.block_on(relay.log.head(relay.workspace));
             assert!(head.is_ok_and(|head| head.0 > 0));
         }
-        Err(IngestError::BadChange { .. }) => {}
+        Err(IngestError::BadChange { .. } | IngestError::ForgedAuthor { .. }) => {}
         Err(error) => panic!("ingest failed other than by refusing the change: {error}"),
     }
 }

@@ -23,7 +23,7 @@ use shared::protocol::change::{inspect_change, ChangeError};
 use shared::protocol::{Change, DeviceId, ErrorCode};
 use tokio::sync::Semaphore;
 
-use crate::identity::WorkspaceId;
+use crate::identity::{Principal, UserId, WorkspaceId};
 use crate::storage::{AppendOutcome, ChangeLog, IncomingChange, StorageError};
 
 /// The bounded pool validation runs on: at most this many batches are validated at once.
@@ -63,6 +63,13 @@ pub enum IngestError {
     /// A change's actor belongs to another device (nothing of the batch is stored).
     #[error("the batch carries another device's actor")]
     ForeignActor,
+    /// A change names an author other than the person and device pushing it (nothing of the
+    /// batch is stored): history would put the edit in someone else's name.
+    #[error("change {index} of the batch names another author")]
+    ForgedAuthor {
+        /// Its position in the batch.
+        index: usize,
+    },
     /// Storing the batch would take the device or its workspace over its quota (nothing of the
     /// batch is stored; the device keeps it).
     #[error("the batch would exceed a storage quota")]
@@ -80,26 +87,59 @@ impl IngestError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::BadChange { .. } => ErrorCode::BadChange,
-            Self::ForeignActor => ErrorCode::Unauthorised,
+            Self::ForeignActor | Self::ForgedAuthor { .. } => ErrorCode::Unauthorised,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
             Self::Storage(_) | Self::Validation(_) => ErrorCode::ServerBusy,
         }
     }
 }
 
-/// Validates `changes` off the async workers, then appends them to `workspace`'s log in one
-/// durable transaction, binding their unknown actors to `device`. Nothing is stored unless every
-/// change is valid, no actor belongs to another device and the quotas hold.
+/// Who pushes a batch: the workspace it goes to, and the one author its changes may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pusher {
+    /// The pushing device's workspace.
+    pub workspace: WorkspaceId,
+    /// The person signed in on the device.
+    pub user: UserId,
+    /// The device.
+    pub device: DeviceId,
+}
+
+impl Pusher {
+    /// The author bytes this pusher's changes carry (`shared::edit::Editor::to_author`).
+    fn author(self) -> [u8; 32] {
+        let mut author = [0_u8; 32];
+        author[..16].copy_from_slice(self.user.0.as_bytes());
+        author[16..].copy_from_slice(self.device.0.as_bytes());
+        author
+    }
+}
+
+impl From<Principal> for Pusher {
+    fn from(principal: Principal) -> Self {
+        Self {
+            workspace: principal.workspace,
+            user: principal.user,
+            device: principal.device,
+        }
+    }
+}
+
+/// Validates `changes` off the async workers, then appends them to the pusher's workspace log in
+/// one durable transaction, binding their unknown actors to its device. Nothing is stored unless
+/// every change is valid, names no author but the pusher (a change naming none is the device's
+/// own, made before anyone signed in), no actor belongs to another device and the quotas hold.
 pub async fn ingest(
     log: &dyn ChangeLog,
     validators: &Validators,
-    workspace: WorkspaceId,
-    device: DeviceId,
+    pusher: Pusher,
     changes: Vec<Change>,
     received_at: i64,
 ) -> Result<AppendOutcome, IngestError> {
-    let incoming = validate(validators, changes).await?;
-    let outcome = log.append(workspace, device, incoming, received_at).await?;
+    let incoming = validate(validators, pusher.author(), changes).await?;
+    let outcome = log
+        .append(pusher.workspace, pusher.device, incoming, received_at)
+        .await?;
     if outcome.foreign_actor {
         return Err(IngestError::ForeignActor);
     }
@@ -112,6 +152,7 @@ pub async fn ingest(
 /// Parses and checks every change on the blocking pool, holding one of the pool's permits.
 async fn validate(
     validators: &Validators,
+    author: [u8; 32],
     changes: Vec<Change>,
 ) -> Result<Vec<IncomingChange>, IngestError> {
     let permit = validators
@@ -128,6 +169,13 @@ async fn validate(
             .map(|(index, change)| {
                 let facts = inspect_change(&change.bytes)
                     .map_err(|source| IngestError::BadChange { index, source })?;
+                if facts
+                    .author
+                    .as_ref()
+                    .is_some_and(|named| named.as_slice() != author)
+                {
+                    return Err(IngestError::ForgedAuthor { index });
+                }
                 Ok(IncomingChange {
                     document: change.document,
                     hash: facts.hash,
@@ -153,9 +201,10 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    /// A log in a temporary directory with one workspace and two devices of one user.
+    /// A log in a temporary directory with one workspace and two devices of one user (as the
+    /// pushers they are).
     async fn log() -> Result<
-        (tempfile::TempDir, SqliteStorage, WorkspaceId, [DeviceId; 2]),
+        (tempfile::TempDir, SqliteStorage, WorkspaceId, [Pusher; 2]),
         Box<dyn std::error::Error>,
     > {
         let data = tempfile::tempdir()?;
@@ -180,7 +229,12 @@ mod tests {
                 [device.0.to_string(), user.to_string()],
             )?;
         }
-        Ok((data, storage, workspace, devices))
+        let pushers = devices.map(|device| Pusher {
+            workspace,
+            user: UserId(user),
+            device,
+        });
+        Ok((data, storage, workspace, pushers))
     }
 
     /// One real change that Automerge compresses (a long note), as the device pushes it.
@@ -225,7 +279,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_real_compressed_change_is_stored_under_automerges_hash() -> TestResult {
-        let (_data, log, workspace, devices) = log().await?;
+        let (_data, log, workspace, pushers) = log().await?;
         let mut document = AutoCommit::new();
         let bytes = compressed_change(&mut document)?;
         let hash = automerge::Change::try_from(bytes.as_slice())?.hash().0;
@@ -234,18 +288,10 @@ mod tests {
             bytes,
         };
         let validators = Validators::new(1);
-        let outcome = ingest(
-            &log,
-            &validators,
-            workspace,
-            devices[0],
-            vec![change.clone()],
-            0,
-        )
-        .await?;
+        let outcome = ingest(&log, &validators, pushers[0], vec![change.clone()], 0).await?;
         assert_eq!(outcome.stored.len(), 1);
         assert_eq!(outcome.stored[0].change, change);
-        let again = ingest(&log, &validators, workspace, devices[0], vec![change], 0).await?;
+        let again = ingest(&log, &validators, pushers[0], vec![change], 0).await?;
         assert_eq!(again.duplicates, 1);
         let stored = log
             .document_changes(
@@ -264,7 +310,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_gigabyte_decompression_bomb_is_refused_and_nothing_is_stored() -> TestResult {
-        let (_data, log, workspace, devices) = log().await?;
+        let (_data, log, workspace, pushers) = log().await?;
         let bomb = gigabyte_bomb();
         assert!(bomb.len() < (1 << 20) + (64 << 10), "{} bytes", bomb.len());
         let mut document = AutoCommit::new();
@@ -279,7 +325,7 @@ mod tests {
                 bytes: bomb,
             },
         ];
-        let refused = ingest(&log, &Validators::new(1), workspace, devices[0], batch, 0).await;
+        let refused = ingest(&log, &Validators::new(1), pushers[0], batch, 0).await;
         assert!(
             matches!(
                 refused,
@@ -300,9 +346,70 @@ mod tests {
         Ok(())
     }
 
+    /// A first change to a new document, made under `author` (raw author bytes, or none).
+    fn authored_change(
+        author: Option<Vec<u8>>,
+        name: &str,
+    ) -> Result<Change, Box<dyn std::error::Error>> {
+        let mut document = AutoCommit::new();
+        document.set_author(author.map(automerge::Author::from));
+        document.put(ROOT, "name", name)?;
+        document.commit();
+        let bytes = document
+            .get_last_local_change()
+            .ok_or("no change")?
+            .raw_bytes()
+            .to_vec();
+        Ok(Change {
+            document: DocumentId(Uuid::new_v4()),
+            bytes,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_change_in_another_persons_name_is_refused_and_nothing_of_its_batch_is_stored(
+    ) -> TestResult {
+        let (_data, log, workspace, pushers) = log().await?;
+        let validators = Validators::new(1);
+        let mine = authored_change(Some(pushers[0].author().to_vec()), "Dupont")?;
+        // The manager's name on this device, and this person's name on the other device.
+        let mut manager = pushers[0].author();
+        manager[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+        for forged in [manager, pushers[1].author()] {
+            let batch = vec![
+                mine.clone(),
+                authored_change(Some(forged.to_vec()), "Forged")?,
+            ];
+            let refused = ingest(&log, &validators, pushers[0], batch, 0).await;
+            assert!(
+                matches!(refused, Err(IngestError::ForgedAuthor { index: 1 })),
+                "{refused:?}"
+            );
+            assert_eq!(
+                refused.map_err(|error| error.code()).err(),
+                Some(ErrorCode::Unauthorised)
+            );
+        }
+        assert_eq!(log.head(workspace).await?, shared::protocol::Seq(0));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn changes_in_the_pushers_own_name_or_in_nobodys_are_stored() -> TestResult {
+        let (_data, log, workspace, pushers) = log().await?;
+        let batch = vec![
+            authored_change(Some(pushers[1].author().to_vec()), "Dupont")?,
+            authored_change(None, "Martin")?,
+        ];
+        let outcome = ingest(&log, &Validators::new(1), pushers[1], batch, 0).await?;
+        assert_eq!(outcome.stored.len(), 2);
+        assert_eq!(log.head(workspace).await?, shared::protocol::Seq(2));
+        Ok(())
+    }
+
     #[tokio::test]
     async fn another_devices_actor_is_refused_as_foreign() -> TestResult {
-        let (_data, log, workspace, devices) = log().await?;
+        let (_data, log, _workspace, pushers) = log().await?;
         let validators = Validators::new(1);
         let mut document = AutoCommit::new();
         document.put(ROOT, "name", "Dupont")?;
@@ -316,8 +423,7 @@ mod tests {
         ingest(
             &log,
             &validators,
-            workspace,
-            devices[0],
+            pushers[0],
             vec![Change {
                 document: id,
                 bytes: first,
@@ -336,8 +442,7 @@ mod tests {
         let refused = ingest(
             &log,
             &validators,
-            workspace,
-            devices[1],
+            pushers[1],
             vec![Change {
                 document: id,
                 bytes: second,

@@ -401,15 +401,16 @@ where
         let outcome = ingest::ingest(
             self.state.log.as_ref(),
             &self.state.validators,
-            principal.workspace,
-            principal.device,
+            principal.into(),
             changes,
             unix_seconds(),
         )
         .await
         .map_err(|error| {
             match &error {
-                IngestError::BadChange { .. } | IngestError::ForeignActor => {
+                IngestError::BadChange { .. }
+                | IngestError::ForeignActor
+                | IngestError::ForgedAuthor { .. } => {
                     tracing::debug!(%error, "a pushed batch was refused");
                 }
                 IngestError::QuotaExceeded => self.state.metrics.refused_quota(),

@@ -21,10 +21,16 @@ pub struct ChangeFacts {
     pub seq: u64,
     /// The hashes it depends on.
     pub deps: Vec<[u8; 32]>,
+    /// The author it names (Automerge's Authors API: `shared::edit::Editor::to_author`, the
+    /// person's id then the device's), when it names one.
+    pub author: Option<Vec<u8>>,
 }
 
 /// The longest actor id accepted (Automerge makes 16-byte ones; the Authors API keeps them short).
 pub const MAX_ACTOR_BYTES: usize = 64;
+
+/// The longest author accepted (Carnet's are 32 bytes: a person's id and a device's).
+pub const MAX_AUTHOR_BYTES: usize = 64;
 
 /// Why bytes are not a storable change.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +46,9 @@ pub enum ChangeError {
     /// (found by fuzzing `ingest_changes`), so it must never reach a device.
     #[error("the change names a malformed actor")]
     MalformedActor,
+    /// The change names an author longer than [`MAX_AUTHOR_BYTES`].
+    #[error("the change names a malformed author")]
+    MalformedAuthor,
     /// The change claims no history yet is not its actor's first, or refers to other actors it
     /// cannot have seen. Automerge never makes such a change, and 0.12 panics applying one.
     #[error("the change's history is impossible")]
@@ -107,12 +116,20 @@ pub fn inspect_change(bytes: &[u8]) -> Result<ChangeFacts, ChangeError> {
     if change.deps().is_empty() && (change.seq() != 1 || !change.other_actor_ids().is_empty()) {
         return Err(ChangeError::ImpossibleHistory);
     }
+    let author = change.author().map(|author| author.as_bytes().to_vec());
+    if author
+        .as_ref()
+        .is_some_and(|author| author.len() > MAX_AUTHOR_BYTES)
+    {
+        return Err(ChangeError::MalformedAuthor);
+    }
     let ChangeHash(hash) = change.hash();
     Ok(ChangeFacts {
         hash,
         actor: change.actor_id().to_bytes().to_vec(),
         seq: change.seq(),
         deps: change.deps().iter().map(|ChangeHash(dep)| *dep).collect(),
+        author,
     })
 }
 

@@ -182,7 +182,8 @@ pub enum ErrorCode {
     BadMessage,
     /// The message exceeds the size limit.
     TooLarge,
-    /// No valid ticket, an expired or reused one, a revoked device, or a foreign actor.
+    /// No valid ticket, an expired or reused one, a revoked device, a foreign actor, or a change
+    /// in another person's or device's name.
     Unauthorised,
     /// Too many messages or bytes; slow down.
     RateLimited,
