@@ -37,7 +37,7 @@ use crate::config::Config;
 use crate::identity::{Principal, Role, SignInEmail, UserId, WorkspaceId};
 use crate::storage::accounts::{
     AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
-    Rotation, UserRecord,
+    PersonRecord, Rotation, UserRecord,
 };
 use crate::storage::{AccountStore, StorageError};
 
@@ -102,6 +102,9 @@ pub enum AccountsError {
     /// The principal's role does not allow this.
     #[error("not allowed")]
     Forbidden,
+    /// An admin disabled this person: they may no longer sign in.
+    #[error("this person was disabled")]
+    PersonDisabled,
     /// Absent, or not the principal's to see: one answer.
     #[error("not found")]
     NotFound,
@@ -391,6 +394,10 @@ impl Accounts {
             // Dropped, the reservation stays counted: a failure.
             _ => return Err(AccountsError::InvalidCredentials),
         };
+        // Said only to whoever knows the password: the address alone tells nothing.
+        if user.disabled_at.is_some() {
+            return Err(AccountsError::PersonDisabled);
+        }
         self.open_session(user, request.device, device_name).await
     }
 
@@ -467,6 +474,37 @@ impl Accounts {
         }
         tracing::info!(device = %device.0, by = %principal.user, "device revoked");
         self.announce_revoked(device);
+        Ok(())
+    }
+
+    /// The people of `principal`'s workspace (the directory every member's devices keep).
+    pub async fn people(&self, principal: Principal) -> Result<Vec<PersonRecord>, AccountsError> {
+        Ok(self.store.people(principal.workspace).await?)
+    }
+
+    /// Disables the person `user` (admins only, and not themselves): every device of theirs is
+    /// revoked at once, their open sessions close, and sign-in, refresh and tickets are refused
+    /// from then on. A person of another workspace (or none) is [`AccountsError::NotFound`].
+    pub async fn disable_person(
+        &self,
+        principal: Principal,
+        user: UserId,
+    ) -> Result<(), AccountsError> {
+        if principal.role != Role::Admin {
+            return Err(AccountsError::Forbidden);
+        }
+        if user == principal.user {
+            return Err(AccountsError::InvalidInput(SELF_DISABLE_RULE));
+        }
+        let devices = self
+            .store
+            .disable_person(principal.workspace, user, unix_now())
+            .await?
+            .ok_or(AccountsError::NotFound)?;
+        tracing::info!(%user, by = %principal.user, devices = devices.len(), "person disabled");
+        for device in devices {
+            self.announce_revoked(device);
+        }
         Ok(())
     }
 
@@ -690,6 +728,7 @@ impl Accounts {
 }
 
 const PERSON_NAME_RULE: &str = "a name must have 1 to 100 characters";
+const SELF_DISABLE_RULE: &str = "an admin cannot disable themselves";
 const DEVICE_NAME_RULE: &str = "a device name must have 1 to 100 characters";
 const ADDRESS_RULE: &str = "an email address has at most 254 characters";
 

@@ -129,6 +129,11 @@ fn accounts(error: &AccountsError) -> Answer {
             "forbidden",
             "Your role does not allow this.",
         ),
+        AccountsError::PersonDisabled => (
+            StatusCode::FORBIDDEN,
+            "person_disabled",
+            "An administrator disabled this account.",
+        ),
         AccountsError::NotFound => not_found(),
         AccountsError::EmailTaken => (
             StatusCode::CONFLICT,

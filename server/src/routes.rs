@@ -8,6 +8,7 @@ pub mod devices;
 pub mod health;
 pub mod invitations;
 pub mod operations;
+pub mod people;
 pub mod sync;
 pub mod tickets;
 
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(devices::router())
         .merge(tickets::router())
         .merge(invitations::router())
+        .merge(people::router())
         .fallback(|| async { AppError::NotFound });
     Router::new()
         .nest("/api", api)

@@ -432,6 +432,152 @@ async fn a_revoked_device_cannot_call_refresh_or_sign_in_again_and_its_sessions_
     Ok(())
 }
 
+/// The people `token` sees in the directory: (email, role, disabled).
+async fn people(app: &TestApp, token: &str) -> Result<Vec<(String, String, bool)>, Failure> {
+    let answer = app.get("/api/people", token).await?;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    Ok(answer.body["people"]
+        .as_array()
+        .ok_or("no people list")?
+        .iter()
+        .map(|person| {
+            (
+                person["email"].as_str().unwrap_or_default().to_owned(),
+                person["role"].as_str().unwrap_or_default().to_owned(),
+                person["disabled_at"].is_i64(),
+            )
+        })
+        .collect())
+}
+
+/// The id of the person signed in as `signed_in`.
+fn user_id(signed_in: &Value) -> Result<String, Failure> {
+    Ok(signed_in["user"]["id"]
+        .as_str()
+        .ok_or("no user id")?
+        .to_owned())
+}
+
+#[tokio::test]
+async fn every_member_sees_the_workspace_s_people_and_no_one_else_s() -> TestResult {
+    let app = spawn_app().await?;
+    let remi = app.sign_in(REMI, "Téléphone").await?;
+    let listed = people(&app, text(&remi, "access_token")?).await?;
+    let emails: Vec<&str> = listed.iter().map(|(email, _, _)| email.as_str()).collect();
+    assert_eq!(emails.len(), 3, "{listed:?}");
+    for email in [MANON, REMI, RACHIDA] {
+        assert!(emails.contains(&email), "{email} is missing: {listed:?}");
+    }
+    assert!(listed.contains(&(MANON.to_owned(), "admin".to_owned(), false)));
+    let other = other_workspace_admin(&app).await?;
+    let theirs = people(&app, &other).await?;
+    assert_eq!(
+        theirs,
+        vec![("alice@autre.test".to_owned(), "admin".to_owned(), false)]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_disabled_person_loses_every_device_session_and_sign_in_at_once() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let phone = app.sign_in(REMI, "Téléphone").await?;
+    let laptop = app.sign_in(REMI, "Portable").await?;
+    let mut revocations = app.state.accounts.revocations();
+    let path = format!("/api/people/{}/disable", user_id(&phone)?);
+    let answer = app
+        .post(&path, Some(text(&manon, "access_token")?), json!({}))
+        .await?;
+    assert_eq!(answer.status, 204, "{answer:?}");
+
+    // Both devices' open sessions are told, so they close.
+    let mut revoked = vec![revocations.recv().await?, revocations.recv().await?];
+    revoked.sort_by_key(|device| device.0);
+    let mut expected = vec![device_id(&phone)?, device_id(&laptop)?];
+    expected.sort_by_key(|device| device.0);
+    assert_eq!(revoked, expected);
+    for device in [&phone, &laptop] {
+        let call = app
+            .get("/api/devices", text(device, "access_token")?)
+            .await?;
+        assert_eq!(call.status, 401, "{call:?}");
+        let refresh = app.refresh(text(device, "refresh_token")?).await?;
+        assert_eq!(refresh.status, 401, "{refresh:?}");
+    }
+    // The right password on a new device is refused with the reason; a wrong one learns
+    // nothing more than before.
+    let sign_in = app
+        .login(json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Nouveau"}))
+        .await?;
+    assert_code(&sign_in, 403, "person_disabled");
+    let guess = app
+        .login(json!({"email": REMI, "password": "pas-le-bon", "device_name": "Nouveau"}))
+        .await?;
+    assert_code(&guess, 401, "invalid_credentials");
+    let listed = people(&app, text(&manon, "access_token")?).await?;
+    assert!(
+        listed.contains(&(REMI.to_owned(), "rep".to_owned(), true)),
+        "{listed:?}"
+    );
+    // A colleague is untouched.
+    let rachida = app.sign_in(RACHIDA, "Tablette").await?;
+    assert_eq!(
+        app.device_ids(text(&rachida, "access_token")?).await?.len(),
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_an_admin_disables_and_never_themselves_or_another_workspace_s_person() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let remi = app.sign_in(REMI, "Téléphone").await?;
+    let rachida = app.sign_in(RACHIDA, "Tablette").await?;
+    let disable = |signed_in: &Value| -> Result<String, Failure> {
+        Ok(format!("/api/people/{}/disable", user_id(signed_in)?))
+    };
+    let by_rep = app
+        .post(
+            &disable(&rachida)?,
+            Some(text(&remi, "access_token")?),
+            json!({}),
+        )
+        .await?;
+    assert_code(&by_rep, 403, "forbidden");
+    let themselves = app
+        .post(
+            &disable(&manon)?,
+            Some(text(&manon, "access_token")?),
+            json!({}),
+        )
+        .await?;
+    assert_code(&themselves, 422, "invalid_input");
+    let other = other_workspace_admin(&app).await?;
+    let across = app
+        .post(&disable(&rachida)?, Some(&other), json!({}))
+        .await?;
+    let unknown = app
+        .post(
+            &format!("/api/people/{}/disable", Uuid::new_v4()),
+            Some(&other),
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        across, unknown,
+        "another workspace's person answers like nobody"
+    );
+    assert_eq!(across.status, 404);
+    // Rachida still works.
+    assert_eq!(
+        app.device_ids(text(&rachida, "access_token")?).await?.len(),
+        1
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_admin_revokes_a_rep_s_device() -> TestResult {
     let app = spawn_app().await?;

@@ -53,6 +53,7 @@ problem-storage-failed = The device's storage failed.
 problem-unreachable = The server cannot be reached. Your work is kept on this device.
 problem-wrong-credentials = That e-mail address and password do not match. Check them and try again.
 problem-session-ended = Your session has ended. Sign in again; nothing on this device was lost.
+problem-access-removed = An administrator removed this access (the person was disabled or this device removed). Ask them if you think it is a mistake.
 problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
 problem-unexpected = The server answered unexpectedly.
 problem-app-too-old = This version of Carnet is too old for the server; reload to update.

@@ -56,6 +56,7 @@ problem-storage-failed = Le stockage de l'appareil a échoué.
 problem-unreachable = Le serveur est injoignable. Votre travail est gardé sur cet appareil.
 problem-wrong-credentials = Cette adresse e-mail et ce mot de passe ne correspondent pas. Vérifiez-les et réessayez.
 problem-session-ended = Votre session est terminée. Reconnectez-vous ; rien n'a été perdu sur cet appareil.
+problem-access-removed = Un administrateur a retiré cet accès (la personne a été désactivée ou cet appareil retiré). Demandez-lui si vous pensez que c'est une erreur.
 problem-too-many-attempts = Trop de tentatives. Patientez une minute puis réessayez.
 problem-unexpected = Le serveur a répondu de façon inattendue.
 problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.

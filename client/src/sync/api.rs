@@ -26,6 +26,9 @@ pub enum ApiError {
     /// Too many attempts.
     #[error("Too many attempts. Wait a minute, then try again.")]
     TooManyAttempts,
+    /// The password is right, but an administrator disabled the person or removed the device.
+    #[error("An administrator removed this access.")]
+    AccessRemoved,
     /// Any other answer.
     #[error("The server answered unexpectedly ({0}).")]
     Unexpected(String),
@@ -39,6 +42,7 @@ impl ApiError {
             Self::WrongCredentials => Problem::new("problem-wrong-credentials"),
             Self::SessionEnded => Problem::new("problem-session-ended"),
             Self::TooManyAttempts => Problem::new("problem-too-many-attempts"),
+            Self::AccessRemoved => Problem::new("problem-access-removed"),
             Self::Unexpected(detail) => Problem::with_detail("problem-unexpected", detail.clone()),
         }
     }
@@ -126,6 +130,7 @@ pub async fn sign_in(
             })
         }
         400 | 401 | 404 => Err(ApiError::WrongCredentials),
+        403 => Err(ApiError::AccessRemoved),
         status => Err(classify(status)),
     }
 }

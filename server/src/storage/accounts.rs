@@ -44,6 +44,23 @@ pub struct UserRecord {
     pub role: Role,
     /// Its argon2id PHC string.
     pub password_hash: String,
+    /// When an admin disabled the person (Unix seconds), if they did.
+    pub disabled_at: Option<i64>,
+}
+
+/// A member of a workspace, as the people directory shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonRecord {
+    /// Their id.
+    pub id: UserId,
+    /// Their display name.
+    pub name: String,
+    /// Their sign-in address.
+    pub email: String,
+    /// Their role.
+    pub role: Role,
+    /// When an admin disabled them (Unix seconds), if they did.
+    pub disabled_at: Option<i64>,
 }
 
 /// A stored device, as listed.
@@ -142,6 +159,20 @@ pub struct NewInvitation {
 
 /// Accounts, devices, credentials and invitations, durably.
 pub trait AccountStore: Send + Sync {
+    /// The members of `workspace`, in name order (disabled ones included).
+    fn people(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<PersonRecord>>;
+
+    /// Disables the person `user` of `workspace` in one transaction: marked disabled, every
+    /// device of theirs revoked and its credentials forgotten. Returns those devices (to close
+    /// their sessions); `None`, and nothing changed, when `workspace` has no such person.
+    /// Disabling a disabled person changes nothing and returns their devices again.
+    fn disable_person(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Vec<DeviceId>>>;
+
     /// Creates a workspace and its first users in one transaction; `false`, and nothing created,
     /// if any of their addresses is taken.
     fn create_workspace(

@@ -128,6 +128,9 @@ const MIGRATIONS: &[&str] = &[
     // again; devices fold those themselves.
     "ALTER TABLE snapshots ADD COLUMN summary BLOB;
     ALTER TABLE snapshots ADD COLUMN summary_version INTEGER;",
+    // 6: a person can be disabled (offboarding): their devices are revoked in the same
+    // transaction and they can no longer sign in.
+    "ALTER TABLE users ADD COLUMN disabled_at INTEGER;",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

@@ -10,16 +10,80 @@ use super::SqliteStorage;
 use crate::identity::{Principal, Role, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
-    NewInvitation, NewUser, Rotation, UserRecord,
+    NewInvitation, NewUser, PersonRecord, Rotation, UserRecord,
 };
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
 const USER_COLUMNS: &str = "users.id, users.workspace, workspaces.name, users.email, users.name,
-    users.role, users.password_hash
+    users.role, users.password_hash, users.disabled_at
     FROM users JOIN workspaces ON workspaces.id = users.workspace";
 
 impl AccountStore for SqliteStorage {
+    fn people(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<PersonRecord>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare(
+                "SELECT id, name, email, role, disabled_at FROM users
+                 WHERE workspace = ?1 ORDER BY name, email",
+            )?;
+            let rows = statement.query_map([workspace.to_string()], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Option<i64>>(4)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (id, name, email, role, disabled_at) = row?;
+                Ok(PersonRecord {
+                    id: UserId(uuid(&id)?),
+                    name,
+                    email,
+                    role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
+                    disabled_at,
+                })
+            })
+            .collect()
+        }))
+    }
+
+    fn disable_person(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Vec<DeviceId>>> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let updated = transaction.execute(
+                "UPDATE users SET disabled_at = coalesce(disabled_at, ?3)
+                 WHERE id = ?1 AND workspace = ?2",
+                params![user.to_string(), workspace.to_string(), now],
+            )?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            let devices = {
+                let mut statement =
+                    transaction.prepare("SELECT id FROM devices WHERE user = ?1")?;
+                let ids = statement.query_map([user.to_string()], |row| row.get::<_, String>(0))?;
+                ids.map(|id| Ok(DeviceId(uuid(&id?)?)))
+                    .collect::<Result<Vec<DeviceId>, StorageError>>()?
+            };
+            transaction.execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE user = ?1",
+                params![user.to_string(), now],
+            )?;
+            for device in &devices {
+                forget_device_credentials(&transaction, *device)?;
+            }
+            transaction.commit()?;
+            Ok(Some(devices))
+        }))
+    }
+
     fn create_workspace(
         &self,
         workspace: WorkspaceId,
@@ -379,7 +443,16 @@ impl AccountStore for SqliteStorage {
     }
 }
 
-type UserRow = (String, String, String, String, String, String, String);
+type UserRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+);
 
 fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok((
@@ -390,11 +463,12 @@ fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
         row.get(4)?,
         row.get(5)?,
         row.get(6)?,
+        row.get(7)?,
     ))
 }
 
 fn user_record(
-    (id, workspace, workspace_name, email, name, role, password_hash): UserRow,
+    (id, workspace, workspace_name, email, name, role, password_hash, disabled_at): UserRow,
 ) -> Result<UserRecord, StorageError> {
     Ok(UserRecord {
         id: UserId(uuid(&id)?),
@@ -404,6 +478,7 @@ fn user_record(
         name,
         role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
         password_hash,
+        disabled_at,
     })
 }
 
