@@ -358,7 +358,7 @@ mod tests {
             )?;
         }
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, 5);
+        assert_eq!(storage.health().await?.schema_version, SCHEMA_VERSION);
         let budget = PageBudget {
             entries: 10,
             bytes: 1 << 20,
