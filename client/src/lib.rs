@@ -21,6 +21,7 @@ pub mod session;
 pub mod settings;
 pub mod sign_in;
 pub mod state;
+pub mod team;
 pub mod today;
 pub mod transfer;
 pub mod workspace;

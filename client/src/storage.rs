@@ -55,6 +55,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
 
 use crate::session::Session;
+use crate::team::people::Person;
 pub use error::StorageError;
 pub use persistence::{Estimate, Persistence};
 pub use search_journal::{JournalEntry, JournalPage, RowNow, SavedSearchIndex};
@@ -83,6 +84,8 @@ const BY_ACCOUNT: &str = "by_account";
 const META_PERSISTENCE: &str = "persistence";
 const META_CURSOR: &str = "cursor";
 const META_SESSION: &str = "session";
+/// The people directory as last fetched (see `team::people`).
+const META_PEOPLE: &str = "people";
 /// Set by the upgrade from version 1: every stored document must be queued for sync once.
 const META_OUTBOX_BACKFILL: &str = "outbox-backfill";
 /// Rows decoded per page when a whole list is read.
@@ -812,6 +815,21 @@ impl Storage {
     /// Keeps `session` (after sign-in or a token refresh).
     pub async fn save_session(&self, session: &Session) -> Result<(), StorageError> {
         self.put_meta(META_SESSION, session, Durability::Strict)
+            .await
+    }
+
+    /// The people directory as last fetched (empty before the first fetch and after sign-out).
+    pub async fn people(&self) -> Result<Vec<Person>, StorageError> {
+        self.meta(META_PEOPLE)
+            .await?
+            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Keeps the people directory (relaxed: the relay holds it, and the next fetch brings it).
+    pub async fn save_people(&self, people: &[Person]) -> Result<(), StorageError> {
+        self.put_meta(META_PEOPLE, &people, Durability::Relaxed)
             .await
     }
 

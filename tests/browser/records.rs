@@ -255,6 +255,22 @@ async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_de
 
         // The tablet's History names its own change and restores the value it set.
         tablet.click("#tab-history").await?;
+        // The laptop's change is named: the tablet's people directory knows Rémi.
+        let colleague_change =
+            ".history-row[data-author='colleague'][data-fields~='industry'] .history-meta";
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let texts = tablet.texts(colleague_change).await?;
+            if texts.iter().any(|text| text.contains("Rémi Garnier")) {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(unexpected(format!(
+                    "the colleague's change is not named: {texts:?}"
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let own_change =
             ".history-row[data-author='me-this-device'][data-fields~='industry'] .history-entry";
         tablet.click(own_change).await?;

@@ -26,6 +26,7 @@ use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
 use crate::sync::SyncCommand;
 use crate::tabs::{Subscription, TabChannel};
+use crate::team::people::Person;
 use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
 use crate::workspace::service::{Outgoing, WorkspaceService};
 
@@ -240,6 +241,26 @@ impl SyncHandle {
         let (devices, refreshed) = api::devices(&session).await.map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;
         Ok(devices)
+    }
+
+    /// The people directory kept on this device (empty before the first fetch).
+    pub async fn stored_people(&self) -> Result<Vec<Person>, Problem> {
+        let storage = self
+            .storage()
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
+        storage.people().await.map_err(|error| error.problem())
+    }
+
+    /// The workspace's people as the relay lists them now, kept on this device for offline use.
+    pub async fn fetch_people(&self) -> Result<Vec<Person>, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (people, refreshed) = api::people(&session).await.map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        storage
+            .save_people(&people)
+            .await
+            .map_err(|error| error.problem())?;
+        Ok(people)
     }
 
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.

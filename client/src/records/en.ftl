@@ -117,6 +117,7 @@ history-changes = { $count ->
 history-by-me-here = { $name }, on this device
 history-by-me-elsewhere = { $name }, on another device
 history-by-colleague = Colleague { $user } (device { $device })
+history-by-colleague-named = { $name } (device { $device })
 history-by-unknown = Carnet
 history-pick = Pick a change to see what it changed and the record as it was.
 history-detail-title = What this change did

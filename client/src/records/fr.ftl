@@ -117,6 +117,7 @@ history-changes = { $count ->
 history-by-me-here = { $name }, sur cet appareil
 history-by-me-elsewhere = { $name }, sur un autre appareil
 history-by-colleague = Collègue { $user } (appareil { $device })
+history-by-colleague-named = { $name } (appareil { $device })
 history-by-unknown = Carnet
 history-pick = Choisissez une modification pour voir ce qu’elle a changé et la fiche telle qu’elle était.
 history-detail-title = Ce que cette modification a changé

@@ -28,7 +28,18 @@ fn author_text(i18n: &I18n, author: &Author) -> String {
         Author::Me { name, .. } => {
             i18n.t_with("history-by-me-elsewhere", &[("name", name.as_str().into())])
         }
-        Author::Colleague { user, device } => i18n.t_with(
+        Author::Colleague {
+            name: Some(name),
+            device,
+            ..
+        } => i18n.t_with(
+            "history-by-colleague-named",
+            &[
+                ("name", name.as_str().into()),
+                ("device", device.as_str().into()),
+            ],
+        ),
+        Author::Colleague { user, device, .. } => i18n.t_with(
             "history-by-colleague",
             &[
                 ("user", user.as_str().into()),
@@ -83,7 +94,7 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
         <section id="history" class="history" aria-label={i18n.t("record-tab-history")}>
             <ol class="history-list">
                 { for history.rows.iter().map(|row| {
-                    let who = author(row.editor, me);
+                    let who = author(row.editor, me, &history.people);
                     let fields: Vec<String> = row.fields.iter().map(|field| {
                         field_label_id(field).map(|id| i18n.t(id)).unwrap_or_else(|| field.clone())
                     }).collect();

@@ -6,6 +6,7 @@
 use shared::document::Document;
 use shared::history::ChangeHash;
 
+use crate::team::people::People;
 use crate::workspace::record::ChangeId;
 use shared::edit::Editor;
 use shared::field::{FieldPath, FieldValue};
@@ -165,8 +166,11 @@ pub enum Author {
         /// Whether it was this device.
         this_device: bool,
     },
-    /// Someone else: short forms of their user and device ids.
+    /// Someone else: their name when the people directory knows them, and short forms of
+    /// their user and device ids.
     Colleague {
+        /// Their name, from the people directory.
+        name: Option<String>,
         /// The first characters of the user's id.
         user: String,
         /// The first characters of the device's id.
@@ -176,8 +180,8 @@ pub enum Author {
     Unknown,
 }
 
-/// Who `editor` is, seen from `me`.
-pub fn author(editor: Option<Editor>, me: Option<&Me>) -> Author {
+/// Who `editor` is, seen from `me`, named from `people`.
+pub fn author(editor: Option<Editor>, me: Option<&Me>, people: &People) -> Author {
     let Some(editor) = editor else {
         return Author::Unknown;
     };
@@ -187,6 +191,7 @@ pub fn author(editor: Option<Editor>, me: Option<&Me>) -> Author {
             this_device: me.editor.device == editor.device,
         },
         _ => Author::Colleague {
+            name: people.name_of(editor.user).map(str::to_owned),
             user: short_id(&editor.user.to_string()),
             device: short_id(&editor.device.to_string()),
         },
@@ -236,6 +241,8 @@ mod tests {
     use shared::account::{Account, AccountDocument};
     use shared::edit::Edit;
     use shared::ids::{AccountId, DeviceId, UserId};
+
+    use crate::team::people::Person;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -339,29 +346,42 @@ mod tests {
             device: DeviceId::generate(),
         };
         assert_eq!(
-            author(Some(me.editor), Some(&me)),
+            author(Some(me.editor), Some(&me), &People::default()),
             Author::Me {
                 name: "Manon Lefèvre".to_owned(),
                 this_device: true
             }
         );
         assert!(matches!(
-            author(Some(other_device), Some(&me)),
+            author(Some(other_device), Some(&me), &People::default()),
             Author::Me {
                 this_device: false,
                 ..
             }
         ));
         let colleague = someone();
-        match author(Some(colleague), Some(&me)) {
-            Author::Colleague { user, device } => {
+        match author(Some(colleague), Some(&me), &People::default()) {
+            Author::Colleague { name, user, device } => {
+                assert_eq!(name, None);
                 assert_eq!(user.len(), 8);
                 assert!(colleague.user.to_string().starts_with(&user));
                 assert!(colleague.device.to_string().starts_with(&device));
             }
             other => panic!("a colleague is not {other:?}"),
         }
-        assert_eq!(author(None, Some(&me)), Author::Unknown);
+        // Once the people directory knows them, the colleague is named.
+        let people = People::new(vec![Person {
+            id: colleague.user,
+            name: "Rémi Garnier".to_owned(),
+            email: "remi@demo.carnet.test".to_owned(),
+            role: "rep".to_owned(),
+            disabled_at: None,
+        }]);
+        assert!(matches!(
+            author(Some(colleague), Some(&me), &people),
+            Author::Colleague { name: Some(name), .. } if name == "Rémi Garnier"
+        ));
+        assert_eq!(author(None, Some(&me), &people), Author::Unknown);
         assert_eq!(
             field_label_id("first_name"),
             Some("record-field-first-name")

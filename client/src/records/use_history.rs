@@ -11,6 +11,8 @@ use super::use_document::DocumentHandle;
 use crate::bridge::{Answer, Query};
 use crate::hooks::{use_sync, SessionState};
 use crate::records::history_view::{HistoryDetail, HistoryRow, Me, RecordHistory};
+use crate::team::people::People;
+use crate::team::use_people;
 use crate::workspace::record::{ChangeId, OpenableRecord, RecordEdit};
 
 /// What the History tab shows and can do.
@@ -22,6 +24,8 @@ pub struct HistoryHandle {
     pub detail: Option<Rc<HistoryDetail>>,
     /// The signed-in person, to recognise their changes.
     pub me: Option<Rc<Me>>,
+    /// The people directory, to name colleagues.
+    pub people: Rc<People>,
     /// Select the row whose key ([`HistoryRow::last`]) is given.
     pub select: Callback<usize>,
     /// Restore the field at this path to its value as of the selected row.
@@ -114,10 +118,12 @@ where
         })),
         _ => None,
     });
+    let people = use_people();
     HistoryHandle {
         rows,
         detail: (*detail).clone(),
         me,
+        people,
         select,
         restore,
     }

@@ -7,6 +7,7 @@ use shared::ids::{DeviceId, UserId, WorkspaceId};
 
 use crate::session::{Session, SessionUser, SessionWorkspace};
 use crate::state::problem::Problem;
+use crate::team::people::Person;
 
 /// How long a ticket request may take before it counts as unreachable.
 const TICKET_DEADLINE_MS: u32 = 15_000;
@@ -176,6 +177,28 @@ pub async fn devices(session: &Session) -> Result<(Vec<DeviceInfo>, Option<Sessi
             .map_err(|_| ApiError::Unreachable)?;
         match response.status() {
             200 => Ok(read_json::<DevicesBody>(response).await?.devices),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct PeopleBody {
+    people: Vec<Person>,
+}
+
+/// The workspace's people, refreshing the access token first when it expired (the refreshed
+/// session is returned to be kept).
+pub async fn people(session: &Session) -> Result<(Vec<Person>, Option<Session>), ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::get("/api/people")
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 => Ok(read_json::<PeopleBody>(response).await?.people),
             status => Err(classify(status)),
         }
     })
