@@ -70,6 +70,7 @@ const FRENCH: &[(&str, &str)] = &[
     ("today.ftl", include_str!("today/fr.ftl")),
     ("search.ftl", include_str!("search/fr.ftl")),
     ("transfer.ftl", include_str!("transfer/fr.ftl")),
+    ("team.ftl", include_str!("team/fr.ftl")),
 ];
 const ENGLISH: &[(&str, &str)] = &[
     ("app.ftl", include_str!("i18n/en.ftl")),
@@ -80,6 +81,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("today.ftl", include_str!("today/en.ftl")),
     ("search.ftl", include_str!("search/en.ftl")),
     ("transfer.ftl", include_str!("transfer/en.ftl")),
+    ("team.ftl", include_str!("team/en.ftl")),
 ];
 
 /// The messages of one language.

@@ -3,7 +3,11 @@
 
 pub mod people;
 #[cfg(target_arch = "wasm32")]
+mod people_section;
+#[cfg(target_arch = "wasm32")]
 mod use_people;
 
+#[cfg(target_arch = "wasm32")]
+pub use people_section::PeopleSection;
 #[cfg(target_arch = "wasm32")]
 pub use use_people::use_people;

@@ -16,6 +16,7 @@ mod screenshots;
 mod search;
 mod settings;
 mod sync;
+mod team;
 
 use tests::{Device, HarnessError, HarnessResult};
 

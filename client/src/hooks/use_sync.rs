@@ -29,6 +29,7 @@ use crate::tabs::{Subscription, TabChannel};
 use crate::team::people::Person;
 use crate::workspace::machine::{Event as WorkspaceEvent, TabNews};
 use crate::workspace::service::{Outgoing, WorkspaceService};
+use shared::ids::UserId;
 
 const LEADER_LOCK: &str = "carnet-sync-leader";
 const TAB_CHANNEL: &str = "carnet-tabs";
@@ -261,6 +262,17 @@ impl SyncHandle {
             .await
             .map_err(|error| error.problem())?;
         Ok(people)
+    }
+
+    /// Disables the person `id` (an admin offboarding a colleague): every device of theirs is
+    /// signed out at once and they can no longer sign in.
+    pub async fn disable_person(&self, id: UserId) -> Result<(), Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let refreshed = api::disable_person(&session, id)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(())
     }
 
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.

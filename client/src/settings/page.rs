@@ -8,6 +8,7 @@ use crate::hooks::{use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
 use crate::settings::use_device_storage;
 use crate::storage::Unsynced;
+use crate::team::PeopleSection;
 
 /// The settings page.
 #[component]
@@ -113,6 +114,7 @@ pub fn SettingsPage() -> Html {
                 <button type="button" class="button" onclick={sync_now}>{ i18n.t("sync-now") }</button>
             </section>
             <DevicesSection />
+            <PeopleSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>
                 <p id="storage-usage">{ usage }</p>

@@ -205,6 +205,23 @@ pub async fn people(session: &Session) -> Result<(Vec<Person>, Option<Session>),
     .await
 }
 
+/// Disables the person `id` (admins only): every device of theirs is signed out at once.
+pub async fn disable_person(session: &Session, id: UserId) -> Result<Option<Session>, ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::post(&format!("/api/people/{id}/disable"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 | 204 => Ok(()),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+    .map(|((), refreshed)| refreshed)
+}
+
 /// Removes device `id`: its session ends and it can no longer sync.
 pub async fn revoke_device(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
     let id = id.to_owned();

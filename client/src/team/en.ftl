@@ -1,0 +1,10 @@
+people-title = People
+people-loading = Reading the people of the workspace…
+people-role-admin = admin
+people-role-rep = rep
+people-role-other = { $role }
+people-you = you
+people-disabled = disabled
+people-disable = Disable
+people-disable-confirm = Disable { $name }? Every device of theirs is signed out at once and they can no longer sign in.
+people-cancel = Cancel

@@ -1,0 +1,10 @@
+people-title = Personnes
+people-loading = Lecture des personnes de l'espace…
+people-role-admin = administrateur
+people-role-rep = commercial
+people-role-other = { $role }
+people-you = vous
+people-disabled = désactivé
+people-disable = Désactiver
+people-disable-confirm = Désactiver { $name } ? Tous ses appareils sont déconnectés aussitôt et cette personne ne peut plus se connecter.
+people-cancel = Annuler

@@ -1,0 +1,141 @@
+//! The settings page's people section: the workspace's people (the relay's list, or the one this
+//! device keeps when offline) and, for an admin, disabling a colleague after a confirmation.
+
+use shared::ids::UserId;
+use yew::prelude::*;
+
+use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
+use crate::state::problem::Problem;
+use crate::team::people::Person;
+
+/// What the section shows: the people, or why there are none to show.
+type Listed = Option<Result<Vec<Person>, Problem>>;
+
+/// The people section.
+#[component]
+pub fn PeopleSection() -> Html {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let people = use_state(|| None::<Result<Vec<Person>, Problem>>);
+    let reload = use_state(|| 0_u32);
+    let confirming = use_state(|| None::<UserId>);
+    {
+        let people = people.clone();
+        let sync = sync.clone();
+        use_effect_with(*reload, move |_| {
+            if let Some(sync) = sync {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let listed = match sync.fetch_people().await {
+                        Ok(fresh) => Ok(fresh),
+                        // Offline: the directory this device keeps, if it has one.
+                        Err(problem) => match sync.stored_people().await {
+                            Ok(kept) if !kept.is_empty() => Ok(kept),
+                            _ => Err(problem),
+                        },
+                    };
+                    people.set(Some(listed));
+                });
+            }
+        });
+    }
+    let me = sync.as_ref().and_then(|sync| match sync.session() {
+        SessionState::SignedIn(session) => Some(session.user.id),
+        _ => None,
+    });
+    let on_ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |id: Option<UserId>| confirming.set(id))
+    };
+    let on_disable = {
+        let people = people.clone();
+        let confirming = confirming.clone();
+        Callback::from(move |id: UserId| {
+            let Some(sync) = sync.clone() else {
+                return;
+            };
+            let (people, reload, confirming) = (people.clone(), reload.clone(), confirming.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                confirming.set(None);
+                match sync.disable_person(id).await {
+                    Ok(()) => reload.set(*reload + 1),
+                    Err(problem) => people.set(Some(Err(problem))),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="card" aria-labelledby="people-section">
+            <h2 id="people-section">{ i18n.t("people-title") }</h2>
+            { people_list(&i18n, &people, me, *confirming, &on_ask, &on_disable) }
+        </section>
+    }
+}
+
+/// The list, with the admin's actions.
+fn people_list(
+    i18n: &I18n,
+    listed: &Listed,
+    me: Option<UserId>,
+    confirming: Option<UserId>,
+    on_ask: &Callback<Option<UserId>>,
+    on_disable: &Callback<UserId>,
+) -> Html {
+    let people = match listed {
+        None => return html! { <p aria-busy="true">{ i18n.t("people-loading") }</p> },
+        Some(Err(problem)) => {
+            return html! { <p class="muted" id="people-problem">{ i18n.t(&problem.id) }</p> }
+        }
+        Some(Ok(people)) => people,
+    };
+    let admin = people
+        .iter()
+        .any(|person| Some(person.id) == me && person.role == "admin");
+    html! {
+        <ul class="device-list" id="people">
+            { for people.iter().map(|person| {
+                let id = person.id;
+                let yourself = Some(id) == me;
+                let disabled = person.disabled_at.is_some();
+                let role = match person.role.as_str() {
+                    "admin" => i18n.t("people-role-admin"),
+                    "rep" => i18n.t("people-role-rep"),
+                    other => i18n.t_with("people-role-other", &[("role", other.into())]),
+                };
+                html! {
+                    <li key={id.to_string()} class="device person" data-person-id={id.to_string()}
+                        data-disabled={disabled.to_string()}>
+                        <span class="device-text">
+                            <span class="device-name">{ &person.name }
+                                if yourself { <span class="badge online">{ i18n.t("people-you") }</span> }
+                                if disabled { <span class="badge">{ i18n.t("people-disabled") }</span> }
+                            </span>
+                            <span class="muted">{ format!("{} · {}", person.email, role) }</span>
+                            if confirming == Some(id) {
+                                <span class="person-confirm" role="alert">
+                                    { i18n.t_with("people-disable-confirm", &[("name", person.name.as_str().into())]) }
+                                </span>
+                            }
+                        </span>
+                        if admin && !yourself && !disabled {
+                            if confirming == Some(id) {
+                                <button type="button" class="button danger confirm-disable"
+                                    onclick={on_disable.reform(move |_: MouseEvent| id)}>
+                                    { i18n.t("people-disable") }
+                                </button>
+                                <button type="button" class="button cancel-disable"
+                                    onclick={on_ask.reform(|_: MouseEvent| None)}>
+                                    { i18n.t("people-cancel") }
+                                </button>
+                            } else {
+                                <button type="button" class="button disable-person"
+                                    onclick={on_ask.reform(move |_: MouseEvent| Some(id))}>
+                                    { i18n.t("people-disable") }
+                                </button>
+                            }
+                        }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
