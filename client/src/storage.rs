@@ -90,6 +90,24 @@ const META_PEOPLE: &str = "people";
 const META_OUTBOX_BACKFILL: &str = "outbox-backfill";
 /// Rows decoded per page when a whole list is read.
 const ROWS_PER_PAGE: u32 = 1_000;
+/// What a transaction writing documents and their rows covers: the rows' journal entries go
+/// with them (see `search_journal`).
+const ROW_WRITES: [&str; 5] = [
+    DOCUMENTS,
+    ACCOUNT_INDEX,
+    CONTACT_INDEX,
+    DEAL_INDEX,
+    SEARCH_JOURNAL,
+];
+/// [`ROW_WRITES`] and the outbox: what a transaction writing this device's own changes covers.
+const LOCAL_WRITES: [&str; 6] = [
+    DOCUMENTS,
+    ACCOUNT_INDEX,
+    CONTACT_INDEX,
+    DEAL_INDEX,
+    SEARCH_JOURNAL,
+    OUTBOX,
+];
 const ALL_STORES: [&str; 8] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
@@ -249,15 +267,7 @@ impl Storage {
             document,
             bytes: changes,
         };
-        let stores = [
-            DOCUMENTS,
-            ACCOUNT_INDEX,
-            CONTACT_INDEX,
-            DEAL_INDEX,
-            OUTBOX,
-            SEARCH_JOURNAL,
-        ];
-        let transaction = self.transaction(&stores, Durability::Strict)?;
+        let transaction = self.transaction(&LOCAL_WRITES, Durability::Strict)?;
         let stored = async {
             let (folded, fresh) = match fold_and_put(&transaction, &group, Origin::Device).await? {
                 Ok(Some(folded)) => folded,
@@ -375,14 +385,7 @@ impl Storage {
         &self,
         snapshots: &[DocumentSnapshot],
     ) -> Result<Vec<Changed>, StorageError> {
-        let stores = [
-            DOCUMENTS,
-            ACCOUNT_INDEX,
-            CONTACT_INDEX,
-            DEAL_INDEX,
-            SEARCH_JOURNAL,
-        ];
-        let transaction = self.transaction(&stores, Durability::Relaxed)?;
+        let transaction = self.transaction(&ROW_WRITES, Durability::Relaxed)?;
         let stored = async {
             let held = held_documents(&transaction, snapshots).await?;
             let documents = transaction.object_store(DOCUMENTS)?;
@@ -744,14 +747,7 @@ impl Storage {
         finish(clear, cleared).await?;
         let mut done = 0;
         for keys in keys.chunks(chunk.max(1)) {
-            let stores = [
-                DOCUMENTS,
-                ACCOUNT_INDEX,
-                CONTACT_INDEX,
-                DEAL_INDEX,
-                SEARCH_JOURNAL,
-            ];
-            let transaction = self.transaction(&stores, Durability::Relaxed)?;
+            let transaction = self.transaction(&ROW_WRITES, Durability::Relaxed)?;
             let rebuilt = async {
                 let documents = transaction.object_store(DOCUMENTS)?;
                 for key in keys {

@@ -44,7 +44,7 @@ use crate::state::problem::Problem;
 
 use super::{
     fold_and_put, outbox_value, put_row, stored, Durability, Origin, Received, Storage,
-    StorageError, ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS, OUTBOX, SEARCH_JOURNAL,
+    StorageError, DOCUMENTS, LOCAL_WRITES, OUTBOX,
 };
 
 /// Why an import or a restore stored nothing.
@@ -125,16 +125,6 @@ impl PartialEq for CancelImport {
 
 pub use crate::state::transfer_outcome::{Imported, Restored};
 
-/// The stores an import or a restore writes.
-const WRITTEN: [&str; 6] = [
-    DOCUMENTS,
-    ACCOUNT_INDEX,
-    CONTACT_INDEX,
-    DEAL_INDEX,
-    OUTBOX,
-    SEARCH_JOURNAL,
-];
-
 impl Storage {
     /// Stores an import's `writes` (as `ImportPlan::writes` yields them, chunk by chunk) in one
     /// strict transaction: created documents, merges into stored documents (stamped with
@@ -151,7 +141,7 @@ impl Storage {
     where
         I: IntoIterator<Item = Result<Vec<ImportWrite>, DocumentError>>,
     {
-        let transaction = self.transaction(&WRITTEN, Durability::Strict)?;
+        let transaction = self.transaction(&LOCAL_WRITES, Durability::Strict)?;
         let at = js_sys::Date::now();
         let written = async {
             let mut imported = Imported::default();
@@ -204,7 +194,7 @@ impl Storage {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Restored, TransferError> {
         let total = backup.documents.len();
-        let transaction = self.transaction(&WRITTEN, Durability::Strict)?;
+        let transaction = self.transaction(&LOCAL_WRITES, Durability::Strict)?;
         let at = js_sys::Date::now();
         let written = async {
             let mut restored = Restored {

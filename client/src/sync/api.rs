@@ -1,7 +1,7 @@
 //! The relay's HTTP API as the device uses it: sign in, refresh the access token, get a sync
 //! ticket, sign out. Every failure is classified: no network, refused credentials, anything else.
 
-use gloo::net::http::{Request, Response};
+use gloo::net::http::{Request, RequestBuilder, Response};
 use serde::{Deserialize, Serialize};
 use shared::ids::{DeviceId, UserId, WorkspaceId};
 
@@ -169,18 +169,8 @@ struct DevicesBody {
 /// The devices, refreshing the access token first when it expired (the refreshed session is
 /// returned to be kept).
 pub async fn devices(session: &Session) -> Result<(Vec<DeviceInfo>, Option<Session>), ApiError> {
-    with_fresh_token(session, |token| async move {
-        let response = Request::get("/api/devices")
-            .header("Authorization", &format!("Bearer {token}"))
-            .send()
-            .await
-            .map_err(|_| ApiError::Unreachable)?;
-        match response.status() {
-            200 => Ok(read_json::<DevicesBody>(response).await?.devices),
-            status => Err(classify(status)),
-        }
-    })
-    .await
+    let (body, refreshed) = get_json::<DevicesBody>(session, "/api/devices").await?;
+    Ok((body.devices, refreshed))
 }
 
 #[derive(Deserialize)]
@@ -191,52 +181,55 @@ struct PeopleBody {
 /// The workspace's people, refreshing the access token first when it expired (the refreshed
 /// session is returned to be kept).
 pub async fn people(session: &Session) -> Result<(Vec<Person>, Option<Session>), ApiError> {
-    with_fresh_token(session, |token| async move {
-        let response = Request::get("/api/people")
-            .header("Authorization", &format!("Bearer {token}"))
-            .send()
-            .await
-            .map_err(|_| ApiError::Unreachable)?;
-        match response.status() {
-            200 => Ok(read_json::<PeopleBody>(response).await?.people),
-            status => Err(classify(status)),
-        }
-    })
-    .await
+    let (body, refreshed) = get_json::<PeopleBody>(session, "/api/people").await?;
+    Ok((body.people, refreshed))
 }
 
 /// Disables the person `id` (admins only): every device of theirs is signed out at once.
 pub async fn disable_person(session: &Session, id: UserId) -> Result<Option<Session>, ApiError> {
+    act(session, Request::post, &format!("/api/people/{id}/disable")).await
+}
+
+/// Removes device `id`: its session ends and it can no longer sync.
+pub async fn revoke_device(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
+    act(session, Request::delete, &format!("/api/devices/{id}")).await
+}
+
+/// GETs `path` with the access token and reads its JSON answer.
+async fn get_json<T: for<'de> Deserialize<'de>>(
+    session: &Session,
+    path: &str,
+) -> Result<(T, Option<Session>), ApiError> {
     with_fresh_token(session, |token| async move {
-        let response = Request::post(&format!("/api/people/{id}/disable"))
+        let response = Request::get(path)
             .header("Authorization", &format!("Bearer {token}"))
             .send()
             .await
             .map_err(|_| ApiError::Unreachable)?;
         match response.status() {
-            200 | 204 => Ok(()),
+            200 => read_json::<T>(response).await,
             status => Err(classify(status)),
         }
     })
     .await
-    .map(|((), refreshed)| refreshed)
 }
 
-/// Removes device `id`: its session ends and it can no longer sync.
-pub async fn revoke_device(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
-    let id = id.to_owned();
-    with_fresh_token(session, |token| {
-        let id = id.clone();
-        async move {
-            let response = Request::delete(&format!("/api/devices/{id}"))
-                .header("Authorization", &format!("Bearer {token}"))
-                .send()
-                .await
-                .map_err(|_| ApiError::Unreachable)?;
-            match response.status() {
-                200 | 204 => Ok(()),
-                status => Err(classify(status)),
-            }
+/// Sends an action without a body (`method` is `Request::post`, `Request::delete`…) to `path`
+/// with the access token; any success is done.
+async fn act(
+    session: &Session,
+    method: fn(&str) -> RequestBuilder,
+    path: &str,
+) -> Result<Option<Session>, ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = method(path)
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200..=299 => Ok(()),
+            status => Err(classify(status)),
         }
     })
     .await
