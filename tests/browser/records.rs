@@ -220,6 +220,26 @@ async fn a_contact_edited_inline_on_one_device_shows_on_the_other() -> HarnessRe
     outcome
 }
 
+/// Waits until one of the elements `css` matches shows a text `wanted` accepts (trimmed).
+async fn wait_for_texts(
+    device: &Device,
+    css: &str,
+    what: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> HarnessResult {
+    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+    loop {
+        let texts = device.texts(css).await?;
+        if texts.iter().any(|text| wanted(text.trim())) {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(unexpected(format!("{what}: {css} shows {texts:?}")));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
 async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_devices(
@@ -235,6 +255,11 @@ async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_de
         let path = format!("/accounts/{account}");
         open(&tablet, &path, "#edit-industry").await?;
         open(&laptop, &path, "#edit-industry").await?;
+        // The owner is named from the people directory, whoever of the team it is.
+        wait_for_texts(&tablet, "#account-owner", "the owner named", |text| {
+            ["Manon Lefèvre", "Rémi Garnier", "Rachida Benali"].contains(&text)
+        })
+        .await?;
 
         // The field changes twice: first on the tablet, then on the laptop.
         retype(&tablet, "#edit-industry", "Boulangerie artisanale").await?;
@@ -258,19 +283,13 @@ async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_de
         // The laptop's change is named: the tablet's people directory knows Rémi.
         let colleague_change =
             ".history-row[data-author='colleague'][data-fields~='industry'] .history-meta";
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let texts = tablet.texts(colleague_change).await?;
-            if texts.iter().any(|text| text.contains("Rémi Garnier")) {
-                break;
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(unexpected(format!(
-                    "the colleague's change is not named: {texts:?}"
-                )));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        wait_for_texts(
+            &tablet,
+            colleague_change,
+            "the colleague's change named",
+            |text| text.contains("Rémi Garnier"),
+        )
+        .await?;
         let own_change =
             ".history-row[data-author='me-this-device'][data-fields~='industry'] .history-entry";
         tablet.click(own_change).await?;

@@ -135,7 +135,7 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
         })
         .collect();
     let elsewhere = conflicts_elsewhere(&view.conflicts, &inline_account_paths());
-    let owner = owner_text(&i18n, view.owner, history.me.as_ref());
+    let owner = owner_text(&i18n, view.owner, &history);
     html! {
         <section class="page record-page account-page" aria-labelledby="account-title" data-id={props.id.to_string()}>
             { back }

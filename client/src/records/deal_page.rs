@@ -129,7 +129,7 @@ pub fn DealPage(props: &DealPageProps) -> Html {
         || default_currency.as_str().to_owned(),
         |(_, currency)| currency.clone(),
     );
-    let owner = owner_text(&i18n, view.owner, history.me.as_ref());
+    let owner = owner_text(&i18n, view.owner, &history);
     html! {
         <section class="page record-page deal-page" aria-labelledby="deal-title" data-id={props.id.to_string()}>
             { back }

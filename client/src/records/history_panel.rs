@@ -1,8 +1,6 @@
 //! A record's History tab: who changed what, when, from which device; the selected change's
 //! fields before and after, each with "restore this value"; and the record as it was.
 
-use std::rc::Rc;
-
 use shared::field::{FieldPath, FieldValue};
 use yew::prelude::*;
 
@@ -173,13 +171,21 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
     }
 }
 
-/// Shared so pages can show a record's owner the way history names people.
-pub fn owner_text(i18n: &I18n, owner: Option<shared::ids::UserId>, me: Option<&Rc<Me>>) -> String {
+/// Shared so pages can show a record's owner the way history names people: by name from the
+/// people directory, else the first characters of their id.
+pub fn owner_text(
+    i18n: &I18n,
+    owner: Option<shared::ids::UserId>,
+    history: &HistoryHandle,
+) -> String {
     match owner {
         None => i18n.t("record-no-owner"),
-        Some(user) => match me {
+        Some(user) => match history.me.as_ref() {
             Some(me) if me.editor.user == user => me.name.clone(),
-            _ => user.to_string().chars().take(8).collect(),
+            _ => history
+                .people
+                .name_of(user)
+                .map_or_else(|| user.to_string().chars().take(8).collect(), str::to_owned),
         },
     }
 }
