@@ -16,7 +16,7 @@ use crate::pipeline::PipelinePage;
 use crate::records::{AccountPage, ContactPage, DealPage};
 use crate::search::SearchPage;
 use crate::settings::SettingsPage;
-use crate::sign_in::SignInPage;
+use crate::sign_in::{invitation_code, JoinPage, SignInPage};
 use crate::state::sync_status::{Connection, SyncStatus};
 use crate::today::TodayPage;
 use crate::transfer::ImportPage;
@@ -161,7 +161,10 @@ fn Shell() -> Html {
             <main class="content">
                 { match session {
                     SessionState::Loading => html! { <p class="list-placeholder" aria-busy="true">{ i18n.t("opening-app") }</p> },
-                    SessionState::SignedOut => html! { <SignInPage /> },
+                    SessionState::SignedOut => match invitation_code() {
+                        Some(code) => html! { <JoinPage code={code} /> },
+                        None => html! { <SignInPage /> },
+                    },
                     SessionState::SignedIn(_) => html! { <Switch<Route> render={switch} /> },
                 } }
             </main>

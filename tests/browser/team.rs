@@ -1,5 +1,6 @@
-//! The team: an admin disables a rep from Settings while the rep's app is open; the rep's sync
-//! stops at once and saying why, and signing in again is refused with the reason.
+//! The team: an admin invites a rep with a one-time link, and disables a rep from Settings while
+//! the rep's app is open (the rep's sync stops at once, saying why, and signing in again is
+//! refused with the reason).
 
 use tests::{Device, HarnessResult, TestServer};
 
@@ -73,6 +74,88 @@ async fn a_rep_disabled_by_an_admin_stops_syncing_at_once_and_cannot_sign_in_aga
     let outcome = finish(test, &[&admin, &rep, &other], outcome).await;
     admin.close().await?;
     rep.close().await?;
+    other.close().await?;
+    outcome
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_they_join_the_directory(
+) -> HarnessResult {
+    let test = "invite_person";
+    let server = TestServer::start_demo(1).await?;
+    let admin = Device::open("admin", server.port()).await?;
+    let newcomer = Device::open("newcomer", server.port()).await?;
+    let other = Device::open("other", server.port()).await?;
+    let outcome = async {
+        admin.sign_in(MANON).await?;
+        admin.goto("/settings").await?;
+        admin.wait_for("#invite-form").await?;
+        admin
+            .fill("#invite-email", "lucie@demo.carnet.test")
+            .await?;
+        admin.click("#invite").await?;
+        admin.wait_for("#invitation-link").await?;
+        admin.screenshot(test, "1-link").await?;
+        let link = admin
+            .evaluate("return document.querySelector('#invitation-link').value;")
+            .await?;
+        let link = link.as_str().unwrap_or_default().to_owned();
+        let fragment = link
+            .split_once("/#invitation=")
+            .map(|(_, code)| format!("/#invitation={code}"))
+            .ok_or_else(|| unexpected(format!("not an invitation link: {link:?}")))?;
+
+        // The newcomer opens the link on their own device, chooses a name and a password, and
+        // is signed in with the workspace downloaded.
+        newcomer.goto(&fragment).await?;
+        newcomer.fill("#join-name", "Lucie Martin").await?;
+        newcomer.fill("#join-password", "tournée-du-jeudi").await?;
+        newcomer.click("#join").await?;
+        newcomer.wait_for("#accounts, #accounts-empty").await?;
+        newcomer.wait_until_synced().await?;
+        let address = newcomer.evaluate("return location.href;").await?;
+        if address
+            .as_str()
+            .is_some_and(|href| href.contains("invitation"))
+        {
+            return Err(unexpected("the spent code stays in the address"));
+        }
+
+        // The admin's directory lists her.
+        admin.goto("/settings").await?;
+        admin.wait_for("#people .person").await?;
+        let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+        while !admin
+            .texts("#people .person")
+            .await?
+            .iter()
+            .any(|text| text.contains("Lucie Martin"))
+        {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(unexpected("the new rep is not in the directory"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+
+        // The link works once.
+        other.goto(&fragment).await?;
+        other.fill("#join-name", "Quelqu'un").await?;
+        other.fill("#join-password", "autre-mot-de-passe").await?;
+        other.click("#join").await?;
+        other.wait_for("#join-error").await?;
+        let said = other.texts("#join-error").await?.join(" ");
+        if !said.contains("already used") {
+            return Err(unexpected(format!(
+                "a spent link was not refused: {said:?}"
+            )));
+        }
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&admin, &newcomer, &other], outcome).await;
+    admin.close().await?;
+    newcomer.close().await?;
     other.close().await?;
     outcome
 }

@@ -196,6 +196,23 @@ impl SyncHandle {
         let session = api::sign_in(email, password, &device_name, None)
             .await
             .map_err(|error: ApiError| error.problem())?;
+        self.signed_in_as(&storage, session).await
+    }
+
+    /// Accepts the invitation `code` as `name` with `password`: the person's account is made
+    /// and this device signed in, as after [`SyncHandle::sign_in`].
+    pub async fn join(&self, code: &str, name: &str, password: &str) -> Result<(), Problem> {
+        let storage = self
+            .storage()
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
+        let session = api::accept_invitation(code, name, password, &device_name())
+            .await
+            .map_err(|error| error.problem())?;
+        self.signed_in_as(&storage, session).await
+    }
+
+    /// Keeps `session` and starts syncing as its person.
+    async fn signed_in_as(&self, storage: &Storage, session: Session) -> Result<(), Problem> {
         storage
             .save_session(&session)
             .await
@@ -262,6 +279,16 @@ impl SyncHandle {
             .await
             .map_err(|error| error.problem())?;
         Ok(people)
+    }
+
+    /// Invites `email` as `role` (`rep` or `admin`): the invitation's one-time code.
+    pub async fn invite(&self, email: &str, role: &str) -> Result<api::Invitation, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (invitation, refreshed) = api::invite(&session, email, role)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(invitation)
     }
 
     /// Disables the person `id` (an admin offboarding a colleague): every device of theirs is

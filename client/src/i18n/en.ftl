@@ -36,6 +36,11 @@ sign-in-email = E-mail address
 sign-in-password = Password
 sign-in-submit = Sign in
 sign-in-busy = Signing in…
+join-title = Join your team on Carnet
+join-lead = You were invited. Choose your name and a password: this device is then signed in and downloads your team's accounts.
+join-name = Your name
+join-password = Password (8 characters or more)
+join-submit = Join
 
 digest-title = { $count ->
     [one] While you were away, a colleague changed one account:
@@ -53,6 +58,9 @@ problem-storage-failed = The device's storage failed.
 problem-unreachable = The server cannot be reached. Your work is kept on this device.
 problem-wrong-credentials = That e-mail address and password do not match. Check them and try again.
 problem-session-ended = Your session has ended. Sign in again; nothing on this device was lost.
+problem-invitation-invalid = This invitation is unknown, expired or already used. Ask for a new one.
+problem-email-taken = This address already has an account.
+problem-invalid-details = Check the address, the name and the password (8 characters or more).
 problem-access-removed = An administrator removed this access (the person was disabled or this device removed). Ask them if you think it is a mistake.
 problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
 problem-unexpected = The server answered unexpectedly.

@@ -30,6 +30,15 @@ pub enum ApiError {
     /// The password is right, but an administrator disabled the person or removed the device.
     #[error("An administrator removed this access.")]
     AccessRemoved,
+    /// The invitation code is unknown, expired or already used.
+    #[error("This invitation is unknown, expired or already used.")]
+    InvitationInvalid,
+    /// The address already has an account.
+    #[error("This address already has an account.")]
+    EmailTaken,
+    /// A field breaks a rule (an address, a name, a password too short).
+    #[error("A field is not valid.")]
+    InvalidDetails,
     /// Any other answer.
     #[error("The server answered unexpectedly ({0}).")]
     Unexpected(String),
@@ -44,6 +53,9 @@ impl ApiError {
             Self::SessionEnded => Problem::new("problem-session-ended"),
             Self::TooManyAttempts => Problem::new("problem-too-many-attempts"),
             Self::AccessRemoved => Problem::new("problem-access-removed"),
+            Self::InvitationInvalid => Problem::new("problem-invitation-invalid"),
+            Self::EmailTaken => Problem::new("problem-email-taken"),
+            Self::InvalidDetails => Problem::new("problem-invalid-details"),
             Self::Unexpected(detail) => Problem::with_detail("problem-unexpected", detail.clone()),
         }
     }
@@ -113,23 +125,7 @@ pub async fn sign_in(
         .map_err(|error| ApiError::Unexpected(error.to_string()))?;
     let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
     match response.status() {
-        200 => {
-            let body: SignedInBody = read_json(response).await?;
-            Ok(Session {
-                access_token: body.access_token,
-                refresh_token: body.refresh_token,
-                device_id: body.device_id,
-                user: SessionUser {
-                    id: body.user.id,
-                    email: body.user.email,
-                    name: body.user.name,
-                },
-                workspace: SessionWorkspace {
-                    id: body.workspace.id,
-                    name: body.workspace.name,
-                },
-            })
-        }
+        200 => session_from(response).await,
         400 | 401 | 404 => Err(ApiError::WrongCredentials),
         403 => Err(ApiError::AccessRemoved),
         status => Err(classify(status)),
@@ -164,6 +160,102 @@ pub struct DeviceInfo {
 #[derive(Deserialize)]
 struct DevicesBody {
     devices: Vec<DeviceInfo>,
+}
+
+/// The session a sign-in or an accepted invitation answered.
+async fn session_from(response: Response) -> Result<Session, ApiError> {
+    let body: SignedInBody = read_json(response).await?;
+    Ok(Session {
+        access_token: body.access_token,
+        refresh_token: body.refresh_token,
+        device_id: body.device_id,
+        user: SessionUser {
+            id: body.user.id,
+            email: body.user.email,
+            name: body.user.name,
+        },
+        workspace: SessionWorkspace {
+            id: body.workspace.id,
+            name: body.workspace.name,
+        },
+    })
+}
+
+/// An invitation the relay made: a one-time code for an address.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Invitation {
+    /// The code, which the invitation link carries.
+    pub code: String,
+    /// The invited address.
+    pub email: String,
+    /// How long the code works.
+    pub expires_in_seconds: u64,
+}
+
+#[derive(Serialize)]
+struct InviteRequest<'a> {
+    email: &'a str,
+    role: &'a str,
+}
+
+/// Invites `email` as `role` (`rep` or `admin`; admins only).
+pub async fn invite(
+    session: &Session,
+    email: &str,
+    role: &str,
+) -> Result<(Invitation, Option<Session>), ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::post("/api/invitations")
+            .header("Authorization", &format!("Bearer {token}"))
+            .json(&InviteRequest { email, role })
+            .map_err(|error| ApiError::Unexpected(error.to_string()))?
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 | 201 => read_json::<Invitation>(response).await,
+            409 => Err(ApiError::EmailTaken),
+            400 | 422 => Err(ApiError::InvalidDetails),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct AcceptRequest<'a> {
+    code: &'a str,
+    name: &'a str,
+    password: &'a str,
+    device_name: &'a str,
+}
+
+/// Accepts the invitation `code`: the person's account is made with `name` and `password`, and
+/// this device is signed in as them.
+pub async fn accept_invitation(
+    code: &str,
+    name: &str,
+    password: &str,
+    device_name: &str,
+) -> Result<Session, ApiError> {
+    let response = Request::post("/api/invitations/accept")
+        .json(&AcceptRequest {
+            code,
+            name,
+            password,
+            device_name,
+        })
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 | 201 => session_from(response).await,
+        404 => Err(ApiError::InvitationInvalid),
+        409 => Err(ApiError::EmailTaken),
+        400 | 422 => Err(ApiError::InvalidDetails),
+        status => Err(classify(status)),
+    }
 }
 
 /// The devices, refreshing the access token first when it expired (the refreshed session is

@@ -5,7 +5,11 @@ use shared::ids::UserId;
 use yew::prelude::*;
 
 use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+
+use crate::sign_in::invitation_link;
 use crate::state::problem::Problem;
+use crate::sync::api::Invitation;
 use crate::team::people::Person;
 
 /// What the section shows: the people, or why there are none to show.
@@ -49,6 +53,7 @@ pub fn PeopleSection() -> Html {
     let on_disable = {
         let people = people.clone();
         let confirming = confirming.clone();
+        let reload = reload.clone();
         Callback::from(move |id: UserId| {
             let Some(sync) = sync.clone() else {
                 return;
@@ -63,11 +68,97 @@ pub fn PeopleSection() -> Html {
             });
         })
     };
+    let admin = match &*people {
+        Some(Ok(listed)) => listed
+            .iter()
+            .any(|person| Some(person.id) == me && person.role == "admin"),
+        _ => false,
+    };
     html! {
         <section class="card" aria-labelledby="people-section">
             <h2 id="people-section">{ i18n.t("people-title") }</h2>
             { people_list(&i18n, &people, me, *confirming, &on_ask, &on_disable) }
+            if admin {
+                <InviteForm on_invited={Callback::from(move |()| reload.set(*reload + 1))} />
+            }
         </section>
+    }
+}
+
+/// Props of [`InviteForm`].
+#[derive(Properties, PartialEq)]
+struct InviteFormProps {
+    /// Called once an invitation was made.
+    on_invited: Callback<()>,
+}
+
+/// An admin's invitation form: an address and a role give a one-time link to send.
+#[component]
+fn InviteForm(props: &InviteFormProps) -> Html {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let email = use_node_ref();
+    let role = use_node_ref();
+    let outcome = use_state(|| None::<Result<Invitation, Problem>>);
+    let onsubmit = {
+        let (email, role, outcome) = (email.clone(), role.clone(), outcome.clone());
+        let on_invited = props.on_invited.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (Some(sync), Some(email), Some(role)) = (
+                sync.clone(),
+                email.cast::<HtmlInputElement>(),
+                role.cast::<HtmlSelectElement>(),
+            ) else {
+                return;
+            };
+            let (address, role) = (email.value().trim().to_owned(), role.value());
+            let (outcome, on_invited) = (outcome.clone(), on_invited.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let invited = sync.invite(&address, &role).await;
+                if invited.is_ok() {
+                    on_invited.emit(());
+                }
+                outcome.set(Some(invited));
+            });
+        })
+    };
+    html! {
+        <form id="invite-form" class="invite-form" {onsubmit} aria-label={i18n.t("people-invite")}>
+            <h3>{ i18n.t("people-invite") }</h3>
+            <label class="field">
+                <span class="field-label">{ i18n.t("people-invite-email") }</span>
+                <input id="invite-email" ref={email} type="email" required=true />
+            </label>
+            <label class="field">
+                <span class="field-label">{ i18n.t("people-invite-role") }</span>
+                <select id="invite-role" ref={role}>
+                    <option value="rep" selected=true>{ i18n.t("people-role-rep") }</option>
+                    <option value="admin">{ i18n.t("people-role-admin") }</option>
+                </select>
+            </label>
+            <button id="invite" type="submit" class="button">{ i18n.t("people-invite-submit") }</button>
+            { match &*outcome {
+                None => html! {},
+                Some(Err(problem)) => html! {
+                    <p id="invite-error" class="form-error" role="alert">{ i18n.t(&problem.id) }</p>
+                },
+                Some(Ok(invitation)) => {
+                    let days = usize::try_from(invitation.expires_in_seconds.div_ceil(86_400))
+                        .unwrap_or(usize::MAX);
+                    html! {
+                        <p class="invitation" role="status">
+                            { i18n.t_with("people-invite-made", &[
+                                ("email", invitation.email.as_str().into()),
+                                ("days", days.into()),
+                            ]) }
+                            <input id="invitation-link" class="invitation-link" readonly=true
+                                value={invitation_link(&invitation.code)} />
+                        </p>
+                    }
+                }
+            } }
+        </form>
     }
 }
 
