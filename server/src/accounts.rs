@@ -37,7 +37,7 @@ use crate::config::Config;
 use crate::identity::{Principal, Role, SignInEmail, UserId, WorkspaceId};
 use crate::storage::accounts::{
     AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
-    PersonRecord, Rotation, UserRecord,
+    PendingInvitation, PersonRecord, Rotation, UserRecord,
 };
 use crate::storage::{AccountStore, StorageError};
 
@@ -548,6 +548,41 @@ impl Accounts {
             role,
             lifetime: self.lifetimes.invitation,
         })
+    }
+
+    /// The admin's workspace's invitations still waiting to be accepted.
+    pub async fn pending_invitations(
+        &self,
+        principal: Principal,
+    ) -> Result<Vec<PendingInvitation>, AccountsError> {
+        if principal.role != Role::Admin {
+            return Err(AccountsError::Forbidden);
+        }
+        Ok(self
+            .store
+            .pending_invitations(principal.workspace, unix_now())
+            .await?)
+    }
+
+    /// Cancels a pending invitation of the admin's workspace (its code stops working); another
+    /// workspace's, an accepted or an unknown one is [`AccountsError::NotFound`].
+    pub async fn cancel_invitation(
+        &self,
+        principal: Principal,
+        invitation: [u8; 32],
+    ) -> Result<(), AccountsError> {
+        if principal.role != Role::Admin {
+            return Err(AccountsError::Forbidden);
+        }
+        if !self
+            .store
+            .cancel_invitation(principal.workspace, invitation)
+            .await?
+        {
+            return Err(AccountsError::NotFound);
+        }
+        tracing::info!(by = %principal.user, "invitation cancelled");
+        Ok(())
     }
 
     /// Accepts an invitation, as from this process.

@@ -730,6 +730,77 @@ async fn an_invited_rep_joins_the_admin_s_workspace_signed_in_and_the_code_works
 }
 
 #[tokio::test]
+async fn an_admin_lists_pending_invitations_and_a_cancelled_code_stops_working() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let token = text(&manon, "access_token")?;
+    let mut codes = Vec::new();
+    for email in ["paul@demo.carnet.test", "lea@demo.carnet.test"] {
+        let invitation = app
+            .post(
+                "/api/invitations",
+                Some(token),
+                json!({"email": email, "role": "rep"}),
+            )
+            .await?;
+        assert_eq!(invitation.status, 201, "{invitation:?}");
+        codes.push(text(&invitation.body, "code")?.to_owned());
+    }
+    let listed = app.get("/api/invitations", token).await?;
+    assert_eq!(listed.status, 200, "{listed:?}");
+    let pending = listed.body["invitations"].as_array().ok_or("no list")?;
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    // The list never carries a code.
+    assert!(!listed.body.to_string().contains(&codes[0]));
+    let paul = pending
+        .iter()
+        .find(|invitation| invitation["email"] == "paul@demo.carnet.test")
+        .ok_or("Paul's invitation is not listed")?;
+    let path = format!("/api/invitations/{}", text(paul, "id")?);
+
+    // A rep and another workspace's admin can neither list nor cancel.
+    let remi = app.sign_in(REMI, "Téléphone").await?;
+    let by_rep = app
+        .get("/api/invitations", text(&remi, "access_token")?)
+        .await?;
+    assert_code(&by_rep, 403, "forbidden");
+    let other = other_workspace_admin(&app).await?;
+    assert_eq!(app.delete(&path, &other).await?.status, 404);
+    let theirs = app.get("/api/invitations", &other).await?;
+    assert_eq!(theirs.body["invitations"], json!([]));
+    assert_eq!(
+        app.delete("/api/invitations/not-hex", token).await?.status,
+        404
+    );
+
+    let cancelled = app.delete(&path, token).await?;
+    assert_eq!(cancelled.status, 204, "{cancelled:?}");
+    assert_eq!(app.delete(&path, token).await?.status, 404);
+    let refused = app
+        .post(
+            "/api/invitations/accept",
+            None,
+            json!({"code": codes[0], "name": "Paul", "password": "paul-mot-de-passe",
+                   "device_name": "Téléphone"}),
+        )
+        .await?;
+    assert_code(&refused, 404, "invitation_invalid");
+    // The other invitation still works.
+    let accepted = app
+        .post(
+            "/api/invitations/accept",
+            None,
+            json!({"code": codes[1], "name": "Léa", "password": "lea-mot-de-passe",
+                   "device_name": "Tablette"}),
+        )
+        .await?;
+    assert_eq!(accepted.status, 201, "{accepted:?}");
+    let listed = app.get("/api/invitations", token).await?;
+    assert_eq!(listed.body["invitations"], json!([]));
+    Ok(())
+}
+
+#[tokio::test]
 async fn only_admins_invite_and_only_new_addresses() -> TestResult {
     let app = spawn_app().await?;
     let remi = app.sign_in(REMI, "Téléphone").await?;

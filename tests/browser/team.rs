@@ -80,7 +80,7 @@ async fn a_rep_disabled_by_an_admin_stops_syncing_at_once_and_cannot_sign_in_aga
 
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
-async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_they_join_the_directory(
+async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_never(
 ) -> HarnessResult {
     let test = "invite_person";
     let server = TestServer::start_demo(1).await?;
@@ -148,6 +148,43 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_they_join_the_di
         if !said.contains("already used") {
             return Err(unexpected(format!(
                 "a spent link was not refused: {said:?}"
+            )));
+        }
+
+        // An invitation cancelled before it is used stops working.
+        admin.fill("#invite-email", "paul@demo.carnet.test").await?;
+        admin.click("#invite").await?;
+        let pending =
+            "#pending-invitations .pending-invitation[data-email='paul@demo.carnet.test']";
+        admin.wait_for(pending).await?;
+        let link = admin
+            .evaluate("return document.querySelector('#invitation-link').value;")
+            .await?;
+        let paul = link
+            .as_str()
+            .and_then(|link| link.split_once("/#invitation="))
+            .map(|(_, code)| format!("/#invitation={code}"))
+            .ok_or_else(|| unexpected("no link for Paul"))?;
+        admin
+            .click(&format!("{pending} .cancel-invitation"))
+            .await?;
+        let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+        while !admin.texts(pending).await?.is_empty() {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(unexpected("the cancelled invitation is still listed"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        other.goto(&paul).await?;
+        other.reload().await?;
+        other.fill("#join-name", "Paul").await?;
+        other.fill("#join-password", "paul-mot-de-passe").await?;
+        other.click("#join").await?;
+        other.wait_for("#join-error").await?;
+        let said = other.texts("#join-error").await?.join(" ");
+        if !said.contains("unknown, expired or already used") {
+            return Err(unexpected(format!(
+                "a cancelled link was not refused: {said:?}"
             )));
         }
         Ok(())

@@ -291,6 +291,26 @@ impl SyncHandle {
         Ok(invitation)
     }
 
+    /// The invitations waiting to be accepted (admins only).
+    pub async fn pending_invitations(&self) -> Result<Vec<api::PendingInvitation>, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (pending, refreshed) = api::pending_invitations(&session)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(pending)
+    }
+
+    /// Cancels the pending invitation `id`: its link stops working.
+    pub async fn cancel_invitation(&self, id: &str) -> Result<(), Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let refreshed = api::cancel_invitation(&session, id)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(())
+    }
+
     /// Disables the person `id` (an admin offboarding a colleague): every device of theirs is
     /// signed out at once and they can no longer sign in.
     pub async fn disable_person(&self, id: UserId) -> Result<(), Problem> {

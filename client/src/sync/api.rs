@@ -258,6 +258,37 @@ pub async fn accept_invitation(
     }
 }
 
+/// An invitation waiting to be accepted, as an admin lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PendingInvitation {
+    /// Its id (its code's digest: the code is never listed).
+    pub id: String,
+    /// The invited address.
+    pub email: String,
+    /// The role it gives.
+    pub role: String,
+    /// When its code stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+#[derive(Deserialize)]
+struct PendingBody {
+    invitations: Vec<PendingInvitation>,
+}
+
+/// The workspace's invitations waiting to be accepted (admins only).
+pub async fn pending_invitations(
+    session: &Session,
+) -> Result<(Vec<PendingInvitation>, Option<Session>), ApiError> {
+    let (body, refreshed) = get_json::<PendingBody>(session, "/api/invitations").await?;
+    Ok((body.invitations, refreshed))
+}
+
+/// Cancels the pending invitation `id`: its link stops working.
+pub async fn cancel_invitation(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
+    act(session, Request::delete, &format!("/api/invitations/{id}")).await
+}
+
 /// The devices, refreshing the access token first when it expired (the refreshed session is
 /// returned to be kept).
 pub async fn devices(session: &Session) -> Result<(Vec<DeviceInfo>, Option<Session>), ApiError> {

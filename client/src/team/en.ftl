@@ -13,3 +13,6 @@ people-invite-email = Their e-mail address
 people-invite-role = Role
 people-invite-submit = Make an invitation link
 people-invite-made = Send this link to { $email }: it works once, for { $days } days.
+people-pending = Invitations waiting
+people-pending-until = link works until { $when }
+people-pending-cancel = Cancel the invitation

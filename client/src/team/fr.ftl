@@ -13,3 +13,6 @@ people-invite-email = Son adresse e-mail
 people-invite-role = Rôle
 people-invite-submit = Créer un lien d'invitation
 people-invite-made = Envoyez ce lien à { $email } : il fonctionne une fois, pendant { $days } jours.
+people-pending = Invitations en attente
+people-pending-until = lien valable jusqu'au { $when }
+people-pending-cancel = Annuler l'invitation

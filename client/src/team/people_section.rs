@@ -7,9 +7,10 @@ use yew::prelude::*;
 use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
+use crate::i18n::format;
 use crate::sign_in::invitation_link;
 use crate::state::problem::Problem;
-use crate::sync::api::Invitation;
+use crate::sync::api::{Invitation, PendingInvitation};
 use crate::team::people::Person;
 
 /// What the section shows: the people, or why there are none to show.
@@ -79,9 +80,83 @@ pub fn PeopleSection() -> Html {
             <h2 id="people-section">{ i18n.t("people-title") }</h2>
             { people_list(&i18n, &people, me, *confirming, &on_ask, &on_disable) }
             if admin {
+                <PendingInvitations reload={*reload} />
                 <InviteForm on_invited={Callback::from(move |()| reload.set(*reload + 1))} />
             }
         </section>
+    }
+}
+
+/// Props of [`PendingInvitations`].
+#[derive(Properties, PartialEq)]
+struct PendingInvitationsProps {
+    /// Bumped when the list may have changed (an invitation was made).
+    reload: u32,
+}
+
+/// The invitations waiting to be accepted, each with "cancel".
+#[component]
+fn PendingInvitations(props: &PendingInvitationsProps) -> Html {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let pending = use_state(|| None::<Result<Vec<PendingInvitation>, Problem>>);
+    let cancelled = use_state(|| 0_u32);
+    {
+        let (pending, sync) = (pending.clone(), sync.clone());
+        use_effect_with((props.reload, *cancelled), move |_| {
+            if let Some(sync) = sync {
+                wasm_bindgen_futures::spawn_local(async move {
+                    pending.set(Some(sync.pending_invitations().await));
+                });
+            }
+        });
+    }
+    let on_cancel = {
+        let pending = pending.clone();
+        Callback::from(move |id: String| {
+            let Some(sync) = sync.clone() else {
+                return;
+            };
+            let (pending, cancelled) = (pending.clone(), cancelled.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match sync.cancel_invitation(&id).await {
+                    Ok(()) => cancelled.set(*cancelled + 1),
+                    Err(problem) => pending.set(Some(Err(problem))),
+                }
+            });
+        })
+    };
+    let language = i18n.language();
+    match &*pending {
+        None => html! {},
+        Some(Err(problem)) => html! {
+            <p class="muted" id="invitations-problem">{ i18n.t(&problem.id) }</p>
+        },
+        Some(Ok(pending)) if pending.is_empty() => html! {},
+        Some(Ok(pending)) => html! {
+            <>
+                <h3>{ i18n.t("people-pending") }</h3>
+                <ul class="device-list" id="pending-invitations">
+                    { for pending.iter().map(|invitation| {
+                        let id = invitation.id.clone();
+                        let until = format::date_time(language, invitation.expires_at);
+                        html! {
+                            <li key={invitation.id.clone()} class="device pending-invitation"
+                                data-email={invitation.email.clone()}>
+                                <span class="device-text">
+                                    <span class="device-name">{ &invitation.email }</span>
+                                    <span class="muted">{ i18n.t_with("people-pending-until", &[("when", until.as_str().into())]) }</span>
+                                </span>
+                                <button type="button" class="button cancel-invitation"
+                                    onclick={on_cancel.reform(move |_: MouseEvent| id.clone())}>
+                                    { i18n.t("people-pending-cancel") }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </>
+        },
     }
 }
 

@@ -1,10 +1,12 @@
 //! Invitations: `POST /api/invitations` (admins) makes a one-time code for an address;
+//! `GET /api/invitations` (admins) lists the pending ones and `DELETE /api/invitations/{id}`
+//! cancels one (its id is its code's digest, in hex: the code itself is never stored);
 //! `POST /api/invitations/accept` turns the code into an account and signs its device in.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{delete, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shared::protocol::DeviceId;
@@ -12,7 +14,7 @@ use shared::protocol::DeviceId;
 use super::auth::{NoStore, SignedInBody};
 use super::authenticated::Authenticated;
 use super::client_address::ClientAddress;
-use crate::accounts::Acceptance;
+use crate::accounts::{Acceptance, AccountsError};
 use crate::error::AppError;
 use crate::identity::Role;
 use crate::state::AppState;
@@ -20,7 +22,8 @@ use crate::state::AppState;
 /// The invitation routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/invitations", post(invite))
+        .route("/invitations", post(invite).get(list))
+        .route("/invitations/{id}", delete(cancel))
         .route("/invitations/accept", post(accept))
 }
 
@@ -66,6 +69,65 @@ async fn invite(
             expires_in_seconds: invitation.lifetime.as_secs(),
         }),
     )))
+}
+
+#[derive(Serialize)]
+struct PendingBody {
+    invitations: Vec<PendingInvitationBody>,
+}
+
+#[derive(Serialize)]
+struct PendingInvitationBody {
+    id: String,
+    email: String,
+    role: Role,
+    expires_at: i64,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> Result<Json<PendingBody>, AppError> {
+    let pending = state.accounts.pending_invitations(principal).await?;
+    Ok(Json(PendingBody {
+        invitations: pending
+            .into_iter()
+            .map(|invitation| PendingInvitationBody {
+                id: invitation
+                    .digest
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect(),
+                email: invitation.email,
+                role: invitation.role,
+                expires_at: invitation.expires_at,
+            })
+            .collect(),
+    }))
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    // A malformed id is just another id that names nothing.
+    let digest = digest_from_hex(&id).ok_or(AccountsError::NotFound)?;
+    state.accounts.cancel_invitation(principal, digest).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The 32 bytes `text` spells in hexadecimal (64 digits), if it does.
+fn digest_from_hex(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut digest = [0_u8; 32];
+    for (byte, pair) in digest.iter_mut().zip(text.as_bytes().chunks(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(digest)
 }
 
 async fn accept(

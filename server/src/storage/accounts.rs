@@ -63,6 +63,19 @@ pub struct PersonRecord {
     pub disabled_at: Option<i64>,
 }
 
+/// An invitation not yet accepted, as an admin lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingInvitation {
+    /// The digest of its code (the code itself is never stored): its id.
+    pub digest: Digest,
+    /// The invited address.
+    pub email: String,
+    /// The role it gives.
+    pub role: Role,
+    /// When the code stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
 /// A stored device, as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceRecord {
@@ -159,6 +172,17 @@ pub struct NewInvitation {
 
 /// Accounts, devices, credentials and invitations, durably.
 pub trait AccountStore: Send + Sync {
+    /// The invitations of `workspace` neither accepted nor expired at `now`, newest first.
+    fn pending_invitations(
+        &self,
+        workspace: WorkspaceId,
+        now: i64,
+    ) -> StoreFuture<'_, Vec<PendingInvitation>>;
+
+    /// Cancels the pending invitation `digest` of `workspace`: its code stops working. Whether
+    /// there was one.
+    fn cancel_invitation(&self, workspace: WorkspaceId, digest: Digest) -> StoreFuture<'_, bool>;
+
     /// The members of `workspace`, in name order (disabled ones included).
     fn people(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<PersonRecord>>;
 

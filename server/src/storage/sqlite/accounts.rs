@@ -10,7 +10,7 @@ use super::SqliteStorage;
 use crate::identity::{Principal, Role, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
-    NewInvitation, NewUser, PersonRecord, Rotation, UserRecord,
+    NewInvitation, NewUser, PendingInvitation, PersonRecord, Rotation, UserRecord,
 };
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
@@ -20,6 +20,51 @@ const USER_COLUMNS: &str = "users.id, users.workspace, workspaces.name, users.em
     FROM users JOIN workspaces ON workspaces.id = users.workspace";
 
 impl AccountStore for SqliteStorage {
+    fn pending_invitations(
+        &self,
+        workspace: WorkspaceId,
+        now: i64,
+    ) -> StoreFuture<'_, Vec<PendingInvitation>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare(
+                "SELECT digest, email, role, expires_at FROM invitations
+                 WHERE workspace = ?1 AND accepted_at IS NULL AND expires_at > ?2
+                 ORDER BY expires_at DESC, email",
+            )?;
+            let rows = statement.query_map(params![workspace.to_string(), now], |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (digest, email, role, expires_at) = row?;
+                Ok(PendingInvitation {
+                    digest: digest
+                        .try_into()
+                        .map_err(|_| StorageError::Corrupt("an invitation's digest"))?,
+                    email,
+                    role: role.parse().map_err(|_| StorageError::Corrupt("a role"))?,
+                    expires_at,
+                })
+            })
+            .collect()
+        }))
+    }
+
+    fn cancel_invitation(&self, workspace: WorkspaceId, digest: Digest) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| {
+            let deleted = connection.execute(
+                "DELETE FROM invitations
+                 WHERE digest = ?1 AND workspace = ?2 AND accepted_at IS NULL",
+                params![digest.as_slice(), workspace.to_string()],
+            )?;
+            Ok(deleted > 0)
+        }))
+    }
+
     fn people(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<PersonRecord>> {
         Box::pin(self.call(move |connection| {
             let mut statement = connection.prepare(
