@@ -13,7 +13,7 @@
 //! re-reads those rows; when `through` has moved past that key, another worker trimmed
 //! entries it has not read, and it loads the saved copy again.
 
-use idb::{KeyRange, Query, Transaction};
+use idb::{CursorDirection, KeyRange, Query, Transaction};
 use js_sys::{Object, Reflect, Uint8Array};
 use shared::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use shared::replica::IndexRow;
@@ -106,19 +106,22 @@ impl Storage {
     pub async fn search_journal_end(&self) -> Result<f64, StorageError> {
         let transaction = self.read_transaction(&[SEARCH_JOURNAL, SEARCH_SAVED])?;
         let keys = async {
-            let keys = transaction
+            // One step of a cursor from the end: the last key, without reading the others.
+            let last = transaction
                 .object_store(SEARCH_JOURNAL)?
-                .get_all_keys(None, None)?
-                .await?;
+                .open_key_cursor(None, Some(CursorDirection::Prev))?
+                .await?
+                .map(|cursor| cursor.key())
+                .transpose()?;
             let through = transaction
                 .object_store(SEARCH_SAVED)?
                 .get(Query::Key(JsValue::from(SAVED_THROUGH)))?
                 .await?;
-            Ok::<_, idb::Error>((keys, through))
+            Ok::<_, idb::Error>((last, through))
         }
         .await;
-        let (keys, through) = finish(transaction, keys).await?;
-        let last = keys.last().and_then(JsValue::as_f64).unwrap_or(0.0);
+        let (last, through) = finish(transaction, keys).await?;
+        let last = last.and_then(|last| last.as_f64()).unwrap_or(0.0);
         // Trimmed entries are covered by the saved copy: its key is never above the end.
         Ok(last.max(through.and_then(|through| through.as_f64()).unwrap_or(0.0)))
     }
@@ -162,59 +165,50 @@ impl Storage {
         })
     }
 
-    /// The rows the journal `entries` name, as they stand now (entries for everything are
-    /// skipped: the caller builds again).
+    /// The rows the journal `entries` name, as they stand now, each read once however often
+    /// it was written (entries for everything are skipped: the caller builds again).
     pub async fn index_rows_now(
         &self,
         entries: &[JournalEntry],
     ) -> Result<Vec<RowNow>, StorageError> {
-        let stores = [ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX];
-        let transaction = self.read_transaction(&stores)?;
+        let mut named: Vec<(&'static str, &str)> = entries
+            .iter()
+            .filter_map(|entry| match entry {
+                JournalEntry::Account(id) => Some((ACCOUNT_INDEX, id.as_str())),
+                JournalEntry::Contact(id) => Some((CONTACT_INDEX, id.as_str())),
+                JournalEntry::Deal(id) => Some((DEAL_INDEX, id.as_str())),
+                JournalEntry::Everything => None,
+            })
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        let transaction = self.read_transaction(&[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX])?;
         let read = async {
-            let mut values = Vec::with_capacity(entries.len());
-            for entry in entries {
-                let (store, id) = match entry {
-                    JournalEntry::Account(id) => (ACCOUNT_INDEX, id),
-                    JournalEntry::Contact(id) => (CONTACT_INDEX, id),
-                    JournalEntry::Deal(id) => (DEAL_INDEX, id),
-                    JournalEntry::Everything => continue,
-                };
+            let mut values = Vec::with_capacity(named.len());
+            for (store, id) in &named {
                 let value = transaction
                     .object_store(store)?
-                    .get(Query::Key(JsValue::from(id.as_str())))?
+                    .get(Query::Key(JsValue::from(*id)))?
                     .await?;
-                values.push((entry, value));
+                values.push(value);
             }
             Ok::<_, idb::Error>(values)
         }
         .await;
-        finish(transaction, read)
-            .await?
+        let values = finish(transaction, read).await?;
+        named
             .into_iter()
-            .map(|(entry, value)| {
-                let decode = |value: JsValue| -> Result<RowNow, StorageError> {
-                    Ok(match entry {
-                        JournalEntry::Account(_) => RowNow::Account(
-                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
-                        ),
-                        JournalEntry::Contact(_) => RowNow::Contact(
-                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
-                        ),
-                        _ => RowNow::Deal(
-                            serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?,
-                        ),
-                    })
+            .zip(values)
+            .map(|((store, id), value)| {
+                let Some(value) = value else {
+                    return Ok(RowNow::Gone(id.to_owned()));
                 };
-                match (value, entry) {
-                    (Some(value), _) => decode(value),
-                    (
-                        None,
-                        JournalEntry::Account(id)
-                        | JournalEntry::Contact(id)
-                        | JournalEntry::Deal(id),
-                    ) => Ok(RowNow::Gone(id.clone())),
-                    (None, JournalEntry::Everything) => Ok(RowNow::Gone(String::new())),
-                }
+                let row = match store {
+                    ACCOUNT_INDEX => serde_wasm_bindgen::from_value(value).map(RowNow::Account),
+                    CONTACT_INDEX => serde_wasm_bindgen::from_value(value).map(RowNow::Contact),
+                    _ => serde_wasm_bindgen::from_value(value).map(RowNow::Deal),
+                };
+                row.map_err(StorageError::corrupt)
             })
             .collect()
     }
@@ -258,9 +252,7 @@ impl Storage {
         .await;
         finish(transaction, saved).await
     }
-}
 
-impl Storage {
     /// Drops the saved copy (it could not be read): the next one saved replaces it whatever it
     /// covers.
     pub async fn forget_saved_search_index(&self) -> Result<(), StorageError> {
