@@ -10,7 +10,8 @@
 
 use std::sync::OnceLock;
 
-use server::identity::{UserId, WorkspaceId};
+use server::access::Grants;
+use server::identity::{Role, UserId, WorkspaceId};
 use server::ingest::{ingest, IngestError, Pusher, Validators};
 use server::storage::sqlite::SqliteStorage;
 use server::storage::ChangeLog;
@@ -106,20 +107,35 @@ pub fn run(bytes: &[u8]) {
             user: relay.user,
             device,
         };
+        // A rep reaching only what they created: a change claiming to be the settings, or an
+        // account given to someone else, is refused like any hostile change.
+        let grants = Grants {
+            user: relay.user,
+            role: Role::Rep,
+            people: [relay.user].into(),
+            territories: Default::default(),
+        };
         relay.runtime.block_on(ingest(
+            &relay.log,
             &relay.log,
             &relay.validators,
             pusher,
+            &grants,
             vec![change],
             0,
         ))
     };
     match push(relay.devices[0]) {
         Ok(first) => {
-            assert_eq!(first.stored.len() + first.duplicates as usize, 1);
+            assert_eq!(
+                first.outcome.stored.len() + first.outcome.duplicates as usize,
+                1
+            );
             for device in relay.devices {
                 match push(device) {
-                    Ok(again) => assert!(again.stored.is_empty() && again.duplicates == 1),
+                    Ok(again) => {
+                        assert!(again.outcome.stored.is_empty() && again.outcome.duplicates == 1)
+                    }
                     // A change in the first device's name may not be pushed by the second.
                     Err(IngestError::ForgedAuthor { .. }) if device != relay.devices[0] => {}
                     Err(error) => panic!("a stored change pushed again was refused: {error}"),
@@ -130,7 +146,12 @@ pub fn run(bytes: &[u8]) {
             let head = relay.runtime.block_on(relay.log.head(relay.workspace));
             assert!(head.is_ok_and(|head| head.0 > 0));
         }
-        Err(IngestError::BadChange { .. } | IngestError::ForgedAuthor { .. }) => {}
+        Err(
+            IngestError::BadChange { .. }
+            | IngestError::ForgedAuthor { .. }
+            | IngestError::Unreadable(_)
+            | IngestError::Forbidden { .. },
+        ) => {}
         Err(error) => panic!("ingest failed other than by refusing the change: {error}"),
     }
 }

@@ -21,6 +21,9 @@ pub struct Publication {
     pub entries: Vec<Entry>,
     /// When the append committed (for the fan-out latency metric).
     pub committed_at: Instant,
+    /// Whether the append changed who may read some record: every session recomputes its
+    /// scope before filtering these entries.
+    pub access_changed: bool,
 }
 
 /// The per-workspace broadcast channels.

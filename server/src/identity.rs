@@ -22,7 +22,9 @@ pub struct UserId(pub Uuid);
 pub enum Role {
     /// Manages the workspace: invites people, revokes devices, sees everything.
     Admin,
-    /// A field rep.
+    /// Leads one or more teams: every record of their teams' people and territories.
+    Manager,
+    /// A field rep: the records they own or that sit in their territories.
     Rep,
 }
 
@@ -65,6 +67,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Admin => "admin",
+            Self::Manager => "manager",
             Self::Rep => "rep",
         }
     }
@@ -76,6 +79,7 @@ impl FromStr for Role {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text {
             "admin" => Ok(Self::Admin),
+            "manager" => Ok(Self::Manager),
             "rep" => Ok(Self::Rep),
             _ => Err(UnknownRole),
         }

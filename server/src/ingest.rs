@@ -17,19 +17,29 @@ compile_error!(
      (the workspace's `release` profile unwinds; only the client's `wasm-release` aborts)"
 );
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use shared::protocol::change::{inspect_change, ChangeError};
-use shared::protocol::{Change, DeviceId, ErrorCode};
-use tokio::sync::Semaphore;
+use shared::protocol::{Change, DeviceId, DocumentId, ErrorCode};
+use shared::replica::{RecordKind, ReplicaError};
+use tokio::sync::{Mutex, MutexGuard, Semaphore};
 
+use crate::access::{AccessKeys, Grants};
 use crate::identity::{Principal, UserId, WorkspaceId};
-use crate::storage::{AppendOutcome, ChangeLog, IncomingChange, StorageError};
+use crate::storage::{AccessStore, AppendOutcome, ChangeLog, IncomingChange, StorageError};
 
-/// The bounded pool validation runs on: at most this many batches are validated at once.
+/// How many locks serialise pushes per workspace (workspaces share them by hash).
+const WORKSPACE_TURNS: usize = 64;
+
+/// The bounded pool validation runs on (at most this many batches are validated at once), and
+/// the turns that make one workspace's pushes derive access keys one after the other, so each
+/// derivation sees every change stored before it.
 #[derive(Clone, Debug)]
 pub struct Validators {
     slots: Arc<Semaphore>,
+    turns: Arc<[Mutex<()>]>,
 }
 
 impl Validators {
@@ -37,7 +47,16 @@ impl Validators {
     pub fn new(parallel: usize) -> Self {
         Self {
             slots: Arc::new(Semaphore::new(parallel.max(1))),
+            turns: (0..WORKSPACE_TURNS).map(|_| Mutex::new(())).collect(),
         }
+    }
+
+    /// Waits for `workspace`'s turn to store a push.
+    async fn turn(&self, workspace: WorkspaceId) -> Option<MutexGuard<'_, ()>> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        workspace.hash(&mut hasher);
+        let index = usize::try_from(hasher.finish() % WORKSPACE_TURNS as u64).unwrap_or(0);
+        Some(self.turns.get(index)?.lock().await)
     }
 }
 
@@ -70,6 +89,16 @@ pub enum IngestError {
         /// Its position in the batch.
         index: usize,
     },
+    /// Changes of the batch touch records the pushing person may not change, or would take
+    /// a record out of their reach (nothing of the batch is stored).
+    #[error("the batch changes {} records out of the person's reach", documents.len())]
+    Forbidden {
+        /// The documents refused.
+        documents: Vec<DocumentId>,
+    },
+    /// A document of the batch does not merge into a record (nothing of the batch is stored).
+    #[error("a document of the batch does not read")]
+    Unreadable(#[source] ReplicaError),
     /// Storing the batch would take the device or its workspace over its quota (nothing of the
     /// batch is stored; the device keeps it).
     #[error("the batch would exceed a storage quota")]
@@ -86,8 +115,10 @@ impl IngestError {
     /// The protocol's answer to the device.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadChange { .. } => ErrorCode::BadChange,
-            Self::ForeignActor | Self::ForgedAuthor { .. } => ErrorCode::Unauthorised,
+            Self::BadChange { .. } | Self::Unreadable(_) => ErrorCode::BadChange,
+            Self::ForeignActor | Self::ForgedAuthor { .. } | Self::Forbidden { .. } => {
+                ErrorCode::Unauthorised
+            }
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
             Self::Storage(_) | Self::Validation(_) => ErrorCode::ServerBusy,
         }
@@ -125,20 +156,89 @@ impl From<Principal> for Pusher {
     }
 }
 
+/// What a stored push did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ingested {
+    /// The append's outcome.
+    pub outcome: AppendOutcome,
+    /// Whether the push changed who may read some record (its keys changed, or it is new).
+    pub access_changed: bool,
+}
+
 /// Validates `changes` off the async workers, then appends them to the pusher's workspace log in
 /// one durable transaction, binding their unknown actors to its device. Nothing is stored unless
 /// every change is valid, names no author but the pusher (a change naming none is the device's
-/// own, made before anyone signed in), no actor belongs to another device and the quotas hold.
+/// own, made before anyone signed in), no actor belongs to another device, the quotas hold, and
+/// `grants` allow every record the batch touches to change as it does (`access`). The records'
+/// access keys are derived from the merged documents and stored once the batch is.
 pub async fn ingest(
     log: &dyn ChangeLog,
+    access: &dyn AccessStore,
     validators: &Validators,
     pusher: Pusher,
+    grants: &Grants,
     changes: Vec<Change>,
     received_at: i64,
-) -> Result<AppendOutcome, IngestError> {
+) -> Result<Ingested, IngestError> {
     let incoming = validate(validators, pusher.author(), changes).await?;
+    let workspace = pusher.workspace;
+    let _turn = validators.turn(workspace).await;
+    let mut documents: Vec<DocumentId> = Vec::new();
+    for change in &incoming {
+        if !documents.contains(&change.document) {
+            documents.push(change.document);
+        }
+    }
+    let before = access
+        .record_access_of(workspace, documents.clone())
+        .await?;
+    let mut after: HashMap<DocumentId, AccessKeys> = HashMap::with_capacity(documents.len());
+    for document in &documents {
+        let creator = match before.get(document) {
+            Some(keys) => keys.creator,
+            None => access
+                .creator(workspace, *document)
+                .await?
+                .or(Some(pusher.user)),
+        };
+        let new = incoming
+            .iter()
+            .filter(|change| change.document == *document)
+            .map(|change| change.bytes.clone())
+            .collect();
+        let keys = derive_keys(log, validators, workspace, *document, new, creator).await?;
+        after.insert(*document, keys);
+    }
+    let elsewhere: Vec<DocumentId> = after
+        .values()
+        .flat_map(|keys| keys.accounts.iter().copied())
+        .filter(|account| !after.contains_key(account))
+        .collect();
+    let others = access.record_access_of(workspace, elsewhere).await?;
+    let reads_account = |account: &DocumentId| {
+        after
+            .get(account)
+            .or_else(|| others.get(account))
+            .is_some_and(|keys| {
+                keys.kind == Some(RecordKind::Account) && grants.reads(keys, |_| false)
+            })
+    };
+    let forbidden: Vec<DocumentId> = documents
+        .iter()
+        .filter(|document| {
+            after
+                .get(document)
+                .is_none_or(|keys| !grants.may_change(before.get(document), keys, reads_account))
+        })
+        .copied()
+        .collect();
+    if !forbidden.is_empty() {
+        return Err(IngestError::Forbidden {
+            documents: forbidden,
+        });
+    }
     let outcome = log
-        .append(pusher.workspace, pusher.device, incoming, received_at)
+        .append(workspace, pusher.device, incoming, received_at)
         .await?;
     if outcome.foreign_actor {
         return Err(IngestError::ForeignActor);
@@ -146,7 +246,97 @@ pub async fn ingest(
     if outcome.quota_exceeded {
         return Err(IngestError::QuotaExceeded);
     }
-    Ok(outcome)
+    let changed: Vec<(DocumentId, AccessKeys)> = after
+        .into_iter()
+        .filter(|(document, keys)| before.get(document) != Some(keys))
+        .collect();
+    let access_changed = !changed.is_empty();
+    if access_changed {
+        access.set_record_access(workspace, changed).await?;
+    }
+    Ok(Ingested {
+        outcome,
+        access_changed,
+    })
+}
+
+/// Derives `document`'s access keys from everything the relay holds of it (its snapshot and the
+/// log after it) and `new` changes, folded on the blocking pool under one of its permits.
+pub async fn derive_keys(
+    log: &dyn ChangeLog,
+    validators: &Validators,
+    workspace: WorkspaceId,
+    document: DocumentId,
+    new: Vec<Vec<u8>>,
+    creator: Option<UserId>,
+) -> Result<AccessKeys, IngestError> {
+    let snapshot = log.snapshot(workspace, document).await?;
+    let covers = snapshot
+        .as_ref()
+        .map(|(_, covers)| *covers)
+        .unwrap_or_default();
+    let head = log.head(workspace).await?;
+    let mut changes = log
+        .document_changes(workspace, document, covers, head)
+        .await?;
+    changes.extend(new);
+    let permit = validators
+        .slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_closed| IngestError::Validation(None))?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
+        let folded =
+            shared::replica::fold(document, stored, &changes).map_err(IngestError::Unreadable)?;
+        Ok(AccessKeys::of_folded(&folded, creator))
+    })
+    .await
+    .map_err(|error| IngestError::Validation(Some(error)))?
+}
+
+/// Derives and stores the keys of documents the log holds without keys (a database from before
+/// per-record access, or a freshly seeded log), a batch at a time; returns how many.
+pub async fn derive_missing_keys(
+    log: &dyn ChangeLog,
+    access: &dyn AccessStore,
+    validators: &Validators,
+) -> Result<usize, IngestError> {
+    let mut derived = 0;
+    loop {
+        let missing = access.documents_without_access(500).await?;
+        if missing.is_empty() {
+            return Ok(derived);
+        }
+        let mut by_workspace: HashMap<WorkspaceId, Vec<(DocumentId, AccessKeys)>> = HashMap::new();
+        for (workspace, document) in missing {
+            let creator = access.creator(workspace, document).await?;
+            let keys = match derive_keys(log, validators, workspace, document, Vec::new(), creator)
+                .await
+            {
+                Ok(keys) => keys,
+                // A document the relay cannot read belongs to whoever pushed it.
+                Err(IngestError::Unreadable(error)) => {
+                    tracing::warn!(document = %document.0, %error, "a logged document does not read");
+                    AccessKeys {
+                        creator,
+                        ..AccessKeys::default()
+                    }
+                }
+                Err(error) => return Err(error),
+            };
+            by_workspace
+                .entry(workspace)
+                .or_default()
+                .push((document, keys));
+            derived += 1;
+        }
+        for (workspace, records) in by_workspace {
+            access.set_record_access(workspace, records).await?;
+        }
+    }
 }
 
 /// Parses and checks every change on the blocking pool, holding one of the pool's permits.
@@ -237,6 +427,16 @@ mod tests {
         Ok((data, storage, workspace, pushers))
     }
 
+    /// What the test's rep may reach: what they created.
+    fn grants_of(pusher: Pusher) -> crate::access::Grants {
+        crate::access::Grants {
+            user: pusher.user,
+            role: crate::identity::Role::Rep,
+            people: [pusher.user].into(),
+            territories: Default::default(),
+        }
+    }
+
     /// One real change that Automerge compresses (a long note), as the device pushes it.
     fn compressed_change(document: &mut AutoCommit) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let words: Vec<String> = (0..20_000).map(|index| format!("visite{index}")).collect();
@@ -288,15 +488,33 @@ mod tests {
             bytes,
         };
         let validators = Validators::new(1);
-        let outcome = ingest(&log, &validators, pushers[0], vec![change.clone()], 0).await?;
-        assert_eq!(outcome.stored.len(), 1);
-        assert_eq!(outcome.stored[0].change, change);
-        let again = ingest(&log, &validators, pushers[0], vec![change], 0).await?;
-        assert_eq!(again.duplicates, 1);
+        let outcome = ingest(
+            &log,
+            &log,
+            &validators,
+            pushers[0],
+            &grants_of(pushers[0]),
+            vec![change.clone()],
+            0,
+        )
+        .await?;
+        assert_eq!(outcome.outcome.stored.len(), 1);
+        assert_eq!(outcome.outcome.stored[0].change, change);
+        let again = ingest(
+            &log,
+            &log,
+            &validators,
+            pushers[0],
+            &grants_of(pushers[0]),
+            vec![change],
+            0,
+        )
+        .await?;
+        assert_eq!(again.outcome.duplicates, 1);
         let stored = log
             .document_changes(
                 workspace,
-                outcome.stored[0].change.document,
+                outcome.outcome.stored[0].change.document,
                 shared::protocol::Seq(0),
                 shared::protocol::Seq(1),
             )
@@ -325,7 +543,16 @@ mod tests {
                 bytes: bomb,
             },
         ];
-        let refused = ingest(&log, &Validators::new(1), pushers[0], batch, 0).await;
+        let refused = ingest(
+            &log,
+            &log,
+            &Validators::new(1),
+            pushers[0],
+            &grants_of(pushers[0]),
+            batch,
+            0,
+        )
+        .await;
         assert!(
             matches!(
                 refused,
@@ -380,7 +607,16 @@ mod tests {
                 mine.clone(),
                 authored_change(Some(forged.to_vec()), "Forged")?,
             ];
-            let refused = ingest(&log, &validators, pushers[0], batch, 0).await;
+            let refused = ingest(
+                &log,
+                &log,
+                &validators,
+                pushers[0],
+                &grants_of(pushers[0]),
+                batch,
+                0,
+            )
+            .await;
             assert!(
                 matches!(refused, Err(IngestError::ForgedAuthor { index: 1 })),
                 "{refused:?}"
@@ -401,8 +637,17 @@ mod tests {
             authored_change(Some(pushers[1].author().to_vec()), "Dupont")?,
             authored_change(None, "Martin")?,
         ];
-        let outcome = ingest(&log, &Validators::new(1), pushers[1], batch, 0).await?;
-        assert_eq!(outcome.stored.len(), 2);
+        let outcome = ingest(
+            &log,
+            &log,
+            &Validators::new(1),
+            pushers[1],
+            &grants_of(pushers[1]),
+            batch,
+            0,
+        )
+        .await?;
+        assert_eq!(outcome.outcome.stored.len(), 2);
         assert_eq!(log.head(workspace).await?, shared::protocol::Seq(2));
         Ok(())
     }
@@ -422,8 +667,10 @@ mod tests {
             .to_vec();
         ingest(
             &log,
+            &log,
             &validators,
             pushers[0],
+            &grants_of(pushers[0]),
             vec![Change {
                 document: id,
                 bytes: first,
@@ -441,8 +688,10 @@ mod tests {
             .to_vec();
         let refused = ingest(
             &log,
+            &log,
             &validators,
             pushers[1],
+            &grants_of(pushers[1]),
             vec![Change {
                 document: id,
                 bytes: second,

@@ -4,6 +4,7 @@
 //! interprets CRM fields: documents stay Automerge bytes end to end.
 
 pub mod accept;
+pub mod access;
 pub mod accounts;
 pub mod admission;
 pub mod compaction;
@@ -46,6 +47,18 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Every logged document gets its access keys before any device is served, so a scoped
+    // session never misses a record because its keys were not derived yet.
+    match ingest::derive_missing_keys(state.log.as_ref(), state.access.as_ref(), &state.validators)
+        .await
+    {
+        Ok(0) => {}
+        Ok(derived) => tracing::info!(documents = derived, "derived the records' access keys"),
+        Err(error) => {
+            tracing::error!(%error, "cannot derive the records' access keys");
+            return Err(std::io::Error::other(error));
+        }
+    }
     let cancel = state.shutdown.clone();
     let tasks = state.tasks.clone();
     let compactor = compaction::spawn(state.log.clone(), state.shutdown.clone());
@@ -83,7 +96,8 @@ pub fn banner(config: &Config, address: SocketAddr) -> String {
         ));
         for user in accounts::demo::USERS {
             let role = match user.role {
-                identity::Role::Admin => "manager",
+                identity::Role::Admin => "admin",
+                identity::Role::Manager => "manager",
                 identity::Role::Rep => "rep",
             };
             let (email, name) = (user.email, user.name);

@@ -72,6 +72,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 "compacted the demo workspace"
             );
         }
+        server::seeding::seed_demo_teams(&state, demo.id)
+            .await
+            .context("cannot give the demo workspace its teams")?;
     }
     println!("{}", server::banner(&config, address));
     server::run(listener, state, shutdown_signal()).await?;

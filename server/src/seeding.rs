@@ -7,9 +7,11 @@ use shared::protocol::change::{inspect_change, ChangeError};
 use shared::protocol::{DocumentId, Seq};
 use uuid::Uuid;
 
+use crate::accounts::demo::{TEAMS, TERRITORIES_OF};
 use crate::accounts::AccountsError;
 use crate::identity::WorkspaceId;
 use crate::state::AppState;
+use crate::storage::access::TeamSpec;
 use crate::storage::{IncomingChange, StorageError};
 
 /// How many accounts the demo workspace starts with (each with contacts, deals and history).
@@ -35,6 +37,8 @@ pub enum SeedingError {
     #[error("the demo documents could not be stored")]
     Storage(#[from] StorageError),
     /// The generator's task died.
+    #[error("the demo documents' access keys could not be derived")]
+    Access(#[from] crate::ingest::IngestError),
     #[error("the demo generator failed")]
     Task(#[from] tokio::task::JoinError),
 }
@@ -91,7 +95,45 @@ pub async fn seed_demo_documents(
         }
     }
     appended += append(state, workspace, seeder.device, batch, now).await?;
+    // Appended straight to the log: their access keys are derived here, as ingest would have.
+    crate::ingest::derive_missing_keys(
+        state.log.as_ref(),
+        state.access.as_ref(),
+        &state.validators,
+    )
+    .await?;
     Ok(appended)
+}
+
+/// Gives the demo workspace its teams and the reps their territories (`accounts::demo::TEAMS`,
+/// `TERRITORIES_OF`); safe on every start. People an older demo workspace lacks are left out.
+pub async fn seed_demo_teams(state: &AppState, workspace: WorkspaceId) -> Result<(), SeedingError> {
+    let seeder = state.accounts.demo_seeder().await?;
+    let person = |index: &usize| seeder.people.get(*index).copied().flatten();
+    for team in TEAMS {
+        state
+            .access
+            .set_team(
+                workspace,
+                TeamSpec {
+                    name: team.name.to_owned(),
+                    leads: team.leads.iter().filter_map(person).collect(),
+                    members: team.members.iter().filter_map(person).collect(),
+                    territories: team.territories.iter().map(|t| (*t).to_owned()).collect(),
+                },
+            )
+            .await?;
+    }
+    for (index, territories) in TERRITORIES_OF {
+        if let Some(user) = person(&index) {
+            let territories = territories.iter().map(|t| (*t).to_owned()).collect();
+            state
+                .access
+                .set_territories(workspace, user, territories)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn append(

@@ -17,12 +17,13 @@ use shared::protocol::{ErrorCode, ServerMessage, PROTOCOL_VERSION};
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use crate::access::{Grants, Scope};
 use crate::admission::PreAuthSlot;
 use crate::hub::Publication;
 use crate::identity::Principal;
 use crate::ingest::{self, IngestError};
 use crate::state::AppState;
-use crate::storage::PageBudget;
+use crate::storage::{PageBudget, StorageError};
 
 /// The limits of one connection.
 #[derive(Clone, Debug)]
@@ -80,6 +81,14 @@ impl Limits {
     }
 }
 
+/// Why a push was not stored.
+enum Refusal {
+    /// Its changes to these documents are out of the person's reach.
+    Forbidden(Vec<shared::protocol::DocumentId>),
+    /// Another refusal, as the protocol names it.
+    Code(ErrorCode),
+}
+
 /// Why the loop stops.
 enum Stop {
     /// The device left, the socket failed, or the session closed itself.
@@ -105,6 +114,9 @@ struct Connection<S> {
     machine: RelaySession,
     version: u16,
     principal: Option<Principal>,
+    /// What the signed-in person may reach, and so what their device receives.
+    grants: Option<Grants>,
+    scope: Arc<Scope>,
     pre_auth: Option<PreAuthSlot>,
     live: Option<broadcast::Receiver<Arc<Publication>>>,
     messages: TokenBucket,
@@ -126,6 +138,8 @@ where
             machine: RelaySession::new(),
             version: PROTOCOL_VERSION,
             principal: None,
+            grants: None,
+            scope: Arc::new(Scope::Only(Default::default())),
             pre_auth: None,
             live: None,
             last_heard: now,
@@ -156,7 +170,11 @@ where
                 publication = next_publication(&mut self.live) => match publication {
                     Ok(publication) => {
                         self.state.metrics.fanned_out(publication.entries.len(), publication.committed_at.elapsed());
-                        RelayEvent::Published(publication.entries.clone())
+                        match self.published(&publication).await {
+                            Ok(Some(event)) => event,
+                            Ok(None) => continue,
+                            Err(Stop::Done) => return,
+                        }
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => RelayEvent::Lagged,
                     Err(broadcast::error::RecvError::Closed) => {
@@ -213,6 +231,7 @@ where
         self.throttle(bytes.len()).await?;
         let decoded = decode_client(&bytes).map(|(version, message)| {
             self.version = version;
+            self.machine.speaks(version);
             message
         });
         Ok(Some(RelayEvent::Received(decoded)))
@@ -291,11 +310,37 @@ where
                         head: Default::default(),
                     }));
                 };
-                // Subscribe before reading the head, so nothing published in between is missed.
+                // Subscribe before reading the head and the scope, so nothing published in
+                // between is missed.
                 self.live = Some(self.state.hub.subscribe(principal.workspace));
+                let grants = match self
+                    .state
+                    .access
+                    .grants(principal.workspace, principal.user)
+                    .await
+                {
+                    Ok(Some(grants)) => grants,
+                    // Disabled since the ticket was issued: refused like a revoked device.
+                    Ok(None) => {
+                        return Ok(Some(RelayEvent::Authenticated {
+                            accepted: false,
+                            head: Default::default(),
+                        }))
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read a person's grants");
+                        self.refuse(ErrorCode::ServerBusy).await;
+                        return Err(Stop::Done);
+                    }
+                };
+                self.principal = Some(principal);
+                if let Err(error) = self.rescope(grants).await {
+                    tracing::error!(%error, "cannot read the records' access");
+                    self.refuse(ErrorCode::ServerBusy).await;
+                    return Err(Stop::Done);
+                }
                 match self.state.log.head(principal.workspace).await {
                     Ok(head) => {
-                        self.principal = Some(principal);
                         self.pre_auth = None;
                         Ok(Some(RelayEvent::Authenticated {
                             accepted: true,
@@ -309,10 +354,19 @@ where
                     }
                 }
             }
-            RelayEffect::Append { batch, changes } => {
-                let outcome = self.append(changes).await;
-                Ok(Some(RelayEvent::Appended { batch, outcome }))
-            }
+            RelayEffect::Append { batch, changes } => match self.append(changes).await {
+                Err(Refusal::Forbidden(documents)) => {
+                    Ok(Some(RelayEvent::Forbidden { batch, documents }))
+                }
+                Err(Refusal::Code(code)) => Ok(Some(RelayEvent::Appended {
+                    batch,
+                    outcome: Err(code),
+                })),
+                Ok(appended) => Ok(Some(RelayEvent::Appended {
+                    batch,
+                    outcome: Ok(appended),
+                })),
+            },
             RelayEffect::ReadLog { after } => {
                 let Some(principal) = self.principal else {
                     return Err(Stop::Done);
@@ -321,10 +375,14 @@ where
                 match self
                     .state
                     .log
-                    .page(principal.workspace, after, budget)
+                    .page(principal.workspace, after, budget, Arc::clone(&self.scope))
                     .await
                 {
-                    Ok((entries, more)) => Ok(Some(RelayEvent::Page { entries, more })),
+                    Ok(page) => Ok(Some(RelayEvent::Page {
+                        entries: page.entries,
+                        through: page.through,
+                        more: page.more,
+                    })),
                     Err(error) => {
                         tracing::error!(%error, "cannot read the log");
                         self.refuse(ErrorCode::ServerBusy).await;
@@ -352,6 +410,11 @@ where
                         let next = more
                             .then(|| snapshots.last().map(|snapshot| snapshot.document))
                             .flatten();
+                        // Read by document order; sent only what this person may read.
+                        let snapshots = snapshots
+                            .into_iter()
+                            .filter(|snapshot| self.scope.contains(&snapshot.document))
+                            .collect();
                         Ok(Some(RelayEvent::SnapshotPage {
                             snapshots,
                             epoch,
@@ -369,9 +432,11 @@ where
                 let Some(principal) = self.principal else {
                     return Err(Stop::Done);
                 };
+                let visible = self.scope.contains(&document);
                 let (bytes, covers) =
                     match self.state.log.snapshot(principal.workspace, document).await {
-                        Ok(found) => found.unwrap_or_default(),
+                        // Out of reach answers like absent.
+                        Ok(found) => found.filter(|_| visible).unwrap_or_default(),
                         Err(error) => {
                             tracing::error!(%error, "cannot read a snapshot");
                             self.refuse(ErrorCode::ServerBusy).await;
@@ -391,17 +456,23 @@ where
         }
     }
 
-    /// Ingests a pushed batch (validated off the async workers, then durably appended), then
-    /// publishes what is new.
+    /// Ingests a pushed batch (validated off the async workers, checked against the person's
+    /// grants, then durably appended), then publishes what is new.
     async fn append(
         &mut self,
         changes: Vec<shared::protocol::Change>,
-    ) -> Result<Appended, ErrorCode> {
-        let principal = self.principal.ok_or(ErrorCode::OutOfOrder)?;
-        let outcome = ingest::ingest(
+    ) -> Result<Appended, Refusal> {
+        let principal = self.principal.ok_or(Refusal::Code(ErrorCode::OutOfOrder))?;
+        let grants = self
+            .grants
+            .clone()
+            .ok_or(Refusal::Code(ErrorCode::OutOfOrder))?;
+        let ingested = ingest::ingest(
             self.state.log.as_ref(),
+            self.state.access.as_ref(),
             &self.state.validators,
             principal.into(),
+            &grants,
             changes,
             unix_seconds(),
         )
@@ -409,8 +480,10 @@ where
         .map_err(|error| {
             match &error {
                 IngestError::BadChange { .. }
+                | IngestError::Unreadable(_)
                 | IngestError::ForeignActor
-                | IngestError::ForgedAuthor { .. } => {
+                | IngestError::ForgedAuthor { .. }
+                | IngestError::Forbidden { .. } => {
                     tracing::debug!(%error, "a pushed batch was refused");
                 }
                 IngestError::QuotaExceeded => self.state.metrics.refused_quota(),
@@ -418,15 +491,20 @@ where
                     tracing::error!(%error, "cannot ingest a pushed batch");
                 }
             }
-            error.code()
+            match error {
+                IngestError::Forbidden { documents } => Refusal::Forbidden(documents),
+                other => Refusal::Code(other.code()),
+            }
         })?;
+        let outcome = ingested.outcome;
         let stored = u32::try_from(outcome.stored.len()).unwrap_or(u32::MAX);
-        if !outcome.stored.is_empty() {
+        if !outcome.stored.is_empty() || ingested.access_changed {
             self.state.hub.publish(
                 principal.workspace,
                 Publication {
                     entries: outcome.stored,
                     committed_at: std::time::Instant::now(),
+                    access_changed: ingested.access_changed,
                 },
             );
         }
@@ -434,6 +512,52 @@ where
             stored,
             duplicates: outcome.duplicates,
         })
+    }
+
+    /// Takes `grants` as the session's and computes the scope they give over the workspace's
+    /// records now.
+    async fn rescope(&mut self, grants: Grants) -> Result<(), StorageError> {
+        let Some(principal) = self.principal else {
+            return Ok(());
+        };
+        let scope = if grants.reads_everything() {
+            Scope::Everything
+        } else {
+            let records = self.state.access.record_access(principal.workspace).await?;
+            Scope::of(&grants, &records)
+        };
+        self.scope = Arc::new(scope);
+        self.grants = Some(grants);
+        Ok(())
+    }
+
+    /// The event a publication is for this session: its entries this person may read (after
+    /// recomputing the scope when the publication changed who may read what).
+    async fn published(&mut self, publication: &Publication) -> Result<Option<RelayEvent>, Stop> {
+        if publication.access_changed {
+            if let Some(grants) = self.grants.clone() {
+                if let Err(error) = self.rescope(grants).await {
+                    tracing::error!(%error, "cannot read the records' access");
+                    self.refuse(ErrorCode::ServerBusy).await;
+                    return Err(Stop::Done);
+                }
+            }
+        }
+        let (Some(first), Some(last)) = (publication.entries.first(), publication.entries.last())
+        else {
+            return Ok(None);
+        };
+        let entries = publication
+            .entries
+            .iter()
+            .filter(|entry| self.scope.contains(&entry.change.document))
+            .cloned()
+            .collect();
+        Ok(Some(RelayEvent::Published {
+            from: first.seq,
+            through: last.seq,
+            entries,
+        }))
     }
 
     async fn refuse(&mut self, code: ErrorCode) {

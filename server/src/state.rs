@@ -17,7 +17,7 @@ use crate::ingest::Validators;
 use crate::metrics::Metrics;
 use crate::session::Limits;
 use crate::storage::sqlite::SqliteStorage;
-use crate::storage::{ChangeLog, Quotas, StorageError};
+use crate::storage::{AccessStore, ChangeLog, Quotas, StorageError};
 
 /// Shared, cloneable application state.
 #[derive(Clone)]
@@ -28,6 +28,8 @@ pub struct AppState {
     pub storage: SqliteStorage,
     /// The change log, behind its trait.
     pub log: Arc<dyn ChangeLog>,
+    /// Records' access keys and people's grants, behind their trait.
+    pub access: Arc<dyn AccessStore>,
     /// Sign-in, devices and sync tickets.
     pub accounts: Accounts,
     /// Fan-out of new log entries to the workspace's open sessions.
@@ -79,6 +81,7 @@ impl AppState {
         Ok(Self {
             dist_dir: Arc::new(config.dist_dir.clone()),
             log: Arc::new(storage.clone()),
+            access: Arc::new(storage.clone()),
             accounts: Accounts::new(Arc::new(storage.clone())).configured(config),
             storage,
             hub: Hub::default(),

@@ -3,17 +3,21 @@
 //!
 //! Only this module and its children touch the database; handlers call typed operations.
 
+pub mod access;
 pub mod accounts;
 pub mod sqlite;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
 use shared::replica::Summary;
 
+pub use self::access::AccessStore;
 pub use self::accounts::AccountStore;
+use crate::access::Scope;
 pub use crate::identity::WorkspaceId;
 
 /// The future every storage operation returns (boxed, so the traits stay object-safe).
@@ -46,6 +50,20 @@ pub struct AppendOutcome {
     pub quota_exceeded: bool,
 }
 
+/// A page of the log as one device may read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogPage {
+    /// The entries of documents in the reader's scope, in order.
+    pub entries: Vec<Entry>,
+    /// The last position the read went through (the requested one when nothing followed).
+    pub through: Seq,
+    /// Whether the log holds more after `through`.
+    pub more: bool,
+}
+
+/// How many log positions one filtered page read looks at, at most.
+pub const SCAN_ROWS: usize = 20_000;
+
 /// Bytes of stored changes a device, and a workspace, may hold (0: no limit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quotas {
@@ -76,14 +94,16 @@ pub trait ChangeLog: Send + Sync {
         received_at: i64,
     ) -> StoreFuture<'_, AppendOutcome>;
 
-    /// The entries after `after` within `budget`, and whether more follow. The read stops at
-    /// the budget: entries past it are never loaded.
+    /// The entries after `after` of documents in `scope`, within `budget`: the read stops at
+    /// the budget (entries past it, and entries outside the scope, are never loaded) or after
+    /// [`SCAN_ROWS`] positions, and says how far it went.
     fn page(
         &self,
         workspace: WorkspaceId,
         after: Seq,
         budget: PageBudget,
-    ) -> StoreFuture<'_, (Vec<Entry>, bool)>;
+        scope: Arc<Scope>,
+    ) -> StoreFuture<'_, LogPage>;
 
     /// The newest position of the workspace's log (`Seq(0)` when empty).
     fn head(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq>;

@@ -310,12 +310,13 @@ impl Team {
         Editor { user, device }
     }
 
-    /// The rep owning the territory at `territory_index`, taking turns.
+    /// The rep owning the territory at `territory_index`: the territories, in their order, are
+    /// shared out in runs of neighbours (with four reps: two, two, two and one), so each rep
+    /// covers one region and a team of reps covers a contiguous part of the country.
     fn territory_owner(&self, territory_index: usize) -> UserId {
-        match self.reps.len() {
-            0 => self.manager,
-            count => self.reps[territory_index % count],
-        }
+        let count = self.reps.len();
+        let index = territory_index.saturating_mul(count) / TERRITORIES.len().max(1);
+        self.reps.get(index).copied().unwrap_or(self.manager)
     }
 }
 
@@ -1452,8 +1453,9 @@ const fn city(
     }
 }
 
-/// Territory keys and names, as stored in the settings.
-const TERRITORIES: &[(&str, &str)] = &[
+/// The demo workspace's territory keys and names, as stored in the settings, in the order reps
+/// share them out.
+pub const TERRITORIES: &[(&str, &str)] = &[
     ("idf", "Île-de-France"),
     ("nord-est", "Nord et Est"),
     ("ouest", "Grand Ouest"),

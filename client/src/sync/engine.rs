@@ -407,6 +407,17 @@ impl Engine {
             ClientEffect::Store { entries, cursor } => self.store_entries(entries, cursor).await,
             ClientEffect::StoreSnapshots(snapshots) => self.store_snapshots(snapshots).await,
             ClientEffect::Refused(code) => self.refused(code),
+            ClientEffect::Forbidden { keys, documents } => {
+                // The relay stored nothing of these changes: the records are out of this
+                // person's reach (reassigned, or never theirs). They stay in the outbox, so
+                // nothing is lost, and are no longer pushed in this connection; the rest of
+                // the outbox flows.
+                gloo::console::warn!(format!(
+                    "the relay refused {} changes to {} records out of reach",
+                    keys.len(),
+                    documents.len()
+                ));
+            }
         }
     }
 

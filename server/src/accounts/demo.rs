@@ -12,13 +12,16 @@ use crate::identity::{Role, SignInEmail, UserId, WorkspaceId};
 /// The name of the device the demo documents are recorded as coming from.
 const SEEDING_DEVICE: &str = "Données de démonstration";
 
-/// The demo workspace's people, and the manager's device its seeded documents come from.
+/// The demo workspace's people, and the admin's device its seeded documents come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoSeeder {
-    /// The manager.
+    /// The admin (the sales director, who also holds a few accounts).
     pub manager: UserId,
-    /// The reps.
+    /// The reps, in [`USERS`]' order.
     pub reps: Vec<UserId>,
+    /// Every demo person, in [`USERS`]' order (`None`: missing from a workspace an older
+    /// version made).
+    pub people: Vec<Option<UserId>>,
     /// The device the seeded changes are bound to.
     pub device: DeviceId,
 }
@@ -40,8 +43,9 @@ pub struct DemoUser {
     pub role: Role,
 }
 
-/// The demo workspace's people: one manager (an admin) and two reps.
-pub const USERS: [DemoUser; 3] = [
+/// The demo workspace's people: the sales director (an admin), the manager leading both teams,
+/// and four reps (see [`TEAMS`]).
+pub const USERS: [DemoUser; 6] = [
     DemoUser {
         email: "manon@demo.carnet.test",
         name: "Manon Lefèvre",
@@ -50,13 +54,67 @@ pub const USERS: [DemoUser; 3] = [
     DemoUser {
         email: "remi@demo.carnet.test",
         name: "Rémi Garnier",
-        role: Role::Rep,
+        role: Role::Manager,
     },
     DemoUser {
         email: "rachida@demo.carnet.test",
         name: "Rachida Benali",
         role: Role::Rep,
     },
+    DemoUser {
+        email: "julien@demo.carnet.test",
+        name: "Julien Moreau",
+        role: Role::Rep,
+    },
+    DemoUser {
+        email: "sophie@demo.carnet.test",
+        name: "Sophie Marchand",
+        role: Role::Rep,
+    },
+    DemoUser {
+        email: "karim@demo.carnet.test",
+        name: "Karim Haddad",
+        role: Role::Rep,
+    },
+];
+
+/// A demo team: its name, and its people and territories as indexes into [`USERS`] and keys of
+/// `shared::demo::TERRITORIES`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoTeam {
+    /// The team's name.
+    pub name: &'static str,
+    /// Who leads it.
+    pub leads: &'static [usize],
+    /// Its other people.
+    pub members: &'static [usize],
+    /// The territories it covers.
+    pub territories: &'static [&'static str],
+}
+
+/// The demo's two teams. Rémi leads both; the director sells in the north. The reps' own
+/// territories follow how `shared::demo` shares accounts out ([`TERRITORIES_OF`]).
+pub const TEAMS: [DemoTeam; 2] = [
+    DemoTeam {
+        name: "Équipe Nord",
+        leads: &[1],
+        members: &[0, 2, 3],
+        territories: &["idf", "nord-est", "ouest", "centre"],
+    },
+    DemoTeam {
+        name: "Équipe Sud",
+        leads: &[1],
+        members: &[4, 5],
+        territories: &["sud-ouest", "rhone-alpes", "mediterranee"],
+    },
+];
+
+/// Each rep's territories (index into [`USERS`], keys), as `shared::demo` gives them accounts.
+pub const TERRITORIES_OF: [(usize, &[&str]); 4] = [
+    (2, &["idf", "nord-est"]),
+    (3, &["ouest", "centre"]),
+    (4, &["sud-ouest", "rhone-alpes"]),
+    (5, &["mediterranee"]),
 ];
 
 /// The demo workspace after seeding.
@@ -109,24 +167,33 @@ impl Accounts {
 impl Accounts {
     /// The demo people, and a device of the manager's for the seeded documents.
     pub async fn demo_seeder(&self) -> Result<DemoSeeder, AccountsError> {
+        // A demo workspace made by an older version lacks the people added since: they are
+        // left out (`None`), and the documents are shared among those who exist.
         let mut people = Vec::with_capacity(USERS.len());
         for user in USERS {
-            let record = self
-                .store
-                .user_by_email(demo_email(user.email)?)
-                .await?
-                .ok_or(AccountsError::NotFound)?;
-            people.push(record.id);
+            let record = self.store.user_by_email(demo_email(user.email)?).await?;
+            people.push(record.map(|record| record.id));
         }
-        let (manager, reps) = people.split_first().ok_or(AccountsError::NotFound)?;
+        let manager = people
+            .first()
+            .copied()
+            .flatten()
+            .ok_or(AccountsError::NotFound)?;
+        let reps = USERS
+            .iter()
+            .zip(&people)
+            .filter(|(user, _)| user.role == Role::Rep)
+            .filter_map(|(_, id)| *id)
+            .collect();
         let device = self
             .store
-            .register_device(*manager, None, SEEDING_DEVICE.to_owned(), super::unix_now())
+            .register_device(manager, None, SEEDING_DEVICE.to_owned(), super::unix_now())
             .await?
             .ok_or(AccountsError::NotFound)?;
         Ok(DemoSeeder {
-            manager: *manager,
-            reps: reps.to_vec(),
+            manager,
+            reps,
+            people,
             device,
         })
     }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+mod access;
 mod accounts;
 mod log;
 
@@ -131,6 +132,40 @@ const MIGRATIONS: &[&str] = &[
     // 6: a person can be disabled (offboarding): their devices are revoked in the same
     // transaction and they can no longer sign in.
     "ALTER TABLE users ADD COLUMN disabled_at INTEGER;",
+    "-- What the relay derived from each document to decide who may read it (`access`).
+    CREATE TABLE record_access (
+        workspace TEXT NOT NULL,
+        document BLOB NOT NULL,
+        kind TEXT,
+        owner TEXT,
+        creator TEXT,
+        territory TEXT,
+        accounts BLOB NOT NULL,
+        PRIMARY KEY (workspace, document)
+    ) WITHOUT ROWID;
+    CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        name TEXT NOT NULL,
+        UNIQUE (workspace, name)
+    );
+    CREATE TABLE team_members (
+        team TEXT NOT NULL REFERENCES teams (id),
+        user TEXT NOT NULL REFERENCES users (id),
+        leads INTEGER NOT NULL,
+        PRIMARY KEY (team, user)
+    ) WITHOUT ROWID;
+    CREATE TABLE team_territories (
+        team TEXT NOT NULL REFERENCES teams (id),
+        territory TEXT NOT NULL,
+        PRIMARY KEY (team, territory)
+    ) WITHOUT ROWID;
+    CREATE TABLE territory_members (
+        workspace TEXT NOT NULL,
+        territory TEXT NOT NULL,
+        user TEXT NOT NULL REFERENCES users (id),
+        PRIMARY KEY (workspace, territory, user)
+    ) WITHOUT ROWID;",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

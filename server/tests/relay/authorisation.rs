@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::harness::{send, Device, Relay, TestResult, DOCUMENT};
+use crate::harness::{everything, send, Device, Relay, TestResult, DOCUMENT};
 
 /// A page budget that holds the whole (small) log of these tests.
 const ALL_OF_IT: server::storage::PageBudget = server::storage::PageBudget {
@@ -57,7 +57,7 @@ async fn no_credential_and_no_target_leaks_a_byte_of_another_workspace() -> Test
     let victim_log = relay
         .state
         .log
-        .page(victims[0].workspace, Seq(0), ALL_OF_IT)
+        .page(victims[0].workspace, Seq(0), ALL_OF_IT, everything())
         .await?;
 
     // A device of the attacking workspace, revoked (after a ticket was issued to it, below).
@@ -103,7 +103,7 @@ async fn no_credential_and_no_target_leaks_a_byte_of_another_workspace() -> Test
         relay
             .state
             .log
-            .page(victims[0].workspace, Seq(0), ALL_OF_IT)
+            .page(victims[0].workspace, Seq(0), ALL_OF_IT, everything())
             .await?,
         victim_log
     );

@@ -1,8 +1,12 @@
 //! The demo workspace starts with realistic customers that every demo device syncs.
 
 use server::accounts::SignIn;
-use server::seeding::{seed_demo_documents, DEMO_ACCOUNTS};
+use std::collections::HashSet;
+
+use server::access::Scope;
+use server::seeding::{seed_demo_documents, seed_demo_teams, DEMO_ACCOUNTS};
 use shared::protocol::client::ClientPhase;
+use shared::protocol::{DocumentId, Seq};
 
 use crate::harness::{Device, Relay, TestResult};
 
@@ -10,7 +14,8 @@ use crate::harness::{Device, Relay, TestResult};
 const NOW: i64 = 1_764_000_000;
 
 #[tokio::test]
-async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_every_document() -> TestResult {
+async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_exactly_her_part_of_it() -> TestResult
+{
     let relay = Relay::start().await?;
     let demo = relay.state.accounts.seed_demo().await?;
     let seeded = seed_demo_documents(&relay.state, demo.id, NOW, DEMO_ACCOUNTS).await?;
@@ -24,6 +29,7 @@ async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_every_document() 
         "seeding twice adds nothing"
     );
 
+    seed_demo_teams(&relay.state, demo.id).await?;
     let signed_in = relay
         .state
         .accounts
@@ -46,12 +52,41 @@ async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_every_document() 
             device.client.phase() == ClientPhase::Live
         })
         .await?;
-    assert_eq!(tablet.entries_received, seeded);
-    // Accounts, their contacts and deals, and the workspace settings.
+    // Her accounts (her territories', and any she holds), their contacts and deals, and the
+    // workspace settings: every entry of those, and nothing of anyone else's.
+    let grants = relay
+        .state
+        .access
+        .grants(demo.id, principal.user)
+        .await?
+        .ok_or("Rachida has no grants")?;
+    let records = relay.state.access.record_access(demo.id).await?;
+    let Scope::Only(scope) = Scope::of(&grants, &records) else {
+        return Err("a rep reads everything".into());
+    };
+    let held: HashSet<DocumentId> = tablet.others.keys().copied().collect();
     assert!(
-        tablet.others.len() > DEMO_ACCOUNTS,
-        "{} documents",
-        tablet.others.len()
+        held == scope,
+        "{} held outside her scope, {} of her scope missing",
+        held.difference(&scope).count(),
+        scope.difference(&held).count()
     );
+    assert!(
+        scope.len() > DEMO_ACCOUNTS / 10 && scope.len() < records.len() / 2,
+        "{} of {} documents",
+        scope.len(),
+        records.len()
+    );
+    let mut expected = 0;
+    for document in &scope {
+        let head = relay.state.log.head(demo.id).await?;
+        expected += relay
+            .state
+            .log
+            .document_changes(demo.id, *document, Seq(0), head)
+            .await?
+            .len();
+    }
+    assert_eq!(tablet.entries_received, expected);
     Ok(())
 }

@@ -97,6 +97,17 @@ impl Relay {
         Ok(connection)
     }
 
+    /// Derives the access keys of documents appended straight to the log (as the relay does
+    /// at start and after seeding).
+    pub(crate) async fn derive_keys(&self) -> TestResult<usize> {
+        Ok(server::ingest::derive_missing_keys(
+            self.state.log.as_ref(),
+            self.state.access.as_ref(),
+            &self.state.validators,
+        )
+        .await?)
+    }
+
     /// Registers a workspace with one user and returns a principal for each of `devices` new
     /// devices of that user.
     pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
@@ -186,6 +197,8 @@ pub(crate) struct Device {
     pub(crate) socket: Option<Socket>,
     pub(crate) refusals: Vec<ErrorCode>,
     pub(crate) acknowledged: usize,
+    /// Outbox entries the relay refused as out of the person's reach.
+    pub(crate) forbidden: usize,
     next_key: u64,
 }
 
@@ -209,6 +222,7 @@ impl Device {
             socket: None,
             refusals: Vec::new(),
             acknowledged: 0,
+            forbidden: 0,
             next_key: 1,
         }
     }
@@ -288,6 +302,9 @@ impl Device {
         for effect in effects {
             match effect {
                 ClientEffect::Send(message) => self.send(&message).await?,
+                ClientEffect::Forbidden { keys, .. } => {
+                    self.forbidden += keys.len();
+                }
                 ClientEffect::Acknowledged(keys) => {
                     self.acknowledged += keys.len();
                     for key in keys {
@@ -370,6 +387,11 @@ pub(crate) async fn refusals_until_closed(socket: &mut Socket) -> TestResult<Vec
 }
 
 /// Limits small enough for tests to reach them quickly.
+/// The scope of a reader who may read every record (an admin).
+pub(crate) fn everything() -> std::sync::Arc<server::access::Scope> {
+    std::sync::Arc::new(server::access::Scope::Everything)
+}
+
 pub(crate) fn tight_limits() -> Limits {
     Limits {
         handshake_timeout: Duration::from_millis(300),

@@ -1,12 +1,12 @@
 //! Reads the relay does for devices stop at their page budget, and the unauthenticated health
 //! and metrics routes answer from counters.
 
-use server::storage::{IncomingChange, PageBudget};
+use server::storage::{IncomingChange, LogPage, PageBudget};
 use shared::index::AccountIndexRow;
 use shared::protocol::{DocumentId, Seq};
 use shared::replica::{IndexRow, RecordKind, Summary};
 
-use crate::harness::{http_get, Relay, TestResult};
+use crate::harness::{everything, http_get, Relay, TestResult};
 
 const KIB: usize = 1024;
 
@@ -48,10 +48,10 @@ async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> Tes
         bytes: 768 * KIB,
     };
     let before = relay.state.storage.health().await?;
-    let (entries, more) = relay
+    let LogPage { entries, more, .. } = relay
         .state
         .log
-        .page(principal.workspace, Seq(0), budget)
+        .page(principal.workspace, Seq(0), budget, everything())
         .await?;
     let after = relay.state.storage.health().await?;
     assert_eq!(entries.len(), 7);
@@ -68,10 +68,10 @@ async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> Tes
     let mut cursor = entries.last().map_or(Seq(0), |entry| entry.seq);
     let mut delivered = entries.len();
     loop {
-        let (entries, more) = relay
+        let LogPage { entries, more, .. } = relay
             .state
             .log
-            .page(principal.workspace, cursor, budget)
+            .page(principal.workspace, cursor, budget, everything())
             .await?;
         let bytes: usize = entries.iter().map(|entry| entry.change.bytes.len()).sum();
         assert!(bytes <= budget.bytes);
@@ -99,10 +99,10 @@ async fn an_entry_larger_than_the_budget_still_makes_a_page_of_one() -> TestResu
         entries: 100,
         bytes: 100 * KIB,
     };
-    let (entries, more) = relay
+    let LogPage { entries, more, .. } = relay
         .state
         .log
-        .page(principal.workspace, Seq(0), budget)
+        .page(principal.workspace, Seq(0), budget, everything())
         .await?;
     assert_eq!((entries.len(), more), (1, true));
     Ok(())

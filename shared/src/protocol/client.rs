@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use super::messages::{
-    BatchId, Change, ClientMessage, DeviceId, DocumentSnapshot, Entry, ErrorCode, Hello, Seq,
-    ServerMessage,
+    BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
+    Hello, Seq, ServerMessage,
 };
 
 /// How many bytes of changes one push carries at most (well under the 1 MiB message limit).
@@ -102,6 +102,15 @@ pub enum ClientEffect {
     StoreSnapshots(Vec<DocumentSnapshot>),
     /// The relay refused something; the code says what to tell the rep and whether to retry.
     Refused(ErrorCode),
+    /// The relay refused these outbox entries: they change records the person may not change
+    /// (no longer, or never could). They are no longer pushed in this session; the driver sets
+    /// them aside so nothing is lost and the rest of the outbox flows.
+    Forbidden {
+        /// The outbox keys refused.
+        keys: Vec<u64>,
+        /// Their documents.
+        documents: Vec<DocumentId>,
+    },
 }
 
 /// Where the session stands.
@@ -353,6 +362,49 @@ impl SyncClient {
                     self.phase = ClientPhase::Live;
                 }
             }
+            ServerMessage::Passed { through, more } => {
+                if self.phase == ClientPhase::Bootstrapping {
+                    return;
+                }
+                if through > self.cursor {
+                    self.cursor = through;
+                    effects.push(ClientEffect::Store {
+                        entries: Vec::new(),
+                        cursor: through,
+                    });
+                }
+                if more {
+                    self.phase = ClientPhase::CatchingUp;
+                    effects.push(ClientEffect::Send(ClientMessage::CatchUp {
+                        after: self.cursor,
+                    }));
+                } else if self.phase == ClientPhase::CatchingUp {
+                    self.phase = ClientPhase::Live;
+                }
+            }
+            ServerMessage::Forbidden { batch, documents } => {
+                // Nothing of the batch was stored. Its other changes go again; the refused
+                // documents' changes stay in the outbox until the driver sets them aside.
+                if let Some(keys) = self.in_flight.remove(&batch) {
+                    let mut refused = Vec::new();
+                    for key in keys {
+                        self.sent.remove(&key);
+                        let held_back = self
+                            .pending
+                            .get(&key)
+                            .is_some_and(|change| documents.contains(&change.document));
+                        if held_back {
+                            self.pending.remove(&key);
+                            refused.push(key);
+                        }
+                    }
+                    effects.push(ClientEffect::Forbidden {
+                        keys: refused,
+                        documents,
+                    });
+                    self.push(effects);
+                }
+            }
             ServerMessage::Ack { batch, .. } => {
                 if let Some(keys) = self.in_flight.remove(&batch) {
                     for key in &keys {
@@ -463,6 +515,65 @@ mod tests {
             .iter()
             .filter(|effect| matches!(effect, ClientEffect::Send(ClientMessage::Push { .. })))
             .count()
+    }
+
+    #[test]
+    fn passing_what_the_person_may_not_read_moves_and_stores_the_cursor_then_asks_for_more() {
+        let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Passed {
+            through: Seq(40),
+            more: true,
+        }));
+        assert_eq!(client.cursor(), Seq(40));
+        assert_eq!(
+            effects,
+            vec![
+                ClientEffect::Store {
+                    entries: Vec::new(),
+                    cursor: Seq(40),
+                },
+                ClientEffect::Send(ClientMessage::CatchUp { after: Seq(40) }),
+            ]
+        );
+        // A pass that is behind the cursor moves nothing back.
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Passed {
+            through: Seq(12),
+            more: false,
+        }));
+        assert_eq!(client.cursor(), Seq(40));
+        assert!(effects.is_empty());
+        assert_eq!(client.phase(), ClientPhase::Live);
+    }
+
+    #[test]
+    fn a_forbidden_push_sets_its_records_changes_aside_and_pushes_the_others_again() {
+        let mut other = entry(2);
+        other.change.document = DocumentId(uuid::Uuid::from_u128(9));
+        let (mut client, effects) = live_client(vec![entry(1), other.clone()], Duration::ZERO);
+        let Some(ClientEffect::Send(ClientMessage::Push { batch, .. })) = effects.last() else {
+            panic!("the outbox was not pushed: {effects:?}");
+        };
+        let refused = DocumentId(uuid::Uuid::from_u128(2));
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Forbidden {
+            batch: *batch,
+            documents: vec![refused],
+        }));
+        assert_eq!(
+            effects.first(),
+            Some(&ClientEffect::Forbidden {
+                keys: vec![1],
+                documents: vec![refused],
+            })
+        );
+        let again: Vec<&ClientEffect> = effects
+            .iter()
+            .filter(|effect| matches!(effect, ClientEffect::Send(ClientMessage::Push { .. })))
+            .collect();
+        assert_eq!(again.len(), 1);
+        let ClientEffect::Send(ClientMessage::Push { changes, .. }) = again[0] else {
+            panic!("not a push");
+        };
+        assert_eq!(changes, &vec![other.change]);
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //! Version 2 added the [`Summary`] (kind, index row, heads) to each [`DocumentSnapshot`], so a new
 //! device stores snapshots without parsing them. Version 1's relay messages live in `v1`; its
 //! device messages are the same as version 2's.
+//!
+//! Version 3 added [`ServerMessage::Passed`] and [`ServerMessage::Forbidden`]: the relay sends a
+//! device only the records its person may read, so a page or a publication may hold nothing for
+//! it, and a push may touch a record its person may not change. Devices of versions 1 and 2 never
+//! receive either (`codec::encode_server` turns them into what those builds read).
 
 pub mod v1;
 
@@ -16,7 +21,7 @@ use uuid::Uuid;
 use crate::replica::Summary;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 /// The oldest version the relay still accepts (a tablet with a stale cached app keeps syncing).
 pub const OLDEST_PROTOCOL_VERSION: u16 = 1;
 
@@ -158,6 +163,23 @@ pub enum ServerMessage {
         epoch: Seq,
         /// The last document of this page when more pages follow.
         next: Option<DocumentId>,
+    },
+    /// The log through `through` holds nothing more for this device (its person may not read
+    /// the records the skipped entries belong to): its cursor moves there. Version 3.
+    Passed {
+        /// The position the device's cursor moves to.
+        through: Seq,
+        /// Whether the log holds more after it (ask with [`ClientMessage::CatchUp`]).
+        more: bool,
+    },
+    /// Nothing of `batch` was stored: its changes to `documents` touch records this person may
+    /// not change (or would move out of their reach). The session stays open; the device sets
+    /// those documents' changes aside and pushes the rest again. Version 3.
+    Forbidden {
+        /// The refused batch.
+        batch: BatchId,
+        /// The documents whose changes were refused (at most the batch's documents).
+        documents: Vec<DocumentId>,
     },
 }
 

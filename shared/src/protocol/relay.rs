@@ -28,15 +28,34 @@ pub enum RelayEvent {
         /// The outcome.
         outcome: Result<Appended, ErrorCode>,
     },
-    /// Storage read a log page.
+    /// Storage read a log page: the entries after the requested position this device may read,
+    /// in order, and the position the read went through.
     Page {
-        /// The entries after the requested position, in order.
+        /// The entries the device may read, in order.
         entries: Vec<Entry>,
+        /// The last position the read looked at (at or past the last entry; the requested
+        /// position when the log holds nothing after it).
+        through: Seq,
         /// Whether more follow.
         more: bool,
     },
-    /// The workspace's log grew (another device's push, or this one's).
-    Published(Vec<Entry>),
+    /// The workspace's log grew by the positions `from..=through` (another device's push, or
+    /// this one's); `entries` are those of them this device may read.
+    Published {
+        /// The first position of the publication.
+        from: Seq,
+        /// Its last position.
+        through: Seq,
+        /// The entries the device may read, in order.
+        entries: Vec<Entry>,
+    },
+    /// Storage refused a push: some of its changes touch records this person may not change.
+    Forbidden {
+        /// The push's batch.
+        batch: BatchId,
+        /// The documents refused.
+        documents: Vec<DocumentId>,
+    },
     /// Some publications were missed (the session fell behind): resume from the log.
     Lagged,
     /// Storage read a page of compacted snapshots.
@@ -118,6 +137,8 @@ enum Phase {
 #[derive(Debug)]
 pub struct RelaySession {
     phase: Phase,
+    /// The device reads [`ServerMessage::Passed`] and [`ServerMessage::Forbidden`] (version 3).
+    reads_passed: bool,
 }
 
 impl Default for RelaySession {
@@ -131,7 +152,14 @@ impl RelaySession {
     pub fn new() -> Self {
         Self {
             phase: Phase::AwaitingHello,
+            reads_passed: true,
         }
+    }
+
+    /// Says which protocol version the device speaks (from its hello's frame): a device older
+    /// than version 3 is never sent what it cannot read.
+    pub fn speaks(&mut self, version: u16) {
+        self.reads_passed = version >= 3;
     }
 
     /// Whether the session has closed.
@@ -183,8 +211,27 @@ impl RelaySession {
                 }
                 Err(code) => self.refuse_and_close(code),
             },
-            RelayEvent::Page { entries, more } => self.page(entries, more),
-            RelayEvent::Published(entries) => self.publish(entries),
+            RelayEvent::Forbidden { batch, documents } => {
+                if self.reads_passed {
+                    vec![RelayEffect::Send(ServerMessage::Forbidden {
+                        batch,
+                        documents,
+                    })]
+                } else {
+                    // An older build cannot set the changes aside: it is refused as before.
+                    self.refuse_and_close(ErrorCode::Unauthorised)
+                }
+            }
+            RelayEvent::Page {
+                entries,
+                through,
+                more,
+            } => self.page(entries, through, more),
+            RelayEvent::Published {
+                from,
+                through,
+                entries,
+            } => self.publish(from, through, entries),
             RelayEvent::Lagged => self.resume_from_log(),
             RelayEvent::SnapshotPage {
                 snapshots,
@@ -246,7 +293,7 @@ impl RelaySession {
         }
     }
 
-    fn page(&mut self, entries: Vec<Entry>, more: bool) -> Vec<RelayEffect> {
+    fn page(&mut self, entries: Vec<Entry>, through: Seq, more: bool) -> Vec<RelayEffect> {
         let Phase::Open { sent_through, .. } = self.phase else {
             return Vec::new();
         };
@@ -254,15 +301,43 @@ impl RelaySession {
             .into_iter()
             .filter(|entry| entry.seq > sent_through)
             .collect();
-        let sent_through = entries.last().map_or(sent_through, |entry| entry.seq);
+        let last_sent = entries.last().map_or(sent_through, |entry| entry.seq);
+        let through = through.max(last_sent);
+        if !self.reads_passed {
+            // An older device moves its cursor only with entries: it is never left a page
+            // with nothing but `more`, which it would ask for again from the same place.
+            if entries.is_empty() && more {
+                self.phase = Phase::Open {
+                    sent_through: through,
+                    paging: true,
+                };
+                return vec![RelayEffect::ReadLog { after: through }];
+            }
+            self.phase = Phase::Open {
+                sent_through: through,
+                paging: more,
+            };
+            return vec![RelayEffect::Send(ServerMessage::Entries { entries, more })];
+        }
         self.phase = Phase::Open {
-            sent_through,
+            sent_through: through,
             paging: more,
         };
-        vec![RelayEffect::Send(ServerMessage::Entries { entries, more })]
+        let mut effects = Vec::new();
+        let passed = through > last_sent;
+        if !entries.is_empty() || !passed {
+            effects.push(RelayEffect::Send(ServerMessage::Entries {
+                entries,
+                more: more && !passed,
+            }));
+        }
+        if passed {
+            effects.push(RelayEffect::Send(ServerMessage::Passed { through, more }));
+        }
+        effects
     }
 
-    fn publish(&mut self, entries: Vec<Entry>) -> Vec<RelayEffect> {
+    fn publish(&mut self, from: Seq, through: Seq, entries: Vec<Entry>) -> Vec<RelayEffect> {
         let Phase::Open {
             sent_through,
             paging,
@@ -274,30 +349,40 @@ impl RelaySession {
             // The device is paging through the log; the pages will include these entries.
             return Vec::new();
         }
-        let fresh: Vec<Entry> = entries
-            .into_iter()
-            .filter(|entry| entry.seq > sent_through)
-            .collect();
-        let Some(first) = fresh.first() else {
+        if through <= sent_through {
             return Vec::new();
-        };
-        let contiguous = first.seq.0 == sent_through.0 + 1
-            && fresh
-                .windows(2)
-                .all(|pair| pair[1].seq.0 == pair[0].seq.0 + 1);
-        if !contiguous {
+        }
+        if from.0 > sent_through.0 + 1 {
             // A gap (publications reordered, or missed while busy): read the log instead.
             return self.resume_from_log();
         }
-        let last = fresh.last().map_or(sent_through, |entry| entry.seq);
+        let fresh: Vec<Entry> = entries
+            .into_iter()
+            .filter(|entry| entry.seq > sent_through && entry.seq <= through)
+            .collect();
+        let contiguous_order = fresh.windows(2).all(|pair| pair[1].seq > pair[0].seq);
+        if !contiguous_order {
+            return self.resume_from_log();
+        }
         self.phase = Phase::Open {
-            sent_through: last,
+            sent_through: through,
             paging: false,
         };
-        vec![RelayEffect::Send(ServerMessage::Entries {
-            entries: fresh,
-            more: false,
-        })]
+        let last_sent = fresh.last().map_or(sent_through, |entry| entry.seq);
+        let mut effects = Vec::new();
+        if !fresh.is_empty() {
+            effects.push(RelayEffect::Send(ServerMessage::Entries {
+                entries: fresh,
+                more: false,
+            }));
+        }
+        if through > last_sent && self.reads_passed {
+            effects.push(RelayEffect::Send(ServerMessage::Passed {
+                through,
+                more: false,
+            }));
+        }
+        effects
     }
 
     fn resume_from_log(&mut self) -> Vec<RelayEffect> {
@@ -348,6 +433,144 @@ mod tests {
             head: Seq(0),
         });
         session
+    }
+
+    fn entry(seq: u64) -> Entry {
+        Entry {
+            seq: Seq(seq),
+            change: Change {
+                document: DocumentId(uuid::Uuid::from_u128(u128::from(seq))),
+                bytes: vec![1, 2, 3],
+            },
+        }
+    }
+
+    #[test]
+    fn a_page_filtered_for_its_reader_moves_the_cursor_past_what_it_left_out() {
+        let mut session = open_session();
+        let effects = session.handle(RelayEvent::Received(Ok(ClientMessage::CatchUp {
+            after: Seq(0),
+        })));
+        assert_eq!(effects, vec![RelayEffect::ReadLog { after: Seq(0) }]);
+        let effects = session.handle(RelayEvent::Page {
+            entries: vec![entry(2)],
+            through: Seq(5),
+            more: true,
+        });
+        assert_eq!(
+            effects,
+            vec![
+                RelayEffect::Send(ServerMessage::Entries {
+                    entries: vec![entry(2)],
+                    more: false,
+                }),
+                RelayEffect::Send(ServerMessage::Passed {
+                    through: Seq(5),
+                    more: true,
+                }),
+            ]
+        );
+        // A page with nothing for the reader is a pass alone.
+        let _ask = session.handle(RelayEvent::Received(Ok(ClientMessage::CatchUp {
+            after: Seq(5),
+        })));
+        let effects = session.handle(RelayEvent::Page {
+            entries: Vec::new(),
+            through: Seq(9),
+            more: false,
+        });
+        assert_eq!(
+            effects,
+            vec![RelayEffect::Send(ServerMessage::Passed {
+                through: Seq(9),
+                more: false,
+            })]
+        );
+    }
+
+    #[test]
+    fn a_live_publication_sends_only_what_the_reader_may_read_and_passes_the_rest() {
+        let mut session = open_session();
+        let effects = session.handle(RelayEvent::Published {
+            from: Seq(1),
+            through: Seq(3),
+            entries: vec![entry(2)],
+        });
+        assert_eq!(
+            effects,
+            vec![
+                RelayEffect::Send(ServerMessage::Entries {
+                    entries: vec![entry(2)],
+                    more: false,
+                }),
+                RelayEffect::Send(ServerMessage::Passed {
+                    through: Seq(3),
+                    more: false,
+                }),
+            ]
+        );
+        // The next publication follows on without a gap, though nothing of it was readable.
+        let effects = session.handle(RelayEvent::Published {
+            from: Seq(4),
+            through: Seq(4),
+            entries: Vec::new(),
+        });
+        assert_eq!(
+            effects,
+            vec![RelayEffect::Send(ServerMessage::Passed {
+                through: Seq(4),
+                more: false,
+            })]
+        );
+        // A publication past a gap makes the session read the log instead.
+        let effects = session.handle(RelayEvent::Published {
+            from: Seq(7),
+            through: Seq(7),
+            entries: vec![entry(7)],
+        });
+        assert_eq!(effects, vec![RelayEffect::ReadLog { after: Seq(4) }]);
+    }
+
+    #[test]
+    fn an_older_device_is_never_sent_a_pass_nor_left_with_an_empty_page_to_ask_again() {
+        let mut session = RelaySession::new();
+        session.speaks(2);
+        session.handle(RelayEvent::Received(Ok(ClientMessage::Hello(Hello {
+            ticket: "t".to_owned(),
+            device: DeviceId(uuid::Uuid::from_u128(1)),
+            cursor: Seq(0),
+        }))));
+        session.handle(RelayEvent::Authenticated {
+            accepted: true,
+            head: Seq(9),
+        });
+        let effects = session.handle(RelayEvent::Page {
+            entries: Vec::new(),
+            through: Seq(5),
+            more: true,
+        });
+        assert_eq!(effects, vec![RelayEffect::ReadLog { after: Seq(5) }]);
+        let effects = session.handle(RelayEvent::Page {
+            entries: vec![entry(7)],
+            through: Seq(9),
+            more: false,
+        });
+        assert_eq!(
+            effects,
+            vec![RelayEffect::Send(ServerMessage::Entries {
+                entries: vec![entry(7)],
+                more: false,
+            })]
+        );
+        // A refusal it cannot read closes the session as unauthorised.
+        let effects = session.handle(RelayEvent::Forbidden {
+            batch: BatchId(1),
+            documents: vec![DocumentId(uuid::Uuid::from_u128(3))],
+        });
+        assert_eq!(
+            effects,
+            vec![error(ErrorCode::Unauthorised), RelayEffect::Close]
+        );
     }
 
     #[test]

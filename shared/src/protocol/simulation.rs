@@ -296,6 +296,9 @@ impl World {
                     }
                 }
                 ClientEffect::Refused(code) => return Err(fail(format!("refused: {code:?}"))),
+                ClientEffect::Forbidden { documents, .. } => {
+                    return Err(fail(format!("forbidden: {documents:?}")))
+                }
             }
         }
         Ok(())
@@ -336,15 +339,31 @@ impl World {
                             outcome: Ok(appended),
                         },
                     )?;
-                    if !fresh.is_empty() {
+                    if let (Some(first), Some(last)) = (fresh.first(), fresh.last()) {
+                        let (from, through) = (first.seq, last.seq);
                         for other in 0..self.devices.len() {
-                            self.relay_event(other, RelayEvent::Published(fresh.clone()))?;
+                            self.relay_event(
+                                other,
+                                RelayEvent::Published {
+                                    from,
+                                    through,
+                                    entries: fresh.clone(),
+                                },
+                            )?;
                         }
                     }
                 }
                 RelayEffect::ReadLog { after } => {
                     let (entries, more) = self.log.page(after);
-                    self.relay_event(index, RelayEvent::Page { entries, more })?;
+                    let through = entries.last().map_or(after, |entry| entry.seq);
+                    self.relay_event(
+                        index,
+                        RelayEvent::Page {
+                            entries,
+                            through,
+                            more,
+                        },
+                    )?;
                 }
                 RelayEffect::ReadSnapshot { .. } => {}
                 RelayEffect::ReadSnapshots { .. } => {

@@ -1,15 +1,16 @@
 //! The change log in SQLite: durable appends, pages from a cursor, snapshots.
 
 use rusqlite::{params, OptionalExtension, Transaction};
-use shared::protocol::{
-    Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Seq, PROTOCOL_VERSION,
-};
+use std::sync::Arc;
+
+use shared::protocol::{Change, DeviceId, DocumentId, DocumentSnapshot, Entry, Seq};
 use shared::replica::Summary;
 
 use super::SqliteStorage;
+use crate::access::Scope;
 use crate::storage::{
-    AppendOutcome, ChangeLog, IncomingChange, PageBudget, Quotas, StorageError, StoreFuture,
-    WorkspaceId,
+    AppendOutcome, ChangeLog, IncomingChange, LogPage, PageBudget, Quotas, StorageError,
+    StoreFuture, WorkspaceId, SCAN_ROWS,
 };
 
 impl ChangeLog for SqliteStorage {
@@ -59,55 +60,15 @@ impl ChangeLog for SqliteStorage {
         workspace: WorkspaceId,
         after: Seq,
         budget: PageBudget,
-    ) -> StoreFuture<'_, (Vec<Entry>, bool)> {
+        scope: Arc<Scope>,
+    ) -> StoreFuture<'_, LogPage> {
         let storage = self.clone();
         Box::pin(async move {
-            let (entries, more, bytes) = storage
-                .call(move |connection| {
-                    let workspace = workspace.to_string();
-                    // Sizes first (`length` of a blob does not load it), so that the entries past
-                    // the budget are never read; then exactly the entries that fit.
-                    let mut sizes = connection.prepare_cached(
-                        "SELECT position, length(bytes) FROM change_log
-                         WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
-                    )?;
-                    let rows =
-                        sizes.query(params![workspace, position(after), page_limit(budget)])?;
-                    let (through, more) = fit::<i64>(rows, budget)?;
-                    let Some(through) = through else {
-                        return Ok((Vec::new(), false, 0));
-                    };
-                    let mut statement = connection.prepare_cached(
-                        "SELECT position, document, bytes FROM change_log
-                         WHERE workspace = ?1 AND position > ?2 AND position <= ?3
-                         ORDER BY position",
-                    )?;
-                    let mut bytes_read = 0;
-                    let entries = statement
-                        .query_map(params![workspace, position(after), through], |row| {
-                            Ok((
-                                row.get::<_, i64>(0)?,
-                                row.get::<_, Vec<u8>>(1)?,
-                                row.get::<_, Vec<u8>>(2)?,
-                            ))
-                        })?
-                        .map(|row| {
-                            let (position, document, bytes) = row?;
-                            bytes_read += bytes.len();
-                            Ok(Entry {
-                                seq: seq(position),
-                                change: Change {
-                                    document: document_id(&document)?,
-                                    bytes,
-                                },
-                            })
-                        })
-                        .collect::<Result<Vec<Entry>, StorageError>>()?;
-                    Ok((entries, more, bytes_read))
-                })
+            let (page, bytes) = storage
+                .call(move |connection| read_page(connection, workspace, after, budget, &scope))
                 .await?;
-            storage.count_read(entries.len(), bytes);
-            Ok((entries, more))
+            storage.count_read(page.entries.len(), bytes);
+            Ok(page)
         })
     }
 
@@ -350,8 +311,9 @@ impl ChangeLog for SqliteStorage {
 }
 
 /// The form stored summaries are written in: the postcard encoding of this protocol version's
-/// `Summary`. A relay of another version ignores summaries it cannot be sure to read.
-const SUMMARY_VERSION: i64 = PROTOCOL_VERSION as i64;
+/// `Summary` (unchanged since protocol version 2). A relay of another version ignores summaries
+/// it cannot be sure to read.
+const SUMMARY_VERSION: i64 = 2;
 
 /// A stored summary, or `None` (logged) when it does not read: the device then folds the
 /// snapshot itself, which costs time but loses nothing.
@@ -363,6 +325,85 @@ fn read_summary(document: DocumentId, bytes: &[u8]) -> Option<Summary> {
             None
         }
     }
+}
+
+/// Reads the log page after `after` for a reader of `scope`: positions, documents and sizes
+/// first (`length` of a blob does not load it), then the bytes of exactly the entries that fit
+/// and are in scope. Returns the page and the bytes read.
+fn read_page(
+    connection: &mut rusqlite::Connection,
+    workspace: WorkspaceId,
+    after: Seq,
+    budget: PageBudget,
+    scope: &Scope,
+) -> Result<(LogPage, usize), StorageError> {
+    let workspace = workspace.to_string();
+    let scan = match scope {
+        Scope::Everything => page_limit(budget),
+        Scope::Only(_) => i64::try_from(SCAN_ROWS).unwrap_or(i64::MAX),
+    };
+    let mut sizes = connection.prepare_cached(
+        "SELECT position, document, length(bytes) FROM change_log
+         WHERE workspace = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
+    )?;
+    let mut rows = sizes.query(params![workspace, position(after), scan])?;
+    let mut chosen: Vec<(i64, DocumentId)> = Vec::new();
+    let mut through = position(after);
+    let mut scanned = 0_i64;
+    let mut bytes = 0_usize;
+    let mut more = false;
+    while let Some(row) = rows.next()? {
+        scanned += 1;
+        let at: i64 = row.get(0)?;
+        let document = document_id(&row.get::<_, Vec<u8>>(1)?)?;
+        if !scope.contains(&document) {
+            through = at;
+            continue;
+        }
+        let size = usize::try_from(row.get::<_, i64>(2)?).unwrap_or(usize::MAX);
+        let full =
+            chosen.len() >= budget.entries.max(1) || bytes.saturating_add(size) > budget.bytes;
+        if !chosen.is_empty() && full {
+            more = true;
+            break;
+        }
+        chosen.push((at, document));
+        bytes = bytes.saturating_add(size);
+        through = at;
+    }
+    drop(rows);
+    if !more && scanned == scan {
+        // The scan stopped at its limit: whether anything follows, the next read tells.
+        more = matches!(scope, Scope::Only(_))
+            || connection
+                .query_row(
+                    "SELECT 1 FROM change_log WHERE workspace = ?1 AND position > ?2 LIMIT 1",
+                    params![workspace, through],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+    }
+    let mut statement = connection
+        .prepare_cached("SELECT bytes FROM change_log WHERE workspace = ?1 AND position = ?2")?;
+    let mut bytes_read = 0;
+    let mut entries = Vec::with_capacity(chosen.len());
+    for (at, document) in chosen {
+        let bytes: Vec<u8> = statement.query_row(params![workspace, at], |row| row.get(0))?;
+        bytes_read += bytes.len();
+        entries.push(Entry {
+            seq: seq(at),
+            change: Change { document, bytes },
+        });
+    }
+    Ok((
+        LogPage {
+            entries,
+            through: seq(through),
+            more,
+        },
+        bytes_read,
+    ))
 }
 
 /// The rows a page's size scan may look at: one past the entry budget, to tell whether more follow.

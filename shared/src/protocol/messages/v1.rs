@@ -92,6 +92,16 @@ impl From<super::ServerMessage> for ServerMessage {
                 duplicates,
             },
             Current::Entries { entries, more } => Self::Entries { entries, more },
+            // Never sent to a version 1 device (the relay checks the version); read as what it
+            // means to such a device should it be: nothing new.
+            Current::Passed { more, .. } => Self::Entries {
+                entries: Vec::new(),
+                more,
+            },
+            Current::Forbidden { .. } => Self::Error {
+                code: super::ErrorCode::Unauthorised,
+                message: super::ErrorCode::Unauthorised.describe().to_owned(),
+            },
             Current::Snapshot {
                 document,
                 bytes,
