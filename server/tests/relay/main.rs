@@ -3,6 +3,7 @@
 //! Each test runs the real server in-process on port 0 with its own data directory, and drives
 //! devices with the real client state machine (`shared::protocol::client`) over tokio-tungstenite.
 
+mod access;
 mod authorisation;
 mod bootstrap;
 mod demo;
