@@ -8,7 +8,7 @@ use fantoccini::key::Key;
 use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
 
-use crate::sync::{MANON, REMI};
+use crate::sync::{MANON, RACHIDA, REMI};
 use crate::{finish, unexpected};
 
 /// Demo accounts in these tests' workspace: enough for each rep to have visits planned today
@@ -214,8 +214,8 @@ async fn a_visit_reported_offline_with_its_check_in_reaches_the_reps_other_devic
     let outcome = async {
         // Lyon's Place Bellecour, to begin with.
         tablet.mock_position(45.7578, 4.8320, 20.0).await?;
-        tablet.sign_in(REMI).await?;
-        laptop.sign_in(REMI).await?;
+        tablet.sign_in(RACHIDA).await?;
+        laptop.sign_in(RACHIDA).await?;
         tablet.wait_until_synced().await?;
         laptop.wait_until_synced().await?;
         open_screen(&tablet, "/today").await?;
@@ -320,7 +320,7 @@ async fn with_location_refused_today_says_so_and_still_lists_the_visits() -> Har
     let tablet = Device::open("tablet", server.port()).await?;
     let outcome = async {
         tablet.deny_position().await?;
-        tablet.sign_in(REMI).await?;
+        tablet.sign_in(RACHIDA).await?;
         tablet.wait_until_synced().await?;
         open_screen(&tablet, "/today").await?;
         tablet
