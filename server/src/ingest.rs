@@ -297,6 +297,49 @@ pub async fn derive_keys(
     .map_err(|error| IngestError::Validation(Some(error)))?
 }
 
+/// The whole of `document` as the relay holds it now (its snapshot and every change after it),
+/// with its summary, to send a device it just entered the reach of; `None` when the log holds
+/// nothing of it.
+pub async fn whole_document(
+    log: &dyn ChangeLog,
+    validators: &Validators,
+    workspace: WorkspaceId,
+    document: DocumentId,
+) -> Result<Option<shared::protocol::DocumentSnapshot>, IngestError> {
+    let snapshot = log.snapshot(workspace, document).await?;
+    let covers = snapshot
+        .as_ref()
+        .map(|(_, covers)| *covers)
+        .unwrap_or_default();
+    let head = log.head(workspace).await?;
+    let changes = log
+        .document_changes(workspace, document, covers, head)
+        .await?;
+    if snapshot.is_none() && changes.is_empty() {
+        return Ok(None);
+    }
+    let permit = validators
+        .slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_closed| IngestError::Validation(None))?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
+        let mut folded =
+            shared::replica::fold(document, stored, &changes).map_err(IngestError::Unreadable)?;
+        let summary = folded.summary();
+        Ok(Some(shared::protocol::DocumentSnapshot {
+            document,
+            bytes: folded.automerge.save(),
+            summary: Some(summary),
+        }))
+    })
+    .await
+    .map_err(|error| IngestError::Validation(Some(error)))?
+}
+
 /// Derives and stores the keys of documents the log holds without keys (a database from before
 /// per-record access, or a freshly seeded log), a batch at a time; returns how many.
 pub async fn derive_missing_keys(

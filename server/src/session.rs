@@ -5,7 +5,7 @@
 //! a bounded write time (a device that stops reading is disconnected, never waited for), device
 //! revocation, and graceful shutdown between (never during) storage commits.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +13,9 @@ use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::protocol::codec::{decode_client, encode_server, DecodeError, EncodeError};
 use shared::protocol::relay::{Appended, RelayEffect, RelayEvent, RelaySession};
-use shared::protocol::{ErrorCode, ServerMessage, PROTOCOL_VERSION};
+use shared::protocol::{
+    ClientMessage, DocumentId, ErrorCode, Seq, ServerMessage, MAX_HOLDING_PAGE, PROTOCOL_VERSION,
+};
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
@@ -81,6 +83,13 @@ impl Limits {
     }
 }
 
+/// How many document ids a device's holdings may list (beyond, the session is refused).
+const MAX_HOLDINGS: usize = 200_000;
+
+/// How many whole documents one change of reach sends at most (the rest follow at the device's
+/// next connection).
+const MAX_GRANTED: usize = 5_000;
+
 /// Why a push was not stored.
 enum Refusal {
     /// Its changes to these documents are out of the person's reach.
@@ -117,6 +126,13 @@ struct Connection<S> {
     /// What the signed-in person may reach, and so what their device receives.
     grants: Option<Grants>,
     scope: Arc<Scope>,
+    /// Every document of the workspace the relay knows (has access keys for).
+    known: Arc<HashSet<DocumentId>>,
+    /// The cursor the device said hello with: documents logged before it that enter the
+    /// person's reach are sent whole.
+    hello_cursor: Seq,
+    /// The device's holdings, page by page, until the last page.
+    holdings: HashSet<DocumentId>,
     pre_auth: Option<PreAuthSlot>,
     live: Option<broadcast::Receiver<Arc<Publication>>>,
     messages: TokenBucket,
@@ -140,6 +156,9 @@ where
             principal: None,
             grants: None,
             scope: Arc::new(Scope::Only(Default::default())),
+            known: Arc::default(),
+            hello_cursor: Seq(0),
+            holdings: HashSet::new(),
             pre_auth: None,
             live: None,
             last_heard: now,
@@ -171,12 +190,36 @@ where
                     Ok(publication) => {
                         self.state.metrics.fanned_out(publication.entries.len(), publication.committed_at.elapsed());
                         match self.published(&publication).await {
-                            Ok(Some(event)) => event,
-                            Ok(None) => continue,
+                            Ok(events) => {
+                                for event in events {
+                                    if self.drive(event).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                continue;
+                            }
                             Err(Stop::Done) => return,
                         }
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => RelayEvent::Lagged,
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // A missed publication may have changed who reads what: look again.
+                        let missed = Publication {
+                            entries: Vec::new(),
+                            committed_at: std::time::Instant::now(),
+                            access_changed: true,
+                        };
+                        match self.published(&missed).await {
+                            Ok(events) => {
+                                for event in events {
+                                    if self.drive(event).await.is_err() {
+                                        return;
+                                    }
+                                }
+                            }
+                            Err(Stop::Done) => return,
+                        }
+                        RelayEvent::Lagged
+                    }
                     Err(broadcast::error::RecvError::Closed) => {
                         self.live = None;
                         continue;
@@ -232,6 +275,9 @@ where
         let decoded = decode_client(&bytes).map(|(version, message)| {
             self.version = version;
             self.machine.speaks(version);
+            if let ClientMessage::Hello(hello) = &message {
+                self.hello_cursor = hello.cursor;
+            }
             message
         });
         Ok(Some(RelayEvent::Received(decoded)))
@@ -449,11 +495,117 @@ where
                     covers,
                 }))
             }
+            RelayEffect::CompareHoldings {
+                documents,
+                complete,
+            } => {
+                if self.holdings.len() + documents.len() > MAX_HOLDINGS {
+                    self.refuse(ErrorCode::TooLarge).await;
+                    return Err(Stop::Done);
+                }
+                self.holdings.extend(documents);
+                if !complete {
+                    return Ok(None);
+                }
+                let held = std::mem::take(&mut self.holdings);
+                let revoked = held
+                    .iter()
+                    .filter(|document| {
+                        self.known.contains(document) && !self.scope.contains(document)
+                    })
+                    .copied()
+                    .collect();
+                let reachable: Vec<DocumentId> = self
+                    .known
+                    .iter()
+                    .filter(|document| self.scope.contains(document) && !held.contains(document))
+                    .copied()
+                    .collect();
+                let granted = self.whole(reachable, self.hello_cursor).await?;
+                Ok(Some(RelayEvent::ReachChanged { revoked, granted }))
+            }
+            RelayEffect::AcknowledgePurge { documents } => {
+                let Some(principal) = self.principal else {
+                    return Err(Stop::Done);
+                };
+                if documents.len() > MAX_HOLDING_PAGE {
+                    self.refuse(ErrorCode::TooLarge).await;
+                    return Err(Stop::Done);
+                }
+                tracing::info!(
+                    device = %principal.device.0,
+                    documents = documents.len(),
+                    "a device purged records that left its person's reach"
+                );
+                if let Err(error) = self
+                    .state
+                    .access
+                    .acknowledge_purge(
+                        principal.workspace,
+                        principal.device,
+                        documents,
+                        unix_seconds(),
+                    )
+                    .await
+                {
+                    tracing::error!(%error, "cannot record a purge");
+                }
+                Ok(None)
+            }
             RelayEffect::Close => {
                 self.close(1008, "refused").await;
                 Err(Stop::Done)
             }
         }
+    }
+
+    /// The whole of each of `documents` logged at or before `through` (those logged later reach
+    /// the device through the log), at most [`MAX_GRANTED`] of them.
+    async fn whole(
+        &mut self,
+        documents: Vec<DocumentId>,
+        through: Seq,
+    ) -> Result<Vec<shared::protocol::DocumentSnapshot>, Stop> {
+        let Some(principal) = self.principal else {
+            return Err(Stop::Done);
+        };
+        let mut whole = Vec::new();
+        if through == Seq(0) {
+            return Ok(whole);
+        }
+        for document in documents {
+            if whole.len() >= MAX_GRANTED {
+                // The rest go at the device's next connection, when it lists its holdings.
+                break;
+            }
+            let read = async {
+                let first = self
+                    .state
+                    .log
+                    .first_position(principal.workspace, document)
+                    .await?;
+                if first.is_none_or(|first| first > through) {
+                    return Ok(None);
+                }
+                ingest::whole_document(
+                    self.state.log.as_ref(),
+                    &self.state.validators,
+                    principal.workspace,
+                    document,
+                )
+                .await
+            };
+            match read.await {
+                Ok(Some(snapshot)) => whole.push(snapshot),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(%error, "cannot read a document entering a person's reach");
+                    self.refuse(ErrorCode::ServerBusy).await;
+                    return Err(Stop::Done);
+                }
+            }
+        }
+        Ok(whole)
     }
 
     /// Ingests a pushed batch (validated off the async workers, checked against the person's
@@ -520,32 +672,70 @@ where
         let Some(principal) = self.principal else {
             return Ok(());
         };
-        let scope = if grants.reads_everything() {
-            Scope::Everything
-        } else {
-            let records = self.state.access.record_access(principal.workspace).await?;
-            Scope::of(&grants, &records)
-        };
-        self.scope = Arc::new(scope);
+        let records = self.state.access.record_access(principal.workspace).await?;
+        self.scope = Arc::new(Scope::of(&grants, &records));
+        self.known = Arc::new(records.into_keys().collect());
         self.grants = Some(grants);
         Ok(())
     }
 
-    /// The event a publication is for this session: its entries this person may read (after
-    /// recomputing the scope when the publication changed who may read what).
-    async fn published(&mut self, publication: &Publication) -> Result<Option<RelayEvent>, Stop> {
+    /// The events a publication is for this session: when it changed who may read what, the
+    /// person's grants and scope are read again and what left or entered their reach goes first;
+    /// then its entries this person may read.
+    async fn published(&mut self, publication: &Publication) -> Result<Vec<RelayEvent>, Stop> {
+        let mut events = Vec::new();
+        let first = publication.entries.first().map(|entry| entry.seq);
         if publication.access_changed {
-            if let Some(grants) = self.grants.clone() {
-                if let Err(error) = self.rescope(grants).await {
-                    tracing::error!(%error, "cannot read the records' access");
+            let Some(principal) = self.principal else {
+                return Ok(events);
+            };
+            let grants = match self
+                .state
+                .access
+                .grants(principal.workspace, principal.user)
+                .await
+            {
+                Ok(Some(grants)) => grants,
+                Ok(None) => {
+                    // Disabled meanwhile.
+                    self.refuse(ErrorCode::Unauthorised).await;
+                    return Err(Stop::Done);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot read a person's grants");
                     self.refuse(ErrorCode::ServerBusy).await;
                     return Err(Stop::Done);
                 }
+            };
+            let before = Arc::clone(&self.scope);
+            if let Err(error) = self.rescope(grants).await {
+                tracing::error!(%error, "cannot read the records' access");
+                self.refuse(ErrorCode::ServerBusy).await;
+                return Err(Stop::Done);
+            }
+            let revoked: Vec<DocumentId> = self
+                .known
+                .iter()
+                .filter(|document| before.contains(document) && !self.scope.contains(document))
+                .copied()
+                .collect();
+            let entered: Vec<DocumentId> = self
+                .known
+                .iter()
+                .filter(|document| !before.contains(document) && self.scope.contains(document))
+                .copied()
+                .collect();
+            // Documents this publication creates arrive with it; older ones are sent whole.
+            let existed_through =
+                first.map_or(Seq(u64::MAX), |first| Seq(first.0.saturating_sub(1)));
+            let granted = self.whole(entered, existed_through).await?;
+            if !revoked.is_empty() || !granted.is_empty() {
+                events.push(RelayEvent::ReachChanged { revoked, granted });
             }
         }
         let (Some(first), Some(last)) = (publication.entries.first(), publication.entries.last())
         else {
-            return Ok(None);
+            return Ok(events);
         };
         let entries = publication
             .entries
@@ -553,11 +743,12 @@ where
             .filter(|entry| self.scope.contains(&entry.change.document))
             .cloned()
             .collect();
-        Ok(Some(RelayEvent::Published {
+        events.push(RelayEvent::Published {
             from: first.seq,
             through: last.seq,
             entries,
-        }))
+        });
+        Ok(events)
     }
 
     async fn refuse(&mut self, code: ErrorCode) {

@@ -117,6 +117,13 @@ pub trait ChangeLog: Send + Sync {
         through: Seq,
     ) -> StoreFuture<'_, Vec<Vec<u8>>>;
 
+    /// The position of the first change of `document` in the log (`None`: it has none).
+    fn first_position(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Option<Seq>>;
+
     /// The documents with changes at positions in `(after, through]`.
     fn changed_documents(
         &self,

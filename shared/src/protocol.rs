@@ -21,5 +21,5 @@ mod simulation;
 
 pub use messages::{
     BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
-    Hello, Seq, ServerMessage, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
+    Hello, Seq, ServerMessage, MAX_HOLDING_PAGE, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };

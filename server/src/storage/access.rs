@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use shared::protocol::DocumentId;
+use shared::protocol::{DeviceId, DocumentId};
 
 use super::{StoreFuture, WorkspaceId};
 use crate::access::{AccessKeys, Grants};
@@ -63,6 +63,22 @@ pub trait AccessStore: Send + Sync {
 
     /// Creates or replaces a team (its people and territories).
     fn set_team(&self, workspace: WorkspaceId, team: TeamSpec) -> StoreFuture<'_, ()>;
+
+    /// Records that `device` purged `documents` (they left its person's reach) at `at`.
+    fn acknowledge_purge(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+        documents: Vec<DocumentId>,
+        at: i64,
+    ) -> StoreFuture<'_, ()>;
+
+    /// The purges `device` acknowledged: each document and when.
+    fn purges(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+    ) -> StoreFuture<'_, Vec<(DocumentId, i64)>>;
 
     /// Replaces the territories a person covers.
     fn set_territories(

@@ -165,6 +165,14 @@ const MIGRATIONS: &[&str] = &[
         territory TEXT NOT NULL,
         user TEXT NOT NULL REFERENCES users (id),
         PRIMARY KEY (workspace, territory, user)
+    ) WITHOUT ROWID;
+    -- Documents a device purged when they left its person's reach (its acknowledgement).
+    CREATE TABLE purges (
+        workspace TEXT NOT NULL,
+        device TEXT NOT NULL,
+        document BLOB NOT NULL,
+        acknowledged_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace, device, document)
     ) WITHOUT ROWID;",
 ];
 

@@ -463,3 +463,189 @@ async fn every_person_may_change_exactly_the_records_the_matrix_gives_them() -> 
     );
     Ok(())
 }
+
+/// Pushes `change` made on `copy` by `device`'s person and waits for its ack.
+async fn push_and_wait(
+    relay: &Relay,
+    device: &mut Device,
+    document: DocumentId,
+    copy: &mut AutoCommit,
+) -> TestResult {
+    let bytes = copy
+        .get_last_local_change()
+        .ok_or("no change")?
+        .raw_bytes()
+        .to_vec();
+    device.queue(Change { document, bytes }).await?;
+    if device.socket.is_none() {
+        device.connect(relay).await?;
+    }
+    device
+        .until("the ack", |device| device.outbox.is_empty())
+        .await
+}
+
+#[tokio::test]
+async fn a_reassigned_account_leaves_the_old_reps_devices_with_their_offline_edit_set_aside_and_reaches_the_new_rep(
+) -> TestResult {
+    let relay = Relay::start().await?;
+    let seed = relay.workspace(1)?[0];
+    let lead = person(&relay, seed, Role::Manager, false)?;
+    let rep_a = person(&relay, seed, Role::Rep, false)?;
+    let rep_b = person(&relay, seed, Role::Rep, false)?;
+    let rep_b_laptop = Principal {
+        device: shared::protocol::DeviceId(Uuid::new_v4()),
+        ..rep_b
+    };
+    relay.database()?.execute(
+        "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'laptop', 0)",
+        [rep_b_laptop.device.0.to_string(), rep_b.user.to_string()],
+    )?;
+    relay
+        .state
+        .access
+        .set_team(
+            seed.workspace,
+            TeamSpec {
+                name: "A".to_owned(),
+                leads: vec![lead.user],
+                members: vec![rep_a.user, rep_b.user],
+                territories: Vec::new(),
+            },
+        )
+        .await?;
+
+    // The lead creates an account for rep A.
+    let account_id = AccountId::from_bytes(*Uuid::new_v4().as_bytes());
+    let document = document_of(*account_id.as_bytes());
+    let mut draft = Account::named("Boulangerie du Marché");
+    draft.owner = Some(shared_user(rep_a.user));
+    let mut created = AccountDocument::new(account_id, &draft, &Edit::by(editor(lead), NOW))?;
+    let mut lead_copy = AutoCommit::load(&created.save())?;
+    let mut lead_device = Device::new(lead);
+    for change in lead_copy.get_changes(&[]) {
+        lead_device
+            .queue(Change {
+                document,
+                bytes: change.raw_bytes().to_vec(),
+            })
+            .await?;
+    }
+    lead_device.connect(&relay).await?;
+    lead_device
+        .until("the account stored", |device| device.outbox.is_empty())
+        .await?;
+
+    // Rep A's tablet gets it; rep B's devices do not (B's laptop syncs, then goes offline).
+    let mut tablet = Device::new(rep_a);
+    tablet.connect(&relay).await?;
+    tablet
+        .until("the account", |device| {
+            device.others.contains_key(&document)
+        })
+        .await?;
+    let mut phone = Device::new(rep_b);
+    phone.connect(&relay).await?;
+    phone
+        .until("live", |device| device.client.phase() == ClientPhase::Live)
+        .await?;
+    let mut laptop = Device::new(rep_b_laptop);
+    laptop.connect(&relay).await?;
+    laptop
+        .until("live", |device| device.client.phase() == ClientPhase::Live)
+        .await?;
+    assert!(!phone.others.contains_key(&document) && !laptop.others.contains_key(&document));
+    laptop.disconnect();
+
+    // Offline, rep A writes a note on it.
+    tablet.disconnect();
+    let mut tablet_copy = tablet.others.get(&document).ok_or("no replica")?.clone();
+    tablet_copy.set_actor(automerge::ActorId::random());
+    tablet_copy.put(ROOT, "notes", "Commande de 40 baguettes")?;
+    tablet_copy.commit();
+    let edit = tablet_copy
+        .get_last_local_change()
+        .ok_or("no change")?
+        .raw_bytes()
+        .to_vec();
+    tablet
+        .queue(Change {
+            document,
+            bytes: edit.clone(),
+        })
+        .await?;
+
+    // The lead hands the account to rep B.
+    lead_copy.put(ROOT, "owner", rep_b.user.to_string())?;
+    lead_copy.commit();
+    push_and_wait(&relay, &mut lead_device, document, &mut lead_copy).await?;
+    let keys = relay
+        .state
+        .access
+        .record_access_of(seed.workspace, vec![document])
+        .await?;
+    assert_eq!(
+        keys.get(&document).and_then(|keys| keys.owner),
+        Some(rep_b.user)
+    );
+
+    // B's connected phone receives it whole at once; B's laptop when it reconnects.
+    phone
+        .until("the account granted", |device| {
+            device.others.contains_key(&document)
+        })
+        .await?;
+    assert_eq!(phone.granted, vec![document]);
+    laptop.connect(&relay).await?;
+    // (The reassignment itself may come first, through the catch-up; the rest comes whole.)
+    laptop
+        .until("the account granted", |device| {
+            device.granted.contains(&document)
+        })
+        .await?;
+    for device in [&phone, &laptop] {
+        let replica = device.others.get(&document).ok_or("no replica")?;
+        assert!(text_of(replica).contains("Boulangerie du Marché"));
+        assert!(text_of(replica).contains(&rep_b.user.to_string()));
+    }
+
+    // A's tablet reconnects: the account is purged, the purge acknowledged, and the offline
+    // note is set aside on the tablet, never stored by the relay.
+    tablet.connect(&relay).await?;
+    tablet
+        .until("the purge", |device| device.purged.contains(&document))
+        .await?;
+    assert!(!tablet.others.contains_key(&document));
+    tablet
+        .until("the note set aside", |device| {
+            device.set_aside.iter().any(|change| change.bytes == edit)
+        })
+        .await?;
+    let mut acknowledged = Vec::new();
+    for _ in 0..50 {
+        acknowledged = relay
+            .state
+            .access
+            .purges(seed.workspace, rep_a.device)
+            .await?;
+        if !acknowledged.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        acknowledged
+            .iter()
+            .map(|(document, _)| *document)
+            .collect::<Vec<_>>(),
+        vec![document]
+    );
+    let head = relay.state.log.head(seed.workspace).await?;
+    let stored = relay
+        .state
+        .log
+        .document_changes(seed.workspace, document, shared::protocol::Seq(0), head)
+        .await?;
+    assert!(!stored.contains(&edit), "the refused note reached the log");
+    Ok(())
+}

@@ -199,6 +199,12 @@ pub(crate) struct Device {
     pub(crate) acknowledged: usize,
     /// Outbox entries the relay refused as out of the person's reach.
     pub(crate) forbidden: usize,
+    /// Documents the relay told the device to purge, in order.
+    pub(crate) purged: Vec<DocumentId>,
+    /// Unsynced changes set aside by purges.
+    pub(crate) set_aside: Vec<Change>,
+    /// Documents the relay sent whole as they entered the person's reach.
+    pub(crate) granted: Vec<DocumentId>,
     next_key: u64,
 }
 
@@ -223,6 +229,9 @@ impl Device {
             refusals: Vec::new(),
             acknowledged: 0,
             forbidden: 0,
+            purged: Vec::new(),
+            set_aside: Vec::new(),
+            granted: Vec::new(),
             next_key: 1,
         }
     }
@@ -304,6 +313,36 @@ impl Device {
                 ClientEffect::Send(message) => self.send(&message).await?,
                 ClientEffect::Forbidden { keys, .. } => {
                     self.forbidden += keys.len();
+                    for key in keys {
+                        if let Some(change) = self.outbox.remove(&key) {
+                            self.set_aside.push(change);
+                        }
+                    }
+                }
+                ClientEffect::ListHoldings => {
+                    let held = self.others.keys().copied().collect();
+                    let effects = self.client.handle(ClientEvent::Holdings(held));
+                    Box::pin(self.perform(effects)).await?;
+                }
+                ClientEffect::Purge { documents, keys } => {
+                    for document in &documents {
+                        self.others.remove(document);
+                    }
+                    for key in keys {
+                        if let Some(change) = self.outbox.remove(&key) {
+                            self.set_aside.push(change);
+                        }
+                    }
+                    self.purged.extend(documents.iter().copied());
+                    let effects = self.client.handle(ClientEvent::Purged(documents));
+                    Box::pin(self.perform(effects)).await?;
+                }
+                ClientEffect::StoreGranted(snapshots) => {
+                    for snapshot in snapshots {
+                        self.granted.push(snapshot.document);
+                        let mut loaded = AutoCommit::load(&snapshot.bytes)?;
+                        self.replica(snapshot.document).merge(&mut loaded)?;
+                    }
                 }
                 ClientEffect::Acknowledged(keys) => {
                     self.acknowledged += keys.len();

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::messages::{
     BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
-    Hello, Seq, ServerMessage,
+    Hello, Seq, ServerMessage, MAX_HOLDING_PAGE,
 };
 
 /// How many bytes of changes one push carries at most (well under the 1 MiB message limit).
@@ -82,6 +82,10 @@ pub enum ClientEvent {
     Received(ServerMessage),
     /// New local changes are durable in the outbox.
     OutboxAdded(Vec<OutboxEntry>),
+    /// The documents the device holds, as [`ClientEffect::ListHoldings`] asked.
+    Holdings(Vec<DocumentId>),
+    /// The driver purged these documents, as [`ClientEffect::Purge`] asked.
+    Purged(Vec<DocumentId>),
 }
 
 /// What the driver must do.
@@ -102,6 +106,21 @@ pub enum ClientEffect {
     StoreSnapshots(Vec<DocumentSnapshot>),
     /// The relay refused something; the code says what to tell the rep and whether to retry.
     Refused(ErrorCode),
+    /// List the documents the device holds, then report [`ClientEvent::Holdings`] (the relay
+    /// compares them with the person's reach).
+    ListHoldings,
+    /// These documents left the person's reach: delete them (document, index row, search terms)
+    /// and set their outbox entries `keys` aside, in one transaction, then report
+    /// [`ClientEvent::Purged`]. The entries are no longer pushed.
+    Purge {
+        /// The documents.
+        documents: Vec<DocumentId>,
+        /// Their outbox entries this client knew.
+        keys: Vec<u64>,
+    },
+    /// Merge these whole documents, which entered the person's reach, into the device (with any
+    /// changes to them set aside earlier, which now go to the relay again).
+    StoreGranted(Vec<DocumentSnapshot>),
     /// The relay refused these outbox entries: they change records the person may not change
     /// (no longer, or never could). They are no longer pushed in this session; the driver sets
     /// them aside so nothing is lost and the rest of the outbox flows.
@@ -232,6 +251,28 @@ impl SyncClient {
                 self.liveness.heard = true;
                 self.receive(message, &mut effects);
             }
+            ClientEvent::Holdings(documents) => {
+                if !matches!(self.phase, ClientPhase::Offline | ClientPhase::Handshaking) {
+                    let mut pages = documents.chunks(MAX_HOLDING_PAGE).peekable();
+                    if pages.peek().is_none() {
+                        effects.push(ClientEffect::Send(ClientMessage::Holding {
+                            documents: Vec::new(),
+                            complete: true,
+                        }));
+                    }
+                    while let Some(page) = pages.next() {
+                        effects.push(ClientEffect::Send(ClientMessage::Holding {
+                            documents: page.to_vec(),
+                            complete: pages.peek().is_none(),
+                        }));
+                    }
+                }
+            }
+            ClientEvent::Purged(documents) => {
+                if !matches!(self.phase, ClientPhase::Offline | ClientPhase::Handshaking) {
+                    effects.push(ClientEffect::Send(ClientMessage::Purged { documents }));
+                }
+            }
         }
         effects
     }
@@ -298,6 +339,8 @@ impl SyncClient {
                     self.catch_up_or_go_live(effects);
                 }
                 self.push(effects);
+                // The relay tells what left the person's reach and sends what entered it.
+                effects.push(ClientEffect::ListHoldings);
             }
             ServerMessage::Snapshots {
                 snapshots,
@@ -380,6 +423,24 @@ impl SyncClient {
                     }));
                 } else if self.phase == ClientPhase::CatchingUp {
                     self.phase = ClientPhase::Live;
+                }
+            }
+            ServerMessage::Revoked { documents } => {
+                let keys: Vec<u64> = self
+                    .pending
+                    .iter()
+                    .filter(|(_, change)| documents.contains(&change.document))
+                    .map(|(key, _)| *key)
+                    .collect();
+                for key in &keys {
+                    self.pending.remove(key);
+                    self.sent.remove(key);
+                }
+                effects.push(ClientEffect::Purge { documents, keys });
+            }
+            ServerMessage::Granted { snapshots } => {
+                if !snapshots.is_empty() {
+                    effects.push(ClientEffect::StoreGranted(snapshots));
                 }
             }
             ServerMessage::Forbidden { batch, documents } => {
@@ -550,12 +611,15 @@ mod tests {
         let mut other = entry(2);
         other.change.document = DocumentId(uuid::Uuid::from_u128(9));
         let (mut client, effects) = live_client(vec![entry(1), other.clone()], Duration::ZERO);
-        let Some(ClientEffect::Send(ClientMessage::Push { batch, .. })) = effects.last() else {
+        let Some(batch) = effects.iter().find_map(|effect| match effect {
+            ClientEffect::Send(ClientMessage::Push { batch, .. }) => Some(*batch),
+            _ => None,
+        }) else {
             panic!("the outbox was not pushed: {effects:?}");
         };
         let refused = DocumentId(uuid::Uuid::from_u128(2));
         let effects = client.handle(ClientEvent::Received(ServerMessage::Forbidden {
-            batch: *batch,
+            batch,
             documents: vec![refused],
         }));
         assert_eq!(
@@ -574,6 +638,88 @@ mod tests {
             panic!("not a push");
         };
         assert_eq!(changes, &vec![other.change]);
+    }
+
+    #[test]
+    fn after_the_welcome_the_holdings_go_to_the_relay_in_pages() {
+        let (mut client, effects) = live_client(Vec::new(), Duration::ZERO);
+        assert_eq!(effects.last(), Some(&ClientEffect::ListHoldings));
+        let held: Vec<DocumentId> = (0..(MAX_HOLDING_PAGE as u128 + 5))
+            .map(|n| DocumentId(uuid::Uuid::from_u128(n)))
+            .collect();
+        let effects = client.handle(ClientEvent::Holdings(held));
+        let pages: Vec<(usize, bool)> = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                ClientEffect::Send(ClientMessage::Holding {
+                    documents,
+                    complete,
+                }) => Some((documents.len(), *complete)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pages, vec![(MAX_HOLDING_PAGE, false), (5, true)]);
+        // Holding nothing is said too, so the relay sends what entered the person's reach.
+        let effects = client.handle(ClientEvent::Holdings(Vec::new()));
+        assert_eq!(
+            effects,
+            vec![ClientEffect::Send(ClientMessage::Holding {
+                documents: Vec::new(),
+                complete: true,
+            })]
+        );
+    }
+
+    #[test]
+    fn a_revoked_records_unsynced_changes_leave_the_push_queue_for_the_purge() {
+        let mut other = entry(2);
+        other.change.document = DocumentId(uuid::Uuid::from_u128(9));
+        let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
+        let revoked = DocumentId(uuid::Uuid::from_u128(2));
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Revoked {
+            documents: vec![revoked],
+        }));
+        assert_eq!(
+            effects,
+            vec![ClientEffect::Purge {
+                documents: vec![revoked],
+                keys: Vec::new(),
+            }]
+        );
+        // Offline edits queued before the revocation reached the device.
+        let mut offline = SyncClient::new(device(), Seq(3), vec![entry(1), other.clone()]);
+        let effects = offline.handle(ClientEvent::Received(ServerMessage::Revoked {
+            documents: vec![revoked],
+        }));
+        assert_eq!(
+            effects,
+            vec![ClientEffect::Purge {
+                documents: vec![revoked],
+                keys: vec![1],
+            }]
+        );
+        let _hello = offline.handle(ClientEvent::Connected {
+            ticket: "t".to_owned(),
+        });
+        let effects = offline.handle(ClientEvent::Received(ServerMessage::Welcome {
+            head: Seq(3),
+        }));
+        let pushed: Vec<&Change> = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                ClientEffect::Send(ClientMessage::Push { changes, .. }) => Some(changes),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(pushed, vec![&other.change]);
+        let effects = offline.handle(ClientEvent::Purged(vec![revoked]));
+        assert_eq!(
+            effects,
+            vec![ClientEffect::Send(ClientMessage::Purged {
+                documents: vec![revoked],
+            })]
+        );
     }
 
     #[test]

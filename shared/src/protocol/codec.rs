@@ -59,9 +59,13 @@ pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, E
         return encode(version, &v1::ServerMessage::from(message.clone()));
     }
     if version == 2 {
-        // Version 2 reads every message but the two version 3 added (the relay's session does
-        // not send those to it; should one slip through, it goes as what that build reads).
-        if let ServerMessage::Passed { .. } | ServerMessage::Forbidden { .. } = message {
+        // Version 2 reads every message but those version 3 added (the relay's session does not
+        // send those to it; should one slip through, it goes as what that build reads).
+        if let ServerMessage::Passed { .. }
+        | ServerMessage::Forbidden { .. }
+        | ServerMessage::Revoked { .. }
+        | ServerMessage::Granted { .. } = message
+        {
             let older: ServerMessage = v1::ServerMessage::from(message.clone()).into();
             return encode(version, &older);
         }

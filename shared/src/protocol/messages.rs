@@ -106,7 +106,24 @@ pub enum ClientMessage {
         /// The last document of the previous page; `None` for the first page.
         after: Option<DocumentId>,
     },
+    /// A page of the documents this device holds, sent after the welcome, so the relay tells it
+    /// which left its person's reach ([`ServerMessage::Revoked`]) and sends those that entered it
+    /// ([`ServerMessage::Granted`]). Version 3.
+    Holding {
+        /// The documents (at most [`MAX_HOLDING_PAGE`] per page).
+        documents: Vec<DocumentId>,
+        /// Whether this is the last page.
+        complete: bool,
+    },
+    /// The device purged these documents, as [`ServerMessage::Revoked`] asked. Version 3.
+    Purged {
+        /// The documents purged.
+        documents: Vec<DocumentId>,
+    },
 }
+
+/// How many document ids one [`ClientMessage::Holding`] page carries at most (256 KiB of ids).
+pub const MAX_HOLDING_PAGE: usize = 16_384;
 
 /// Relay → device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +197,20 @@ pub enum ServerMessage {
         batch: BatchId,
         /// The documents whose changes were refused (at most the batch's documents).
         documents: Vec<DocumentId>,
+    },
+    /// These documents left the person's reach (reassigned, territory redrawn, role or team
+    /// changed): the device purges them (document, index row, search terms, history), sets its
+    /// unsynced changes to them aside (never pushed, never lost) and answers
+    /// [`ClientMessage::Purged`]. Version 3.
+    Revoked {
+        /// The documents to purge.
+        documents: Vec<DocumentId>,
+    },
+    /// Documents that entered the person's reach, whole as they are now (their earlier changes
+    /// lie before the device's cursor). Version 3.
+    Granted {
+        /// The documents.
+        snapshots: Vec<DocumentSnapshot>,
     },
 }
 

@@ -9,6 +9,10 @@ use super::messages::{
     BatchId, Change, ClientMessage, DeviceId, DocumentId, Entry, ErrorCode, Seq, ServerMessage,
 };
 
+/// Bytes of whole documents one [`ServerMessage::Granted`] carries at most (a larger single
+/// document goes alone).
+pub const GRANTED_BYTES: usize = 512 * 1024;
+
 /// What happened to the session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RelayEvent {
@@ -48,6 +52,14 @@ pub enum RelayEvent {
         through: Seq,
         /// The entries the device may read, in order.
         entries: Vec<Entry>,
+    },
+    /// What left and entered the person's reach since the device last heard: from its holdings,
+    /// or after a change of access during the session.
+    ReachChanged {
+        /// Documents to purge.
+        revoked: Vec<DocumentId>,
+        /// Documents to send whole (one page).
+        granted: Vec<super::messages::DocumentSnapshot>,
     },
     /// Storage refused a push: some of its changes touch records this person may not change.
     Forbidden {
@@ -120,6 +132,19 @@ pub enum RelayEffect {
     ReadSnapshot {
         /// The document.
         document: DocumentId,
+    },
+    /// Compare this page of the device's holdings with its person's reach; once `complete`,
+    /// report [`RelayEvent::ReachChanged`].
+    CompareHoldings {
+        /// The documents of the page.
+        documents: Vec<DocumentId>,
+        /// Whether it is the last page.
+        complete: bool,
+    },
+    /// Record that the device purged these documents.
+    AcknowledgePurge {
+        /// The documents.
+        documents: Vec<DocumentId>,
     },
     /// Close the connection (after sending what precedes this effect).
     Close,
@@ -211,6 +236,39 @@ impl RelaySession {
                 }
                 Err(code) => self.refuse_and_close(code),
             },
+            RelayEvent::ReachChanged { revoked, granted } => {
+                let mut effects = Vec::new();
+                if !self.reads_passed {
+                    // An older build neither purges nor takes documents whole.
+                    return effects;
+                }
+                if !revoked.is_empty() {
+                    effects.push(RelayEffect::Send(ServerMessage::Revoked {
+                        documents: revoked,
+                    }));
+                }
+                // Whole documents go in messages of at most `GRANTED_BYTES` of bytes each (a
+                // single larger document alone), well under the message limit.
+                let mut page = Vec::new();
+                let mut bytes = 0;
+                for snapshot in granted {
+                    let size = snapshot.bytes.len();
+                    if !page.is_empty() && bytes + size > GRANTED_BYTES {
+                        effects.push(RelayEffect::Send(ServerMessage::Granted {
+                            snapshots: std::mem::take(&mut page),
+                        }));
+                        bytes = 0;
+                    }
+                    bytes += size;
+                    page.push(snapshot);
+                }
+                if !page.is_empty() {
+                    effects.push(RelayEffect::Send(ServerMessage::Granted {
+                        snapshots: page,
+                    }));
+                }
+                effects
+            }
             RelayEvent::Forbidden { batch, documents } => {
                 if self.reads_passed {
                     vec![RelayEffect::Send(ServerMessage::Forbidden {
@@ -285,6 +343,19 @@ impl RelaySession {
                     paging: true,
                 };
                 vec![RelayEffect::ReadSnapshots { after }]
+            }
+            (
+                Phase::Open { .. },
+                ClientMessage::Holding {
+                    documents,
+                    complete,
+                },
+            ) => vec![RelayEffect::CompareHoldings {
+                documents,
+                complete,
+            }],
+            (Phase::Open { .. }, ClientMessage::Purged { documents }) => {
+                vec![RelayEffect::AcknowledgePurge { documents }]
             }
             (Phase::Open { .. } | Phase::Authenticating { .. }, ClientMessage::Ping { nonce }) => {
                 vec![RelayEffect::Send(ServerMessage::Pong { nonce })]

@@ -299,6 +299,15 @@ impl World {
                 ClientEffect::Forbidden { documents, .. } => {
                     return Err(fail(format!("forbidden: {documents:?}")))
                 }
+                // Everyone reads the one document here: nothing enters or leaves a reach, so
+                // the holdings need not be listed.
+                ClientEffect::ListHoldings => {}
+                ClientEffect::Purge { documents, .. } => {
+                    return Err(fail(format!("purge: {documents:?}")))
+                }
+                ClientEffect::StoreGranted(snapshots) => {
+                    return Err(fail(format!("granted: {} documents", snapshots.len())))
+                }
             }
         }
         Ok(())
@@ -390,6 +399,8 @@ impl World {
                 RelayEffect::Close => {
                     return Err(fail("the relay closed a well-behaved session"));
                 }
+                // Holdings are never listed here (see the devices' side), nor purges made.
+                RelayEffect::CompareHoldings { .. } | RelayEffect::AcknowledgePurge { .. } => {}
             }
         }
         Ok(())

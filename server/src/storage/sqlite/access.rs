@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{params, Connection, OptionalExtension};
-use shared::protocol::DocumentId;
+use shared::protocol::{DeviceId, DocumentId};
 use shared::replica::RecordKind;
 use uuid::Uuid;
 
@@ -126,7 +126,7 @@ impl AccessStore for SqliteStorage {
         Box::pin(self.call(move |connection| {
             let user: Option<String> = connection
                 .query_row(
-                    "SELECT devices.user FROM change_log
+                    "SELECT devices.user FROM change_log INDEXED BY change_log_by_document
                      JOIN devices ON devices.id = change_log.device
                      WHERE change_log.workspace = ?1 AND change_log.document = ?2
                      ORDER BY change_log.position LIMIT 1",
@@ -186,6 +186,55 @@ impl AccessStore for SqliteStorage {
             }
             transaction.commit()?;
             Ok(())
+        }))
+    }
+
+    fn acknowledge_purge(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+        documents: Vec<DocumentId>,
+        at: i64,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            {
+                let mut statement = transaction.prepare_cached(
+                    "INSERT OR REPLACE INTO purges (workspace, device, document, acknowledged_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                let (workspace, device) = (workspace.to_string(), device.0.to_string());
+                for document in documents {
+                    statement.execute(params![workspace, device, document.0.as_bytes(), at])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(())
+        }))
+    }
+
+    fn purges(
+        &self,
+        workspace: WorkspaceId,
+        device: DeviceId,
+    ) -> StoreFuture<'_, Vec<(DocumentId, i64)>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT document, acknowledged_at FROM purges
+                 WHERE workspace = ?1 AND device = ?2 ORDER BY acknowledged_at, document",
+            )?;
+            let rows = statement.query_map(
+                params![workspace.to_string(), device.0.to_string()],
+                |row| Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?)),
+            )?;
+            rows.map(|row| {
+                let (document, at) = row?;
+                let document = Uuid::from_slice(&document)
+                    .map(DocumentId)
+                    .map_err(|_| StorageError::Corrupt("a purged document id"))?;
+                Ok((document, at))
+            })
+            .collect()
         }))
     }
 

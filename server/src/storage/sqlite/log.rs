@@ -83,6 +83,22 @@ impl ChangeLog for SqliteStorage {
         }))
     }
 
+    fn first_position(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+    ) -> StoreFuture<'_, Option<Seq>> {
+        Box::pin(self.call(move |connection| {
+            let first: Option<i64> = connection.query_row(
+                "SELECT min(position) FROM change_log INDEXED BY change_log_by_document
+                 WHERE workspace = ?1 AND document = ?2",
+                params![workspace.to_string(), document.0.as_bytes().as_slice()],
+                |row| row.get(0),
+            )?;
+            Ok(first.map(seq))
+        }))
+    }
+
     fn document_changes(
         &self,
         workspace: WorkspaceId,
