@@ -20,6 +20,7 @@ pub mod seeding;
 pub mod session;
 pub mod state;
 pub mod storage;
+pub mod teams;
 pub mod telemetry;
 
 use std::future::Future;

@@ -1277,3 +1277,111 @@ async fn every_answer_carrying_a_secret_forbids_caching() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn an_admin_gives_a_person_a_role_territories_and_a_team_and_the_directory_says_so(
+) -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Tablette").await?;
+    let admin = text(&manon, "access_token")?;
+    let rachida = app.sign_in(RACHIDA, "Téléphone").await?;
+    let rachida_id = user_id(&rachida)?;
+    let remi = app.sign_in(REMI, "Portable").await?;
+    let remi_id = user_id(&remi)?;
+
+    let access = app
+        .send(
+            "PUT",
+            &format!("/api/people/{rachida_id}/access"),
+            Some(admin),
+            Some(&json!({"role": "rep", "territories": ["idf", " nord-est ", "idf"]})),
+        )
+        .await?;
+    assert_eq!(access.status, 204, "{access:?}");
+    let team = app
+        .send(
+            "PUT",
+            "/api/teams",
+            Some(admin),
+            Some(
+                &json!({"name": "Équipe Nord", "leads": [remi_id], "members": [rachida_id],
+                         "territories": ["idf", "nord-est"]}),
+            ),
+        )
+        .await?;
+    assert_eq!(team.status, 204, "{team:?}");
+
+    // Any member reads the directory with teams and territories.
+    let listed = app
+        .get("/api/people", text(&rachida, "access_token")?)
+        .await?;
+    let people = listed.body["people"].as_array().ok_or("no people")?;
+    let her = people
+        .iter()
+        .find(|person| person["email"] == RACHIDA)
+        .ok_or("Rachida is not listed")?;
+    assert_eq!(her["territories"], json!(["idf", "nord-est"]));
+    assert_eq!(her["teams"], json!(["Équipe Nord"]));
+    let him = people
+        .iter()
+        .find(|person| person["email"] == REMI)
+        .ok_or("Rémi is not listed")?;
+    assert_eq!(him["leads"], json!(["Équipe Nord"]));
+    let teams = app.get("/api/teams", text(&remi, "access_token")?).await?;
+    assert_eq!(
+        teams.body["teams"][0]["territories"],
+        json!(["idf", "nord-est"])
+    );
+
+    // The relay reads the grants from there.
+    let grants = app
+        .state
+        .access
+        .grants(
+            app.state
+                .accounts
+                .authenticate(text(&rachida, "access_token")?)
+                .await?
+                .workspace,
+            rachida_id.parse::<server::identity::UserId>()?,
+        )
+        .await?
+        .ok_or("no grants")?;
+    assert_eq!(grants.territories.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_an_admin_changes_access_never_their_own_role_and_never_with_bad_names() -> TestResult
+{
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Tablette").await?;
+    let admin = text(&manon, "access_token")?;
+    let rachida = app.sign_in(RACHIDA, "Téléphone").await?;
+    let rachida_id = user_id(&rachida)?;
+    let rep = text(&rachida, "access_token")?;
+    let path = format!("/api/people/{rachida_id}/access");
+    let body = json!({"role": "manager", "territories": []});
+    let by_rep = app.send("PUT", &path, Some(rep), Some(&body)).await?;
+    assert_code(&by_rep, 403, "forbidden");
+    let team = json!({"name": "Équipe", "leads": [rachida_id]});
+    let team_by_rep = app
+        .send("PUT", "/api/teams", Some(rep), Some(&team))
+        .await?;
+    assert_code(&team_by_rep, 403, "forbidden");
+    let own = format!("/api/people/{}/access", user_id(&manon)?);
+    let demoted = app.send("PUT", &own, Some(admin), Some(&body)).await?;
+    assert_code(&demoted, 422, "invalid_input");
+    let long = json!({"role": "rep", "territories": ["x".repeat(81)]});
+    let refused = app.send("PUT", &path, Some(admin), Some(&long)).await?;
+    assert_code(&refused, 422, "invalid_input");
+    let stranger = format!("/api/people/{}/access", uuid::Uuid::new_v4());
+    let absent = app.send("PUT", &stranger, Some(admin), Some(&body)).await?;
+    assert_code(&absent, 404, "not_found");
+    let outsider = json!({"name": "Équipe", "members": [uuid::Uuid::new_v4()]});
+    let unknown_member = app
+        .send("PUT", "/api/teams", Some(admin), Some(&outsider))
+        .await?;
+    assert_code(&unknown_member, 422, "invalid_input");
+    Ok(())
+}

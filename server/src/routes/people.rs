@@ -1,12 +1,14 @@
 //! The workspace's people: `GET /api/people` lists them for any member (the directory devices
-//! keep, so colleagues appear by name), and `POST /api/people/{id}/disable` lets an admin
-//! disable one (offboarding).
+//! keep, so colleagues appear by name, with their role, teams and territories),
+//! `POST /api/people/{id}/disable` lets an admin disable one (offboarding), and
+//! `PUT /api/people/{id}/access` gives one a role and territories. `GET /api/teams` lists the
+//! teams (any member) and `PUT /api/teams` creates or replaces one (admins).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::authenticated::Authenticated;
@@ -14,6 +16,7 @@ use crate::accounts::AccountsError;
 use crate::error::AppError;
 use crate::identity::{Role, UserId};
 use crate::state::AppState;
+use crate::storage::access::TeamSpec;
 use crate::storage::accounts::PersonRecord;
 
 /// The people routes.
@@ -21,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(list))
         .route("/people/{id}/disable", post(disable))
+        .route("/people/{id}/access", put(set_access))
+        .route("/teams", get(teams).put(set_team))
 }
 
 #[derive(Serialize)]
@@ -37,6 +42,12 @@ struct PersonBody {
     /// Whether this is the person asking.
     current: bool,
     disabled_at: Option<i64>,
+    /// The teams they lead.
+    leads: Vec<String>,
+    /// The teams they belong to without leading.
+    teams: Vec<String>,
+    /// The territories they cover (keys of the settings' territories).
+    territories: Vec<String>,
 }
 
 async fn list(
@@ -44,11 +55,27 @@ async fn list(
     Authenticated(principal): Authenticated,
 ) -> Result<Json<PeopleBody>, AppError> {
     let people = state.accounts.people(principal).await?;
+    let teams = crate::teams::teams(state.access.as_ref(), principal).await?;
+    let mut territories = state
+        .access
+        .territories(principal.workspace)
+        .await
+        .map_err(AccountsError::from)?;
+    let named = |of: &dyn Fn(&TeamSpec) -> &Vec<UserId>, person: UserId| -> Vec<String> {
+        teams
+            .iter()
+            .filter(|team| of(team).contains(&person))
+            .map(|team| team.name.clone())
+            .collect()
+    };
     Ok(Json(PeopleBody {
         people: people
             .into_iter()
             .map(|person: PersonRecord| PersonBody {
                 current: person.id == principal.user,
+                leads: named(&|team| &team.leads, person.id),
+                teams: named(&|team| &team.members, person.id),
+                territories: territories.remove(&person.id).unwrap_or_default(),
                 id: person.id,
                 name: person.name,
                 email: person.email,
@@ -57,6 +84,88 @@ async fn list(
             })
             .collect(),
     }))
+}
+
+#[derive(Deserialize)]
+struct AccessBody {
+    role: Role,
+    #[serde(default)]
+    territories: Vec<String>,
+}
+
+async fn set_access(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+    Json(body): Json<AccessBody>,
+) -> Result<StatusCode, AppError> {
+    let user = Uuid::parse_str(&id)
+        .map(UserId)
+        .map_err(|_| AccountsError::NotFound)?;
+    crate::teams::set_person_access(
+        state.access.as_ref(),
+        &state.hub,
+        principal,
+        user,
+        body.role,
+        body.territories,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize)]
+struct TeamBody {
+    name: String,
+    #[serde(default)]
+    leads: Vec<UserId>,
+    #[serde(default)]
+    members: Vec<UserId>,
+    #[serde(default)]
+    territories: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TeamsBody {
+    teams: Vec<TeamBody>,
+}
+
+async fn teams(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> Result<Json<TeamsBody>, AppError> {
+    let teams = crate::teams::teams(state.access.as_ref(), principal).await?;
+    Ok(Json(TeamsBody {
+        teams: teams
+            .into_iter()
+            .map(|team| TeamBody {
+                name: team.name,
+                leads: team.leads,
+                members: team.members,
+                territories: team.territories,
+            })
+            .collect(),
+    }))
+}
+
+async fn set_team(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Json(body): Json<TeamBody>,
+) -> Result<StatusCode, AppError> {
+    crate::teams::set_team(
+        state.access.as_ref(),
+        &state.hub,
+        principal,
+        TeamSpec {
+            name: body.name,
+            leads: body.leads,
+            members: body.members,
+            territories: body.territories,
+        },
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn disable(

@@ -7,7 +7,7 @@ use shared::protocol::{DeviceId, DocumentId};
 
 use super::{StoreFuture, WorkspaceId};
 use crate::access::{AccessKeys, Grants};
-use crate::identity::UserId;
+use crate::identity::{Role, UserId};
 
 /// A team as an admin (or the demo) defines it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +79,15 @@ pub trait AccessStore: Send + Sync {
         workspace: WorkspaceId,
         device: DeviceId,
     ) -> StoreFuture<'_, Vec<(DocumentId, i64)>>;
+
+    /// The workspace's teams, by name.
+    fn teams(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<TeamSpec>>;
+
+    /// Each person's territories (people covering none are absent).
+    fn territories(&self, workspace: WorkspaceId) -> StoreFuture<'_, HashMap<UserId, Vec<String>>>;
+
+    /// Gives an active person of `workspace` another role; `false` if there is no such person.
+    fn set_role(&self, workspace: WorkspaceId, user: UserId, role: Role) -> StoreFuture<'_, bool>;
 
     /// Replaces the territories a person covers.
     fn set_territories(

@@ -649,3 +649,60 @@ async fn a_reassigned_account_leaves_the_old_reps_devices_with_their_offline_edi
     assert!(!stored.contains(&edit), "the refused note reached the log");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_territory_given_then_taken_away_reaches_a_connected_device_at_once() -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let admin = matrix.principal(Who::Admin)?;
+    let outside = matrix.principal(Who::RepOutside)?;
+    let mut device = matrix
+        .download(Who::RepOutside)
+        .await?
+        .ok_or("the rep was refused")?;
+    let account = matrix
+        .records
+        .first()
+        .map(|(_, document, _)| *document)
+        .ok_or("no account")?;
+    assert!(!device.others.contains_key(&account));
+
+    let state = &matrix.relay.state;
+    let give = |territories: Vec<String>| {
+        server::teams::set_person_access(
+            state.access.as_ref(),
+            &state.hub,
+            admin,
+            outside.user,
+            Role::Rep,
+            territories,
+        )
+    };
+    give(vec!["sud".to_owned(), "idf".to_owned()]).await?;
+    // The account sits in Île-de-France: it comes whole, with its contact and deal.
+    device
+        .until("the territory's records", |device| {
+            matrix.records[..3]
+                .iter()
+                .all(|(_, document, _)| device.granted.contains(document))
+        })
+        .await?;
+    let replica = device.others.get(&account).ok_or("no account")?;
+    assert!(text_of(replica).contains(matrix.records[0].2.as_str()));
+
+    give(vec!["sud".to_owned()]).await?;
+    device
+        .until("the purge", |device| {
+            matrix.records[..3]
+                .iter()
+                .all(|(_, document, _)| device.purged.contains(document))
+        })
+        .await?;
+    for (_, document, _) in &matrix.records[..3] {
+        assert!(!device.others.contains_key(document));
+    }
+    assert!(
+        device.others.contains_key(&matrix.records[3].1),
+        "the settings stay"
+    );
+    Ok(())
+}

@@ -238,6 +238,81 @@ impl AccessStore for SqliteStorage {
         }))
     }
 
+    fn teams(&self, workspace: WorkspaceId) -> StoreFuture<'_, Vec<TeamSpec>> {
+        Box::pin(self.call(move |connection| {
+            let workspace = workspace.to_string();
+            let mut names = connection
+                .prepare_cached("SELECT id, name FROM teams WHERE workspace = ?1 ORDER BY name")?;
+            let teams: Vec<(String, String)> = names
+                .query_map([&workspace], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut people = connection.prepare_cached(
+                "SELECT user, leads FROM team_members WHERE team = ?1 ORDER BY user",
+            )?;
+            let mut places = connection.prepare_cached(
+                "SELECT territory FROM team_territories WHERE team = ?1 ORDER BY territory",
+            )?;
+            let mut specs = Vec::with_capacity(teams.len());
+            for (id, name) in teams {
+                let mut spec = TeamSpec {
+                    name,
+                    leads: Vec::new(),
+                    members: Vec::new(),
+                    territories: Vec::new(),
+                };
+                let rows: Vec<(String, bool)> = people
+                    .query_map([&id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (user, leads) in rows {
+                    let user = UserId(uuid(&user)?);
+                    if leads {
+                        spec.leads.push(user);
+                    } else {
+                        spec.members.push(user);
+                    }
+                }
+                spec.territories = places
+                    .query_map([&id], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                specs.push(spec);
+            }
+            Ok(specs)
+        }))
+    }
+
+    fn territories(&self, workspace: WorkspaceId) -> StoreFuture<'_, HashMap<UserId, Vec<String>>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT user, territory FROM territory_members WHERE workspace = ?1
+                 ORDER BY user, territory",
+            )?;
+            let rows: Vec<(String, String)> = statement
+                .query_map([workspace.to_string()], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            let mut territories: HashMap<UserId, Vec<String>> = HashMap::new();
+            for (user, territory) in rows {
+                territories
+                    .entry(UserId(uuid(&user)?))
+                    .or_default()
+                    .push(territory);
+            }
+            Ok(territories)
+        }))
+    }
+
+    fn set_role(&self, workspace: WorkspaceId, user: UserId, role: Role) -> StoreFuture<'_, bool> {
+        Box::pin(self.call(move |connection| {
+            let changed = connection.execute(
+                "UPDATE users SET role = ?3
+                 WHERE id = ?1 AND workspace = ?2 AND disabled_at IS NULL",
+                params![user.to_string(), workspace.to_string(), role.as_str()],
+            )?;
+            Ok(changed == 1)
+        }))
+    }
+
     fn set_territories(
         &self,
         workspace: WorkspaceId,
