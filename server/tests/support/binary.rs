@@ -19,10 +19,25 @@ const START_LIMIT: Duration = Duration::from_secs(60);
 
 /// Starts the binary with `--demo` on `port` (0 for any) and waits until it listens.
 pub(crate) async fn start_server(data: &Path, port: u16) -> BinaryResult<(Child, SocketAddr)> {
+    start_demo_server(data, port, None, START_LIMIT).await
+}
+
+/// Starts the binary with `--demo` (and `accounts` demo accounts when given) on `port`, and
+/// waits until it listens, at most `limit`.
+pub(crate) async fn start_demo_server(
+    data: &Path,
+    port: u16,
+    accounts: Option<usize>,
+    limit: Duration,
+) -> BinaryResult<(Child, SocketAddr)> {
     let dist = data.join("dist");
     std::fs::create_dir_all(&dist)?;
+    let accounts = accounts
+        .map(|accounts| vec!["--demo-accounts".to_owned(), accounts.to_string()])
+        .unwrap_or_default();
     let mut child = Command::new(env!("CARGO_BIN_EXE_carnet-server"))
         .args(["--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .args(accounts)
         .arg("--data-dir")
         .arg(data)
         .arg("--dist-dir")
@@ -34,7 +49,7 @@ pub(crate) async fn start_server(data: &Path, port: u16) -> BinaryResult<(Child,
         .spawn()?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();
-    let address = tokio::time::timeout(START_LIMIT, async {
+    let address = tokio::time::timeout(limit, async {
         while let Some(line) = lines.next_line().await? {
             if let Some(rest) = line.strip_prefix("Carnet is running at http://") {
                 let address: SocketAddr = rest.trim_end_matches('/').parse()?;
