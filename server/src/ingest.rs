@@ -21,8 +21,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use automerge::AutoCommit;
+use shared::protocol::change::chunk::check_inflation;
 use shared::protocol::change::{inspect_change, ChangeError};
-use shared::protocol::{Change, DeviceId, DocumentId, ErrorCode};
+use shared::protocol::{Change, DeviceId, DocumentId, ErrorCode, Seq};
 use shared::replica::{RecordKind, ReplicaError};
 use tokio::sync::{Mutex, MutexGuard, Semaphore};
 
@@ -33,13 +35,69 @@ use crate::storage::{AccessStore, AppendOutcome, ChangeLog, IncomingChange, Stor
 /// How many locks serialise pushes per workspace (workspaces share them by hash).
 const WORKSPACE_TURNS: usize = 64;
 
-/// The bounded pool validation runs on (at most this many batches are validated at once), and
-/// the turns that make one workspace's pushes derive access keys one after the other, so each
-/// derivation sees every change stored before it.
+/// The bounded pool validation runs on (at most this many batches are validated at once), the
+/// turns that make one workspace's pushes derive access keys one after the other, so each
+/// derivation sees every change stored before it, and the documents folded lately, so a push to
+/// a busy document applies only what is new instead of folding its whole log again.
 #[derive(Clone, Debug)]
 pub struct Validators {
     slots: Arc<Semaphore>,
     turns: Arc<[Mutex<()>]>,
+    folded: FoldedDocuments,
+}
+
+/// How many folded documents the relay keeps (least recently pushed to first out).
+const FOLDED_DOCUMENTS: usize = 256;
+
+/// Documents folded by recent pushes, each with the log position it holds everything through.
+#[derive(Clone, Debug, Default)]
+struct FoldedDocuments {
+    inner: Arc<std::sync::Mutex<FoldedInner>>,
+}
+
+#[derive(Debug, Default)]
+struct FoldedInner {
+    documents: HashMap<(WorkspaceId, DocumentId), (AutoCommit, Seq)>,
+    order: std::collections::VecDeque<(WorkspaceId, DocumentId)>,
+}
+
+impl FoldedDocuments {
+    /// Takes the folded document out (a push that fails leaves nothing behind).
+    fn take(&self, workspace: WorkspaceId, document: DocumentId) -> Option<(AutoCommit, Seq)> {
+        let mut inner = self.lock();
+        let taken = inner.documents.remove(&(workspace, document));
+        if taken.is_some() {
+            inner.order.retain(|key| *key != (workspace, document));
+        }
+        taken
+    }
+
+    /// Keeps a document folded through `through`, dropping the oldest past the cap.
+    fn keep(
+        &self,
+        workspace: WorkspaceId,
+        document: DocumentId,
+        automerge: AutoCommit,
+        through: Seq,
+    ) {
+        let mut inner = self.lock();
+        let key = (workspace, document);
+        inner.order.retain(|kept| *kept != key);
+        inner.order.push_back(key);
+        inner.documents.insert(key, (automerge, through));
+        while inner.order.len() > FOLDED_DOCUMENTS {
+            if let Some(oldest) = inner.order.pop_front() {
+                inner.documents.remove(&oldest);
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FoldedInner> {
+        // Every update leaves the map and the order consistent, even after a panic.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Validators {
@@ -48,6 +106,7 @@ impl Validators {
         Self {
             slots: Arc::new(Semaphore::new(parallel.max(1))),
             turns: (0..WORKSPACE_TURNS).map(|_| Mutex::new(())).collect(),
+            folded: FoldedDocuments::default(),
         }
     }
 
@@ -193,6 +252,7 @@ pub async fn ingest(
         .record_access_of(workspace, documents.clone())
         .await?;
     let mut after: HashMap<DocumentId, AccessKeys> = HashMap::with_capacity(documents.len());
+    let mut folded = Vec::with_capacity(documents.len());
     for document in &documents {
         let creator = match before.get(document) {
             Some(keys) => keys.creator,
@@ -206,8 +266,11 @@ pub async fn ingest(
             .filter(|change| change.document == *document)
             .map(|change| change.bytes.clone())
             .collect();
-        let keys = derive_keys(log, validators, workspace, *document, new, creator).await?;
+        let cached = validators.folded.take(workspace, *document);
+        let (keys, automerge) =
+            fold_for_keys(log, validators, workspace, *document, cached, new, creator).await?;
         after.insert(*document, keys);
+        folded.push((*document, automerge));
     }
     let elsewhere: Vec<DocumentId> = after
         .values()
@@ -246,6 +309,14 @@ pub async fn ingest(
     if outcome.quota_exceeded {
         return Err(IngestError::QuotaExceeded);
     }
+    // Stored: the folded documents now hold everything of theirs the log holds through its head
+    // (this process stores one push per workspace at a time), and the next push starts there.
+    let through = log.head(workspace).await?;
+    for (document, automerge) in folded {
+        validators
+            .folded
+            .keep(workspace, document, automerge, through);
+    }
     let changed: Vec<(DocumentId, AccessKeys)> = after
         .into_iter()
         .filter(|(document, keys)| before.get(document) != Some(keys))
@@ -270,14 +341,37 @@ pub async fn derive_keys(
     new: Vec<Vec<u8>>,
     creator: Option<UserId>,
 ) -> Result<AccessKeys, IngestError> {
-    let snapshot = log.snapshot(workspace, document).await?;
-    let covers = snapshot
-        .as_ref()
-        .map(|(_, covers)| *covers)
-        .unwrap_or_default();
+    let (keys, _folded) =
+        fold_for_keys(log, validators, workspace, document, None, new, creator).await?;
+    Ok(keys)
+}
+
+/// Folds `document` (from `cached`, the document as folded through a log position, when given,
+/// else from its snapshot and the log after it) with `new` changes, and derives its keys; gives
+/// the folded document back, to cache once the changes are stored.
+async fn fold_for_keys(
+    log: &dyn ChangeLog,
+    validators: &Validators,
+    workspace: WorkspaceId,
+    document: DocumentId,
+    cached: Option<(AutoCommit, Seq)>,
+    new: Vec<Vec<u8>>,
+    creator: Option<UserId>,
+) -> Result<(AccessKeys, AutoCommit), IngestError> {
     let head = log.head(workspace).await?;
+    let (base, after) = match cached {
+        Some((automerge, through)) => (Base::Folded(Box::new(automerge)), through),
+        None => {
+            let snapshot = log.snapshot(workspace, document).await?;
+            let covers = snapshot
+                .as_ref()
+                .map(|(_, covers)| *covers)
+                .unwrap_or_default();
+            (Base::Snapshot(snapshot.map(|(bytes, _)| bytes)), covers)
+        }
+    };
     let mut changes = log
-        .document_changes(workspace, document, covers, head)
+        .document_changes(workspace, document, after, head)
         .await?;
     changes.extend(new);
     let permit = validators
@@ -288,13 +382,32 @@ pub async fn derive_keys(
         .map_err(|_closed| IngestError::Validation(None))?;
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
-        let folded =
-            shared::replica::fold(document, stored, &changes).map_err(IngestError::Unreadable)?;
-        Ok(AccessKeys::of_folded(&folded, creator))
+        let folded = match base {
+            Base::Snapshot(stored) => shared::replica::fold(document, stored.as_deref(), &changes),
+            Base::Folded(mut automerge) => changes
+                .iter()
+                .try_for_each(|bytes| {
+                    check_inflation(bytes)?;
+                    automerge
+                        .load_incremental(bytes)
+                        .map(|_| ())
+                        .map_err(|error| ReplicaError::Unreadable(Box::new(error)))
+                })
+                .and_then(|()| shared::replica::describe(document, *automerge)),
+        }
+        .map_err(IngestError::Unreadable)?;
+        Ok((AccessKeys::of_folded(&folded, creator), folded.automerge))
     })
     .await
     .map_err(|error| IngestError::Validation(Some(error)))?
+}
+
+/// Where a fold starts.
+enum Base {
+    /// A compacted snapshot (or nothing).
+    Snapshot(Option<Vec<u8>>),
+    /// A document folded earlier.
+    Folded(Box<AutoCommit>),
 }
 
 /// The whole of `document` as the relay holds it now (its snapshot and every change after it),

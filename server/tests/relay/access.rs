@@ -706,3 +706,56 @@ async fn a_territory_given_then_taken_away_reaches_a_connected_device_at_once() 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_refused_push_leaves_nothing_behind_for_the_next_one_to_build_on() -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let inside = matrix.principal(Who::RepInTerritory)?;
+    let outside = matrix.principal(Who::RepOutside)?;
+    let (_, account, _) = matrix.records.first().ok_or("no account")?;
+    let workspace = inside.workspace;
+    let mut copy = matrix.copies.first().ok_or("no copy")?.clone();
+    copy.set_actor(automerge::ActorId::random());
+    let mut device = Device::new(inside);
+    device.connect(&matrix.relay).await?;
+    device
+        .until("live", |device| device.client.phase() == ClientPhase::Live)
+        .await?;
+    // A note: stored (the relay keeps the folded account for the next push).
+    copy.put(ROOT, "delivery_day", "mardi")?;
+    copy.commit();
+    push_and_wait(&matrix.relay, &mut device, *account, &mut copy).await?;
+    // Handing the account to a rep of another territory, and moving it there: refused.
+    let mut refused = copy.clone();
+    refused.put(ROOT, "owner", outside.user.to_string())?;
+    refused.put(ROOT, "territory", "sud")?;
+    refused.commit();
+    let bytes = refused
+        .get_last_local_change()
+        .ok_or("no change")?
+        .raw_bytes()
+        .to_vec();
+    device
+        .queue(Change {
+            document: *account,
+            bytes,
+        })
+        .await?;
+    device
+        .until("the refusal", |device| device.forbidden > 0)
+        .await?;
+    // The next note builds on what was stored, never on the refused change.
+    copy.put(ROOT, "delivery_day", "mercredi")?;
+    copy.commit();
+    push_and_wait(&matrix.relay, &mut device, *account, &mut copy).await?;
+    let keys = matrix
+        .relay
+        .state
+        .access
+        .record_access_of(workspace, vec![*account])
+        .await?;
+    let keys = keys.get(account).ok_or("no keys")?;
+    assert_eq!(keys.owner, Some(inside.user));
+    assert_eq!(keys.territory.as_deref(), Some("idf"));
+    Ok(())
+}
