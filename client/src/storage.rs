@@ -1,6 +1,6 @@
 //! The one facade over IndexedDB. Nothing else in the app touches the browser's storage.
 //!
-//! Layout (schema version 4), in the database `carnet`:
+//! Layout (schema version 5), in the database `carnet`:
 //! - `documents`: every record's Automerge document, as a snapshot plus the incremental chunks
 //!   appended since (see `stored`), whatever its kind: the source of truth;
 //! - `account_index`, `contact_index`, `deal_index`: derived index rows (key path `id`) with an
@@ -10,10 +10,13 @@
 //!   persistent storage was granted);
 //! - `outbox`: local Automerge changes the relay has not acknowledged yet, under increasing
 //!   keys; written in the same strict transaction as the document they belong to, and removed
-//!   only when a durable ack covers them;
+//!   only when a durable ack covers them (or moved to the quarantine, below);
 //! - `search_journal`, `search_saved` (version 4): the search index's saved copy and the
 //!   journal of rows written since, one entry added in every transaction that writes a row
-//!   (see `search_journal`).
+//!   (see `search_journal`);
+//! - `quarantine` (version 5): outbox entries set aside because their record left the person's
+//!   reach (or the relay refused them), kept until the record comes back or the rep discards
+//!   them (see `quarantine`).
 //!
 //! Every write resolves on the transaction's `complete` event, never on a request's success.
 //! Local edits, the outbox and sign-out ask for `durability: "strict"`: the data is on disk when
@@ -27,6 +30,7 @@
 mod error;
 mod field_day;
 mod persistence;
+mod quarantine;
 mod records;
 mod schema;
 mod search_journal;
@@ -58,6 +62,7 @@ use crate::session::Session;
 use crate::team::people::Person;
 pub use error::StorageError;
 pub use persistence::{Estimate, Persistence};
+pub use quarantine::Granted;
 pub use search_journal::{JournalEntry, JournalPage, RowNow, SavedSearchIndex};
 pub use transfer::{CancelImport, Imported, Restored, TransferError};
 
@@ -72,6 +77,7 @@ const META: &str = "meta";
 const OUTBOX: &str = "outbox";
 const SEARCH_JOURNAL: &str = "search_journal";
 const SEARCH_SAVED: &str = "search_saved";
+const QUARANTINE: &str = "quarantine";
 const BY_SORT_NAME: &str = "by_sort_name";
 const BY_CITY: &str = "by_city";
 const BY_POSTCODE: &str = "by_postcode";
@@ -81,6 +87,7 @@ const BY_LAST_ACTIVITY: &str = "by_last_activity";
 const BY_NEXT_TASK_DUE: &str = "by_next_task_due";
 const BY_SEARCH_TERM: &str = "by_search_term";
 const BY_ACCOUNT: &str = "by_account";
+const BY_DOCUMENT: &str = "by_document";
 const META_PERSISTENCE: &str = "persistence";
 const META_CURSOR: &str = "cursor";
 const META_SESSION: &str = "session";
@@ -108,7 +115,7 @@ const LOCAL_WRITES: [&str; 6] = [
     SEARCH_JOURNAL,
     OUTBOX,
 ];
-const ALL_STORES: [&str; 8] = [
+const ALL_STORES: [&str; 9] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
@@ -117,6 +124,7 @@ const ALL_STORES: [&str; 8] = [
     OUTBOX,
     SEARCH_JOURNAL,
     SEARCH_SAVED,
+    QUARANTINE,
 ];
 
 #[wasm_bindgen]
@@ -163,12 +171,15 @@ pub struct Changed {
     /// Whether the document gained changes it did not have (false for an echo of this
     /// device's own changes).
     pub grew: bool,
+    /// Whether the record left the device (its document, row and search terms were purged):
+    /// open pages show it gone.
+    pub gone: bool,
 }
 
-/// What this device holds that the relay has not acknowledged.
+/// What this device holds that the relay has not acknowledged: what a sign-out would lose.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unsynced {
-    /// How many local changes wait in the outbox.
+    /// How many local changes wait in the outbox or are set aside in the quarantine.
     pub changes: usize,
     /// When the oldest of them was made (milliseconds since the epoch), when known.
     pub oldest_at: Option<f64>,
@@ -353,6 +364,7 @@ impl Storage {
                         document: group.document,
                         kind: folded.kind,
                         grew: folded.grew,
+                        gone: false,
                     }),
                     Ok(None) => {}
                     Err(error) => return Ok(Err(error)),
@@ -386,62 +398,7 @@ impl Storage {
         snapshots: &[DocumentSnapshot],
     ) -> Result<Vec<Changed>, StorageError> {
         let transaction = self.transaction(&ROW_WRITES, Durability::Relaxed)?;
-        let stored = async {
-            let held = held_documents(&transaction, snapshots).await?;
-            let documents = transaction.object_store(DOCUMENTS)?;
-            let mut changed = Vec::with_capacity(snapshots.len());
-            for snapshot in snapshots {
-                let key = snapshot.document.0.to_string();
-                let summary = snapshot
-                    .summary
-                    .as_ref()
-                    .filter(|summary| summary.fits(snapshot.document))
-                    .filter(|_| !held.contains(&key))
-                    // Counting what the bytes inflate to costs little next to parsing them, and
-                    // keeps a bomb from being stored to go off when the record is opened.
-                    .filter(|_| check_inflation(&snapshot.bytes).is_ok());
-                let Some(summary) = summary else {
-                    let group = Received {
-                        document: snapshot.document,
-                        bytes: vec![snapshot.bytes.clone()],
-                    };
-                    match fold_and_put(&transaction, &group, Origin::Relay).await? {
-                        Ok(Some((folded, _))) => changed.push(Changed {
-                            document: snapshot.document,
-                            kind: folded.kind,
-                            grew: folded.grew,
-                        }),
-                        Ok(None) => {}
-                        Err(error) => return Ok(Err(error)),
-                    }
-                    continue;
-                };
-                let kind = summary.kind.map(RecordKind::as_str);
-                let record = match stored::snapshot(kind, &snapshot.bytes, &summary.heads) {
-                    Ok(record) => record,
-                    Err(error) => return Ok(Err(error)),
-                };
-                // Not awaited one by one: requests of a transaction run in order, and one that
-                // fails aborts the whole transaction, which `finish` reports. Waiting for each
-                // would cost a turn of the event loop per request.
-                let _document = documents.put(&record, Some(&JsValue::from(key)))?;
-                match row_value(&summary.row) {
-                    Ok(Some((store, row))) => {
-                        let _row = transaction.object_store(store)?.put(&row, None)?;
-                        search_journal::journal_row(&transaction, &summary.row)?;
-                    }
-                    Ok(None) => {}
-                    Err(error) => return Ok(Err(error)),
-                }
-                changed.push(Changed {
-                    document: snapshot.document,
-                    kind: summary.kind,
-                    grew: true,
-                });
-            }
-            Ok::<_, idb::Error>(Ok(changed))
-        }
-        .await;
+        let stored = put_snapshots(&transaction, snapshots).await;
         finish(transaction, flatten(stored)).await
     }
 
@@ -478,7 +435,8 @@ impl Storage {
             .collect()
     }
 
-    /// How many changes wait in the outbox, and when the oldest was made (when known).
+    /// How many changes wait in the outbox, and when the oldest was made (when known). Changes
+    /// set aside in the quarantine are not pushed, so not counted.
     pub async fn outbox_summary(&self) -> Result<(usize, Option<f64>), StorageError> {
         let transaction = self.read_transaction(&[OUTBOX])?;
         let read = async {
@@ -513,9 +471,10 @@ impl Storage {
         finish(transaction, removed).await
     }
 
-    /// How many local changes wait for the relay, since when, and on which records.
+    /// How many local changes wait for the relay or are set aside (a sign-out loses both),
+    /// since when, and on which records.
     pub async fn unsynced(&self) -> Result<Unsynced, StorageError> {
-        let transaction = self.read_transaction(&[OUTBOX, ACCOUNT_INDEX])?;
+        let transaction = self.read_transaction(&[OUTBOX, ACCOUNT_INDEX, QUARANTINE])?;
         let read = async {
             let values = transaction
                 .object_store(OUTBOX)?
@@ -547,8 +506,26 @@ impl Storage {
                     .unwrap_or_else(|| "A record".to_owned());
                 records.push((document, name));
             }
+            let set_aside = transaction
+                .object_store(QUARANTINE)?
+                .get_all(None, None)?
+                .await?;
+            for value in &set_aside {
+                let text = |name: &str| {
+                    Reflect::get(value, &name.into())
+                        .ok()
+                        .and_then(|field| field.as_string())
+                };
+                let Some(document) = text("document") else {
+                    continue;
+                };
+                if !records.iter().any(|(id, _)| *id == document) {
+                    let name = text("title").unwrap_or_else(|| "A record".to_owned());
+                    records.push((document, name));
+                }
+            }
             Ok::<_, idb::Error>(Unsynced {
-                changes: values.len(),
+                changes: values.len() + set_aside.len(),
                 oldest_at,
                 records,
             })
@@ -785,7 +762,7 @@ impl Storage {
     }
 
     /// Erases everything this device holds (sign-out). The caller checks [`Storage::unsynced`]
-    /// first: what the outbox holds is lost.
+    /// first: what the outbox and the quarantine hold is lost.
     pub async fn wipe(&self) -> Result<(), StorageError> {
         let transaction = self.transaction(&ALL_STORES, Durability::Strict)?;
         let cleared = async {
@@ -1007,6 +984,69 @@ async fn fold_and_put(
         return Ok(Err(error));
     }
     Ok(Ok(Some((folded, fresh))))
+}
+
+/// Writes a page of snapshots inside `transaction` (which covers [`ROW_WRITES`]), as
+/// [`Storage::store_snapshots`] describes, and returns the records written.
+async fn put_snapshots(
+    transaction: &Transaction,
+    snapshots: &[DocumentSnapshot],
+) -> Result<Result<Vec<Changed>, StorageError>, idb::Error> {
+    let held = held_documents(transaction, snapshots).await?;
+    let documents = transaction.object_store(DOCUMENTS)?;
+    let mut changed = Vec::with_capacity(snapshots.len());
+    for snapshot in snapshots {
+        let key = snapshot.document.0.to_string();
+        let summary = snapshot
+            .summary
+            .as_ref()
+            .filter(|summary| summary.fits(snapshot.document))
+            .filter(|_| !held.contains(&key))
+            // Counting what the bytes inflate to costs little next to parsing them, and
+            // keeps a bomb from being stored to go off when the record is opened.
+            .filter(|_| check_inflation(&snapshot.bytes).is_ok());
+        let Some(summary) = summary else {
+            let group = Received {
+                document: snapshot.document,
+                bytes: vec![snapshot.bytes.clone()],
+            };
+            match fold_and_put(transaction, &group, Origin::Relay).await? {
+                Ok(Some((folded, _))) => changed.push(Changed {
+                    document: snapshot.document,
+                    kind: folded.kind,
+                    grew: folded.grew,
+                    gone: false,
+                }),
+                Ok(None) => {}
+                Err(error) => return Ok(Err(error)),
+            }
+            continue;
+        };
+        let kind = summary.kind.map(RecordKind::as_str);
+        let record = match stored::snapshot(kind, &snapshot.bytes, &summary.heads) {
+            Ok(record) => record,
+            Err(error) => return Ok(Err(error)),
+        };
+        // Not awaited one by one: requests of a transaction run in order, and one that
+        // fails aborts the whole transaction, which `finish` reports. Waiting for each
+        // would cost a turn of the event loop per request.
+        let _document = documents.put(&record, Some(&JsValue::from(key)))?;
+        match row_value(&summary.row) {
+            Ok(Some((store, row))) => {
+                let _row = transaction.object_store(store)?.put(&row, None)?;
+                search_journal::journal_row(transaction, &summary.row)?;
+            }
+            Ok(None) => {}
+            Err(error) => return Ok(Err(error)),
+        }
+        changed.push(Changed {
+            document: snapshot.document,
+            kind: summary.kind,
+            grew: true,
+            gone: false,
+        });
+    }
+    Ok(Ok(changed))
 }
 
 /// Puts `row` in its kind's index store (settings and unknown kinds have none) and notes it in

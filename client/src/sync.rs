@@ -30,19 +30,22 @@ pub struct SyncEngine {
 
 impl SyncEngine {
     /// Starts the engine on `storage`; `on_status` hears every status change, `on_changed`
-    /// every record the relay's data changed, and `on_digest` the accounts colleagues changed
-    /// while this device was away (once it has caught up).
+    /// every record the relay's data changed (or removed), `on_digest` the accounts colleagues
+    /// changed while this device was away (once it has caught up), and `on_set_aside` that
+    /// changes were set aside in the quarantine or taken back from it.
     pub fn start(
         storage: Rc<Storage>,
         on_status: impl Fn(&SyncStatus) + 'static,
         on_changed: impl Fn(Vec<Changed>) + 'static,
         on_digest: impl Fn(Vec<DocumentId>) + 'static,
+        on_set_aside: impl Fn() + 'static,
     ) -> Self {
         let (events, inbox) = mpsc::unbounded();
         let listeners = Listeners {
             status: Rc::new(on_status),
             changed: Rc::new(on_changed),
             digest: Rc::new(on_digest),
+            set_aside: Rc::new(on_set_aside),
         };
         wasm_bindgen_futures::spawn_local(engine::run(storage, events.clone(), inbox, listeners));
         let engine = Self { events };

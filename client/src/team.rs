@@ -1,13 +1,21 @@
 //! The team: the people directory every device keeps, so colleagues appear by name (history
-//! today; owners, conflicts and the digest as the team issue lands).
+//! today; owners, conflicts and the digest as the team issue lands), and the changes set aside
+//! when records leave the person's reach (`quarantine`, shown in Settings).
 
 pub mod people;
 #[cfg(target_arch = "wasm32")]
 mod people_section;
+pub mod quarantine;
+#[cfg(target_arch = "wasm32")]
+mod quarantine_section;
 #[cfg(target_arch = "wasm32")]
 mod use_people;
+#[cfg(target_arch = "wasm32")]
+mod use_quarantine;
 
 #[cfg(target_arch = "wasm32")]
 pub use people_section::PeopleSection;
+#[cfg(target_arch = "wasm32")]
+pub use quarantine_section::QuarantineSection;
 #[cfg(target_arch = "wasm32")]
 pub use use_people::use_people;

@@ -563,3 +563,84 @@ async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
     storage.close();
     Ok(())
 }
+
+#[wasm_bindgen_test]
+async fn an_open_record_purged_by_sync_reads_as_gone_and_its_set_aside_changes_can_be_discarded(
+) -> Result<(), String> {
+    use client::bridge::{Answer, Query};
+    use client::team::quarantine::QuarantineFormat;
+    use client::workspace::transfer_job::{TransferDone, TransferJob};
+    use shared::account::Account;
+
+    let name = database();
+    let service = WorkspaceService::start(&name, Rc::new(test_worker), Liveness::default());
+    let id = AccountId::generate();
+    within(
+        20,
+        service.create_record(id, NOBODY, Account::named("Boulangerie Élevé")),
+    )
+    .await?
+    .map_err(|problem| problem.id)?;
+    // The record's page is open: the worker holds its document live.
+    let shown = within(20, service.read_record::<Account>(id))
+        .await?
+        .map_err(|problem| problem.id)?;
+    assert!(shown.is_some());
+
+    // The account is reassigned: the leader's sync purges it (here through a second
+    // connection, as another tab's worker would), and this tab hears that records changed.
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let document = shared::protocol::DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
+    storage
+        .purge(&[document], &[])
+        .await
+        .map_err(|e| e.to_string())?;
+    service.event(Event::ChangedElsewhere);
+
+    let read = within(20, service.read_record::<Account>(id))
+        .await?
+        .map_err(|problem| problem.id)?;
+    assert!(
+        read.is_none(),
+        "the purged record is gone, not read from memory"
+    );
+    let Answer::Quarantine(Ok(records)) = within(20, service.ask(Query::Quarantine)).await? else {
+        return Err("the set-aside changes were not listed".into());
+    };
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].title.as_deref(), Some("Boulangerie Élevé"));
+    let changes = records[0].changes;
+    assert!(changes > 0);
+    let (_, exported) = service.transfer(
+        TransferJob::ExportQuarantine(QuarantineFormat::Csv),
+        |_, _| {},
+    );
+    let TransferDone::File { bytes, count, .. } =
+        within(20, exported).await?.map_err(|problem| problem.id)?
+    else {
+        return Err("the export made no file".into());
+    };
+    assert_eq!(count, changes);
+    let text = String::from_utf8(bytes.0).map_err(|e| e.to_string())?;
+    assert!(text.contains(&document.0.to_string()), "{text}");
+
+    let (unsynced_stale, on_unsynced) = counter();
+    let _unsynced = service.subscribe(Topic::Unsynced, on_unsynced);
+    let (_, discarded) = service.transfer(TransferJob::DiscardQuarantine, |_, _| {});
+    let discarded = within(20, discarded).await?.map_err(|problem| problem.id)?;
+    assert_eq!(discarded, TransferDone::Discarded(changes));
+    within(10, async {
+        while unsynced_stale.get() == 0 {
+            gloo::timers::future::TimeoutFuture::new(20).await;
+        }
+    })
+    .await?;
+    let Answer::Quarantine(Ok(records)) = within(20, service.ask(Query::Quarantine)).await? else {
+        return Err("the set-aside changes were not listed".into());
+    };
+    assert!(records.is_empty());
+    storage.close();
+    Ok(())
+}

@@ -256,9 +256,22 @@ async fn restoring_a_field_from_history_brings_the_earlier_value_back_on_both_de
         open(&tablet, &path, "#edit-industry").await?;
         open(&laptop, &path, "#edit-industry").await?;
         // The owner is named from the people directory, whoever of the team it is.
-        wait_for_texts(&tablet, "#account-owner", "the owner named", |text| {
-            ["Manon Lefèvre", "Rémi Garnier", "Rachida Benali"].contains(&text)
-        })
+        wait_for_texts(
+            &tablet,
+            "#edit-owner option:checked",
+            "the owner named",
+            |text| {
+                [
+                    "Manon Lefèvre",
+                    "Rémi Garnier",
+                    "Rachida Benali",
+                    "Julien Moreau",
+                    "Sophie Marchand",
+                    "Karim Haddad",
+                ]
+                .contains(&text)
+            },
+        )
         .await?;
 
         // The field changes twice: first on the tablet, then on the laptop.

@@ -14,6 +14,8 @@ pub(crate) const MANON: &str = "manon@demo.carnet.test";
 pub(crate) const REMI: &str = "remi@demo.carnet.test";
 /// A rep of the demo (territories Île-de-France and Nord-Est): her own visits and tasks.
 pub(crate) const RACHIDA: &str = "rachida@demo.carnet.test";
+/// Another rep of the demo's north team (Grand Ouest and Centre).
+pub(crate) const JULIEN: &str = "julien@demo.carnet.test";
 /// Demo accounts in these tests' workspace (a new device downloads them as snapshots).
 const DEMO_ACCOUNTS: usize = 4;
 

@@ -1,10 +1,11 @@
 //! The team: an admin invites a rep with a one-time link, and disables a rep from Settings while
 //! the rep's app is open (the rep's sync stops at once, saying why, and signing in again is
-//! refused with the reason).
+//! refused with the reason); a manager reassigns an account while its rep is offline with an
+//! unsynced edit (the account leaves her device, her edit is set aside, the new rep gets it).
 
 use tests::{Device, HarnessResult, TestServer};
 
-use crate::sync::{MANON, REMI};
+use crate::sync::{account_id, open_account, type_at_end, JULIEN, MANON, RACHIDA, REMI};
 use crate::{finish, unexpected};
 
 #[tokio::test]
@@ -195,4 +196,122 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
     newcomer.close().await?;
     other.close().await?;
     outcome
+}
+
+/// Gives the account open on `device` to the person named `name`, with the owner picker.
+async fn give(device: &Device, name: &str) -> HarnessResult {
+    let script = format!(
+        "const select = document.querySelector('#edit-owner');
+         const option = [...select.options].find((option) => option.textContent.trim() === {});
+         if (!option) return false;
+         select.value = option.value;
+         select.dispatchEvent(new Event('change', {{ bubbles: true }}));
+         return true;",
+        serde_json::to_string(name).map_err(|error| unexpected(error.to_string()))?
+    );
+    if device.evaluate(&script).await? != serde_json::Value::Bool(true) {
+        return Err(unexpected(format!("{name} is not offered as an owner")));
+    }
+    device
+        .wait_for_text("#edit-owner option:checked", name)
+        .await?;
+    Ok(())
+}
+
+/// Waits, at most the harness's limit, until `device`'s list has no row for `id`.
+async fn wait_until_unlisted(device: &Device, id: &str) -> HarnessResult {
+    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+    let script = format!(
+        "return document.querySelector(\".account-row[data-account-id='{id}']\") !== null;"
+    );
+    loop {
+        device.wait_for("#accounts").await?;
+        if device.evaluate(&script).await? == serde_json::Value::Bool(false) {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(unexpected("the reassigned account is still listed"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn an_account_reassigned_while_its_rep_is_offline_leaves_her_device_and_her_edit_is_set_aside(
+) -> HarnessResult {
+    let test = "reassign_offline";
+    const NAME: &str = "Cave des Canuts";
+    const NOTE: &str = "Commande de 40 bouteilles";
+    let server = TestServer::start_demo(1).await?;
+    let manager = Device::open("manager", server.port()).await?;
+    let rachida = Device::open("rachida", server.port()).await?;
+    let julien = Device::open("julien", server.port()).await?;
+    let outcome = async {
+        manager.sign_in(REMI).await?;
+        rachida.sign_in(RACHIDA).await?;
+        julien.sign_in(JULIEN).await?;
+        for device in [&manager, &rachida, &julien] {
+            device.wait_until_synced().await?;
+        }
+        // The manager creates an account and gives it to Rachida: it reaches her device whole.
+        manager.fill("#account-name", NAME).await?;
+        manager.fill("#account-city", "Lyon").await?;
+        manager.click("#create-account").await?;
+        let id = account_id(&manager, NAME).await?;
+        open_account(&manager, &id).await?;
+        give(&manager, "Rachida Benali").await?;
+        manager.wait_until_synced().await?;
+        account_id(&rachida, NAME).await?;
+        open_account(&rachida, &id).await?;
+
+        // Offline, she writes a note that is saved on her device only.
+        rachida.go_offline().await?;
+        type_at_end(&rachida, "#edit-notes", NOTE).await?;
+        crate::sync::wait_for_value(&rachida, "#edit-notes", "the note kept", |value| {
+            value.contains(NOTE)
+        })
+        .await?;
+        rachida.screenshot(test, "1-offline-note").await?;
+
+        // Meanwhile the manager hands the account to Julien, whose device receives it.
+        give(&manager, "Julien Moreau").await?;
+        manager.wait_until_synced().await?;
+        account_id(&julien, NAME).await?;
+
+        // Rachida reconnects: the account leaves her list and her search, and her note is set
+        // aside in Settings rather than lost.
+        rachida.go_online().await?;
+        rachida.goto("/").await?;
+        wait_until_unlisted(&rachida, &id).await?;
+        rachida.goto("/search").await?;
+        rachida.fill("#search-box", "Canuts").await?;
+        rachida
+            .wait_for_text("#search-status", "Nothing found.")
+            .await?;
+        rachida.goto("/settings").await?;
+        let count = rachida.wait_for("#quarantine-count").await?.text().await?;
+        let count: usize = count
+            .trim()
+            .parse()
+            .map_err(|_| unexpected(format!("the set-aside count reads {count:?}")))?;
+        if count == 0 {
+            return Err(unexpected("nothing was set aside"));
+        }
+        rachida.screenshot(test, "2-set-aside").await?;
+
+        // Her note never reached the relay: neither the manager nor Julien has it.
+        open_account(&julien, &id).await?;
+        for device in [&manager, &julien] {
+            let notes = device
+                .evaluate("return document.querySelector('#edit-notes').value;")
+                .await?;
+            if notes.as_str().unwrap_or_default().contains(NOTE) {
+                return Err(unexpected("the out-of-reach note was synced"));
+            }
+        }
+        Ok(())
+    }
+    .await;
+    finish(test, &[&manager, &rachida, &julien], outcome).await
 }

@@ -7,6 +7,7 @@ use shared::search::Hit;
 use crate::records::history_view::{HistoryDetail, RecordHistory};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
+use crate::team::quarantine::QuarantinedRecord;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::record::{ChangeId, RecordContent, RecordEdit};
 use crate::workspace::transfer_job::{TransferDone, TransferJob};
@@ -15,7 +16,7 @@ use shared::edit::Edit;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -122,6 +123,8 @@ pub enum Query {
         /// The row's key.
         last: usize,
     },
+    /// The records with changes set aside in the quarantine ([`Answer::Quarantine`]).
+    Quarantine,
 }
 
 /// The worker's answer to a [`Query`].
@@ -133,6 +136,8 @@ pub enum Answer {
     History(Result<RecordHistory, Problem>),
     /// A history row's details (`None`: the device has no such record).
     HistoryDetail(Result<Option<HistoryDetail>, Problem>),
+    /// The records with changes set aside, the first set aside first.
+    Quarantine(Result<Vec<QuarantinedRecord>, Problem>),
 }
 
 /// The longest query the worker reads, in characters.

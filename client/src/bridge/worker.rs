@@ -18,11 +18,13 @@ use super::message::{
 use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
+use crate::team::quarantine;
 use crate::workspace::data_transfer;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
+use crate::workspace::transfer_job::TransferDone;
 use crate::workspace::{ListKind, RecordRef, Topic};
 
 /// The subscriptions the search index holds on the lists it is built from (the page numbers
@@ -216,12 +218,22 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
             });
         }
         ToWorker::Ask { ticket, query } => {
-            let Some(records) = served.records.borrow().clone() else {
+            let (Some(records), Some(storage)) = (
+                served.records.borrow().clone(),
+                served.storage.borrow().clone(),
+            ) else {
                 return;
             };
             let scope = served.scope.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let answer = match query {
+                    Query::Quarantine => Answer::Quarantine(
+                        storage
+                            .quarantined()
+                            .await
+                            .map(|changes| quarantine::summarise(&changes))
+                            .map_err(|error| error.problem()),
+                    ),
                     Query::Record(record) => Answer::Record(records.read(record).await),
                     Query::History(record) => Answer::History(records.history(record).await),
                     Query::HistoryDetail {
@@ -241,6 +253,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 return;
             };
             let scope = served.scope.clone();
+            let runner = runner.clone();
             let cancel = CancelImport::new();
             let transfers = Rc::clone(&served.transfers);
             transfers.borrow_mut().insert(ticket, cancel.clone());
@@ -260,6 +273,11 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 };
                 let outcome = data_transfer::carry_out(&storage, job, &cancel, progress).await;
                 transfers.borrow_mut().remove(&ticket);
+                if let Ok(TransferDone::Discarded(_)) = &outcome {
+                    runner.event(Event::Refreshed {
+                        topic: Topic::Unsynced,
+                    });
+                }
                 // An import or restore that stored is reported by the page (`saved_locally`),
                 // as before the worker: every view re-reads, other tabs hear, the leader pushes.
                 post(&scope, FromWorker::Transferred { ticket, outcome });
@@ -334,6 +352,18 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
         move |status: &SyncStatus| post(&scope, FromWorker::SyncStatus(status.clone()))
     };
     let records = served.records.borrow().clone();
+    let on_set_aside = {
+        let runner = runner.clone();
+        let scope = served.scope.clone();
+        move || {
+            // This tab's unsynced summary and set-aside list re-read; the other tabs re-read
+            // everything (rare: a record left or entered the person's reach).
+            runner.event(Event::Refreshed {
+                topic: Topic::Unsynced,
+            });
+            post(&scope, FromWorker::RecordsChanged);
+        }
+    };
     let on_changed = {
         let runner = runner.clone();
         let scope = served.scope.clone();
@@ -379,7 +409,7 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
             });
         }
     };
-    let engine = SyncEngine::start(storage, on_status, on_changed, on_digest);
+    let engine = SyncEngine::start(storage, on_status, on_changed, on_digest, on_set_aside);
     *served.engine.borrow_mut() = Some(engine);
 }
 

@@ -31,6 +31,8 @@ pub enum AccountEdit {
     Website(String),
     /// Lifecycle stage (stored name).
     Stage(String),
+    /// The owner (a person's id; empty: nobody).
+    Owner(String),
     /// Tags, comma-separated.
     Tags(String),
     /// The main address's street.
@@ -46,7 +48,7 @@ pub enum AccountEdit {
 /// The paths [`AccountEditor`] shows conflicts of next to their field.
 pub fn inline_account_paths() -> Vec<FieldPath> {
     let mut paths: Vec<FieldPath> = [
-        "name", "siren", "siret", "vat", "industry", "website", "stage", "notes",
+        "name", "siren", "siret", "vat", "industry", "website", "stage", "owner", "notes",
     ]
     .into_iter()
     .map(FieldPath::root)
@@ -64,6 +66,10 @@ pub struct AccountEditorProps {
     pub view: AccountView,
     /// Who owns the account, as the rep reads it.
     pub owner: AttrValue,
+    /// The owner's id (empty: nobody).
+    pub owner_id: AttrValue,
+    /// Whom the account may be given to: each person's id and name.
+    pub owners: Rc<Vec<ChoiceOption>>,
     /// A field now reads…; answers the problem, in plain words, when the value is refused.
     pub on_edit: Callback<AccountEdit, Option<AttrValue>>,
     /// Keep one of a field's concurrent values.
@@ -123,6 +129,20 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
             on_edit.emit(AccountEdit::Stage(stage));
         })
     };
+    let mut owners: Vec<ChoiceOption> = props.owners.as_ref().clone();
+    if !props.owner_id.is_empty() && !owners.iter().any(|owner| owner.value == props.owner_id) {
+        // Someone the directory does not list (yet): named as the page reads them.
+        owners.push(ChoiceOption {
+            value: props.owner_id.clone(),
+            label: props.owner.clone(),
+        });
+    }
+    let on_owner = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |owner: String| {
+            on_edit.emit(AccountEdit::Owner(owner));
+        })
+    };
     html! {
         <div class="account-editor record-details">
             <section class="card details" aria-labelledby="details-title">
@@ -142,10 +162,10 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
                         options={Rc::new(stages)}
                         on_change={on_stage}
                         conflict={conflict_at(conflicts, &FieldPath::root("stage"))} on_choose={props.on_choose.clone()} />
-                    <div class="field">
-                        <span class="field-label">{ i18n.t("record-field-owner") }</span>
-                        <span id="account-owner" class="field-static">{ props.owner.clone() }</span>
-                    </div>
+                    <ChoiceField id="edit-owner" label={i18n.t("record-field-owner")}
+                        value={props.owner_id.clone()} options={Rc::new(owners)} optional=true
+                        on_change={on_owner}
+                        conflict={conflict_at(conflicts, &FieldPath::root("owner"))} on_choose={props.on_choose.clone()} />
                 </div>
                 <EditableField id="edit-tags" label={i18n.t("record-field-tags")} value={AttrValue::from(view.tags.join(", "))}
                     on_commit_only=true on_input={props.on_edit.reform(AccountEdit::Tags)}

@@ -2,6 +2,8 @@
 //! activity timeline, tasks, and the History tab. Its document is loaded only here; contacts
 //! and deals are read from their index rows.
 
+use std::rc::Rc;
+
 use shared::ids::AccountId;
 use yew::prelude::*;
 use yew_router::prelude::Link;
@@ -14,8 +16,8 @@ use crate::records::deal_view::stage_choices;
 use crate::records::record_view::conflicts_elsewhere;
 use crate::records::{
     inline_account_paths, owner_text, refusal, today, AccountEdit, AccountEditor, ActivityTimeline,
-    Choice, ConflictList, ContactPoints, HistoryPanel, NewTask, PointEdit, RecordTabs, RelatedItem,
-    RelatedList, ReportEdit, TaskList, TaskToggle,
+    Choice, ChoiceOption, ConflictList, ContactPoints, HistoryPanel, NewTask, PointEdit,
+    RecordTabs, RelatedItem, RelatedList, ReportEdit, TaskList, TaskToggle,
 };
 use crate::records::{
     use_account, use_account_relations, use_history, use_workspace_settings, AccountHandle,
@@ -136,6 +138,19 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
         .collect();
     let elsewhere = conflicts_elsewhere(&view.conflicts, &inline_account_paths());
     let owner = owner_text(&i18n, view.owner, &history);
+    let owner_id = view
+        .owner
+        .map(|owner| owner.to_string())
+        .unwrap_or_default();
+    let owners: Vec<ChoiceOption> = history
+        .people
+        .owners()
+        .into_iter()
+        .map(|(id, name)| ChoiceOption {
+            value: AttrValue::from(id.to_string()),
+            label: AttrValue::from(name),
+        })
+        .collect();
     html! {
         <section class="page record-page account-page" aria-labelledby="account-title" data-id={props.id.to_string()}>
             { back }
@@ -152,7 +167,8 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
             } else {
                 <div class="record-columns">
                     <div class="record-main">
-                        <AccountEditor view={view.clone()} owner={AttrValue::from(owner)} {on_edit} on_choose={on_choose.clone()} />
+                        <AccountEditor view={view.clone()} owner={AttrValue::from(owner)} owner_id={AttrValue::from(owner_id)}
+                            owners={Rc::new(owners)} {on_edit} on_choose={on_choose.clone()} />
                         <ContactPoints phones={view.phones.clone()} emails={view.emails.clone()}
                             {on_phone} {on_email} {on_remove_phone} {on_remove_email}
                             conflicts={view.conflicts.clone()} {on_choose} />
@@ -193,6 +209,10 @@ fn apply(
         }
         AccountEdit::Stage(stage) => {
             account.set_stage(stage);
+            Ok(())
+        }
+        AccountEdit::Owner(owner) => {
+            account.set_owner(&owner);
             Ok(())
         }
         AccountEdit::Tags(text) => {

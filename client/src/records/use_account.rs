@@ -115,6 +115,22 @@ impl AccountHandle {
             .update("change stage", move |account| account.stage = stage);
     }
 
+    /// Gives the account to the person whose id `text` is (empty: to nobody). A reassignment
+    /// out of this person's reach is refused by the relay, and the change set aside.
+    pub fn set_owner(&self, text: &str) {
+        let owner = if text.is_empty() {
+            None
+        } else {
+            match text.parse::<shared::ids::UserId>() {
+                Ok(owner) => Some(owner),
+                // Not an id the picker offers: nothing to write.
+                Err(_) => return,
+            }
+        };
+        self.document
+            .update("change owner", move |account| account.owner = owner);
+    }
+
     /// The tags are now those of `text`, separated by commas.
     pub fn set_tags(&self, text: String) {
         let tags: KeySet = text

@@ -263,9 +263,14 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
                     *this.shown.borrow_mut() = Some(snapshot);
                     this.show();
                 }
-                Answer::Record(Ok(None)) => this.view.set((this.missing)(None)),
+                Answer::Record(Ok(None)) => {
+                    // Gone (purged when it left the person's reach, say): nothing is left to
+                    // edit, so edits made on the copy shown before stop here.
+                    *this.shown.borrow_mut() = None;
+                    this.view.set((this.missing)(None));
+                }
                 Answer::Record(Err(problem)) => this.view.set((this.missing)(Some(problem))),
-                Answer::History(_) | Answer::HistoryDetail(_) => {}
+                Answer::History(_) | Answer::HistoryDetail(_) | Answer::Quarantine(_) => {}
             }
         });
     }

@@ -1,5 +1,6 @@
-//! Settings: language, who is signed in, sync, the device's storage, data import, export and
-//! backup (`settings/transfer_section.rs`), and signing out safely.
+//! Settings: language, who is signed in, sync, the team and the changes set aside (`team/`),
+//! the device's storage, data import, export and backup (`settings/transfer_section.rs`), and
+//! signing out safely.
 
 use yew::prelude::*;
 
@@ -8,7 +9,7 @@ use crate::hooks::{use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
 use crate::settings::use_device_storage;
 use crate::storage::Unsynced;
-use crate::team::PeopleSection;
+use crate::team::{PeopleSection, QuarantineSection};
 
 /// The settings page.
 #[component]
@@ -115,6 +116,7 @@ pub fn SettingsPage() -> Html {
             </section>
             <DevicesSection />
             <PeopleSection />
+            <QuarantineSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>
                 <p id="storage-usage">{ usage }</p>

@@ -9,13 +9,14 @@ use web_sys::IdbDatabase;
 use wasm_bindgen::JsValue;
 
 use super::{
-    StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_LAST_ACTIVITY, BY_NEXT_TASK_DUE, BY_OWNER,
-    BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX, DEAL_INDEX, DOCUMENTS,
-    META, META_OUTBOX_BACKFILL, OUTBOX, SEARCH_JOURNAL, SEARCH_SAVED,
+    StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_DOCUMENT, BY_LAST_ACTIVITY,
+    BY_NEXT_TASK_DUE, BY_OWNER, BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX,
+    DEAL_INDEX, DOCUMENTS, META, META_OUTBOX_BACKFILL, OUTBOX, QUARANTINE, SEARCH_JOURNAL,
+    SEARCH_SAVED,
 };
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 4;
+pub(super) const SCHEMA_VERSION: u32 = 5;
 
 /// An open database.
 pub(super) struct Opened {
@@ -184,6 +185,18 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
         journal_params.auto_increment(true);
         database.create_object_store(SEARCH_JOURNAL, journal_params)?;
         database.create_object_store(SEARCH_SAVED, ObjectStoreParams::new())?;
+    }
+    if old_version < 5 {
+        // Version 5: outbox entries of records out of the person's reach are set aside here
+        // (nothing is lost), found again by document when the record comes back.
+        let mut quarantine_params = ObjectStoreParams::new();
+        quarantine_params.auto_increment(true);
+        let quarantine = database.create_object_store(QUARANTINE, quarantine_params)?;
+        quarantine.create_index(
+            BY_DOCUMENT,
+            KeyPath::new_single("document"),
+            Some(IndexParams::new()),
+        )?;
     }
     Ok(())
 }

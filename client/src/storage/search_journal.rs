@@ -3,8 +3,8 @@
 //!
 //! - `search_journal` (increasing keys): one entry per index row written or cleared, added in the
 //!   same transaction as the row, so the journal never misses a write, whichever tab or worker
-//!   made it: `"a:<id>"`, `"c:<id>"`, `"d:<id>"`, or `"*"` when every row may have changed (a
-//!   rebuild, a wipe).
+//!   made it: `"a:<id>"`, `"c:<id>"`, `"d:<id>"` (a row written or deleted: the keeper reads it
+//!   back, or finds it gone), or `"*"` when every row may have changed (a rebuild, a wipe).
 //! - `search_saved`: the index's saved form (`SearchIndex::to_bytes`) under `index`, and under
 //!   `through` the last journal key it covers. Saving removes the journal entries it covers in
 //!   the same transaction, and never replaces a copy that covers more.
@@ -275,15 +275,31 @@ impl Storage {
 /// Notes in the journal, inside the transaction writing it, that `row`'s record changed (not
 /// awaited: a failed request aborts the transaction, which the writer's `finish` reports).
 pub(super) fn journal_row(transaction: &Transaction, row: &IndexRow) -> Result<(), idb::Error> {
-    let entry = match row {
-        IndexRow::Account(row) => format!("a:{}", row.id),
-        IndexRow::Contact(row) => format!("c:{}", row.id),
-        IndexRow::Deal(row) => format!("d:{}", row.id),
-        IndexRow::None => return Ok(()),
+    match row {
+        IndexRow::Account(row) => journal_row_of(transaction, ACCOUNT_INDEX, &row.id),
+        IndexRow::Contact(row) => journal_row_of(transaction, CONTACT_INDEX, &row.id),
+        IndexRow::Deal(row) => journal_row_of(transaction, DEAL_INDEX, &row.id),
+        IndexRow::None => Ok(()),
+    }
+}
+
+/// Notes in the journal, inside the transaction writing or deleting it, that the row `id` of
+/// the index store `store` changed (a deleted row is read back as gone, and the keeper drops it;
+/// not awaited, like [`journal_row`]).
+pub(super) fn journal_row_of(
+    transaction: &Transaction,
+    store: &str,
+    id: &str,
+) -> Result<(), idb::Error> {
+    let prefix = match store {
+        ACCOUNT_INDEX => "a",
+        CONTACT_INDEX => "c",
+        DEAL_INDEX => "d",
+        _ => return Ok(()),
     };
     let _queued = transaction
         .object_store(SEARCH_JOURNAL)?
-        .add(&JsValue::from(entry), None)?;
+        .add(&JsValue::from(format!("{prefix}:{id}")), None)?;
     Ok(())
 }
 

@@ -11,7 +11,14 @@
 //! The heartbeat's timer lives here, its decisions in `SyncClient::heartbeat`: one timer per
 //! connection, armed for the time the client asks, so a link that went silent without a reset
 //! is closed and replaced (through the same backoff) instead of being trusted for minutes.
+//!
+//! Per-record access: after each welcome the engine tells the client which documents the
+//! device holds; documents that left the person's reach are purged (their unsynced changes set
+//! aside in the quarantine, in the same transaction), documents that entered it are stored with
+//! any changes set aside earlier, which go out again, and changes the relay refuses are set
+//! aside so the rest of the outbox flows.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -22,7 +29,9 @@ use futures::StreamExt;
 use shared::protocol::client::{ClientEffect, ClientEvent, ClientPhase, Heartbeat, SyncClient};
 use shared::protocol::codec::{decode_server, encode_client};
 use shared::protocol::reconnect::Backoff;
-use shared::protocol::{DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode, Seq};
+use shared::protocol::{
+    ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode, Seq,
+};
 use shared::replica::RecordKind;
 
 use super::api::{self, ApiError};
@@ -91,6 +100,8 @@ pub(crate) struct Listeners {
     pub(crate) changed: Rc<dyn Fn(Vec<Changed>)>,
     /// After catching up from a disconnection: the accounts colleagues changed meanwhile.
     pub(crate) digest: Rc<dyn Fn(Vec<DocumentId>)>,
+    /// Changes were set aside in the quarantine or taken back from it.
+    pub(crate) set_aside: Rc<dyn Fn()>,
 }
 
 /// Runs the engine until it is stopped (or the channel closes).
@@ -321,7 +332,7 @@ impl Engine {
             Heartbeat::Wait { until: None } => {}
             Heartbeat::Wait { until: Some(until) } => self.arm_heartbeat(until.saturating_sub(now)),
             Heartbeat::Ping { message, until } => {
-                self.carry_out(ClientEffect::Send(message)).await;
+                self.send(&message);
                 self.arm_heartbeat(until.saturating_sub(now));
             }
             Heartbeat::Silent => {
@@ -370,32 +381,41 @@ impl Engine {
         self.publish();
     }
 
-    /// Feeds one event to the client and carries out its effects, in order.
+    /// Feeds one event to the client and carries out its effects, in order; what the effects
+    /// report back to the client (the holdings listed, the purge done) is fed to it after them.
     async fn drive(&mut self, event: ClientEvent) {
-        let Some(client) = self.client.as_mut() else {
-            return;
-        };
-        let effects = client.handle(event);
-        for effect in effects {
-            self.carry_out(effect).await;
+        let mut events = VecDeque::from([event]);
+        while let Some(event) = events.pop_front() {
+            let Some(client) = self.client.as_mut() else {
+                return;
+            };
+            let effects = client.handle(event);
+            for effect in effects {
+                events.extend(self.carry_out(effect).await);
+            }
         }
         self.update_connection();
     }
 
-    async fn carry_out(&mut self, effect: ClientEffect) {
+    /// Sends `message` on the current socket (without one it is dropped: the client says what
+    /// matters again on the next connection).
+    fn send(&self, message: &ClientMessage) {
+        let sent = encode_client(message)
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| match &self.socket {
+                Some(socket) => socket.send(&bytes).map_err(|e| format!("{e:?}")),
+                None => Ok(()),
+            });
+        if let Err(error) = sent {
+            // The socket's close event follows and puts the batch back in line.
+            gloo::console::warn!(format!("message not sent: {error}"));
+        }
+    }
+
+    /// Carries out `effect`; returns what the client must hear about it, if anything.
+    async fn carry_out(&mut self, effect: ClientEffect) -> Option<ClientEvent> {
         match effect {
-            ClientEffect::Send(message) => {
-                let sent = encode_client(&message)
-                    .map_err(|error| error.to_string())
-                    .and_then(|bytes| match &self.socket {
-                        Some(socket) => socket.send(&bytes).map_err(|e| format!("{e:?}")),
-                        None => Ok(()),
-                    });
-                if let Err(error) = sent {
-                    // The socket's close event follows and puts the batch back in line.
-                    gloo::console::warn!(format!("message not sent: {error}"));
-                }
-            }
+            ClientEffect::Send(message) => self.send(&message),
             ClientEffect::Acknowledged(keys) => {
                 if let Err(error) = self.storage.acknowledge(&keys).await {
                     // The entries stay in the outbox and are pushed again; the relay
@@ -407,17 +427,70 @@ impl Engine {
             ClientEffect::Store { entries, cursor } => self.store_entries(entries, cursor).await,
             ClientEffect::StoreSnapshots(snapshots) => self.store_snapshots(snapshots).await,
             ClientEffect::Refused(code) => self.refused(code),
+            ClientEffect::ListHoldings => {
+                return match self.storage.document_ids().await {
+                    Ok(held) => Some(ClientEvent::Holdings(held)),
+                    Err(error) => {
+                        self.storage_failed(error.problem());
+                        None
+                    }
+                };
+            }
+            ClientEffect::Purge { documents, keys } => return self.purge(documents, &keys).await,
+            ClientEffect::StoreGranted(snapshots) => self.store_granted(&snapshots).await,
             ClientEffect::Forbidden { keys, documents } => {
                 // The relay stored nothing of these changes: the records are out of this
-                // person's reach (reassigned, or never theirs). They stay in the outbox, so
-                // nothing is lost, and are no longer pushed in this connection; the rest of
-                // the outbox flows.
+                // person's reach (reassigned, or never theirs). They are set aside, so nothing
+                // is lost and the outbox stops offering them; the rest of the outbox flows.
                 gloo::console::warn!(format!(
                     "the relay refused {} changes to {} records out of reach",
                     keys.len(),
                     documents.len()
                 ));
+                match self.storage.set_aside(&keys).await {
+                    Ok(0) => {}
+                    Ok(_) => (self.listeners.set_aside)(),
+                    // They stay in the outbox, not pushed again in this connection.
+                    Err(error) => gloo::console::warn!(format!("changes not set aside: {error}")),
+                }
+                self.refresh_pending().await;
             }
+        }
+        None
+    }
+
+    /// Removes the documents that left the person's reach, their unsynced changes set aside in
+    /// the same transaction, and tells the page; the client then acknowledges the purge to the
+    /// relay.
+    async fn purge(&mut self, documents: Vec<DocumentId>, keys: &[u64]) -> Option<ClientEvent> {
+        match self.storage.purge(&documents, keys).await {
+            Ok(removed) => {
+                (self.listeners.changed)(removed);
+                (self.listeners.set_aside)();
+                self.refresh_pending().await;
+                Some(ClientEvent::Purged(documents))
+            }
+            Err(error) => {
+                // Nothing was removed; the relay says it again after the next welcome.
+                self.storage_failed(error.problem());
+                None
+            }
+        }
+    }
+
+    /// Stores whole documents that entered the person's reach with the changes set aside for
+    /// them, which go out again.
+    async fn store_granted(&mut self, snapshots: &[DocumentSnapshot]) {
+        match self.storage.store_granted(snapshots).await {
+            Ok(granted) => {
+                (self.listeners.changed)(granted.changed);
+                if granted.taken_back > 0 {
+                    (self.listeners.set_aside)();
+                    // Handled after this event: the outbox is read past the last key taken.
+                    let _closed = self.events.unbounded_send(EngineEvent::LocalChange);
+                }
+            }
+            Err(error) => self.storage_failed(error.problem()),
         }
     }
 

@@ -16,3 +16,26 @@ people-invite-made = Send this link to { $email }: it works once, for { $days } 
 people-pending = Invitations waiting
 people-pending-until = link works until { $when }
 people-pending-cancel = Cancel the invitation
+quarantine-title = Changes set aside
+quarantine-summary = { $count ->
+    [one] change to a record you no longer have access to
+   *[other] changes to records you no longer have access to
+}
+quarantine-explanation = These records were reassigned or left your territory. Your changes to them are kept on this device and sent again if you get the records back. Download them to hand them to a colleague, or discard them.
+quarantine-record-changes = { $count ->
+    [one] 1 change
+   *[other] { $count } changes
+}
+quarantine-kind-account = An account
+quarantine-kind-contact = A contact
+quarantine-kind-deal = A deal
+quarantine-kind-settings = The workspace settings
+quarantine-kind-unknown = A record
+quarantine-export-json = Export (JSON)
+quarantine-export-csv = Export (CSV)
+quarantine-discard = Discard
+quarantine-discard-confirm = { $count ->
+    [one] Discard this change for good? It cannot be recovered.
+   *[other] Discard these { $count } changes for good? They cannot be recovered.
+}
+quarantine-cancel = Cancel

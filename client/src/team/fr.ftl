@@ -16,3 +16,26 @@ people-invite-made = Envoyez ce lien à { $email } : il fonctionne une fois, pen
 people-pending = Invitations en attente
 people-pending-until = lien valable jusqu'au { $when }
 people-pending-cancel = Annuler l'invitation
+quarantine-title = Modifications mises de côté
+quarantine-summary = { $count ->
+    [one] modification d'une fiche à laquelle vous n'avez plus accès
+   *[other] modifications de fiches auxquelles vous n'avez plus accès
+}
+quarantine-explanation = Ces fiches ont été réattribuées ou ont quitté votre secteur. Vos modifications sont conservées sur cet appareil et repartent si les fiches vous reviennent. Téléchargez-les pour les transmettre à un collègue, ou supprimez-les.
+quarantine-record-changes = { $count ->
+    [one] 1 modification
+   *[other] { $count } modifications
+}
+quarantine-kind-account = Un compte
+quarantine-kind-contact = Un contact
+quarantine-kind-deal = Une affaire
+quarantine-kind-settings = Les réglages de l'espace
+quarantine-kind-unknown = Une fiche
+quarantine-export-json = Exporter (JSON)
+quarantine-export-csv = Exporter (CSV)
+quarantine-discard = Supprimer
+quarantine-discard-confirm = { $count ->
+    [one] Supprimer définitivement cette modification ? Elle ne pourra pas être récupérée.
+   *[other] Supprimer définitivement ces { $count } modifications ? Elles ne pourront pas être récupérées.
+}
+quarantine-cancel = Annuler

@@ -44,6 +44,18 @@ impl People {
         self.by_id.get(&user).map(|person| person.name.as_str())
     }
 
+    /// The people a record may be given to (active, not disabled), by name: id and name.
+    pub fn owners(&self) -> Vec<(UserId, String)> {
+        let mut owners: Vec<(UserId, String)> = self
+            .by_id
+            .values()
+            .filter(|person| person.disabled_at.is_none())
+            .map(|person| (person.id, person.name.clone()))
+            .collect();
+        owners.sort_by(|left, right| left.1.cmp(&right.1).then(left.0.cmp(&right.0)));
+        owners
+    }
+
     /// How many people the directory holds.
     pub fn len(&self) -> usize {
         self.by_id.len()
@@ -58,6 +70,24 @@ impl People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_may_be_given_to_active_people_only_listed_by_name() {
+        let person = |n: u8, name: &str, disabled_at: Option<i64>| Person {
+            id: UserId::from_bytes([n; 16]),
+            name: name.to_owned(),
+            email: format!("{n}@carnet.test"),
+            role: "rep".to_owned(),
+            disabled_at,
+        };
+        let people = People::new(vec![
+            person(1, "Rémi Garnier", None),
+            person(2, "Julien Moreau", None),
+            person(3, "Ancien Commercial", Some(1_764_806_400)),
+        ]);
+        let names: Vec<String> = people.owners().into_iter().map(|(_, name)| name).collect();
+        assert_eq!(names, vec!["Julien Moreau", "Rémi Garnier"]);
+    }
 
     fn person(name: &str) -> Person {
         Person {

@@ -1,6 +1,6 @@
 //! The workspace worker's side of data in and out ([`TransferJob`]): exports and backups built
 //! from the device's documents, restores and imports written in one transaction, the duplicate
-//! keys an import checks against. Documents are parsed here, never on the page.
+//! keys an import checks against, the changes set aside (downloaded or discarded). Documents are parsed here, never on the page.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,7 @@ use super::transfer_job::{TransferDone, TransferJob};
 use crate::state::file_bytes::FileBytes;
 use crate::state::problem::Problem;
 use crate::storage::{CancelImport, Storage, TransferError};
+use crate::team::quarantine;
 
 /// Documents built and written per chunk of an import: small enough that progress and Cancel
 /// answer between chunks, large enough that 10,000 rows take seconds.
@@ -127,6 +128,20 @@ pub async fn carry_out(
             let (keys, names) = existing_keys(storage, entity).await?;
             Ok(TransferDone::Keys { keys, names })
         }
+        TransferJob::ExportQuarantine(format) => {
+            let changes = storage
+                .quarantined()
+                .await
+                .map_err(|error| error.problem())?;
+            let bytes = quarantine::export(&changes, format)
+                .map_err(|error| failure("problem-export-failed", error))?;
+            Ok(file(bytes, changes.len(), None))
+        }
+        TransferJob::DiscardQuarantine => storage
+            .discard_quarantine()
+            .await
+            .map(TransferDone::Discarded)
+            .map_err(|error| error.problem()),
     }
 }
 

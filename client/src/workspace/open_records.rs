@@ -70,11 +70,19 @@ pub struct OpenRecords {
     outdated: RefCell<Outdated>,
 }
 
-/// Which live documents may be behind storage.
+/// Which live documents may be behind storage, or no longer in it (purged when the record left
+/// the person's reach, wiped by a sign-out).
 #[derive(Default)]
 struct Outdated {
     every: bool,
     records: BTreeSet<RecordRef>,
+}
+
+impl Outdated {
+    /// Whether storage may have changed `record` since it was made live.
+    fn touches(&self, record: RecordRef) -> bool {
+        self.every || self.records.contains(&record)
+    }
 }
 
 #[derive(Default)]
@@ -172,6 +180,12 @@ impl OpenRecords {
             .await
             .map_err(|error| error.problem())?;
         let Some(stored) = stored else {
+            if self.outdated.borrow().touches(record) {
+                // Storage changed and no longer holds it: purged or wiped, not a creation
+                // whose save is still under way.
+                live.documents.remove(&record);
+                return Ok(None);
+            }
             return Ok(live
                 .documents
                 .get(&record)
@@ -268,6 +282,8 @@ impl OpenRecords {
                 .await
                 .map_err(|error| error.problem())?;
             let Some(stored) = stored else {
+                // Behind and gone from storage (purged, wiped): the live copy goes too.
+                live.documents.remove(&record);
                 return Ok(None);
             };
             live.insert_or_merge(record, stored)?;

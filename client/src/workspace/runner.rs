@@ -278,13 +278,13 @@ fn later(after: std::time::Duration, then: impl FnOnce() + 'static) {
     gloo::timers::callback::Timeout::new(millis, then).forget();
 }
 
-/// A record sync stored, as the machine sees it: the accounts it was and is linked to are not
-/// known here (the sync engine reports no row), so every related list re-reads.
+/// A record sync stored (or removed), as the machine sees it: the accounts it was and is linked
+/// to are not known here (the sync engine reports no row), so every related list re-reads.
 fn received_record(changed: &Changed) -> Option<StoredRecord> {
     let record = RecordRef::of_kind(changed.kind?, *changed.document.0.as_bytes());
     Some(StoredRecord {
         record,
-        changed: changed.grew,
+        changed: changed.grew || changed.gone,
         linked_before: Links::Unknown,
         linked_after: Links::Unknown,
     })

@@ -262,7 +262,7 @@ impl WorkspaceService {
             }
             Answer::Record(Ok(None)) => Ok(None),
             Answer::Record(Err(problem)) => Err(problem),
-            Answer::History(_) | Answer::HistoryDetail(_) => {
+            Answer::History(_) | Answer::HistoryDetail(_) | Answer::Quarantine(_) => {
                 Err(Problem::new("problem-storage-aborted"))
             }
         }
@@ -494,6 +494,7 @@ fn unanswerable(query: &Query, problem: Problem) -> Answer {
         Query::Record(_) => Answer::Record(Err(problem)),
         Query::History(_) => Answer::History(Err(problem)),
         Query::HistoryDetail { .. } => Answer::HistoryDetail(Err(problem)),
+        Query::Quarantine => Answer::Quarantine(Err(problem)),
     }
 }
 

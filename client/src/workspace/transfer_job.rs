@@ -11,6 +11,7 @@ use shared::transfer::{Delimiter, Entity, ExistingKeys, ImportWork};
 
 use crate::state::file_bytes::FileBytes;
 use crate::state::transfer_outcome::{Imported, Restored};
+use crate::team::quarantine::QuarantineFormat;
 
 /// A transfer the worker carries out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +55,10 @@ pub enum TransferJob {
     ExistingKeys(Entity),
     /// Rebuild every list row from the documents (after a layout change or damage).
     RebuildIndex,
+    /// Every change set aside in the quarantine, as a file in this format.
+    ExportQuarantine(QuarantineFormat),
+    /// Delete every change set aside in the quarantine (the rep confirmed).
+    DiscardQuarantine,
 }
 
 /// What a transfer produced.
@@ -79,6 +84,8 @@ pub enum TransferDone {
     Cancelled,
     /// Every list row was rebuilt from this many documents.
     Rebuilt(usize),
+    /// This many changes set aside were discarded.
+    Discarded(usize),
     /// The keys of the device's records, and their display names by id.
     Keys {
         /// Duplicate keys.
