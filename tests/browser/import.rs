@@ -347,8 +347,11 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
             )));
         }
 
-        // The device loses its records; its place in the relay's log says it has everything,
-        // so only the backup can bring them back.
+        // The device loses its records while out of reach of the relay (which would otherwise
+        // send them back whole at the next connection: it compares what the device holds with
+        // what its person may read); its place in the log says it has everything, so offline
+        // only the backup can bring them back.
+        tablet.go_offline().await?;
         lose_records(&tablet).await?;
         tablet.goto("/").await?;
         tablet.wait_for_text("#accounts-count", "0").await?;
@@ -382,7 +385,9 @@ async fn a_backup_restored_on_a_wiped_device_gives_back_the_same_data_and_histor
         tablet
             .wait_for_text(".account-name", "Atelier Bleu")
             .await?;
+        tablet.go_online().await?;
         tablet.wait_until_synced().await?;
+        tablet.wait_for_text("#accounts-count", &total).await?;
         Ok(())
     }
     .await;

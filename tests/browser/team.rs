@@ -225,7 +225,7 @@ async fn wait_until_unlisted(device: &Device, id: &str) -> HarnessResult {
         "return document.querySelector(\".account-row[data-account-id='{id}']\") !== null;"
     );
     loop {
-        device.wait_for("#accounts").await?;
+        device.wait_for("#accounts-count").await?;
         if device.evaluate(&script).await? == serde_json::Value::Bool(false) {
             return Ok(());
         }
@@ -298,6 +298,9 @@ async fn an_account_reassigned_while_its_rep_is_offline_leaves_her_device_and_he
         if count == 0 {
             return Err(unexpected("nothing was set aside"));
         }
+        rachida
+            .evaluate("document.querySelector('#quarantine').scrollIntoView(); return true;")
+            .await?;
         rachida.screenshot(test, "2-set-aside").await?;
 
         // Her note never reached the relay: neither the manager nor Julien has it.
