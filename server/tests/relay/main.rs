@@ -10,6 +10,7 @@ mod demo;
 mod harness;
 mod http;
 mod quotas;
+mod reach_simulation;
 mod reads;
 mod refusals;
 mod sync;
