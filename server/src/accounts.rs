@@ -105,6 +105,10 @@ pub enum AccountsError {
     /// An admin disabled this person: they may no longer sign in.
     #[error("this person was disabled")]
     PersonDisabled,
+    /// An admin revoked this device (or disabled its person): it must erase its copy of the
+    /// workspace.
+    #[error("this device was revoked")]
+    DeviceRevoked,
     /// Absent, or not the principal's to see: one answer.
     #[error("not found")]
     NotFound,
@@ -435,6 +439,7 @@ impl Accounts {
                 Err(AccountsError::Unauthorised)
             }
             Rotation::Refused => Err(AccountsError::Unauthorised),
+            Rotation::Revoked => Err(AccountsError::DeviceRevoked),
         }
     }
 
@@ -444,6 +449,7 @@ impl Accounts {
             AccessLookup::Valid(principal) => Ok(principal),
             AccessLookup::Expired => Err(AccountsError::TokenExpired),
             AccessLookup::Unknown => Err(AccountsError::Unauthorised),
+            AccessLookup::Revoked => Err(AccountsError::DeviceRevoked),
         }
     }
 

@@ -134,6 +134,11 @@ fn accounts(error: &AccountsError) -> Answer {
             "person_disabled",
             "An administrator disabled this account.",
         ),
+        AccountsError::DeviceRevoked => (
+            StatusCode::FORBIDDEN,
+            "device_revoked",
+            "An administrator removed this device: erase this device's copy of the workspace.",
+        ),
         AccountsError::NotFound => not_found(),
         AccountsError::EmailTaken => (
             StatusCode::CONFLICT,

@@ -405,12 +405,13 @@ async fn a_revoked_device_cannot_call_refresh_or_sign_in_again_and_its_sessions_
     assert_eq!(answer.status, 204, "{answer:?}");
     assert_eq!(revocations.recv().await?, device_id(&phone)?);
 
+    // Its credentials now say "revoked": at its next contact the device erases its copy.
     let call = app
         .get("/api/devices", text(&phone, "access_token")?)
         .await?;
-    assert_eq!(call.status, 401);
+    assert_code(&call, 403, "device_revoked");
     let refresh = app.refresh(text(&phone, "refresh_token")?).await?;
-    assert_eq!(refresh.status, 401);
+    assert_code(&refresh, 403, "device_revoked");
     let sign_in = app
         .login(
             json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Téléphone",
@@ -498,12 +499,13 @@ async fn a_disabled_person_loses_every_device_session_and_sign_in_at_once() -> T
     expected.sort_by_key(|device| device.0);
     assert_eq!(revoked, expected);
     for device in [&phone, &laptop] {
+        // Told "revoked" rather than "unknown", so the device erases its copy.
         let call = app
             .get("/api/devices", text(device, "access_token")?)
             .await?;
-        assert_eq!(call.status, 401, "{call:?}");
+        assert_code(&call, 403, "device_revoked");
         let refresh = app.refresh(text(device, "refresh_token")?).await?;
-        assert_eq!(refresh.status, 401, "{refresh:?}");
+        assert_code(&refresh, 403, "device_revoked");
     }
     // The right password on a new device is refused with the reason; a wrong one learns
     // nothing more than before.
@@ -589,7 +591,7 @@ async fn an_admin_revokes_a_rep_s_device() -> TestResult {
     let call = app
         .get("/api/devices", text(&remi, "access_token")?)
         .await?;
-    assert_eq!(call.status, 401);
+    assert_code(&call, 403, "device_revoked");
     Ok(())
 }
 
@@ -681,7 +683,7 @@ async fn a_revoked_device_s_pending_ticket_is_refused_and_it_gets_no_new_one() -
     let refused = app
         .post("/api/sync/ticket", Some(access), json!({}))
         .await?;
-    assert_eq!(refused.status, 401);
+    assert_code(&refused, 403, "device_revoked");
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The team: an admin invites a rep with a one-time link, and disables a rep from Settings while
-//! the rep's app is open (the rep's sync stops at once, saying why, and signing in again is
-//! refused with the reason); a manager reassigns an account while its rep is offline with an
+//! the rep's app is open (the rep's device erases its copy of the workspace at once and returns
+//! to the sign-in page, and signing in again is refused with the reason); a manager reassigns an account while its rep is offline with an
 //! unsynced edit (the account leaves her device, her edit is set aside, the new rep gets it).
 
 use tests::{Device, HarnessResult, TestServer};
@@ -44,16 +44,28 @@ async fn a_rep_disabled_by_an_admin_stops_syncing_at_once_and_cannot_sign_in_aga
             .wait_for(&format!("{row}[data-disabled='true']"))
             .await?;
 
-        // The rep's open app: its socket is closed, the next ticket refused, and it says so.
-        rep.wait_for_text("#sync-status", "Sync stopped").await?;
-        let reason = rep
-            .evaluate("return document.querySelector('#sync-status').title;")
+        // The rep's open app: its socket is closed, the next ticket answered "revoked", and
+        // the device erases its copy of the workspace and returns to the sign-in page.
+        rep.wait_for("#sign-in-email").await?;
+        let held = rep
+            .evaluate(
+                "return new Promise((resolve, reject) => {
+                   const open = indexedDB.open('carnet');
+                   open.onerror = () => reject(open.error);
+                   open.onsuccess = () => {
+                     const db = open.result;
+                     const count = db.transaction('documents').objectStore('documents').count();
+                     count.onsuccess = () => { db.close(); resolve(count.result); };
+                   };
+                 });",
+            )
             .await?;
-        let reason = reason.as_str().unwrap_or_default();
-        if !reason.contains("session has ended") {
-            return Err(unexpected(format!("the stop gives no reason: {reason:?}")));
+        if held != serde_json::json!(0) {
+            return Err(unexpected(format!(
+                "the revoked device still holds {held} documents"
+            )));
         }
-        rep.screenshot(test, "2-stopped").await?;
+        rep.screenshot(test, "2-erased").await?;
 
         // Signing in again, on any device, is refused and says why.
         other.goto("/").await?;

@@ -9,7 +9,7 @@
 //! saves. When the leader closes, a follower is elected and its worker starts an engine.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use crate::hooks::{use_storage, StorageState};
 use crate::leader::Leadership;
 use crate::session::Session;
 use crate::state::problem::Problem;
-use crate::state::sync_status::SyncStatus;
+use crate::state::sync_status::{Connection, SyncStatus};
 use crate::storage::DATABASE_NAME;
 use crate::storage::{Storage, StorageError, Unsynced};
 use crate::sync::api::{self, ApiError};
@@ -470,10 +470,18 @@ fn start(shared: &Rc<Shared>, storage: Rc<Storage>, setters: Setters) {
     workspace.connect(Box::new({
         let shared = Rc::downgrade(shared);
         let setters = setters.clone();
+        let storage = Rc::clone(&storage);
         move |outgoing| match outgoing {
             Outgoing::SyncStatus(current) => {
+                let revoked = matches!(
+                    &current.connection,
+                    Connection::Failed { problem } if problem.id == api::DEVICE_ERASED
+                );
                 post(&shared, &TabMessage::Status(current.clone()));
                 setters.status.set(current);
+                if revoked {
+                    erase_revoked_device(&shared, &storage, &setters);
+                }
             }
             Outgoing::RecordsChanged => {
                 // This tab's own subscriptions were told by the worker; the revision and the
@@ -629,6 +637,31 @@ fn on_tab_message(shared: &Shared, storage: &Rc<Storage>, message: TabMessage, s
             revision.dispatch(());
         }
     }
+}
+
+/// An administrator revoked this device (or disabled its person): the relay said so at its
+/// first contact since. Its copy of the workspace is erased at once, unsynced changes included
+/// (they could never sync), every tab signs out, and the sign-in page follows.
+fn erase_revoked_device(shared: &Weak<Shared>, storage: &Rc<Storage>, setters: &Setters) {
+    let shared = Weak::clone(shared);
+    let storage = Rc::clone(storage);
+    let setters = setters.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(shared) = shared.upgrade() {
+            shared.to_engine(SyncCommand::SignOut);
+            post(&Rc::downgrade(&shared), &TabMessage::SignedOut);
+        }
+        if let Err(error) = storage.wipe().await {
+            gloo::console::error!(format!("a revoked device could not erase: {error}"));
+        }
+        if let Some(shared) = shared.upgrade() {
+            if let Some(workspace) = shared.workspace.borrow().as_ref() {
+                workspace.event(WorkspaceEvent::ChangedElsewhere);
+            }
+        }
+        setters.session.set(SessionState::SignedOut);
+        setters.revision.dispatch(());
+    });
 }
 
 /// Keeps a session the API refreshed.

@@ -62,6 +62,7 @@ problem-invitation-invalid = This invitation is unknown, expired or already used
 problem-email-taken = This address already has an account.
 problem-invalid-details = Check the address, the name and the password (8 characters or more).
 problem-access-removed = An administrator removed this access (the person was disabled or this device removed). Ask them if you think it is a mistake.
+problem-device-erased = An administrator removed this device (or disabled your access): its copy of the workspace was erased.
 problem-too-many-attempts = Too many attempts. Wait a minute, then try again.
 problem-unexpected = The server answered unexpectedly.
 problem-app-too-old = This version of Carnet is too old for the server; reload to update.

@@ -65,6 +65,7 @@ problem-invitation-invalid = Cette invitation est inconnue, expirée ou déjà u
 problem-email-taken = Cette adresse a déjà un compte.
 problem-invalid-details = Vérifiez l'adresse, le nom et le mot de passe (8 caractères ou plus).
 problem-access-removed = Un administrateur a retiré cet accès (la personne a été désactivée ou cet appareil retiré). Demandez-lui si vous pensez que c'est une erreur.
+problem-device-erased = Un administrateur a retiré cet appareil (ou désactivé votre accès) : sa copie de l'espace de travail a été effacée.
 problem-too-many-attempts = Trop de tentatives. Patientez une minute puis réessayez.
 problem-unexpected = Le serveur a répondu de façon inattendue.
 problem-app-too-old = Cette version de Carnet est trop ancienne pour le serveur ; rechargez pour la mettre à jour.

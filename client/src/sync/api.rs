@@ -30,6 +30,10 @@ pub enum ApiError {
     /// The password is right, but an administrator disabled the person or removed the device.
     #[error("An administrator removed this access.")]
     AccessRemoved,
+    /// An administrator revoked this device (or disabled its person) while it was signed in:
+    /// it erases its copy of the workspace.
+    #[error("An administrator removed this device; its copy of the workspace is erased.")]
+    DeviceRevoked,
     /// The invitation code is unknown, expired or already used.
     #[error("This invitation is unknown, expired or already used.")]
     InvitationInvalid,
@@ -53,6 +57,7 @@ impl ApiError {
             Self::SessionEnded => Problem::new("problem-session-ended"),
             Self::TooManyAttempts => Problem::new("problem-too-many-attempts"),
             Self::AccessRemoved => Problem::new("problem-access-removed"),
+            Self::DeviceRevoked => Problem::new(DEVICE_ERASED),
             Self::InvitationInvalid => Problem::new("problem-invitation-invalid"),
             Self::EmailTaken => Problem::new("problem-email-taken"),
             Self::InvalidDetails => Problem::new("problem-invalid-details"),
@@ -391,6 +396,24 @@ pub async fn sign_out(session: &Session) -> Result<(), ApiError> {
     }
 }
 
+/// The problem a device revoked while signed in is stopped with; the page erases the device's
+/// copy of the workspace when it sees it.
+pub const DEVICE_ERASED: &str = "problem-device-erased";
+
+/// The body of a refusal: its stable code.
+#[derive(Deserialize)]
+struct RefusalBody {
+    code: String,
+}
+
+/// A 403 answer to a signed-in device: revoked (erase), or a plain end of session.
+async fn forbidden(response: Response) -> ApiError {
+    match read_json::<RefusalBody>(response).await {
+        Ok(body) if body.code == "device_revoked" => ApiError::DeviceRevoked,
+        _ => ApiError::SessionEnded,
+    }
+}
+
 async fn request_ticket(access_token: &str) -> Result<String, ApiError> {
     // A link that carries no packets never answers: give up in time for the engine (which waits
     // for this answer before anything else) to try again through its backoff.
@@ -403,6 +426,7 @@ async fn request_ticket(access_token: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::Unreachable)?;
     match response.status() {
         200 => Ok(read_json::<TicketBody>(response).await?.ticket),
+        403 => Err(forbidden(response).await),
         status => Err(classify(status)),
     }
 }
@@ -424,6 +448,7 @@ async fn refresh(session: &Session) -> Result<Session, ApiError> {
             })
         }
         400 => Err(ApiError::SessionEnded),
+        403 => Err(forbidden(response).await),
         status => Err(classify(status)),
     }
 }

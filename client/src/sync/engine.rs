@@ -262,6 +262,8 @@ impl Engine {
                 ticket
             }
             Err(ApiError::SessionEnded) => return self.stop(ApiError::SessionEnded.problem()),
+            // The page erases the workspace when it hears this (`use_sync`).
+            Err(ApiError::DeviceRevoked) => return self.stop(ApiError::DeviceRevoked.problem()),
             Err(_) => return self.retry_later(),
         };
         self.generation += 1;

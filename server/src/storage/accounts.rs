@@ -129,8 +129,11 @@ pub enum Rotation {
     },
     /// It was spent already: every credential of the device was deleted.
     Replayed(Principal),
-    /// Unknown, expired, past its session's end, or its device revoked.
+    /// Unknown, expired or past its session's end.
     Refused,
+    /// A credential of a device an admin revoked (or whose person was disabled): the device must
+    /// erase its copy of the workspace.
+    Revoked,
 }
 
 /// What an access token's digest leads to.
@@ -140,8 +143,10 @@ pub enum AccessLookup {
     Valid(Principal),
     /// A token that was valid and has expired.
     Expired,
-    /// Nothing: never issued, signed out, or its device revoked.
+    /// Nothing: never issued, expired long ago, or signed out.
     Unknown,
+    /// A token of a device an admin revoked (or whose person was disabled).
+    Revoked,
 }
 
 /// Which devices a query may see: a workspace, and within it one user or everyone.

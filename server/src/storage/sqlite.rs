@@ -174,6 +174,14 @@ const MIGRATIONS: &[&str] = &[
         acknowledged_at INTEGER NOT NULL,
         PRIMARY KEY (workspace, device, document)
     ) WITHOUT ROWID;",
+    "-- The credentials a revoked device held, kept (as digests) until they would have expired,
+    -- so that device is told at its next contact to erase its copy of the workspace.
+    CREATE TABLE revoked_credentials (
+        digest BLOB PRIMARY KEY,
+        device TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX revoked_credentials_by_device ON revoked_credentials (device);",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

@@ -122,6 +122,7 @@ impl AccountStore for SqliteStorage {
                 params![user.to_string(), now],
             )?;
             for device in &devices {
+                remember_revoked_credentials(&transaction, *device)?;
                 forget_device_credentials(&transaction, *device)?;
             }
             transaction.commit()?;
@@ -228,6 +229,9 @@ impl AccountStore for SqliteStorage {
                 live_refresh(&transaction, &refresh)?
             else {
                 let Some(principal) = spent_refresh(&transaction, &refresh, now)? else {
+                    if revoked_credential(&transaction, &refresh, now)? {
+                        return Ok(Rotation::Revoked);
+                    }
                     return Ok(Rotation::Refused);
                 };
                 forget_device_credentials(&transaction, principal.device)?;
@@ -289,6 +293,7 @@ impl AccountStore for SqliteStorage {
         Box::pin(self.call(move |connection| {
             Ok(
                 match credential(connection, &access, CredentialKind::Access)? {
+                    None if revoked_credential(connection, &access, now)? => AccessLookup::Revoked,
                     None => AccessLookup::Unknown,
                     Some((_, expires_at)) if expires_at <= now => AccessLookup::Expired,
                     Some((principal, _)) => AccessLookup::Valid(principal),
@@ -389,6 +394,7 @@ impl AccountStore for SqliteStorage {
                 "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
                 params![device.0.to_string(), now],
             )?;
+            remember_revoked_credentials(&transaction, device)?;
             forget_device_credentials(&transaction, device)?;
             transaction.commit()?;
             Ok(true)
@@ -583,6 +589,37 @@ fn insert_grants(
         ])?;
     }
     Ok(())
+}
+
+/// Keeps the digests of `device`'s live credentials (it is being revoked), so that presenting
+/// one later is answered "revoked, erase" rather than "unknown".
+fn remember_revoked_credentials(
+    transaction: &Transaction<'_>,
+    device: DeviceId,
+) -> Result<(), StorageError> {
+    transaction.execute(
+        "INSERT OR IGNORE INTO revoked_credentials (digest, device, expires_at)
+         SELECT digest, device, max(expires_at, coalesce(session_ends_at, expires_at))
+         FROM credentials WHERE device = ?1",
+        [device.0.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Whether `digest` is a credential a revoked device held, not yet past its expiry.
+fn revoked_credential(
+    connection: &Connection,
+    digest: &Digest,
+    now: i64,
+) -> Result<bool, StorageError> {
+    Ok(connection
+        .query_row(
+            "SELECT 1 FROM revoked_credentials WHERE digest = ?1 AND expires_at > ?2",
+            params![digest.as_slice(), now],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Deletes every credential of `device`, live or spent.
