@@ -10,8 +10,8 @@ use crate::{finish, unexpected};
 
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
-async fn a_rep_disabled_by_an_admin_stops_syncing_at_once_and_cannot_sign_in_again() -> HarnessResult
-{
+async fn a_rep_disabled_by_an_admin_has_her_open_app_erased_at_once_and_cannot_sign_in_again(
+) -> HarnessResult {
     let test = "disable_person";
     let server = TestServer::start_demo(1).await?;
     let admin = Device::open("admin", server.port()).await?;
@@ -47,20 +47,8 @@ async fn a_rep_disabled_by_an_admin_stops_syncing_at_once_and_cannot_sign_in_aga
         // The rep's open app: its socket is closed, the next ticket answered "revoked", and
         // the device erases its copy of the workspace and returns to the sign-in page.
         rep.wait_for("#sign-in-email").await?;
-        let held = rep
-            .evaluate(
-                "return new Promise((resolve, reject) => {
-                   const open = indexedDB.open('carnet');
-                   open.onerror = () => reject(open.error);
-                   open.onsuccess = () => {
-                     const db = open.result;
-                     const count = db.transaction('documents').objectStore('documents').count();
-                     count.onsuccess = () => { db.close(); resolve(count.result); };
-                   };
-                 });",
-            )
-            .await?;
-        if held != serde_json::json!(0) {
+        let held = held_documents(&rep).await?;
+        if held != 0 {
             return Err(unexpected(format!(
                 "the revoked device still holds {held} documents"
             )));
@@ -208,6 +196,25 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
     newcomer.close().await?;
     other.close().await?;
     outcome
+}
+
+/// How many documents `device` holds in IndexedDB.
+pub(crate) async fn held_documents(device: &Device) -> HarnessResult<u64> {
+    let held = device
+        .evaluate(
+            "return new Promise((resolve, reject) => {
+               const open = indexedDB.open('carnet');
+               open.onerror = () => reject(open.error);
+               open.onsuccess = () => {
+                 const db = open.result;
+                 const count = db.transaction('documents').objectStore('documents').count();
+                 count.onsuccess = () => { db.close(); resolve(count.result); };
+               };
+             });",
+        )
+        .await?;
+    held.as_u64()
+        .ok_or_else(|| unexpected(format!("the document count reads {held}")))
 }
 
 /// Gives the account open on `device` to the person named `name`, with the owner picker.
