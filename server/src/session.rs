@@ -442,27 +442,23 @@ where
                 };
                 let budget = self.state.limits.page_budget();
                 // The epoch first: snapshots read after it cover at least that far.
+                let scope = Arc::clone(&self.scope);
                 let page = async {
                     let epoch = self.state.log.epoch(principal.workspace).await?;
-                    let (snapshots, more) = self
+                    let page = self
                         .state
                         .log
-                        .snapshots_page(principal.workspace, after, budget)
+                        .snapshots_page(principal.workspace, after, budget, scope)
                         .await?;
-                    Ok::<_, crate::storage::StorageError>((epoch, snapshots, more))
+                    Ok::<_, crate::storage::StorageError>((epoch, page))
                 };
                 match page.await {
-                    Ok((epoch, snapshots, more)) => {
-                        let next = more
-                            .then(|| snapshots.last().map(|snapshot| snapshot.document))
-                            .flatten();
-                        // Read by document order; sent only what this person may read.
-                        let snapshots = snapshots
-                            .into_iter()
-                            .filter(|snapshot| self.scope.contains(&snapshot.document))
-                            .collect();
+                    Ok((epoch, page)) => {
+                        // Only what this person may read was loaded; the next page starts
+                        // after the last document looked at.
+                        let next = if page.more { page.through } else { None };
                         Ok(Some(RelayEvent::SnapshotPage {
-                            snapshots,
+                            snapshots: page.snapshots,
                             epoch,
                             next,
                         }))

@@ -61,7 +61,18 @@ pub struct LogPage {
     pub more: bool,
 }
 
-/// How many log positions one filtered page read looks at, at most.
+/// A page of compacted snapshots as one device may read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SnapshotPage {
+    /// The snapshots of documents in the reader's scope, in document order.
+    pub snapshots: Vec<DocumentSnapshot>,
+    /// The last document the read looked at (the next page starts after it).
+    pub through: Option<DocumentId>,
+    /// Whether more snapshots follow.
+    pub more: bool,
+}
+
+/// How many log positions (or snapshots) one filtered page read looks at, at most.
 pub const SCAN_ROWS: usize = 20_000;
 
 /// Bytes of stored changes a device, and a workspace, may hold (0: no limit).
@@ -132,15 +143,18 @@ pub trait ChangeLog: Send + Sync {
         through: Seq,
     ) -> StoreFuture<'_, Vec<DocumentId>>;
 
-    /// The snapshots of documents after `after` (in document order) within `budget`, each with
-    /// its stored summary when it has one, and whether more follow. Summaries count towards the
-    /// byte budget; snapshots past the budget are never loaded, and no document is parsed.
+    /// The snapshots of documents in `scope` after `after` (in document order) within `budget`,
+    /// each with its stored summary when it has one, the last document the read looked at, and
+    /// whether more follow. Summaries count towards the byte budget; snapshots past the budget or
+    /// outside the scope are never loaded, the read stops after [`SCAN_ROWS`] documents, and no
+    /// document is parsed.
     fn snapshots_page(
         &self,
         workspace: WorkspaceId,
         after: Option<DocumentId>,
         budget: PageBudget,
-    ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)>;
+        scope: Arc<Scope>,
+    ) -> StoreFuture<'_, SnapshotPage>;
 
     /// The workspace's compaction epoch: every snapshot covers at least this position.
     fn epoch(&self, workspace: WorkspaceId) -> StoreFuture<'_, Seq>;

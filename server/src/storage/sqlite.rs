@@ -414,7 +414,16 @@ mod tests {
             entries: 10,
             bytes: 1 << 20,
         };
-        let (snapshots, more) = storage.snapshots_page(workspace, None, budget).await?;
+        let crate::storage::SnapshotPage {
+            snapshots, more, ..
+        } = storage
+            .snapshots_page(
+                workspace,
+                None,
+                budget,
+                std::sync::Arc::new(crate::access::Scope::Everything),
+            )
+            .await?;
         assert!(!more);
         assert_eq!(snapshots.len(), 1);
         assert_eq!(snapshots[0].document, document);

@@ -1,7 +1,7 @@
 //! Reads the relay does for devices stop at their page budget, and the unauthenticated health
 //! and metrics routes answer from counters.
 
-use server::storage::{IncomingChange, LogPage, PageBudget};
+use server::storage::{IncomingChange, LogPage, PageBudget, SnapshotPage};
 use shared::index::AccountIndexRow;
 use shared::protocol::{DocumentId, Seq};
 use shared::replica::{IndexRow, RecordKind, Summary};
@@ -130,10 +130,12 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
         bytes: 768 * KIB,
     };
     let before = relay.state.storage.health().await?;
-    let (snapshots, more) = relay
+    let SnapshotPage {
+        snapshots, more, ..
+    } = relay
         .state
         .log
-        .snapshots_page(principal.workspace, None, budget)
+        .snapshots_page(principal.workspace, None, budget, everything())
         .await?;
     let after = relay.state.storage.health().await?;
     assert_eq!((snapshots.len(), more), (3, true));
@@ -175,10 +177,12 @@ async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
         bytes: 768 * KIB,
     };
     let before = relay.state.storage.health().await?;
-    let (snapshots, more) = relay
+    let SnapshotPage {
+        snapshots, more, ..
+    } = relay
         .state
         .log
-        .snapshots_page(principal.workspace, None, budget)
+        .snapshots_page(principal.workspace, None, budget, everything())
         .await?;
     let after = relay.state.storage.health().await?;
     // Seven snapshots alone would fit; with their summaries, three do.
@@ -200,5 +204,52 @@ async fn health_and_metrics_report_the_log_from_maintained_counters() -> TestRes
     let (status, _, body) = http_get(relay.address, "/metrics").await?;
     assert_eq!(status, 200);
     assert!(body.contains("carnet_log_changes 3"), "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_scoped_snapshot_page_loads_only_the_readers_documents_and_goes_on_past_the_rest(
+) -> TestResult {
+    let relay = Relay::start().await?;
+    let principal = relay.workspace(1)?[0];
+    let documents: Vec<DocumentId> = (1..=10_u128)
+        .map(|index| DocumentId(uuid::Uuid::from_u128(index)))
+        .collect();
+    for document in &documents {
+        relay
+            .state
+            .log
+            .store_snapshot(principal.workspace, *document, vec![1; KIB], None, Seq(1))
+            .await?;
+    }
+    // The reader may read the 2nd, 5th and 9th documents only; pages of two.
+    let readable: std::collections::HashSet<DocumentId> =
+        [documents[1], documents[4], documents[8]].into();
+    let scope = std::sync::Arc::new(server::access::Scope::Only(readable.clone()));
+    let budget = PageBudget {
+        entries: 2,
+        bytes: 1 << 20,
+    };
+    let before = relay.state.storage.health().await?;
+    let first = relay
+        .state
+        .log
+        .snapshots_page(principal.workspace, None, budget, scope.clone())
+        .await?;
+    let got: Vec<DocumentId> = first.snapshots.iter().map(|s| s.document).collect();
+    assert_eq!(got, vec![documents[1], documents[4]]);
+    assert!(first.more);
+    let second = relay
+        .state
+        .log
+        .snapshots_page(principal.workspace, first.through, budget, scope)
+        .await?;
+    let got: Vec<DocumentId> = second.snapshots.iter().map(|s| s.document).collect();
+    assert_eq!(got, vec![documents[8]]);
+    assert!(!second.more);
+    let after = relay.state.storage.health().await?;
+    // Three snapshots loaded, three kibibytes: nothing of the seven others.
+    assert_eq!(after.rows_read - before.rows_read, 3);
+    assert_eq!(after.bytes_read - before.bytes_read, 3 * KIB as u64);
     Ok(())
 }

@@ -9,8 +9,8 @@ use shared::replica::Summary;
 use super::SqliteStorage;
 use crate::access::Scope;
 use crate::storage::{
-    AppendOutcome, ChangeLog, IncomingChange, LogPage, PageBudget, Quotas, StorageError,
-    StoreFuture, WorkspaceId, SCAN_ROWS,
+    AppendOutcome, ChangeLog, IncomingChange, LogPage, PageBudget, Quotas, SnapshotPage,
+    StorageError, StoreFuture, WorkspaceId, SCAN_ROWS,
 };
 
 impl ChangeLog for SqliteStorage {
@@ -158,67 +158,17 @@ impl ChangeLog for SqliteStorage {
         workspace: WorkspaceId,
         after: Option<DocumentId>,
         budget: PageBudget,
-    ) -> StoreFuture<'_, (Vec<DocumentSnapshot>, bool)> {
+        scope: Arc<Scope>,
+    ) -> StoreFuture<'_, SnapshotPage> {
         let storage = self.clone();
         Box::pin(async move {
-            let (snapshots, more, bytes) = storage
+            let (page, bytes) = storage
                 .call(move |connection| {
-                    let workspace = workspace.to_string();
-                    // Document ids compare as 16-byte blobs; the empty blob sorts before all.
-                    let after =
-                        after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
-                    // Sizes first, as for log pages: snapshots past the budget are never read.
-                    // A summary counts towards the budget (it travels in the same page); one
-                    // written in another protocol version's form is not sent, nor counted.
-                    let mut sizes = connection.prepare_cached(
-                        "SELECT document, length(bytes) + CASE WHEN summary_version = ?4
-                           THEN coalesce(length(summary), 0) ELSE 0 END
-                         FROM snapshots
-                         WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
-                    )?;
-                    let rows = sizes.query(params![
-                        workspace,
-                        after,
-                        page_limit(budget),
-                        SUMMARY_VERSION
-                    ])?;
-                    let (through, more) = fit::<Vec<u8>>(rows, budget)?;
-                    let Some(through) = through else {
-                        return Ok((Vec::new(), false, 0));
-                    };
-                    let mut statement = connection.prepare_cached(
-                        "SELECT document, bytes,
-                           CASE WHEN summary_version = ?4 THEN summary END
-                         FROM snapshots
-                         WHERE workspace = ?1 AND document > ?2 AND document <= ?3
-                         ORDER BY document",
-                    )?;
-                    let mut bytes_read = 0;
-                    let snapshots = statement
-                        .query_map(params![workspace, after, through, SUMMARY_VERSION], |row| {
-                            Ok((
-                                row.get::<_, Vec<u8>>(0)?,
-                                row.get::<_, Vec<u8>>(1)?,
-                                row.get::<_, Option<Vec<u8>>>(2)?,
-                            ))
-                        })?
-                        .map(|row| {
-                            let (document, bytes, summary) = row?;
-                            let document = document_id(&document)?;
-                            bytes_read += bytes.len() + summary.as_ref().map_or(0, Vec::len);
-                            Ok(DocumentSnapshot {
-                                document,
-                                bytes,
-                                summary: summary
-                                    .and_then(|summary| read_summary(document, &summary)),
-                            })
-                        })
-                        .collect::<Result<Vec<DocumentSnapshot>, StorageError>>()?;
-                    Ok((snapshots, more, bytes_read))
+                    read_snapshot_page(connection, workspace, after, budget, &scope)
                 })
                 .await?;
-            storage.count_read(snapshots.len(), bytes);
-            Ok((snapshots, more))
+            storage.count_read(page.snapshots.len(), bytes);
+            Ok(page)
         })
     }
 
@@ -343,6 +293,87 @@ fn read_summary(document: DocumentId, bytes: &[u8]) -> Option<Summary> {
     }
 }
 
+/// Reads the page of snapshots after `after` for a reader of `scope`: documents and sizes first
+/// (a summary counts towards the budget, as it travels in the same page; one written in another
+/// protocol version's form is neither sent nor counted), then the bytes of exactly the snapshots
+/// that fit and are in scope. Returns the page and the bytes read.
+fn read_snapshot_page(
+    connection: &mut rusqlite::Connection,
+    workspace: WorkspaceId,
+    after: Option<DocumentId>,
+    budget: PageBudget,
+    scope: &Scope,
+) -> Result<(SnapshotPage, usize), StorageError> {
+    let workspace = workspace.to_string();
+    // Document ids compare as 16-byte blobs; the empty blob sorts before all.
+    let after = after.map_or_else(Vec::new, |document| document.0.as_bytes().to_vec());
+    let scan = match scope {
+        Scope::Everything => page_limit(budget),
+        Scope::Only(_) => i64::try_from(SCAN_ROWS).unwrap_or(i64::MAX),
+    };
+    let mut sizes = connection.prepare_cached(
+        "SELECT document, length(bytes) + CASE WHEN summary_version = ?4
+           THEN coalesce(length(summary), 0) ELSE 0 END
+         FROM snapshots
+         WHERE workspace = ?1 AND document > ?2 ORDER BY document LIMIT ?3",
+    )?;
+    let mut rows = sizes.query(params![workspace, after, scan, SUMMARY_VERSION])?;
+    let mut chosen: Vec<DocumentId> = Vec::new();
+    let mut through = None;
+    let mut scanned = 0_i64;
+    let mut bytes = 0_usize;
+    let mut more = false;
+    while let Some(row) = rows.next()? {
+        scanned += 1;
+        let document = document_id(&row.get::<_, Vec<u8>>(0)?)?;
+        if !scope.contains(&document) {
+            through = Some(document);
+            continue;
+        }
+        let size = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
+        let full =
+            chosen.len() >= budget.entries.max(1) || bytes.saturating_add(size) > budget.bytes;
+        if !chosen.is_empty() && full {
+            more = true;
+            break;
+        }
+        chosen.push(document);
+        bytes = bytes.saturating_add(size);
+        through = Some(document);
+    }
+    drop(rows);
+    if !more && scanned == scan {
+        // The scan stopped at its limit: the next read says whether anything follows.
+        more = true;
+    }
+    let mut statement = connection.prepare_cached(
+        "SELECT bytes, CASE WHEN summary_version = ?3 THEN summary END
+         FROM snapshots WHERE workspace = ?1 AND document = ?2",
+    )?;
+    let mut bytes_read = 0;
+    let mut snapshots = Vec::with_capacity(chosen.len());
+    for document in chosen {
+        let (bytes, summary): (Vec<u8>, Option<Vec<u8>>) = statement.query_row(
+            params![workspace, document.0.as_bytes().as_slice(), SUMMARY_VERSION],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        bytes_read += bytes.len() + summary.as_ref().map_or(0, Vec::len);
+        snapshots.push(DocumentSnapshot {
+            document,
+            bytes,
+            summary: summary.and_then(|summary| read_summary(document, &summary)),
+        });
+    }
+    Ok((
+        SnapshotPage {
+            snapshots,
+            through,
+            more,
+        },
+        bytes_read,
+    ))
+}
+
 /// Reads the log page after `after` for a reader of `scope`: positions, documents and sizes
 /// first (`length` of a blob does not load it), then the bytes of exactly the entries that fit
 /// and are in scope. Returns the page and the bytes read.
@@ -427,27 +458,6 @@ fn page_limit(budget: PageBudget) -> i64 {
     i64::try_from(budget.entries.max(1))
         .unwrap_or(i64::MAX)
         .saturating_add(1)
-}
-
-/// Walks `(key, size)` rows until the page's budget is spent: returns the last key that fits
-/// (at least the first row, however large) and whether rows remain. Stops reading at the budget.
-fn fit<K: rusqlite::types::FromSql>(
-    mut rows: rusqlite::Rows<'_>,
-    budget: PageBudget,
-) -> Result<(Option<K>, bool), StorageError> {
-    let mut through = None;
-    let mut entries = 0;
-    let mut bytes = 0_usize;
-    while let Some(row) = rows.next()? {
-        let size = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
-        if entries > 0 && (entries >= budget.entries || bytes.saturating_add(size) > budget.bytes) {
-            return Ok((through, true));
-        }
-        through = Some(row.get::<_, K>(0)?);
-        entries += 1;
-        bytes = bytes.saturating_add(size);
-    }
-    Ok((through, false))
 }
 
 fn append(
