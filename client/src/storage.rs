@@ -691,14 +691,8 @@ impl Storage {
         self.load_document::<Account>(id).await
     }
 
-    /// Rebuilds every index row from the documents (after a layout change or damage), `chunk`
-    /// documents per transaction, calling `progress(done, total)` after each chunk and yielding
-    /// to the browser between chunks so the page stays responsive.
-    pub async fn rebuild_index(
-        &self,
-        chunk: usize,
-        mut progress: impl FnMut(usize, usize),
-    ) -> Result<usize, StorageError> {
+    /// The key of every stored document (keys only: no document is read).
+    pub(crate) async fn document_keys(&self) -> Result<Vec<JsValue>, StorageError> {
         let transaction = self.read_transaction(&[DOCUMENTS])?;
         let keys = async {
             transaction
@@ -707,7 +701,18 @@ impl Storage {
                 .await
         }
         .await;
-        let keys = finish(transaction, keys).await?;
+        finish(transaction, keys).await
+    }
+
+    /// Rebuilds every index row from the documents (after a layout change or damage), `chunk`
+    /// documents per transaction, calling `progress(done, total)` after each chunk and yielding
+    /// to the browser between chunks so the page stays responsive.
+    pub async fn rebuild_index(
+        &self,
+        chunk: usize,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<usize, StorageError> {
+        let keys = self.document_keys().await?;
         let total = keys.len();
         let clear = self.transaction(
             &[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, SEARCH_JOURNAL],

@@ -110,6 +110,25 @@ impl Validators {
         }
     }
 
+    /// Runs `work` on the blocking pool, holding one of the pool's permits.
+    async fn on_pool<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, IngestError> + Send + 'static,
+    ) -> Result<T, IngestError> {
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_closed| IngestError::Validation(None))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|error| IngestError::Validation(Some(error)))?
+    }
+
     /// Waits for `workspace`'s turn to store a push.
     async fn turn(&self, workspace: WorkspaceId) -> Option<MutexGuard<'_, ()>> {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -374,32 +393,27 @@ async fn fold_for_keys(
         .document_changes(workspace, document, after, head)
         .await?;
     changes.extend(new);
-    let permit = validators
-        .slots
-        .clone()
-        .acquire_owned()
+    validators
+        .on_pool(move || {
+            let folded = match base {
+                Base::Snapshot(stored) => {
+                    shared::replica::fold(document, stored.as_deref(), &changes)
+                }
+                Base::Folded(mut automerge) => changes
+                    .iter()
+                    .try_for_each(|bytes| {
+                        check_inflation(bytes)?;
+                        automerge
+                            .load_incremental(bytes)
+                            .map(|_| ())
+                            .map_err(|error| ReplicaError::Unreadable(Box::new(error)))
+                    })
+                    .and_then(|()| shared::replica::describe(document, *automerge)),
+            }
+            .map_err(IngestError::Unreadable)?;
+            Ok((AccessKeys::of_folded(&folded, creator), folded.automerge))
+        })
         .await
-        .map_err(|_closed| IngestError::Validation(None))?;
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let folded = match base {
-            Base::Snapshot(stored) => shared::replica::fold(document, stored.as_deref(), &changes),
-            Base::Folded(mut automerge) => changes
-                .iter()
-                .try_for_each(|bytes| {
-                    check_inflation(bytes)?;
-                    automerge
-                        .load_incremental(bytes)
-                        .map(|_| ())
-                        .map_err(|error| ReplicaError::Unreadable(Box::new(error)))
-                })
-                .and_then(|()| shared::replica::describe(document, *automerge)),
-        }
-        .map_err(IngestError::Unreadable)?;
-        Ok((AccessKeys::of_folded(&folded, creator), folded.automerge))
-    })
-    .await
-    .map_err(|error| IngestError::Validation(Some(error)))?
 }
 
 /// Where a fold starts.
@@ -431,26 +445,19 @@ pub async fn whole_document(
     if snapshot.is_none() && changes.is_empty() {
         return Ok(None);
     }
-    let permit = validators
-        .slots
-        .clone()
-        .acquire_owned()
+    validators
+        .on_pool(move || {
+            let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
+            let mut folded = shared::replica::fold(document, stored, &changes)
+                .map_err(IngestError::Unreadable)?;
+            let summary = folded.summary();
+            Ok(Some(shared::protocol::DocumentSnapshot {
+                document,
+                bytes: folded.automerge.save(),
+                summary: Some(summary),
+            }))
+        })
         .await
-        .map_err(|_closed| IngestError::Validation(None))?;
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
-        let mut folded =
-            shared::replica::fold(document, stored, &changes).map_err(IngestError::Unreadable)?;
-        let summary = folded.summary();
-        Ok(Some(shared::protocol::DocumentSnapshot {
-            document,
-            bytes: folded.automerge.save(),
-            summary: Some(summary),
-        }))
-    })
-    .await
-    .map_err(|error| IngestError::Validation(Some(error)))?
 }
 
 /// Derives and stores the keys of documents the log holds without keys (a database from before
@@ -501,38 +508,31 @@ async fn validate(
     author: [u8; 32],
     changes: Vec<Change>,
 ) -> Result<Vec<IncomingChange>, IngestError> {
-    let permit = validators
-        .slots
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_closed| IngestError::Validation(None))?;
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        changes
-            .into_iter()
-            .enumerate()
-            .map(|(index, change)| {
-                let facts = inspect_change(&change.bytes)
-                    .map_err(|source| IngestError::BadChange { index, source })?;
-                if facts
-                    .author
-                    .as_ref()
-                    .is_some_and(|named| named.as_slice() != author)
-                {
-                    return Err(IngestError::ForgedAuthor { index });
-                }
-                Ok(IncomingChange {
-                    document: change.document,
-                    hash: facts.hash,
-                    actor: facts.actor,
-                    bytes: change.bytes,
+    validators
+        .on_pool(move || {
+            changes
+                .into_iter()
+                .enumerate()
+                .map(|(index, change)| {
+                    let facts = inspect_change(&change.bytes)
+                        .map_err(|source| IngestError::BadChange { index, source })?;
+                    if facts
+                        .author
+                        .as_ref()
+                        .is_some_and(|named| named.as_slice() != author)
+                    {
+                        return Err(IngestError::ForgedAuthor { index });
+                    }
+                    Ok(IncomingChange {
+                        document: change.document,
+                        hash: facts.hash,
+                        actor: facts.actor,
+                        bytes: change.bytes,
+                    })
                 })
-            })
-            .collect()
-    })
-    .await
-    .map_err(|error| IngestError::Validation(Some(error)))?
+                .collect()
+        })
+        .await
 }
 
 #[cfg(test)]

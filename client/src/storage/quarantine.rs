@@ -61,15 +61,8 @@ struct Described {
 impl Storage {
     /// The ids of every document the device holds (keys only: no document is read).
     pub async fn document_ids(&self) -> Result<Vec<DocumentId>, StorageError> {
-        let transaction = self.read_transaction(&[DOCUMENTS])?;
-        let keys = async {
-            transaction
-                .object_store(DOCUMENTS)?
-                .get_all_keys(None, None)?
-                .await
-        }
-        .await;
-        Ok(finish(transaction, keys)
+        Ok(self
+            .document_keys()
             .await?
             .iter()
             .filter_map(JsValue::as_string)
