@@ -14,7 +14,8 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::protocol::codec::{decode_client, encode_server, DecodeError, EncodeError};
 use shared::protocol::relay::{Appended, RelayEffect, RelayEvent, RelaySession};
 use shared::protocol::{
-    ClientMessage, DocumentId, ErrorCode, Seq, ServerMessage, MAX_HOLDING_PAGE, PROTOCOL_VERSION,
+    holdings_digest, ClientMessage, DocumentId, ErrorCode, Seq, ServerMessage, MAX_HOLDING_PAGE,
+    PROTOCOL_VERSION,
 };
 use tokio::sync::broadcast;
 use tokio::time::Instant;
@@ -133,6 +134,8 @@ struct Connection<S> {
     hello_cursor: Seq,
     /// The device's holdings, page by page, until the last page.
     holdings: HashSet<DocumentId>,
+    /// The digest of the person's reach, to send once the welcome is out.
+    pending_reach: Option<[u8; 32]>,
     pre_auth: Option<PreAuthSlot>,
     live: Option<broadcast::Receiver<Arc<Publication>>>,
     messages: TokenBucket,
@@ -159,6 +162,7 @@ where
             known: Arc::default(),
             hello_cursor: Seq(0),
             holdings: HashSet::new(),
+            pending_reach: None,
             pre_auth: None,
             live: None,
             last_heard: now,
@@ -309,6 +313,9 @@ where
                     events.push_back(follow_up);
                 }
             }
+            if let Some(digest) = self.pending_reach.take() {
+                events.push_back(RelayEvent::Reach { digest });
+            }
         }
         if self.machine.is_closed() {
             return Err(Stop::Done);
@@ -385,6 +392,7 @@ where
                     self.refuse(ErrorCode::ServerBusy).await;
                     return Err(Stop::Done);
                 }
+                self.pending_reach = Some(self.reach_digest());
                 match self.state.log.head(principal.workspace).await {
                     Ok(head) => {
                         self.pre_auth = None;
@@ -660,6 +668,16 @@ where
             stored,
             duplicates: outcome.duplicates,
         })
+    }
+
+    /// The digest of the documents the person may read now.
+    fn reach_digest(&self) -> [u8; 32] {
+        holdings_digest(
+            self.known
+                .iter()
+                .filter(|document| self.scope.contains(document))
+                .copied(),
+        )
     }
 
     /// Takes `grants` as the session's and computes the scope they give over the workspace's

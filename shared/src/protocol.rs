@@ -20,6 +20,7 @@ pub mod relay;
 mod simulation;
 
 pub use messages::{
-    BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
-    Hello, Seq, ServerMessage, MAX_HOLDING_PAGE, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
+    holdings_digest, BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry,
+    ErrorCode, Hello, Seq, ServerMessage, MAX_HOLDING_PAGE, OLDEST_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
 };

@@ -67,6 +67,15 @@ async fn a_new_device_bootstraps_ten_thousand_accounts_from_snapshots() -> TestR
     let compacted = compact_workspace(relay.state.log.as_ref(), seeder.workspace).await?;
     assert_eq!((compacted.documents, compacted.incomplete), (10_000, 0));
     assert_eq!(compacted.epoch, Seq(30_000));
+    // Appended straight to the log: their access keys are derived as the relay does at start
+    // (the seeder's own person created them, so the newcomer, the same person, reads them).
+    relay.derive_keys().await?;
+    assert!(relay
+        .state
+        .access
+        .documents_without_access(1)
+        .await?
+        .is_empty());
 
     // One more change after the epoch: it must arrive through the log's tail.
     let (document, mut account) = first.ok_or("no account")?;

@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use super::messages::{
-    BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry, ErrorCode,
-    Hello, Seq, ServerMessage, MAX_HOLDING_PAGE,
+    holdings_digest, BatchId, Change, ClientMessage, DeviceId, DocumentId, DocumentSnapshot, Entry,
+    ErrorCode, Hello, Seq, ServerMessage, MAX_HOLDING_PAGE,
 };
 
 /// How many bytes of changes one push carries at most (well under the 1 MiB message limit).
@@ -154,6 +154,8 @@ pub struct SyncClient {
     cursor: Seq,
     phase: ClientPhase,
     pending: BTreeMap<u64, Change>,
+    /// The digest of what the relay says the person may read, until the holdings are compared.
+    expected_holdings: Option<[u8; 32]>,
     in_flight: BTreeMap<BatchId, Vec<u64>>,
     sent: BTreeSet<u64>,
     next_batch: u64,
@@ -190,6 +192,7 @@ impl SyncClient {
                 .into_iter()
                 .map(|entry| (entry.key, entry.change))
                 .collect(),
+            expected_holdings: None,
             in_flight: BTreeMap::new(),
             sent: BTreeSet::new(),
             next_batch: 1,
@@ -252,7 +255,10 @@ impl SyncClient {
                 self.receive(message, &mut effects);
             }
             ClientEvent::Holdings(documents) => {
-                if !matches!(self.phase, ClientPhase::Offline | ClientPhase::Handshaking) {
+                let expected = self.expected_holdings.take();
+                let same = expected
+                    .is_some_and(|expected| holdings_digest(documents.iter().copied()) == expected);
+                if !same && !matches!(self.phase, ClientPhase::Offline | ClientPhase::Handshaking) {
                     let mut pages = documents.chunks(MAX_HOLDING_PAGE).peekable();
                     if pages.peek().is_none() {
                         effects.push(ClientEffect::Send(ClientMessage::Holding {
@@ -320,6 +326,7 @@ impl SyncClient {
         self.phase = ClientPhase::Offline;
         self.in_flight.clear();
         self.sent.clear();
+        self.expected_holdings = None;
         self.liveness = Liveness::default();
     }
 
@@ -339,7 +346,10 @@ impl SyncClient {
                     self.catch_up_or_go_live(effects);
                 }
                 self.push(effects);
-                // The relay tells what left the person's reach and sends what entered it.
+            }
+            ServerMessage::Reach { digest } => {
+                // Compared with what the device holds; only a difference is sent.
+                self.expected_holdings = Some(digest);
                 effects.push(ClientEffect::ListHoldings);
             }
             ServerMessage::Snapshots {
@@ -642,12 +652,16 @@ mod tests {
 
     #[test]
     fn after_the_welcome_the_holdings_go_to_the_relay_in_pages() {
-        let (mut client, effects) = live_client(Vec::new(), Duration::ZERO);
-        assert_eq!(effects.last(), Some(&ClientEffect::ListHoldings));
+        let (mut client, _effects) = live_client(Vec::new(), Duration::ZERO);
         let held: Vec<DocumentId> = (0..(MAX_HOLDING_PAGE as u128 + 5))
             .map(|n| DocumentId(uuid::Uuid::from_u128(n)))
             .collect();
-        let effects = client.handle(ClientEvent::Holdings(held));
+        // The relay's reach differs (one document less): the holdings go, in pages.
+        let effects = client.handle(ClientEvent::Received(ServerMessage::Reach {
+            digest: holdings_digest(held.iter().skip(1).copied()),
+        }));
+        assert_eq!(effects, vec![ClientEffect::ListHoldings]);
+        let effects = client.handle(ClientEvent::Holdings(held.clone()));
         let pages: Vec<(usize, bool)> = effects
             .iter()
             .filter_map(|effect| match effect {
@@ -659,7 +673,17 @@ mod tests {
             })
             .collect();
         assert_eq!(pages, vec![(MAX_HOLDING_PAGE, false), (5, true)]);
+        // Holding exactly the reach (in any order), nothing is sent.
+        let _list = client.handle(ClientEvent::Received(ServerMessage::Reach {
+            digest: holdings_digest(held.iter().copied()),
+        }));
+        let mut shuffled = held;
+        shuffled.reverse();
+        assert!(client.handle(ClientEvent::Holdings(shuffled)).is_empty());
         // Holding nothing is said too, so the relay sends what entered the person's reach.
+        let _list = client.handle(ClientEvent::Received(ServerMessage::Reach {
+            digest: [7; 32],
+        }));
         let effects = client.handle(ClientEvent::Holdings(Vec::new()));
         assert_eq!(
             effects,

@@ -64,7 +64,8 @@ pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, E
         if let ServerMessage::Passed { .. }
         | ServerMessage::Forbidden { .. }
         | ServerMessage::Revoked { .. }
-        | ServerMessage::Granted { .. } = message
+        | ServerMessage::Granted { .. }
+        | ServerMessage::Reach { .. } = message
         {
             let older: ServerMessage = v1::ServerMessage::from(message.clone()).into();
             return encode(version, &older);

@@ -212,6 +212,27 @@ pub enum ServerMessage {
         /// The documents.
         snapshots: Vec<DocumentSnapshot>,
     },
+    /// Sent after the welcome: the [`holdings_digest`] of the documents the person may read. A
+    /// device holding exactly those (the usual case) lists nothing; otherwise it sends its
+    /// holdings ([`ClientMessage::Holding`]). Version 3.
+    Reach {
+        /// The digest.
+        digest: [u8; 32],
+    },
+}
+
+/// The digest of a set of documents: SHA-256 over their ids' bytes in increasing order, so both
+/// sides compute it alike whatever order they hold them in.
+pub fn holdings_digest(documents: impl IntoIterator<Item = DocumentId>) -> [u8; 32] {
+    use sha2::Digest as _;
+    let mut sorted: Vec<DocumentId> = documents.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut hasher = sha2::Sha256::new();
+    for document in &sorted {
+        hasher.update(document.0.as_bytes());
+    }
+    hasher.finalize().into()
 }
 
 /// One document's compacted state.

@@ -53,6 +53,11 @@ pub enum RelayEvent {
         /// The entries the device may read, in order.
         entries: Vec<Entry>,
     },
+    /// The digest of what the person may read, to send after the welcome.
+    Reach {
+        /// [`super::messages::holdings_digest`] of the person's scope.
+        digest: [u8; 32],
+    },
     /// What left and entered the person's reach since the device last heard: from its holdings,
     /// or after a change of access during the session.
     ReachChanged {
@@ -236,6 +241,13 @@ impl RelaySession {
                 }
                 Err(code) => self.refuse_and_close(code),
             },
+            RelayEvent::Reach { digest } => {
+                if self.reads_passed && matches!(self.phase, Phase::Open { .. }) {
+                    vec![RelayEffect::Send(ServerMessage::Reach { digest })]
+                } else {
+                    Vec::new()
+                }
+            }
             RelayEvent::ReachChanged { revoked, granted } => {
                 let mut effects = Vec::new();
                 if !self.reads_passed {

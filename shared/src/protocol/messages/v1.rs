@@ -98,10 +98,12 @@ impl From<super::ServerMessage> for ServerMessage {
                 entries: Vec::new(),
                 more,
             },
-            Current::Revoked { .. } | Current::Granted { .. } => Self::Entries {
-                entries: Vec::new(),
-                more: false,
-            },
+            Current::Revoked { .. } | Current::Granted { .. } | Current::Reach { .. } => {
+                Self::Entries {
+                    entries: Vec::new(),
+                    more: false,
+                }
+            }
             Current::Forbidden { .. } => Self::Error {
                 code: super::ErrorCode::Unauthorised,
                 message: super::ErrorCode::Unauthorised.describe().to_owned(),
