@@ -1387,3 +1387,37 @@ async fn only_an_admin_changes_access_never_their_own_role_and_never_with_bad_na
     assert_code(&unknown_member, 422, "invalid_input");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_invited_manager_joins_as_a_manager() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let invitation = app
+        .post(
+            "/api/invitations",
+            Some(text(&manon, "access_token")?),
+            json!({"email": "lea@demo.carnet.test", "role": "manager"}),
+        )
+        .await?;
+    assert_eq!(invitation.status, 201, "{invitation:?}");
+    let accepted = app
+        .post(
+            "/api/invitations/accept",
+            None,
+            json!({"code": text(&invitation.body, "code")?, "name": "Léa Roussel",
+                   "password": "lea-mot-de-passe", "device_name": "Tablette"}),
+        )
+        .await?;
+    assert_eq!(accepted.status, 201, "{accepted:?}");
+    assert_eq!(accepted.body["user"]["role"], "manager");
+    let listed = people(&app, text(&manon, "access_token")?).await?;
+    assert!(
+        listed.contains(&(
+            "lea@demo.carnet.test".to_owned(),
+            "manager".to_owned(),
+            false
+        )),
+        "{listed:?}"
+    );
+    Ok(())
+}

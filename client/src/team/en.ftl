@@ -2,6 +2,7 @@ people-title = People
 people-loading = Reading the people of the workspace…
 people-role-admin = admin
 people-role-rep = rep
+people-role-manager = manager
 people-role-other = { $role }
 people-you = you
 people-disabled = disabled

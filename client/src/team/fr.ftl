@@ -2,6 +2,7 @@ people-title = Personnes
 people-loading = Lecture des personnes de l'espace…
 people-role-admin = administrateur
 people-role-rep = commercial
+people-role-manager = responsable d'équipe
 people-role-other = { $role }
 people-you = vous
 people-disabled = désactivé

@@ -209,6 +209,7 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                 <span class="field-label">{ i18n.t("people-invite-role") }</span>
                 <select id="invite-role" ref={role}>
                     <option value="rep" selected=true>{ i18n.t("people-role-rep") }</option>
+                    <option value="manager">{ i18n.t("people-role-manager") }</option>
                     <option value="admin">{ i18n.t("people-role-admin") }</option>
                 </select>
             </label>
@@ -264,6 +265,7 @@ fn people_list(
                 let disabled = person.disabled_at.is_some();
                 let role = match person.role.as_str() {
                     "admin" => i18n.t("people-role-admin"),
+                    "manager" => i18n.t("people-role-manager"),
                     "rep" => i18n.t("people-role-rep"),
                     other => i18n.t_with("people-role-other", &[("role", other.into())]),
                 };
