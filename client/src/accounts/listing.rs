@@ -37,7 +37,9 @@ impl AccountsState {
                 Self {
                     rows: Rc::new(rows),
                     loaded: true,
-                    error: None,
+                    // A re-read in the background (sync stored something, another tab saved)
+                    // must not take away an error before the rep has read it.
+                    error: self.error.clone(),
                 }
             }
             AccountsAction::Add(row) => {
@@ -117,6 +119,9 @@ mod tests {
     fn a_failure_is_kept_until_dismissed() {
         let failed = AccountsState::default().apply(AccountsAction::Fail("disk full".to_owned()));
         assert_eq!(failed.error.as_deref(), Some("disk full"));
-        assert_eq!(failed.apply(AccountsAction::DismissError).error, None);
+        // The list re-read in the background meanwhile: the failure stays on screen.
+        let reread = failed.apply(AccountsAction::Load(vec![row("1", "Beta")]));
+        assert_eq!(reread.error.as_deref(), Some("disk full"));
+        assert_eq!(reread.apply(AccountsAction::DismissError).error, None);
     }
 }
