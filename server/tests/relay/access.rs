@@ -12,7 +12,7 @@ use std::time::Duration;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use futures_util::StreamExt;
-use server::identity::{Principal, Role, UserId};
+use server::identity::{Principal, Role};
 use server::storage::access::TeamSpec;
 use shared::account::{Account, AccountDocument};
 use shared::contact::{Contact, ContactDocument};
@@ -25,7 +25,7 @@ use shared::settings::{Settings, SettingsDocument};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::harness::{send, Device, Relay, TestResult};
+use crate::harness::{send, shared_user, Device, Relay, TestResult};
 
 const NOW: i64 = 1_780_000_000;
 
@@ -87,43 +87,6 @@ struct Matrix {
     copies: Vec<AutoCommit>,
 }
 
-/// Inserts a person with `role` and one device into `workspace`.
-fn person(
-    relay: &Relay,
-    workspace: Principal,
-    role: Role,
-    disabled: bool,
-) -> TestResult<Principal> {
-    let connection = relay.database()?;
-    let user = UserId(Uuid::new_v4());
-    let device = shared::protocol::DeviceId(Uuid::new_v4());
-    connection.execute(
-        "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at, disabled_at)
-         VALUES (?1, ?2, ?3, 'Someone', ?4, 'x', 0, ?5)",
-        rusqlite::params![
-            user.to_string(),
-            workspace.workspace.to_string(),
-            format!("{user}@carnet.test"),
-            role.as_str(),
-            disabled.then_some(NOW),
-        ],
-    )?;
-    connection.execute(
-        "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
-        [device.0.to_string(), user.to_string()],
-    )?;
-    Ok(Principal {
-        workspace: workspace.workspace,
-        user,
-        role,
-        device,
-    })
-}
-
-fn shared_user(user: UserId) -> shared::ids::UserId {
-    shared::ids::UserId::from_bytes(*user.0.as_bytes())
-}
-
 fn editor(principal: Principal) -> Editor {
     Editor {
         user: shared_user(principal.user),
@@ -139,12 +102,12 @@ impl Matrix {
     async fn set_up() -> TestResult<Self> {
         let relay = Relay::start().await?;
         let seed = relay.workspace(1)?[0];
-        let admin = person(&relay, seed, Role::Admin, false)?;
-        let lead = person(&relay, seed, Role::Manager, false)?;
-        let other_lead = person(&relay, seed, Role::Manager, false)?;
-        let inside = person(&relay, seed, Role::Rep, false)?;
-        let outside = person(&relay, seed, Role::Rep, false)?;
-        let disabled = person(&relay, seed, Role::Rep, true)?;
+        let admin = relay.person(seed, Role::Admin, None)?;
+        let lead = relay.person(seed, Role::Manager, None)?;
+        let other_lead = relay.person(seed, Role::Manager, None)?;
+        let inside = relay.person(seed, Role::Rep, None)?;
+        let outside = relay.person(seed, Role::Rep, None)?;
+        let disabled = relay.person(seed, Role::Rep, Some(NOW))?;
         let stranger = relay.workspace(1)?[0];
         let access = &relay.state.access;
         for (name, leads, member, territory) in [
@@ -490,9 +453,9 @@ async fn a_reassigned_account_leaves_the_old_reps_devices_with_their_offline_edi
 ) -> TestResult {
     let relay = Relay::start().await?;
     let seed = relay.workspace(1)?[0];
-    let lead = person(&relay, seed, Role::Manager, false)?;
-    let rep_a = person(&relay, seed, Role::Rep, false)?;
-    let rep_b = person(&relay, seed, Role::Rep, false)?;
+    let lead = relay.person(seed, Role::Manager, None)?;
+    let rep_a = relay.person(seed, Role::Rep, None)?;
+    let rep_b = relay.person(seed, Role::Rep, None)?;
     let rep_b_laptop = Principal {
         device: shared::protocol::DeviceId(Uuid::new_v4()),
         ..rep_b

@@ -108,6 +108,41 @@ impl Relay {
         .await?)
     }
 
+    /// Adds a person with `role` (disabled since `disabled_at` when given) and one device of
+    /// theirs to `seed`'s workspace; their principal.
+    pub(crate) fn person(
+        &self,
+        seed: Principal,
+        role: Role,
+        disabled_at: Option<i64>,
+    ) -> TestResult<Principal> {
+        let connection = self.database()?;
+        let user = UserId(Uuid::new_v4());
+        let device = DeviceId(Uuid::new_v4());
+        connection.execute(
+            "INSERT INTO users
+             (id, workspace, email, name, role, password_hash, created_at, disabled_at)
+             VALUES (?1, ?2, ?3, 'Someone', ?4, 'x', 0, ?5)",
+            rusqlite::params![
+                user.to_string(),
+                seed.workspace.to_string(),
+                format!("{user}@carnet.test"),
+                role.as_str(),
+                disabled_at,
+            ],
+        )?;
+        connection.execute(
+            "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
+            [device.0.to_string(), user.to_string()],
+        )?;
+        Ok(Principal {
+            workspace: seed.workspace,
+            user,
+            role,
+            device,
+        })
+    }
+
     /// Registers a workspace with one user and returns a principal for each of `devices` new
     /// devices of that user.
     pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
@@ -431,6 +466,11 @@ pub(crate) async fn refusals_until_closed(socket: &mut Socket) -> TestResult<Vec
 }
 
 /// Limits small enough for tests to reach them quickly.
+/// The same person as the shared code names them.
+pub(crate) fn shared_user(user: UserId) -> shared::ids::UserId {
+    shared::ids::UserId::from_bytes(*user.0.as_bytes())
+}
+
 /// The scope of a reader who may read every record (an admin).
 pub(crate) fn everything() -> std::sync::Arc<server::access::Scope> {
     std::sync::Arc::new(server::access::Scope::Everything)

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
 use server::access::Scope;
-use server::identity::{Principal, Role, UserId};
+use server::identity::{Principal, Role};
 use server::storage::access::TeamSpec;
 use shared::account::{Account, AccountDocument};
 use shared::edit::{Edit, Editor};
@@ -19,7 +19,7 @@ use shared::protocol::client::ClientPhase;
 use shared::protocol::{Change, DocumentId, Seq};
 use uuid::Uuid;
 
-use crate::harness::{Device, Relay, TestResult};
+use crate::harness::{shared_user, Device, Relay, TestResult};
 
 const SEEDS: [u64; 6] = [1, 7, 42, 2026, 31_337, 0x00ca_52e7];
 const ACCOUNTS: usize = 5;
@@ -60,46 +60,16 @@ struct World {
     made: Vec<Made>,
 }
 
-fn person(relay: &Relay, seed: Principal, role: Role) -> TestResult<Principal> {
-    let connection = relay.database()?;
-    let user = UserId(Uuid::new_v4());
-    let device = shared::protocol::DeviceId(Uuid::new_v4());
-    connection.execute(
-        "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at)
-         VALUES (?1, ?2, ?3, 'Someone', ?4, 'x', 0)",
-        rusqlite::params![
-            user.to_string(),
-            seed.workspace.to_string(),
-            format!("{user}@carnet.test"),
-            role.as_str()
-        ],
-    )?;
-    connection.execute(
-        "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
-        [device.0.to_string(), user.to_string()],
-    )?;
-    Ok(Principal {
-        workspace: seed.workspace,
-        user,
-        role,
-        device,
-    })
-}
-
-fn shared_user(user: UserId) -> shared::ids::UserId {
-    shared::ids::UserId::from_bytes(*user.0.as_bytes())
-}
-
 impl World {
     async fn new(random: &mut Random) -> TestResult<Self> {
         let relay = Relay::start().await?;
         let seed = relay.workspace(1)?[0];
-        let admin = person(&relay, seed, Role::Admin)?;
-        let lead = person(&relay, seed, Role::Manager)?;
+        let admin = relay.person(seed, Role::Admin, None)?;
+        let lead = relay.person(seed, Role::Manager, None)?;
         let reps = [
-            person(&relay, seed, Role::Rep)?,
-            person(&relay, seed, Role::Rep)?,
-            person(&relay, seed, Role::Rep)?,
+            relay.person(seed, Role::Rep, None)?,
+            relay.person(seed, Role::Rep, None)?,
+            relay.person(seed, Role::Rep, None)?,
         ];
         relay
             .state
