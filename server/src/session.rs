@@ -134,6 +134,8 @@ struct Connection<S> {
     hello_cursor: Seq,
     /// The device's holdings, page by page, until the last page.
     holdings: HashSet<DocumentId>,
+    /// Whether the holdings were compared already (once per connection).
+    holdings_compared: bool,
     /// The digest of the person's reach, to send once the welcome is out.
     pending_reach: Option<[u8; 32]>,
     pre_auth: Option<PreAuthSlot>,
@@ -162,6 +164,7 @@ where
             known: Arc::default(),
             hello_cursor: Seq(0),
             holdings: HashSet::new(),
+            holdings_compared: false,
             pending_reach: None,
             pre_auth: None,
             live: None,
@@ -503,6 +506,12 @@ where
                 documents,
                 complete,
             } => {
+                if self.holdings_compared {
+                    // Once per connection: each comparison may send thousands of whole
+                    // documents, so a device asking again is refused rather than served.
+                    self.refuse(ErrorCode::OutOfOrder).await;
+                    return Err(Stop::Done);
+                }
                 if self.holdings.len() + documents.len() > MAX_HOLDINGS {
                     self.refuse(ErrorCode::TooLarge).await;
                     return Err(Stop::Done);
@@ -511,6 +520,7 @@ where
                 if !complete {
                     return Ok(None);
                 }
+                self.holdings_compared = true;
                 let held = std::mem::take(&mut self.holdings);
                 let revoked = held
                     .iter()

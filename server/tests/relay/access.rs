@@ -722,3 +722,28 @@ async fn a_refused_push_leaves_nothing_behind_for_the_next_one_to_build_on() -> 
     assert_eq!(keys.territory.as_deref(), Some("idf"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_device_compares_its_holdings_once_per_connection_and_is_refused_if_it_asks_again(
+) -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let mut device = matrix
+        .download(Who::RepInTerritory)
+        .await?
+        .ok_or("the rep was refused")?;
+    let socket = device.socket.as_mut().ok_or("not connected")?;
+    // Each comparison may send thousands of whole documents: a second one is not served.
+    for _ in 0..2 {
+        send(
+            socket,
+            &ClientMessage::Holding {
+                documents: Vec::new(),
+                complete: true,
+            },
+        )
+        .await?;
+    }
+    let codes = crate::harness::refusals_until_closed(socket).await?;
+    assert_eq!(codes, vec![shared::protocol::ErrorCode::OutOfOrder]);
+    Ok(())
+}
