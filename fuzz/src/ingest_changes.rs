@@ -2,8 +2,9 @@
 //! `server::ingest::ingest` (validation on the blocking pool, actor binding, the durable append
 //! to SQLite in a temporary directory), then folded on a device as the relay would relay them.
 //!
-//! Refused or stored, nothing may panic; a refusal is always `BadChange` (or `ForgedAuthor`, for
-//! a change naming an author other than the pusher); a stored change is
+//! Refused or stored, nothing may panic; a refusal is always one of the refusals of a change
+//! (`BadChange`, `Unreadable`, `ForgedAuthor` for a change naming an author other than the
+//! pusher, `Forbidden`, `MissingHistory`), never a failure of the relay; a stored change is
 //! stored once (a second push is a duplicate, from either device of the workspace). The input's
 //! checksum is set to what its content calls for first, so that the fuzzer reaches the checks
 //! past it instead of spending its time on SHA-256.
@@ -150,7 +151,8 @@ pub fn run(bytes: &[u8]) {
             IngestError::BadChange { .. }
             | IngestError::ForgedAuthor { .. }
             | IngestError::Unreadable(_)
-            | IngestError::Forbidden { .. },
+            | IngestError::Forbidden { .. }
+            | IngestError::MissingHistory { .. },
         ) => {}
         Err(error) => panic!("ingest failed other than by refusing the change: {error}"),
     }

@@ -22,10 +22,9 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use automerge::AutoCommit;
-use shared::protocol::change::chunk::check_inflation;
 use shared::protocol::change::{inspect_change, ChangeError};
 use shared::protocol::{Change, DeviceId, DocumentId, ErrorCode, Seq};
-use shared::replica::{RecordKind, ReplicaError};
+use shared::replica::{self as replica, Missing, RecordKind, ReplicaError, Sequences};
 use tokio::sync::{Mutex, MutexGuard, Semaphore};
 
 use crate::access::{AccessKeys, Grants};
@@ -57,13 +56,13 @@ struct FoldedDocuments {
 
 #[derive(Debug, Default)]
 struct FoldedInner {
-    documents: HashMap<(WorkspaceId, DocumentId), (AutoCommit, Seq)>,
+    documents: HashMap<(WorkspaceId, DocumentId), (FoldedDocument, Seq)>,
     order: std::collections::VecDeque<(WorkspaceId, DocumentId)>,
 }
 
 impl FoldedDocuments {
     /// Takes the folded document out (a push that fails leaves nothing behind).
-    fn take(&self, workspace: WorkspaceId, document: DocumentId) -> Option<(AutoCommit, Seq)> {
+    fn take(&self, workspace: WorkspaceId, document: DocumentId) -> Option<(FoldedDocument, Seq)> {
         let mut inner = self.lock();
         let taken = inner.documents.remove(&(workspace, document));
         if taken.is_some() {
@@ -77,14 +76,14 @@ impl FoldedDocuments {
         &self,
         workspace: WorkspaceId,
         document: DocumentId,
-        automerge: AutoCommit,
+        folded: FoldedDocument,
         through: Seq,
     ) {
         let mut inner = self.lock();
         let key = (workspace, document);
         inner.order.retain(|kept| *kept != key);
         inner.order.push_back(key);
-        inner.documents.insert(key, (automerge, through));
+        inner.documents.insert(key, (folded, through));
         while inner.order.len() > FOLDED_DOCUMENTS {
             if let Some(oldest) = inner.order.pop_front() {
                 inner.documents.remove(&oldest);
@@ -174,6 +173,16 @@ pub enum IngestError {
         /// The documents refused.
         documents: Vec<DocumentId>,
     },
+    /// Changes of the batch depend on changes of their documents the relay does not hold
+    /// (nothing of the batch is stored). An honest device gets here only when an earlier change
+    /// of the same record was refused (out of reach) and set aside: the device sets these aside
+    /// too, as for [`IngestError::Forbidden`] (the same answer), and they go to the relay again
+    /// after it when the record is granted back.
+    #[error("the batch's changes to {} records miss their history", documents.len())]
+    MissingHistory {
+        /// The documents refused.
+        documents: Vec<DocumentId>,
+    },
     /// A document of the batch does not merge into a record (nothing of the batch is stored).
     #[error("a document of the batch does not read")]
     Unreadable(#[source] ReplicaError),
@@ -194,9 +203,10 @@ impl IngestError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::BadChange { .. } | Self::Unreadable(_) => ErrorCode::BadChange,
-            Self::ForeignActor | Self::ForgedAuthor { .. } | Self::Forbidden { .. } => {
-                ErrorCode::Unauthorised
-            }
+            Self::ForeignActor
+            | Self::ForgedAuthor { .. }
+            | Self::Forbidden { .. }
+            | Self::MissingHistory { .. } => ErrorCode::Unauthorised,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
             Self::Storage(_) | Self::Validation(_) => ErrorCode::ServerBusy,
         }
@@ -272,6 +282,7 @@ pub async fn ingest(
         .await?;
     let mut after: HashMap<DocumentId, AccessKeys> = HashMap::with_capacity(documents.len());
     let mut folded = Vec::with_capacity(documents.len());
+    let mut orphaned = Vec::new();
     for document in &documents {
         let creator = match before.get(document) {
             Some(keys) => keys.creator,
@@ -286,10 +297,21 @@ pub async fn ingest(
             .map(|change| change.bytes.clone())
             .collect();
         let cached = validators.folded.take(workspace, *document);
-        let (keys, automerge) =
-            fold_for_keys(log, validators, workspace, *document, cached, new, creator).await?;
-        after.insert(*document, keys);
-        folded.push((*document, automerge));
+        match fold_for_keys(log, validators, workspace, *document, cached, new, creator).await {
+            Ok((keys, automerge)) => {
+                after.insert(*document, keys);
+                folded.push((*document, automerge));
+            }
+            Err(IngestError::Unreadable(ReplicaError::MissingHistory)) => {
+                orphaned.push(*document);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if !orphaned.is_empty() {
+        return Err(IngestError::MissingHistory {
+            documents: orphaned,
+        });
     }
     let elsewhere: Vec<DocumentId> = after
         .values()
@@ -350,6 +372,14 @@ pub async fn ingest(
     })
 }
 
+/// A document the relay folded, with its count of each actor's changes (so that the next push to
+/// it is checked without counting them again).
+#[derive(Debug)]
+struct FoldedDocument {
+    automerge: AutoCommit,
+    sequences: Sequences,
+}
+
 /// Derives `document`'s access keys from everything the relay holds of it (its snapshot and the
 /// log after it) and `new` changes, folded on the blocking pool under one of its permits.
 pub async fn derive_keys(
@@ -367,19 +397,21 @@ pub async fn derive_keys(
 
 /// Folds `document` (from `cached`, the document as folded through a log position, when given,
 /// else from its snapshot and the log after it) with `new` changes, and derives its keys; gives
-/// the folded document back, to cache once the changes are stored.
+/// the folded document back, to cache once the changes are stored. Each new change must follow
+/// what the document holds: everything it depends on is there, and it is its actor's next change
+/// (`Sequences`); else the push is refused as unreadable.
 async fn fold_for_keys(
     log: &dyn ChangeLog,
     validators: &Validators,
     workspace: WorkspaceId,
     document: DocumentId,
-    cached: Option<(AutoCommit, Seq)>,
+    cached: Option<(FoldedDocument, Seq)>,
     new: Vec<Vec<u8>>,
     creator: Option<UserId>,
-) -> Result<(AccessKeys, AutoCommit), IngestError> {
+) -> Result<(AccessKeys, FoldedDocument), IngestError> {
     let head = log.head(workspace).await?;
     let (base, after) = match cached {
-        Some((automerge, through)) => (Base::Folded(Box::new(automerge)), through),
+        Some((folded, through)) => (Base::Folded(Box::new(folded)), through),
         None => {
             let snapshot = log.snapshot(workspace, document).await?;
             let covers = snapshot
@@ -389,29 +421,39 @@ async fn fold_for_keys(
             (Base::Snapshot(snapshot.map(|(bytes, _)| bytes)), covers)
         }
     };
-    let mut changes = log
+    let stored = log
         .document_changes(workspace, document, after, head)
         .await?;
-    changes.extend(new);
     validators
         .on_pool(move || {
-            let folded = match base {
-                Base::Snapshot(stored) => {
-                    shared::replica::fold(document, stored.as_deref(), &changes)
+            let fold = || {
+                let FoldedDocument {
+                    mut automerge,
+                    mut sequences,
+                } = match base {
+                    Base::Snapshot(snapshot) => FoldedDocument {
+                        automerge: replica::open(snapshot.as_deref())?,
+                        sequences: Sequences::default(),
+                    },
+                    Base::Folded(folded) => *folded,
+                };
+                for bytes in &stored {
+                    sequences.load(&mut automerge, bytes, Missing::Queue)?;
                 }
-                Base::Folded(mut automerge) => changes
-                    .iter()
-                    .try_for_each(|bytes| {
-                        check_inflation(bytes)?;
-                        automerge
-                            .load_incremental(bytes)
-                            .map(|_| ())
-                            .map_err(|error| ReplicaError::Unreadable(Box::new(error)))
-                    })
-                    .and_then(|()| shared::replica::describe(document, *automerge)),
-            }
-            .map_err(IngestError::Unreadable)?;
-            Ok((AccessKeys::of_folded(&folded, creator), folded.automerge))
+                for bytes in &new {
+                    sequences.load(&mut automerge, bytes, Missing::Refuse)?;
+                }
+                let folded = replica::describe(document, automerge)?;
+                Ok((folded, sequences))
+            };
+            let (folded, sequences) = fold().map_err(IngestError::Unreadable)?;
+            Ok((
+                AccessKeys::of_folded(&folded, creator),
+                FoldedDocument {
+                    automerge: folded.automerge,
+                    sequences,
+                },
+            ))
         })
         .await
 }
@@ -421,7 +463,7 @@ enum Base {
     /// A compacted snapshot (or nothing).
     Snapshot(Option<Vec<u8>>),
     /// A document folded earlier.
-    Folded(Box<AutoCommit>),
+    Folded(Box<FoldedDocument>),
 }
 
 /// The whole of `document` as the relay holds it now (its snapshot and every change after it),
@@ -448,8 +490,8 @@ pub async fn whole_document(
     validators
         .on_pool(move || {
             let stored = snapshot.as_ref().map(|(bytes, _)| bytes.as_slice());
-            let mut folded = shared::replica::fold(document, stored, &changes)
-                .map_err(IngestError::Unreadable)?;
+            let mut folded =
+                replica::fold(document, stored, &changes).map_err(IngestError::Unreadable)?;
             let summary = folded.summary();
             Ok(Some(shared::protocol::DocumentSnapshot {
                 document,
@@ -805,6 +847,73 @@ mod tests {
         .await?;
         assert_eq!(outcome.outcome.stored.len(), 2);
         assert_eq!(log.head(workspace).await?, shared::protocol::Seq(2));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_change_breaking_its_actors_history_is_refused_and_the_document_still_takes_the_next(
+    ) -> TestResult {
+        let (_data, log, workspace, pushers) = log().await?;
+        let validators = Validators::new(1);
+        let grants = grants_of(pushers[0]);
+        let id = DocumentId(Uuid::new_v4());
+        let mut document = AutoCommit::new();
+        let mut changes = Vec::new();
+        for name in ["Dupont", "Dupond", "Durand"] {
+            document.put(ROOT, "name", name)?;
+            document.commit();
+            changes.push(document.get_last_local_change().ok_or("no change")?);
+        }
+        let push = |bytes: Vec<u8>| {
+            ingest(
+                &log,
+                &log,
+                &validators,
+                pushers[0],
+                &grants,
+                vec![Change {
+                    document: id,
+                    bytes,
+                }],
+                0,
+            )
+        };
+        push(changes[0].raw_bytes().to_vec()).await?;
+        // The third change before the second: it depends on a change the relay does not hold.
+        let early = push(changes[2].raw_bytes().to_vec()).await;
+        assert!(
+            matches!(
+                early,
+                Err(IngestError::MissingHistory { ref documents }) if documents == &[id]
+            ),
+            "{early:?}"
+        );
+        // The same actor's change numbered 58, depending on its first only: Automerge would
+        // crash on it (it asserts an actor's changes come numbered 1, 2, 3 …).
+        let mut expanded: automerge::ExpandedChange = changes[1].decode();
+        expanded.seq = 58;
+        expanded.deps = vec![changes[0].hash()];
+        expanded.hash = None;
+        let hostile = automerge::Change::from(expanded).raw_bytes().to_vec();
+        let refused = push(hostile).await;
+        assert!(
+            matches!(
+                refused,
+                Err(IngestError::Unreadable(ReplicaError::ImpossibleHistory {
+                    seq: 58
+                }))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(
+            refused.map_err(|error| error.code()).err(),
+            Some(ErrorCode::BadChange)
+        );
+        assert_eq!(log.head(workspace).await?, shared::protocol::Seq(1));
+        // The real second and third changes still go in, in order.
+        push(changes[1].raw_bytes().to_vec()).await?;
+        push(changes[2].raw_bytes().to_vec()).await?;
+        assert_eq!(log.head(workspace).await?, shared::protocol::Seq(3));
         Ok(())
     }
 

@@ -649,7 +649,8 @@ where
                 | IngestError::Unreadable(_)
                 | IngestError::ForeignActor
                 | IngestError::ForgedAuthor { .. }
-                | IngestError::Forbidden { .. } => {
+                | IngestError::Forbidden { .. }
+                | IngestError::MissingHistory { .. } => {
                     tracing::debug!(%error, "a pushed batch was refused");
                 }
                 IngestError::QuotaExceeded => self.state.metrics.refused_quota(),
@@ -658,7 +659,9 @@ where
                 }
             }
             match error {
-                IngestError::Forbidden { documents } => Refusal::Forbidden(documents),
+                // Both are set aside by the device: nothing of them is lost, the rest flows.
+                IngestError::Forbidden { documents }
+                | IngestError::MissingHistory { documents } => Refusal::Forbidden(documents),
                 other => Refusal::Code(other.code()),
             }
         })?;

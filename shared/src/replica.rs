@@ -7,7 +7,10 @@
 //! bytes and received bytes in, new bytes and a row out.
 //!
 //! Bytes reach Automerge only after [`check_inflation`] has bounded what each of their chunks
-//! inflates to (the relay's bytes, and the stored ones, which keep what the relay sent).
+//! inflates to (the relay's bytes, and the stored ones, which keep what the relay sent), and
+//! changes only through [`Sequences::load`], which refuses the histories Automerge would crash on.
+
+mod sequences;
 
 use automerge::{AutoCommit, ReadDoc, Value, ROOT};
 
@@ -18,6 +21,8 @@ use crate::document::DocumentError;
 use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use crate::protocol::change::chunk::{check_inflation, ChunkError};
 use crate::protocol::DocumentId;
+
+pub use self::sequences::{Missing, Sequences};
 
 /// The kinds of record a workspace holds, as stored in each document's `kind` key (and in a
 /// backup's manifest).
@@ -150,6 +155,16 @@ pub enum ReplicaError {
     /// inflate past the cap, or is not an Automerge chunk).
     #[error("a document's bytes were refused")]
     Refused(#[from] ChunkError),
+    /// A change would break its actor's numbering (it is not its actor's next change, or names
+    /// an author though it is not its actor's first): Automerge would crash on it.
+    #[error("a change numbered {seq} does not follow its actor's history")]
+    ImpossibleHistory {
+        /// The change's sequence number.
+        seq: u64,
+    },
+    /// A pushed change depends on changes the document does not hold.
+    #[error("a change depends on changes the document does not hold")]
+    MissingHistory,
     /// The document names another id than the one it is stored under.
     #[error("document {} holds the record {found}", expected.0)]
     WrongDocument {
@@ -195,13 +210,11 @@ pub fn fold<B: AsRef<[u8]>>(
     stored: Option<&[u8]>,
     received: impl IntoIterator<Item = B>,
 ) -> Result<Folded, ReplicaError> {
-    let mut automerge = load_stored(stored)?;
+    let mut automerge = open(stored)?;
     let before = automerge.get_heads();
+    let mut sequences = Sequences::default();
     for bytes in received {
-        check_inflation(bytes.as_ref())?;
-        automerge
-            .load_incremental(bytes.as_ref())
-            .map_err(unreadable)?;
+        sequences.load(&mut automerge, bytes.as_ref(), Missing::Queue)?;
     }
     let grew = automerge.get_heads() != before;
     let mut folded = describe(document, automerge)?;
@@ -219,8 +232,9 @@ pub fn fold_local<B: AsRef<[u8]>>(
     stored: Option<&[u8]>,
     changes: &[B],
 ) -> Result<(Folded, Vec<usize>), ReplicaError> {
-    let mut automerge = load_stored(stored)?;
+    let mut automerge = open(stored)?;
     let before = automerge.get_heads();
+    let mut sequences = Sequences::default();
     let mut fresh = Vec::with_capacity(changes.len());
     for (index, bytes) in changes.iter().enumerate() {
         let bytes = bytes.as_ref();
@@ -230,7 +244,7 @@ pub fn fold_local<B: AsRef<[u8]>>(
             .ok()
             .is_some_and(|change| automerge.get_change_by_hash(&change.hash()).is_some());
         if !held {
-            automerge.load_incremental(bytes).map_err(unreadable)?;
+            sequences.load(&mut automerge, bytes, Missing::Queue)?;
             fresh.push(index);
         }
     }
@@ -244,8 +258,9 @@ fn unreadable(error: automerge::AutomergeError) -> ReplicaError {
     ReplicaError::Unreadable(Box::new(error))
 }
 
-/// The stored document, or an empty one for a document never seen.
-fn load_stored(stored: Option<&[u8]>) -> Result<AutoCommit, ReplicaError> {
+/// The stored document (saved bytes, optionally followed by incremental chunks), or an empty one
+/// for a document never seen.
+pub fn open(stored: Option<&[u8]>) -> Result<AutoCommit, ReplicaError> {
     match stored {
         Some(bytes) => {
             check_inflation(bytes)?;
