@@ -10,6 +10,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::accounts::AccountsError;
+use crate::offboarding::HandoverError;
 use crate::storage::StorageError;
 
 /// Everything a handler can fail with.
@@ -24,6 +25,9 @@ pub enum AppError {
     /// An accounts operation refused or failed.
     #[error("accounts")]
     Accounts(#[from] AccountsError),
+    /// Records could not be handed to a colleague.
+    #[error("handover")]
+    Handover(#[from] HandoverError),
     /// The request body is not the JSON this route takes.
     #[error("unreadable request body")]
     InvalidBody(#[from] JsonRejection),
@@ -41,6 +45,16 @@ impl IntoResponse for AppError {
             Self::Storage(error) => storage_unavailable(error),
             Self::NotFound => not_found(),
             Self::Accounts(error) => accounts(error),
+            Self::Handover(HandoverError::Refused(error)) => accounts(error),
+            Self::Handover(HandoverError::Storage(error)) => storage_unavailable(error),
+            Self::Handover(error) => {
+                tracing::error!(error = %error, source = ?std::error::Error::source(error), "handover failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on the server.",
+                )
+            }
             Self::InvalidBody(rejection) => {
                 tracing::debug!(%rejection, "unreadable request body");
                 (

@@ -15,6 +15,7 @@ pub mod hub;
 pub mod identity;
 pub mod ingest;
 pub mod metrics;
+pub mod offboarding;
 pub mod routes;
 pub mod seeding;
 pub mod session;

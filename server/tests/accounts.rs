@@ -490,7 +490,8 @@ async fn a_disabled_person_loses_every_device_session_and_sign_in_at_once() -> T
     let answer = app
         .post(&path, Some(text(&manon, "access_token")?), json!({}))
         .await?;
-    assert_eq!(answer.status, 204, "{answer:?}");
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body, json!({"reassigned": 0}), "nobody was chosen");
 
     // Both devices' open sessions are told, so they close.
     let mut revoked = vec![revocations.recv().await?, revocations.recv().await?];
@@ -577,6 +578,41 @@ async fn only_an_admin_disables_and_never_themselves_or_another_workspace_s_pers
         app.device_ids(text(&rachida, "access_token")?).await?.len(),
         1
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wrong_colleague_for_the_handover_leaves_the_person_active() -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let rachida = app.sign_in(RACHIDA, "Tablette").await?;
+    let remi = app.sign_in(REMI, "Téléphone").await?;
+    let path = format!("/api/people/{}/disable", user_id(&rachida)?);
+    let admin = text(&manon, "access_token")?;
+    for colleague in [user_id(&rachida)?, Uuid::new_v4().to_string()] {
+        let answer = app
+            .post(&path, Some(admin), json!({"reassign_to": colleague}))
+            .await?;
+        assert_code(&answer, 422, "invalid_input");
+    }
+    // Rachida still works; with a real colleague she is disabled and nothing is left behind.
+    assert_eq!(
+        app.device_ids(text(&rachida, "access_token")?).await?.len(),
+        1
+    );
+    let answer = app
+        .post(&path, Some(admin), json!({"reassign_to": user_id(&remi)?}))
+        .await?;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(
+        answer.body,
+        json!({"reassigned": 0}),
+        "she held no records yet"
+    );
+    let call = app
+        .get("/api/devices", text(&rachida, "access_token")?)
+        .await?;
+    assert_code(&call, 403, "device_revoked");
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! The team: an admin invites a rep with a one-time link, and disables a rep from Settings while
 //! the rep's app is open (the rep's device erases its copy of the workspace at once and returns
 //! to the sign-in page, and signing in again is refused with the reason); a manager reassigns an account while its rep is offline with an
-//! unsynced edit (the account leaves her device, her edit is set aside, the new rep gets it).
+//! unsynced edit (the account leaves her device, her edit is set aside, the new rep gets it); an
+//! admin disabling a rep hands her accounts to a chosen colleague in the same step.
 
 use tests::{Device, HarnessResult, TestServer};
 
@@ -217,7 +218,8 @@ pub(crate) async fn held_documents(device: &Device) -> HarnessResult<u64> {
         .ok_or_else(|| unexpected(format!("the document count reads {held}")))
 }
 
-/// Gives the account open on `device` to the person named `name`, with the owner picker.
+/// Gives the account open on `device` to the person named `name`, with the owner picker (once
+/// the picker offers them: the directory may still be on its way, at most the harness's limit).
 async fn give(device: &Device, name: &str) -> HarnessResult {
     let script = format!(
         "const select = document.querySelector('#edit-owner');
@@ -228,8 +230,12 @@ async fn give(device: &Device, name: &str) -> HarnessResult {
          return true;",
         serde_json::to_string(name).map_err(|error| unexpected(error.to_string()))?
     );
-    if device.evaluate(&script).await? != serde_json::Value::Bool(true) {
-        return Err(unexpected(format!("{name} is not offered as an owner")));
+    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+    while device.evaluate(&script).await? != serde_json::Value::Bool(true) {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(unexpected(format!("{name} is not offered as an owner")));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     device
         .wait_for_text("#edit-owner option:checked", name)
@@ -253,6 +259,106 @@ async fn wait_until_unlisted(device: &Device, id: &str) -> HarnessResult {
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+}
+
+/// The id of the person named `name` in the open people section of `device`.
+async fn person_id(device: &Device, name: &str) -> HarnessResult<String> {
+    device.wait_for("#people .person").await?;
+    let script = format!(
+        "for (const row of document.querySelectorAll('#people .person')) {{
+           if (row.textContent.includes({})) return row.dataset.personId;
+         }}
+         return null;",
+        serde_json::to_string(name).map_err(|error| unexpected(error.to_string()))?
+    );
+    let id = device.evaluate(&script).await?;
+    id.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| unexpected(format!("{name} is not in the people section")))
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn disabling_a_rep_hands_her_accounts_to_the_chosen_colleague_whose_device_receives_them(
+) -> HarnessResult {
+    let test = "disable_hand_over";
+    const NAME: &str = "Maison Lyonnaise du Thé";
+    let server = TestServer::start_demo(1).await?;
+    let admin = Device::open("admin", server.port()).await?;
+    let rachida = Device::open("rachida", server.port()).await?;
+    let julien = Device::open("julien", server.port()).await?;
+    let outcome = async {
+        admin.sign_in(MANON).await?;
+        rachida.sign_in(RACHIDA).await?;
+        julien.sign_in(JULIEN).await?;
+        for device in [&admin, &rachida, &julien] {
+            device.wait_until_synced().await?;
+        }
+        // The admin creates an account and gives it to Rachida; Julien does not have it.
+        admin.fill("#account-name", NAME).await?;
+        admin.fill("#account-city", "Lyon").await?;
+        admin.click("#create-account").await?;
+        let id = account_id(&admin, NAME).await?;
+        open_account(&admin, &id).await?;
+        give(&admin, "Rachida Benali").await?;
+        admin.wait_until_synced().await?;
+        account_id(&rachida, NAME).await?;
+
+        // The admin disables Rachida, choosing Julien to receive her accounts and deals.
+        admin.goto("/settings").await?;
+        let person = person_id(&admin, "Rachida Benali").await?;
+        let row = format!("#people .person[data-person-id='{person}']");
+        admin.click(&format!("{row} .disable-person")).await?;
+        admin.wait_for(&format!("{row} #handover-to")).await?;
+        let chosen = admin
+            .evaluate(
+                "const select = document.querySelector('#handover-to');
+                 const option = [...select.options]
+                   .find((option) => option.textContent.trim() === 'Julien Moreau');
+                 if (!option) return false;
+                 select.value = option.value;
+                 select.dispatchEvent(new Event('change', { bubbles: true }));
+                 return true;",
+            )
+            .await?;
+        if chosen != serde_json::Value::Bool(true) {
+            return Err(unexpected("Julien is not offered for the handover"));
+        }
+        admin
+            .evaluate("document.querySelector('#handover-to').scrollIntoView({ block: 'center' }); return true;")
+            .await?;
+        admin.screenshot(test, "1-choose-colleague").await?;
+        admin.click(&format!("{row} .confirm-disable")).await?;
+        admin
+            .wait_for(&format!("{row}[data-disabled='true']"))
+            .await?;
+        let said = admin.wait_for("#people-handed").await?.text().await?;
+        if !said.contains("Julien Moreau") {
+            return Err(unexpected(format!(
+                "the handover is not reported: {said:?}"
+            )));
+        }
+        admin
+            .evaluate("document.querySelector('#people-handed').scrollIntoView({ block: 'center' }); return true;")
+            .await?;
+        admin.screenshot(test, "2-handed-over").await?;
+
+        // Rachida's open app is erased; Julien's device receives the account, naming him.
+        rachida.wait_for("#sign-in-email").await?;
+        account_id(&julien, NAME).await?;
+        open_account(&julien, &id).await?;
+        julien
+            .wait_for_text("#edit-owner option:checked", "Julien Moreau")
+            .await?;
+        julien.screenshot(test, "3-received").await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&admin, &rachida, &julien], outcome).await;
+    admin.close().await?;
+    rachida.close().await?;
+    julien.close().await?;
+    outcome
 }
 
 #[tokio::test]

@@ -312,14 +312,19 @@ impl SyncHandle {
     }
 
     /// Disables the person `id` (an admin offboarding a colleague): every device of theirs is
-    /// signed out at once and they can no longer sign in.
-    pub async fn disable_person(&self, id: UserId) -> Result<(), Problem> {
+    /// signed out at once and they can no longer sign in; their accounts and deals go to
+    /// `reassign_to` in the same step when given. Answers how many records changed owner.
+    pub async fn disable_person(
+        &self,
+        id: UserId,
+        reassign_to: Option<UserId>,
+    ) -> Result<usize, Problem> {
         let (storage, session) = self.signed_in().await?;
-        let refreshed = api::disable_person(&session, id)
+        let (reassigned, refreshed) = api::disable_person(&session, id, reassign_to)
             .await
             .map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;
-        Ok(())
+        Ok(reassigned)
     }
 
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.

@@ -313,9 +313,45 @@ pub async fn people(session: &Session) -> Result<(Vec<Person>, Option<Session>),
     Ok((body.people, refreshed))
 }
 
-/// Disables the person `id` (admins only): every device of theirs is signed out at once.
-pub async fn disable_person(session: &Session, id: UserId) -> Result<Option<Session>, ApiError> {
-    act(session, Request::post, &format!("/api/people/{id}/disable")).await
+#[derive(Serialize)]
+struct DisableRequest {
+    reassign_to: Option<UserId>,
+}
+
+#[derive(Deserialize)]
+struct DisabledBody {
+    reassigned: usize,
+}
+
+/// Disables the person `id` (admins only): every device of theirs is signed out at once, and
+/// their accounts and deals go to `reassign_to` when given. Answers how many records changed
+/// owner.
+pub async fn disable_person(
+    session: &Session,
+    id: UserId,
+    reassign_to: Option<UserId>,
+) -> Result<(usize, Option<Session>), ApiError> {
+    let path = format!("/api/people/{id}/disable");
+    with_fresh_token(session, |token| {
+        let path = path.clone();
+        async move {
+            let response = Request::post(&path)
+                .header("Authorization", &format!("Bearer {token}"))
+                .json(&DisableRequest { reassign_to })
+                .map_err(|error| ApiError::Unexpected(error.to_string()))?
+                .send()
+                .await
+                .map_err(|_| ApiError::Unreachable)?;
+            match response.status() {
+                200 => Ok(read_json::<DisabledBody>(response).await?.reassigned),
+                // Disabled by a relay from before the handover, which answers without a body.
+                204 => Ok(0),
+                400 | 422 => Err(ApiError::InvalidDetails),
+                status => Err(classify(status)),
+            }
+        }
+    })
+    .await
 }
 
 /// Removes device `id`: its session ends and it can no longer sync.

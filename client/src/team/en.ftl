@@ -40,3 +40,10 @@ quarantine-discard-confirm = { $count ->
    *[other] Discard these { $count } changes for good? They cannot be recovered.
 }
 quarantine-cancel = Cancel
+people-handover-label = Hand their accounts and deals to
+people-handover-nobody = Nobody (they keep naming them)
+people-handed-over = { $count ->
+    [one] Disabled; 1 record handed to { $name }.
+   *[other] Disabled; { $count } records handed to { $name }.
+}
+people-disabled-done = Disabled.

@@ -40,3 +40,10 @@ quarantine-discard-confirm = { $count ->
    *[other] Supprimer définitivement ces { $count } modifications ? Elles ne pourront pas être récupérées.
 }
 quarantine-cancel = Annuler
+people-handover-label = Confier ses comptes et affaires à
+people-handover-nobody = Personne (ils restent à son nom)
+people-handed-over = { $count ->
+    [one] Désactivé ; 1 fiche confiée à { $name }.
+   *[other] Désactivé ; { $count } fiches confiées à { $name }.
+}
+people-disabled-done = Désactivé.

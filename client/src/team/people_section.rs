@@ -1,5 +1,6 @@
 //! The settings page's people section: the workspace's people (the relay's list, or the one this
-//! device keeps when offline) and, for an admin, disabling a colleague after a confirmation.
+//! device keeps when offline) and, for an admin, disabling a colleague after a confirmation that
+//! chooses who receives their accounts and deals in the same step.
 
 use shared::ids::UserId;
 use yew::prelude::*;
@@ -24,6 +25,8 @@ pub fn PeopleSection() -> Html {
     let people = use_state(|| None::<Result<Vec<Person>, Problem>>);
     let reload = use_state(|| 0_u32);
     let confirming = use_state(|| None::<UserId>);
+    let handover_to = use_state(|| None::<UserId>);
+    let handed = use_state(|| None::<(usize, Option<String>)>);
     {
         let people = people.clone();
         let sync = sync.clone();
@@ -48,26 +51,53 @@ pub fn PeopleSection() -> Html {
         _ => None,
     });
     let on_ask = {
-        let confirming = confirming.clone();
-        Callback::from(move |id: Option<UserId>| confirming.set(id))
+        let (confirming, handover_to) = (confirming.clone(), handover_to.clone());
+        Callback::from(move |id: Option<UserId>| {
+            handover_to.set(None);
+            confirming.set(id);
+        })
+    };
+    let on_choose = {
+        let handover_to = handover_to.clone();
+        Callback::from(move |to: Option<UserId>| handover_to.set(to))
     };
     let on_disable = {
         let people = people.clone();
         let confirming = confirming.clone();
         let reload = reload.clone();
+        let (handover_to, handed) = (handover_to.clone(), handed.clone());
         Callback::from(move |id: UserId| {
             let Some(sync) = sync.clone() else {
                 return;
             };
             let (people, reload, confirming) = (people.clone(), reload.clone(), confirming.clone());
+            let to = *handover_to;
+            let colleague = match (&*people, to) {
+                (Some(Ok(listed)), Some(to)) => listed
+                    .iter()
+                    .find(|person| person.id == to)
+                    .map(|person| person.name.clone()),
+                _ => None,
+            };
+            let handed = handed.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 confirming.set(None);
-                match sync.disable_person(id).await {
-                    Ok(()) => reload.set(*reload + 1),
+                match sync.disable_person(id, to).await {
+                    Ok(count) => {
+                        handed.set(Some((count, colleague)));
+                        reload.set(*reload + 1);
+                    }
                     Err(problem) => people.set(Some(Err(problem))),
                 }
             });
         })
+    };
+    let confirm = Confirm {
+        confirming: *confirming,
+        handover_to: *handover_to,
+        on_ask,
+        on_choose,
+        on_disable,
     };
     let admin = match &*people {
         Some(Ok(listed)) => listed
@@ -78,7 +108,18 @@ pub fn PeopleSection() -> Html {
     html! {
         <section class="card" aria-labelledby="people-section">
             <h2 id="people-section">{ i18n.t("people-title") }</h2>
-            { people_list(&i18n, &people, me, *confirming, &on_ask, &on_disable) }
+            if let Some((count, colleague)) = &*handed {
+                <p class="muted" id="people-handed" role="status">
+                    { match colleague {
+                        Some(name) => i18n.t_with("people-handed-over", &[
+                            ("count", (*count).into()),
+                            ("name", name.as_str().into()),
+                        ]),
+                        None => i18n.t("people-disabled-done"),
+                    } }
+                </p>
+            }
+            { people_list(&i18n, &people, me, &confirm) }
             if admin {
                 <PendingInvitations reload={*reload} />
                 <InviteForm on_invited={Callback::from(move |()| reload.set(*reload + 1))} />
@@ -238,15 +279,26 @@ fn InviteForm(props: &InviteFormProps) -> Html {
     }
 }
 
-/// The list, with the admin's actions.
-fn people_list(
-    i18n: &I18n,
-    listed: &Listed,
-    me: Option<UserId>,
+/// The admin's disabling: whom they are confirming, the colleague chosen to receive that
+/// person's records, and the actions.
+struct Confirm {
     confirming: Option<UserId>,
-    on_ask: &Callback<Option<UserId>>,
-    on_disable: &Callback<UserId>,
-) -> Html {
+    handover_to: Option<UserId>,
+    on_ask: Callback<Option<UserId>>,
+    on_choose: Callback<Option<UserId>>,
+    on_disable: Callback<UserId>,
+}
+
+/// The list, with the admin's actions.
+fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confirm) -> Html {
+    let Confirm {
+        confirming,
+        handover_to,
+        on_ask,
+        on_choose,
+        on_disable,
+    } = confirm;
+    let confirming = *confirming;
     let people = match listed {
         None => return html! { <p aria-busy="true">{ i18n.t("people-loading") }</p> },
         Some(Err(problem)) => {
@@ -282,6 +334,7 @@ fn people_list(
                                 <span class="person-confirm" role="alert">
                                     { i18n.t_with("people-disable-confirm", &[("name", person.name.as_str().into())]) }
                                 </span>
+                                { handover_picker(i18n, people, id, *handover_to, on_choose) }
                             }
                         </span>
                         if admin && !yourself && !disabled {
@@ -305,5 +358,37 @@ fn people_list(
                 }
             }) }
         </ul>
+    }
+}
+
+/// The choice of the colleague who receives `leaving`'s accounts and deals: any other active
+/// person, or nobody (the records keep naming the person who left).
+fn handover_picker(
+    i18n: &I18n,
+    people: &[Person],
+    leaving: UserId,
+    chosen: Option<UserId>,
+    on_choose: &Callback<Option<UserId>>,
+) -> Html {
+    let onchange = on_choose.reform(|event: Event| {
+        event
+            .target_dyn_into::<HtmlSelectElement>()
+            .and_then(|select| select.value().parse::<UserId>().ok())
+    });
+    html! {
+        <label class="handover">
+            { i18n.t("people-handover-label") }
+            <select id="handover-to" {onchange}>
+                <option value="" selected={chosen.is_none()}>{ i18n.t("people-handover-nobody") }</option>
+                { for people
+                    .iter()
+                    .filter(|person| person.id != leaving && person.disabled_at.is_none())
+                    .map(|person| html! {
+                        <option value={person.id.to_string()} selected={chosen == Some(person.id)}>
+                            { &person.name }
+                        </option>
+                    }) }
+            </select>
+        </label>
     }
 }

@@ -1,6 +1,9 @@
 //! The workspace's people: `GET /api/people` lists them for any member (the directory devices
 //! keep, so colleagues appear by name, with their role, teams and territories),
-//! `POST /api/people/{id}/disable` lets an admin disable one (offboarding), and
+//! `POST /api/people/{id}/disable` lets an admin disable one (offboarding: optionally handing
+//! their accounts and deals to a colleague in the same step, `{"reassign_to": id}`, answered
+//! with how many records changed owner), `POST /api/people/{id}/hand-over` hands a disabled
+//! person's records over later, and
 //! `PUT /api/people/{id}/access` gives one a role and territories. `GET /api/teams` lists the
 //! teams (any member) and `PUT /api/teams` creates or replaces one (admins).
 
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(list))
         .route("/people/{id}/disable", post(disable))
+        .route("/people/{id}/hand-over", post(hand_over))
         .route("/people/{id}/access", put(set_access))
         .route("/teams", get(teams).put(set_team))
 }
@@ -168,15 +172,65 @@ async fn set_team(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize)]
+struct DisableBody {
+    /// The colleague who receives the person's accounts and deals.
+    #[serde(default)]
+    reassign_to: Option<UserId>,
+}
+
+#[derive(Deserialize)]
+struct HandOverBody {
+    to: UserId,
+}
+
+#[derive(Serialize)]
+struct HandedOverBody {
+    /// How many records changed owner.
+    reassigned: usize,
+}
+
 async fn disable(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
     Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
+    body: Option<Json<DisableBody>>,
+) -> Result<Json<HandedOverBody>, AppError> {
     // A malformed id is just another id that names nobody.
     let user = Uuid::parse_str(&id)
         .map(UserId)
         .map_err(|_| AccountsError::NotFound)?;
+    let to = body.and_then(|Json(body)| body.reassign_to);
+    if let Some(to) = to {
+        // Checked before anything changes: a wrong colleague leaves the person active.
+        if to == user
+            || state
+                .access
+                .grants(principal.workspace, to)
+                .await?
+                .is_none()
+        {
+            return Err(AccountsError::InvalidInput(crate::offboarding::HANDOVER_RULE).into());
+        }
+    }
+    // Disabled first: the leaving person's devices stop at once, whatever the handover takes.
     state.accounts.disable_person(principal, user).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let reassigned = match to {
+        Some(to) => crate::offboarding::hand_over(&state, principal, user, to).await?,
+        None => 0,
+    };
+    Ok(Json(HandedOverBody { reassigned }))
+}
+
+async fn hand_over(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+    Json(body): Json<HandOverBody>,
+) -> Result<Json<HandedOverBody>, AppError> {
+    let user = Uuid::parse_str(&id)
+        .map(UserId)
+        .map_err(|_| AccountsError::NotFound)?;
+    let reassigned = crate::offboarding::hand_over(&state, principal, user, body.to).await?;
+    Ok(Json(HandedOverBody { reassigned }))
 }

@@ -7,6 +7,7 @@ mod access;
 mod authorisation;
 mod bootstrap;
 mod demo;
+mod handover;
 mod harness;
 mod http;
 mod quotas;
