@@ -1,13 +1,18 @@
 //! The team: the people directory every device keeps, so colleagues appear by name (history
-//! today; owners, conflicts and the digest as the team issue lands), and the changes set aside
+//! today; owners, conflicts and the digest as the team issue lands), the admin's screens for
+//! people (role, territories, disabling with a handover) and teams, and the changes set aside
 //! when records leave the person's reach (`quarantine`, shown in Settings).
 
+#[cfg(target_arch = "wasm32")]
+mod access_form;
 pub mod people;
 #[cfg(target_arch = "wasm32")]
 mod people_section;
 pub mod quarantine;
 #[cfg(target_arch = "wasm32")]
 mod quarantine_section;
+#[cfg(target_arch = "wasm32")]
+mod teams_section;
 #[cfg(target_arch = "wasm32")]
 mod use_people;
 #[cfg(target_arch = "wasm32")]

@@ -55,6 +55,9 @@ pub async fn seed_demo_documents(
     }
     let seeder = state.accounts.demo_seeder().await?;
     let spec = DemoSpec {
+        workspace: Some(shared::ids::WorkspaceId::from_bytes(
+            *workspace.0.as_bytes(),
+        )),
         seed: DEMO_SEED,
         accounts,
         manager: shared::ids::UserId::from_bytes(*seeder.manager.0.as_bytes()),

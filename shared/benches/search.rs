@@ -57,6 +57,7 @@ impl Rows {
             manager: UserId::generate(),
             reps: (0..4).map(|_| UserId::generate()).collect(),
             now: NOW,
+            workspace: None,
         };
         let mut data = DemoData::generate(&spec)?;
         let accounts: Vec<_> = data.accounts.iter_mut().map(|a| a.index_row()).collect();

@@ -49,6 +49,9 @@ pub struct DemoSpec {
     pub reps: Vec<UserId>,
     /// "Now" in Unix seconds: history lies before it, tasks fall due around it.
     pub now: i64,
+    /// The workspace the documents are for (its settings document carries its id, which is how
+    /// devices find the settings); `None`: an id derived from the seed.
+    pub workspace: Option<WorkspaceId>,
 }
 
 /// The generated workspace: every document, ready to save or to feed a relay's change log.
@@ -122,7 +125,8 @@ impl DemoData {
     /// Generates the workspace `spec` describes.
     pub fn generate(spec: &DemoSpec) -> Result<Self, DemoError> {
         let mut random = Random::new(spec.seed, 0);
-        let workspace = WorkspaceId::from_bytes(random.uuid());
+        let derived = WorkspaceId::from_bytes(random.uuid());
+        let workspace = spec.workspace.unwrap_or(derived);
         let team = Team::new(spec);
         let manager = team.editor(spec.manager);
         let settings_edit = Edit::by(manager, spec.now - 800 * DAY);
@@ -2050,6 +2054,7 @@ mod planned_visits {
             manager,
             reps: reps.to_vec(),
             now,
+            workspace: None,
         })?;
         let today = date_of(now)?;
         let mut visits = BTreeMap::<UserId, usize>::new();

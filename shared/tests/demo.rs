@@ -29,6 +29,7 @@ fn spec(seed: u64, accounts: usize) -> DemoSpec {
         manager: MANAGER,
         reps: vec![REMI, RACHIDA],
         now: NOW,
+        workspace: None,
     }
 }
 

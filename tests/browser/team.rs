@@ -361,6 +361,140 @@ async fn disabling_a_rep_hands_her_accounts_to_the_chosen_colleague_whose_device
     outcome
 }
 
+/// Waits, at most the harness's limit, until `device` holds a number of documents `done` accepts;
+/// answers that number.
+async fn wait_for_held(
+    device: &Device,
+    what: &str,
+    done: impl Fn(u64) -> bool,
+) -> HarnessResult<u64> {
+    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+    loop {
+        let held = held_documents(device).await?;
+        if done(held) {
+            return Ok(held);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(unexpected(format!("{what}: still {held} documents")));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Clicks `selector` on `device` once it is scrolled to the middle of the window (clear of
+/// the sticky app bar).
+async fn click_centred(device: &Device, selector: &str) -> HarnessResult {
+    device.wait_for(selector).await?;
+    device
+        .evaluate(&format!(
+            "document.querySelector({}).scrollIntoView({{ block: 'center' }}); return true;",
+            serde_json::to_string(selector).map_err(|error| unexpected(error.to_string()))?
+        ))
+        .await?;
+    device.click(selector).await
+}
+
+/// Waits, at most the harness's limit, until `script` answers `true` on `device`.
+async fn wait_for_script(device: &Device, script: &str, what: &str) -> HarnessResult {
+    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+    while device.evaluate(script).await? != serde_json::Value::Bool(true) {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(unexpected(format!("never happened: {what}")));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Ok(())
+}
+
+/// Ticks (or unticks) the checkbox `selector` on `device` when it is not already so (once it is
+/// there: the form's choices may still be loading, at most the harness's limit).
+async fn tick(device: &Device, selector: &str, ticked: bool) -> HarnessResult {
+    let script = format!(
+        "const box = document.querySelector({});
+         if (!box) return false;
+         if (box.checked !== {ticked}) box.click();
+         return true;",
+        serde_json::to_string(selector).map_err(|error| unexpected(error.to_string()))?
+    );
+    wait_for_script(device, &script, &format!("a checkbox {selector}")).await
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_device_follows(
+) -> HarnessResult {
+    let test = "access_and_teams";
+    let server = TestServer::start_demo(12).await?;
+    let admin = Device::open("admin", server.port()).await?;
+    let julien = Device::open("julien", server.port()).await?;
+    let outcome = async {
+        admin.sign_in(MANON).await?;
+        julien.sign_in(JULIEN).await?;
+        admin.wait_until_synced().await?;
+        julien.wait_until_synced().await?;
+        let before = held_documents(&julien).await?;
+
+        // The admin gives Julien Île-de-France on top of his territories.
+        admin.goto("/settings").await?;
+        let person = person_id(&admin, "Julien Moreau").await?;
+        let row = format!("#people .person[data-person-id='{person}']");
+        click_centred(&admin, &format!("{row} .edit-access")).await?;
+        admin.wait_for(&format!("{row} .access-form")).await?;
+        tick(&admin, &format!("{row} input[data-territory='idf']"), true).await?;
+        admin
+            .evaluate(&format!(
+                "document.querySelector(\"{row} .access-form\").scrollIntoView({{ block: 'center' }}); return true;"
+            ))
+            .await?;
+        admin.screenshot(test, "1-access-form").await?;
+        click_centred(&admin, &format!("{row} .save-access")).await?;
+        wait_for_script(
+            &admin,
+            &format!(
+                "return document.querySelector(\"{row} .person-line\").textContent.includes('Île-de-France');"
+            ),
+            "the territory listed for Julien",
+        )
+        .await?;
+
+        // His open app receives the territory's records at once.
+        let granted = wait_for_held(&julien, "Île-de-France reaching Julien", |held| held > before).await?;
+
+        // The admin makes a team led by Rémi with Julien as a member; it is listed by name.
+        click_centred(&admin, "#new-team").await?;
+        admin.wait_for("#team-form").await?;
+        admin.fill("#team-name", "Équipe Paris").await?;
+        let remi = person_id(&admin, "Rémi Garnier").await?;
+        tick(&admin, &format!("#team-form input.team-lead[data-person-id='{remi}']"), true).await?;
+        tick(&admin, &format!("#team-form input.team-member[data-person-id='{person}']"), true).await?;
+        tick(&admin, "#team-form input.team-territory[data-territory='idf']", true).await?;
+        click_centred(&admin, "#save-team").await?;
+        admin
+            .wait_for_text(
+                "#teams .team[data-team='Équipe Paris'] .team-members",
+                "Members: Julien Moreau",
+            )
+            .await?;
+        admin
+            .evaluate("document.querySelector('#teams').scrollIntoView({ block: 'center' }); return true;")
+            .await?;
+        admin.screenshot(test, "2-team").await?;
+
+        // Taking the territory back purges its records from his device again.
+        click_centred(&admin, &format!("{row} .edit-access")).await?;
+        admin.wait_for(&format!("{row} .access-form")).await?;
+        tick(&admin, &format!("{row} input[data-territory='idf']"), false).await?;
+        click_centred(&admin, &format!("{row} .save-access")).await?;
+        wait_for_held(&julien, "Île-de-France leaving Julien", |held| held < granted).await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&admin, &julien], outcome).await;
+    admin.close().await?;
+    julien.close().await?;
+    outcome
+}
+
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
 async fn an_account_reassigned_while_its_rep_is_offline_leaves_her_device_and_her_edit_is_set_aside(

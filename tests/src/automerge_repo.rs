@@ -155,6 +155,7 @@ async fn write_demo_documents(accounts: usize, path: PathBuf) -> HarnessResult<u
             manager: UserId::from_bytes([1; 16]),
             reps: vec![UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])],
             now,
+            workspace: None,
         };
         let saved = DemoData::generate(&spec)
             .map_err(|error| HarnessError::Unexpected(format!("demo data: {error}")))?

@@ -327,6 +327,39 @@ impl SyncHandle {
         Ok(reassigned)
     }
 
+    /// Gives the person `id` a role and territories (an admin).
+    pub async fn set_access(
+        &self,
+        id: UserId,
+        role: &str,
+        territories: &[String],
+    ) -> Result<(), Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let refreshed = api::set_access(&session, id, role, territories)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(())
+    }
+
+    /// The workspace's teams.
+    pub async fn teams(&self) -> Result<Vec<api::Team>, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (teams, refreshed) = api::teams(&session).await.map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(teams)
+    }
+
+    /// Creates or replaces a team (an admin).
+    pub async fn set_team(&self, team: &api::Team) -> Result<(), Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let refreshed = api::set_team(&session, team)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(())
+    }
+
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.
     pub async fn revoke_device(&self, id: &str) -> Result<(), Problem> {
         let (storage, session) = self.signed_in().await?;

@@ -376,6 +376,9 @@ mod tests {
             email: "remi@demo.carnet.test".to_owned(),
             role: "rep".to_owned(),
             disabled_at: None,
+            leads: Vec::new(),
+            teams: Vec::new(),
+            territories: Vec::new(),
         }]);
         assert!(matches!(
             author(Some(colleague), Some(&me), &people),

@@ -354,6 +354,87 @@ pub async fn disable_person(
     .await
 }
 
+#[derive(Serialize)]
+struct AccessRequest<'a> {
+    role: &'a str,
+    territories: &'a [String],
+}
+
+/// Gives the person `id` a role and territories (admins only; never one's own role).
+pub async fn set_access(
+    session: &Session,
+    id: UserId,
+    role: &str,
+    territories: &[String],
+) -> Result<Option<Session>, ApiError> {
+    let path = format!("/api/people/{id}/access");
+    send_json(
+        session,
+        Request::put,
+        &path,
+        &AccessRequest { role, territories },
+    )
+    .await
+}
+
+/// A team: who leads it, who belongs, and the territories it covers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    /// Its name (also its key).
+    pub name: String,
+    /// Its managers.
+    #[serde(default)]
+    pub leads: Vec<UserId>,
+    /// Its other members.
+    #[serde(default)]
+    pub members: Vec<UserId>,
+    /// The territories (settings keys) it covers.
+    #[serde(default)]
+    pub territories: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct TeamsBody {
+    teams: Vec<Team>,
+}
+
+/// The workspace's teams.
+pub async fn teams(session: &Session) -> Result<(Vec<Team>, Option<Session>), ApiError> {
+    let (body, refreshed) = get_json::<TeamsBody>(session, "/api/teams").await?;
+    Ok((body.teams, refreshed))
+}
+
+/// Creates or replaces the team named `team.name` (admins only).
+pub async fn set_team(session: &Session, team: &Team) -> Result<Option<Session>, ApiError> {
+    send_json(session, Request::put, "/api/teams", team).await
+}
+
+/// Sends `body` as JSON with `method` to `path` with the access token; any success is done, a
+/// refused body is `InvalidDetails`.
+async fn send_json<B: Serialize>(
+    session: &Session,
+    method: fn(&str) -> RequestBuilder,
+    path: &str,
+    body: &B,
+) -> Result<Option<Session>, ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = method(path)
+            .header("Authorization", &format!("Bearer {token}"))
+            .json(body)
+            .map_err(|error| ApiError::Unexpected(error.to_string()))?
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200..=299 => Ok(()),
+            400 | 422 => Err(ApiError::InvalidDetails),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+    .map(|((), refreshed)| refreshed)
+}
+
 /// Removes device `id`: its session ends and it can no longer sync.
 pub async fn revoke_device(session: &Session, id: &str) -> Result<Option<Session>, ApiError> {
     act(session, Request::delete, &format!("/api/devices/{id}")).await

@@ -47,3 +47,20 @@ people-handed-over = { $count ->
    *[other] Disabled; { $count } records handed to { $name }.
 }
 people-disabled-done = Disabled.
+people-access-edit = Role & territories
+people-access-role = Role
+people-access-territories = Territories
+people-access-no-territories = The workspace defines no territories yet.
+people-access-save = Save
+teams-title = Teams
+teams-empty = No teams yet.
+teams-leads = Managers: { $names }
+teams-members = Members: { $names }
+teams-territories = Territories: { $names }
+teams-edit = Edit
+teams-new = New team
+teams-name = Team name
+teams-form-leads = Managers
+teams-form-members = Members
+teams-form-territories = Territories
+teams-save = Save team

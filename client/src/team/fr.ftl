@@ -47,3 +47,20 @@ people-handed-over = { $count ->
    *[other] Désactivé ; { $count } fiches confiées à { $name }.
 }
 people-disabled-done = Désactivé.
+people-access-edit = Rôle et territoires
+people-access-role = Rôle
+people-access-territories = Territoires
+people-access-no-territories = L'espace ne définit encore aucun territoire.
+people-access-save = Enregistrer
+teams-title = Équipes
+teams-empty = Aucune équipe pour l'instant.
+teams-leads = Responsables : { $names }
+teams-members = Membres : { $names }
+teams-territories = Territoires : { $names }
+teams-edit = Modifier
+teams-new = Nouvelle équipe
+teams-name = Nom de l'équipe
+teams-form-leads = Responsables
+teams-form-members = Membres
+teams-form-territories = Territoires
+teams-save = Enregistrer l'équipe

@@ -20,6 +20,15 @@ pub struct Person {
     /// When an admin disabled them (Unix seconds), if they did.
     #[serde(default)]
     pub disabled_at: Option<i64>,
+    /// The teams they lead.
+    #[serde(default)]
+    pub leads: Vec<String>,
+    /// The teams they belong to without leading.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// The territories (settings keys) they cover.
+    #[serde(default)]
+    pub territories: Vec<String>,
 }
 
 /// The directory, by id.
@@ -79,6 +88,9 @@ mod tests {
             email: format!("{n}@carnet.test"),
             role: "rep".to_owned(),
             disabled_at,
+            leads: Vec::new(),
+            teams: Vec::new(),
+            territories: Vec::new(),
         };
         let people = People::new(vec![
             person(1, "Rémi Garnier", None),
@@ -96,6 +108,9 @@ mod tests {
             email: format!("{}@demo.carnet.test", name.to_lowercase()),
             role: "rep".to_owned(),
             disabled_at: None,
+            leads: Vec::new(),
+            teams: Vec::new(),
+            territories: Vec::new(),
         }
     }
 

@@ -12,7 +12,9 @@ use crate::i18n::format;
 use crate::sign_in::invitation_link;
 use crate::state::problem::Problem;
 use crate::sync::api::{Invitation, PendingInvitation};
+use crate::team::access_form::{role_label, use_territory_choices, AccessForm};
 use crate::team::people::Person;
+use crate::team::teams_section::TeamsSection;
 
 /// What the section shows: the people, or why there are none to show.
 type Listed = Option<Result<Vec<Person>, Problem>>;
@@ -25,6 +27,7 @@ pub fn PeopleSection() -> Html {
     let people = use_state(|| None::<Result<Vec<Person>, Problem>>);
     let reload = use_state(|| 0_u32);
     let confirming = use_state(|| None::<UserId>);
+    let editing = use_state(|| None::<UserId>);
     let handover_to = use_state(|| None::<UserId>);
     let handed = use_state(|| None::<(usize, Option<String>)>);
     {
@@ -92,7 +95,25 @@ pub fn PeopleSection() -> Html {
             });
         })
     };
+    let on_edit = {
+        let editing = editing.clone();
+        Callback::from(move |id: Option<UserId>| editing.set(id))
+    };
+    let on_edited = {
+        let (editing, reload) = (editing.clone(), reload.clone());
+        Callback::from(move |saved: bool| {
+            editing.set(None);
+            if saved {
+                reload.set(*reload + 1);
+            }
+        })
+    };
+    let territories = use_territory_choices(&[]);
     let confirm = Confirm {
+        territories,
+        editing: *editing,
+        on_edit,
+        on_edited,
         confirming: *confirming,
         handover_to: *handover_to,
         on_ask,
@@ -105,7 +126,18 @@ pub fn PeopleSection() -> Html {
             .any(|person| Some(person.id) == me && person.role == "admin"),
         _ => false,
     };
+    let teams = match &*people {
+        Some(Ok(listed)) => {
+            let reload = reload.clone();
+            html! {
+                <TeamsSection people={listed.clone()} {admin}
+                    on_saved={Callback::from(move |()| reload.set(*reload + 1))} />
+            }
+        }
+        _ => html! {},
+    };
     html! {
+        <>
         <section class="card" aria-labelledby="people-section">
             <h2 id="people-section">{ i18n.t("people-title") }</h2>
             if let Some((count, colleague)) = &*handed {
@@ -125,6 +157,8 @@ pub fn PeopleSection() -> Html {
                 <InviteForm on_invited={Callback::from(move |()| reload.set(*reload + 1))} />
             }
         </section>
+        { teams }
+        </>
     }
 }
 
@@ -282,6 +316,12 @@ fn InviteForm(props: &InviteFormProps) -> Html {
 /// The admin's disabling: whom they are confirming, the colleague chosen to receive that
 /// person's records, and the actions.
 struct Confirm {
+    /// The workspace's territories, (key, name), to name a person's.
+    territories: Vec<(String, String)>,
+    /// Whose role and territories the admin is editing.
+    editing: Option<UserId>,
+    on_edit: Callback<Option<UserId>>,
+    on_edited: Callback<bool>,
     confirming: Option<UserId>,
     handover_to: Option<UserId>,
     on_ask: Callback<Option<UserId>>,
@@ -292,6 +332,10 @@ struct Confirm {
 /// The list, with the admin's actions.
 fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confirm) -> Html {
     let Confirm {
+        territories,
+        editing,
+        on_edit,
+        on_edited,
         confirming,
         handover_to,
         on_ask,
@@ -315,12 +359,30 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                 let id = person.id;
                 let yourself = Some(id) == me;
                 let disabled = person.disabled_at.is_some();
-                let role = match person.role.as_str() {
-                    "admin" => i18n.t("people-role-admin"),
-                    "manager" => i18n.t("people-role-manager"),
-                    "rep" => i18n.t("people-role-rep"),
-                    other => i18n.t_with("people-role-other", &[("role", other.into())]),
-                };
+                let role = role_label(i18n, &person.role);
+                let mut line = vec![person.email.clone(), role];
+                let teams: Vec<&str> = person
+                    .leads
+                    .iter()
+                    .chain(&person.teams)
+                    .map(String::as_str)
+                    .collect();
+                if !teams.is_empty() {
+                    line.push(teams.join(", "));
+                }
+                if !person.territories.is_empty() {
+                    let named: Vec<&str> = person
+                        .territories
+                        .iter()
+                        .map(|key| {
+                            territories
+                                .iter()
+                                .find(|(known, _)| known == key)
+                                .map_or(key.as_str(), |(_, name)| name.as_str())
+                        })
+                        .collect();
+                    line.push(named.join(", "));
+                }
                 html! {
                     <li key={id.to_string()} class="device person" data-person-id={id.to_string()}
                         data-disabled={disabled.to_string()}>
@@ -329,7 +391,7 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                 if yourself { <span class="badge online">{ i18n.t("people-you") }</span> }
                                 if disabled { <span class="badge">{ i18n.t("people-disabled") }</span> }
                             </span>
-                            <span class="muted">{ format!("{} · {}", person.email, role) }</span>
+                            <span class="muted person-line">{ line.join(" · ") }</span>
                             if confirming == Some(id) {
                                 <span class="person-confirm" role="alert">
                                     { i18n.t_with("people-disable-confirm", &[("name", person.name.as_str().into())]) }
@@ -337,7 +399,14 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                 { handover_picker(i18n, people, id, *handover_to, on_choose) }
                             }
                         </span>
-                        if admin && !yourself && !disabled {
+                        <span class="person-actions">
+                        if admin && !disabled && *editing != Some(id) && confirming != Some(id) {
+                            <button type="button" class="button edit-access"
+                                onclick={on_edit.reform(move |_: MouseEvent| Some(id))}>
+                                { i18n.t("people-access-edit") }
+                            </button>
+                        }
+                        if admin && !yourself && !disabled && *editing != Some(id) {
                             if confirming == Some(id) {
                                 <button type="button" class="button danger confirm-disable"
                                     onclick={on_disable.reform(move |_: MouseEvent| id)}>
@@ -353,6 +422,10 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                     { i18n.t("people-disable") }
                                 </button>
                             }
+                        }
+                        </span>
+                        if *editing == Some(id) {
+                            <AccessForm person={person.clone()} {yourself} on_done={on_edited.clone()} />
                         }
                     </li>
                 }

@@ -141,6 +141,7 @@ async fn seed_compacted_demo(relay: &Relay, seeder: server::identity::Principal)
         manager: shared::ids::UserId::from_bytes(*seeder.user.0.as_bytes()),
         reps: Vec::new(),
         now: 1_780_000_000,
+        workspace: None,
     };
     let mut batch = Vec::new();
     for document in DemoData::generate(&spec)?.changes() {

@@ -65,6 +65,17 @@ async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_exactly_her_part_
         return Err("a rep reads everything".into());
     };
     let held: HashSet<DocumentId> = tablet.others.keys().copied().collect();
+    // The settings are the workspace's own document (its id is the workspace's), which is
+    // where every device looks for stages, territories and custom fields.
+    let settings = DocumentId(demo.id.0);
+    assert_eq!(
+        records.get(&settings).and_then(|keys| keys.kind),
+        Some(shared::replica::RecordKind::Settings)
+    );
+    assert!(
+        held.contains(&settings),
+        "the rep lacks the workspace settings"
+    );
     assert!(
         held == scope,
         "{} held outside her scope, {} of her scope missing",

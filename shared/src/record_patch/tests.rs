@@ -57,6 +57,7 @@ fn demo() -> Result<DemoData, Box<dyn Error>> {
         manager: UserId::from_bytes([1; 16]),
         reps: vec![UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])],
         now: 1_767_225_600,
+        workspace: None,
     })?)
 }
 

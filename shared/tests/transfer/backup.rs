@@ -23,6 +23,7 @@ fn demo_backup() -> Result<BackedUp, Box<dyn std::error::Error>> {
         manager: UserId::from_bytes([1; 16]),
         reps: vec![],
         now: NOW,
+        workspace: None,
     })?;
     let documents: Vec<BackupDocument> = data
         .saved()

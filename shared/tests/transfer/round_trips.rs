@@ -19,6 +19,7 @@ fn demo(accounts: usize) -> Result<DemoData, shared::demo::DemoError> {
         manager: UserId::from_bytes([1; 16]),
         reps: vec![UserId::from_bytes([2; 16])],
         now: NOW,
+        workspace: None,
     })
 }
 
