@@ -1,25 +1,27 @@
 //! Accounts: who may sync. Users sign in with a password (argon2id); each sign-in registers a
-//! device and gives it a short-lived access token and a refresh credential; admins invite people
-//! and revoke devices. Sync tickets are issued here over the authenticated HTTP API and redeemed
-//! once by a sync session's hello.
+//! device and gives it a short-lived access token and a refresh credential; admins invite people,
+//! make password reset links ([`password_reset`]) and revoke devices. Sync tickets are issued here
+//! over the authenticated HTTP API and redeemed once by a sync session's hello.
 //!
-//! Every secret (token, refresh credential, invitation code, ticket) is 256 random bits handed out
-//! once and kept only as its SHA-256 digest. This module owns the rules (lifetimes, roles, who
-//! sees which device); it knows nothing of HTTP, and leaves SQL to [`crate::storage`].
+//! Every secret (token, refresh credential, invitation code, password reset token, ticket) is 256
+//! random bits handed out once and kept only as its SHA-256 digest. This module owns the rules
+//! (lifetimes, roles, who sees which device); it knows nothing of HTTP, and leaves SQL to
+//! [`crate::storage`].
 //!
 //! A ticket is valid for [`TICKET_LIFETIME`], for one device, usable once: redeeming consumes it
 //! whatever the outcome, so a replayed or leaked ticket is worthless.
 //!
 //! Passwords are checked only after everything cheap: the attempt limits ([`limiter`]) and, for an
-//! invitation, the code itself; the hashing is capped ([`password::Hashing`]). A refresh
-//! credential works once, and a used one is remembered until it would have expired: presenting it
-//! again means two parties hold the chain, so the device loses every credential and its sessions
-//! close. Each sign-in starts a session of at most [`Lifetimes::session`]; refreshing never
-//! extends a credential past its end.
+//! invitation or a reset link, the code itself; the hashing is capped ([`password::Hashing`]). A
+//! refresh credential works once, and a used one is remembered until it would have expired:
+//! presenting it again means two parties hold the chain, so the device loses every credential and
+//! its sessions close. Each sign-in starts a session of at most [`Lifetimes::session`]; refreshing
+//! never extends a credential past its end.
 
 pub mod demo;
 pub mod limiter;
 pub mod password;
+pub mod password_reset;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -62,6 +64,8 @@ pub struct Lifetimes {
     pub refresh: Duration,
     /// An invitation code.
     pub invitation: Duration,
+    /// A password reset link's token.
+    pub password_reset: Duration,
     /// A session, from its sign-in: no credential of it outlives this, however often it refreshes.
     pub session: Duration,
 }
@@ -72,6 +76,7 @@ impl Default for Lifetimes {
             access: Duration::from_secs(15 * 60),
             refresh: Duration::from_secs(30 * 24 * 60 * 60),
             invitation: Duration::from_secs(7 * 24 * 60 * 60),
+            password_reset: Duration::from_secs(72 * 60 * 60),
             session: DEFAULT_SESSION_LIFETIME,
         }
     }
@@ -118,6 +123,18 @@ pub enum AccountsError {
     /// The invitation code is unknown, expired or already used.
     #[error("the invitation is not valid")]
     InvitationInvalid,
+    /// No password reset link has this token.
+    #[error("unknown password reset link")]
+    ResetLinkUnknown,
+    /// The password reset link expired.
+    #[error("the password reset link expired")]
+    ResetLinkExpired,
+    /// The password reset link was used already.
+    #[error("the password reset link was used")]
+    ResetLinkUsed,
+    /// A newer password reset link was made for the same person.
+    #[error("a newer password reset link replaced this one")]
+    ResetLinkReplaced,
     /// A request field breaks a rule; the text says which, for people.
     #[error("invalid input: {0}")]
     InvalidInput(&'static str),

@@ -164,6 +164,26 @@ fn accounts(error: &AccountsError) -> Answer {
             "invitation_invalid",
             "This invitation is unknown, expired or already used.",
         ),
+        AccountsError::ResetLinkUnknown => (
+            StatusCode::NOT_FOUND,
+            "reset_link_unknown",
+            "This password reset link is unknown.",
+        ),
+        AccountsError::ResetLinkExpired => (
+            StatusCode::GONE,
+            "reset_link_expired",
+            "This password reset link expired.",
+        ),
+        AccountsError::ResetLinkUsed => (
+            StatusCode::GONE,
+            "reset_link_used",
+            "This password reset link was already used.",
+        ),
+        AccountsError::ResetLinkReplaced => (
+            StatusCode::GONE,
+            "reset_link_replaced",
+            "A newer password reset link replaced this one.",
+        ),
         AccountsError::InvalidInput(rule) => {
             (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", rule)
         }

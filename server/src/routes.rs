@@ -8,6 +8,7 @@ pub mod devices;
 pub mod health;
 pub mod invitations;
 pub mod operations;
+pub mod password_resets;
 pub mod people;
 pub mod sync;
 pub mod tickets;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tickets::router())
         .merge(invitations::router())
         .merge(people::router())
+        .merge(password_resets::router())
         .fallback(|| async { AppError::NotFound });
     Router::new()
         .nest("/api", api)

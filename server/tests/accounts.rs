@@ -1,7 +1,11 @@
 //! Accounts over real HTTP on a loopback port: sign-in, tokens, devices, revocation, sync
 //! tickets, invitations, and the library calls behind `create-workspace` and `--demo`; and the
 //! attacks on them: floods of wrong codes and random addresses, concurrent guesses, oversized
-//! addresses, replayed refresh credentials, cached tokens.
+//! addresses, replayed refresh credentials, cached tokens. Password reset links are in
+//! `accounts/password_reset.rs`.
+
+#[path = "accounts/password_reset.rs"]
+mod password_reset;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

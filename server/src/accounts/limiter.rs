@@ -1,7 +1,9 @@
-//! Attempt limiting for sign-ins and invitation accepts, before any password is hashed.
+//! Attempt limiting for sign-ins and one-time codes (invitation accepts, password resets), before
+//! any password is hashed.
 //!
 //! Every sign-in counts against the typed address *and* the client's network address, and every
-//! invitation accept against the client's address. The count is taken before the password is
+//! invitation accept or password reset against the client's address (one budget for both: each
+//! is a guess at a one-time code). The count is taken before the password is
 //! checked (a [`Reservation`]): N concurrent guesses cannot all slip under the budget, and a guess
 //! whose answer the client never waits for still counts. A success gives its reservation back (and
 //! forgets the address's failures); a request refused before anything was checked (every hashing
@@ -35,7 +37,8 @@ pub struct AttemptLimits {
     /// Failed sign-ins allowed from one client address within the window (an office's reps may
     /// share one address: generous).
     pub per_client: u32,
-    /// Failed invitation accepts allowed from one client address within the window.
+    /// Failed invitation accepts and password resets allowed from one client address within the
+    /// window.
     pub invitations_per_client: u32,
     /// How long failures count, from the first one.
     pub window: Duration,
@@ -137,7 +140,7 @@ impl AttemptLimiter {
         )
     }
 
-    /// Counts an invitation accept from `client`, or refuses it.
+    /// Counts an invitation accept or a password reset from `client`, or refuses it.
     pub fn reserve_invitation(&self, client: IpAddr, now: Instant) -> Result<Reservation, Refusal> {
         self.reserve(vec![Key::InvitationClient(client_block(client))], now)
     }

@@ -1,4 +1,5 @@
-//! The durable side of accounts: workspaces, users, devices, credential digests and invitations.
+//! The durable side of accounts: workspaces, users, devices, credential digests, invitations and
+//! password reset links.
 //!
 //! The store keeps only what it is given: secrets arrive as SHA-256 digests and passwords as
 //! argon2id hashes. It decides nothing about lifetimes or roles beyond the scoping each query
@@ -175,7 +176,53 @@ pub struct NewInvitation {
     pub expires_at: i64,
 }
 
-/// Accounts, devices, credentials and invitations, durably.
+/// A password reset link to store.
+#[derive(Clone, Copy, Debug)]
+pub struct NewPasswordReset {
+    /// The token's digest.
+    pub digest: Digest,
+    /// The workspace of the person and of the admin.
+    pub workspace: WorkspaceId,
+    /// The person whose password the link resets.
+    pub user: UserId,
+    /// The admin who made the link.
+    pub created_by: UserId,
+    /// When the token stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// What storing a password reset link did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetCreation {
+    /// Stored; the person's earlier unused links stopped working.
+    Created,
+    /// The workspace has no such person: nothing stored.
+    NoSuchPerson,
+    /// The person is disabled: nothing stored.
+    PersonDisabled,
+}
+
+/// Why a password reset token cannot be used; nothing changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ResetRefusal {
+    /// No link has this token.
+    #[error("unknown password reset link")]
+    Unknown,
+    /// The link is past its expiry.
+    #[error("the password reset link expired")]
+    Expired,
+    /// The link was used already.
+    #[error("the password reset link was used")]
+    Used,
+    /// A newer link was made for the same person.
+    #[error("a newer password reset link replaced this one")]
+    Replaced,
+    /// The person was disabled after the link was made.
+    #[error("the person was disabled")]
+    PersonDisabled,
+}
+
+/// Accounts, devices, credentials, invitations and password reset links, durably.
 pub trait AccountStore: Send + Sync {
     /// The invitations of `workspace` neither accepted nor expired at `now`, newest first.
     fn pending_invitations(
@@ -280,4 +327,29 @@ pub trait AccountStore: Send + Sync {
         password_hash: String,
         now: i64,
     ) -> StoreFuture<'_, Option<UserRecord>>;
+
+    /// Stores a password reset link for a person of `reset.workspace` who is not disabled, and
+    /// cancels their earlier unused links, in one transaction.
+    fn create_password_reset(
+        &self,
+        reset: NewPasswordReset,
+        now: i64,
+    ) -> StoreFuture<'_, ResetCreation>;
+
+    /// Whether `token` is a live reset link of a person still enabled (checked before the new
+    /// password is hashed; [`AccountStore::reset_password`] checks again).
+    fn password_reset_open(
+        &self,
+        token: Digest,
+        now: i64,
+    ) -> StoreFuture<'_, Result<(), ResetRefusal>>;
+
+    /// Consumes a live reset link and sets its person's password hash, in one transaction: the
+    /// person, or why the link cannot be used (and nothing changed).
+    fn reset_password(
+        &self,
+        token: Digest,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Result<UserRecord, ResetRefusal>>;
 }

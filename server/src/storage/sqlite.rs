@@ -10,6 +10,7 @@ use rusqlite::Connection;
 mod access;
 mod accounts;
 mod log;
+mod password_resets;
 
 use super::{Quotas, StorageError, StorageHealth};
 
@@ -182,6 +183,19 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX revoked_credentials_by_device ON revoked_credentials (device);",
+    // 9: password reset links an admin makes for a person who forgot their password, stored as
+    // digests; each is used once, and a newer link cancels the person's earlier unused ones.
+    "CREATE TABLE password_resets (
+        digest BLOB PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        user TEXT NOT NULL REFERENCES users (id),
+        created_by TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        cancelled_at INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX password_resets_by_user ON password_resets (user);",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

@@ -1,21 +1,24 @@
 //! Accounts in SQLite: the `workspaces`, `users`, `devices`, `credentials` and `invitations`
-//! tables, and `spent_refresh` (refresh credentials already traded, kept to detect a replay).
-//! Every multi-step operation is one transaction.
+//! tables, and `spent_refresh` (refresh credentials already traded, kept to detect a replay);
+//! password reset links are in [`super::password_resets`]. Every multi-step operation is one
+//! transaction.
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use shared::protocol::DeviceId;
 use uuid::Uuid;
 
-use super::SqliteStorage;
+use super::{password_resets, SqliteStorage};
 use crate::identity::{Principal, Role, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
-    NewInvitation, NewUser, PendingInvitation, PersonRecord, Rotation, UserRecord,
+    NewInvitation, NewPasswordReset, NewUser, PendingInvitation, PersonRecord, ResetCreation,
+    ResetRefusal, Rotation, UserRecord,
 };
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
-const USER_COLUMNS: &str = "users.id, users.workspace, workspaces.name, users.email, users.name,
+pub(super) const USER_COLUMNS: &str =
+    "users.id, users.workspace, workspaces.name, users.email, users.name,
     users.role, users.password_hash, users.disabled_at
     FROM users JOIN workspaces ON workspaces.id = users.workspace";
 
@@ -492,9 +495,38 @@ impl AccountStore for SqliteStorage {
             Ok(Some(record))
         }))
     }
+
+    fn create_password_reset(
+        &self,
+        reset: NewPasswordReset,
+        now: i64,
+    ) -> StoreFuture<'_, ResetCreation> {
+        Box::pin(self.call(move |connection| password_resets::create(connection, reset, now)))
+    }
+
+    fn password_reset_open(
+        &self,
+        token: Digest,
+        now: i64,
+    ) -> StoreFuture<'_, Result<(), ResetRefusal>> {
+        Box::pin(self.call(move |connection| {
+            password_resets::usable(connection, &token, now).map(|found| found.map(|_| ()))
+        }))
+    }
+
+    fn reset_password(
+        &self,
+        token: Digest,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Result<UserRecord, ResetRefusal>> {
+        Box::pin(self.call(move |connection| {
+            password_resets::consume(connection, &token, &password_hash, now)
+        }))
+    }
 }
 
-type UserRow = (
+pub(super) type UserRow = (
     String,
     String,
     String,
@@ -505,7 +537,7 @@ type UserRow = (
     Option<i64>,
 );
 
-fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
+pub(super) fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -518,7 +550,7 @@ fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     ))
 }
 
-fn user_record(
+pub(super) fn user_record(
     (id, workspace, workspace_name, email, name, role, password_hash, disabled_at): UserRow,
 ) -> Result<UserRecord, StorageError> {
     Ok(UserRecord {
@@ -768,7 +800,7 @@ fn principal(
     })
 }
 
-fn uuid(text: &str) -> Result<Uuid, StorageError> {
+pub(super) fn uuid(text: &str) -> Result<Uuid, StorageError> {
     Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("an id"))
 }
 
