@@ -16,7 +16,9 @@ use crate::pipeline::PipelinePage;
 use crate::records::{AccountPage, ContactPage, DealPage};
 use crate::search::SearchPage;
 use crate::settings::SettingsPage;
-use crate::sign_in::{invitation_code, JoinPage, SignInPage};
+use crate::sign_in::{
+    invitation_code, password_reset_token, JoinPage, ResetPasswordPage, SignInPage,
+};
 use crate::state::sync_status::{Connection, SyncStatus};
 use crate::today::TodayPage;
 use crate::transfer::ImportPage;
@@ -161,9 +163,10 @@ fn Shell() -> Html {
             <main class="content">
                 { match session {
                     SessionState::Loading => html! { <p class="list-placeholder" aria-busy="true">{ i18n.t("opening-app") }</p> },
-                    SessionState::SignedOut => match invitation_code() {
-                        Some(code) => html! { <JoinPage code={code} /> },
-                        None => html! { <SignInPage /> },
+                    SessionState::SignedOut => match (invitation_code(), password_reset_token()) {
+                        (Some(code), _) => html! { <JoinPage code={code} /> },
+                        (None, Some(token)) => html! { <ResetPasswordPage token={token} /> },
+                        (None, None) => html! { <SignInPage /> },
                     },
                     SessionState::SignedIn(_) => html! { <Switch<Route> render={switch} /> },
                 } }

@@ -1,10 +1,13 @@
 //! The team: the people directory every device keeps, so colleagues appear by name (history
 //! today; owners, conflicts and the digest as the team issue lands), the admin's screens for
-//! people (role, territories, disabling with a handover) and teams, and the changes set aside
-//! when records leave the person's reach (`quarantine`, shown in Settings).
+//! people (role, territories, a password reset link, disabling with a handover) and teams, and
+//! the changes set aside when records leave the person's reach (`quarantine`, shown in
+//! Settings).
 
 #[cfg(target_arch = "wasm32")]
 mod access_form;
+#[cfg(target_arch = "wasm32")]
+mod password_reset_action;
 pub mod people;
 #[cfg(target_arch = "wasm32")]
 mod people_section;

@@ -10,6 +10,7 @@ mod durability;
 mod field_day;
 mod import;
 mod offline_shell;
+mod password_reset;
 mod records;
 mod resilience;
 mod screenshots;

@@ -211,6 +211,18 @@ impl SyncHandle {
         self.signed_in_as(&storage, session).await
     }
 
+    /// Uses the password reset link `token`: the person's password becomes `password` and this
+    /// device is signed in, as after [`SyncHandle::sign_in`].
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<(), Problem> {
+        let storage = self
+            .storage()
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
+        let session = api::reset_password(token, password, &device_name())
+            .await
+            .map_err(|error| error.problem())?;
+        self.signed_in_as(&storage, session).await
+    }
+
     /// Keeps `session` and starts syncing as its person.
     async fn signed_in_as(&self, storage: &Storage, session: Session) -> Result<(), Problem> {
         storage
@@ -358,6 +370,16 @@ impl SyncHandle {
             .map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;
         Ok(())
+    }
+
+    /// Makes a password reset link for the person `id` (admins only): its one-time token.
+    pub async fn create_password_reset(&self, id: UserId) -> Result<api::PasswordReset, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (reset, refreshed) = api::create_password_reset(&session, id)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(reset)
     }
 
     /// Removes device `id` (a lost tablet): it can no longer sync or sign in with its session.

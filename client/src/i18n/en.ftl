@@ -41,6 +41,10 @@ join-lead = You were invited. Choose your name and a password: this device is th
 join-name = Your name
 join-password = Password (8 characters or more)
 join-submit = Join
+reset-title = Choose a new password
+reset-lead = Your administrator sent you this link. Choose a new password: this device is then signed in and downloads your team's accounts.
+reset-password = New password (8 characters or more)
+reset-submit = Set the password and sign in
 
 digest-title = { $count ->
     [one] While you were away, a colleague changed one account:
@@ -59,6 +63,12 @@ problem-unreachable = The server cannot be reached. Your work is kept on this de
 problem-wrong-credentials = That e-mail address and password do not match. Check them and try again.
 problem-session-ended = Your session has ended. Sign in again; nothing on this device was lost.
 problem-invitation-invalid = This invitation is unknown, expired or already used. Ask for a new one.
+problem-reset-link-unknown = This password reset link is unknown. Check that you opened the whole link, or ask your administrator for a new one.
+problem-reset-link-expired = This password reset link has expired. Ask your administrator for a new one.
+problem-reset-link-used = This password reset link was already used. Ask your administrator for a new one.
+problem-reset-link-replaced = A newer password reset link replaced this one. Open the newest link you received.
+problem-person-disabled = This person is disabled.
+problem-copy-failed = The browser refused to copy. Select the link and copy it yourself.
 problem-email-taken = This address already has an account.
 problem-invalid-details = Check the address, the name and the password (8 characters or more).
 problem-access-removed = An administrator removed this access (the person was disabled or this device removed). Ask them if you think it is a mistake.

@@ -1,32 +1,13 @@
-//! The page an invitation link opens (`/#invitation=<code>`; the code stays in the fragment, so
-//! it never reaches a server log): the invited person chooses their name and password, and this
-//! device is signed in as them and downloads the workspace.
+//! The page an invitation link opens (`/#invitation=<code>`, read by `sign_in::link`): the
+//! invited person chooses their name and password, and this device is signed in as them and
+//! downloads the workspace.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_i18n, use_sync};
+use crate::sign_in::link::forget_code;
 use crate::state::problem::Problem;
-
-/// Where an invitation link carries its code.
-const FRAGMENT_KEY: &str = "#invitation=";
-
-/// The invitation code of the page's address, when it is an invitation link.
-pub fn invitation_code() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let code = hash.strip_prefix(FRAGMENT_KEY)?;
-    let code = js_sys::decode_uri_component(code).ok()?.as_string()?;
-    (!code.is_empty()).then_some(code)
-}
-
-/// The link that opens the invitation `code` on this app's origin.
-pub fn invitation_link(code: &str) -> String {
-    let origin = web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .unwrap_or_default();
-    let code: String = js_sys::encode_uri_component(code).into();
-    format!("{origin}/{FRAGMENT_KEY}{code}")
-}
 
 /// Props of [`JoinPage`].
 #[derive(Properties, PartialEq)]
@@ -93,13 +74,5 @@ pub fn JoinPage(props: &JoinPageProps) -> Html {
                 </button>
             </form>
         </section>
-    }
-}
-
-/// Replaces the address with the app's root, leaving no code in the history.
-fn forget_code() {
-    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
-        let _unchanged =
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
     }
 }

@@ -37,6 +37,21 @@ pub enum ApiError {
     /// The invitation code is unknown, expired or already used.
     #[error("This invitation is unknown, expired or already used.")]
     InvitationInvalid,
+    /// No password reset link has this token.
+    #[error("This password reset link is unknown.")]
+    ResetLinkUnknown,
+    /// The password reset link expired.
+    #[error("This password reset link expired.")]
+    ResetLinkExpired,
+    /// The password reset link was used already.
+    #[error("This password reset link was already used.")]
+    ResetLinkUsed,
+    /// A newer password reset link replaced this one.
+    #[error("A newer password reset link replaced this one.")]
+    ResetLinkReplaced,
+    /// The person an admin acts on was disabled meanwhile.
+    #[error("This person is disabled.")]
+    PersonDisabled,
     /// The address already has an account.
     #[error("This address already has an account.")]
     EmailTaken,
@@ -59,6 +74,11 @@ impl ApiError {
             Self::AccessRemoved => Problem::new("problem-access-removed"),
             Self::DeviceRevoked => Problem::new(DEVICE_ERASED),
             Self::InvitationInvalid => Problem::new("problem-invitation-invalid"),
+            Self::ResetLinkUnknown => Problem::new("problem-reset-link-unknown"),
+            Self::ResetLinkExpired => Problem::new("problem-reset-link-expired"),
+            Self::ResetLinkUsed => Problem::new("problem-reset-link-used"),
+            Self::ResetLinkReplaced => Problem::new("problem-reset-link-replaced"),
+            Self::PersonDisabled => Problem::new("problem-person-disabled"),
             Self::EmailTaken => Problem::new("problem-email-taken"),
             Self::InvalidDetails => Problem::new("problem-invalid-details"),
             Self::Unexpected(detail) => Problem::with_detail("problem-unexpected", detail.clone()),
@@ -258,6 +278,81 @@ pub async fn accept_invitation(
         200 | 201 => session_from(response).await,
         404 => Err(ApiError::InvitationInvalid),
         409 => Err(ApiError::EmailTaken),
+        400 | 422 => Err(ApiError::InvalidDetails),
+        status => Err(classify(status)),
+    }
+}
+
+/// A password reset link the relay made for a person: its one-time token.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PasswordReset {
+    /// The token, which the reset link carries.
+    pub token: String,
+    /// When the token stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// Makes a password reset link for the person `id` (admins only); their earlier unused links
+/// stop working.
+pub async fn create_password_reset(
+    session: &Session,
+    id: UserId,
+) -> Result<(PasswordReset, Option<Session>), ApiError> {
+    let path = format!("/api/people/{id}/password-reset");
+    let path = path.as_str();
+    with_fresh_token(session, |token| async move {
+        let response = Request::post(path)
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 | 201 => read_json::<PasswordReset>(response).await,
+            403 => Err(match refusal_code(response).await.as_deref() {
+                Some("person_disabled") => ApiError::PersonDisabled,
+                Some("device_revoked") => ApiError::DeviceRevoked,
+                _ => ApiError::SessionEnded,
+            }),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct ResetRequest<'a> {
+    token: &'a str,
+    password: &'a str,
+    device_name: &'a str,
+}
+
+/// Uses the password reset link `token`: the person's password becomes `password`, and this
+/// device is signed in as them.
+pub async fn reset_password(
+    token: &str,
+    password: &str,
+    device_name: &str,
+) -> Result<Session, ApiError> {
+    let response = Request::post("/api/password-reset/accept")
+        .json(&ResetRequest {
+            token,
+            password,
+            device_name,
+        })
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 | 201 => session_from(response).await,
+        404 => Err(ApiError::ResetLinkUnknown),
+        410 => Err(match refusal_code(response).await.as_deref() {
+            Some("reset_link_expired") => ApiError::ResetLinkExpired,
+            Some("reset_link_used") => ApiError::ResetLinkUsed,
+            Some("reset_link_replaced") => ApiError::ResetLinkReplaced,
+            other => ApiError::Unexpected(format!("HTTP 410 {other:?}")),
+        }),
+        403 => Err(ApiError::AccessRemoved),
         400 | 422 => Err(ApiError::InvalidDetails),
         status => Err(classify(status)),
     }
@@ -525,10 +620,18 @@ struct RefusalBody {
 
 /// A 403 answer to a signed-in device: revoked (erase), or a plain end of session.
 async fn forbidden(response: Response) -> ApiError {
-    match read_json::<RefusalBody>(response).await {
-        Ok(body) if body.code == "device_revoked" => ApiError::DeviceRevoked,
+    match refusal_code(response).await.as_deref() {
+        Some("device_revoked") => ApiError::DeviceRevoked,
         _ => ApiError::SessionEnded,
     }
+}
+
+/// The stable code of a refusal, if its body carries one.
+async fn refusal_code(response: Response) -> Option<String> {
+    read_json::<RefusalBody>(response)
+        .await
+        .ok()
+        .map(|body| body.code)
 }
 
 async fn request_ticket(access_token: &str) -> Result<String, ApiError> {

@@ -64,3 +64,7 @@ teams-form-leads = Managers
 teams-form-members = Members
 teams-form-territories = Territories
 teams-save = Save team
+people-reset-password = Reset password
+people-reset-made = Send this link to { $name }: it sets a new password once, until { $when }. Their devices already signed in stay signed in.
+people-reset-copy = Copy the link
+people-reset-copied = Copied

@@ -64,3 +64,7 @@ teams-form-leads = Responsables
 teams-form-members = Membres
 teams-form-territories = Territoires
 teams-save = Enregistrer l'équipe
+people-reset-password = Réinitialiser le mot de passe
+people-reset-made = Envoyez ce lien à { $name } : il permet de choisir un nouveau mot de passe, une seule fois, jusqu'au { $when }. Ses appareils déjà connectés le restent.
+people-reset-copy = Copier le lien
+people-reset-copied = Copié

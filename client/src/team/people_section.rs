@@ -13,6 +13,7 @@ use crate::sign_in::invitation_link;
 use crate::state::problem::Problem;
 use crate::sync::api::{Invitation, PendingInvitation};
 use crate::team::access_form::{role_label, use_territory_choices, AccessForm};
+use crate::team::password_reset_action::PasswordResetAction;
 use crate::team::people::Person;
 use crate::team::teams_section::TeamsSection;
 
@@ -422,6 +423,7 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                     { i18n.t("people-disable") }
                                 </button>
                             }
+                            <PasswordResetAction person={id} name={person.name.clone()} />
                         }
                         </span>
                         if *editing == Some(id) {
