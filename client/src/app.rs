@@ -111,7 +111,15 @@ fn Shell() -> Html {
             }
         })
     };
-    let digest = sync.as_ref().and_then(|sync| sync.digest().cloned());
+    let people = crate::team::use_people();
+    let me = match &session {
+        SessionState::SignedIn(signed_in) => Some(signed_in.user.id),
+        _ => None,
+    };
+    let digest = sync
+        .as_ref()
+        .and_then(|sync| sync.digest().cloned())
+        .map(|digest| std::rc::Rc::new(crate::components::named_digest(&digest, me, &people)));
     let on_dismiss_digest = {
         Callback::from(move |()| {
             if let Some(sync) = &sync {

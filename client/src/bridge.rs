@@ -22,5 +22,5 @@ pub mod worker;
 
 pub use ledger::{Heartbeat, Ledger, Pulse, Restarts};
 pub use message::{
-    Answer, Envelope, Found, FromWorker, Query, Ticket, ToWorker, MAX_HITS, PROTOCOL,
+    Answer, DigestEntry, Envelope, Found, FromWorker, Query, Ticket, ToWorker, MAX_HITS, PROTOCOL,
 };

@@ -6,7 +6,7 @@ mod error_banner;
 mod sync_indicator;
 mod update_banner;
 
-pub use digest_banner::DigestBanner;
+pub use digest_banner::{named_digest, DigestBanner, NamedChange};
 pub use error_banner::ErrorBanner;
 pub use sync_indicator::{SyncIndicator, SyncTone, UnsyncedWarning};
 pub use update_banner::UpdateBanner;

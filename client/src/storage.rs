@@ -174,6 +174,9 @@ pub struct Changed {
     /// Whether the record left the device (its document, row and search terms were purged):
     /// open pages show it gone.
     pub gone: bool,
+    /// Who made the changes it gained, as far as they name their author (for the digest of
+    /// what colleagues changed).
+    pub editors: Vec<shared::edit::Editor>,
 }
 
 /// What this device holds that the relay has not acknowledged: what a sign-out would lose.
@@ -365,6 +368,7 @@ impl Storage {
                         kind: folded.kind,
                         grew: folded.grew,
                         gone: false,
+                        editors: folded.editors,
                     }),
                     Ok(None) => {}
                     Err(error) => return Ok(Err(error)),
@@ -1021,6 +1025,7 @@ async fn put_snapshots(
                     kind: folded.kind,
                     grew: folded.grew,
                     gone: false,
+                    editors: folded.editors,
                 }),
                 Ok(None) => {}
                 Err(error) => return Ok(Err(error)),
@@ -1049,6 +1054,7 @@ async fn put_snapshots(
             kind: summary.kind,
             grew: true,
             gone: false,
+            editors: Vec::new(),
         });
     }
     Ok(Ok(changed))

@@ -20,7 +20,6 @@ use engine::{EngineEvent, Listeners};
 pub use crate::state::sync_status::SyncCommand;
 use crate::state::sync_status::SyncStatus;
 use crate::storage::{Changed, Storage};
-use shared::protocol::DocumentId;
 
 /// The running engine of the leader tab.
 #[derive(Clone, Debug)]
@@ -37,7 +36,7 @@ impl SyncEngine {
         storage: Rc<Storage>,
         on_status: impl Fn(&SyncStatus) + 'static,
         on_changed: impl Fn(Vec<Changed>) + 'static,
-        on_digest: impl Fn(Vec<DocumentId>) + 'static,
+        on_digest: impl Fn(Vec<engine::ChangedAway>) + 'static,
         on_set_aside: impl Fn() + 'static,
     ) -> Self {
         let (events, inbox) = mpsc::unbounded();

@@ -189,6 +189,9 @@ pub struct Folded {
     pub grew: bool,
     /// The document, to save or to append the received bytes to.
     pub automerge: AutoCommit,
+    /// Who made the changes [`fold`] added (each person and device once, in the order first
+    /// met), as far as the changes name their author; empty when nothing was added.
+    pub editors: Vec<crate::edit::Editor>,
 }
 
 impl Folded {
@@ -217,9 +220,36 @@ pub fn fold<B: AsRef<[u8]>>(
         sequences.load(&mut automerge, bytes.as_ref(), Missing::Queue)?;
     }
     let grew = automerge.get_heads() != before;
+    let editors = if grew {
+        editors_after(&mut automerge, &before)
+    } else {
+        Vec::new()
+    };
     let mut folded = describe(document, automerge)?;
     folded.grew = grew;
+    folded.editors = editors;
     Ok(folded)
+}
+
+/// Who made the changes `automerge` holds beyond `before` (its heads earlier): each named
+/// editor once, in the order first met.
+fn editors_after(
+    automerge: &mut AutoCommit,
+    before: &[automerge::ChangeHash],
+) -> Vec<crate::edit::Editor> {
+    let mut editors = Vec::new();
+    for change in automerge.get_changes_meta(before) {
+        if let Some(editor) = change
+            .author
+            .as_ref()
+            .and_then(crate::edit::Editor::from_author)
+        {
+            if !editors.contains(&editor) {
+                editors.push(editor);
+            }
+        }
+    }
+    editors
 }
 
 /// Folds `changes`, single changes made on this device (each one change's bytes), into the
@@ -308,6 +338,7 @@ pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folde
         heads,
         grew: true,
         automerge,
+        editors: Vec::new(),
     })
 }
 
@@ -403,6 +434,39 @@ mod tests {
             &received,
         )?;
         assert!(!echo.grew, "bytes the document already holds bring nothing");
+        Ok(())
+    }
+
+    #[test]
+    fn folding_names_the_colleagues_whose_changes_it_added(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let id = AccountId::generate();
+        let document = DocumentId(uuid::Uuid::from_bytes(*id.as_bytes()));
+        let mut mine = AccountDocument::create(id, &draft("Fromagerie"), 1)?;
+        let stored = mine.save();
+        let rachida = crate::edit::Editor {
+            user: crate::ids::UserId::generate(),
+            device: crate::ids::DeviceId::generate(),
+        };
+        let mut theirs = mine.fork();
+        let before = theirs.heads();
+        for (time, name) in [(2, "Fromagerie Dupont"), (3, "Fromagerie Dupont & fils")] {
+            theirs.update(&Edit::by(rachida, time), "rename", |account| {
+                account.name = name.into();
+            })?;
+        }
+        theirs.update(&Edit::anonymous(4), "migrate", |account| {
+            account.name = "Fromagerie Dupont et fils".into();
+        })?;
+        let received = theirs.changes_since(&before);
+        let folded = fold(document, Some(&stored), &received)?;
+        assert_eq!(
+            folded.editors,
+            vec![rachida],
+            "named once; the anonymous change names nobody"
+        );
+        let echo = fold(document, Some(&theirs.save()), &received)?;
+        assert!(echo.editors.is_empty());
         Ok(())
     }
 

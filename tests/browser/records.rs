@@ -377,6 +377,23 @@ async fn a_field_two_offline_reps_changed_shows_both_values_until_one_is_chosen(
             if choices != ["Villeurbanne", "Vénissieux"] {
                 return Err(unexpected(format!("the conflict offers {choices:?}")));
             }
+            // Each value names who set it, colleagues by name.
+            let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+            loop {
+                let authors = device
+                    .texts(&format!("{conflict} .choice-author"))
+                    .await?
+                    .join(" | ");
+                if authors.contains("Manon Lefèvre") && authors.contains("Rémi Garnier") {
+                    break;
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(unexpected(format!(
+                        "the conflict's authors read {authors:?}"
+                    )));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
         }
         laptop.screenshot(test, "conflict").await?;
         click_in_view(

@@ -172,6 +172,17 @@ async fn offline_edits_converge(test: &str, tablet_first: bool) -> HarnessResult
         if !digest.contains("Boulangerie Élevé") {
             return Err(unexpected(format!("the digest names {digest:?}")));
         }
+        // …and by whom, by name: the colleague on the other device.
+        let colleague = if tablet_first {
+            "Manon Lefèvre"
+        } else {
+            "Rémi Garnier"
+        };
+        if !digest.contains(colleague) {
+            return Err(unexpected(format!(
+                "the digest does not name {colleague}: {digest:?}"
+            )));
+        }
 
         for device in [&tablet, &laptop] {
             wait_for_value(device, "#edit-city", "became Villeurbanne", |v| {
@@ -188,7 +199,7 @@ async fn offline_edits_converge(test: &str, tablet_first: bool) -> HarnessResult
             .await?;
             // The concurrent names are both visible until a rep chooses.
             device.wait_for("#name-conflict").await?;
-            let choices = device.texts("#name-conflict button").await?;
+            let choices = device.texts("#name-conflict .choice-value").await?;
             if !(choices.iter().any(|c| c == "Boulangerie Élevé SARL")
                 && choices.iter().any(|c| c == "Boulangerie Élevé & Fils"))
             {

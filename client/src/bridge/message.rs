@@ -16,7 +16,7 @@ use shared::edit::Edit;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 4;
+pub const PROTOCOL: u32 = 5;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -180,9 +180,8 @@ pub enum FromWorker {
     /// Sync stored records from the relay (at most every few hundred milliseconds while it
     /// downloads): the other tabs re-read (this tab's subscriptions are told by `Stale`).
     RecordsChanged,
-    /// After catching up from a disconnection: the accounts colleagues changed meanwhile (id
-    /// and name of each).
-    Digest(Vec<(String, String)>),
+    /// After catching up from a disconnection: the accounts colleagues changed meanwhile.
+    Digest(Vec<DigestEntry>),
     /// Tell the other tabs.
     TellTabs(TabNews),
     /// The answer to [`ToWorker::Search`].
@@ -236,4 +235,16 @@ impl<M> Envelope<M> {
             message,
         }
     }
+}
+
+/// One account of the "changed while you were away" digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestEntry {
+    /// The account's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Who changed it (as far as the changes name their author).
+    #[serde(default)]
+    pub editors: Vec<shared::edit::Editor>,
 }

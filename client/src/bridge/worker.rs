@@ -392,15 +392,19 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
     let on_digest = {
         let storage = Rc::clone(&storage);
         let scope = served.scope.clone();
-        move |documents: Vec<shared::protocol::DocumentId>| {
+        move |documents: Vec<(shared::protocol::DocumentId, Vec<shared::edit::Editor>)>| {
             let storage = Rc::clone(&storage);
             let scope = scope.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let mut named = Vec::with_capacity(documents.len());
-                for document in documents {
+                for (document, editors) in documents {
                     let id = shared::ids::AccountId::from_bytes(*document.0.as_bytes());
                     if let Ok(Some(row)) = storage.account_row(id).await {
-                        named.push((row.id, row.name));
+                        named.push(crate::bridge::DigestEntry {
+                            id: row.id,
+                            name: row.name,
+                            editors,
+                        });
                     }
                 }
                 if !named.is_empty() {

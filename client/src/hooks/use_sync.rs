@@ -62,14 +62,14 @@ enum TabMessage {
     SignedIn,
     /// The device was signed out and wiped.
     SignedOut,
-    /// What colleagues changed while the device was away (id, name of each account).
-    Digest(Vec<(String, String)>),
+    /// What colleagues changed while the device was away.
+    Digest(Vec<crate::bridge::DigestEntry>),
     /// The workspace service's news (saves with the records they touched, imports).
     Workspace(TabNews),
 }
 
-/// The accounts colleagues changed while this device was away: (id, name) of each.
-pub type Digest = Rc<Vec<(String, String)>>;
+/// The accounts colleagues changed while this device was away, with who changed each.
+pub type Digest = Rc<Vec<crate::bridge::DigestEntry>>;
 
 /// Why signing out did not happen.
 #[derive(Clone, Debug, PartialEq)]

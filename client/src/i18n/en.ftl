@@ -91,3 +91,5 @@ problem-record-unmergeable = A record could not be merged; nothing was changed.
 problem-edit-refused = That change could not be made; the record is as it was.
 problem-record-too-new = This record was written by a newer version of Carnet. Reload to update.
 problem-clock-invalid = This device's clock gives no valid date. Set the date, then reload.
+digest-by = — by { $names }
+digest-by-someone = a colleague

@@ -94,3 +94,5 @@ problem-record-unmergeable = Une fiche n’a pas pu être fusionnée ; rien n’
 problem-edit-refused = Cette modification n'a pas pu être faite ; la fiche est restée telle quelle.
 problem-record-too-new = Cette fiche a été écrite par une version plus récente de Carnet. Rechargez pour mettre à jour.
 problem-clock-invalid = L'horloge de cet appareil ne donne pas de date valide. Réglez la date, puis rechargez.
+digest-by = — par { $names }
+digest-by-someone = un collègue

@@ -16,8 +16,8 @@ pub struct HistoryPanelProps {
     pub history: HistoryHandle,
 }
 
-/// How the History tab names who made a change.
-fn author_text(i18n: &I18n, author: &Author) -> String {
+/// How the History tab (and a conflict's choices) name who made a change.
+pub(crate) fn author_text(i18n: &I18n, author: &Author) -> String {
     match author {
         Author::Me {
             name,

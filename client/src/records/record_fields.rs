@@ -8,9 +8,11 @@ use std::rc::Rc;
 use shared::field::FieldPath;
 use yew::prelude::*;
 
-use crate::hooks::use_i18n;
-use crate::records::history_view::field_label_id;
+use crate::hooks::{use_i18n, use_sync, SessionState};
+use crate::records::history_panel::author_text;
+use crate::records::history_view::{author, field_label_id, Me};
 use crate::records::record_view::FieldConflict;
+use crate::team::use_people;
 
 /// The rep keeps `value` for the field at `path`.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,10 +50,19 @@ pub struct ConflictChoicesProps {
     pub on_choose: Callback<Choice>,
 }
 
-/// "Two reps changed this field": each value as a button that keeps it.
+/// "Two reps changed this field": each value as a button that keeps it, naming who set it.
 #[component]
 pub fn ConflictChoices(props: &ConflictChoicesProps) -> Html {
     let i18n = use_i18n();
+    let people = use_people();
+    let sync = use_sync();
+    let me = sync.as_ref().and_then(|sync| match sync.session() {
+        SessionState::SignedIn(session) => Some(Me {
+            editor: session.editor(),
+            name: session.user.name.clone(),
+        }),
+        _ => None,
+    });
     let conflict = &props.conflict;
     let field = conflict
         .path
@@ -63,12 +74,17 @@ pub fn ConflictChoices(props: &ConflictChoicesProps) -> Html {
         <div id={conflict.element_id()} class="conflict" role="group"
             aria-label={i18n.t_with("record-conflict-label", &[("field", field.as_str().into())])}>
             <p>{ i18n.t_with("record-conflict", &[("field", field.as_str().into())]) }</p>
-            { for conflict.values.iter().map(|value| {
+            { for conflict.values.iter().enumerate().map(|(index, value)| {
                 let choice = Choice { path: conflict.path.clone(), value: value.clone() };
                 let onclick = props.on_choose.reform(move |_: MouseEvent| choice.clone());
+                let editor = conflict.editors.get(index).copied().flatten();
+                let by = author(editor, me.as_ref(), &people);
                 html! {
                     <button type="button" class="button choice" data-value={value.clone()} {onclick}>
-                        { value.clone() }
+                        <span class="choice-value">{ value.clone() }</span>
+                        if editor.is_some() {
+                            <span class="choice-author">{ author_text(&i18n, &by) }</span>
+                        }
                     </button>
                 }
             }) }

@@ -42,13 +42,19 @@ pub fn conflicts_of<R: Record>(document: &Document<R>) -> Vec<Rc<FieldConflict>>
         .conflicted_fields()
         .into_iter()
         .filter_map(|path| {
-            let values: Vec<String> = document
+            let (values, editors): (Vec<String>, Vec<_>) = document
                 .conflicts(&path)
                 .ok()?
                 .into_iter()
-                .map(|value| value.value.to_string())
-                .collect();
-            (values.len() > 1).then(|| Rc::new(FieldConflict { path, values }))
+                .map(|value| (value.value.to_string(), value.editor))
+                .unzip();
+            (values.len() > 1).then(|| {
+                Rc::new(FieldConflict {
+                    path,
+                    values,
+                    editors,
+                })
+            })
         })
         .collect()
 }

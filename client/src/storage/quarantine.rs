@@ -126,6 +126,7 @@ impl Storage {
                         kind: record.kind,
                         grew: false,
                         gone: true,
+                        editors: Vec::new(),
                     });
                 }
             }
@@ -209,6 +210,7 @@ impl Storage {
                             kind: folded.kind,
                             grew: true,
                             gone: false,
+                            editors: Vec::new(),
                         });
                     }
                     Ok(_) => {}

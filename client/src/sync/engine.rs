@@ -92,14 +92,18 @@ pub(crate) enum EngineEvent {
     },
 }
 
+/// An account colleagues changed while the device was away, and who changed it.
+pub(crate) type ChangedAway = (DocumentId, Vec<shared::edit::Editor>);
+
 /// Who hears about the engine's progress.
 pub(crate) struct Listeners {
     /// The status changed.
     pub(crate) status: Rc<dyn Fn(&SyncStatus)>,
     /// Records changed in storage because of what the relay sent.
     pub(crate) changed: Rc<dyn Fn(Vec<Changed>)>,
-    /// After catching up from a disconnection: the accounts colleagues changed meanwhile.
-    pub(crate) digest: Rc<dyn Fn(Vec<DocumentId>)>,
+    /// After catching up from a disconnection: the accounts colleagues changed meanwhile, each
+    /// with who changed it (as far as the changes name their author).
+    pub(crate) digest: Rc<dyn Fn(Vec<ChangedAway>)>,
     /// Changes were set aside in the quarantine or taken back from it.
     pub(crate) set_aside: Rc<dyn Fn()>,
 }
@@ -151,8 +155,9 @@ struct Engine {
     status: SyncStatus,
     /// Why sync stopped until the rep acts (signs in again, updates the app).
     stopped: Option<Problem>,
-    /// While catching up after being away: the accounts that gained colleagues' changes.
-    away: Option<Vec<DocumentId>>,
+    /// While catching up after being away: the accounts that gained colleagues' changes, and
+    /// who made them.
+    away: Option<Vec<ChangedAway>>,
     /// Whether the browser says it is online (the page's word once it has spoken).
     online: bool,
 }
@@ -518,11 +523,21 @@ impl Engine {
                 Ok(changed) => {
                     if let Some(away) = self.away.as_mut() {
                         for record in &changed {
-                            if record.grew
-                                && record.kind == Some(RecordKind::Account)
-                                && !away.contains(&record.document)
+                            if !(record.grew && record.kind == Some(RecordKind::Account)) {
+                                continue;
+                            }
+                            match away
+                                .iter_mut()
+                                .find(|(document, _)| *document == record.document)
                             {
-                                away.push(record.document);
+                                Some((_, editors)) => {
+                                    for editor in &record.editors {
+                                        if !editors.contains(editor) {
+                                            editors.push(*editor);
+                                        }
+                                    }
+                                }
+                                None => away.push((record.document, record.editors.clone())),
                             }
                         }
                     }

@@ -192,6 +192,9 @@ pub struct FieldConflict {
     pub path: FieldPath,
     /// The values, the one shown now first, as they read.
     pub values: Vec<String>,
+    /// Who set each value (same order as `values`), when the change names its author.
+    #[serde(default)]
+    pub editors: Vec<Option<shared::edit::Editor>>,
 }
 
 impl FieldConflict {

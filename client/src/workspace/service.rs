@@ -31,8 +31,8 @@ pub enum Outgoing {
     SyncStatus(SyncStatus),
     /// Sync stored records from the relay: the other tabs re-read.
     RecordsChanged,
-    /// The accounts colleagues changed while the device was away (id and name of each).
-    Digest(Vec<(String, String)>),
+    /// The accounts colleagues changed while the device was away.
+    Digest(Vec<crate::bridge::DigestEntry>),
     /// Tell the other tabs.
     TellTabs(TabNews),
     /// The service cannot store anything now (the worker's database does not open).
