@@ -154,6 +154,7 @@ async fn a_merged_row_keeps_the_stored_record_and_adds_what_the_file_knows() -> 
         &AccountDraft {
             name: "Boulangerie Martin".to_owned(),
             city: "Lyon".to_owned(),
+            postcode: String::new(),
         },
         1_700_000_000,
     )
@@ -218,6 +219,7 @@ async fn device_with_history(storage: &Storage, editor: Editor) -> Result<(), St
             &AccountDraft {
                 name: name.to_owned(),
                 city: city.to_owned(),
+                postcode: String::new(),
             },
             1_700_000_000,
         )
@@ -331,6 +333,7 @@ async fn a_restore_merges_into_changed_records_without_overwriting() -> TestResu
         &AccountDraft {
             name: "Cave des Papes".to_owned(),
             city: "Avignon".to_owned(),
+            postcode: String::new(),
         },
         1_700_000_000,
     )

@@ -93,6 +93,7 @@ fn new_account(id: AccountId) -> Result<AccountDocument, String> {
     let draft = AccountDraft {
         name: "Boulangerie Élevé".to_owned(),
         city: "Lyon".to_owned(),
+        postcode: String::new(),
     };
     AccountDocument::create(id, &draft, 1_700_000_000).map_err(|e| e.to_string())
 }
@@ -361,6 +362,7 @@ async fn a_page_edit_made_on_a_stale_copy_keeps_the_change_a_colleague_synced_me
     let created = Account::from_draft(&AccountDraft {
         name: "Boulangerie Élevé".to_owned(),
         city: "Lyon".to_owned(),
+        postcode: String::new(),
     })
     .map_err(|e| e.to_string())?;
     within(20, service.create_record(id, NOBODY, created))

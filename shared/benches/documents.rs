@@ -35,6 +35,7 @@ fn typical_account() -> Result<AccountDocument, Failure> {
     let draft = AccountDraft {
         name: "Boulangerie Élevé".to_owned(),
         city: "Lyon".to_owned(),
+        postcode: String::new(),
     };
     let mut document = AccountDocument::create_by(AccountId::generate(), &draft, &edit)?;
     let (phone, email) = (
@@ -131,6 +132,7 @@ fn measure(criterion: &mut Criterion) -> Result<(), Failure> {
                 let draft = AccountDraft {
                     name: format!("Client {index}"),
                     city: "Lyon".to_owned(),
+                    postcode: String::new(),
                 };
                 if let Ok(mut created) =
                     AccountDocument::create(AccountId::generate(), &draft, TIME)

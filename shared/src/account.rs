@@ -472,6 +472,8 @@ pub struct AccountDraft {
     pub name: String,
     /// The city of the company's main address.
     pub city: String,
+    /// The postcode of the company's main address (it places the account in a territory).
+    pub postcode: String,
 }
 
 /// Why an account could not be created or read.
@@ -486,19 +488,20 @@ pub enum AccountError {
 }
 
 impl Account {
-    /// The account a draft describes (a name is required; a city becomes the main address).
+    /// The account a draft describes (a name is required; a city and a postcode make the main
+    /// address). It has no territory yet: [`crate::settings::Settings::assign_territory`] gives
+    /// it the one of its postcode.
     pub fn from_draft(draft: &AccountDraft) -> Result<Self, AccountError> {
         let name = draft.name.trim();
         if name.is_empty() {
             return Err(AccountError::MissingName);
         }
         let mut account = Account::named(name);
-        let city = draft.city.trim();
-        if !city.is_empty() {
-            account.addresses.insert(
-                MAIN_ADDRESS.to_owned(),
-                Address::in_city(AddressKind::Visit, city),
-            );
+        let (city, postcode) = (draft.city.trim(), draft.postcode.trim());
+        if !city.is_empty() || !postcode.is_empty() {
+            let mut address = Address::in_city(AddressKind::Visit, city);
+            postcode.clone_into(&mut address.postcode);
+            account.addresses.insert(MAIN_ADDRESS.to_owned(), address);
         }
         Ok(account)
     }
@@ -580,6 +583,7 @@ mod tests {
         AccountDraft {
             name: name.to_owned(),
             city: city.to_owned(),
+            postcode: String::new(),
         }
     }
 
@@ -592,6 +596,27 @@ mod tests {
         assert_eq!(loaded.name(), "Boulangerie Élevé");
         assert_eq!(loaded.city(), "Lyon");
         assert_eq!(loaded.record()?, created.record()?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_drafted_postcode_places_the_new_account_in_its_territory() -> Result<(), AccountError> {
+        let mut settings = crate::settings::Settings::starter();
+        let mut rhone = crate::settings::Territory::named("Rhône");
+        rhone.departements.insert("69");
+        settings.territories.insert("rhone".to_owned(), rhone);
+        let drafted = AccountDraft {
+            postcode: " 69003 ".to_owned(),
+            ..draft("Boulangerie Élevé", "")
+        };
+        let mut account = Account::from_draft(&drafted)?;
+        let address = account.addresses.get(MAIN_ADDRESS).cloned();
+        assert_eq!(
+            address.map(|address| address.postcode),
+            Some("69003".to_owned())
+        );
+        assert_eq!(settings.assign_territory(&mut account), Some("rhone"));
+        assert_eq!(account.territory.as_deref(), Some("rhone"));
         Ok(())
     }
 

@@ -154,6 +154,7 @@ mod tests {
         let draft = AccountDraft {
             name: "Garage Dupuis".to_owned(),
             city: "Dijon".to_owned(),
+            postcode: String::new(),
         };
         let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
         let mut second = first.fork();
@@ -249,6 +250,7 @@ mod tests {
         let draft = AccountDraft {
             name: "Garage Dupuis".to_owned(),
             city: "Dijon".to_owned(),
+            postcode: String::new(),
         };
         let mut first = AccountDocument::create(AccountId::generate(), &draft, 1)?;
         let mut second = first.fork();

@@ -209,9 +209,10 @@ fn demo_settings() -> Settings {
     let mut settings = Settings::starter();
     settings.territories = TERRITORIES
         .iter()
-        .map(|(key, name)| {
+        .map(|(key, name, departements)| {
             let territory = Territory {
-                name: (*name).to_owned(),
+                departements: departements.iter().copied().collect(),
+                ..Territory::named(name)
             };
             ((*key).to_owned(), territory)
         })
@@ -400,7 +401,7 @@ impl AccountGenerator<'_> {
         };
         let territory_index = TERRITORIES
             .iter()
-            .position(|(key, _)| *key == city.territory)
+            .position(|(key, _, _)| *key == city.territory)
             .unwrap_or(0);
         let owner = if random.percent(8) {
             self.team.manager
@@ -1457,16 +1458,57 @@ const fn city(
     }
 }
 
-/// The demo workspace's territory keys and names, as stored in the settings, in the order reps
-/// share them out.
-pub const TERRITORIES: &[(&str, &str)] = &[
-    ("idf", "Île-de-France"),
-    ("nord-est", "Nord et Est"),
-    ("ouest", "Grand Ouest"),
-    ("centre", "Centre et Bourgogne"),
-    ("sud-ouest", "Sud-Ouest"),
-    ("rhone-alpes", "Auvergne-Rhône-Alpes"),
-    ("mediterranee", "Méditerranée"),
+/// The demo workspace's territories as stored in the settings: key, name and départements, in
+/// the order reps share them out. Together they cover every département of metropolitan France
+/// once (each demo city's postcodes fall in its own territory); overseas is left to the admin.
+pub const TERRITORIES: &[(&str, &str, &[&str])] = &[
+    (
+        "idf",
+        "Île-de-France",
+        &["75", "77", "78", "91", "92", "93", "94", "95"],
+    ),
+    (
+        "nord-est",
+        "Nord et Est",
+        &[
+            "02", "08", "10", "25", "39", "51", "52", "54", "55", "57", "59", "60", "62", "67",
+            "68", "70", "80", "88", "90",
+        ],
+    ),
+    (
+        "ouest",
+        "Grand Ouest",
+        &[
+            "14", "22", "27", "29", "35", "44", "49", "50", "53", "56", "61", "72", "76", "85",
+        ],
+    ),
+    (
+        "centre",
+        "Centre et Bourgogne",
+        &["18", "21", "28", "36", "37", "41", "45", "58", "71", "89"],
+    ),
+    (
+        "sud-ouest",
+        "Sud-Ouest",
+        &[
+            "09", "12", "16", "17", "19", "23", "24", "31", "32", "33", "40", "46", "47", "64",
+            "65", "79", "81", "82", "86", "87",
+        ],
+    ),
+    (
+        "rhone-alpes",
+        "Auvergne-Rhône-Alpes",
+        &[
+            "01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74",
+        ],
+    ),
+    (
+        "mediterranee",
+        "Méditerranée",
+        &[
+            "04", "05", "06", "11", "13", "2A", "2B", "30", "34", "48", "66", "83", "84",
+        ],
+    ),
 ];
 
 const PARIS: &[&str] = &[
@@ -2073,6 +2115,70 @@ mod planned_visits {
             assert!(
                 visits.get(&rep).is_some_and(|count| *count >= 2),
                 "{visits:?}"
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod territories {
+    use super::*;
+
+    #[test]
+    fn the_demo_territories_cover_each_metropolitan_departement_once() {
+        let settings = demo_settings();
+        let metropolitan = (1..=95_u8)
+            .filter(|number| *number != 20)
+            .map(|number| format!("{number:02}"))
+            .chain(["2A".to_owned(), "2B".to_owned()]);
+        for departement in metropolitan {
+            let covering: Vec<&str> = settings
+                .territories
+                .iter()
+                .filter(|(_, territory)| territory.departements.contains(&departement))
+                .map(|(key, _)| key.as_str())
+                .collect();
+            assert_eq!(covering.len(), 1, "{departement}: {covering:?}");
+        }
+    }
+
+    #[test]
+    fn every_demo_city_s_postcodes_fall_in_its_own_territory() {
+        let settings = demo_settings();
+        for city in CITIES {
+            for postcode in city.postcodes {
+                assert_eq!(
+                    settings.territory_of_postcode(postcode),
+                    Some(city.territory),
+                    "{} {postcode}",
+                    city.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn generated_accounts_sit_in_the_territory_of_their_postcode() -> Result<(), DemoError> {
+        let mut data = DemoData::generate(&DemoSpec {
+            seed: 0x7e44_170e,
+            accounts: 60,
+            manager: UserId::from_bytes([1; 16]),
+            reps: vec![UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])],
+            now: 1_767_225_600,
+        })?;
+        let settings = data.settings.record()?;
+        for document in &mut data.accounts {
+            let account = document.record()?;
+            let postcode = account
+                .display_address()
+                .map(|address| address.postcode.clone())
+                .unwrap_or_default();
+            assert_eq!(
+                account.territory.as_deref(),
+                settings.territory_of_postcode(&postcode),
+                "{} {postcode}",
+                account.name
             );
         }
         Ok(())

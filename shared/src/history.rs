@@ -198,6 +198,7 @@ mod tests {
         let draft = AccountDraft {
             name: "Quincaillerie Martin".to_owned(),
             city: "Lyon".to_owned(),
+            postcode: String::new(),
         };
         AccountDocument::create_by(
             AccountId::generate(),

@@ -382,6 +382,7 @@ mod tests {
         AccountDraft {
             name: name.to_owned(),
             city: "Lyon".to_owned(),
+            postcode: String::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The workspace settings record and its document: pipeline stages, custom fields, territories,
-//! default currency. One document per workspace.
+//! default currency. One document per workspace. Territories and the rule placing new accounts
+//! in them by postcode are in `settings/territory.rs`.
 //!
 //! Stages and territories are maps keyed by id with an explicit `position`, so two managers
 //! adding stages concurrently both keep theirs and the order stays deterministic.
@@ -15,6 +16,10 @@ use crate::ids::WorkspaceId;
 use crate::record::{named_values, Record};
 use crate::record_patch::TextFields;
 use crate::values::CurrencyCode;
+
+mod territory;
+
+pub use territory::{assign_territory, territory_of_postcode, Territory};
 
 /// The schema version this build writes into settings documents.
 pub const SETTINGS_SCHEMA_VERSION: u64 = 1;
@@ -66,13 +71,6 @@ pub struct CustomFieldDefinition {
     pub kind: CustomFieldKind,
     /// Which records have it.
     pub applies_to: RecordKind,
-}
-
-/// A sales territory.
-#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
-pub struct Territory {
-    /// The name shown.
-    pub name: String,
 }
 
 /// Workspace-wide settings.
@@ -127,6 +125,18 @@ impl Settings {
         let mut stages: Vec<(&String, &PipelineStage)> = self.pipeline_stages.iter().collect();
         stages.sort_by_key(|(key, stage)| (stage.position, key.as_str()));
         stages.into_iter().map(|(key, _)| key.as_str()).collect()
+    }
+
+    /// The key of the territory of `postcode` (see [`territory_of_postcode`]: the most specific
+    /// match, ties to the first key; `None` for an invalid postcode or one no territory covers).
+    pub fn territory_of_postcode(&self, postcode: &str) -> Option<&str> {
+        territory_of_postcode(&self.territories, postcode)
+    }
+
+    /// Places a new `account` without territory in the one of its postcode (see
+    /// [`assign_territory`]); returns the key it was given, if any.
+    pub fn assign_territory(&self, account: &mut crate::account::Account) -> Option<&str> {
+        assign_territory(&self.territories, account)
     }
 }
 

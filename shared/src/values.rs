@@ -9,6 +9,7 @@ mod email;
 mod geo;
 mod money;
 mod phone;
+mod postcode;
 mod registration;
 mod vat;
 
@@ -17,6 +18,9 @@ pub use email::{EmailAddress, EmailError};
 pub use geo::{GeoError, GeoPoint, Latitude, Longitude};
 pub use money::{CurrencyCode, CurrencyError, Money, MoneyError};
 pub use phone::{PhoneError, PhoneNumber};
+pub use postcode::{
+    Departement, DepartementError, Postcode, PostcodeError, PostcodePrefix, PostcodePrefixError,
+};
 pub use registration::{RegistrationError, Siren, Siret};
 pub use vat::{VatError, VatNumber};
 

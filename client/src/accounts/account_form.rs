@@ -1,4 +1,5 @@
-//! The "new account" form: a name and a city, submitted with Enter or the button.
+//! The "new account" form: a name, a city and a postcode (which places the account in its
+//! territory), submitted with Enter or the button.
 
 use shared::account::AccountDraft;
 use web_sys::HtmlInputElement;
@@ -16,21 +17,24 @@ pub struct AccountFormProps {
     pub enabled: bool,
 }
 
-/// A two-field form that creates an account.
+/// A three-field form that creates an account.
 #[component]
 pub fn AccountForm(props: &AccountFormProps) -> Html {
     // Inputs are read on submit rather than mirrored into state on every keystroke.
     let name_input = use_node_ref();
     let city_input = use_node_ref();
+    let postcode_input = use_node_ref();
     let onsubmit = {
         let on_create = props.on_create.clone();
         let name_input = name_input.clone();
         let city_input = city_input.clone();
+        let postcode_input = postcode_input.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (Some(name), Some(city)) = (
+            let (Some(name), Some(city), Some(postcode)) = (
                 name_input.cast::<HtmlInputElement>(),
                 city_input.cast::<HtmlInputElement>(),
+                postcode_input.cast::<HtmlInputElement>(),
             ) else {
                 return;
             };
@@ -41,9 +45,11 @@ pub fn AccountForm(props: &AccountFormProps) -> Html {
             on_create.emit(AccountDraft {
                 name: name.value(),
                 city: city.value(),
+                postcode: postcode.value(),
             });
             name.set_value("");
             city.set_value("");
+            postcode.set_value("");
             let _focus_failed = name.focus();
         })
     };
@@ -60,6 +66,12 @@ pub fn AccountForm(props: &AccountFormProps) -> Html {
                 <span class="field-label">{ i18n.t("account-city") }</span>
                 <input ref={city_input} id="account-city" name="city" type="text"
                     autocomplete="address-level2" placeholder={i18n.t("account-city-example")} disabled={!props.enabled} />
+            </label>
+            <label class="field postcode">
+                <span class="field-label">{ i18n.t("account-postcode") }</span>
+                <input ref={postcode_input} id="account-postcode" name="postcode" type="text"
+                    inputmode="numeric" autocomplete="postal-code" maxlength="6"
+                    placeholder={i18n.t("account-postcode-example")} disabled={!props.enabled} />
             </label>
             <button id="create-account" type="submit" class="button primary" disabled={!props.enabled}>
                 { i18n.t("account-add") }

@@ -8,6 +8,7 @@ account-name = Company name
 account-city = City
 account-name-example = Martin Bakery
 account-city-example = Lyon
+account-postcode-example = 69003
 account-add = Add account
 account-back = ← Accounts
 account-opening = Opening…

@@ -8,6 +8,7 @@ account-name = Raison sociale
 account-city = Ville
 account-name-example = Boulangerie Martin
 account-city-example = Lyon
+account-postcode-example = 69003
 account-add = Ajouter le compte
 account-back = ← Comptes
 account-opening = Ouverture…

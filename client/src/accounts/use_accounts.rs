@@ -6,10 +6,11 @@ use std::rc::Rc;
 
 use shared::account::{Account, AccountDraft};
 use shared::ids::AccountId;
+use shared::settings::Settings;
 use yew::prelude::*;
 
 use crate::accounts::listing::{AccountsAction, AccountsState};
-use crate::hooks::{use_storage, use_sync, StorageState, SyncHandle};
+use crate::hooks::{use_storage, use_sync, SessionState, StorageState, SyncHandle};
 use crate::storage::Storage;
 use crate::workspace::{use_topic, ListKind, Topic};
 
@@ -47,7 +48,8 @@ impl AccountsHandle {
         &self.state
     }
 
-    /// Creates an account from `draft` and saves it on this device (signed by the signed-in rep).
+    /// Creates an account from `draft` and saves it on this device (signed by the signed-in rep),
+    /// in the territory of its postcode when the workspace's settings place it in one.
     pub fn create(&self, draft: AccountDraft) {
         let dispatcher = self.state.dispatcher();
         let Some(storage) = self.storage.clone() else {
@@ -62,13 +64,28 @@ impl AccountsHandle {
         let Some(stamp) = sync.as_ref().map(SyncHandle::stamp) else {
             return;
         };
+        let settings_id = sync.as_ref().and_then(|sync| match sync.session() {
+            SessionState::SignedIn(session) => Some(session.workspace.id),
+            _ => None,
+        });
         wasm_bindgen_futures::spawn_local(async move {
             let id = AccountId::generate();
-            let Ok(account) = Account::from_draft(&draft) else {
+            let Ok(mut account) = Account::from_draft(&draft) else {
                 return dispatcher.dispatch(AccountsAction::Fail(
                     "problem-account-name-missing".to_owned(),
                 ));
             };
+            // The territory rule: settings this device cannot read place the account nowhere
+            // (an admin or manager can still choose its territory on its page).
+            if let Some(settings_id) = settings_id {
+                match workspace.read_record::<Settings>(settings_id).await {
+                    Ok(Some(settings)) => {
+                        settings.assign_territory(&mut account);
+                    }
+                    Ok(None) => {}
+                    Err(problem) => gloo::console::warn!(format!("settings: {}", problem.id)),
+                }
+            }
             if let Err(problem) = workspace.create_record(id, stamp, account).await {
                 return dispatcher.dispatch(AccountsAction::Fail(problem.id));
             }

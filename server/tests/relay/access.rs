@@ -154,9 +154,7 @@ impl Matrix {
         let mut settings = Settings::starter();
         settings.territories.insert(
             "idf".to_owned(),
-            shared::settings::Territory {
-                name: settings_marker.clone(),
-            },
+            shared::settings::Territory::named(&settings_marker),
         );
         let mut settings = SettingsDocument::new(settings_id, &settings, &edit)?;
 

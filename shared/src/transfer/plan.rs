@@ -16,16 +16,19 @@ use super::table::Table;
 use crate::document::DocumentError;
 use crate::edit::Edit;
 use crate::search::search_terms;
-use crate::settings::Settings;
+use crate::settings::{assign_territory, Settings, Territory};
 use crate::values::CurrencyCode;
 
-/// What the workspace allows: its pipeline stages and its default currency.
+/// What the workspace allows: its pipeline stages, its default currency and its territories.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportRules {
     /// The pipeline stages in board order, as (key, name).
     pub stages: Vec<(String, String)>,
     /// The currency of amounts that do not say theirs.
     pub currency: CurrencyCode,
+    /// The territories by key: each account the import creates is placed in the territory of
+    /// its postcode ([`crate::settings::assign_territory`]).
+    pub territories: BTreeMap<String, Territory>,
 }
 
 /// What to do with a row that duplicates something.
@@ -74,6 +77,7 @@ pub struct ImportPlan {
     rows: Vec<ValidatedRow>,
     duplicates: Vec<Duplicate>,
     decisions: HashMap<u64, Decision>,
+    territories: BTreeMap<String, Territory>,
 }
 
 /// Where one valid row ends up.
@@ -101,6 +105,7 @@ impl ImportRules {
                 })
                 .collect(),
             currency: settings.default_currency,
+            territories: settings.territories.clone(),
         }
     }
 
@@ -138,11 +143,15 @@ impl ImportPlan {
             .iter()
             .map(|row| validate(row, mapping, width, rules))
             .collect();
-        Self::from_rows(mapping.entity, rows, existing)
+        Self {
+            territories: rules.territories.clone(),
+            ..Self::from_rows(mapping.entity, rows, existing)
+        }
     }
 
     /// Finds the duplicates among rows validated elsewhere (cards of a vCard file) and against
-    /// `existing`. Every duplicate starts as [`Decision::Skip`].
+    /// `existing`. Every duplicate starts as [`Decision::Skip`]. No territory is known, so
+    /// accounts are created without one.
     pub fn from_rows(entity: Entity, rows: Vec<ValidatedRow>, existing: &ExistingKeys) -> Self {
         let mut seen: HashMap<DuplicateKey, u64> = HashMap::new();
         let mut duplicates = Vec::new();
@@ -185,6 +194,7 @@ impl ImportPlan {
             rows,
             duplicates,
             decisions,
+            territories: BTreeMap::new(),
         }
     }
 
@@ -270,7 +280,9 @@ impl ImportPlan {
     }
 
     /// What the import will write, before any document is built: plain data, so the plan can
-    /// be made where the rep decides and the documents built where they are stored.
+    /// be made where the rep decides and the documents built where they are stored. Each
+    /// account created is placed in the territory of its postcode (once the rows merged into
+    /// it have filled its address); a row merged into a stored account moves it nowhere.
     pub fn work(&self) -> ImportWork {
         let resolutions = self.resolve();
         let mut records: Vec<Option<Candidate>> = self
@@ -312,6 +324,12 @@ impl ImportPlan {
                 .enumerate()
                 .filter(|(index, _)| matches!(resolutions[*index], Some(Resolution::Create)))
                 .filter_map(|(_, record)| record)
+                .map(|mut record| {
+                    if let Candidate::Account(account) = &mut record {
+                        assign_territory(&self.territories, account);
+                    }
+                    record
+                })
                 .collect(),
             merges: merges.into_values().collect(),
         }

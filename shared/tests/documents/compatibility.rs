@@ -19,6 +19,7 @@ fn fields_a_newer_version_wrote_survive_this_versions_edits() -> TestResult {
     let draft = AccountDraft {
         name: "Cave Lamartine".to_owned(),
         city: "Mâcon".to_owned(),
+        postcode: String::new(),
     };
     let mut document = AccountDocument::create(AccountId::generate(), &draft, 1)?;
     let activity = ActivityId::generate().to_string();
@@ -92,6 +93,7 @@ fn a_document_from_a_newer_schema_is_edited_without_being_downgraded() -> TestRe
     let draft = AccountDraft {
         name: "Atelier Roux".to_owned(),
         city: "Nantes".to_owned(),
+        postcode: String::new(),
     };
     let mut document = AccountDocument::create(AccountId::generate(), &draft, 1)?;
     document.automerge_mut().put(

@@ -507,6 +507,7 @@ fn simulate(count: usize, legacy_start: bool, steps: &[Step]) -> Result<(), Test
         let draft = AccountDraft {
             name: "Boulangerie Élevé".to_owned(),
             city: "Lyon".to_owned(),
+            postcode: String::new(),
         };
         AccountDocument::create(account_id, &draft, 1).map_err(fail)?
     };

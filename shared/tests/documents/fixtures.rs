@@ -157,12 +157,9 @@ fn regenerate_fixtures() -> TestResult {
     write_new(DEAL_V1, &deal.save())?;
 
     let mut settings = Settings::starter();
-    settings.territories.insert(
-        "rhone".to_owned(),
-        Territory {
-            name: "Rhône".to_owned(),
-        },
-    );
+    settings
+        .territories
+        .insert("rhone".to_owned(), Territory::named("Rhône"));
     let mut settings = SettingsDocument::new(WORKSPACE, &settings, &edit)?;
     write_new(SETTINGS_V1, &settings.save())?;
     Ok(())
@@ -231,5 +228,12 @@ fn contact_deal_and_settings_fixtures_load() -> TestResult {
         vec!["qualify", "meet", "propose", "negotiate", "sign"]
     );
     assert_eq!(settings.default_currency, CurrencyCode::EUR);
+    // Written before territories listed départements and postcode prefixes: both read empty.
+    let rhone = settings
+        .territories
+        .get("rhone")
+        .ok_or("the fixture's territory is missing")?;
+    assert_eq!(rhone, &Territory::named("Rhône"));
+    assert_eq!(settings.territory_of_postcode("69003"), None);
     Ok(())
 }

@@ -2,7 +2,7 @@ use shared::account::{Account, AccountDocument, LifecycleStage, MAIN_ADDRESS};
 use shared::edit::Edit;
 use shared::ids::AccountId;
 use shared::index::AccountIndexRow;
-use shared::settings::Settings;
+use shared::settings::{Settings, Territory};
 use shared::transfer::{
     Candidate, Decision, Delimiter, DuplicateKey, DuplicateOf, Entity, ExistingKeys, Field,
     ImportPlan, ImportRules, ImportSummary, ImportWrite, Mapping, ReadError, ReadOptions,
@@ -330,6 +330,86 @@ fn duplicates_are_found_in_the_file_and_against_stored_records() -> TestResult {
     );
     assert_eq!(merged.known, stored_document.heads());
     assert_eq!(merged.document.changes_since(&merged.known).len(), 1);
+    Ok(())
+}
+
+#[test]
+fn accounts_the_import_creates_are_placed_in_the_territory_of_their_postcode() -> TestResult {
+    let table = Table::read(&fixture("duplicates.csv")?, &ReadOptions::default())?;
+    let mut settings = Settings::starter();
+    for (key, departements, prefixes) in [
+        ("idf", &["75", "92"][..], &[][..]),
+        ("ouest", &["44", "35"][..], &[][..]),
+        ("sud-ouest", &["33"][..], &[][..]),
+        ("lyon-2", &[][..], &["69002"][..]),
+    ] {
+        let territory = Territory {
+            departements: departements.iter().copied().collect(),
+            postcode_prefixes: prefixes.iter().copied().collect(),
+            ..Territory::named(key)
+        };
+        settings.territories.insert(key.to_owned(), territory);
+    }
+    let mut stored = Account::named("Boulangerie Élevé");
+    stored.siret = Some(Siret::parse("73282932000074")?);
+    let stored_id = AccountId::generate();
+    let mut stored_document =
+        AccountDocument::new(stored_id, &stored, &Edit::anonymous(NOW - 1000))?;
+    let mut existing = ExistingKeys::new();
+    existing.insert_account(stored_id.to_string(), &stored);
+
+    let mapping = Mapping::guess(Entity::Account, &table.headers);
+    let mut plan = ImportPlan::new(
+        &table,
+        &mapping,
+        &ImportRules::from_settings(&settings),
+        &existing,
+    );
+    // Row 2 (69002) merges into the stored account; row 4 into row 3; row 5 is imported anyway.
+    assert!(plan.decide(2, Decision::Merge));
+    assert!(plan.decide(4, Decision::Merge));
+    assert!(plan.decide(5, Decision::ImportAnyway));
+    let edit = Edit::anonymous(NOW);
+    let mut placed = Vec::new();
+    let mut merges = Vec::new();
+    for write in plan
+        .writes(&edit, 10)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+    {
+        match write {
+            ImportWrite::Create(document) => {
+                let RecordDocument::Account(account) = *document else {
+                    return Err("an account file made something else".into());
+                };
+                let record = account.record()?;
+                placed.push((record.name, record.territory));
+            }
+            ImportWrite::Merge(merge) => merges.push(*merge),
+        }
+    }
+    let territory = |key: &str| Some(key.to_owned());
+    assert_eq!(
+        placed,
+        vec![
+            ("Garage Martin".to_owned(), territory("sud-ouest")),
+            ("Pâtisserie Dupont".to_owned(), territory("idf")),
+            ("Les Halles de Lyon".to_owned(), None),
+            ("Atelier Bleu".to_owned(), territory("ouest")),
+            ("Atelier Rouge".to_owned(), territory("ouest")),
+        ],
+        "69003 is in no territory (only 69002 is)"
+    );
+    // A row merged into a stored account fills its blanks but moves it to no territory.
+    let merge = merges.first().ok_or("no merge into the stored account")?;
+    let mut merged = merge.apply(&stored_document.save(), &edit)?;
+    let RecordDocument::Account(document) = &mut merged.document else {
+        return Err("merged into something else".into());
+    };
+    let record = document.record()?;
+    assert_eq!(record.territory, None);
+    assert!(record.addresses.contains_key(MAIN_ADDRESS));
     Ok(())
 }
 
