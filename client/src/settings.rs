@@ -1,5 +1,6 @@
-//! Settings: language, devices, device storage (persistence, estimate, index rebuild) and the
-//! import/export/backup section. wasm32 only.
+//! Settings: language, devices, territories (admins), device storage (persistence, estimate,
+//! index rebuild) and the import/export/backup section. The pages and hooks are wasm32 only;
+//! `territory_input` (what an admin types about a territory) builds on every target.
 
 #[cfg(target_arch = "wasm32")]
 mod device_list;
@@ -8,9 +9,14 @@ mod devices_section;
 #[cfg(target_arch = "wasm32")]
 mod page;
 #[cfg(target_arch = "wasm32")]
+mod territories_section;
+pub mod territory_input;
+#[cfg(target_arch = "wasm32")]
 mod transfer_section;
 #[cfg(target_arch = "wasm32")]
 mod use_device_storage;
+#[cfg(target_arch = "wasm32")]
+mod use_territories;
 
 #[cfg(target_arch = "wasm32")]
 pub use device_list::DeviceList;
@@ -18,3 +24,5 @@ pub use device_list::DeviceList;
 pub use page::SettingsPage;
 #[cfg(target_arch = "wasm32")]
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
+#[cfg(target_arch = "wasm32")]
+pub use use_territories::{use_territories, TerritoriesHandle};

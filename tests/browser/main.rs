@@ -18,6 +18,7 @@ mod search;
 mod settings;
 mod sync;
 mod team;
+mod territories;
 
 use tests::{Device, HarnessError, HarnessResult};
 

@@ -1,6 +1,7 @@
 //! An account's details, edited inline and saved as the rep types (no "save" button to forget):
 //! name, SIREN/SIRET and VAT (validated: refused with the reason while wrong), industry,
-//! website, lifecycle stage, tags, owner, the main address and every address with its map link,
+//! website, lifecycle stage, tags, owner, territory (chosen by admins and managers, read by
+//! reps), the main address and every address with its map link,
 //! and the notes. Fields two reps changed concurrently show both values to choose from.
 
 use std::rc::Rc;
@@ -33,6 +34,8 @@ pub enum AccountEdit {
     Stage(String),
     /// The owner (a person's id; empty: nobody).
     Owner(String),
+    /// The territory (its key; empty: none).
+    Territory(String),
     /// Tags, comma-separated.
     Tags(String),
     /// The main address's street.
@@ -70,6 +73,10 @@ pub struct AccountEditorProps {
     pub owner_id: AttrValue,
     /// Whom the account may be given to: each person's id and name.
     pub owners: Rc<Vec<ChoiceOption>>,
+    /// The territories it may be placed in: each key and name (the current one among them).
+    pub territories: Rc<Vec<ChoiceOption>>,
+    /// Whether the person may choose the territory (admins and managers); others read it.
+    pub may_place: bool,
     /// A field now reads…; answers the problem, in plain words, when the value is refused.
     pub on_edit: Callback<AccountEdit, Option<AttrValue>>,
     /// Keep one of a field's concurrent values.
@@ -143,6 +150,37 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
             on_edit.emit(AccountEdit::Owner(owner));
         })
     };
+    // Its concurrent values, if any, are in the page's conflict list, which every role sees.
+    let territory = view.territory.clone().unwrap_or_default();
+    let territory_field = if props.may_place {
+        let on_territory = {
+            let on_edit = props.on_edit.clone();
+            Callback::from(move |key: String| {
+                on_edit.emit(AccountEdit::Territory(key));
+            })
+        };
+        html! {
+            <ChoiceField id="edit-territory" label={i18n.t("record-field-territory")}
+                value={AttrValue::from(territory)} options={Rc::clone(&props.territories)} optional=true
+                none_label={AttrValue::from(i18n.t("record-territory-none"))}
+                on_change={on_territory} />
+        }
+    } else {
+        let name = props
+            .territories
+            .iter()
+            .find(|choice| choice.value == territory.as_str())
+            .map_or_else(
+                || AttrValue::from(i18n.t("record-territory-none")),
+                |choice| choice.label.clone(),
+            );
+        html! {
+            <div class="field">
+                <span class="field-label">{ i18n.t("record-field-territory") }</span>
+                <p id="account-territory" class="field-value">{ name }</p>
+            </div>
+        }
+    };
     html! {
         <div class="account-editor record-details">
             <section class="card details" aria-labelledby="details-title">
@@ -167,6 +205,7 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
                         on_change={on_owner}
                         conflict={conflict_at(conflicts, &FieldPath::root("owner"))} on_choose={props.on_choose.clone()} />
                 </div>
+                { territory_field }
                 <EditableField id="edit-tags" label={i18n.t("record-field-tags")} value={AttrValue::from(view.tags.join(", "))}
                     on_commit_only=true on_input={props.on_edit.reform(AccountEdit::Tags)}
                     placeholder={AttrValue::from(i18n.t("record-tags-hint"))} />

@@ -10,8 +10,9 @@ use yew_router::prelude::Link;
 
 use crate::app::Route;
 use crate::components::ErrorBanner;
-use crate::hooks::use_i18n;
+use crate::hooks::{use_i18n, use_sync, SessionState};
 use crate::i18n::format;
+use crate::records::account_view::territory_choices;
 use crate::records::deal_view::stage_choices;
 use crate::records::record_view::conflicts_elsewhere;
 use crate::records::{
@@ -39,6 +40,11 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
     let history = use_history(account.document(), *history_open);
     let settings = use_workspace_settings();
     let i18n = use_i18n();
+    let sync = use_sync();
+    let me = sync.as_ref().and_then(|sync| match sync.session() {
+        SessionState::SignedIn(session) => Some(session.user.id),
+        _ => None,
+    });
     let view = account.view().clone();
     let back = html! { <Link<Route> to={Route::Accounts} classes="back-link">{ i18n.t("account-back") }</Link<Route>> };
     if !view.loaded {
@@ -151,6 +157,16 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
             label: AttrValue::from(name),
         })
         .collect();
+    let territories: Vec<ChoiceOption> =
+        territory_choices(settings.as_deref(), view.territory.as_deref())
+            .into_iter()
+            .map(|choice| ChoiceOption {
+                value: AttrValue::from(choice.key),
+                label: AttrValue::from(choice.name),
+            })
+            .collect();
+    let may_place =
+        me.is_some_and(|me| matches!(history.people.role_of(me), Some("admin" | "manager")));
     html! {
         <section class="page record-page account-page" aria-labelledby="account-title" data-id={props.id.to_string()}>
             { back }
@@ -168,7 +184,8 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
                 <div class="record-columns">
                     <div class="record-main">
                         <AccountEditor view={view.clone()} owner={AttrValue::from(owner)} owner_id={AttrValue::from(owner_id)}
-                            owners={Rc::new(owners)} {on_edit} on_choose={on_choose.clone()} />
+                            owners={Rc::new(owners)} territories={Rc::new(territories)} {may_place}
+                            {on_edit} on_choose={on_choose.clone()} />
                         <ContactPoints phones={view.phones.clone()} emails={view.emails.clone()}
                             {on_phone} {on_email} {on_remove_phone} {on_remove_email}
                             conflicts={view.conflicts.clone()} {on_choose} />
@@ -213,6 +230,10 @@ fn apply(
         }
         AccountEdit::Owner(owner) => {
             account.set_owner(&owner);
+            Ok(())
+        }
+        AccountEdit::Territory(key) => {
+            account.set_territory(&key);
             Ok(())
         }
         AccountEdit::Tags(text) => {

@@ -8,6 +8,8 @@ use crate::state::problem::Problem;
 
 use shared::account::{Account, ActivityKind, MAIN_ADDRESS};
 use shared::ids::UserId;
+use shared::search::search_terms;
+use shared::settings::Settings;
 use shared::values::Date;
 
 use super::record_view::{
@@ -40,6 +42,8 @@ pub struct AccountView {
     pub stage: String,
     /// The owner, when set.
     pub owner: Option<UserId>,
+    /// The territory's key, when set.
+    pub territory: Option<String>,
     /// The main address's street.
     pub street: String,
     /// The main address's postcode.
@@ -134,6 +138,7 @@ pub fn account_view(snapshot: &RecordSnapshot<Account>, error: Option<&Problem>)
         tags: account.tags.iter().map(str::to_owned).collect(),
         stage: account.stage.as_str().to_owned(),
         owner: account.owner,
+        territory: account.territory.clone(),
         street: main.map(|a| a.street.clone()).unwrap_or_default(),
         postcode: main.map(|a| a.postcode.clone()).unwrap_or_default(),
         city: main.map(|a| a.city.clone()).unwrap_or_default(),
@@ -188,6 +193,44 @@ fn tasks(account: &Account) -> Vec<TaskItem> {
     items
 }
 
+/// One territory an account may be placed in: its key and its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerritoryChoice {
+    /// The key the account stores.
+    pub key: String,
+    /// The name shown.
+    pub name: String,
+}
+
+/// The territories of `settings` by name (accents and case folded; ties by key), and `current` named by its key when
+/// the settings do not list it (removed, or not synced yet), so the page never hides it.
+pub fn territory_choices(
+    settings: Option<&Settings>,
+    current: Option<&str>,
+) -> Vec<TerritoryChoice> {
+    let mut choices: Vec<TerritoryChoice> = settings
+        .map(|settings| {
+            settings
+                .territories
+                .iter()
+                .map(|(key, territory)| TerritoryChoice {
+                    key: key.clone(),
+                    name: territory.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Accents and case folded, so "Île-de-France" sorts among the I.
+    choices.sort_by_cached_key(|choice| (search_terms(&choice.name), choice.key.clone()));
+    if let Some(current) = current.filter(|key| !choices.iter().any(|choice| choice.key == *key)) {
+        choices.push(TerritoryChoice {
+            key: current.to_owned(),
+            name: current.to_owned(),
+        });
+    }
+    choices
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +275,43 @@ mod tests {
         let overdue: Vec<bool> = view.tasks.iter().map(|t| t.is_overdue(today)).collect();
         assert_eq!(overdue, vec![true, false, false]);
         Ok(())
+    }
+
+    #[test]
+    fn territories_are_offered_by_name_and_an_unlisted_current_one_by_its_key() {
+        let mut settings = Settings::starter();
+        for (key, name) in [
+            ("ouest", "Grand Ouest"),
+            ("idf", "Île-de-France"),
+            ("centre", "Centre"),
+        ] {
+            settings
+                .territories
+                .insert(key.to_owned(), shared::settings::Territory::named(name));
+        }
+        let names = |choices: Vec<TerritoryChoice>| -> Vec<(String, String)> {
+            choices
+                .into_iter()
+                .map(|choice| (choice.key, choice.name))
+                .collect()
+        };
+        let pair = |key: &str, name: &str| (key.to_owned(), name.to_owned());
+        assert_eq!(
+            names(territory_choices(Some(&settings), Some("idf"))),
+            vec![
+                pair("centre", "Centre"),
+                pair("ouest", "Grand Ouest"),
+                pair("idf", "Île-de-France")
+            ]
+        );
+        assert_eq!(
+            names(territory_choices(Some(&settings), Some("retired"))).last(),
+            Some(&pair("retired", "retired"))
+        );
+        assert_eq!(
+            names(territory_choices(None, Some("idf"))),
+            vec![pair("idf", "idf")]
+        );
+        assert!(territory_choices(None, None).is_empty());
     }
 }

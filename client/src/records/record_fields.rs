@@ -247,6 +247,9 @@ pub struct ChoiceFieldProps {
     /// Offer an empty choice (the field is optional).
     #[prop_or_default]
     pub optional: bool,
+    /// What the empty choice reads (a dash when not given).
+    #[prop_or_default]
+    pub none_label: Option<AttrValue>,
     /// Concurrent values of this field.
     #[prop_or_default]
     pub conflict: Option<Rc<FieldConflict>>,
@@ -264,7 +267,9 @@ pub fn ChoiceField(props: &ChoiceFieldProps) -> Html {
             <label class="field-label" for={props.id.clone()}>{ props.label.clone() }</label>
             <select id={props.id.clone()} class="select" {onchange}>
                 if props.optional {
-                    <option value="" selected={props.value.is_empty()}>{ "—" }</option>
+                    <option value="" selected={props.value.is_empty()}>
+                        { props.none_label.clone().unwrap_or(AttrValue::Static("—")) }
+                    </option>
                 }
                 { for props.options.iter().map(|option| html! {
                     <option value={option.value.clone()} selected={option.value == props.value}>

@@ -131,6 +131,16 @@ impl AccountHandle {
             .update("change owner", move |account| account.owner = owner);
     }
 
+    /// Places the account in the territory whose key is `key` (empty: in none). A person's
+    /// choice: the postcode rule never overrides it. Moving an account out of this person's
+    /// reach is refused by the relay, and the change set aside.
+    pub fn set_territory(&self, key: &str) {
+        let territory = Some(key.to_owned()).filter(|key| !key.is_empty());
+        self.document.update("change territory", move |account| {
+            account.territory = territory
+        });
+    }
+
     /// The tags are now those of `text`, separated by commas.
     pub fn set_tags(&self, text: String) {
         let tags: KeySet = text

@@ -1,10 +1,12 @@
 //! Settings: language, who is signed in, sync, the team and the changes set aside (`team/`),
+//! the territories (admins, `settings/territories_section.rs`),
 //! the device's storage, data import, export and backup (`settings/transfer_section.rs`), and
 //! signing out safely.
 
 use yew::prelude::*;
 
 use super::devices_section::DevicesSection;
+use super::territories_section::TerritoriesSection;
 use crate::hooks::{use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
 use crate::settings::use_device_storage;
@@ -116,6 +118,7 @@ pub fn SettingsPage() -> Html {
             </section>
             <DevicesSection />
             <PeopleSection />
+            <TerritoriesSection />
             <QuarantineSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>

@@ -53,6 +53,11 @@ impl People {
         self.by_id.get(&user).map(|person| person.name.as_str())
     }
 
+    /// The role of `user` (`admin`, `manager`, `rep`…), when the directory knows them.
+    pub fn role_of(&self, user: UserId) -> Option<&str> {
+        self.by_id.get(&user).map(|person| person.role.as_str())
+    }
+
     /// The people a record may be given to (active, not disabled), by name: id and name.
     pub fn owners(&self) -> Vec<(UserId, String)> {
         let mut owners: Vec<(UserId, String)> = self
