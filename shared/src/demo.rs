@@ -2166,6 +2166,7 @@ mod territories {
             manager: UserId::from_bytes([1; 16]),
             reps: vec![UserId::from_bytes([2; 16]), UserId::from_bytes([3; 16])],
             now: 1_767_225_600,
+            workspace: None,
         })?;
         let settings = data.settings.record()?;
         for document in &mut data.accounts {
