@@ -218,29 +218,30 @@ pub(crate) async fn held_documents(device: &Device) -> HarnessResult<u64> {
         .ok_or_else(|| unexpected(format!("the document count reads {held}")))
 }
 
-/// Gives the account open on `device` to the person named `name`, with the owner picker (once
-/// the picker offers them: the directory may still be on its way, at most the harness's limit).
-async fn give(device: &Device, name: &str) -> HarnessResult {
+/// Chooses the option labelled `label` in the select `select` on `device` (once the select
+/// offers it: its choices, such as the people directory, may still be on their way, at most the
+/// harness's limit), and waits until the select shows it.
+pub(crate) async fn choose_option(device: &Device, select: &str, label: &str) -> HarnessResult {
     let script = format!(
-        "const select = document.querySelector('#edit-owner');
+        "const select = document.querySelector({});
+         if (!select) return false;
          const option = [...select.options].find((option) => option.textContent.trim() === {});
          if (!option) return false;
          select.value = option.value;
          select.dispatchEvent(new Event('change', {{ bubbles: true }}));
          return true;",
-        serde_json::to_string(name).map_err(|error| unexpected(error.to_string()))?
+        serde_json::to_string(select).map_err(|error| unexpected(error.to_string()))?,
+        serde_json::to_string(label).map_err(|error| unexpected(error.to_string()))?
     );
-    let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
-    while device.evaluate(&script).await? != serde_json::Value::Bool(true) {
-        if tokio::time::Instant::now() >= deadline {
-            return Err(unexpected(format!("{name} is not offered as an owner")));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    wait_for_script(device, &script, &format!("{label} offered by {select}")).await?;
     device
-        .wait_for_text("#edit-owner option:checked", name)
-        .await?;
-    Ok(())
+        .wait_for_text(&format!("{select} option:checked"), label)
+        .await
+}
+
+/// Gives the account open on `device` to the person named `name`, with the owner picker.
+async fn give(device: &Device, name: &str) -> HarnessResult {
+    choose_option(device, "#edit-owner", name).await
 }
 
 /// Waits, at most the harness's limit, until `device`'s list has no row for `id`.
@@ -310,20 +311,7 @@ async fn disabling_a_rep_hands_her_accounts_to_the_chosen_colleague_whose_device
         let row = format!("#people .person[data-person-id='{person}']");
         admin.click(&format!("{row} .disable-person")).await?;
         admin.wait_for(&format!("{row} #handover-to")).await?;
-        let chosen = admin
-            .evaluate(
-                "const select = document.querySelector('#handover-to');
-                 const option = [...select.options]
-                   .find((option) => option.textContent.trim() === 'Julien Moreau');
-                 if (!option) return false;
-                 select.value = option.value;
-                 select.dispatchEvent(new Event('change', { bubbles: true }));
-                 return true;",
-            )
-            .await?;
-        if chosen != serde_json::Value::Bool(true) {
-            return Err(unexpected("Julien is not offered for the handover"));
-        }
+        choose_option(&admin, "#handover-to", "Julien Moreau").await?;
         admin
             .evaluate("document.querySelector('#handover-to').scrollIntoView({ block: 'center' }); return true;")
             .await?;
@@ -381,19 +369,6 @@ async fn wait_for_held(
     }
 }
 
-/// Clicks `selector` on `device` once it is scrolled to the middle of the window (clear of
-/// the sticky app bar).
-async fn click_centred(device: &Device, selector: &str) -> HarnessResult {
-    device.wait_for(selector).await?;
-    device
-        .evaluate(&format!(
-            "document.querySelector({}).scrollIntoView({{ block: 'center' }}); return true;",
-            serde_json::to_string(selector).map_err(|error| unexpected(error.to_string()))?
-        ))
-        .await?;
-    device.click(selector).await
-}
-
 /// Waits, at most the harness's limit, until `script` answers `true` on `device`.
 async fn wait_for_script(device: &Device, script: &str, what: &str) -> HarnessResult {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
@@ -438,7 +413,7 @@ async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_devic
         admin.goto("/settings").await?;
         let person = person_id(&admin, "Julien Moreau").await?;
         let row = format!("#people .person[data-person-id='{person}']");
-        click_centred(&admin, &format!("{row} .edit-access")).await?;
+        crate::records::click_in_view(&admin, &format!("{row} .edit-access")).await?;
         admin.wait_for(&format!("{row} .access-form")).await?;
         tick(&admin, &format!("{row} input[data-territory='idf']"), true).await?;
         admin
@@ -447,7 +422,7 @@ async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_devic
             ))
             .await?;
         admin.screenshot(test, "1-access-form").await?;
-        click_centred(&admin, &format!("{row} .save-access")).await?;
+        crate::records::click_in_view(&admin, &format!("{row} .save-access")).await?;
         wait_for_script(
             &admin,
             &format!(
@@ -461,14 +436,14 @@ async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_devic
         let granted = wait_for_held(&julien, "Île-de-France reaching Julien", |held| held > before).await?;
 
         // The admin makes a team led by Rémi with Julien as a member; it is listed by name.
-        click_centred(&admin, "#new-team").await?;
+        crate::records::click_in_view(&admin, "#new-team").await?;
         admin.wait_for("#team-form").await?;
         admin.fill("#team-name", "Équipe Paris").await?;
         let remi = person_id(&admin, "Rémi Garnier").await?;
         tick(&admin, &format!("#team-form input.team-lead[data-person-id='{remi}']"), true).await?;
         tick(&admin, &format!("#team-form input.team-member[data-person-id='{person}']"), true).await?;
         tick(&admin, "#team-form input.team-territory[data-territory='idf']", true).await?;
-        click_centred(&admin, "#save-team").await?;
+        crate::records::click_in_view(&admin, "#save-team").await?;
         admin
             .wait_for_text(
                 "#teams .team[data-team='Équipe Paris'] .team-members",
@@ -481,10 +456,10 @@ async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_devic
         admin.screenshot(test, "2-team").await?;
 
         // Taking the territory back purges its records from his device again.
-        click_centred(&admin, &format!("{row} .edit-access")).await?;
+        crate::records::click_in_view(&admin, &format!("{row} .edit-access")).await?;
         admin.wait_for(&format!("{row} .access-form")).await?;
         tick(&admin, &format!("{row} input[data-territory='idf']"), false).await?;
-        click_centred(&admin, &format!("{row} .save-access")).await?;
+        crate::records::click_in_view(&admin, &format!("{row} .save-access")).await?;
         wait_for_held(&julien, "Île-de-France leaving Julien", |held| held < granted).await?;
         Ok(())
     }

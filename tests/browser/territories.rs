@@ -74,7 +74,7 @@ async fn an_account_created_in_a_departement_an_admin_added_to_a_territory_reach
         karim.screenshot(test, "3-rep").await?;
 
         // The admin moves it to Île-de-France by hand: it leaves Karim's device.
-        choose_territory(&admin, "Île-de-France").await?;
+        crate::team::choose_option(&admin, "#edit-territory", "Île-de-France").await?;
         admin.wait_until_synced().await?;
         karim.goto("/").await?;
         let listed = format!(
@@ -100,24 +100,4 @@ async fn an_account_created_in_a_departement_an_admin_added_to_a_territory_reach
     admin.close().await?;
     karim.close().await?;
     outcome
-}
-
-/// Places the account open on `device` in the territory named `name`, with its picker.
-async fn choose_territory(device: &Device, name: &str) -> HarnessResult {
-    let script = format!(
-        "const select = document.querySelector('#edit-territory');
-         const option = [...select.options].find((option) => option.textContent.trim() === {});
-         if (!option) return false;
-         select.value = option.value;
-         select.dispatchEvent(new Event('change', {{ bubbles: true }}));
-         return true;",
-        serde_json::to_string(name).map_err(|error| unexpected(error.to_string()))?
-    );
-    if device.evaluate(&script).await? != Value::Bool(true) {
-        return Err(unexpected(format!("{name} is not offered as a territory")));
-    }
-    device
-        .wait_for_text("#edit-territory option:checked", name)
-        .await?;
-    Ok(())
 }
