@@ -9,7 +9,8 @@ use std::time::Instant;
 use crate::accounts::AccountsError;
 use crate::hub::{Hub, Publication};
 use crate::identity::{Principal, Role, UserId};
-use crate::storage::access::TeamSpec;
+use crate::identity::WorkspaceId;
+use crate::storage::access::{InvitationAccess, TeamSpec};
 use crate::storage::AccessStore;
 
 /// The longest team name or territory key.
@@ -22,6 +23,7 @@ const NAME_RULE: &str = "names and territory keys have 1 to 80 characters";
 const SIZE_RULE: &str = "at most 500 territories or people";
 const SELF_ROLE_RULE: &str = "an admin cannot change their own role";
 const TEAM_PEOPLE_RULE: &str = "a team's people must be active members of the workspace";
+const KNOWN_TEAMS_RULE: &str = "an invitation names teams of the workspace";
 
 /// Sets `user`'s role and territories (an admin, never their own role).
 pub async fn set_person_access(
@@ -94,6 +96,63 @@ pub async fn teams(
     principal: Principal,
 ) -> Result<Vec<TeamSpec>, AccountsError> {
     Ok(store.teams(principal.workspace).await?)
+}
+
+/// Checks what an invitation gives its invitee (teams of the workspace, well-formed territory
+/// keys), to keep beside it.
+pub async fn invitation_access(
+    store: &dyn AccessStore,
+    workspace: WorkspaceId,
+    teams: Vec<String>,
+    territories: Vec<String>,
+) -> Result<InvitationAccess, AccountsError> {
+    let teams = if teams.is_empty() { teams } else { names(teams)? };
+    let territories = names(territories)?;
+    if !teams.is_empty() {
+        let known = store.teams(workspace).await?;
+        if !teams
+            .iter()
+            .all(|team| known.iter().any(|spec| spec.name == *team))
+        {
+            return Err(AccountsError::InvalidInput(KNOWN_TEAMS_RULE));
+        }
+    }
+    Ok(InvitationAccess { teams, territories })
+}
+
+/// Gives `user`, who just accepted the invitation `digest`, the teams and territories it held,
+/// and tells the workspace's sessions (teams removed since are skipped).
+pub async fn grant_invitation_access(
+    store: &dyn AccessStore,
+    hub: &Hub,
+    workspace: WorkspaceId,
+    digest: [u8; 32],
+    user: UserId,
+) -> Result<(), AccountsError> {
+    let access = store.take_invitation_access(workspace, digest).await?;
+    if access == InvitationAccess::default() {
+        return Ok(());
+    }
+    if !access.territories.is_empty() {
+        store
+            .set_territories(workspace, user, access.territories)
+            .await?;
+    }
+    for mut team in store.teams(workspace).await? {
+        if access.teams.contains(&team.name) && !team.members.contains(&user) {
+            team.members.push(user);
+            store.set_team(workspace, team).await?;
+        }
+    }
+    hub.publish(
+        workspace,
+        Publication {
+            entries: Vec::new(),
+            committed_at: Instant::now(),
+            access_changed: true,
+        },
+    );
+    Ok(())
 }
 
 /// Tells the workspace's sessions that who reaches what changed.

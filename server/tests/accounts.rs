@@ -1461,3 +1461,57 @@ async fn an_invited_manager_joins_as_a_manager() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_invitation_gives_its_teams_and_territories_on_acceptance_and_names_only_real_teams(
+) -> TestResult {
+    let app = spawn_app().await?;
+    let manon = app.sign_in(MANON, "Portable").await?;
+    let admin = text(&manon, "access_token")?;
+    let team = app
+        .send(
+            "PUT",
+            "/api/teams",
+            Some(admin),
+            Some(&json!({"name": "Équipe Ouest", "leads": [], "members": [], "territories": ["ouest"]})),
+        )
+        .await?;
+    assert_eq!(team.status, 204, "{team:?}");
+    // A team the workspace does not have invites nobody.
+    let wrong = app
+        .post(
+            "/api/invitations",
+            Some(admin),
+            json!({"email": "lea@demo.carnet.test", "role": "rep", "teams": ["Équipe Fantôme"]}),
+        )
+        .await?;
+    assert_code(&wrong, 422, "invalid_input");
+    let invitation = app
+        .post(
+            "/api/invitations",
+            Some(admin),
+            json!({"email": "lea@demo.carnet.test", "role": "rep",
+                   "teams": ["Équipe Ouest"], "territories": ["ouest", "centre"]}),
+        )
+        .await?;
+    assert_eq!(invitation.status, 201, "{invitation:?}");
+    let accepted = app
+        .post(
+            "/api/invitations/accept",
+            None,
+            json!({"code": text(&invitation.body, "code")?, "name": "Léa Roussel",
+                   "password": "lea-mot-de-passe", "device_name": "Tablette"}),
+        )
+        .await?;
+    assert_eq!(accepted.status, 201, "{accepted:?}");
+    let listed = app.get("/api/people", admin).await?;
+    let lea = listed.body["people"]
+        .as_array()
+        .ok_or("no people list")?
+        .iter()
+        .find(|person| person["email"] == "lea@demo.carnet.test")
+        .ok_or("Léa is not listed")?;
+    assert_eq!(lea["teams"], json!(["Équipe Ouest"]), "{lea}");
+    assert_eq!(lea["territories"], json!(["centre", "ouest"]), "{lea}");
+    Ok(())
+}

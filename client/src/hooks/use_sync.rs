@@ -293,10 +293,17 @@ impl SyncHandle {
         Ok(people)
     }
 
-    /// Invites `email` as `role` (`rep` or `admin`): the invitation's one-time code.
-    pub async fn invite(&self, email: &str, role: &str) -> Result<api::Invitation, Problem> {
+    /// Invites `email` as `role`, joining `teams` and covering `territories` once they accept:
+    /// the invitation's one-time code.
+    pub async fn invite(
+        &self,
+        email: &str,
+        role: &str,
+        teams: &[String],
+        territories: &[String],
+    ) -> Result<api::Invitation, Problem> {
         let (storage, session) = self.signed_in().await?;
-        let (invitation, refreshed) = api::invite(&session, email, role)
+        let (invitation, refreshed) = api::invite(&session, email, role, teams, territories)
             .await
             .map_err(|e| e.problem())?;
         keep_refreshed(&storage, refreshed).await;

@@ -221,18 +221,28 @@ pub struct Invitation {
 struct InviteRequest<'a> {
     email: &'a str,
     role: &'a str,
+    teams: &'a [String],
+    territories: &'a [String],
 }
 
-/// Invites `email` as `role` (`rep` or `admin`; admins only).
+/// Invites `email` as `role` (`rep`, `manager` or `admin`; admins only), joining `teams` and
+/// covering `territories` once they accept.
 pub async fn invite(
     session: &Session,
     email: &str,
     role: &str,
+    teams: &[String],
+    territories: &[String],
 ) -> Result<(Invitation, Option<Session>), ApiError> {
     with_fresh_token(session, |token| async move {
         let response = Request::post("/api/invitations")
             .header("Authorization", &format!("Bearer {token}"))
-            .json(&InviteRequest { email, role })
+            .json(&InviteRequest {
+                email,
+                role,
+                teams,
+                territories,
+            })
             .map_err(|error| ApiError::Unexpected(error.to_string()))?
             .send()
             .await

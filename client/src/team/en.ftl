@@ -68,3 +68,5 @@ people-reset-password = Reset password
 people-reset-made = Send this link to { $name }: it sets a new password once, until { $when }. Their devices already signed in stay signed in.
 people-reset-copy = Copy the link
 people-reset-copied = Copied
+people-invite-teams = Teams they join
+people-invite-territories = Territories they cover

@@ -68,3 +68,5 @@ people-reset-password = Réinitialiser le mot de passe
 people-reset-made = Envoyez ce lien à { $name } : il permet de choisir un nouveau mot de passe, une seule fois, jusqu'au { $when }. Ses appareils déjà connectés le restent.
 people-reset-copy = Copier le lien
 people-reset-copied = Copié
+people-invite-teams = Équipes rejointes
+people-invite-territories = Territoires couverts

@@ -251,8 +251,26 @@ fn InviteForm(props: &InviteFormProps) -> Html {
     let email = use_node_ref();
     let role = use_node_ref();
     let outcome = use_state(|| None::<Result<Invitation, Problem>>);
+    let teams = use_state(Vec::<String>::new);
+    let chosen_teams = use_state(std::collections::BTreeSet::<String>::new);
+    let chosen_territories = use_state(std::collections::BTreeSet::<String>::new);
+    let territories = use_territory_choices(&[]);
+    {
+        let (teams, sync) = (teams.clone(), sync.clone());
+        use_effect_with((), move |()| {
+            if let Some(sync) = sync {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(listed) = sync.teams().await {
+                        teams.set(listed.into_iter().map(|team| team.name).collect());
+                    }
+                });
+            }
+        });
+    }
     let onsubmit = {
         let (email, role, outcome) = (email.clone(), role.clone(), outcome.clone());
+        let (chosen_teams, chosen_territories) =
+            (chosen_teams.clone(), chosen_territories.clone());
         let on_invited = props.on_invited.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -264,9 +282,11 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                 return;
             };
             let (address, role) = (email.value().trim().to_owned(), role.value());
+            let teams: Vec<String> = chosen_teams.iter().cloned().collect();
+            let territories: Vec<String> = chosen_territories.iter().cloned().collect();
             let (outcome, on_invited) = (outcome.clone(), on_invited.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let invited = sync.invite(&address, &role).await;
+                let invited = sync.invite(&address, &role, &teams, &territories).await;
                 if invited.is_ok() {
                     on_invited.emit(());
                 }
@@ -289,6 +309,15 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                     <option value="admin">{ i18n.t("people-role-admin") }</option>
                 </select>
             </label>
+            if !teams.is_empty() {
+                { name_checks(&i18n, "people-invite-teams", "invite-team", &teams
+                    .iter()
+                    .map(|team| (team.clone(), team.clone()))
+                    .collect::<Vec<_>>(), &chosen_teams) }
+            }
+            if !territories.is_empty() {
+                { name_checks(&i18n, "people-invite-territories", "invite-territory", &territories, &chosen_territories) }
+            }
             <button id="invite" type="submit" class="button">{ i18n.t("people-invite-submit") }</button>
             { match &*outcome {
                 None => html! {},
@@ -311,6 +340,42 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                 }
             } }
         </form>
+    }
+}
+
+/// A checkbox per (key, label) of `choices`, toggling the key in `chosen`.
+fn name_checks(
+    i18n: &I18n,
+    legend: &str,
+    class: &'static str,
+    choices: &[(String, String)],
+    chosen: &UseStateHandle<std::collections::BTreeSet<String>>,
+) -> Html {
+    html! {
+        <fieldset class="access-territories">
+            <legend>{ i18n.t(legend) }</legend>
+            { for choices.iter().map(|(key, label)| {
+                let (chosen_now, toggled) = (chosen.clone(), key.clone());
+                let onchange = Callback::from(move |event: Event| {
+                    if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                        let mut next = (*chosen_now).clone();
+                        if input.checked() {
+                            next.insert(toggled.clone());
+                        } else {
+                            next.remove(&toggled);
+                        }
+                        chosen_now.set(next);
+                    }
+                });
+                html! {
+                    <label class="check" key={key.clone()}>
+                        <input type="checkbox" {class} data-key={key.clone()}
+                            checked={chosen.contains(key)} {onchange} />
+                        { label }
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 

@@ -1,4 +1,5 @@
-//! Invitations: `POST /api/invitations` (admins) makes a one-time code for an address;
+//! Invitations: `POST /api/invitations` (admins) makes a one-time code for an address, with the
+//! role, and optionally the teams and territories, the invitee gets on accepting;
 //! `GET /api/invitations` (admins) lists the pending ones and `DELETE /api/invitations/{id}`
 //! cancels one (its id is its code's digest, in hex: the code itself is never stored);
 //! `POST /api/invitations/accept` turns the code into an account and signs its device in.
@@ -31,6 +32,12 @@ pub fn router() -> Router<AppState> {
 struct InviteRequest {
     email: String,
     role: Role,
+    /// The teams the invitee joins (as a member) once they accept.
+    #[serde(default)]
+    teams: Vec<String>,
+    /// The territories they cover once they accept.
+    #[serde(default)]
+    territories: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -56,10 +63,27 @@ async fn invite(
     request: Result<Json<InviteRequest>, JsonRejection>,
 ) -> Result<NoStore<(StatusCode, Json<InvitationBody>)>, AppError> {
     let Json(request) = request?;
+    // Checked before the invitation exists: a wrong team invites nobody.
+    let access = crate::teams::invitation_access(
+        state.access.as_ref(),
+        principal.workspace,
+        request.teams,
+        request.territories,
+    )
+    .await?;
     let invitation = state
         .accounts
         .invite(principal, &request.email, request.role)
         .await?;
+    state
+        .access
+        .set_invitation_access(
+            principal.workspace,
+            crate::accounts::digest(&invitation.code),
+            access,
+        )
+        .await
+        .map_err(AccountsError::from)?;
     Ok(NoStore((
         StatusCode::CREATED,
         Json(InvitationBody {
@@ -136,6 +160,7 @@ async fn accept(
     request: Result<Json<AcceptRequest>, JsonRejection>,
 ) -> Result<NoStore<(StatusCode, Json<SignedInBody>)>, AppError> {
     let Json(request) = request?;
+    let digest = crate::accounts::digest(&request.code);
     let signed_in = state
         .accounts
         .accept_from(
@@ -149,5 +174,14 @@ async fn accept(
             client,
         )
         .await?;
+    // The new person gets the invitation's teams and territories before their device syncs.
+    crate::teams::grant_invitation_access(
+        state.access.as_ref(),
+        &state.hub,
+        signed_in.user.workspace,
+        digest,
+        signed_in.user.id,
+    )
+    .await?;
     Ok(NoStore((StatusCode::CREATED, Json(signed_in.into()))))
 }

@@ -96,4 +96,29 @@ pub trait AccessStore: Send + Sync {
         user: UserId,
         territories: Vec<String>,
     ) -> StoreFuture<'_, ()>;
+
+    /// Keeps the teams and territories the invitation `digest` (its code's digest) gives its
+    /// invitee once they accept.
+    fn set_invitation_access(
+        &self,
+        workspace: WorkspaceId,
+        digest: [u8; 32],
+        access: InvitationAccess,
+    ) -> StoreFuture<'_, ()>;
+
+    /// Takes (reads and forgets) what the invitation `digest` gives; empty when it gives nothing.
+    fn take_invitation_access(
+        &self,
+        workspace: WorkspaceId,
+        digest: [u8; 32],
+    ) -> StoreFuture<'_, InvitationAccess>;
+}
+
+/// The teams (as a member) and territories an invitation gives its invitee.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InvitationAccess {
+    /// The teams' names.
+    pub teams: Vec<String>,
+    /// The territories' keys.
+    pub territories: Vec<String>,
 }

@@ -196,6 +196,14 @@ const MIGRATIONS: &[&str] = &[
         cancelled_at INTEGER
     ) WITHOUT ROWID;
     CREATE INDEX password_resets_by_user ON password_resets (user);",
+    // 10: the teams and territories an invitation gives its invitee on acceptance (names, one
+    // per line: names hold no control characters).
+    "CREATE TABLE invitation_access (
+        digest BLOB PRIMARY KEY REFERENCES invitations (digest),
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        teams TEXT NOT NULL,
+        territories TEXT NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

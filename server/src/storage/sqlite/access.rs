@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::SqliteStorage;
 use crate::access::{AccessKeys, Grants};
 use crate::identity::{Role, UserId};
-use crate::storage::access::{AccessStore, TeamSpec};
+use crate::storage::access::{AccessStore, InvitationAccess, TeamSpec};
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 impl AccessStore for SqliteStorage {
@@ -310,6 +310,63 @@ impl AccessStore for SqliteStorage {
                 params![user.to_string(), workspace.to_string(), role.as_str()],
             )?;
             Ok(changed == 1)
+        }))
+    }
+
+    fn set_invitation_access(
+        &self,
+        workspace: WorkspaceId,
+        digest: [u8; 32],
+        access: InvitationAccess,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(self.call(move |connection| {
+            connection.execute(
+                "INSERT OR REPLACE INTO invitation_access (digest, workspace, teams, territories)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    digest.to_vec(),
+                    workspace.to_string(),
+                    access.teams.join("\n"),
+                    access.territories.join("\n")
+                ],
+            )?;
+            Ok(())
+        }))
+    }
+
+    fn take_invitation_access(
+        &self,
+        workspace: WorkspaceId,
+        digest: [u8; 32],
+    ) -> StoreFuture<'_, InvitationAccess> {
+        Box::pin(self.call(move |connection| {
+            let transaction = connection.transaction()?;
+            let (workspace, digest) = (workspace.to_string(), digest.to_vec());
+            let found: Option<(String, String)> = transaction
+                .query_row(
+                    "SELECT teams, territories FROM invitation_access
+                     WHERE digest = ?1 AND workspace = ?2",
+                    params![digest, workspace],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            transaction.execute(
+                "DELETE FROM invitation_access WHERE digest = ?1 AND workspace = ?2",
+                params![digest, workspace],
+            )?;
+            transaction.commit()?;
+            let lines = |text: &str| -> Vec<String> {
+                text.lines()
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            Ok(found.map_or_else(InvitationAccess::default, |(teams, territories)| {
+                InvitationAccess {
+                    teams: lines(&teams),
+                    territories: lines(&territories),
+                }
+            }))
         }))
     }
 
