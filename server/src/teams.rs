@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use crate::accounts::AccountsError;
 use crate::hub::{Hub, Publication};
-use crate::identity::{Principal, Role, UserId};
 use crate::identity::WorkspaceId;
+use crate::identity::{Principal, Role, UserId};
 use crate::storage::access::{InvitationAccess, TeamSpec};
 use crate::storage::AccessStore;
 
@@ -106,7 +106,11 @@ pub async fn invitation_access(
     teams: Vec<String>,
     territories: Vec<String>,
 ) -> Result<InvitationAccess, AccountsError> {
-    let teams = if teams.is_empty() { teams } else { names(teams)? };
+    let teams = if teams.is_empty() {
+        teams
+    } else {
+        names(teams)?
+    };
     let territories = names(territories)?;
     if !teams.is_empty() {
         let known = store.teams(workspace).await?;

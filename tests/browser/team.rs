@@ -1,8 +1,10 @@
-//! The team: an admin invites a rep with a one-time link, and disables a rep from Settings while
-//! the rep's app is open (the rep's device erases its copy of the workspace at once and returns
-//! to the sign-in page, and signing in again is refused with the reason); a manager reassigns an account while its rep is offline with an
-//! unsynced edit (the account leaves her device, her edit is set aside, the new rep gets it); an
-//! admin disabling a rep hands her accounts to a chosen colleague in the same step.
+//! The team: an admin invites a rep with a one-time link (and the territory she will cover);
+//! disables a rep from Settings while the rep's app is open (the rep's device erases its copy of
+//! the workspace at once and returns to the sign-in page, and signing in again is refused with
+//! the reason); a manager reassigns an account while its rep is offline with an unsynced edit
+//! (the account leaves her device, her edit is set aside, the new rep gets it); an admin
+//! disabling a rep hands her accounts to a chosen colleague in the same step; an admin gives a
+//! rep a territory and a team from Settings.
 
 use tests::{Device, HarnessResult, TestServer};
 
@@ -96,6 +98,13 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
         admin
             .fill("#invite-email", "lucie@demo.carnet.test")
             .await?;
+        // She will cover the Grand Ouest.
+        tick(
+            &admin,
+            "#invite-form input.invite-territory[data-key='ouest']",
+            true,
+        )
+        .await?;
         admin.click("#invite").await?;
         admin.wait_for("#invitation-link").await?;
         admin.screenshot(test, "1-link").await?;
@@ -132,10 +141,12 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
             .texts("#people .person")
             .await?
             .iter()
-            .any(|text| text.contains("Lucie Martin"))
+            .any(|text| text.contains("Lucie Martin") && text.contains("Grand Ouest"))
         {
             if tokio::time::Instant::now() >= deadline {
-                return Err(unexpected("the new rep is not in the directory"));
+                return Err(unexpected(
+                    "the new rep is not in the directory with her territory",
+                ));
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }

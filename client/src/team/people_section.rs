@@ -269,8 +269,7 @@ fn InviteForm(props: &InviteFormProps) -> Html {
     }
     let onsubmit = {
         let (email, role, outcome) = (email.clone(), role.clone(), outcome.clone());
-        let (chosen_teams, chosen_territories) =
-            (chosen_teams.clone(), chosen_territories.clone());
+        let (chosen_teams, chosen_territories) = (chosen_teams.clone(), chosen_territories.clone());
         let on_invited = props.on_invited.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();

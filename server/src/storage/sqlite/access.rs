@@ -361,12 +361,14 @@ impl AccessStore for SqliteStorage {
                     .map(str::to_owned)
                     .collect()
             };
-            Ok(found.map_or_else(InvitationAccess::default, |(teams, territories)| {
-                InvitationAccess {
-                    teams: lines(&teams),
-                    territories: lines(&territories),
-                }
-            }))
+            Ok(
+                found.map_or_else(InvitationAccess::default, |(teams, territories)| {
+                    InvitationAccess {
+                        teams: lines(&teams),
+                        territories: lines(&territories),
+                    }
+                }),
+            )
         }))
     }
 

@@ -59,11 +59,21 @@ impl AccountStore for SqliteStorage {
 
     fn cancel_invitation(&self, workspace: WorkspaceId, digest: Digest) -> StoreFuture<'_, bool> {
         Box::pin(self.call(move |connection| {
-            let deleted = connection.execute(
+            let transaction = connection.transaction()?;
+            // What the invitation would have given (teams, territories) goes with it.
+            transaction.execute(
+                "DELETE FROM invitation_access
+                 WHERE digest = ?1 AND workspace = ?2 AND EXISTS (
+                     SELECT 1 FROM invitations
+                     WHERE digest = ?1 AND workspace = ?2 AND accepted_at IS NULL)",
+                params![digest.as_slice(), workspace.to_string()],
+            )?;
+            let deleted = transaction.execute(
                 "DELETE FROM invitations
                  WHERE digest = ?1 AND workspace = ?2 AND accepted_at IS NULL",
                 params![digest.as_slice(), workspace.to_string()],
             )?;
+            transaction.commit()?;
             Ok(deleted > 0)
         }))
     }
