@@ -617,6 +617,25 @@ async fn a_wrong_colleague_for_the_handover_leaves_the_person_active() -> TestRe
         .get("/api/devices", text(&rachida, "access_token")?)
         .await?;
     assert_code(&call, 403, "device_revoked");
+    // Her records can be handed over later too, to an active colleague only, by an admin.
+    let later = format!("/api/people/{}/hand-over", user_id(&rachida)?);
+    let to_herself = app
+        .post(&later, Some(admin), json!({"to": user_id(&rachida)?}))
+        .await?;
+    assert_code(&to_herself, 422, "invalid_input");
+    let by_manager = app
+        .post(
+            &later,
+            Some(text(&remi, "access_token")?),
+            json!({"to": user_id(&remi)?}),
+        )
+        .await?;
+    assert_code(&by_manager, 403, "forbidden");
+    let handed = app
+        .post(&later, Some(admin), json!({"to": user_id(&remi)?}))
+        .await?;
+    assert_eq!(handed.status, 200, "{handed:?}");
+    assert_eq!(handed.body, json!({"reassigned": 0}));
     Ok(())
 }
 

@@ -46,6 +46,17 @@ async fn a_rep_disabled_by_an_admin_has_her_open_app_erased_at_once_and_cannot_s
         admin
             .wait_for(&format!("{row}[data-disabled='true']"))
             .await?;
+        // Disabled without a handover, his records can still be handed over later.
+        crate::records::click_in_view(&admin, &format!("{row} .hand-over-person")).await?;
+        choose_option(&admin, "#handover-to", "Julien Moreau").await?;
+        crate::records::click_in_view(&admin, &format!("{row} .confirm-hand-over")).await?;
+        wait_for_script(
+            &admin,
+            "const said = document.querySelector('#people-handed');
+             return said !== null && said.textContent.includes('Julien Moreau');",
+            "the handover reported",
+        )
+        .await?;
 
         // The rep's open app: its socket is closed, the next ticket answered "revoked", and
         // the device erases its copy of the workspace and returns to the sign-in page.

@@ -346,6 +346,17 @@ impl SyncHandle {
         Ok(reassigned)
     }
 
+    /// Gives the accounts and deals the person `id` holds to `to` (an admin, for a person
+    /// disabled earlier): how many records changed owner.
+    pub async fn hand_over(&self, id: UserId, to: UserId) -> Result<usize, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (reassigned, refreshed) = api::hand_over(&session, id, to)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(reassigned)
+    }
+
     /// Gives the person `id` a role and territories (an admin).
     pub async fn set_access(
         &self,

@@ -460,6 +460,39 @@ pub async fn disable_person(
 }
 
 #[derive(Serialize)]
+struct HandOverRequest {
+    to: UserId,
+}
+
+/// Gives the accounts and deals the person `id` holds (a person disabled earlier, say) to `to`
+/// (admins only). Answers how many records changed owner.
+pub async fn hand_over(
+    session: &Session,
+    id: UserId,
+    to: UserId,
+) -> Result<(usize, Option<Session>), ApiError> {
+    let path = format!("/api/people/{id}/hand-over");
+    with_fresh_token(session, |token| {
+        let path = path.clone();
+        async move {
+            let response = Request::post(&path)
+                .header("Authorization", &format!("Bearer {token}"))
+                .json(&HandOverRequest { to })
+                .map_err(|error| ApiError::Unexpected(error.to_string()))?
+                .send()
+                .await
+                .map_err(|_| ApiError::Unreachable)?;
+            match response.status() {
+                200 => Ok(read_json::<DisabledBody>(response).await?.reassigned),
+                400 | 422 => Err(ApiError::InvalidDetails),
+                status => Err(classify(status)),
+            }
+        }
+    })
+    .await
+}
+
+#[derive(Serialize)]
 struct AccessRequest<'a> {
     role: &'a str,
     territories: &'a [String],

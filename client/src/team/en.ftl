@@ -70,3 +70,5 @@ people-reset-copy = Copy the link
 people-reset-copied = Copied
 people-invite-teams = Teams they join
 people-invite-territories = Territories they cover
+people-hand-over = Hand over their records
+people-hand-over-confirm = Give { $name }'s accounts and deals to a colleague.

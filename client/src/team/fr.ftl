@@ -70,3 +70,5 @@ people-reset-copy = Copier le lien
 people-reset-copied = Copié
 people-invite-teams = Équipes rejointes
 people-invite-territories = Territoires couverts
+people-hand-over = Confier ses fiches
+people-hand-over-confirm = Confier les comptes et affaires de { $name } à un collègue.

@@ -84,9 +84,21 @@ pub fn PeopleSection() -> Html {
                 _ => None,
             };
             let handed = handed.clone();
+            // A person disabled earlier keeps only the handover to do.
+            let already_disabled = match &*people {
+                Some(Ok(listed)) => listed
+                    .iter()
+                    .any(|person| person.id == id && person.disabled_at.is_some()),
+                _ => false,
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 confirming.set(None);
-                match sync.disable_person(id, to).await {
+                let done = match (already_disabled, to) {
+                    (true, Some(to)) => sync.hand_over(id, to).await,
+                    (true, None) => return,
+                    (false, to) => sync.disable_person(id, to).await,
+                };
+                match done {
                     Ok(count) => {
                         handed.set(Some((count, colleague)));
                         reload.set(*reload + 1);
@@ -459,7 +471,10 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                             <span class="muted person-line">{ line.join(" · ") }</span>
                             if confirming == Some(id) {
                                 <span class="person-confirm" role="alert">
-                                    { i18n.t_with("people-disable-confirm", &[("name", person.name.as_str().into())]) }
+                                    { i18n.t_with(
+                                        if disabled { "people-hand-over-confirm" } else { "people-disable-confirm" },
+                                        &[("name", person.name.as_str().into())],
+                                    ) }
                                 </span>
                                 { handover_picker(i18n, people, id, *handover_to, on_choose) }
                             }
@@ -488,6 +503,24 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                 </button>
                             }
                             <PasswordResetAction person={id} name={person.name.clone()} />
+                        }
+                        if admin && disabled {
+                            if confirming == Some(id) {
+                                <button type="button" class="button primary confirm-hand-over"
+                                    disabled={handover_to.is_none()}
+                                    onclick={on_disable.reform(move |_: MouseEvent| id)}>
+                                    { i18n.t("people-hand-over") }
+                                </button>
+                                <button type="button" class="button cancel-disable"
+                                    onclick={on_ask.reform(|_: MouseEvent| None)}>
+                                    { i18n.t("people-cancel") }
+                                </button>
+                            } else {
+                                <button type="button" class="button hand-over-person"
+                                    onclick={on_ask.reform(move |_: MouseEvent| Some(id))}>
+                                    { i18n.t("people-hand-over") }
+                                </button>
+                            }
                         }
                         </span>
                         if *editing == Some(id) {

@@ -174,14 +174,19 @@ async fn accept(
             client,
         )
         .await?;
-    // The new person gets the invitation's teams and territories before their device syncs.
-    crate::teams::grant_invitation_access(
+    // The new person gets the invitation's teams and territories before their device syncs. The
+    // account exists by now: a failure here is logged (an admin can give them in Settings)
+    // rather than turned into a failed sign-in the code could not be spent again for.
+    if let Err(error) = crate::teams::grant_invitation_access(
         state.access.as_ref(),
         &state.hub,
         signed_in.user.workspace,
         digest,
         signed_in.user.id,
     )
-    .await?;
+    .await
+    {
+        tracing::error!(%error, user = %signed_in.user.id, "an invitation's teams and territories were not given");
+    }
     Ok(NoStore((StatusCode::CREATED, Json(signed_in.into()))))
 }
