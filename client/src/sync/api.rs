@@ -437,26 +437,7 @@ pub async fn disable_person(
     reassign_to: Option<UserId>,
 ) -> Result<(usize, Option<Session>), ApiError> {
     let path = format!("/api/people/{id}/disable");
-    with_fresh_token(session, |token| {
-        let path = path.clone();
-        async move {
-            let response = Request::post(&path)
-                .header("Authorization", &format!("Bearer {token}"))
-                .json(&DisableRequest { reassign_to })
-                .map_err(|error| ApiError::Unexpected(error.to_string()))?
-                .send()
-                .await
-                .map_err(|_| ApiError::Unreachable)?;
-            match response.status() {
-                200 => Ok(read_json::<DisabledBody>(response).await?.reassigned),
-                // Disabled by a relay from before the handover, which answers without a body.
-                204 => Ok(0),
-                400 | 422 => Err(ApiError::InvalidDetails),
-                status => Err(classify(status)),
-            }
-        }
-    })
-    .await
+    post_for_handover(session, &path, &DisableRequest { reassign_to }).await
 }
 
 #[derive(Serialize)]
@@ -472,21 +453,30 @@ pub async fn hand_over(
     to: UserId,
 ) -> Result<(usize, Option<Session>), ApiError> {
     let path = format!("/api/people/{id}/hand-over");
-    with_fresh_token(session, |token| {
-        let path = path.clone();
-        async move {
-            let response = Request::post(&path)
-                .header("Authorization", &format!("Bearer {token}"))
-                .json(&HandOverRequest { to })
-                .map_err(|error| ApiError::Unexpected(error.to_string()))?
-                .send()
-                .await
-                .map_err(|_| ApiError::Unreachable)?;
-            match response.status() {
-                200 => Ok(read_json::<DisabledBody>(response).await?.reassigned),
-                400 | 422 => Err(ApiError::InvalidDetails),
-                status => Err(classify(status)),
-            }
+    post_for_handover(session, &path, &HandOverRequest { to }).await
+}
+
+/// POSTs `body` to an offboarding `path` with the access token; answers how many records
+/// changed owner.
+async fn post_for_handover<B: Serialize>(
+    session: &Session,
+    path: &str,
+    body: &B,
+) -> Result<(usize, Option<Session>), ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::post(path)
+            .header("Authorization", &format!("Bearer {token}"))
+            .json(body)
+            .map_err(|error| ApiError::Unexpected(error.to_string()))?
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 => Ok(read_json::<DisabledBody>(response).await?.reassigned),
+            // Disabled by a relay from before the handover, which answers without a body.
+            204 => Ok(0),
+            400 | 422 => Err(ApiError::InvalidDetails),
+            status => Err(classify(status)),
         }
     })
     .await

@@ -486,15 +486,28 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                 { i18n.t("people-access-edit") }
                             </button>
                         }
-                        if admin && !yourself && !disabled && *editing != Some(id) {
+                        if admin && !yourself && *editing != Some(id) {
                             if confirming == Some(id) {
-                                <button type="button" class="button danger confirm-disable"
-                                    onclick={on_disable.reform(move |_: MouseEvent| id)}>
-                                    { i18n.t("people-disable") }
-                                </button>
+                                if disabled {
+                                    <button type="button" class="button primary confirm-hand-over"
+                                        disabled={handover_to.is_none()}
+                                        onclick={on_disable.reform(move |_: MouseEvent| id)}>
+                                        { i18n.t("people-hand-over") }
+                                    </button>
+                                } else {
+                                    <button type="button" class="button danger confirm-disable"
+                                        onclick={on_disable.reform(move |_: MouseEvent| id)}>
+                                        { i18n.t("people-disable") }
+                                    </button>
+                                }
                                 <button type="button" class="button cancel-disable"
                                     onclick={on_ask.reform(|_: MouseEvent| None)}>
                                     { i18n.t("people-cancel") }
+                                </button>
+                            } else if disabled {
+                                <button type="button" class="button hand-over-person"
+                                    onclick={on_ask.reform(move |_: MouseEvent| Some(id))}>
+                                    { i18n.t("people-hand-over") }
                                 </button>
                             } else {
                                 <button type="button" class="button disable-person"
@@ -502,24 +515,8 @@ fn people_list(i18n: &I18n, listed: &Listed, me: Option<UserId>, confirm: &Confi
                                     { i18n.t("people-disable") }
                                 </button>
                             }
-                            <PasswordResetAction person={id} name={person.name.clone()} />
-                        }
-                        if admin && disabled {
-                            if confirming == Some(id) {
-                                <button type="button" class="button primary confirm-hand-over"
-                                    disabled={handover_to.is_none()}
-                                    onclick={on_disable.reform(move |_: MouseEvent| id)}>
-                                    { i18n.t("people-hand-over") }
-                                </button>
-                                <button type="button" class="button cancel-disable"
-                                    onclick={on_ask.reform(|_: MouseEvent| None)}>
-                                    { i18n.t("people-cancel") }
-                                </button>
-                            } else {
-                                <button type="button" class="button hand-over-person"
-                                    onclick={on_ask.reform(move |_: MouseEvent| Some(id))}>
-                                    { i18n.t("people-hand-over") }
-                                </button>
+                            if !disabled {
+                                <PasswordResetAction person={id} name={person.name.clone()} />
                             }
                         }
                         </span>
