@@ -17,6 +17,12 @@ pub struct Config {
     #[arg(long, env = "CARNET_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// A PostgreSQL server to keep the data in instead (`postgres://user@host/database`), shared
+    /// by every relay instance of the deployment. Without it, the embedded SQLite file in the
+    /// data directory.
+    #[arg(long, env = "CARNET_DATABASE_URL")]
+    pub database: Option<String>,
+
     /// The built client to serve (Trunk's `dist` folder).
     #[arg(long, env = "CARNET_DIST_DIR", default_value = "dist")]
     pub dist_dir: PathBuf,
@@ -51,6 +57,13 @@ pub struct Config {
     /// What one client may hold of the relay: storage quotas, connections and read timeouts.
     #[command(flatten)]
     pub resources: Resources,
+}
+
+impl Config {
+    /// Where this configuration keeps the relay's data.
+    pub fn location(&self) -> crate::storage::Location {
+        crate::storage::Location::choose(self.database.as_deref(), &self.data_dir)
+    }
 }
 
 /// The relay's resource bounds (each a flag with an environment fallback).

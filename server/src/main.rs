@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::Parser;
 use server::accounts::{Accounts, NewWorkspace};
 use server::config::{Cli, Command, Config};
-use server::storage::sqlite::SqliteStorage;
 
 /// Where `create-workspace` reads the admin's password first.
 const ADMIN_PASSWORD_VARIABLE: &str = "CARNET_ADMIN_PASSWORD";
@@ -83,12 +82,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Creates a workspace and its admin in the data directory's database.
 async fn create_workspace(config: &Config, workspace: NewWorkspace) -> anyhow::Result<()> {
-    let storage = SqliteStorage::open_in(&config.data_dir)
+    let storage = server::storage::open(&config.location())
         .await
         .context("cannot open the server's data")?;
     let name = workspace.name.clone();
     let email = workspace.admin_email.clone();
-    let id = Accounts::new(Arc::new(storage))
+    let id = Accounts::new(storage as Arc<dyn server::storage::AccountStore>)
         .create_workspace(workspace)
         .await
         .context("cannot create the workspace")?;

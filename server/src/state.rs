@@ -16,16 +16,16 @@ use crate::hub::Hub;
 use crate::ingest::Validators;
 use crate::metrics::Metrics;
 use crate::session::Limits;
-use crate::storage::sqlite::SqliteStorage;
-use crate::storage::{AccessStore, ChangeLog, Quotas, StorageError};
+use crate::storage::{AccessStore, ChangeLog, Database, Quotas, StorageError};
 
 /// Shared, cloneable application state.
 #[derive(Clone)]
 pub struct AppState {
     /// The folder holding the built client.
     pub dist_dir: Arc<PathBuf>,
-    /// The embedded database (accounts and, through [`AppState::log`], the change log).
-    pub storage: SqliteStorage,
+    /// The database (SQLite or PostgreSQL): accounts and, through [`AppState::log`], the change
+    /// log.
+    pub storage: Arc<dyn Database>,
     /// The change log, behind its trait.
     pub log: Arc<dyn ChangeLog>,
     /// Records' access keys and people's grants, behind their trait.
@@ -70,9 +70,10 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// Opens (creating if needed) the data directory and its database.
+    /// Opens the configured database (creating the data directory and its SQLite file when no
+    /// PostgreSQL server is named).
     pub async fn open(config: &Config) -> Result<Self, StorageError> {
-        let storage = SqliteStorage::open_in(&config.data_dir).await?;
+        let storage = crate::storage::open(&config.location()).await?;
         let resources = &config.resources;
         storage.set_quotas(Quotas {
             device_bytes: resources.device_quota_bytes,
@@ -80,9 +81,10 @@ impl AppState {
         });
         Ok(Self {
             dist_dir: Arc::new(config.dist_dir.clone()),
-            log: Arc::new(storage.clone()),
-            access: Arc::new(storage.clone()),
-            accounts: Accounts::new(Arc::new(storage.clone())).configured(config),
+            log: Arc::clone(&storage) as Arc<dyn ChangeLog>,
+            access: Arc::clone(&storage) as Arc<dyn AccessStore>,
+            accounts: Accounts::new(Arc::clone(&storage) as Arc<dyn crate::storage::AccountStore>)
+                .configured(config),
             storage,
             hub: Hub::default(),
             metrics: Metrics::default(),

@@ -1,10 +1,11 @@
-//! Durable storage of the relay, behind traits; `sqlite` is the embedded default (a PostgreSQL
-//! implementation of the same traits is the path past one machine).
+//! Durable storage of the relay, behind traits; `sqlite` is the embedded default, `postgres`
+//! the same traits on a PostgreSQL server that several relay instances share.
 //!
 //! Only this module and its children touch the database; handlers call typed operations.
 
 pub mod access;
 pub mod accounts;
+pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
@@ -184,6 +185,47 @@ pub trait ChangeLog: Send + Sync {
     ) -> StoreFuture<'_, ()>;
 }
 
+/// One database holding everything the relay keeps: the change log, accounts and access.
+pub trait Database: ChangeLog + AccountStore + AccessStore + std::fmt::Debug {
+    /// The schema version and the storage counters, from memory: answers at once even while
+    /// the database is busy, and never counts the log.
+    fn health(&self) -> StorageHealth;
+
+    /// Sets the storage quotas every later append enforces.
+    fn set_quotas(&self, quotas: Quotas);
+
+    /// The quotas appends enforce.
+    fn quotas(&self) -> Quotas;
+}
+
+/// Where the relay keeps its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The embedded SQLite file in this data directory.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server (a `postgres://` connection string).
+    Postgres(String),
+}
+
+impl Location {
+    /// The database `database` names (a `postgres://` or `postgresql://` URL), or else the
+    /// embedded file in `data_dir`.
+    pub fn choose(database: Option<&str>, data_dir: &std::path::Path) -> Self {
+        match database {
+            Some(url) if !url.trim().is_empty() => Self::Postgres(url.trim().to_owned()),
+            _ => Self::Sqlite(data_dir.to_path_buf()),
+        }
+    }
+}
+
+/// Opens the database at `location`, bringing its schema up to date.
+pub async fn open(location: &Location) -> Result<Arc<dyn Database>, StorageError> {
+    Ok(match location {
+        Location::Sqlite(data_dir) => Arc::new(sqlite::SqliteStorage::open_in(data_dir).await?),
+        Location::Postgres(url) => Arc::new(postgres::PostgresStorage::connect(url).await?),
+    })
+}
+
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -199,6 +241,15 @@ pub enum StorageError {
     /// The database refused an operation.
     #[error("database error")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL refused an operation, or the connection to it failed.
+    #[error("PostgreSQL error")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No connection to PostgreSQL could be had from the pool.
+    #[error("no PostgreSQL connection is available")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The PostgreSQL connection string is not valid.
+    #[error("the PostgreSQL connection string is not valid: {0}")]
+    Url(String),
     /// The blocking database task died (a panic) before answering.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),

@@ -19,12 +19,14 @@ mod automerge_repo;
 pub mod bench;
 mod device;
 mod network;
+pub mod postgres;
 pub mod process;
 mod server;
 
 pub use automerge_repo::AutomergeRepoPeer;
 pub use device::Device;
 pub use network::NetworkLink;
+pub use postgres::PostgresCluster;
 pub use process::{survivors, Survivor};
 pub use server::{TestServer, DEMO_PASSWORD};
 

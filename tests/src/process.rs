@@ -57,13 +57,7 @@ pub struct Spawned {
 impl Spawned {
     /// Starts `command` as `role` (a word naming it in its marker).
     pub fn start(command: &mut Command, role: &str) -> std::io::Result<Self> {
-        static STARTED: AtomicU64 = AtomicU64::new(0);
-        let marker = format!(
-            "{}{role}-{}-{}",
-            run_marker(),
-            std::process::id(),
-            STARTED.fetch_add(1, Ordering::Relaxed)
-        );
+        let marker = new_marker(role);
         let child = command
             .env(MARKER_VARIABLE, &marker)
             .process_group(0)
@@ -109,6 +103,17 @@ impl Drop for Spawned {
     fn drop(&mut self) {
         self.end();
     }
+}
+
+/// A new marker for a process of `role`, unique in this run.
+pub fn new_marker(role: &str) -> String {
+    static STARTED: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}{role}-{}-{}",
+        run_marker(),
+        std::process::id(),
+        STARTED.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Every live process whose marker starts with `prefix` (a run's or one process's).

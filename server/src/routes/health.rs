@@ -25,6 +25,6 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError>
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        storage: state.storage.health().await?,
+        storage: state.storage.health(),
     }))
 }

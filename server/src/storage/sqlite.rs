@@ -12,7 +12,7 @@ mod accounts;
 mod log;
 mod password_resets;
 
-use super::{Quotas, StorageError, StorageHealth};
+use super::{Database, Quotas, StorageError, StorageHealth};
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "carnet.sqlite3";
@@ -263,38 +263,6 @@ impl SqliteStorage {
         })
     }
 
-    /// The schema version and the storage counters, from memory: answers at once even while the
-    /// database is busy, and never counts the log.
-    pub async fn health(&self) -> Result<StorageHealth, StorageError> {
-        let counters = &self.counters;
-        Ok(StorageHealth {
-            schema_version: counters.schema_version,
-            logged_changes: i64::try_from(counters.logged_changes.load(Ordering::Relaxed))
-                .unwrap_or(i64::MAX),
-            rows_read: counters.rows_read.load(Ordering::Relaxed),
-            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
-        })
-    }
-
-    /// Sets the storage quotas every later append enforces.
-    pub fn set_quotas(&self, quotas: Quotas) {
-        let counters = &self.counters;
-        counters
-            .device_quota
-            .store(quotas.device_bytes, Ordering::Relaxed);
-        counters
-            .workspace_quota
-            .store(quotas.workspace_bytes, Ordering::Relaxed);
-    }
-
-    /// The quotas appends enforce.
-    pub fn quotas(&self) -> Quotas {
-        Quotas {
-            device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
-            workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
-        }
-    }
-
     /// Counts rows and bytes read for devices.
     fn count_read(&self, rows: usize, bytes: usize) {
         self.counters
@@ -331,6 +299,36 @@ impl SqliteStorage {
     }
 }
 
+impl Database for SqliteStorage {
+    fn health(&self) -> StorageHealth {
+        let counters = &self.counters;
+        StorageHealth {
+            schema_version: counters.schema_version,
+            logged_changes: i64::try_from(counters.logged_changes.load(Ordering::Relaxed))
+                .unwrap_or(i64::MAX),
+            rows_read: counters.rows_read.load(Ordering::Relaxed),
+            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
+        }
+    }
+
+    fn set_quotas(&self, quotas: Quotas) {
+        let counters = &self.counters;
+        counters
+            .device_quota
+            .store(quotas.device_bytes, Ordering::Relaxed);
+        counters
+            .workspace_quota
+            .store(quotas.workspace_bytes, Ordering::Relaxed);
+    }
+
+    fn quotas(&self) -> Quotas {
+        Quotas {
+            device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
+            workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Applies every migration newer than the file's `user_version`, each in its own transaction.
 fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
     let supported = SCHEMA_VERSION;
@@ -359,7 +357,7 @@ mod tests {
     ) -> Result<(), Box<dyn std::error::Error>> {
         let directory = tempfile::tempdir()?;
         let storage = SqliteStorage::open_in(&directory.path().join("nested")).await?;
-        let health = storage.health().await?;
+        let health = storage.health();
         assert_eq!(health.schema_version, SCHEMA_VERSION);
         assert_eq!(health.logged_changes, 0);
         Ok(())
@@ -370,7 +368,7 @@ mod tests {
         let directory = tempfile::tempdir()?;
         drop(SqliteStorage::open_in(directory.path()).await?);
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, SCHEMA_VERSION);
+        assert_eq!(storage.health().schema_version, SCHEMA_VERSION);
         Ok(())
     }
 
@@ -394,9 +392,7 @@ mod tests {
             }
         });
         tokio::task::spawn_blocking(move || wait_taken.recv()).await??;
-        let health = tokio::time::timeout(std::time::Duration::from_secs(20), storage.health())
-            .await
-            .map_err(|_| "health waited for the database")??;
+        let health = storage.health();
         assert_eq!(health.logged_changes, 0);
         release.send(())?;
         busy.await??;
@@ -431,7 +427,7 @@ mod tests {
             )?;
         }
         let storage = SqliteStorage::open_in(directory.path()).await?;
-        assert_eq!(storage.health().await?.schema_version, SCHEMA_VERSION);
+        assert_eq!(storage.health().schema_version, SCHEMA_VERSION);
         let budget = PageBudget {
             entries: 10,
             bytes: 1 << 20,

@@ -47,13 +47,13 @@ async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> Tes
         entries: 2_000,
         bytes: 768 * KIB,
     };
-    let before = relay.state.storage.health().await?;
+    let before = relay.state.storage.health();
     let LogPage { entries, more, .. } = relay
         .state
         .log
         .page(principal.workspace, Seq(0), budget, everything())
         .await?;
-    let after = relay.state.storage.health().await?;
+    let after = relay.state.storage.health();
     assert_eq!(entries.len(), 7);
     assert!(more);
     assert_eq!(after.rows_read - before.rows_read, 7);
@@ -83,7 +83,7 @@ async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> Tes
     }
     assert_eq!(delivered, 40);
     assert_eq!(
-        relay.state.storage.health().await?.rows_read - before.rows_read,
+        relay.state.storage.health().rows_read - before.rows_read,
         40,
         "rows were read and thrown away"
     );
@@ -129,7 +129,7 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
         entries: 2_000,
         bytes: 768 * KIB,
     };
-    let before = relay.state.storage.health().await?;
+    let before = relay.state.storage.health();
     let SnapshotPage {
         snapshots, more, ..
     } = relay
@@ -137,7 +137,7 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
         .log
         .snapshots_page(principal.workspace, None, budget, everything())
         .await?;
-    let after = relay.state.storage.health().await?;
+    let after = relay.state.storage.health();
     assert_eq!((snapshots.len(), more), (3, true));
     assert_eq!(after.rows_read - before.rows_read, 3);
     assert!(after.bytes_read - before.bytes_read <= budget.bytes as u64);
@@ -176,7 +176,7 @@ async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
         entries: 2_000,
         bytes: 768 * KIB,
     };
-    let before = relay.state.storage.health().await?;
+    let before = relay.state.storage.health();
     let SnapshotPage {
         snapshots, more, ..
     } = relay
@@ -184,7 +184,7 @@ async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
         .log
         .snapshots_page(principal.workspace, None, budget, everything())
         .await?;
-    let after = relay.state.storage.health().await?;
+    let after = relay.state.storage.health();
     // Seven snapshots alone would fit; with their summaries, three do.
     assert_eq!((snapshots.len(), more), (3, true));
     assert!(snapshots.iter().all(|snapshot| snapshot.summary.is_some()));
@@ -230,7 +230,7 @@ async fn a_scoped_snapshot_page_loads_only_the_readers_documents_and_goes_on_pas
         entries: 2,
         bytes: 1 << 20,
     };
-    let before = relay.state.storage.health().await?;
+    let before = relay.state.storage.health();
     let first = relay
         .state
         .log
@@ -247,7 +247,7 @@ async fn a_scoped_snapshot_page_loads_only_the_readers_documents_and_goes_on_pas
     let got: Vec<DocumentId> = second.snapshots.iter().map(|s| s.document).collect();
     assert_eq!(got, vec![documents[8]]);
     assert!(!second.more);
-    let after = relay.state.storage.health().await?;
+    let after = relay.state.storage.health();
     // Three snapshots loaded, three kibibytes: nothing of the seven others.
     assert_eq!(after.rows_read - before.rows_read, 3);
     assert_eq!(after.bytes_read - before.bytes_read, 3 * KIB as u64);

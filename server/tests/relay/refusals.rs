@@ -78,7 +78,7 @@ async fn corrupt_change_bytes_are_refused_and_nothing_is_stored() -> TestResult 
         .until("a refusal", |device| !device.refusals.is_empty())
         .await;
     assert_eq!(device.refusals, [ErrorCode::BadChange]);
-    assert_eq!(relay.state.storage.health().await?.logged_changes, 0);
+    assert_eq!(relay.state.storage.health().logged_changes, 0);
     Ok(())
 }
 
@@ -199,7 +199,7 @@ async fn a_change_made_by_another_devices_actor_is_refused() -> TestResult {
         .until("a refusal", |device| !device.refusals.is_empty())
         .await;
     assert_eq!(impostor.refusals, [ErrorCode::Unauthorised]);
-    assert_eq!(relay.state.storage.health().await?.logged_changes, 1);
+    assert_eq!(relay.state.storage.health().logged_changes, 1);
     Ok(())
 }
 
@@ -227,7 +227,7 @@ async fn another_devices_change_the_log_already_holds_is_acknowledged_as_a_dupli
         .until("its ack", |device| device.outbox.is_empty())
         .await?;
     assert!(colleague.refusals.is_empty(), "{:?}", colleague.refusals);
-    assert_eq!(relay.state.storage.health().await?.logged_changes, 2);
+    assert_eq!(relay.state.storage.health().logged_changes, 2);
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use shared::replica::Summary;
 use super::SqliteStorage;
 use crate::access::Scope;
 use crate::storage::{
-    AppendOutcome, ChangeLog, IncomingChange, LogPage, PageBudget, Quotas, SnapshotPage,
+    AppendOutcome, ChangeLog, Database, IncomingChange, LogPage, PageBudget, Quotas, SnapshotPage,
     StorageError, StoreFuture, WorkspaceId, SCAN_ROWS,
 };
 

@@ -1,0 +1,377 @@
+//! The relay's storage on PostgreSQL (14 or newer), shared by every relay instance of a
+//! deployment: the same traits as [`super::sqlite`], over a pool of connections.
+//!
+//! Durability: a transaction is acknowledged once its `COMMIT` returns, which with the server's
+//! `synchronous_commit=on` (its default; the README says to keep it) means the commit record is
+//! flushed. Positions stay gap-free and commit-ordered with several writers: each append locks
+//! its workspace's row of `log_heads` first, so appends to one workspace commit one after the
+//! other, in position order, and a reader never sees position n+1 before n.
+//!
+//! Columns mirror the SQLite schema, except that a person's column is named `person` (`user` is
+//! reserved in PostgreSQL), integers are `BIGINT`, blobs `BYTEA` and flags `BOOLEAN`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{Database, Quotas, StorageError, StorageHealth};
+
+mod access;
+mod accounts;
+mod log;
+
+/// The schema version this build writes: one per migration.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Connections each relay instance keeps open at most.
+pub const POOL_SIZE: usize = 16;
+
+/// The advisory lock key migrations run under, so that instances starting together migrate once.
+const MIGRATION_LOCK: i64 = 0x6361_726e_6574_0001;
+
+/// Schema migrations, applied in order; the index + 1 is the schema version.
+const MIGRATIONS: &[&str] = &[
+    // 1: everything SQLite's ten migrations made, at once, and the per-workspace head counter.
+    "CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        disabled_at BIGINT
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        person TEXT NOT NULL REFERENCES users (id),
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT,
+        revoked_at BIGINT
+    );
+    CREATE INDEX devices_by_person ON devices (person);
+    -- Access and refresh credentials, stored only as SHA-256 digests.
+    CREATE TABLE credentials (
+        digest BYTEA PRIMARY KEY,
+        kind TEXT NOT NULL,
+        device TEXT NOT NULL REFERENCES devices (id),
+        expires_at BIGINT NOT NULL,
+        session_ends_at BIGINT
+    );
+    CREATE INDEX credentials_by_device ON credentials (device);
+    -- Refresh credentials already traded, remembered until they would have expired.
+    CREATE TABLE spent_refresh (
+        digest BYTEA PRIMARY KEY,
+        device TEXT NOT NULL REFERENCES devices (id),
+        expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX spent_refresh_by_device ON spent_refresh (device);
+    -- The credentials a revoked device held, so it is told to erase its copy at next contact.
+    CREATE TABLE revoked_credentials (
+        digest BYTEA PRIMARY KEY,
+        device TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX revoked_credentials_by_device ON revoked_credentials (device);
+    CREATE TABLE invitations (
+        digest BYTEA PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        invited_by TEXT NOT NULL REFERENCES users (id),
+        expires_at BIGINT NOT NULL,
+        accepted_at BIGINT
+    );
+    -- The teams and territories an invitation gives (names, one per line).
+    CREATE TABLE invitation_access (
+        digest BYTEA PRIMARY KEY REFERENCES invitations (digest),
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        teams TEXT NOT NULL,
+        territories TEXT NOT NULL
+    );
+    CREATE TABLE password_resets (
+        digest BYTEA PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        person TEXT NOT NULL REFERENCES users (id),
+        created_by TEXT NOT NULL REFERENCES users (id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT,
+        cancelled_at BIGINT
+    );
+    CREATE INDEX password_resets_by_person ON password_resets (person);
+    -- Each Automerge actor belongs to the one device that first pushed a change made by it.
+    CREATE TABLE actors (
+        workspace TEXT NOT NULL,
+        actor BYTEA NOT NULL,
+        device TEXT NOT NULL REFERENCES devices (id),
+        PRIMARY KEY (workspace, actor)
+    );
+    -- Each workspace's newest position. An append locks this row first (inserting it when
+    -- absent), so positions are handed out, and committed, one writer at a time: 1, 2, 3, ...
+    CREATE TABLE log_heads (
+        workspace TEXT PRIMARY KEY,
+        head BIGINT NOT NULL
+    );
+    CREATE TABLE change_log (
+        workspace TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        document BYTEA NOT NULL,
+        change_hash BYTEA NOT NULL,
+        actor BYTEA NOT NULL,
+        device TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        bytes BYTEA NOT NULL,
+        PRIMARY KEY (workspace, position),
+        UNIQUE (workspace, document, change_hash)
+    );
+    CREATE INDEX change_log_by_document ON change_log (workspace, document, position);
+    -- Compacted documents: the whole state through log position `covers`, with the summary the
+    -- compactor derived (postcard, protocol version `summary_version`).
+    CREATE TABLE snapshots (
+        workspace TEXT NOT NULL,
+        document BYTEA NOT NULL,
+        covers BIGINT NOT NULL,
+        bytes BYTEA NOT NULL,
+        summary BYTEA,
+        summary_version BIGINT,
+        PRIMARY KEY (workspace, document)
+    );
+    CREATE TABLE compactions (
+        workspace TEXT PRIMARY KEY,
+        epoch BIGINT NOT NULL
+    );
+    CREATE TABLE device_usage (
+        workspace TEXT NOT NULL,
+        device TEXT NOT NULL,
+        bytes BIGINT NOT NULL,
+        PRIMARY KEY (workspace, device)
+    );
+    CREATE TABLE workspace_usage (
+        workspace TEXT PRIMARY KEY,
+        bytes BIGINT NOT NULL,
+        changes BIGINT NOT NULL
+    );
+    -- What the relay derived from each document to decide who may read it.
+    CREATE TABLE record_access (
+        workspace TEXT NOT NULL,
+        document BYTEA NOT NULL,
+        kind TEXT,
+        owner TEXT,
+        creator TEXT,
+        territory TEXT,
+        accounts BYTEA NOT NULL,
+        PRIMARY KEY (workspace, document)
+    );
+    CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES workspaces (id),
+        name TEXT NOT NULL,
+        UNIQUE (workspace, name)
+    );
+    CREATE TABLE team_members (
+        team TEXT NOT NULL REFERENCES teams (id),
+        person TEXT NOT NULL REFERENCES users (id),
+        leads BOOLEAN NOT NULL,
+        PRIMARY KEY (team, person)
+    );
+    CREATE TABLE team_territories (
+        team TEXT NOT NULL REFERENCES teams (id),
+        territory TEXT NOT NULL,
+        PRIMARY KEY (team, territory)
+    );
+    CREATE TABLE territory_members (
+        workspace TEXT NOT NULL,
+        territory TEXT NOT NULL,
+        person TEXT NOT NULL REFERENCES users (id),
+        PRIMARY KEY (workspace, territory, person)
+    );
+    -- Documents a device purged when they left its person's reach (its acknowledgement).
+    CREATE TABLE purges (
+        workspace TEXT NOT NULL,
+        device TEXT NOT NULL,
+        document BYTEA NOT NULL,
+        acknowledged_at BIGINT NOT NULL,
+        PRIMARY KEY (workspace, device, document)
+    );",
+];
+
+/// A handle on the PostgreSQL database; clones share one pool and the same counters.
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: Pool,
+    counters: Arc<Counters>,
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("PostgresStorage")
+            .field("pool", &self.pool.status())
+            .field("counters", &self.counters)
+            .finish()
+    }
+}
+
+/// What the storage keeps in memory: the quotas it enforces and the counters health reads.
+#[derive(Debug)]
+struct Counters {
+    schema_version: i64,
+    logged_changes: AtomicU64,
+    rows_read: AtomicU64,
+    bytes_read: AtomicU64,
+    device_quota: AtomicU64,
+    workspace_quota: AtomicU64,
+}
+
+impl PostgresStorage {
+    /// Connects to the server `url` names (`postgres://user:password@host:port/database`, or
+    /// the key-value form) and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error: tokio_postgres::Error| StorageError::Url(error.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|error| StorageError::Url(error.to_string()))?;
+        let mut client = pool.get().await?;
+        let schema_version = migrate(&mut client).await?;
+        let logged_changes: i64 = client
+            .query_one(
+                "SELECT coalesce(sum(changes), 0)::BIGINT FROM workspace_usage",
+                &[],
+            )
+            .await?
+            .try_get(0)?;
+        drop(client);
+        Ok(Self {
+            pool,
+            counters: Arc::new(Counters {
+                schema_version,
+                logged_changes: AtomicU64::new(u64::try_from(logged_changes).unwrap_or(0)),
+                rows_read: AtomicU64::new(0),
+                bytes_read: AtomicU64::new(0),
+                device_quota: AtomicU64::new(0),
+                workspace_quota: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// A connection from the pool.
+    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StorageError> {
+        Ok(self.pool.get().await?)
+    }
+
+    /// Counts rows and bytes read for devices.
+    #[allow(dead_code)] // Used by the change log's reads.
+    fn count_read(&self, rows: usize, bytes: usize) {
+        self.counters
+            .rows_read
+            .fetch_add(rows as u64, Ordering::Relaxed);
+        self.counters
+            .bytes_read
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Counts changes newly committed to the log (by this instance).
+    #[allow(dead_code)] // Used by the change log's appends.
+    fn count_logged(&self, changes: usize) {
+        self.counters
+            .logged_changes
+            .fetch_add(changes as u64, Ordering::Relaxed);
+    }
+}
+
+impl Database for PostgresStorage {
+    fn health(&self) -> StorageHealth {
+        let counters = &self.counters;
+        StorageHealth {
+            schema_version: counters.schema_version,
+            logged_changes: i64::try_from(counters.logged_changes.load(Ordering::Relaxed))
+                .unwrap_or(i64::MAX),
+            rows_read: counters.rows_read.load(Ordering::Relaxed),
+            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
+        }
+    }
+
+    fn set_quotas(&self, quotas: Quotas) {
+        let counters = &self.counters;
+        counters
+            .device_quota
+            .store(quotas.device_bytes, Ordering::Relaxed);
+        counters
+            .workspace_quota
+            .store(quotas.workspace_bytes, Ordering::Relaxed);
+    }
+
+    fn quotas(&self) -> Quotas {
+        Quotas {
+            device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
+            workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Applies every migration newer than the database's version, each in its own transaction,
+/// under an advisory lock (instances starting together wait for the first); returns the
+/// version the database is at.
+async fn migrate(client: &mut tokio_postgres::Client) -> Result<i64, StorageError> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let migrated = apply_migrations(client).await;
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    let version = migrated?;
+    unlocked?;
+    Ok(version)
+}
+
+async fn apply_migrations(client: &mut tokio_postgres::Client) -> Result<i64, StorageError> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (
+                 only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+                 version BIGINT NOT NULL
+             );
+             INSERT INTO schema_version (version) VALUES (0) ON CONFLICT DO NOTHING;",
+        )
+        .await?;
+    let found: i64 = client
+        .query_one("SELECT version FROM schema_version", &[])
+        .await?
+        .try_get(0)?;
+    let supported = SCHEMA_VERSION;
+    if found > supported {
+        return Err(StorageError::TooNew { found, supported });
+    }
+    for (version, migration) in (1_i64..)
+        .zip(MIGRATIONS.iter())
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let transaction = client.transaction().await?;
+        transaction.batch_execute(migration).await?;
+        transaction
+            .execute("UPDATE schema_version SET version = $1", &[&version])
+            .await?;
+        transaction.commit().await?;
+    }
+    Ok(supported)
+}
