@@ -101,14 +101,14 @@ fn document_of(bytes: [u8; 16]) -> DocumentId {
 impl Matrix {
     async fn set_up() -> TestResult<Self> {
         let relay = Relay::start().await?;
-        let seed = relay.workspace(1)?[0];
-        let admin = relay.person(seed, Role::Admin, None)?;
-        let lead = relay.person(seed, Role::Manager, None)?;
-        let other_lead = relay.person(seed, Role::Manager, None)?;
-        let inside = relay.person(seed, Role::Rep, None)?;
-        let outside = relay.person(seed, Role::Rep, None)?;
-        let disabled = relay.person(seed, Role::Rep, Some(NOW))?;
-        let stranger = relay.workspace(1)?[0];
+        let seed = relay.workspace(1).await?[0];
+        let admin = relay.person(seed, Role::Admin, None).await?;
+        let lead = relay.person(seed, Role::Manager, None).await?;
+        let other_lead = relay.person(seed, Role::Manager, None).await?;
+        let inside = relay.person(seed, Role::Rep, None).await?;
+        let outside = relay.person(seed, Role::Rep, None).await?;
+        let disabled = relay.person(seed, Role::Rep, Some(NOW)).await?;
+        let stranger = relay.workspace(1).await?[0];
         let access = &relay.state.access;
         for (name, leads, member, territory) in [
             ("A", lead, inside, "idf"),
@@ -450,18 +450,17 @@ async fn push_and_wait(
 async fn a_reassigned_account_leaves_the_old_reps_devices_with_their_offline_edit_set_aside_and_reaches_the_new_rep(
 ) -> TestResult {
     let relay = Relay::start().await?;
-    let seed = relay.workspace(1)?[0];
-    let lead = relay.person(seed, Role::Manager, None)?;
-    let rep_a = relay.person(seed, Role::Rep, None)?;
-    let rep_b = relay.person(seed, Role::Rep, None)?;
+    let seed = relay.workspace(1).await?[0];
+    let lead = relay.person(seed, Role::Manager, None).await?;
+    let rep_a = relay.person(seed, Role::Rep, None).await?;
+    let rep_b = relay.person(seed, Role::Rep, None).await?;
     let rep_b_laptop = Principal {
         device: shared::protocol::DeviceId(Uuid::new_v4()),
         ..rep_b
     };
-    relay.database()?.execute(
-        "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'laptop', 0)",
-        [rep_b_laptop.device.0.to_string(), rep_b.user.to_string()],
-    )?;
+    relay
+        .add_device(rep_b.user, rep_b_laptop.device, "laptop")
+        .await?;
     relay
         .state
         .access

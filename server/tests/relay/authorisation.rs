@@ -41,8 +41,8 @@ enum Target {
 #[tokio::test]
 async fn no_credential_and_no_target_leaks_a_byte_of_another_workspace() -> TestResult {
     let relay = Relay::start().await?;
-    let victims = relay.workspace(1)?;
-    let attackers = relay.workspace(3)?;
+    let victims = relay.workspace(1).await?;
+    let attackers = relay.workspace(3).await?;
     let revoked = attackers[2];
 
     // The victim workspace holds a secret in DOCUMENT, compacted into a snapshot too.

@@ -20,7 +20,7 @@ const ACCOUNTS: u128 = 10_000;
 #[tokio::test]
 async fn a_new_device_bootstraps_ten_thousand_accounts_from_snapshots() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let (seeder, newcomer_principal) = (principals[0], principals[1]);
 
     // Ten thousand account documents of three changes each, as the first device pushed them.
@@ -164,7 +164,7 @@ async fn seed_compacted_demo(relay: &Relay, seeder: server::identity::Principal)
 async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_derive_itself(
 ) -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     seed_compacted_demo(&relay, principals[0]).await?;
 
     let mut newcomer = Device::new(principals[1]);
@@ -217,22 +217,22 @@ async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_deri
 #[tokio::test]
 async fn snapshots_without_a_current_summary_still_bootstrap_and_come_without_one() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     seed_compacted_demo(&relay, principals[0]).await?;
     // As a relay before summaries left them (no summary), and as a relay of another protocol
     // version wrote them (a summary this version does not read).
-    let database = relay.database()?;
-    database.execute(
-        "UPDATE snapshots SET summary = NULL, summary_version = NULL
-         WHERE document IN (SELECT document FROM snapshots ORDER BY document LIMIT 3)",
-        [],
-    )?;
-    database.execute(
-        "UPDATE snapshots SET summary = x'ff', summary_version = 1
-         WHERE document IN (SELECT document FROM snapshots ORDER BY document DESC LIMIT 2)",
-        [],
-    )?;
-    drop(database);
+    let without = "UPDATE snapshots SET summary = NULL, summary_version = NULL
+         WHERE document IN (SELECT document FROM snapshots ORDER BY document LIMIT 3)";
+    relay.execute(without, without, Vec::new()).await?;
+    relay
+        .execute(
+            "UPDATE snapshots SET summary = x'ff', summary_version = 1
+             WHERE document IN (SELECT document FROM snapshots ORDER BY document DESC LIMIT 2)",
+            "UPDATE snapshots SET summary = '\\xff'::bytea, summary_version = 1
+             WHERE document IN (SELECT document FROM snapshots ORDER BY document DESC LIMIT 2)",
+            Vec::new(),
+        )
+        .await?;
 
     let mut newcomer = Device::new(principals[1]);
     newcomer.connect(&relay).await?;

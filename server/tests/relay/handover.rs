@@ -53,11 +53,11 @@ async fn queue_all(device: &mut Device, document: DocumentId, saved: &[u8]) -> T
 async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_whose_device_receives_them(
 ) -> TestResult {
     let relay = Relay::start().await?;
-    let seed = relay.workspace(1)?[0];
-    let admin = relay.person(seed, Role::Admin, None)?;
-    let leaving = relay.person(seed, Role::Rep, None)?;
-    let colleague = relay.person(seed, Role::Rep, None)?;
-    let bystander = relay.person(seed, Role::Rep, None)?;
+    let seed = relay.workspace(1).await?[0];
+    let admin = relay.person(seed, Role::Admin, None).await?;
+    let leaving = relay.person(seed, Role::Rep, None).await?;
+    let colleague = relay.person(seed, Role::Rep, None).await?;
+    let bystander = relay.person(seed, Role::Rep, None).await?;
 
     // The admin creates an account and a deal owned by the leaving rep, and one for a third rep.
     let mut admin_device = Device::new(admin);
@@ -124,7 +124,7 @@ async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_
         refused,
         Err(HandoverError::Refused(AccountsError::InvalidInput(_)))
     ));
-    let gone = relay.person(seed, Role::Rep, Some(NOW))?;
+    let gone = relay.person(seed, Role::Rep, Some(NOW)).await?;
     let refused = hand_over(&relay.state, admin, leaving.user, gone.user).await;
     assert!(matches!(
         refused,
@@ -208,7 +208,7 @@ async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_
     );
 
     // A second handover finds nothing left to move.
-    let colleague_two = relay.person(seed, Role::Rep, None)?;
+    let colleague_two = relay.person(seed, Role::Rep, None).await?;
     assert_eq!(
         hand_over(&relay.state, admin, leaving.user, colleague_two.user).await?,
         0

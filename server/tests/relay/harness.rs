@@ -10,6 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use server::identity::{Principal, Role, UserId, WorkspaceId};
 use server::session::Limits;
 use server::state::AppState;
+use server::storage::{Database, Location};
 use shared::protocol::client::{ClientEffect, ClientEvent, OutboxEntry, SyncClient};
 use shared::protocol::codec::{decode_server, encode_client};
 use shared::protocol::{
@@ -25,11 +26,27 @@ pub(crate) type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send 
 /// How long a test waits for the relay before failing.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The environment variable that runs the relay tests on PostgreSQL (`postgres`) instead of the
+/// embedded SQLite database (`cargo xtask test` runs them both ways).
+pub(crate) const DATABASE_VARIABLE: &str = "CARNET_RELAY_TESTS_DATABASE";
+
+/// A value bound to a setup statement.
+pub(crate) enum Value {
+    /// Text.
+    Text(String),
+    /// An integer, or NULL.
+    Integer(Option<i64>),
+}
+
 /// The relay, running in-process.
 pub(crate) struct Relay {
     pub(crate) address: SocketAddr,
     pub(crate) state: AppState,
-    data: tempfile::TempDir,
+    /// Where its data is: the SQLite file in `data`, or a database of its own on the test
+    /// binary's PostgreSQL cluster.
+    location: Location,
+    /// The data directory (and the built client's folder).
+    _data: tempfile::TempDir,
     /// Resolves the relay's shutdown signal.
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     /// The relay's serve loop.
@@ -59,17 +76,23 @@ impl Relay {
         if let Some(index) = index {
             std::fs::write(dist.join("index.html"), index)?;
         }
-        let config = <server::config::Config as clap::Parser>::try_parse_from([
-            "carnet-server",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-            &data.path().to_string_lossy(),
-            "--dist-dir",
-            &dist.to_string_lossy(),
-            "--allowed-origins",
-            "https://app.carnet.test",
-        ])?;
+        let mut arguments = vec![
+            "carnet-server".to_owned(),
+            "--bind".to_owned(),
+            "127.0.0.1:0".to_owned(),
+            "--data-dir".to_owned(),
+            data.path().to_string_lossy().into_owned(),
+            "--dist-dir".to_owned(),
+            dist.to_string_lossy().into_owned(),
+            "--allowed-origins".to_owned(),
+            "https://app.carnet.test".to_owned(),
+        ];
+        if std::env::var(DATABASE_VARIABLE).is_ok_and(|database| database == "postgres") {
+            let url = tests::PostgresCluster::shared()?.create_database().await?;
+            arguments.extend(["--database".to_owned(), url]);
+        }
+        let config = <server::config::Config as clap::Parser>::try_parse_from(arguments)?;
+        let location = config.location();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let mut state = AppState::open(&config).await?;
@@ -84,17 +107,86 @@ impl Relay {
         Ok(Self {
             address,
             state,
-            data,
+            location,
+            _data: data,
             stop: Some(stop),
             served: Some(served),
         })
     }
 
-    /// A second connection to the relay's database, to set up states the API cannot reach.
-    pub(crate) fn database(&self) -> TestResult<rusqlite::Connection> {
-        let connection = rusqlite::Connection::open(self.data.path().join("carnet.sqlite3"))?;
-        connection.busy_timeout(Duration::from_secs(5))?;
-        Ok(connection)
+    /// Runs a setup statement the API cannot make on the relay's database: `sqlite` (with
+    /// `?1`, `?2`... placeholders) on SQLite, `postgres` (with `$1`, `$2`...) on PostgreSQL.
+    pub(crate) async fn execute(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        values: Vec<Value>,
+    ) -> TestResult {
+        match &self.location {
+            Location::Sqlite(directory) => {
+                let connection = rusqlite::Connection::open(directory.join("carnet.sqlite3"))?;
+                connection.busy_timeout(Duration::from_secs(5))?;
+                let values: Vec<Box<dyn rusqlite::ToSql>> = values
+                    .into_iter()
+                    .map(|value| -> Box<dyn rusqlite::ToSql> {
+                        match value {
+                            Value::Text(text) => Box::new(text),
+                            Value::Integer(integer) => Box::new(integer),
+                        }
+                    })
+                    .collect();
+                connection.execute(sqlite, rusqlite::params_from_iter(values.iter()))?;
+            }
+            Location::Postgres(url) => {
+                let (client, connection) =
+                    tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+                let driver = tokio::spawn(connection);
+                let values: Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> = values
+                    .into_iter()
+                    .map(
+                        |value| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+                            match value {
+                                Value::Text(text) => Box::new(text),
+                                Value::Integer(integer) => Box::new(integer),
+                            }
+                        },
+                    )
+                    .collect();
+                let references: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = values
+                    .iter()
+                    .map(|value| value.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                let executed = client.execute(postgres, &references).await;
+                drop(client);
+                let _ended = driver.await;
+                executed?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A second handle on the relay's database (as a restarted relay would open it).
+    pub(crate) async fn reopen(&self) -> TestResult<std::sync::Arc<dyn Database>> {
+        Ok(server::storage::open(&self.location).await?)
+    }
+
+    /// Adds `device` to `user`.
+    pub(crate) async fn add_device(
+        &self,
+        user: UserId,
+        device: DeviceId,
+        name: &str,
+    ) -> TestResult {
+        self.execute(
+            "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, ?3, 0)",
+            "INSERT INTO devices (id, person, name, created_at) VALUES ($1, $2, $3, 0)",
+            vec![
+                Value::Text(device.0.to_string()),
+                Value::Text(user.to_string()),
+                Value::Text(name.to_owned()),
+            ],
+        )
+        .await
     }
 
     /// Derives the access keys of documents appended straight to the log (as the relay does
@@ -110,31 +202,31 @@ impl Relay {
 
     /// Adds a person with `role` (disabled since `disabled_at` when given) and one device of
     /// theirs to `seed`'s workspace; their principal.
-    pub(crate) fn person(
+    pub(crate) async fn person(
         &self,
         seed: Principal,
         role: Role,
         disabled_at: Option<i64>,
     ) -> TestResult<Principal> {
-        let connection = self.database()?;
         let user = UserId(Uuid::new_v4());
         let device = DeviceId(Uuid::new_v4());
-        connection.execute(
+        self.execute(
             "INSERT INTO users
              (id, workspace, email, name, role, password_hash, created_at, disabled_at)
              VALUES (?1, ?2, ?3, 'Someone', ?4, 'x', 0, ?5)",
-            rusqlite::params![
-                user.to_string(),
-                seed.workspace.to_string(),
-                format!("{user}@carnet.test"),
-                role.as_str(),
-                disabled_at,
+            "INSERT INTO users
+             (id, workspace, email, name, role, password_hash, created_at, disabled_at)
+             VALUES ($1, $2, $3, 'Someone', $4, 'x', 0, $5)",
+            vec![
+                Value::Text(user.to_string()),
+                Value::Text(seed.workspace.to_string()),
+                Value::Text(format!("{user}@carnet.test")),
+                Value::Text(role.as_str().to_owned()),
+                Value::Integer(disabled_at),
             ],
-        )?;
-        connection.execute(
-            "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
-            [device.0.to_string(), user.to_string()],
-        )?;
+        )
+        .await?;
+        self.add_device(user, device, "tablet").await?;
         Ok(Principal {
             workspace: seed.workspace,
             user,
@@ -145,30 +237,31 @@ impl Relay {
 
     /// Registers a workspace with one user and returns a principal for each of `devices` new
     /// devices of that user.
-    pub(crate) fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
-        let connection = self.database()?;
+    pub(crate) async fn workspace(&self, devices: usize) -> TestResult<Vec<Principal>> {
         let workspace = WorkspaceId(Uuid::new_v4());
         let user = UserId(Uuid::new_v4());
-        connection.execute(
+        self.execute(
             "INSERT INTO workspaces (id, name, created_at) VALUES (?1, 'Test', 0)",
-            [workspace.to_string()],
-        )?;
-        connection.execute(
+            "INSERT INTO workspaces (id, name, created_at) VALUES ($1, 'Test', 0)",
+            vec![Value::Text(workspace.to_string())],
+        )
+        .await?;
+        self.execute(
             "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at)
              VALUES (?1, ?2, ?3, 'Rep', 'rep', 'x', 0)",
-            [
-                user.to_string(),
-                workspace.to_string(),
-                format!("{user}@carnet.test"),
+            "INSERT INTO users (id, workspace, email, name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, 'Rep', 'rep', 'x', 0)",
+            vec![
+                Value::Text(user.to_string()),
+                Value::Text(workspace.to_string()),
+                Value::Text(format!("{user}@carnet.test")),
             ],
-        )?;
+        )
+        .await?;
         let mut principals = Vec::new();
         for _ in 0..devices {
             let device = DeviceId(Uuid::new_v4());
-            connection.execute(
-                "INSERT INTO devices (id, user, name, created_at) VALUES (?1, ?2, 'tablet', 0)",
-                [device.0.to_string(), user.to_string()],
-            )?;
+            self.add_device(user, device, "tablet").await?;
             principals.push(Principal {
                 workspace,
                 user,
@@ -189,11 +282,6 @@ impl Relay {
             .await
             .map_err(|_| "the relay did not finish shutting down")???;
         Ok(())
-    }
-
-    /// The relay's data directory.
-    pub(crate) fn data_dir(&self) -> &std::path::Path {
-        self.data.path()
     }
 
     /// A fresh single-use ticket for `principal`.

@@ -130,7 +130,7 @@ async fn unauthenticated_sockets_are_capped_per_address_while_another_address_co
         });
     })
     .await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     let mut held = Vec::new();
     for _ in 0..3 {
         held.push(relay.socket().await?);
@@ -227,7 +227,7 @@ async fn every_response_carries_the_security_headers() -> TestResult {
 #[tokio::test]
 async fn shutdown_closes_idle_connections_and_sessions_then_returns() -> TestResult {
     let mut relay = Relay::start().await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     let mut socket = relay.socket().await?;
     send(
         &mut socket,

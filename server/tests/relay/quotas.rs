@@ -3,8 +3,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::ROOT;
-use server::storage::sqlite::SqliteStorage;
-use server::storage::{ChangeLog, IncomingChange, Quotas};
+use server::storage::{IncomingChange, Quotas};
 use shared::protocol::client::ClientPhase;
 use shared::protocol::{DocumentId, ErrorCode, Seq};
 
@@ -53,7 +52,7 @@ async fn a_push_over_the_device_quota_is_refused_whole_and_the_device_keeps_its_
         })
     })
     .await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut device = Device::new(principals[0]);
     device.connect(&relay).await?;
     device.edit("name", "Boulangerie Martin").await?;
@@ -113,7 +112,7 @@ async fn the_workspace_quota_counts_every_device_and_survives_a_restart() -> Tes
         })
     })
     .await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut first = Device::new(principals[0]);
     first.connect(&relay).await?;
     edit_large(&mut first, "photo", incompressible(32 * 1024, 1)).await?;
@@ -133,8 +132,8 @@ async fn the_workspace_quota_counts_every_device_and_survives_a_restart() -> Tes
 
     // The totals are kept in the database, not recounted: a second handle on the same file (a
     // restarted server) loads them and refuses the same push.
-    let reopened = SqliteStorage::open_in(relay.data_dir()).await?;
-    assert_eq!(reopened.health().await?.logged_changes, 1);
+    let reopened = relay.reopen().await?;
+    assert_eq!(reopened.health().logged_changes, 1);
     reopened.set_quotas(Quotas {
         device_bytes: 0,
         workspace_bytes: 48 * 1024,

@@ -63,13 +63,13 @@ struct World {
 impl World {
     async fn new(random: &mut Random) -> TestResult<Self> {
         let relay = Relay::start().await?;
-        let seed = relay.workspace(1)?[0];
-        let admin = relay.person(seed, Role::Admin, None)?;
-        let lead = relay.person(seed, Role::Manager, None)?;
+        let seed = relay.workspace(1).await?[0];
+        let admin = relay.person(seed, Role::Admin, None).await?;
+        let lead = relay.person(seed, Role::Manager, None).await?;
         let reps = [
-            relay.person(seed, Role::Rep, None)?,
-            relay.person(seed, Role::Rep, None)?,
-            relay.person(seed, Role::Rep, None)?,
+            relay.person(seed, Role::Rep, None).await?,
+            relay.person(seed, Role::Rep, None).await?,
+            relay.person(seed, Role::Rep, None).await?,
         ];
         relay
             .state

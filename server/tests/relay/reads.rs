@@ -41,7 +41,7 @@ async fn log_large_entries(
 #[tokio::test]
 async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     log_large_entries(&relay, principal, 40, 100 * KIB).await?;
     let budget = PageBudget {
         entries: 2_000,
@@ -93,7 +93,7 @@ async fn a_log_page_over_large_entries_never_reads_past_its_byte_budget() -> Tes
 #[tokio::test]
 async fn an_entry_larger_than_the_budget_still_makes_a_page_of_one() -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     log_large_entries(&relay, principal, 2, 300 * KIB).await?;
     let budget = PageBudget {
         entries: 100,
@@ -111,7 +111,7 @@ async fn an_entry_larger_than_the_budget_still_makes_a_page_of_one() -> TestResu
 #[tokio::test]
 async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     for index in 0..20_u128 {
         relay
             .state
@@ -147,7 +147,7 @@ async fn a_snapshot_page_never_reads_past_its_byte_budget() -> TestResult {
 #[tokio::test]
 async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     for index in 0..10_u128 {
         let document = DocumentId(uuid::Uuid::from_u128(index + 1));
         // A 100 KiB snapshot with a summary of about 100 KiB more (a long row).
@@ -196,7 +196,7 @@ async fn summaries_count_towards_a_snapshot_pages_byte_budget() -> TestResult {
 #[tokio::test]
 async fn health_and_metrics_report_the_log_from_maintained_counters() -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     log_large_entries(&relay, principal, 3, KIB).await?;
     let (status, _, body) = http_get(relay.address, "/api/health").await?;
     assert_eq!(status, 200);
@@ -211,7 +211,7 @@ async fn health_and_metrics_report_the_log_from_maintained_counters() -> TestRes
 async fn a_scoped_snapshot_page_loads_only_the_readers_documents_and_goes_on_past_the_rest(
 ) -> TestResult {
     let relay = Relay::start().await?;
-    let principal = relay.workspace(1)?[0];
+    let principal = relay.workspace(1).await?[0];
     let documents: Vec<DocumentId> = (1..=10_u128)
         .map(|index| DocumentId(uuid::Uuid::from_u128(index)))
         .collect();

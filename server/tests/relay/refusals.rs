@@ -23,7 +23,7 @@ fn hello(ticket: String, device: DeviceId) -> ClientMessage {
 #[tokio::test]
 async fn garbage_frames_get_a_typed_error_and_the_relay_keeps_serving() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     for garbage in [
         vec![],
         vec![1],
@@ -59,7 +59,7 @@ async fn garbage_frames_get_a_typed_error_and_the_relay_keeps_serving() -> TestR
 #[tokio::test]
 async fn corrupt_change_bytes_are_refused_and_nothing_is_stored() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     let mut device = Device::new(principals[0]);
     device.connect(&relay).await?;
     device
@@ -85,7 +85,7 @@ async fn corrupt_change_bytes_are_refused_and_nothing_is_stored() -> TestResult 
 #[tokio::test]
 async fn an_oversized_message_closes_only_its_connection() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut bystander = Device::new(principals[1]);
     bystander.connect(&relay).await?;
 
@@ -119,7 +119,7 @@ async fn a_connection_that_never_says_hello_is_closed() -> TestResult {
 #[tokio::test]
 async fn tickets_are_single_use_bound_to_their_device_and_expire() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let (first, second) = (principals[0], principals[1]);
 
     let ticket = relay.ticket(first)?;
@@ -179,7 +179,7 @@ async fn messages_before_hello_are_out_of_order() -> TestResult {
 #[tokio::test]
 async fn a_change_made_by_another_devices_actor_is_refused() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut owner = Device::new(principals[0]);
     owner.edit("name", 1).await?;
     owner.connect(&relay).await?;
@@ -207,7 +207,7 @@ async fn a_change_made_by_another_devices_actor_is_refused() -> TestResult {
 async fn another_devices_change_the_log_already_holds_is_acknowledged_as_a_duplicate() -> TestResult
 {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut owner = Device::new(principals[0]);
     owner.edit("name", 1).await?;
     let held = owner.outbox.values().next().cloned().ok_or("no change")?;
@@ -234,8 +234,8 @@ async fn another_devices_change_the_log_already_holds_is_acknowledged_as_a_dupli
 #[tokio::test]
 async fn another_workspace_sees_nothing_and_cannot_tell_absent_from_forbidden() -> TestResult {
     let relay = Relay::start().await?;
-    let ours = relay.workspace(1)?;
-    let theirs = relay.workspace(1)?;
+    let ours = relay.workspace(1).await?;
+    let theirs = relay.workspace(1).await?;
     let mut writer = Device::new(ours[0]);
     writer.edit("secret", 42).await?;
     writer.connect(&relay).await?;
@@ -301,7 +301,7 @@ async fn the_connection_cap_answers_busy() -> TestResult {
 #[tokio::test]
 async fn a_revoked_device_is_disconnected() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     let mut device = Device::new(principals[0]);
     device.connect(&relay).await?;
     device

@@ -10,7 +10,7 @@ use crate::harness::{Device, Relay, TestResult};
 #[tokio::test]
 async fn two_devices_of_a_workspace_converge() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut tablet = Device::new(principals[0]);
     let mut laptop = Device::new(principals[1]);
     tablet.connect(&relay).await?;
@@ -64,7 +64,7 @@ async fn two_devices_of_a_workspace_converge() -> TestResult {
 async fn a_week_offline_with_a_thousand_changes_is_acknowledged_once_and_reaches_the_other_device(
 ) -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut offline = Device::new(principals[0]);
     let mut colleague = Device::new(principals[1]);
     colleague.connect(&relay).await?;
@@ -95,7 +95,7 @@ async fn a_week_offline_with_a_thousand_changes_is_acknowledged_once_and_reaches
 #[tokio::test]
 async fn a_push_repeated_after_a_lost_ack_is_stored_once() -> TestResult {
     let relay = Relay::start().await?;
-    let principals = relay.workspace(1)?;
+    let principals = relay.workspace(1).await?;
     let mut device = Device::new(principals[0]);
     for change in 0..20 {
         device.edit("notes", change).await?;
@@ -127,7 +127,7 @@ async fn a_new_device_catches_up_in_pages_from_its_cursor() -> TestResult {
         }
     })
     .await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut first = Device::new(principals[0]);
     for change in 0..50 {
         first.edit("counter", change).await?;
@@ -151,7 +151,7 @@ async fn a_device_that_starts_from_the_head_receives_live_entries() -> TestResul
     use shared::protocol::{ClientMessage, Hello, ServerMessage};
 
     let relay = Relay::start().await?;
-    let principals = relay.workspace(2)?;
+    let principals = relay.workspace(2).await?;
     let mut writer = Device::new(principals[0]);
     writer.edit("before", 1).await?;
     writer.connect(&relay).await?;
