@@ -31,6 +31,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 use shared::protocol::DeviceId;
 use tokio::sync::broadcast;
+
+use crate::storage::neighbours::{Neighbours, Signal};
 use uuid::Uuid;
 
 use self::limiter::{AddressKey, AttemptLimiter, AttemptLimits, Refusal, Reservation};
@@ -174,6 +176,8 @@ pub struct Accounts {
     client_address_header: Option<Arc<str>>,
     tickets: Arc<Mutex<TicketBook>>,
     revocations: broadcast::Sender<DeviceId>,
+    /// The other relay instances on the same database, told of every revocation.
+    neighbours: Option<Arc<dyn Neighbours>>,
 }
 
 /// Pending tickets, and when devices lost their credentials lately (tickets live only in this
@@ -293,7 +297,15 @@ impl Accounts {
             client_address_header: None,
             tickets: Arc::default(),
             revocations,
+            neighbours: None,
         }
+    }
+
+    /// The same service telling `neighbours` (other relay instances) of every revocation.
+    #[must_use]
+    pub fn with_neighbours(mut self, neighbours: Option<Arc<dyn Neighbours>>) -> Self {
+        self.neighbours = neighbours;
+        self
     }
 
     /// The same service with other lifetimes (tests use zero to expire tokens without waiting).
@@ -759,8 +771,18 @@ impl Accounts {
     }
 
     /// Announces that `device` lost its credentials (revoked, or a replayed refresh credential):
-    /// its open sync sessions close and the tickets it was issued until now are refused.
+    /// its open sync sessions close and the tickets it was issued until now are refused, here
+    /// and on the other relay instances.
     pub fn announce_revoked(&self, device: DeviceId) {
+        self.revoked_elsewhere(device);
+        if let Some(neighbours) = &self.neighbours {
+            neighbours.tell(Signal::Revoked { device });
+        }
+    }
+
+    /// Takes note that `device` lost its credentials (another instance said so): its sessions
+    /// here close and the tickets this instance issued it until now are refused.
+    pub fn revoked_elsewhere(&self, device: DeviceId) {
         let now = Instant::now();
         let mut book = self.lock_tickets();
         // A moment older than a ticket's lifetime can refuse no pending ticket.

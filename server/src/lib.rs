@@ -14,6 +14,7 @@ pub mod headers;
 pub mod hub;
 pub mod identity;
 pub mod ingest;
+pub mod instances;
 pub mod metrics;
 pub mod offboarding;
 pub mod routes;
@@ -64,6 +65,7 @@ pub async fn run(
     let cancel = state.shutdown.clone();
     let tasks = state.tasks.clone();
     let compactor = compaction::spawn(state.log.clone(), state.shutdown.clone());
+    let follower = instances::spawn(state.clone());
     let signal = async move {
         shutdown.await;
         cancel.cancel();
@@ -74,6 +76,9 @@ pub async fn run(
     accept::serve(listener, app(state), &limits, metrics, signal).await;
     tasks.close();
     let _finished = compactor.await;
+    if let Some(follower) = follower {
+        let _followed = follower.await;
+    }
     if tokio::time::timeout(SESSION_DRAIN_LIMIT, tasks.wait())
         .await
         .is_err()

@@ -139,11 +139,11 @@ pub async fn hand_over(
         .await?;
         state.hub.publish(
             workspace,
-            Publication {
-                entries: ingested.outcome.stored,
-                committed_at: Instant::now(),
-                access_changed: ingested.access_changed,
-            },
+            Publication::entries(
+                ingested.outcome.stored,
+                Instant::now(),
+                ingested.access_changed,
+            ),
         );
     }
     tracing::info!(%from, %to, by = %principal.user, records = handed, "records handed over");

@@ -210,11 +210,7 @@ where
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         // A missed publication may have changed who reads what: look again.
-                        let missed = Publication {
-                            entries: Vec::new(),
-                            committed_at: std::time::Instant::now(),
-                            access_changed: true,
-                        };
+                        let missed = Publication::entries(Vec::new(), std::time::Instant::now(), true);
                         match self.published(&missed).await {
                             Ok(events) => {
                                 for event in events {
@@ -670,11 +666,11 @@ where
         if !outcome.stored.is_empty() || ingested.access_changed {
             self.state.hub.publish(
                 principal.workspace,
-                Publication {
-                    entries: outcome.stored,
-                    committed_at: std::time::Instant::now(),
-                    access_changed: ingested.access_changed,
-                },
+                Publication::entries(
+                    outcome.stored,
+                    std::time::Instant::now(),
+                    ingested.access_changed,
+                ),
             );
         }
         Ok(Appended {
@@ -759,6 +755,10 @@ where
             if !revoked.is_empty() || !granted.is_empty() {
                 events.push(RelayEvent::ReachChanged { revoked, granted });
             }
+        }
+        if publication.reread {
+            // Another instance appended: read the log from this device's cursor.
+            events.push(RelayEvent::Lagged);
         }
         let (Some(first), Some(last)) = (publication.entries.first(), publication.entries.last())
         else {

@@ -84,9 +84,10 @@ impl AppState {
             log: Arc::clone(&storage) as Arc<dyn ChangeLog>,
             access: Arc::clone(&storage) as Arc<dyn AccessStore>,
             accounts: Accounts::new(Arc::clone(&storage) as Arc<dyn crate::storage::AccountStore>)
-                .configured(config),
+                .configured(config)
+                .with_neighbours(storage.neighbours()),
+            hub: Hub::with_neighbours(storage.neighbours()),
             storage,
-            hub: Hub::default(),
             metrics: Metrics::default(),
             limits: Arc::new(Limits::default()),
             validators: Validators::default(),

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod neighbours;
 pub mod postgres;
 pub mod sqlite;
 
@@ -196,6 +197,9 @@ pub trait Database: ChangeLog + AccountStore + AccessStore + std::fmt::Debug {
 
     /// The quotas appends enforce.
     fn quotas(&self) -> Quotas;
+
+    /// The other relay instances sharing this database (none for an embedded one).
+    fn neighbours(&self) -> Option<Arc<dyn neighbours::Neighbours>>;
 }
 
 /// Where the relay keeps its data.

@@ -150,11 +150,7 @@ pub async fn grant_invitation_access(
     }
     hub.publish(
         workspace,
-        Publication {
-            entries: Vec::new(),
-            committed_at: Instant::now(),
-            access_changed: true,
-        },
+        Publication::entries(Vec::new(), Instant::now(), true),
     );
     Ok(())
 }
@@ -163,11 +159,7 @@ pub async fn grant_invitation_access(
 pub fn announce(hub: &Hub, principal: Principal) {
     hub.publish(
         principal.workspace,
-        Publication {
-            entries: Vec::new(),
-            committed_at: Instant::now(),
-            access_changed: true,
-        },
+        Publication::entries(Vec::new(), Instant::now(), true),
     );
 }
 

@@ -152,9 +152,25 @@ fn test(root: &Path) -> Result<()> {
     ]);
     step("Linting (wasm client)", clippy_wasm)?;
 
+    // Every process the tests start (servers, PostgreSQL clusters, ChromeDriver, Chromium)
+    // carries this run's marker: whatever still does afterwards outlived its test, and fails the
+    // run (after being listed and killed).
+    let run = format!("xtask-{}", std::process::id());
     let mut native = cargo(root);
-    native.args(["test", "--workspace", "--exclude", "tests"]);
-    step("Native tests", native)?;
+    native
+        .args(["test", "--workspace", "--exclude", "tests"])
+        .env("CARNET_E2E_RUN", &run);
+    step(
+        "Native tests (the storage conformance suite on SQLite and PostgreSQL)",
+        native,
+    )?;
+
+    let mut relay_on_postgres = cargo(root);
+    relay_on_postgres
+        .args(["test", "--package", "server", "--test", "relay"])
+        .env("CARNET_RELAY_TESTS_DATABASE", "postgres")
+        .env("CARNET_E2E_RUN", &run);
+    step("The relay's tests on PostgreSQL", relay_on_postgres)?;
 
     let mut wasm = tools.command(root, "cargo");
     wasm.args([
@@ -196,9 +212,6 @@ fn test(root: &Path) -> Result<()> {
         .env("CARNET_CHROMIUM", &tools.chromium)
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("CARNET_SCREENSHOTS", target_dir(root).join("screenshots"));
-    // Every process the tests start carries this run's marker: whatever still does afterwards
-    // outlived its test, and fails the run (after being listed and killed).
-    let run = format!("xtask-{}", std::process::id());
     browser.env("CARNET_E2E_RUN", &run);
     let browsers = step("End-to-end tests in headless Chromium", browser);
     let mut survivors = cargo(root);

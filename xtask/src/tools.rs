@@ -7,6 +7,7 @@
 //! | wasm-bindgen-cli | exactly `wasm-bindgen` in Cargo.lock | crates.io |
 //! | wasm-opt | binaryen 132 (`package-lock.json`) | npm |
 //! | chromium, chromedriver | Debian's | apt |
+//! | postgresql (the relay's scale-out backend, tested) | Debian's (14 or newer) | apt |
 //! | twiggy (for `cargo xtask bench`) | 0.8.0 | crates.io |
 //! | nightly toolchain (for fuzzing) | the channel's newest, once | rustup |
 //! | cargo-fuzz | 0.13.2 | crates.io |
@@ -31,14 +32,24 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Needs {
     browser: bool,
+    database: bool,
 }
 
 impl Needs {
     /// Building the client.
-    pub(crate) const BUILD: Self = Self { browser: false };
-    /// Building and testing in a real browser.
-    pub(crate) const TEST: Self = Self { browser: true };
+    pub(crate) const BUILD: Self = Self {
+        browser: false,
+        database: false,
+    };
+    /// Building and testing in a real browser, and the relay on a real PostgreSQL.
+    pub(crate) const TEST: Self = Self {
+        browser: true,
+        database: true,
+    };
 }
+
+/// The oldest PostgreSQL the relay supports.
+const POSTGRES_MAJOR: u32 = 14;
 
 /// Where the tools are, once ensured.
 #[derive(Debug)]
@@ -94,6 +105,9 @@ pub(crate) fn ensure(root: &Path, needs: Needs) -> Result<Tools> {
     ensure_wasm_opt(root, &tools, &node_bin)?;
     if needs.browser {
         ensure_browser(&tools)?;
+    }
+    if needs.database {
+        ensure_postgres(&tools)?;
     }
     Ok(tools)
 }
@@ -187,31 +201,64 @@ fn ensure_wasm_opt(root: &Path, tools: &Tools, node_bin: &Path) -> Result<()> {
     run_install(command)
 }
 
+/// Installs Debian's `packages` (as root, or through sudo).
+fn apt_install(tools: &Tools, packages: &[&str]) -> Result<()> {
+    let sudo: &[&str] = if is_root(tools) { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.extend_from_slice(args);
+        let (program, rest) = all
+            .split_first()
+            .map_or(("apt-get", &[][..]), |(p, r)| (*p, r));
+        let mut command = tools.command(Path::new("."), program);
+        command.args(rest).env("DEBIAN_FRONTEND", "noninteractive");
+        run_install(command)
+    };
+    apt(&["apt-get", "update", "-qq"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-qq"];
+    install.extend_from_slice(packages);
+    apt(&install)
+}
+
+/// The newest PostgreSQL server Debian's packages installed (`/usr/lib/postgresql/<major>`).
+fn postgres_major() -> Option<u32> {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let major = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            entry
+                .path()
+                .join("bin")
+                .join("initdb")
+                .is_file()
+                .then_some(major)
+        })
+        .max()
+}
+
+/// PostgreSQL's server binaries, for the tests' throwaway clusters (the tests start and remove
+/// their own; the package's own cluster is not used).
+fn ensure_postgres(tools: &Tools) -> Result<()> {
+    if postgres_major().is_none() {
+        eprintln!("Installing Debian's postgresql");
+        apt_install(tools, &["postgresql"])?;
+    }
+    match postgres_major() {
+        Some(major) if major >= POSTGRES_MAJOR => Ok(()),
+        Some(major) => {
+            bail!("PostgreSQL {major} is installed; the relay needs {POSTGRES_MAJOR} or newer")
+        }
+        None => bail!("PostgreSQL's server is not in /usr/lib/postgresql after installing it"),
+    }
+}
+
 fn ensure_browser(tools: &Tools) -> Result<()> {
     let chromium = output_of(tools, CHROMIUM, &["--version"]);
     let driver = output_of(tools, CHROMEDRIVER, &["--version"]);
     if chromium.is_none() || driver.is_none() {
         eprintln!("Installing Debian's chromium and chromium-driver");
-        let sudo: &[&str] = if is_root(tools) { &[] } else { &["sudo"] };
-        let apt = |args: &[&str]| {
-            let mut all: Vec<&str> = sudo.to_vec();
-            all.extend_from_slice(args);
-            let (program, rest) = all
-                .split_first()
-                .map_or(("apt-get", &[][..]), |(p, r)| (*p, r));
-            let mut command = tools.command(Path::new("."), program);
-            command.args(rest).env("DEBIAN_FRONTEND", "noninteractive");
-            run_install(command)
-        };
-        apt(&["apt-get", "update", "-qq"])?;
-        apt(&[
-            "apt-get",
-            "install",
-            "-y",
-            "-qq",
-            "chromium",
-            "chromium-driver",
-        ])?;
+        apt_install(tools, &["chromium", "chromium-driver"])?;
     }
     let chromium = output_of(tools, CHROMIUM, &["--version"]).context("chromium does not run")?;
     let driver =

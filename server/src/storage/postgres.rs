@@ -16,11 +16,15 @@ use std::sync::Arc;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use super::neighbours::Neighbours;
 use super::{Database, Quotas, StorageError, StorageHealth};
 
 mod access;
 mod accounts;
 mod log;
+mod neighbours;
+
+pub use self::neighbours::PostgresNeighbours;
 
 /// The schema version this build writes: one per migration.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -209,6 +213,7 @@ const MIGRATIONS: &[&str] = &[
 pub struct PostgresStorage {
     pool: Pool,
     counters: Arc<Counters>,
+    neighbours: Arc<PostgresNeighbours>,
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -240,7 +245,7 @@ impl PostgresStorage {
             .parse()
             .map_err(|error: tokio_postgres::Error| StorageError::Url(error.to_string()))?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -261,6 +266,7 @@ impl PostgresStorage {
             .try_get(0)?;
         drop(client);
         Ok(Self {
+            neighbours: Arc::new(PostgresNeighbours::new(pool.clone(), config)),
             pool,
             counters: Arc::new(Counters {
                 schema_version,
@@ -325,6 +331,10 @@ impl Database for PostgresStorage {
             device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
             workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
         }
+    }
+
+    fn neighbours(&self) -> Option<Arc<dyn Neighbours>> {
+        Some(Arc::clone(&self.neighbours) as Arc<dyn Neighbours>)
     }
 }
 

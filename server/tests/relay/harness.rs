@@ -70,6 +70,35 @@ impl Relay {
         index: Option<&str>,
         adjust: impl FnOnce(&mut AppState),
     ) -> TestResult<Self> {
+        let database =
+            if std::env::var(DATABASE_VARIABLE).is_ok_and(|database| database == "postgres") {
+                Some(tests::PostgresCluster::shared()?.create_database().await?)
+            } else {
+                None
+            };
+        Self::start_on(index, adjust, database).await
+    }
+
+    /// Starts a relay on a new database of the test binary's PostgreSQL cluster, whatever the
+    /// suite runs on (tests of several instances).
+    pub(crate) async fn start_on_postgres() -> TestResult<Self> {
+        let url = tests::PostgresCluster::shared()?.create_database().await?;
+        Self::start_on(None, |_| {}, Some(url)).await
+    }
+
+    /// Starts another instance of `neighbour`'s relay: the same PostgreSQL database.
+    pub(crate) async fn start_beside(neighbour: &Relay) -> TestResult<Self> {
+        let Location::Postgres(url) = &neighbour.location else {
+            return Err("only relays on PostgreSQL share a database".into());
+        };
+        Self::start_on(None, |_| {}, Some(url.clone())).await
+    }
+
+    async fn start_on(
+        index: Option<&str>,
+        adjust: impl FnOnce(&mut AppState),
+        database: Option<String>,
+    ) -> TestResult<Self> {
         let data = tempfile::tempdir()?;
         let dist = data.path().join("dist");
         std::fs::create_dir_all(&dist)?;
@@ -87,8 +116,7 @@ impl Relay {
             "--allowed-origins".to_owned(),
             "https://app.carnet.test".to_owned(),
         ];
-        if std::env::var(DATABASE_VARIABLE).is_ok_and(|database| database == "postgres") {
-            let url = tests::PostgresCluster::shared()?.create_database().await?;
+        if let Some(url) = database {
             arguments.extend(["--database".to_owned(), url]);
         }
         let config = <server::config::Config as clap::Parser>::try_parse_from(arguments)?;

@@ -10,6 +10,7 @@ mod demo;
 mod handover;
 mod harness;
 mod http;
+mod instances;
 mod quotas;
 mod reach_simulation;
 mod reads;
