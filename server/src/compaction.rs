@@ -20,7 +20,7 @@ use shared::replica::{self, Summary};
 use tokio_util::sync::CancellationToken;
 
 use crate::identity::WorkspaceId;
-use crate::storage::{ChangeLog, StorageError};
+use crate::storage::{ChangeLog, Database, StorageError};
 
 /// How often the compactor looks for work.
 pub const COMPACTION_INTERVAL: Duration = Duration::from_secs(30);
@@ -149,8 +149,12 @@ fn fold(
     Some((bytes, summary))
 }
 
-/// Runs compaction every [`COMPACTION_INTERVAL`] until `shutdown`.
-pub fn spawn(log: Arc<dyn ChangeLog>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+/// Runs compaction every [`COMPACTION_INTERVAL`] until `shutdown`. With several relay instances
+/// on one database, a workspace is compacted by whichever takes its lease; the others skip it.
+pub fn spawn(
+    database: Arc<dyn Database>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(COMPACTION_INTERVAL);
         loop {
@@ -158,7 +162,7 @@ pub fn spawn(log: Arc<dyn ChangeLog>, shutdown: CancellationToken) -> tokio::tas
                 () = shutdown.cancelled() => return,
                 _ = ticks.tick() => {}
             }
-            let workspaces = match log.workspaces_to_compact(COMPACTION_THRESHOLD).await {
+            let workspaces = match database.workspaces_to_compact(COMPACTION_THRESHOLD).await {
                 Ok(workspaces) => workspaces,
                 Err(error) => {
                     tracing::error!(%error, "cannot find workspaces to compact");
@@ -169,7 +173,15 @@ pub fn spawn(log: Arc<dyn ChangeLog>, shutdown: CancellationToken) -> tokio::tas
                 if shutdown.is_cancelled() {
                     return;
                 }
-                match compact_workspace(log.as_ref(), workspace).await {
+                let _lease = match database.compaction_lease(workspace).await {
+                    Ok(Some(lease)) => lease,
+                    Ok(None) => continue,
+                    Err(error) => {
+                        tracing::error!(%workspace, %error, "cannot take a compaction lease");
+                        continue;
+                    }
+                };
+                match compact_workspace(database.as_ref(), workspace).await {
                     Ok(compacted) => {
                         tracing::info!(%workspace, epoch = compacted.epoch.0, documents = compacted.documents, incomplete = compacted.incomplete, "compacted")
                     }

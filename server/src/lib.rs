@@ -64,7 +64,7 @@ pub async fn run(
     }
     let cancel = state.shutdown.clone();
     let tasks = state.tasks.clone();
-    let compactor = compaction::spawn(state.log.clone(), state.shutdown.clone());
+    let compactor = compaction::spawn(state.storage.clone(), state.shutdown.clone());
     let follower = instances::spawn(state.clone());
     let signal = async move {
         shutdown.await;

@@ -200,6 +200,36 @@ pub trait Database: ChangeLog + AccountStore + AccessStore + std::fmt::Debug {
 
     /// The other relay instances sharing this database (none for an embedded one).
     fn neighbours(&self) -> Option<Arc<dyn neighbours::Neighbours>>;
+
+    /// The right to compact `workspace` for as long as the lease lives; `None` while another
+    /// relay instance on the same database holds it (compaction runs once per workspace).
+    fn compaction_lease(&self, workspace: WorkspaceId) -> StoreFuture<'_, Option<CompactionLease>>;
+}
+
+/// Held while compacting a workspace: dropping it lets another instance compact it.
+pub struct CompactionLease {
+    /// What keeps the lease (a database session holding a lock), released when dropped.
+    _held: Option<Box<dyn Send + Sync>>,
+}
+
+impl CompactionLease {
+    /// A lease that nothing else can contend for (a database only one relay uses).
+    pub fn sole() -> Self {
+        Self { _held: None }
+    }
+
+    /// A lease kept by `held`, released when it is dropped.
+    pub fn holding(held: Box<dyn Send + Sync>) -> Self {
+        Self { _held: Some(held) }
+    }
+}
+
+impl std::fmt::Debug for CompactionLease {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CompactionLease")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where the relay keeps its data.

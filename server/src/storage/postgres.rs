@@ -17,7 +17,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::neighbours::Neighbours;
-use super::{Database, Quotas, StorageError, StorageHealth};
+use super::{
+    CompactionLease, Database, Quotas, StorageError, StorageHealth, StoreFuture, WorkspaceId,
+};
 
 mod access;
 mod accounts;
@@ -31,6 +33,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Connections each relay instance keeps open at most.
 pub const POOL_SIZE: usize = 16;
+
+/// The first key of the advisory locks that make compaction run once per workspace (the second
+/// is derived from the workspace).
+const COMPACTION_LOCKS: i32 = 0x6361_7202;
+
+/// The second key of `workspace`'s compaction lock: 32 bits of its id.
+fn lock_key(workspace: WorkspaceId) -> i32 {
+    let bytes = workspace.0.as_bytes();
+    i32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
 
 /// The advisory lock key migrations run under, so that instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x6361_726e_6574_0001;
@@ -335,6 +347,27 @@ impl Database for PostgresStorage {
 
     fn neighbours(&self) -> Option<Arc<dyn Neighbours>> {
         Some(Arc::clone(&self.neighbours) as Arc<dyn Neighbours>)
+    }
+
+    fn compaction_lease(&self, workspace: WorkspaceId) -> StoreFuture<'_, Option<CompactionLease>> {
+        Box::pin(async move {
+            let client = self.pool.get().await?;
+            let taken: bool = client
+                .query_one(
+                    "SELECT pg_try_advisory_lock($1, $2)",
+                    &[&COMPACTION_LOCKS, &lock_key(workspace)],
+                )
+                .await?
+                .try_get(0)?;
+            if !taken {
+                return Ok(None);
+            }
+            // The lock belongs to this connection's session: the connection leaves the pool with
+            // the lease and is closed with it, which releases the lock even if compaction failed
+            // half-way.
+            let connection = deadpool_postgres::Object::take(client);
+            Ok(Some(CompactionLease::holding(Box::new(connection))))
+        })
     }
 }
 

@@ -13,7 +13,9 @@ mod log;
 mod password_resets;
 
 use super::neighbours::Neighbours;
-use super::{Database, Quotas, StorageError, StorageHealth};
+use super::{
+    CompactionLease, Database, Quotas, StorageError, StorageHealth, StoreFuture, WorkspaceId,
+};
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "carnet.sqlite3";
@@ -332,6 +334,13 @@ impl Database for SqliteStorage {
     fn neighbours(&self) -> Option<Arc<dyn Neighbours>> {
         // One file, one relay: nobody else to tell.
         None
+    }
+
+    fn compaction_lease(
+        &self,
+        _workspace: WorkspaceId,
+    ) -> StoreFuture<'_, Option<CompactionLease>> {
+        Box::pin(async { Ok(Some(CompactionLease::sole())) })
     }
 }
 

@@ -16,6 +16,7 @@ use tests::PostgresCluster;
 
 mod access;
 mod accounts;
+mod compaction;
 mod log;
 
 /// What every check returns.
