@@ -9,6 +9,7 @@
 //! [`AccountStore`]: server::storage::AccountStore
 //! [`AccessStore`]: server::storage::AccessStore
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use server::storage::{Database, Location};
@@ -30,8 +31,21 @@ pub(crate) struct Backend {
     _directory: Option<tempfile::TempDir>,
 }
 
+thread_local! {
+    /// The connection string of the PostgreSQL database this thread's test opened, if any (a
+    /// `#[tokio::test]` runs on its own thread).
+    static POSTGRES_URL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The connection string of the PostgreSQL database the running test opened (`None` on SQLite),
+/// for checks that must seed rows directly.
+pub(crate) fn postgres_url() -> Option<String> {
+    POSTGRES_URL.with(|url| url.borrow().clone())
+}
+
 /// A fresh SQLite database in a temporary directory.
 pub(crate) async fn sqlite() -> Result<Backend, Box<dyn std::error::Error + Send + Sync>> {
+    POSTGRES_URL.with(|url| url.replace(None));
     let directory = tempfile::tempdir()?;
     let database = server::storage::open(&Location::Sqlite(directory.path().to_path_buf())).await?;
     Ok(Backend {
@@ -43,6 +57,7 @@ pub(crate) async fn sqlite() -> Result<Backend, Box<dyn std::error::Error + Send
 /// A fresh database on this test binary's PostgreSQL cluster.
 pub(crate) async fn postgres() -> Result<Backend, Box<dyn std::error::Error + Send + Sync>> {
     let url = PostgresCluster::shared()?.create_database().await?;
+    POSTGRES_URL.with(|current| current.replace(Some(url.clone())));
     let database = server::storage::open(&Location::Postgres(url)).await?;
     Ok(Backend {
         database,
