@@ -43,13 +43,11 @@ use crate::storage::accounts::{
     AccessLookup, CredentialKind, DeviceRecord, DeviceScope, Grant, NewInvitation, NewUser,
     PendingInvitation, PersonRecord, Rotation, UserRecord,
 };
+use crate::storage::tickets::StoredTicket;
 use crate::storage::{AccountStore, StorageError};
 
 /// How long a sync ticket stays valid.
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
-
-/// The most tickets waiting at once; older ones are dropped first (they would expire anyway).
-const MAX_PENDING_TICKETS: usize = 100_000;
 
 /// The longest name (of a person, a device or a workspace), in characters.
 const MAX_NAME_CHARS: usize = 100;
@@ -174,25 +172,12 @@ pub struct Accounts {
     limiter: AttemptLimiter,
     hashing: Hashing,
     client_address_header: Option<Arc<str>>,
-    tickets: Arc<Mutex<TicketBook>>,
+    /// When devices lost their credentials lately (told here or by another instance): a ticket
+    /// issued before is refused. Moments older than a ticket's lifetime are forgotten.
+    revocations_seen: Arc<Mutex<HashMap<DeviceId, SystemTime>>>,
     revocations: broadcast::Sender<DeviceId>,
     /// The other relay instances on the same database, told of every revocation.
     neighbours: Option<Arc<dyn Neighbours>>,
-}
-
-/// Pending tickets, and when devices lost their credentials lately (tickets live only in this
-/// process, so those moments are every revocation a pending ticket could outlive; moments older
-/// than a ticket's lifetime are forgotten).
-#[derive(Debug, Default)]
-struct TicketBook {
-    pending: HashMap<[u8; 32], PendingTicket>,
-    revoked: HashMap<DeviceId, Instant>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct PendingTicket {
-    principal: Principal,
-    issued_at: Instant,
 }
 
 /// Fresh credentials of a device, to hand to it once.
@@ -295,7 +280,7 @@ impl Accounts {
             limiter: AttemptLimiter::default(),
             hashing: Hashing::default(),
             client_address_header: None,
-            tickets: Arc::default(),
+            revocations_seen: Arc::default(),
             revocations,
             neighbours: None,
         }
@@ -548,7 +533,7 @@ impl Accounts {
         self.store
             .touch_device(principal.device, unix_now())
             .await?;
-        Ok(self.issue_ticket(principal, Instant::now())?)
+        self.issue_ticket(principal, SystemTime::now()).await
     }
 
     /// Invites `email` into the admin's workspace: a one-time code to pass on.
@@ -731,43 +716,43 @@ impl Accounts {
         })
     }
 
-    /// Issues a single-use sync ticket for an authenticated device.
-    pub fn issue_ticket(&self, principal: Principal, now: Instant) -> Result<String, RandomError> {
+    /// Issues a single-use sync ticket for an authenticated device, kept in the database so that
+    /// any relay instance on it accepts the ticket.
+    pub async fn issue_ticket(
+        &self,
+        principal: Principal,
+        now: SystemTime,
+    ) -> Result<String, AccountsError> {
         let secret = random_secret()?;
-        let mut book = self.lock_tickets();
-        book.pending
-            .retain(|_, ticket| now.duration_since(ticket.issued_at) < TICKET_LIFETIME);
-        if book.pending.len() >= MAX_PENDING_TICKETS {
-            if let Some(oldest) = book
-                .pending
-                .iter()
-                .min_by_key(|(_, ticket)| ticket.issued_at)
-                .map(|(digest, _)| *digest)
-            {
-                book.pending.remove(&oldest);
-            }
-        }
-        book.pending.insert(
-            digest(&secret),
-            PendingTicket {
-                principal,
-                issued_at: now,
-            },
-        );
+        let ticket = StoredTicket {
+            principal,
+            issued_at: unix_millis(now),
+        };
+        self.store
+            .store_ticket(digest(&secret), ticket, ticket_lifetime_ms())
+            .await?;
         Ok(secret)
     }
 
     /// Consumes `ticket`: the principal it was issued to, if it is known, unexpired, issued to
-    /// `device`, and that device was not revoked since. Every failure looks the same to the caller.
-    pub fn redeem_ticket(&self, ticket: &str, device: DeviceId, now: Instant) -> Option<Principal> {
-        let mut book = self.lock_tickets();
-        let pending = book.pending.remove(&digest(ticket))?;
-        let fresh = now.duration_since(pending.issued_at) < TICKET_LIFETIME;
-        let live = book
-            .revoked
+    /// `device`, and that device was not revoked since. Every refusal looks the same to the
+    /// caller (`None`); an error is storage failing.
+    pub async fn redeem_ticket(
+        &self,
+        ticket: &str,
+        device: DeviceId,
+        now: SystemTime,
+    ) -> Result<Option<Principal>, AccountsError> {
+        let Some(stored) = self.store.take_ticket(digest(ticket)).await? else {
+            return Ok(None);
+        };
+        let age = unix_millis(now).saturating_sub(stored.issued_at);
+        let fresh = (0..ticket_lifetime_ms()).contains(&age);
+        let live = self
+            .lock_revocations()
             .get(&device)
-            .is_none_or(|revoked_at| pending.issued_at > *revoked_at);
-        (fresh && live && pending.principal.device == device).then_some(pending.principal)
+            .is_none_or(|revoked_at| stored.issued_at > unix_millis(*revoked_at));
+        Ok((fresh && live && stored.principal.device == device).then_some(stored.principal))
     }
 
     /// Announces that `device` lost its credentials (revoked, or a replayed refresh credential):
@@ -783,13 +768,16 @@ impl Accounts {
     /// Takes note that `device` lost its credentials (another instance said so): its sessions
     /// here close and the tickets this instance issued it until now are refused.
     pub fn revoked_elsewhere(&self, device: DeviceId) {
-        let now = Instant::now();
-        let mut book = self.lock_tickets();
+        let now = SystemTime::now();
+        let mut revocations = self.lock_revocations();
         // A moment older than a ticket's lifetime can refuse no pending ticket.
-        book.revoked
-            .retain(|_, revoked_at| now.duration_since(*revoked_at) <= TICKET_LIFETIME);
-        book.revoked.insert(device, now);
-        drop(book);
+        revocations.retain(|_, revoked_at| {
+            now.duration_since(*revoked_at)
+                .is_ok_and(|age| age <= TICKET_LIFETIME)
+                || *revoked_at > now
+        });
+        revocations.insert(device, now);
+        drop(revocations);
         // No receiver simply means no session is open.
         let _receivers = self.revocations.send(device);
     }
@@ -799,9 +787,9 @@ impl Accounts {
         self.revocations.subscribe()
     }
 
-    fn lock_tickets(&self) -> std::sync::MutexGuard<'_, TicketBook> {
-        // The book stays consistent even if a holder panicked: every update is a single call.
-        self.tickets
+    fn lock_revocations(&self) -> std::sync::MutexGuard<'_, HashMap<DeviceId, SystemTime>> {
+        // The map stays consistent even if a holder panicked: every update is a single call.
+        self.revocations_seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -855,6 +843,17 @@ fn display_name(text: &str, rule: &'static str) -> Result<String, AccountsError>
 fn new_password(text: String) -> Result<NewPassword, AccountsError> {
     NewPassword::parse(text)
         .map_err(|_| AccountsError::InvalidInput("a password must have 8 to 1024 characters"))
+}
+
+/// A ticket's lifetime in milliseconds.
+fn ticket_lifetime_ms() -> i64 {
+    i64::try_from(TICKET_LIFETIME.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// `moment` in Unix milliseconds (0 before 1970).
+fn unix_millis(moment: SystemTime) -> i64 {
+    let since_epoch = moment.duration_since(UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Unix seconds now.
@@ -914,25 +913,27 @@ mod tests {
     #[tokio::test]
     async fn a_ticket_is_redeemed_once() -> TestResult {
         let (accounts, _directory) = accounts().await?;
-        let now = Instant::now();
-        let ticket = accounts.issue_ticket(principal(3), now)?;
+        let now = SystemTime::now();
+        let ticket = accounts.issue_ticket(principal(3), now).await?;
         let device = DeviceId(Uuid::from_u128(3));
         assert_eq!(
-            accounts.redeem_ticket(&ticket, device, now),
+            accounts.redeem_ticket(&ticket, device, now).await?,
             Some(principal(3))
         );
-        assert_eq!(accounts.redeem_ticket(&ticket, device, now), None);
+        assert_eq!(accounts.redeem_ticket(&ticket, device, now).await?, None);
         Ok(())
     }
 
     #[tokio::test]
     async fn an_expired_ticket_is_refused() -> TestResult {
         let (accounts, _directory) = accounts().await?;
-        let now = Instant::now();
-        let ticket = accounts.issue_ticket(principal(3), now)?;
+        let now = SystemTime::now();
+        let ticket = accounts.issue_ticket(principal(3), now).await?;
         let later = now + TICKET_LIFETIME;
         assert_eq!(
-            accounts.redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), later),
+            accounts
+                .redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), later)
+                .await?,
             None
         );
         Ok(())
@@ -941,14 +942,18 @@ mod tests {
     #[tokio::test]
     async fn a_ticket_of_another_device_is_refused_and_burnt() -> TestResult {
         let (accounts, _directory) = accounts().await?;
-        let now = Instant::now();
-        let ticket = accounts.issue_ticket(principal(3), now)?;
+        let now = SystemTime::now();
+        let ticket = accounts.issue_ticket(principal(3), now).await?;
         assert_eq!(
-            accounts.redeem_ticket(&ticket, DeviceId(Uuid::from_u128(4)), now),
+            accounts
+                .redeem_ticket(&ticket, DeviceId(Uuid::from_u128(4)), now)
+                .await?,
             None
         );
         assert_eq!(
-            accounts.redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), now),
+            accounts
+                .redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), now)
+                .await?,
             None
         );
         Ok(())
@@ -957,13 +962,15 @@ mod tests {
     #[tokio::test]
     async fn a_pending_ticket_of_a_revoked_device_is_refused() -> TestResult {
         let (accounts, _directory) = accounts().await?;
-        let now = Instant::now();
-        let ticket = accounts.issue_ticket(principal(3), now)?;
+        let issued = SystemTime::now() - std::time::Duration::from_millis(10);
+        let ticket = accounts.issue_ticket(principal(3), issued).await?;
         let mut revocations = accounts.revocations();
         accounts.announce_revoked(DeviceId(Uuid::from_u128(3)));
         assert_eq!(revocations.recv().await?, DeviceId(Uuid::from_u128(3)));
         assert_eq!(
-            accounts.redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), now),
+            accounts
+                .redeem_ticket(&ticket, DeviceId(Uuid::from_u128(3)), SystemTime::now())
+                .await?,
             None
         );
         Ok(())

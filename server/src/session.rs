@@ -352,10 +352,19 @@ where
                 }
             }
             RelayEffect::Authenticate { ticket, device } => {
-                let principal =
-                    self.state
-                        .accounts
-                        .redeem_ticket(&ticket, device, std::time::Instant::now());
+                let redeemed = self
+                    .state
+                    .accounts
+                    .redeem_ticket(&ticket, device, std::time::SystemTime::now())
+                    .await;
+                let principal = match redeemed {
+                    Ok(principal) => principal,
+                    Err(error) => {
+                        tracing::error!(%error, "cannot redeem a sync ticket");
+                        self.refuse(ErrorCode::ServerBusy).await;
+                        return Err(Stop::Done);
+                    }
+                };
                 let Some(principal) = principal else {
                     return Ok(Some(RelayEvent::Authenticated {
                         accepted: false,

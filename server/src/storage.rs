@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod neighbours;
 pub mod postgres;
 pub mod sqlite;
+pub mod tickets;
 
 use std::future::Future;
 use std::path::PathBuf;

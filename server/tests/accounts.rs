@@ -8,7 +8,7 @@
 mod password_reset;
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -704,13 +704,15 @@ async fn a_sync_ticket_is_redeemed_once_by_its_device() -> TestResult {
     let principal = app
         .state
         .accounts
-        .redeem_ticket(ticket, device, Instant::now())
+        .redeem_ticket(ticket, device, std::time::SystemTime::now())
+        .await?
         .ok_or("the ticket was refused")?;
     assert_eq!(principal.device, device);
     assert_eq!(
         app.state
             .accounts
-            .redeem_ticket(ticket, device, Instant::now()),
+            .redeem_ticket(ticket, device, std::time::SystemTime::now())
+            .await?,
         None
     );
     let anonymous = app.post("/api/sync/ticket", None, json!({})).await?;
@@ -736,7 +738,8 @@ async fn a_revoked_device_s_pending_ticket_is_refused_and_it_gets_no_new_one() -
     assert_eq!(
         app.state
             .accounts
-            .redeem_ticket(ticket, device_id(&remi)?, Instant::now()),
+            .redeem_ticket(ticket, device_id(&remi)?, std::time::SystemTime::now())
+            .await?,
         None
     );
     let refused = app
@@ -1218,7 +1221,12 @@ async fn a_replayed_refresh_token_revokes_the_device_its_tokens_and_its_sync_soc
     assert_eq!(
         app.state
             .accounts
-            .redeem_ticket(text(&pending.body, "ticket")?, device, Instant::now()),
+            .redeem_ticket(
+                text(&pending.body, "ticket")?,
+                device,
+                std::time::SystemTime::now()
+            )
+            .await?,
         None,
         "a ticket issued before the replay is refused"
     );

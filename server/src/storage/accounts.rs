@@ -223,7 +223,7 @@ pub enum ResetRefusal {
 }
 
 /// Accounts, devices, credentials, invitations and password reset links, durably.
-pub trait AccountStore: Send + Sync {
+pub trait AccountStore: super::tickets::TicketStore + Send + Sync {
     /// The invitations of `workspace` neither accepted nor expired at `now`, newest first.
     fn pending_invitations(
         &self,

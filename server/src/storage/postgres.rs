@@ -25,6 +25,7 @@ mod access;
 mod accounts;
 mod log;
 mod neighbours;
+mod tickets;
 
 pub use self::neighbours::PostgresNeighbours;
 
@@ -217,7 +218,18 @@ const MIGRATIONS: &[&str] = &[
         document BYTEA NOT NULL,
         acknowledged_at BIGINT NOT NULL,
         PRIMARY KEY (workspace, device, document)
-    );",
+    );
+    -- Sync tickets (digests), taken once by whichever instance the device reaches.
+    CREATE TABLE sync_tickets (
+        digest BYTEA PRIMARY KEY,
+        workspace TEXT NOT NULL,
+        person TEXT NOT NULL,
+        role TEXT NOT NULL,
+        device TEXT NOT NULL,
+        issued_at BIGINT NOT NULL
+    );
+    CREATE INDEX sync_tickets_by_device ON sync_tickets (device, issued_at);
+    CREATE INDEX sync_tickets_by_age ON sync_tickets (issued_at);",
 ];
 
 /// A handle on the PostgreSQL database; clones share one pool and the same counters.

@@ -11,6 +11,7 @@ mod access;
 mod accounts;
 mod log;
 mod password_resets;
+mod tickets;
 
 use super::neighbours::Neighbours;
 use super::{
@@ -207,6 +208,18 @@ const MIGRATIONS: &[&str] = &[
         teams TEXT NOT NULL,
         territories TEXT NOT NULL
     ) WITHOUT ROWID;",
+    // 11: sync tickets (digests), kept in the database rather than in the relay's memory so that
+    // every relay instance on a shared database accepts them; each is taken once.
+    "CREATE TABLE sync_tickets (
+        digest BLOB PRIMARY KEY,
+        workspace TEXT NOT NULL,
+        user TEXT NOT NULL,
+        role TEXT NOT NULL,
+        device TEXT NOT NULL,
+        issued_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_tickets_by_device ON sync_tickets (device, issued_at);
+    CREATE INDEX sync_tickets_by_age ON sync_tickets (issued_at);",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

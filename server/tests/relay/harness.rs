@@ -313,11 +313,12 @@ impl Relay {
     }
 
     /// A fresh single-use ticket for `principal`.
-    pub(crate) fn ticket(&self, principal: Principal) -> TestResult<String> {
+    pub(crate) async fn ticket(&self, principal: Principal) -> TestResult<String> {
         Ok(self
             .state
             .accounts
-            .issue_ticket(principal, std::time::Instant::now())?)
+            .issue_ticket(principal, std::time::SystemTime::now())
+            .await?)
     }
 
     /// Opens a raw WebSocket to `/sync`.
@@ -421,8 +422,17 @@ impl Device {
 
     /// Connects with a fresh ticket and says hello.
     pub(crate) async fn connect(&mut self, relay: &Relay) -> TestResult {
+        self.connect_with_ticket_from(relay, relay).await
+    }
+
+    /// Connects to `relay` with a ticket `issuer` (another instance, perhaps) issued.
+    pub(crate) async fn connect_with_ticket_from(
+        &mut self,
+        issuer: &Relay,
+        relay: &Relay,
+    ) -> TestResult {
+        let ticket = issuer.ticket(self.principal).await?;
         self.socket = Some(relay.socket().await?);
-        let ticket = relay.ticket(self.principal)?;
         let effects = self.client.handle(ClientEvent::Connected { ticket });
         self.perform(effects).await
     }

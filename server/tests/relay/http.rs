@@ -150,7 +150,7 @@ async fn unauthenticated_sockets_are_capped_per_address_while_another_address_co
     send(
         first,
         &ClientMessage::Hello(Hello {
-            ticket: relay.ticket(principals[0])?,
+            ticket: relay.ticket(principals[0]).await?,
             device: principals[0].device,
             cursor: Seq(0),
         }),
@@ -232,7 +232,7 @@ async fn shutdown_closes_idle_connections_and_sessions_then_returns() -> TestRes
     send(
         &mut socket,
         &ClientMessage::Hello(Hello {
-            ticket: relay.ticket(principals[0])?,
+            ticket: relay.ticket(principals[0]).await?,
             device: principals[0].device,
             cursor: Seq(0),
         }),

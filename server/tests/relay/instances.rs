@@ -1,7 +1,8 @@
 //! Several relay instances on one PostgreSQL database (whatever the rest of the suite runs on):
 //! devices connected to different instances converge, every reader sees positions 1..N, a
-//! revocation on one instance closes the device's session on another, and appends made while an
-//! instance's listening connection was cut off still reach its devices.
+//! revocation on one instance closes the device's session on another, a ticket one issued opens
+//! a socket on another, and appends made while an instance's listening connection was cut off
+//! still reach its devices.
 
 use automerge::ReadDoc;
 use shared::protocol::client::ClientPhase;
@@ -37,7 +38,13 @@ async fn devices_on_two_instances_converge_and_every_reader_sees_positions_one_t
     let mut phone = Device::new(principals[2]);
     live(&mut tablet, &first).await?;
     live(&mut laptop, &second).await?;
-    live(&mut phone, &second).await?;
+    // No sticky sessions: the phone's ticket comes from one instance, its socket from the other.
+    phone.connect_with_ticket_from(&first, &second).await?;
+    phone
+        .until("the welcome", |device| {
+            device.client.phase() == ClientPhase::Live
+        })
+        .await?;
 
     for round in 0..EDITS {
         tablet.edit(&format!("tablet-{round}"), round).await?;

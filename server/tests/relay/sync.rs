@@ -162,7 +162,7 @@ async fn a_device_that_starts_from_the_head_receives_live_entries() -> TestResul
     // A raw listener that skips history: hello from nothing, then "I have everything to the head".
     let mut socket = relay.socket().await?;
     let hello = ClientMessage::Hello(Hello {
-        ticket: relay.ticket(principals[0])?,
+        ticket: relay.ticket(principals[0]).await?,
         device: principals[0].device,
         cursor: Seq(0),
     });

@@ -1,7 +1,7 @@
 //! Compaction runs once per workspace, whichever relay instance gets there first.
 
 use server::identity::WorkspaceId;
-use server::storage::{Database, Location};
+use server::storage::Location;
 
 use crate::TestResult;
 

@@ -19,6 +19,7 @@ mod access;
 mod accounts;
 mod compaction;
 mod log;
+mod tickets;
 
 /// What every check returns.
 pub(crate) type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
