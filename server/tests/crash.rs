@@ -3,7 +3,12 @@
 //! test never opens the database between a kill and the restart). Every push error is counted;
 //! every change the server acknowledged must be in the log the restarted server serves.
 //!
-//! `CARNET_CRASH_ITERATIONS` sets the number of kills (50 by default; 1,000 for a soak by hand).
+//! The same load runs against two instances on one PostgreSQL database: instances are killed in
+//! turn and PostgreSQL itself is crashed (SIGKILL, recovered from its WAL at restart), while the
+//! device moves to whichever instance answers.
+//!
+//! `CARNET_CRASH_ITERATIONS` sets the number of kills (50 by default; 1,000 for a soak by hand;
+//! a fifth of them on PostgreSQL).
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -26,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 #[path = "support/binary.rs"]
 mod binary;
 
-use binary::{sign_in, start_server, ticket, SignedIn};
+use binary::{sign_in, start_demo_server_on, start_server, ticket, SignedIn};
 
 type TestResult<T = ()> = binary::BinaryResult<T>;
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -126,6 +131,119 @@ async fn every_acknowledged_change_survives_sigkill_under_load() -> TestResult {
         "the relay refused pushes of valid changes"
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_change_survives_killed_instances_and_postgres_crashes() -> TestResult {
+    let kills: u64 = std::env::var("CARNET_CRASH_ITERATIONS")
+        .ok()
+        .and_then(|text| text.parse::<u64>().ok())
+        .map_or(12, |kills| (kills / 5).max(4));
+    // A cluster of this test's own: it is crashed.
+    let mut cluster = tests::PostgresCluster::start()?;
+    let url = cluster.create_database().await?;
+    let data = [tempfile::tempdir()?, tempfile::tempdir()?];
+    let limit = Duration::from_secs(60);
+    // The first instance seeds the demo; the second finds it there.
+    let first = start_demo_server_on(data[0].path(), 0, None, limit, Some(&url)).await?;
+    let second = start_demo_server_on(data[1].path(), 0, None, limit, Some(&url)).await?;
+    let addresses = [first.1, second.1];
+    let mut instances = [first.0, second.0];
+    let device = Arc::new(sign_in(addresses[0], "remi@demo.carnet.test").await?);
+
+    let acks = Arc::new(AtomicU64::new(0));
+    let stop = CancellationToken::new();
+    let pusher = tokio::spawn(push_to_any_until_stopped(
+        addresses,
+        device.clone(),
+        acks.clone(),
+        stop.clone(),
+    ));
+    let mut seed: u64 = 0x0dd_ba11;
+    let mut database_crashes = 0;
+    for kill in 0..kills {
+        wait_for_progress(&acks, kill).await?;
+        tokio::time::sleep(Duration::from_millis(next(&mut seed) % 120)).await;
+        if kill % 4 == 3 {
+            // PostgreSQL dies under load and comes back; the instances stay up and reconnect.
+            cluster.crash()?;
+            cluster.resume()?;
+            database_crashes += 1;
+        } else {
+            let victim = usize::from(kill % 2 == 1);
+            instances[victim].kill().await?;
+            let restarted = start_demo_server_on(
+                data[victim].path(),
+                addresses[victim].port(),
+                None,
+                limit,
+                Some(&url),
+            )
+            .await?;
+            instances[victim] = restarted.0;
+        }
+    }
+    wait_for_progress(&acks, kills).await?;
+    stop.cancel();
+    let tally = pusher.await??;
+
+    // Read back through each instance: both serve every acknowledged change.
+    for address in addresses {
+        let logged = logged_hashes(address, &device).await?;
+        let lost = tally.acknowledged.difference(&logged).count();
+        assert_eq!(
+            lost, 0,
+            "{lost} acknowledged changes are missing from the log read through {address}"
+        );
+    }
+    for instance in &mut instances {
+        instance.kill().await?;
+    }
+    eprintln!(
+        "{kills} kills under load ({database_crashes} of PostgreSQL): {} changes sent, {} \
+         acknowledged, none lost; {} push errors ({} broken sessions, {} failed connections, {} \
+         refusals), {} batches unacknowledged",
+        tally.sent,
+        tally.acknowledged.len(),
+        tally.push_errors(),
+        tally.broken_sessions,
+        tally.failed_connections,
+        tally.refused,
+        tally.unacknowledged_batches,
+    );
+    assert!(
+        tally.broken_sessions + tally.refused >= kills - database_crashes,
+        "the kills did not land under load"
+    );
+    Ok(())
+}
+
+/// Pushes as [`push_until_stopped`] does, to whichever instance answers: after a failure the
+/// device tries the other one.
+async fn push_to_any_until_stopped(
+    addresses: [SocketAddr; 2],
+    device: Arc<SignedIn>,
+    acks: Arc<AtomicU64>,
+    stop: CancellationToken,
+) -> TestResult<Tally> {
+    let mut tally = Tally::default();
+    let mut session = 0_u64;
+    let mut current = 0;
+    while !stop.is_cancelled() {
+        session += 1;
+        let socket = match connect(addresses[current], &device).await {
+            Ok(socket) => socket,
+            Err(_) => {
+                tally.failed_connections += 1;
+                current = 1 - current;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        push_session(socket, session, &mut tally, &acks, &stop).await?;
+        current = 1 - current;
+    }
+    Ok(tally)
 }
 
 /// Waits until the device is acknowledged again (the acks counter moves past what it was when

@@ -30,6 +30,18 @@ pub(crate) async fn start_demo_server(
     accounts: Option<usize>,
     limit: Duration,
 ) -> BinaryResult<(Child, SocketAddr)> {
+    start_demo_server_on(data, port, accounts, limit, None).await
+}
+
+/// Starts the binary as [`start_demo_server`] does, on the PostgreSQL database `database` when
+/// given (one instance among others sharing it).
+pub(crate) async fn start_demo_server_on(
+    data: &Path,
+    port: u16,
+    accounts: Option<usize>,
+    limit: Duration,
+    database: Option<&str>,
+) -> BinaryResult<(Child, SocketAddr)> {
     let dist = data.join("dist");
     std::fs::create_dir_all(&dist)?;
     let accounts = accounts
@@ -42,6 +54,7 @@ pub(crate) async fn start_demo_server(
         .arg(data)
         .arg("--dist-dir")
         .arg(&dist)
+        .args(database.map(|url| format!("--database={url}")))
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
