@@ -25,6 +25,7 @@ mod access;
 mod accounts;
 mod log;
 mod neighbours;
+mod password_resets;
 mod tickets;
 
 pub use self::neighbours::PostgresNeighbours;

@@ -55,9 +55,15 @@ pub(crate) async fn sqlite() -> Result<Backend, Box<dyn std::error::Error + Send
     })
 }
 
+/// The connection string of a fresh database on this test binary's PostgreSQL cluster (for
+/// checks connecting several instances to one database, as several relays would).
+pub(crate) async fn fresh_postgres_url() -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(PostgresCluster::shared()?.create_database().await?)
+}
+
 /// A fresh database on this test binary's PostgreSQL cluster.
 pub(crate) async fn postgres() -> Result<Backend, Box<dyn std::error::Error + Send + Sync>> {
-    let url = PostgresCluster::shared()?.create_database().await?;
+    let url = fresh_postgres_url().await?;
     POSTGRES_URL.with(|current| current.replace(Some(url.clone())));
     let database = server::storage::open(&Location::Postgres(url)).await?;
     Ok(Backend {
