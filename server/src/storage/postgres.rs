@@ -310,7 +310,6 @@ impl PostgresStorage {
     }
 
     /// Counts rows and bytes read for devices.
-    #[allow(dead_code)] // Used by the change log's reads.
     fn count_read(&self, rows: usize, bytes: usize) {
         self.counters
             .rows_read
@@ -321,7 +320,6 @@ impl PostgresStorage {
     }
 
     /// Counts changes newly committed to the log (by this instance).
-    #[allow(dead_code)] // Used by the change log's appends.
     fn count_logged(&self, changes: usize) {
         self.counters
             .logged_changes
