@@ -2,9 +2,6 @@
 //! (role, teams led, territories), teams, territories, purges and invitations' access.
 //!
 //! People, devices, invitations and log entries are made through the accounts and log traits.
-//! While the PostgreSQL bodies of those traits are still stubs (`not yet on PostgreSQL`), the
-//! same rows are seeded with SQL instead, so that the access checks exercise the access store
-//! alone; once the stubs are gone the fallbacks are never taken.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -13,7 +10,7 @@ use server::access::{AccessKeys, Grants};
 use server::identity::{Role, SignInEmail, UserId, WorkspaceId};
 use server::storage::access::{InvitationAccess, TeamSpec};
 use server::storage::accounts::{NewInvitation, NewUser};
-use server::storage::{Database, IncomingChange, StorageError};
+use server::storage::{Database, IncomingChange};
 use shared::protocol::{DeviceId, DocumentId};
 use shared::replica::RecordKind;
 use uuid::Uuid;
@@ -84,52 +81,10 @@ impl Office {
             .await
         {
             Ok(created) => assert!(created, "the workspace {name} was not created"),
-            Err(error) if stub(&error) => {
-                let client = raw().await?;
-                client
-                    .execute(
-                        "INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)",
-                        &[&office.workspace.to_string(), &name, &NOW],
-                    )
-                    .await?;
-                for user in users {
-                    client
-                        .execute(
-                            "INSERT INTO users
-                             (id, workspace, email, name, role, password_hash, created_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                            &[
-                                &user.id.to_string(),
-                                &office.workspace.to_string(),
-                                &user.email.as_str(),
-                                &user.name,
-                                &user.role.as_str(),
-                                &user.password_hash,
-                                &NOW,
-                            ],
-                        )
-                        .await?;
-                }
-            }
             Err(error) => return Err(error.into()),
         }
         Ok(office)
     }
-}
-
-/// Whether `error` is the answer of a PostgreSQL trait body not written yet.
-fn stub(error: &StorageError) -> bool {
-    matches!(error, StorageError::Corrupt("not yet on PostgreSQL"))
-}
-
-/// A connection of its own to the running test's PostgreSQL database.
-async fn raw() -> Result<tokio_postgres::Client, Error> {
-    let url = crate::postgres_url().ok_or("a stub answered, but not on PostgreSQL")?;
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
-    tokio::spawn(async move {
-        let _ended = connection.await;
-    });
-    Ok(client)
 }
 
 /// A new device of `user`.
@@ -139,18 +94,6 @@ async fn device_of(database: &dyn Database, user: UserId) -> Result<DeviceId, Er
         .await
     {
         Ok(device) => Ok(device.ok_or("the device was not registered")?),
-        Err(error) if stub(&error) => {
-            let device = DeviceId(Uuid::new_v4());
-            raw()
-                .await?
-                .execute(
-                    "INSERT INTO devices (id, person, name, created_at, last_seen_at)
-                     VALUES ($1, $2, 'phone', $3, $3)",
-                    &[&device.0.to_string(), &user.to_string(), &NOW],
-                )
-                .await?;
-            Ok(device)
-        }
         Err(error) => Err(error.into()),
     }
 }
@@ -178,29 +121,6 @@ async fn push(
             assert_eq!(outcome.stored.len(), 1, "{outcome:?}");
             Ok(())
         }
-        Err(error) if stub(&error) => {
-            raw()
-                .await?
-                .execute(
-                    "INSERT INTO change_log
-                     (workspace, position, document, change_hash, actor, device, received_at,
-                      bytes)
-                     SELECT $1::TEXT, COALESCE(MAX(position), 0) + 1, $2::BYTEA, $3::BYTEA,
-                         $4::BYTEA, $5::TEXT, $6::BIGINT, $7::BYTEA
-                     FROM change_log WHERE workspace = $1",
-                    &[
-                        &workspace.to_string(),
-                        &document.0.as_bytes().as_slice(),
-                        &change.hash.as_slice(),
-                        &change.actor,
-                        &device.0.to_string(),
-                        &NOW,
-                        &change.bytes,
-                    ],
-                )
-                .await?;
-            Ok(())
-        }
         Err(error) => Err(error.into()),
     }
 }
@@ -210,16 +130,6 @@ async fn disable(database: &dyn Database, workspace: WorkspaceId, user: UserId) 
     match database.disable_person(workspace, user, NOW).await {
         Ok(devices) => {
             assert!(devices.is_some(), "no such person to disable");
-            Ok(())
-        }
-        Err(error) if stub(&error) => {
-            raw()
-                .await?
-                .execute(
-                    "UPDATE users SET disabled_at = $2 WHERE id = $1",
-                    &[&user.to_string(), &NOW],
-                )
-                .await?;
             Ok(())
         }
         Err(error) => Err(error.into()),
@@ -238,25 +148,6 @@ async fn invite(database: &dyn Database, office: &Office, digest: [u8; 32]) -> T
     };
     match database.create_invitation(invitation.clone()).await {
         Ok(()) => Ok(()),
-        Err(error) if stub(&error) => {
-            raw()
-                .await?
-                .execute(
-                    "INSERT INTO invitations
-                     (digest, workspace, email, role, invited_by, expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[
-                        &digest.as_slice(),
-                        &office.workspace.to_string(),
-                        &invitation.email.as_str(),
-                        &invitation.role.as_str(),
-                        &office.admin.to_string(),
-                        &invitation.expires_at,
-                    ],
-                )
-                .await?;
-            Ok(())
-        }
         Err(error) => Err(error.into()),
     }
 }

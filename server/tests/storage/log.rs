@@ -10,7 +10,7 @@ use server::identity::{Role, SignInEmail, UserId, WorkspaceId};
 use server::storage::accounts::NewUser;
 use server::storage::postgres::PostgresStorage;
 use server::storage::{
-    ChangeLog, Database, IncomingChange, PageBudget, Quotas, SnapshotPage, StorageError, SCAN_ROWS,
+    ChangeLog, Database, IncomingChange, PageBudget, Quotas, SnapshotPage, SCAN_ROWS,
 };
 use shared::protocol::{DeviceId, DocumentId, Entry, Seq};
 use shared::replica::{IndexRow, Summary};
@@ -77,13 +77,6 @@ async fn workspace_with_devices(
         .await
     {
         Ok(created) => ensure(created, || "the workspace was not created".to_owned())?,
-        // While PostgreSQL's account store is a stub, its rows are seeded with SQL (a fallback
-        // never taken once it is written).
-        Err(StorageError::Corrupt("not yet on PostgreSQL")) => {
-            let url = crate::postgres_url()
-                .ok_or_else(|| failure("a stub answered, but not on PostgreSQL"))?;
-            return seed_devices(&url, count).await;
-        }
         Err(error) => return Err(error.into()),
     }
     let mut devices = Vec::with_capacity(count);

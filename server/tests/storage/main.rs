@@ -9,7 +9,6 @@
 //! [`AccountStore`]: server::storage::AccountStore
 //! [`AccessStore`]: server::storage::AccessStore
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use server::storage::{Database, Location};
@@ -32,21 +31,8 @@ pub(crate) struct Backend {
     _directory: Option<tempfile::TempDir>,
 }
 
-thread_local! {
-    /// The connection string of the PostgreSQL database this thread's test opened, if any (a
-    /// `#[tokio::test]` runs on its own thread).
-    static POSTGRES_URL: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// The connection string of the PostgreSQL database the running test opened (`None` on SQLite),
-/// for checks that must seed rows directly.
-pub(crate) fn postgres_url() -> Option<String> {
-    POSTGRES_URL.with(|url| url.borrow().clone())
-}
-
 /// A fresh SQLite database in a temporary directory.
 pub(crate) async fn sqlite() -> Result<Backend, Box<dyn std::error::Error + Send + Sync>> {
-    POSTGRES_URL.with(|url| url.replace(None));
     let directory = tempfile::tempdir()?;
     let database = server::storage::open(&Location::Sqlite(directory.path().to_path_buf())).await?;
     Ok(Backend {
@@ -57,14 +43,14 @@ pub(crate) async fn sqlite() -> Result<Backend, Box<dyn std::error::Error + Send
 
 /// The connection string of a fresh database on this test binary's PostgreSQL cluster (for
 /// checks connecting several instances to one database, as several relays would).
-pub(crate) async fn fresh_postgres_url() -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+pub(crate) async fn fresh_postgres_url() -> Result<String, Box<dyn std::error::Error + Send + Sync>>
+{
     Ok(PostgresCluster::shared()?.create_database().await?)
 }
 
 /// A fresh database on this test binary's PostgreSQL cluster.
 pub(crate) async fn postgres() -> Result<Backend, Box<dyn std::error::Error + Send + Sync>> {
     let url = fresh_postgres_url().await?;
-    POSTGRES_URL.with(|current| current.replace(Some(url.clone())));
     let database = server::storage::open(&Location::Postgres(url)).await?;
     Ok(Backend {
         database,
