@@ -358,7 +358,13 @@ async fn push_session(
                         acks.fetch_add(1, Ordering::SeqCst);
                     }
                 }
-                ServerMessage::Error { .. } => tally.refused += 1,
+                // As the app does: nothing of the batch was stored, so it drops the socket and
+                // pushes again on a new one (after a database failure, `server_busy`).
+                ServerMessage::Error { .. } => {
+                    tally.refused += 1;
+                    tally.unacknowledged_batches += in_flight.len() as u64;
+                    return Ok(());
+                }
                 _ => {}
             },
             Some(Ok(_)) => {}

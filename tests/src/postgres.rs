@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::process::{end_marked, new_marker, MARKER_VARIABLE};
+use crate::process::{end_marked, new_marker, survivors, MARKER_VARIABLE};
 use crate::{free_port, HarnessError, HarnessResult, WAIT_LIMIT};
 
 /// The environment variable naming a folder of PostgreSQL binaries to use.
@@ -35,7 +35,7 @@ pub const ROLE: &str = "carnet";
 /// deletes the cluster. `$1` is the postgres binary, `$2` the cluster directory, the rest the
 /// server's arguments.
 const WATCHDOG: &str = r#"postgres_bin="$1"; directory="$2"; shift 2
-"$postgres_bin" "$@" &
+"$postgres_bin" "$@" 2>>"$directory/server.log" &
 server=$!
 read -r keep
 kill -KILL "$server" 2>/dev/null
@@ -145,15 +145,41 @@ impl PostgresCluster {
     /// does to it. [`PostgresCluster::resume`] starts it again, recovering from its write-ahead
     /// log.
     pub fn crash(&mut self) -> HarnessResult {
-        if let Some(mut server) = self.server.take() {
-            // The watchdog is told to keep the cluster, then everything is killed outright.
-            if let Some(stdin) = server.watchdog.stdin.as_mut() {
-                let _told = stdin.write_all(b"keep\n");
+        let Some(mut server) = self.server.take() else {
+            return Ok(());
+        };
+        // The watchdog kills the postmaster with SIGKILL and reaps it (so no zombie keeps its
+        // pid alive in the lock file), keeping the cluster; then the orphaned backends are killed.
+        if let Some(stdin) = server.watchdog.stdin.as_mut() {
+            let _told = stdin.write_all(b"keep\n");
+            let _flushed = stdin.flush();
+        }
+        let deadline = Instant::now() + WAIT_LIMIT;
+        while Instant::now() < deadline {
+            match server.watchdog.try_wait() {
+                Ok(Some(_)) | Err(_) => break,
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        end_marked(&server.marker);
+        let _reaped = server.watchdog.wait();
+        // Every process of the old server must be gone (a zombie holds nothing) before a new
+        // postmaster looks at the shared memory they held.
+        while Instant::now() < deadline {
+            let alive = survivors(&server.marker)
+                .iter()
+                .filter(|survivor| !is_zombie(survivor.pid))
+                .count();
+            if alive == 0 {
+                return Ok(());
             }
             end_marked(&server.marker);
-            let _reaped = server.watchdog.wait();
+            std::thread::sleep(Duration::from_millis(20));
         }
-        Ok(())
+        Err(HarnessError::Timeout {
+            what: "the crashed PostgreSQL's processes to end".to_owned(),
+            limit: WAIT_LIMIT,
+        })
     }
 
     /// Starts the server (after [`PostgresCluster::start`] or a crash) and waits until it
@@ -203,10 +229,13 @@ impl PostgresCluster {
                 return Ok(());
             }
             if Instant::now() >= deadline {
-                return Err(HarnessError::Timeout {
-                    what: "PostgreSQL to accept connections".to_owned(),
-                    limit: WAIT_LIMIT,
-                });
+                let log =
+                    std::fs::read_to_string(self.directory.join("server.log")).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(20).collect();
+                return Err(HarnessError::Unexpected(format!(
+                    "PostgreSQL did not accept connections within {WAIT_LIMIT:?}; its log ends:\n{}",
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                )));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -247,6 +276,15 @@ impl Drop for PostgresCluster {
         }
         let _removed = std::fs::remove_dir_all(&self.directory);
     }
+}
+
+/// Whether process `pid` has ended and waits to be reaped.
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            == Some("Z")
+    })
 }
 
 /// The folder holding `initdb`, `postgres` and `pg_isready`.
