@@ -87,14 +87,14 @@ struct Matrix {
     copies: Vec<AutoCommit>,
 }
 
-fn editor(principal: Principal) -> Editor {
+pub(crate) fn editor(principal: Principal) -> Editor {
     Editor {
         user: shared_user(principal.user),
         device: shared::ids::DeviceId::from_bytes(*principal.device.0.as_bytes()),
     }
 }
 
-fn document_of(bytes: [u8; 16]) -> DocumentId {
+pub(crate) fn document_of(bytes: [u8; 16]) -> DocumentId {
     DocumentId(Uuid::from_bytes(bytes))
 }
 
@@ -426,7 +426,7 @@ async fn every_person_may_change_exactly_the_records_the_matrix_gives_them() -> 
 }
 
 /// Pushes `change` made on `copy` by `device`'s person and waits for its ack.
-async fn push_and_wait(
+pub(crate) async fn push_and_wait(
     relay: &Relay,
     device: &mut Device,
     document: DocumentId,

@@ -1,5 +1,6 @@
 //! Several relay instances on one PostgreSQL database (whatever the rest of the suite runs on):
-//! devices connected to different instances converge, every reader sees positions 1..N, a
+//! devices connected to different instances converge, a record never reaches a device outside its
+//! reach whichever instance serves it, every reader sees positions 1..N, a
 //! revocation on one instance closes the device's session on another, a ticket one issued opens
 //! a socket on another, and appends made while an instance's listening connection was cut off
 //! still reach its devices.
@@ -28,18 +29,19 @@ async fn live(device: &mut Device, relay: &Relay) -> TestResult {
 }
 
 #[tokio::test]
-async fn devices_on_two_instances_converge_and_every_reader_sees_positions_one_to_n() -> TestResult
+async fn devices_on_three_instances_converge_and_every_reader_sees_positions_one_to_n() -> TestResult
 {
     let first = Relay::start_on_postgres().await?;
     let second = Relay::start_beside(&first).await?;
+    let third = Relay::start_beside(&first).await?;
     let principals = first.workspace(3).await?;
     let mut tablet = Device::new(principals[0]);
     let mut laptop = Device::new(principals[1]);
     let mut phone = Device::new(principals[2]);
     live(&mut tablet, &first).await?;
     live(&mut laptop, &second).await?;
-    // No sticky sessions: the phone's ticket comes from one instance, its socket from the other.
-    phone.connect_with_ticket_from(&first, &second).await?;
+    // No sticky sessions: the phone's ticket comes from one instance, its socket from another.
+    phone.connect_with_ticket_from(&first, &third).await?;
     phone
         .until("the welcome", |device| {
             device.client.phase() == ClientPhase::Live
@@ -72,7 +74,7 @@ async fn devices_on_two_instances_converge_and_every_reader_sees_positions_one_t
             );
         }
     }
-    for relay in [&first, &second] {
+    for relay in [&first, &second, &third] {
         let page = relay
             .state
             .log
@@ -136,5 +138,98 @@ async fn changes_made_while_an_instance_could_not_hear_the_others_still_reach_it
         })
         .await?;
     assert_eq!(writer.document.get_heads(), reader.document.get_heads());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_record_reassigned_through_one_instance_leaves_and_reaches_devices_on_two_others(
+) -> TestResult {
+    use automerge::transaction::Transactable;
+    use automerge::AutoCommit;
+    use server::identity::Role;
+    use server::storage::access::TeamSpec;
+    use shared::account::{Account, AccountDocument};
+    use shared::edit::Edit;
+    use shared::ids::AccountId;
+    use shared::protocol::Change;
+
+    use crate::access::{document_of, editor, push_and_wait};
+    use crate::harness::shared_user;
+
+    const NOW: i64 = 1_780_000_000;
+    let first = Relay::start_on_postgres().await?;
+    let second = Relay::start_beside(&first).await?;
+    let third = Relay::start_beside(&first).await?;
+    let seed = first.workspace(1).await?[0];
+    let lead = first.person(seed, Role::Manager, None).await?;
+    let rep_a = first.person(seed, Role::Rep, None).await?;
+    let rep_b = first.person(seed, Role::Rep, None).await?;
+    first
+        .state
+        .access
+        .set_team(
+            seed.workspace,
+            TeamSpec {
+                name: "A".to_owned(),
+                leads: vec![lead.user],
+                members: vec![rep_a.user, rep_b.user],
+                territories: Vec::new(),
+            },
+        )
+        .await?;
+    // Rep A's tablet on the second instance, rep B's on the third.
+    let mut tablet_a = Device::new(rep_a);
+    let mut tablet_b = Device::new(rep_b);
+    live(&mut tablet_a, &second).await?;
+    live(&mut tablet_b, &third).await?;
+
+    // Through the first instance, the lead creates an account held by rep A.
+    let account_id = AccountId::from_bytes(*uuid::Uuid::new_v4().as_bytes());
+    let document = document_of(*account_id.as_bytes());
+    let mut draft = Account::named("Fromagerie des Halles");
+    draft.owner = Some(shared_user(rep_a.user));
+    let mut created = AccountDocument::new(account_id, &draft, &Edit::by(editor(lead), NOW))?;
+    let mut lead_copy = AutoCommit::load(&created.save())?;
+    let mut lead_device = Device::new(lead);
+    for change in lead_copy.get_changes(&[]) {
+        lead_device
+            .queue(Change {
+                document,
+                bytes: change.raw_bytes().to_vec(),
+            })
+            .await?;
+    }
+    lead_device.connect(&first).await?;
+    lead_device
+        .until("the account stored", |device| device.outbox.is_empty())
+        .await?;
+    let created_through = first.state.log.head(seed.workspace).await?;
+    tablet_a
+        .until("the account", |device| {
+            device.others.contains_key(&document)
+        })
+        .await?;
+    // Rep B's tablet passes the account's positions without receiving a byte of it.
+    tablet_b
+        .until("the log passed", |device| {
+            device.client.cursor() >= created_through
+        })
+        .await?;
+    assert!(!tablet_b.others.contains_key(&document));
+
+    // Through the first instance, the lead hands it to rep B: it leaves A's tablet and reaches
+    // B's, each on its own instance.
+    lead_copy.put(automerge::ROOT, "owner", rep_b.user.to_string())?;
+    lead_copy.commit();
+    push_and_wait(&first, &mut lead_device, document, &mut lead_copy).await?;
+    tablet_b
+        .until("the account granted", |device| {
+            device.others.contains_key(&document)
+        })
+        .await?;
+    tablet_a
+        .until("the purge", |device| device.purged.contains(&document))
+        .await?;
+    assert!(!tablet_a.others.contains_key(&document));
     Ok(())
 }
