@@ -6,7 +6,11 @@
 //!    p50/p99 latency from a push leaving a device to the change reaching each subscriber;
 //! 2. the same load through a plain in-process WebSocket broadcast loop that stores nothing (the
 //!    ceiling any relay can reach on this machine), reported as a ratio;
-//! 3. resident memory of the server holding 10,000 idle, authenticated sync connections.
+//! 3. resident memory of the server holding 10,000 idle, authenticated sync connections;
+//! 4. the same durable load on PostgreSQL (a throwaway local cluster, `synchronous_commit=on`):
+//!    one relay instance, then two instances on the one database with the pushers and the
+//!    subscribers spread over both (a change pushed to one reaches subscribers of the other
+//!    through `NOTIFY` and a re-read of the log).
 //!
 //! Every loop is bounded in count and time, and nothing leaves 127.0.0.1.
 
@@ -26,7 +30,7 @@ use tokio_tungstenite::tungstenite::Message;
 #[path = "../tests/support/binary.rs"]
 mod binary;
 
-use binary::{sign_in, start_server, ticket, SignedIn};
+use binary::{sign_in, start_demo_server_on, start_server, ticket, SignedIn};
 
 type BenchResult<T = ()> = binary::BinaryResult<T>;
 
@@ -49,19 +53,21 @@ fn main() -> BenchResult {
         let (mut server, address) = start_server(data.path(), 0).await?;
         let token = sign_in(address, "remi@demo.carnet.test").await?;
 
-        // `cargo bench -p server --bench relay -- idle` (or `fanout`) runs one part only.
+        // `cargo bench -p server --bench relay -- idle` (or `fanout`, `postgres`) runs one part.
         let only = |part: &str| {
-            let parts: Vec<String> = std::env::args().filter(|argument| argument == "idle" || argument == "fanout").collect();
+            let parts: Vec<String> = std::env::args()
+                .filter(|argument| ["idle", "fanout", "postgres"].contains(&argument.as_str()))
+                .collect();
             parts.is_empty() || parts.iter().any(|chosen| chosen == part)
         };
         if only("fanout") {
-        let relay = fan_out(address, &token, Target::Relay).await?;
+        let relay = fan_out(&[address], &token, Target::Relay).await?;
         println!(
             "relay      : {:>8.0} changes/s durable, fanned out to {SUBSCRIBERS} devices; latency p50 {:>7.2} ms, p99 {:>7.2} ms",
             relay.changes_per_second, relay.p50_ms, relay.p99_ms
         );
         let ceiling_address = broadcast_ceiling().await?;
-        let ceiling = fan_out(ceiling_address, &token, Target::Ceiling).await?;
+        let ceiling = fan_out(&[ceiling_address], &token, Target::Ceiling).await?;
         println!(
             "ceiling    : {:>8.0} changes/s, no storage (a bare broadcast loop); latency p50 {:>7.2} ms, p99 {:>7.2} ms",
             ceiling.changes_per_second, ceiling.p50_ms, ceiling.p99_ms
@@ -81,8 +87,38 @@ fn main() -> BenchResult {
         );
         }
         server.kill().await?;
+        if only("postgres") {
+            on_postgres().await?;
+        }
         Ok(())
     })
+}
+
+/// The durable fan-out on PostgreSQL: one instance, then two instances on one database.
+async fn on_postgres() -> BenchResult {
+    let cluster = tests::PostgresCluster::start()?;
+    let url = cluster.create_database().await?;
+    let data = [tempfile::tempdir()?, tempfile::tempdir()?];
+    let limit = Duration::from_secs(120);
+    let (mut first, first_address) =
+        start_demo_server_on(data[0].path(), 0, None, limit, Some(&url)).await?;
+    let token = sign_in(first_address, "remi@demo.carnet.test").await?;
+    let one = fan_out(&[first_address], &token, Target::Relay).await?;
+    println!(
+        "postgres 1 : {:>8.0} changes/s durable (one instance), fanned out to {SUBSCRIBERS} devices; latency p50 {:>7.2} ms, p99 {:>7.2} ms",
+        one.changes_per_second, one.p50_ms, one.p99_ms
+    );
+    let (mut second, second_address) =
+        start_demo_server_on(data[1].path(), 0, None, limit, Some(&url)).await?;
+    let two = fan_out(&[first_address, second_address], &token, Target::Relay).await?;
+    println!(
+        "postgres 2 : {:>8.0} changes/s durable (two instances, devices spread over both); latency p50 {:>7.2} ms, p99 {:>7.2} ms",
+        two.changes_per_second, two.p50_ms, two.p99_ms
+    );
+    first.kill().await?;
+    second.kill().await?;
+    drop(cluster);
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -98,7 +134,12 @@ struct FanOut {
 }
 
 /// Pushes `PUSHERS × BATCHES_PER_PUSHER × CHANGES_PER_BATCH` changes while `SUBSCRIBERS` listen.
-async fn fan_out(address: SocketAddr, token: &SignedIn, target: Target) -> BenchResult<FanOut> {
+/// Subscribers and pushers are spread over `addresses` (instances of one relay) in turn.
+async fn fan_out(
+    addresses: &[SocketAddr],
+    token: &SignedIn,
+    target: Target,
+) -> BenchResult<FanOut> {
     // Changes are made before the clock starts: the benchmark measures the relay, not automerge.
     let mut workloads = Vec::new();
     for _ in 0..PUSHERS {
@@ -127,8 +168,8 @@ async fn fan_out(address: SocketAddr, token: &SignedIn, target: Target) -> Bench
     let sent_at: Arc<Mutex<HashMap<[u8; 32], Instant>>> = Arc::default();
 
     let mut subscribers = Vec::new();
-    for _ in 0..SUBSCRIBERS {
-        let mut socket = open(address, token, target).await?;
+    for address in addresses.iter().cycle().take(SUBSCRIBERS) {
+        let mut socket = open(*address, token, target).await?;
         let sent_at = Arc::clone(&sent_at);
         subscribers.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(total);
@@ -172,8 +213,8 @@ async fn fan_out(address: SocketAddr, token: &SignedIn, target: Target) -> Bench
 
     let started = Instant::now();
     let mut pushers = Vec::new();
-    for batches in workloads {
-        let mut socket = open(address, token, target).await?;
+    for (batches, address) in workloads.into_iter().zip(addresses.iter().cycle()) {
+        let mut socket = open(*address, token, target).await?;
         let sent_at = Arc::clone(&sent_at);
         pushers.push(tokio::spawn(async move {
             let mut in_flight = 0_usize;
