@@ -1522,6 +1522,34 @@ async fn an_invitation_gives_its_teams_and_territories_on_acceptance_and_names_o
         )
         .await?;
     assert_eq!(invitation.status, 201, "{invitation:?}");
+    // While it waits, the pending list says what it will give.
+    let pending = app.get("/api/invitations", admin).await?;
+    let waiting = pending.body["invitations"]
+        .as_array()
+        .ok_or("no pending list")?
+        .iter()
+        .find(|invitation| invitation["email"] == "lea@demo.carnet.test")
+        .ok_or("Léa's invitation is not pending")?;
+    assert_eq!(waiting["teams"], json!(["Équipe Ouest"]), "{waiting}");
+    assert_eq!(
+        waiting["territories"],
+        json!(["centre", "ouest"]),
+        "{waiting}"
+    );
+    // While it waits, the pending list says what it will give.
+    let pending = app.get("/api/invitations", admin).await?;
+    let waiting = pending.body["invitations"]
+        .as_array()
+        .ok_or("no pending list")?
+        .iter()
+        .find(|invitation| invitation["email"] == "lea@demo.carnet.test")
+        .ok_or("Léa's invitation is not pending")?;
+    assert_eq!(waiting["teams"], json!(["Équipe Ouest"]), "{waiting}");
+    assert_eq!(
+        waiting["territories"],
+        json!(["centre", "ouest"]),
+        "{waiting}"
+    );
     let accepted = app
         .post(
             "/api/invitations/accept",

@@ -118,6 +118,15 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
         .await?;
         admin.click("#invite").await?;
         admin.wait_for("#invitation-link").await?;
+        // While it waits, the pending list says the territory it gives, by name.
+        let lucie = "#pending-invitations .pending-invitation[data-email='lucie@demo.carnet.test']";
+        admin.wait_for(lucie).await?;
+        let listed = admin.texts(lucie).await?.join(" ");
+        if !listed.contains("Grand Ouest") {
+            return Err(unexpected(format!(
+                "the pending invitation does not say what it gives: {listed:?}"
+            )));
+        }
         admin.screenshot(test, "1-link").await?;
         let link = admin
             .evaluate("return document.querySelector('#invitation-link').value;")

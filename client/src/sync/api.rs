@@ -379,6 +379,12 @@ pub struct PendingInvitation {
     pub role: String,
     /// When its code stops working (Unix seconds).
     pub expires_at: i64,
+    /// The teams (names) it makes the invitee a member of.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// The territories (keys) it gives the invitee.
+    #[serde(default)]
+    pub territories: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -215,6 +215,14 @@ fn PendingInvitations(props: &PendingInvitationsProps) -> Html {
         })
     };
     let language = i18n.language();
+    let held: Vec<String> = match &*pending {
+        Some(Ok(pending)) => pending
+            .iter()
+            .flat_map(|invitation| invitation.territories.iter().cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let territories = use_territory_choices(&held);
     match &*pending {
         None => html! {},
         Some(Err(problem)) => html! {
@@ -228,12 +236,34 @@ fn PendingInvitations(props: &PendingInvitationsProps) -> Html {
                     { for pending.iter().map(|invitation| {
                         let id = invitation.id.clone();
                         let until = format::date_time(language, invitation.expires_at);
+                        let teams = invitation.teams.join(", ");
+                        let named: Vec<String> = invitation
+                            .territories
+                            .iter()
+                            .map(|key| {
+                                territories
+                                    .iter()
+                                    .find(|(known, _)| known == key)
+                                    .map_or_else(|| key.clone(), |(_, name)| name.clone())
+                            })
+                            .collect();
+                        let named = named.join(", ");
                         html! {
                             <li key={invitation.id.clone()} class="device pending-invitation"
                                 data-email={invitation.email.clone()}>
                                 <span class="device-text">
                                     <span class="device-name">{ &invitation.email }</span>
                                     <span class="muted">{ i18n.t_with("people-pending-until", &[("when", until.as_str().into())]) }</span>
+                                    if !teams.is_empty() {
+                                        <span class="muted pending-teams">
+                                            { i18n.t_with("people-pending-teams", &[("teams", teams.as_str().into())]) }
+                                        </span>
+                                    }
+                                    if !named.is_empty() {
+                                        <span class="muted pending-territories">
+                                            { i18n.t_with("people-pending-territories", &[("territories", named.as_str().into())]) }
+                                        </span>
+                                    }
                                 </span>
                                 <button type="button" class="button cancel-invitation"
                                     onclick={on_cancel.reform(move |_: MouseEvent| id.clone())}>

@@ -106,25 +106,36 @@ struct PendingInvitationBody {
     email: String,
     role: Role,
     expires_at: i64,
+    /// The teams (names) the invitee joins on acceptance.
+    teams: Vec<String>,
+    /// The territories (keys) the invitee covers on acceptance.
+    territories: Vec<String>,
 }
 
 async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
 ) -> Result<Json<PendingBody>, AppError> {
+    // Admins only (checked here), then what each gives besides its role.
     let pending = state.accounts.pending_invitations(principal).await?;
+    let mut gives = state.access.invitations_access(principal.workspace).await?;
     Ok(Json(PendingBody {
         invitations: pending
             .into_iter()
-            .map(|invitation| PendingInvitationBody {
-                id: invitation
-                    .digest
-                    .iter()
-                    .map(|byte| format!("{byte:02x}"))
-                    .collect(),
-                email: invitation.email,
-                role: invitation.role,
-                expires_at: invitation.expires_at,
+            .map(|invitation| {
+                let access = gives.remove(&invitation.digest).unwrap_or_default();
+                PendingInvitationBody {
+                    id: invitation
+                        .digest
+                        .iter()
+                        .map(|byte| format!("{byte:02x}"))
+                        .collect(),
+                    email: invitation.email,
+                    role: invitation.role,
+                    expires_at: invitation.expires_at,
+                    teams: access.teams,
+                    territories: access.territories,
+                }
             })
             .collect(),
     }))

@@ -106,6 +106,13 @@ pub trait AccessStore: Send + Sync {
         access: InvitationAccess,
     ) -> StoreFuture<'_, ()>;
 
+    /// What each invitation of `workspace` that gives something will give (by its code's
+    /// digest), for the pending list.
+    fn invitations_access(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreFuture<'_, HashMap<[u8; 32], InvitationAccess>>;
+
     /// Takes (reads and forgets) what the invitation `digest` gives; empty when it gives nothing.
     fn take_invitation_access(
         &self,

@@ -796,6 +796,19 @@ async fn an_invitations_access_is_taken_once_and_is_empty_when_none_was_kept(
         .set_invitation_access(office.workspace, empty, InvitationAccess::default())
         .await?;
 
+    // The pending list shows what each gives, in its own workspace only.
+    let listed = database.invitations_access(office.workspace).await?;
+    assert_eq!(listed.get(&kept), Some(&access));
+    assert_eq!(listed.get(&replaced), Some(&replacement));
+    assert_eq!(
+        listed.get(&empty).cloned().unwrap_or_default(),
+        InvitationAccess::default()
+    );
+    assert!(database
+        .invitations_access(elsewhere.workspace)
+        .await?
+        .is_empty());
+
     // Another workspace neither gets it nor consumes it.
     assert_eq!(
         database
@@ -809,6 +822,10 @@ async fn an_invitations_access_is_taken_once_and_is_empty_when_none_was_kept(
             .await?,
         access
     );
+    assert!(!database
+        .invitations_access(office.workspace)
+        .await?
+        .contains_key(&kept));
     assert_eq!(
         database
             .take_invitation_access(office.workspace, kept)

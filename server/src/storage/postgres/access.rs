@@ -520,6 +520,37 @@ impl AccessStore for PostgresStorage {
         })
     }
 
+    fn invitations_access(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreFuture<'_, HashMap<[u8; 32], InvitationAccess>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT digest, teams, territories FROM invitation_access WHERE workspace = $1",
+                    &[&workspace.to_string()],
+                )
+                .await?;
+            let mut gives = HashMap::with_capacity(rows.len());
+            for row in rows {
+                let digest: Vec<u8> = row.try_get(0)?;
+                let digest: [u8; 32] = digest
+                    .try_into()
+                    .map_err(|_| StorageError::Corrupt("an invitation's digest"))?;
+                let (teams, territories): (String, String) = (row.try_get(1)?, row.try_get(2)?);
+                gives.insert(
+                    digest,
+                    InvitationAccess {
+                        teams: lines(&teams),
+                        territories: lines(&territories),
+                    },
+                );
+            }
+            Ok(gives)
+        })
+    }
+
     fn take_invitation_access(
         &self,
         workspace: WorkspaceId,

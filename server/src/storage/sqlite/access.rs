@@ -334,6 +334,39 @@ impl AccessStore for SqliteStorage {
         }))
     }
 
+    fn invitations_access(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreFuture<'_, HashMap<[u8; 32], InvitationAccess>> {
+        Box::pin(self.call(move |connection| {
+            let mut statement = connection.prepare(
+                "SELECT digest, teams, territories FROM invitation_access WHERE workspace = ?1",
+            )?;
+            let rows = statement.query_map([workspace.to_string()], |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?;
+            let mut gives = HashMap::new();
+            for row in rows {
+                let (digest, teams, territories) = row?;
+                let digest: [u8; 32] = digest
+                    .try_into()
+                    .map_err(|_| StorageError::Corrupt("an invitation's digest"))?;
+                gives.insert(
+                    digest,
+                    InvitationAccess {
+                        teams: invitation_lines(&teams),
+                        territories: invitation_lines(&territories),
+                    },
+                );
+            }
+            Ok(gives)
+        }))
+    }
+
     fn take_invitation_access(
         &self,
         workspace: WorkspaceId,
@@ -355,17 +388,11 @@ impl AccessStore for SqliteStorage {
                 params![digest, workspace],
             )?;
             transaction.commit()?;
-            let lines = |text: &str| -> Vec<String> {
-                text.lines()
-                    .filter(|line| !line.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            };
             Ok(
                 found.map_or_else(InvitationAccess::default, |(teams, territories)| {
                     InvitationAccess {
-                        teams: lines(&teams),
-                        territories: lines(&territories),
+                        teams: invitation_lines(&teams),
+                        territories: invitation_lines(&territories),
                     }
                 }),
             )
@@ -406,6 +433,14 @@ type KeysRow = (
     Option<String>,
     Vec<u8>,
 );
+
+/// The names an invitation's access keeps, one per line.
+fn invitation_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 fn read_keys(row: &rusqlite::Row<'_>) -> rusqlite::Result<KeysRow> {
     Ok((
