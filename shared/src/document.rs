@@ -213,6 +213,25 @@ impl<R: Record> Document<R> {
         Ok(self.commit(edit, message))
     }
 
+    /// Like [`Document::update`], but `change` may refuse: then the record is written back as
+    /// it was (so nothing but a pending schema migration is committed) and the refusal returned.
+    pub fn try_update<E: From<DocumentError>>(
+        &mut self,
+        edit: &Edit,
+        message: &str,
+        change: impl FnOnce(&mut R) -> Result<(), E>,
+    ) -> Result<Option<ChangeHash>, E> {
+        let mut outcome = Ok(());
+        let hash = self.update(edit, message, |record| {
+            let mut changed = record.clone();
+            outcome = change(&mut changed);
+            if outcome.is_ok() {
+                *record = changed;
+            }
+        })?;
+        outcome.map(|()| hash)
+    }
+
     /// Types into the text field at `path`: deletes `delete` characters at `position` (in
     /// Unicode code points) and inserts `insert` there.
     pub fn splice_text(

@@ -102,6 +102,22 @@ identifier!(
     EntryId
 );
 identifier!(
+    /// The identifier of one catalogue product document.
+    ProductId
+);
+identifier!(
+    /// The identifier of one quote (devis) document; each version of a quote has its own.
+    QuoteId
+);
+identifier!(
+    /// The identifier of one order (bon de commande) document.
+    OrderId
+);
+identifier!(
+    /// A line inside a quote or an order (its key in the document's map of lines).
+    LineId
+);
+identifier!(
     /// A person using Carnet.
     UserId
 );

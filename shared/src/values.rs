@@ -5,6 +5,7 @@
 //! the rules of the values; it must not know the layout of any document.
 
 mod date;
+mod decimal;
 mod email;
 mod geo;
 mod money;
@@ -16,7 +17,9 @@ mod vat;
 pub use date::{Date, DateError};
 pub use email::{EmailAddress, EmailError};
 pub use geo::{GeoError, GeoPoint, Latitude, Longitude};
-pub use money::{CurrencyCode, CurrencyError, Money, MoneyError};
+pub use money::{AmountError, CurrencyCode, CurrencyError, Money, MoneyError};
+
+pub(crate) use decimal::{format_scaled, parse_scaled, DecimalError};
 pub use phone::{PhoneError, PhoneNumber};
 pub use postcode::{
     Departement, DepartementError, Postcode, PostcodeError, PostcodePrefix, PostcodePrefixError,
@@ -50,6 +53,40 @@ macro_rules! stored_as_text {
     };
 }
 pub(crate) use stored_as_text;
+
+/// Stores a validated number type in documents as an integer (`$to_stored`, to `i64`), and
+/// validates it again when hydrating (`$from_stored`, from `i64` to `Option<Self>`); an integer
+/// stored signed or unsigned reads the same.
+macro_rules! stored_as_integer {
+    ($type:ty, $expected:literal, $to_stored:expr, $from_stored:expr) => {
+        impl autosurgeon::Reconcile for $type {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+
+            fn reconcile<R: autosurgeon::Reconciler>(
+                &self,
+                mut reconciler: R,
+            ) -> Result<(), R::Error> {
+                reconciler.i64(($to_stored)(*self))
+            }
+        }
+
+        impl autosurgeon::Hydrate for $type {
+            fn hydrate_int(stored: i64) -> Result<Self, autosurgeon::HydrateError> {
+                ($from_stored)(stored).ok_or_else(|| {
+                    autosurgeon::HydrateError::unexpected($expected, stored.to_string())
+                })
+            }
+
+            fn hydrate_uint(stored: u64) -> Result<Self, autosurgeon::HydrateError> {
+                let signed = i64::try_from(stored).map_err(|_| {
+                    autosurgeon::HydrateError::unexpected($expected, stored.to_string())
+                })?;
+                Self::hydrate_int(signed)
+            }
+        }
+    };
+}
+pub(crate) use stored_as_integer;
 
 /// Serialises a validated type as its canonical text (`Display`) and parses it back through
 /// `FromStr`, so a value crossing a message boundary is validated again on arrival.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::decimal::{parse_scaled, DecimalError};
+
 /// An ISO 4217 alphabetic currency code (`EUR`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CurrencyCode([u8; 3]);
@@ -150,47 +152,58 @@ impl Money {
         }
     }
 
+    /// Nothing, in `currency`.
+    pub fn zero(currency: CurrencyCode) -> Self {
+        Self::new(0, currency)
+    }
+
     /// Parses an amount as a French or English user types it: `1 234,56`, `1234.5`, `-12`.
     pub fn parse(input: &str, currency: CurrencyCode) -> Result<Self, MoneyError> {
-        let compact: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .collect();
-        let (negative, unsigned) = match compact.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, compact.as_str()),
-        };
-        let (whole, fraction) = match unsigned.split_once([',', '.']) {
-            Some((whole, fraction)) => (whole, fraction),
-            None => (unsigned, ""),
-        };
-        let all_digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-            return Err(MoneyError::BadNumber);
-        }
         let digits = currency.minor_digits();
-        let fraction_len = u32::try_from(fraction.len()).map_err(|_| MoneyError::BadNumber)?;
-        if fraction_len > digits {
-            return Err(MoneyError::TooPrecise { currency, digits });
-        }
-        let scale = 10_i64.pow(digits);
-        let padded = format!("{fraction:0<width$}", width = digits as usize);
-        let whole: i64 = whole.parse().map_err(|_| MoneyError::TooLarge)?;
-        let fraction: i64 = if padded.is_empty() {
-            0
-        } else {
-            padded.parse().map_err(|_| MoneyError::BadNumber)?
-        };
-        let magnitude = whole
-            .checked_mul(scale)
-            .and_then(|units| units.checked_add(fraction))
-            .ok_or(MoneyError::TooLarge)?;
-        Ok(Self::new(
-            if negative { -magnitude } else { magnitude },
-            currency,
-        ))
+        let minor_units = parse_scaled(input, digits).map_err(|error| match error {
+            DecimalError::BadNumber => MoneyError::BadNumber,
+            DecimalError::TooPrecise => MoneyError::TooPrecise { currency, digits },
+            DecimalError::TooLarge => MoneyError::TooLarge,
+        })?;
+        Ok(Self::new(minor_units, currency))
     }
+
+    /// The sum of two amounts of the same currency; amounts of two currencies are never added.
+    pub fn checked_add(self, other: Self) -> Result<Self, AmountError> {
+        self.same_currency(other)?;
+        self.minor_units
+            .checked_add(other.minor_units)
+            .map(|minor_units| Self::new(minor_units, self.currency))
+            .ok_or(AmountError::Overflow)
+    }
+
+    /// Refuses `other` when it is not in this amount's currency.
+    pub fn same_currency(self, other: Self) -> Result<(), AmountError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(AmountError::MixedCurrencies {
+                expected: self.currency,
+                found: other.currency,
+            })
+        }
+    }
+}
+
+/// Why a computation on amounts has no answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    /// Two currencies met in one sum: they are never mixed silently.
+    #[error("an amount in {found} cannot be added to amounts in {expected}")]
+    MixedCurrencies {
+        /// The currency of the sum.
+        expected: CurrencyCode,
+        /// The currency of the amount refused.
+        found: CurrencyCode,
+    },
+    /// The result does not fit in 64-bit minor units.
+    #[error("the amount is too large")]
+    Overflow,
 }
 
 impl fmt::Display for Money {
@@ -269,6 +282,28 @@ mod tests {
             Money::parse("99999999999999999999", eur),
             Err(MoneyError::TooLarge)
         );
+    }
+
+    #[test]
+    fn amounts_of_two_currencies_are_never_added() -> Result<(), CurrencyError> {
+        let swiss = CurrencyCode::parse("CHF")?;
+        let euros = Money::new(100, CurrencyCode::EUR);
+        assert_eq!(
+            euros.checked_add(Money::new(5, CurrencyCode::EUR)),
+            Ok(Money::new(105, CurrencyCode::EUR))
+        );
+        assert_eq!(
+            euros.checked_add(Money::new(5, swiss)),
+            Err(AmountError::MixedCurrencies {
+                expected: CurrencyCode::EUR,
+                found: swiss
+            })
+        );
+        assert_eq!(
+            Money::new(i64::MAX, CurrencyCode::EUR).checked_add(euros),
+            Err(AmountError::Overflow)
+        );
+        Ok(())
     }
 
     proptest::proptest! {
