@@ -1,9 +1,10 @@
 //! Carnet's sans-IO core, shared by the client (wasm) and the relay (native).
 //!
-//! It owns the CRM domain (accounts, contacts, deals, workspace settings), the mapping between
-//! records and Automerge documents (one document per record), their schema migrations, history
-//! and conflicts, the validated value types, and the derived index rows that lists read. It must
-//! never do IO or read the clock: no tokio, axum, yew, web-sys or idb here, and time is passed in.
+//! It owns the CRM domain (accounts, contacts, deals, workspace settings, and the sales records:
+//! catalogue products, quotes and orders), the mapping between records and Automerge documents
+//! (one document per record), their schema migrations, history and conflicts, the validated
+//! value types, and the derived index rows that lists read. It must never do IO or read the
+//! clock: no tokio, axum, yew, web-sys or idb here, and time is passed in.
 
 pub mod account;
 pub mod conflicts;
@@ -21,6 +22,7 @@ pub mod protocol;
 pub mod record;
 pub mod record_patch;
 pub mod replica;
+pub mod sales;
 pub mod search;
 pub mod settings;
 pub mod transfer;
