@@ -553,92 +553,135 @@ async fn append(
         )
         .await?
         .try_get(0)?;
-    let owner_of = transaction
-        .prepare_cached("SELECT device FROM actors WHERE workspace = $1 AND actor = $2")
-        .await?;
-    let held_already = transaction
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM change_log
-               WHERE workspace = $1 AND document = $2 AND change_hash = $3)",
+    // Then a constant number of statements whatever the batch's size (a round trip each): who
+    // owns the batch's actors, which of its changes the log holds, the new actors' binding and
+    // one insert of every new change. The head's lock makes the reads exact: no other append
+    // to this workspace runs until this transaction ends.
+    let mut actors: Vec<&[u8]> = changes
+        .iter()
+        .map(|change| change.actor.as_slice())
+        .collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let owners: HashMap<Vec<u8>, String> = transaction
+        .query(
+            "SELECT actor, device FROM actors WHERE workspace = $1 AND actor = ANY($2)",
+            &[&workspace_key, &actors],
         )
-        .await?;
-    let bind = transaction
-        .prepare_cached("INSERT INTO actors (workspace, actor, device) VALUES ($1, $2, $3)")
-        .await?;
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, tokio_postgres::Error>>()?;
+    let documents: Vec<&[u8]> = changes
+        .iter()
+        .map(|change| change.document.0.as_bytes().as_slice())
+        .collect();
+    let hashes: Vec<&[u8]> = changes
+        .iter()
+        .map(|change| change.hash.as_slice())
+        .collect();
+    let mut held: std::collections::HashSet<(Vec<u8>, Vec<u8>)> = transaction
+        .query(
+            "SELECT log.document, log.change_hash
+             FROM change_log AS log
+             JOIN UNNEST($2::BYTEA[], $3::BYTEA[]) AS batch (document, change_hash)
+               ON log.document = batch.document AND log.change_hash = batch.change_hash
+             WHERE log.workspace = $1",
+            &[&workspace_key, &documents, &hashes],
+        )
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, tokio_postgres::Error>>()?;
+    let mut unbound: Vec<&[u8]> = Vec::new();
     for change in &changes {
-        let owner: Option<String> = transaction
-            .query_opt(&owner_of, &[&workspace_key, &change.actor])
-            .await?
-            .map(|row| row.try_get(0))
-            .transpose()?;
-        match owner {
-            Some(owner) if owner != device_key => {
+        match owners.get(&change.actor) {
+            Some(owner) if *owner != device_key => {
                 // Another device's change that the log already holds is a duplicate, not an
                 // impersonation: a device that restored a backup, or merged a colleague's
                 // document, may hand it back. It adds nothing and is acknowledged as such.
-                let held: bool = transaction
-                    .query_one(
-                        &held_already,
-                        &[
-                            &workspace_key,
-                            &change.document.0.as_bytes().as_slice(),
-                            &change.hash.as_slice(),
-                        ],
-                    )
-                    .await?
-                    .try_get(0)?;
-                if !held {
+                let key = (change.document.0.as_bytes().to_vec(), change.hash.to_vec());
+                if !held.contains(&key) {
                     outcome.foreign_actor = true;
                     return Ok(outcome);
                 }
             }
             Some(_) => {}
-            None => {
-                transaction
-                    .execute(&bind, &[&workspace_key, &change.actor, &device_key])
-                    .await?;
-            }
+            None => unbound.push(change.actor.as_slice()),
         }
     }
-    let insert = transaction
-        .prepare_cached(
-            "INSERT INTO change_log
-               (workspace, position, document, change_hash, actor, device, received_at, bytes)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (workspace, document, change_hash) DO NOTHING",
-        )
-        .await?;
-    let mut stored_bytes = 0_u64;
-    for change in changes {
-        let next = head + 1;
-        let inserted = transaction
+    unbound.sort_unstable();
+    unbound.dedup();
+    if !unbound.is_empty() {
+        transaction
             .execute(
-                &insert,
+                "INSERT INTO actors (workspace, actor, device)
+                 SELECT $1, actor, $3 FROM UNNEST($2::BYTEA[]) AS unbound (actor)",
+                &[&workspace_key, &unbound, &device_key],
+            )
+            .await?;
+    }
+    // New changes in batch order, numbered after the head; a change already held, or twice in
+    // the batch, is a duplicate.
+    let mut stored_bytes = 0_u64;
+    let mut positions: Vec<i64> = Vec::with_capacity(changes.len());
+    let mut new_actors_and_hashes: Vec<(Vec<u8>, [u8; 32])> = Vec::with_capacity(changes.len());
+    for change in changes {
+        let key = (change.document.0.as_bytes().to_vec(), change.hash.to_vec());
+        if !held.insert(key) {
+            outcome.duplicates += 1;
+            continue;
+        }
+        head += 1;
+        positions.push(head);
+        stored_bytes += change.bytes.len() as u64;
+        outcome.stored.push(Entry {
+            seq: seq(head),
+            change: Change {
+                document: change.document,
+                bytes: change.bytes,
+            },
+        });
+        new_actors_and_hashes.push((change.actor, change.hash));
+    }
+    if !outcome.stored.is_empty() {
+        let documents: Vec<&[u8]> = outcome
+            .stored
+            .iter()
+            .map(|entry| entry.change.document.0.as_bytes().as_slice())
+            .collect();
+        let bytes: Vec<&[u8]> = outcome
+            .stored
+            .iter()
+            .map(|entry| entry.change.bytes.as_slice())
+            .collect();
+        let hashes: Vec<&[u8]> = new_actors_and_hashes
+            .iter()
+            .map(|(_, hash)| hash.as_slice())
+            .collect();
+        let actors: Vec<&[u8]> = new_actors_and_hashes
+            .iter()
+            .map(|(actor, _)| actor.as_slice())
+            .collect();
+        transaction
+            .execute(
+                "INSERT INTO change_log
+                   (workspace, position, document, change_hash, actor, device, received_at, bytes)
+                 SELECT $1, position, document, change_hash, actor, $6, $7, bytes
+                 FROM UNNEST($2::BIGINT[], $3::BYTEA[], $4::BYTEA[], $5::BYTEA[], $8::BYTEA[])
+                   AS batch (position, document, change_hash, actor, bytes)",
                 &[
                     &workspace_key,
-                    &next,
-                    &change.document.0.as_bytes().as_slice(),
-                    &change.hash.as_slice(),
-                    &change.actor,
+                    &positions,
+                    &documents,
+                    &hashes,
+                    &actors,
                     &device_key,
                     &received_at,
-                    &change.bytes,
+                    &bytes,
                 ],
             )
             .await?;
-        if inserted == 1 {
-            head = next;
-            stored_bytes += change.bytes.len() as u64;
-            outcome.stored.push(Entry {
-                seq: seq(head),
-                change: Change {
-                    document: change.document,
-                    bytes: change.bytes,
-                },
-            });
-        } else {
-            outcome.duplicates += 1;
-        }
     }
     if !outcome.stored.is_empty() {
         outcome.quota_exceeded = !charge(
