@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod instances;
 pub mod metrics;
 pub mod offboarding;
+pub mod retention;
 pub mod routes;
 pub mod seeding;
 pub mod session;
@@ -66,6 +67,7 @@ pub async fn run(
     let tasks = state.tasks.clone();
     let compactor = compaction::spawn(state.storage.clone(), state.shutdown.clone());
     let follower = instances::spawn(state.clone());
+    let retention = retention::spawn(state.storage.clone(), state.shutdown.clone());
     let signal = async move {
         shutdown.await;
         cancel.cancel();
@@ -76,6 +78,7 @@ pub async fn run(
     accept::serve(listener, app(state), &limits, metrics, signal).await;
     tasks.close();
     let _finished = compactor.await;
+    let _forgotten = retention.await;
     if let Some(follower) = follower {
         let _followed = follower.await;
     }

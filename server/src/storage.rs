@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod neighbours;
 pub mod postgres;
+pub mod retention;
 pub mod sqlite;
 pub mod tickets;
 
@@ -188,7 +189,9 @@ pub trait ChangeLog: Send + Sync {
 }
 
 /// One database holding everything the relay keeps: the change log, accounts and access.
-pub trait Database: ChangeLog + AccountStore + AccessStore + std::fmt::Debug {
+pub trait Database:
+    ChangeLog + AccountStore + AccessStore + retention::RetentionStore + std::fmt::Debug
+{
     /// The schema version and the storage counters, from memory: answers at once even while
     /// the database is busy, and never counts the log.
     fn health(&self) -> StorageHealth;

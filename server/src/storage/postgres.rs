@@ -26,6 +26,7 @@ mod accounts;
 mod log;
 mod neighbours;
 mod password_resets;
+mod retention;
 mod tickets;
 
 pub use self::neighbours::PostgresNeighbours;

@@ -11,6 +11,7 @@ mod access;
 mod accounts;
 mod log;
 mod password_resets;
+mod retention;
 mod tickets;
 
 use super::neighbours::Neighbours;

@@ -18,6 +18,7 @@ mod access;
 mod accounts;
 mod compaction;
 mod log;
+mod retention;
 mod tickets;
 
 /// What every check returns.
