@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod accounts;
+mod columns;
+mod counters;
 pub mod neighbours;
 pub mod postgres;
 pub mod retention;

@@ -10,12 +10,12 @@
 //! Columns mirror the SQLite schema, except that a person's column is named `person` (`user` is
 //! reserved in PostgreSQL), integers are `BIGINT`, blobs `BYTEA` and flags `BOOLEAN`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use super::counters::Counters;
 use super::neighbours::Neighbours;
 use super::{
     CompactionLease, Database, Quotas, StorageError, StorageHealth, StoreFuture, WorkspaceId,
@@ -252,17 +252,6 @@ impl std::fmt::Debug for PostgresStorage {
     }
 }
 
-/// What the storage keeps in memory: the quotas it enforces and the counters health reads.
-#[derive(Debug)]
-struct Counters {
-    schema_version: i64,
-    logged_changes: AtomicU64,
-    rows_read: AtomicU64,
-    bytes_read: AtomicU64,
-    device_quota: AtomicU64,
-    workspace_quota: AtomicU64,
-}
-
 impl PostgresStorage {
     /// Connects to the server `url` names (`postgres://user:password@host:port/database`, or
     /// the key-value form) and brings its schema up to date.
@@ -294,14 +283,7 @@ impl PostgresStorage {
         Ok(Self {
             neighbours: Arc::new(PostgresNeighbours::new(pool.clone(), config)),
             pool,
-            counters: Arc::new(Counters {
-                schema_version,
-                logged_changes: AtomicU64::new(u64::try_from(logged_changes).unwrap_or(0)),
-                rows_read: AtomicU64::new(0),
-                bytes_read: AtomicU64::new(0),
-                device_quota: AtomicU64::new(0),
-                workspace_quota: AtomicU64::new(0),
-            }),
+            counters: Arc::new(Counters::new(schema_version, logged_changes)),
         })
     }
 
@@ -312,49 +294,26 @@ impl PostgresStorage {
 
     /// Counts rows and bytes read for devices.
     fn count_read(&self, rows: usize, bytes: usize) {
-        self.counters
-            .rows_read
-            .fetch_add(rows as u64, Ordering::Relaxed);
-        self.counters
-            .bytes_read
-            .fetch_add(bytes as u64, Ordering::Relaxed);
+        self.counters.count_read(rows, bytes);
     }
 
     /// Counts changes newly committed to the log (by this instance).
     fn count_logged(&self, changes: usize) {
-        self.counters
-            .logged_changes
-            .fetch_add(changes as u64, Ordering::Relaxed);
+        self.counters.count_logged(changes);
     }
 }
 
 impl Database for PostgresStorage {
     fn health(&self) -> StorageHealth {
-        let counters = &self.counters;
-        StorageHealth {
-            schema_version: counters.schema_version,
-            logged_changes: i64::try_from(counters.logged_changes.load(Ordering::Relaxed))
-                .unwrap_or(i64::MAX),
-            rows_read: counters.rows_read.load(Ordering::Relaxed),
-            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
-        }
+        self.counters.health()
     }
 
     fn set_quotas(&self, quotas: Quotas) {
-        let counters = &self.counters;
-        counters
-            .device_quota
-            .store(quotas.device_bytes, Ordering::Relaxed);
-        counters
-            .workspace_quota
-            .store(quotas.workspace_bytes, Ordering::Relaxed);
+        self.counters.set_quotas(quotas);
     }
 
     fn quotas(&self) -> Quotas {
-        Quotas {
-            device_bytes: self.counters.device_quota.load(Ordering::Relaxed),
-            workspace_bytes: self.counters.workspace_quota.load(Ordering::Relaxed),
-        }
+        self.counters.quotas()
     }
 
     fn neighbours(&self) -> Option<Arc<dyn Neighbours>> {

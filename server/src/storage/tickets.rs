@@ -1,12 +1,9 @@
 //! Sync tickets: the one-time passes a device trades for its sync socket, kept in the database
 //! so that a ticket issued by one relay instance is accepted by another.
 
-use shared::protocol::DeviceId;
-use uuid::Uuid;
-
 use super::accounts::Digest;
 use super::{StorageError, StoreFuture};
-use crate::identity::{Principal, Role, UserId, WorkspaceId};
+use crate::identity::Principal;
 
 /// Tickets one device may hold at once; issuing another drops its oldest.
 pub const TICKETS_PER_DEVICE: i64 = 8;
@@ -29,17 +26,8 @@ impl StoredTicket {
         device: &str,
         issued_at: i64,
     ) -> Result<Self, StorageError> {
-        let id =
-            |text: &str| Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("a ticket's id"));
         Ok(Self {
-            principal: Principal {
-                workspace: WorkspaceId(id(workspace)?),
-                user: UserId(id(user)?),
-                role: role
-                    .parse::<Role>()
-                    .map_err(|_| StorageError::Corrupt("a ticket's role"))?,
-                device: DeviceId(id(device)?),
-            },
+            principal: super::columns::principal(device, user, workspace, role)?,
             issued_at,
         })
     }

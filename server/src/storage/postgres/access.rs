@@ -17,6 +17,7 @@ use super::PostgresStorage;
 use crate::access::{AccessKeys, Grants};
 use crate::identity::{Role, UserId};
 use crate::storage::access::{AccessStore, InvitationAccess, TeamSpec};
+use crate::storage::columns::{names as lines, uuid};
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// Records whose keys one `INSERT` carries at most (a batch larger than this takes several, in
@@ -579,13 +580,6 @@ impl AccessStore for PostgresStorage {
     }
 }
 
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 fn decode(row: &Row) -> Result<(DocumentId, AccessKeys), StorageError> {
     let document: Vec<u8> = row.try_get(0)?;
     let kind: Option<String> = row.try_get(1)?;
@@ -617,10 +611,6 @@ fn document_id(bytes: &[u8], what: &'static str) -> Result<DocumentId, StorageEr
     Uuid::from_slice(bytes)
         .map(DocumentId)
         .map_err(|_| StorageError::Corrupt(what))
-}
-
-fn uuid(text: &str) -> Result<Uuid, StorageError> {
-    Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("a stored id"))
 }
 
 async fn grants(

@@ -22,12 +22,13 @@ use tokio_postgres::{GenericClient, Row, Transaction};
 use uuid::Uuid;
 
 use super::{password_resets, PostgresStorage};
-use crate::identity::{Principal, Role, SignInEmail, UserId};
+use crate::identity::{Principal, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
     NewInvitation, NewPasswordReset, NewUser, PendingInvitation, PersonRecord, ResetCreation,
     ResetRefusal, Rotation, UserRecord,
 };
+use crate::storage::columns::{kind_text, principal, role_of as role};
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
@@ -833,31 +834,6 @@ async fn credential(
             ))
         })
         .transpose()
-}
-
-fn kind_text(kind: CredentialKind) -> &'static str {
-    match kind {
-        CredentialKind::Access => "access",
-        CredentialKind::Refresh => "refresh",
-    }
-}
-
-fn principal(
-    device: &str,
-    user: &str,
-    workspace: &str,
-    role_text: &str,
-) -> Result<Principal, StorageError> {
-    Ok(Principal {
-        workspace: WorkspaceId(uuid(workspace)?),
-        user: UserId(uuid(user)?),
-        role: role(role_text)?,
-        device: DeviceId(uuid(device)?),
-    })
-}
-
-fn role(text: &str) -> Result<Role, StorageError> {
-    text.parse().map_err(|_| StorageError::Corrupt("a role"))
 }
 
 fn digest(bytes: Vec<u8>) -> Result<Digest, StorageError> {

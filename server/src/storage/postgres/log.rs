@@ -16,6 +16,7 @@ use shared::replica::Summary;
 
 use super::PostgresStorage;
 use crate::access::Scope;
+use crate::storage::columns::{document_id, position, read_summary, seq, SUMMARY_VERSION};
 use crate::storage::{
     AppendOutcome, ChangeLog, Database, IncomingChange, LogPage, PageBudget, Quotas, SnapshotPage,
     StorageError, StoreFuture, WorkspaceId, SCAN_ROWS,
@@ -299,23 +300,6 @@ impl ChangeLog for PostgresStorage {
                 .await?;
             Ok(())
         })
-    }
-}
-
-/// The form stored summaries are written in: the postcard encoding of this protocol version's
-/// `Summary` (unchanged since protocol version 2), as in the SQLite store. A relay of another
-/// version ignores summaries it cannot be sure to read.
-const SUMMARY_VERSION: i64 = 2;
-
-/// A stored summary, or `None` (logged) when it does not read: the device then folds the
-/// snapshot itself, which costs time but loses nothing.
-fn read_summary(document: DocumentId, bytes: &[u8]) -> Option<Summary> {
-    match Summary::decode(bytes) {
-        Ok(summary) => Some(summary),
-        Err(error) => {
-            tracing::warn!(document = %document.0, %error, "a stored summary does not read");
-            None
-        }
     }
 }
 
@@ -745,18 +729,4 @@ async fn charge(
         within(device_total, quotas.device_bytes)
             && within(workspace_total, quotas.workspace_bytes),
     )
-}
-
-fn seq(position: i64) -> Seq {
-    Seq(u64::try_from(position).unwrap_or(0))
-}
-
-fn position(seq: Seq) -> i64 {
-    i64::try_from(seq.0).unwrap_or(i64::MAX)
-}
-
-fn document_id(bytes: &[u8]) -> Result<DocumentId, StorageError> {
-    uuid::Uuid::from_slice(bytes)
-        .map(DocumentId)
-        .map_err(|_| StorageError::Corrupt("a logged document id is not 16 bytes"))
 }

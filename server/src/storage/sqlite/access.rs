@@ -12,6 +12,7 @@ use super::SqliteStorage;
 use crate::access::{AccessKeys, Grants};
 use crate::identity::{Role, UserId};
 use crate::storage::access::{AccessStore, InvitationAccess, TeamSpec};
+use crate::storage::columns::{names as invitation_lines, uuid};
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 impl AccessStore for SqliteStorage {
@@ -434,14 +435,6 @@ type KeysRow = (
     Vec<u8>,
 );
 
-/// The names an invitation's access keeps, one per line.
-fn invitation_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 fn read_keys(row: &rusqlite::Row<'_>) -> rusqlite::Result<KeysRow> {
     Ok((
         row.get(0)?,
@@ -475,10 +468,6 @@ fn decode(row: KeysRow) -> Result<(DocumentId, AccessKeys), StorageError> {
             accounts,
         },
     ))
-}
-
-fn uuid(text: &str) -> Result<Uuid, StorageError> {
-    Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("a stored id"))
 }
 
 fn grants(

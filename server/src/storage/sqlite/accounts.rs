@@ -8,12 +8,13 @@ use shared::protocol::DeviceId;
 use uuid::Uuid;
 
 use super::{password_resets, SqliteStorage};
-use crate::identity::{Principal, Role, SignInEmail, UserId};
+use crate::identity::{Principal, SignInEmail, UserId};
 use crate::storage::accounts::{
     AccessLookup, AccountStore, CredentialKind, DeviceRecord, DeviceScope, Digest, Grant,
     NewInvitation, NewPasswordReset, NewUser, PendingInvitation, PersonRecord, ResetCreation,
     ResetRefusal, Rotation, UserRecord,
 };
+use crate::storage::columns::{kind_text, principal};
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
@@ -787,29 +788,6 @@ fn credential(
         .transpose()
 }
 
-fn kind_text(kind: CredentialKind) -> &'static str {
-    match kind {
-        CredentialKind::Access => "access",
-        CredentialKind::Refresh => "refresh",
-    }
-}
-
-fn principal(
-    device: &str,
-    user: &str,
-    workspace: &str,
-    role: &str,
-) -> Result<Principal, StorageError> {
-    Ok(Principal {
-        workspace: WorkspaceId(uuid(workspace)?),
-        user: UserId(uuid(user)?),
-        role: role
-            .parse::<Role>()
-            .map_err(|_| StorageError::Corrupt("a role"))?,
-        device: DeviceId(uuid(device)?),
-    })
-}
-
 pub(super) fn uuid(text: &str) -> Result<Uuid, StorageError> {
     Uuid::parse_str(text).map_err(|_| StorageError::Corrupt("an id"))
 }
@@ -817,6 +795,7 @@ pub(super) fn uuid(text: &str) -> Result<Uuid, StorageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::Role;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
