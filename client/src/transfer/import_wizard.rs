@@ -316,6 +316,7 @@ fn problem_text(i18n: &I18n, problem: &RowProblem) -> String {
         | RowProblem::BadEmail { value, .. }
         | RowProblem::BadPhone { value, .. }
         | RowProblem::UnknownStage { value }
+        | RowProblem::UnknownTerritory { value }
         | RowProblem::UnknownStatus { value }
         | RowProblem::BadAmount { value, .. }
         | RowProblem::BadCurrency { value, .. }

@@ -41,6 +41,7 @@ pub fn export_accounts<'a>(
             Field::Postcode => address_part(|address| &address.postcode),
             Field::City => address_part(|address| &address.city),
             Field::Country => address_part(|address| &address.country),
+            Field::Territory => account.territory.clone().unwrap_or_default(),
             Field::Phone => phones(account.phones.values(), |_| true),
             Field::Email => emails(account.emails.values()),
             Field::Website => account.website.clone().unwrap_or_default(),

@@ -31,6 +31,8 @@ pub enum Field {
     City,
     /// Country (ISO code or name).
     Country,
+    /// The sales territory (a key or a name of the workspace's territories).
+    Territory,
     /// Main phone number.
     Phone,
     /// Mobile phone number.
@@ -91,6 +93,7 @@ impl Field {
                 Self::Postcode,
                 Self::City,
                 Self::Country,
+                Self::Territory,
                 Self::Phone,
                 Self::Email,
                 Self::Website,
@@ -134,6 +137,7 @@ impl Field {
             Self::Postcode => "postcode",
             Self::City => "city",
             Self::Country => "country",
+            Self::Territory => "territory",
             Self::Phone => "phone",
             Self::Mobile => "mobile",
             Self::Email => "email",
@@ -167,6 +171,7 @@ impl Field {
             Self::Postcode => "Code postal",
             Self::City => "Ville",
             Self::Country => "Pays",
+            Self::Territory => "Territoire",
             Self::Phone => "Téléphone",
             Self::Mobile => "Mobile",
             Self::Email => "E-mail",
@@ -258,6 +263,14 @@ impl Field {
             ],
             Self::City => &["ville", "commune", "localite", "city", "town"],
             Self::Country => &["pays", "country"],
+            Self::Territory => &[
+                "territoire",
+                "territoire commercial",
+                "zone commerciale",
+                "region commerciale",
+                "territory",
+                "sales territory",
+            ],
             Self::Phone => &[
                 "telephone",
                 "tel",

@@ -114,6 +114,19 @@ impl ImportRules {
         self.stages.first().map(|(key, _)| key.as_str())
     }
 
+    /// The key of the territory `text` names (by key or by name, accents and case ignored).
+    pub fn territory_key(&self, text: &str) -> Option<&str> {
+        let folded = search_terms(text).join(" ");
+        self.territories
+            .iter()
+            .find(|(key, territory)| {
+                key.as_str() == text
+                    || search_terms(key).join(" ") == folded
+                    || search_terms(&territory.name).join(" ") == folded
+            })
+            .map(|(key, _)| key.as_str())
+    }
+
     /// The key of the stage `text` names (by key or by name, accents and case ignored).
     pub fn stage_key(&self, text: &str) -> Option<&str> {
         let folded = search_terms(text).join(" ");

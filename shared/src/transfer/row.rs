@@ -110,6 +110,12 @@ pub enum RowProblem {
         /// The cell.
         value: String,
     },
+    /// A territory the workspace does not have.
+    #[error("unknown territory {value:?}")]
+    UnknownTerritory {
+        /// The cell.
+        value: String,
+    },
     /// A deal status other than open, won or lost.
     #[error("unknown status {value:?} (expected open, won or lost)")]
     UnknownStatus {
@@ -163,6 +169,7 @@ impl RowProblem {
             Self::BadEmail { .. } => "bad_email",
             Self::BadPhone { .. } => "bad_phone",
             Self::UnknownStage { .. } => "unknown_stage",
+            Self::UnknownTerritory { .. } => "unknown_territory",
             Self::UnknownStatus { .. } => "unknown_status",
             Self::BadAmount { .. } => "bad_amount",
             Self::BadCurrency { .. } => "bad_currency",
@@ -195,7 +202,7 @@ pub(super) fn validate(
         });
     }
     let candidate = match mapping.entity {
-        super::Entity::Account => Candidate::Account(cells.account()),
+        super::Entity::Account => Candidate::Account(cells.account(rules)),
         super::Entity::Contact => Candidate::Contact(cells.contact()),
         super::Entity::Deal => Candidate::Deal(cells.deal(rules)),
     };
@@ -258,7 +265,7 @@ impl Cells<'_> {
         }
     }
 
-    fn account(&mut self) -> Account {
+    fn account(&mut self, rules: &ImportRules) -> Account {
         let mut account = Account::named(&self.required(Field::AccountName));
         account.siret = self.parsed(Field::Siret, Siret::parse, |value, reason| {
             RowProblem::BadSiret { value, reason }
@@ -284,6 +291,13 @@ impl Cells<'_> {
         }
         if let Some(address) = self.address() {
             account.addresses.insert(MAIN_ADDRESS.to_owned(), address);
+        }
+        // A territory named by the file wins over the one its postcode would give.
+        if let Some(value) = self.optional(Field::Territory) {
+            match rules.territory_key(&value) {
+                Some(key) => account.territory = Some(key.to_owned()),
+                None => self.problems.push(RowProblem::UnknownTerritory { value }),
+            }
         }
         self.phones(&mut account.phones, Field::Phone, "Standard");
         self.emails(&mut account.emails);

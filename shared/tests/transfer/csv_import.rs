@@ -466,3 +466,76 @@ fn deals_are_checked_against_the_workspace_pipeline() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_territory_column_places_accounts_by_key_or_name_and_refuses_an_unknown_one() -> TestResult {
+    let csv = "Raison sociale;Code postal;Territoire\n\
+               Boulangerie Martin;69002;grand ouest\n\
+               Garage du Port;44000;IDF\n\
+               Fromagerie Sud;33000;\n\
+               Épicerie Fine;75001;Bretagne Nord\n";
+    let table = Table::read(csv.as_bytes(), &ReadOptions::default())?;
+    let mut settings = Settings::starter();
+    for (key, name, departements) in [
+        ("idf", "Île-de-France", &["75"][..]),
+        ("ouest", "Grand Ouest", &["44"][..]),
+        ("sud-ouest", "Sud-Ouest", &["33"][..]),
+    ] {
+        let territory = Territory {
+            departements: departements.iter().copied().collect(),
+            ..Territory::named(name)
+        };
+        settings.territories.insert(key.to_owned(), territory);
+    }
+    let mapping = Mapping::guess(Entity::Account, &table.headers);
+    assert_eq!(mapping.column_of(Field::Territory), Some(2));
+    let plan = ImportPlan::new(
+        &table,
+        &mapping,
+        &ImportRules::from_settings(&settings),
+        &ExistingKeys::new(),
+    );
+    // Named by its name (accents and case aside) or its key, the file's territory wins over the
+    // postcode's; an empty cell leaves the postcode's rule to place the account.
+    let placed: Vec<(String, Option<String>)> = accounts(&plan)
+        .into_iter()
+        .map(|(_, account)| (account.name.clone(), account.territory.clone()))
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            ("Boulangerie Martin".to_owned(), Some("ouest".to_owned())),
+            ("Garage du Port".to_owned(), Some("idf".to_owned())),
+            ("Fromagerie Sud".to_owned(), None),
+        ]
+    );
+    let refused = plan
+        .rows()
+        .iter()
+        .find(|row| row.line == 5)
+        .ok_or("no row 5")?;
+    assert_eq!(
+        refused.outcome.as_ref().err(),
+        Some(&vec![RowProblem::UnknownTerritory {
+            value: "Bretagne Nord".to_owned()
+        }])
+    );
+    let edit = Edit::anonymous(NOW);
+    let mut created = Vec::new();
+    for write in plan
+        .writes(&edit, 10)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+    {
+        if let ImportWrite::Create(document) = write {
+            if let RecordDocument::Account(account) = *document {
+                let record = account.record()?;
+                created.push((record.name, record.territory));
+            }
+        }
+    }
+    assert!(created.contains(&("Fromagerie Sud".to_owned(), Some("sud-ouest".to_owned()))));
+    assert!(created.contains(&("Garage du Port".to_owned(), Some("idf".to_owned()))));
+    Ok(())
+}
