@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::accounts::AccountsError;
 use crate::offboarding::HandoverError;
+use crate::realignment::RealignmentError;
 use crate::storage::StorageError;
 
 /// Everything a handler can fail with.
@@ -28,6 +29,9 @@ pub enum AppError {
     /// Records could not be handed to a colleague.
     #[error("handover")]
     Handover(#[from] HandoverError),
+    /// Accounts could not be realigned with the territories.
+    #[error("realignment")]
+    Realignment(#[from] RealignmentError),
     /// The request body is not the JSON this route takes.
     #[error("unreadable request body")]
     InvalidBody(#[from] JsonRejection),
@@ -49,6 +53,16 @@ impl IntoResponse for AppError {
             Self::Handover(HandoverError::Storage(error)) => storage_unavailable(error),
             Self::Handover(error) => {
                 tracing::error!(error = %error, source = ?std::error::Error::source(error), "handover failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on the server.",
+                )
+            }
+            Self::Realignment(RealignmentError::Refused(error)) => accounts(error),
+            Self::Realignment(RealignmentError::Storage(error)) => storage_unavailable(error),
+            Self::Realignment(error) => {
+                tracing::error!(error = %error, source = ?std::error::Error::source(error), "realignment failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod instances;
 pub mod metrics;
 pub mod offboarding;
+pub mod realignment;
 pub mod retention;
 pub mod routes;
 pub mod seeding;

@@ -90,10 +90,7 @@ pub async fn hand_over(
         })
         .collect();
     held.sort_by_key(|(document, _)| *document);
-    let editor = Editor {
-        user: shared::ids::UserId::from_bytes(*principal.user.0.as_bytes()),
-        device: shared::ids::DeviceId::from_bytes(*principal.device.0.as_bytes()),
-    };
+    let editor = editor_of(principal);
     let owner = shared::ids::UserId::from_bytes(*to.0.as_bytes());
     let mut handed = 0;
     for batch in held.chunks(HANDOVER_BATCH) {
@@ -124,30 +121,52 @@ pub async fn hand_over(
                 bytes,
             }));
         }
-        if changes.is_empty() {
-            continue;
-        }
-        let ingested = ingest::ingest(
-            state.log.as_ref(),
-            state.access.as_ref(),
-            &state.validators,
-            principal.into(),
-            &grants,
-            changes,
-            edit.time,
-        )
-        .await?;
-        state.hub.publish(
-            workspace,
-            Publication::entries(
-                ingested.outcome.stored,
-                Instant::now(),
-                ingested.access_changed,
-            ),
-        );
+        store_edits(state, principal, &grants, changes, edit.time).await?;
     }
     tracing::info!(%from, %to, by = %principal.user, records = handed, "records handed over");
     Ok(handed)
+}
+
+/// Stores edits the relay made itself in `principal`'s name (an admin, on their device) through
+/// the ingest path a push from that device takes (validated, checked against `grants`, durably
+/// appended), then publishes them; nothing when there are none.
+pub(crate) async fn store_edits(
+    state: &AppState,
+    principal: Principal,
+    grants: &crate::access::Grants,
+    changes: Vec<Change>,
+    time: i64,
+) -> Result<(), IngestError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let ingested = ingest::ingest(
+        state.log.as_ref(),
+        state.access.as_ref(),
+        &state.validators,
+        principal.into(),
+        grants,
+        changes,
+        time,
+    )
+    .await?;
+    state.hub.publish(
+        principal.workspace,
+        Publication::entries(
+            ingested.outcome.stored,
+            Instant::now(),
+            ingested.access_changed,
+        ),
+    );
+    Ok(())
+}
+
+/// The editor an admin's edits made by the relay name: the admin, on the device they asked from.
+pub(crate) fn editor_of(principal: Principal) -> Editor {
+    Editor {
+        user: shared::ids::UserId::from_bytes(*principal.user.0.as_bytes()),
+        device: shared::ids::DeviceId::from_bytes(*principal.device.0.as_bytes()),
+    }
 }
 
 /// The changes (bytes) that make `owner` the owner of the record saved as `saved`; none when it

@@ -1,7 +1,7 @@
 //! Territories: an admin adds a département to a territory in Settings, an account created with
 //! a postcode there joins that territory and reaches the rep who covers it (who reads its
 //! territory by name), and when the admin chooses another territory on the account page the
-//! account leaves the rep's device.
+//! account leaves the rep's device; realigning the accounts with the map brings it back.
 
 use fantoccini::key::Key;
 use serde_json::Value;
@@ -93,6 +93,21 @@ async fn an_account_created_in_a_departement_an_admin_added_to_a_territory_reach
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
+
+        // The admin realigns the accounts with the territories: its postcode puts it back in
+        // Méditerranée, and it reaches Karim's device again.
+        admin.goto("/settings").await?;
+        admin
+            .wait_for("#realign-territories:not([disabled])")
+            .await?;
+        crate::records::click_in_view(&admin, "#realign-territories").await?;
+        admin.wait_for("#territories-realigned").await?;
+        admin.screenshot(test, "4-realigned").await?;
+        account_id(&karim, NAME).await?;
+        open_account(&karim, &id).await?;
+        karim
+            .wait_for_text("#account-territory", "Méditerranée")
+            .await?;
         Ok(())
     }
     .await;

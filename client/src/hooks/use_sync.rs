@@ -357,6 +357,17 @@ impl SyncHandle {
         Ok(reassigned)
     }
 
+    /// Moves every account into the territory of its postcode (an admin, after redrawing the
+    /// territories): how many accounts moved.
+    pub async fn realign_territories(&self) -> Result<usize, Problem> {
+        let (storage, session) = self.signed_in().await?;
+        let (moved, refreshed) = api::realign_territories(&session)
+            .await
+            .map_err(|e| e.problem())?;
+        keep_refreshed(&storage, refreshed).await;
+        Ok(moved)
+    }
+
     /// Gives the person `id` a role and territories (an admin).
     pub async fn set_access(
         &self,

@@ -30,7 +30,7 @@ devices-this-one = this device
 devices-remove = Remove
 # Territories (admins).
 territories-title = Territories
-territories-rule = A new account (created or imported) goes to the territory of its postcode: a postcode prefix beats a département. Changing a territory here moves no existing account; choose an account's territory on its page.
+territories-rule = A new account (created or imported) goes to the territory of its postcode: a postcode prefix beats a département. Changing a territory here moves no existing account until you move the accounts to their territories; an account's territory can also be chosen on its page.
 territories-empty = No territories yet.
 territories-name = Name
 territories-departements = Départements
@@ -43,6 +43,12 @@ territories-keep = Keep
 territories-new = New territory
 territories-new-hint = Île-de-France
 territories-add = Add territory
+territories-realign = Move the accounts to their territories
+territories-realign-waiting = Waiting for your changes to reach the server…
+territories-realigned = { $count ->
+    [one] One account moved to the territory of its postcode.
+   *[other] { $count } accounts moved to the territory of their postcode.
+}
 territories-departement-invalid = “{ $code }” is not a département (01 to 95, 2A, 2B, 971 to 976).
 territories-prefix-invalid = “{ $code }” is not a postcode prefix (one to five digits).
 territories-name-missing = A territory needs a name.

@@ -30,7 +30,7 @@ devices-this-one = cet appareil
 devices-remove = Retirer
 # Secteurs (administrateurs).
 territories-title = Secteurs
-territories-rule = Un nouveau compte (créé ou importé) rejoint le secteur de son code postal : un début de code postal l'emporte sur un département. Modifier un secteur ici ne déplace aucun compte existant ; le secteur d'un compte se choisit sur sa fiche.
+territories-rule = Un nouveau compte (créé ou importé) rejoint le secteur de son code postal : un début de code postal l'emporte sur un département. Modifier un secteur ici ne déplace aucun compte existant tant que vous ne rangez pas les comptes dans leurs secteurs ; le secteur d'un compte se choisit aussi sur sa fiche.
 territories-empty = Aucun secteur pour l'instant.
 territories-name = Nom
 territories-departements = Départements
@@ -43,6 +43,12 @@ territories-keep = Garder
 territories-new = Nouveau secteur
 territories-new-hint = Île-de-France
 territories-add = Ajouter le secteur
+territories-realign = Ranger les comptes dans leurs secteurs
+territories-realign-waiting = En attente de l'envoi de vos modifications au serveur…
+territories-realigned = { $count ->
+    [one] Un compte a rejoint le secteur de son code postal.
+   *[other] { $count } comptes ont rejoint le secteur de leur code postal.
+}
 territories-departement-invalid = « { $code } » n'est pas un département (01 à 95, 2A, 2B, 971 à 976).
 territories-prefix-invalid = « { $code } » n'est pas un début de code postal (un à cinq chiffres).
 territories-name-missing = Un secteur a besoin d'un nom.

@@ -1,7 +1,9 @@
 //! The settings page's territories section, for admins: each territory's name, départements and
 //! postcode prefixes edited in place (written when the admin presses Enter or leaves the
 //! field), a new territory by its name, and removal after a confirmation. New accounts are
-//! placed by postcode when they are created or imported; editing a territory moves no account.
+//! placed by postcode when they are created or imported; editing a territory moves no account
+//! until the admin realigns (the relay then moves every account to its postcode's territory,
+//! once the edits have reached it).
 
 use shared::settings::Territory;
 use web_sys::HtmlInputElement;
@@ -53,10 +55,58 @@ pub fn TerritoriesSection() -> Html {
                 }) }
             </ul>
             <NewTerritory territories={territories.clone()} />
+            <RealignAction />
             if let Some(problem) = territories.problem() {
                 <p id="territories-error" class="form-error" role="alert">{ i18n.t(&problem.id) }</p>
             }
         </section>
+    }
+}
+
+/// "Move the accounts to their territories": the relay realigns every account with the map as
+/// it holds it, so the button waits until this device's edits have reached it.
+#[component]
+fn RealignAction() -> Html {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let outcome = use_state(|| None::<Result<usize, crate::state::problem::Problem>>);
+    let busy = use_state(|| false);
+    let pending = sync.as_ref().map_or(0, |sync| sync.status().pending);
+    let on_click = {
+        let (outcome, busy) = (outcome.clone(), busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(sync) = sync.clone() else {
+                return;
+            };
+            let (outcome, busy) = (outcome.clone(), busy.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                outcome.set(Some(sync.realign_territories().await));
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <div class="realign">
+            <button type="button" id="realign-territories" class="button"
+                disabled={*busy || pending > 0} onclick={on_click}>
+                { i18n.t("territories-realign") }
+            </button>
+            if pending > 0 {
+                <p class="muted" id="realign-waiting">{ i18n.t("territories-realign-waiting") }</p>
+            }
+            { match &*outcome {
+                Some(Ok(moved)) => html! {
+                    <p class="muted" id="territories-realigned" role="status">
+                        { i18n.t_with("territories-realigned", &[("count", (*moved).into())]) }
+                    </p>
+                },
+                Some(Err(problem)) => html! {
+                    <p class="form-error" id="realign-problem" role="alert">{ i18n.t(&problem.id) }</p>
+                },
+                None => html! {},
+            } }
+        </div>
     }
 }
 

@@ -462,6 +462,28 @@ pub async fn hand_over(
     post_for_handover(session, &path, &HandOverRequest { to }).await
 }
 
+#[derive(Deserialize)]
+struct RealignedBody {
+    moved: usize,
+}
+
+/// Moves every account into the territory its postcode falls in (admins only, after redrawing
+/// the territories): how many accounts moved.
+pub async fn realign_territories(session: &Session) -> Result<(usize, Option<Session>), ApiError> {
+    with_fresh_token(session, |token| async move {
+        let response = Request::post("/api/territories/realign")
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)?;
+        match response.status() {
+            200 => Ok(read_json::<RealignedBody>(response).await?.moved),
+            status => Err(classify(status)),
+        }
+    })
+    .await
+}
+
 /// POSTs `body` to an offboarding `path` with the access token; answers how many records
 /// changed owner.
 async fn post_for_handover<B: Serialize>(

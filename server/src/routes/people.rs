@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/hand-over", post(hand_over))
         .route("/people/{id}/access", put(set_access))
         .route("/teams", get(teams).put(set_team))
+        .route("/territories/realign", post(realign))
 }
 
 #[derive(Serialize)]
@@ -220,6 +221,21 @@ async fn disable(
         None => 0,
     };
     Ok(Json(HandedOverBody { reassigned }))
+}
+
+#[derive(Serialize)]
+struct RealignedBody {
+    /// How many accounts moved to another territory.
+    moved: usize,
+}
+
+/// Moves every account into the territory its postcode falls in (after the admin redrew them).
+async fn realign(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> Result<Json<RealignedBody>, AppError> {
+    let moved = crate::realignment::realign_territories(&state, principal).await?;
+    Ok(Json(RealignedBody { moved }))
 }
 
 async fn hand_over(

@@ -14,5 +14,6 @@ mod instances;
 mod quotas;
 mod reach_simulation;
 mod reads;
+mod realignment;
 mod refusals;
 mod sync;
