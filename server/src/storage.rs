@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 mod columns;
 mod counters;
+pub mod device_codes;
 pub mod neighbours;
 pub mod postgres;
 pub mod retention;
@@ -192,7 +193,12 @@ pub trait ChangeLog: Send + Sync {
 
 /// One database holding everything the relay keeps: the change log, accounts and access.
 pub trait Database:
-    ChangeLog + AccountStore + AccessStore + retention::RetentionStore + std::fmt::Debug
+    ChangeLog
+    + AccountStore
+    + AccessStore
+    + device_codes::DeviceCodes
+    + retention::RetentionStore
+    + std::fmt::Debug
 {
     /// The schema version and the storage counters, from memory: answers at once even while
     /// the database is busy, and never counts the log.
@@ -293,6 +299,12 @@ pub enum StorageError {
     /// The blocking database task died (a panic) before answering.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
+    /// The system's random source failed.
+    #[error("the system's random source failed")]
+    Random(#[source] getrandom::Error),
+    /// Every device code drawn for a device was already another device's.
+    #[error("no free device code was found")]
+    NoFreeDeviceCode,
     /// Stored data does not decode.
     #[error("stored data is corrupt: {0}")]
     Corrupt(&'static str),

@@ -18,6 +18,7 @@ use server::accounts::{demo, Accounts, AccountsError, Lifetimes, NewWorkspace};
 use server::config::Config;
 use server::state::AppState;
 use shared::protocol::DeviceId;
+use shared::sales::DeviceCode;
 use uuid::Uuid;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -366,6 +367,38 @@ async fn signing_out_ends_the_credentials_but_the_device_may_sign_in_again() -> 
         .await?;
     assert_eq!(again.status, 200);
     assert_eq!(again.body["device_id"], signed_in["device_id"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_signed_in_device_gets_a_code_and_keeps_it_when_it_signs_in_again() -> TestResult {
+    let app = spawn_app().await?;
+    let signed_in = app.sign_in(REMI, "Téléphone").await?;
+    let code = text(&signed_in, "device_code")?;
+    assert_eq!(code.len(), 4);
+    assert_eq!(DeviceCode::parse(code)?.as_str(), code);
+
+    let again = app
+        .login(
+            json!({"email": REMI, "password": demo::PASSWORD, "device_name": "Téléphone",
+                   "device_id": signed_in["device_id"]}),
+        )
+        .await?;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.body["device_code"], signed_in["device_code"]);
+    let other = app.sign_in(REMI, "Portable").await?;
+    assert_ne!(other["device_code"], signed_in["device_code"]);
+
+    let listed = app
+        .get("/api/devices", text(&signed_in, "access_token")?)
+        .await?;
+    let phone = listed.body["devices"]
+        .as_array()
+        .ok_or("no device list")?
+        .iter()
+        .find(|device| device["id"] == signed_in["device_id"])
+        .ok_or("the phone is not listed")?;
+    assert_eq!(phone["code"], signed_in["device_code"]);
     Ok(())
 }
 
@@ -775,6 +808,7 @@ async fn an_invited_rep_joins_the_admin_s_workspace_signed_in_and_the_code_works
     assert_eq!(accepted.body["user"]["role"], "rep");
     assert_eq!(accepted.body["user"]["name"], "Paul Martin");
     assert_eq!(accepted.body["workspace"], manon["workspace"]);
+    DeviceCode::parse(text(&accepted.body, "device_code")?)?;
     let manon_sees = app.device_ids(text(&manon, "access_token")?).await?;
     assert!(manon_sees.contains(&text(&accepted.body, "device_id")?.to_owned()));
 

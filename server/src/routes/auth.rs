@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shared::protocol::DeviceId;
+use shared::sales::DeviceCode;
 
 use super::authenticated::Authenticated;
 use super::client_address::ClientAddress;
@@ -16,6 +17,7 @@ use crate::accounts::{SignIn, SignedIn, Tokens};
 use crate::error::AppError;
 use crate::identity::{Role, UserId, WorkspaceId};
 use crate::state::AppState;
+use crate::storage::StorageError;
 
 /// The sign-in routes.
 pub fn router() -> Router<AppState> {
@@ -49,11 +51,13 @@ pub(crate) struct TokensBody {
     device_id: DeviceId,
 }
 
-/// A signed-in device's credentials, user and workspace, as JSON.
+/// A signed-in device's credentials, code, user and workspace, as JSON.
 #[derive(Serialize)]
 pub(crate) struct SignedInBody {
     #[serde(flatten)]
     tokens: TokensBody,
+    /// The code the device's quote and order numbers carry.
+    device_code: DeviceCode,
     user: UserBody,
     workspace: WorkspaceBody,
 }
@@ -85,11 +89,18 @@ impl From<Tokens> for TokensBody {
     }
 }
 
-impl From<SignedIn> for SignedInBody {
-    fn from(signed_in: SignedIn) -> Self {
+impl SignedInBody {
+    /// The answer to a device that just signed in, with its code (given now if it had none).
+    pub(crate) async fn of(state: &AppState, signed_in: SignedIn) -> Result<Self, AppError> {
+        let device_code = state
+            .storage
+            .device_code(signed_in.tokens.device)
+            .await?
+            .ok_or(StorageError::Corrupt("a signed-in device is not stored"))?;
         let user = signed_in.user;
-        Self {
+        Ok(Self {
             tokens: signed_in.tokens.into(),
+            device_code,
             user: UserBody {
                 id: user.id,
                 email: user.email,
@@ -100,7 +111,7 @@ impl From<SignedIn> for SignedInBody {
                 id: user.workspace,
                 name: user.workspace_name,
             },
-        }
+        })
     }
 }
 
@@ -136,7 +147,7 @@ async fn login(
             client,
         )
         .await?;
-    Ok(NoStore(Json(signed_in.into())))
+    Ok(NoStore(Json(SignedInBody::of(&state, signed_in).await?)))
 }
 
 async fn refresh(

@@ -7,6 +7,7 @@ use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde::Serialize;
 use shared::protocol::DeviceId;
+use shared::sales::DeviceCode;
 use uuid::Uuid;
 
 use super::authenticated::Authenticated;
@@ -39,6 +40,8 @@ struct DeviceBody {
     created_at: i64,
     last_seen_at: Option<i64>,
     revoked_at: Option<i64>,
+    /// The code its quote and order numbers carry, once it was given one.
+    code: Option<DeviceCode>,
 }
 
 async fn list(
@@ -58,6 +61,7 @@ async fn list(
                 created_at: device.created_at,
                 last_seen_at: device.last_seen_at,
                 revoked_at: device.revoked_at,
+                code: device.code,
             })
             .collect(),
     }))

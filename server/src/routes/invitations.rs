@@ -199,5 +199,6 @@ async fn accept(
     {
         tracing::error!(%error, user = %signed_in.user.id, "an invitation's teams and territories were not given");
     }
-    Ok(NoStore((StatusCode::CREATED, Json(signed_in.into()))))
+    let body = SignedInBody::of(&state, signed_in).await?;
+    Ok(NoStore((StatusCode::CREATED, Json(body))))
 }

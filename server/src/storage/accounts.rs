@@ -6,6 +6,7 @@
 //! states; [`crate::accounts`] owns those rules.
 
 use shared::protocol::DeviceId;
+use shared::sales::DeviceCode;
 
 use super::{StoreFuture, WorkspaceId};
 use crate::identity::{Principal, Role, SignInEmail, UserId};
@@ -94,6 +95,8 @@ pub struct DeviceRecord {
     pub last_seen_at: Option<i64>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<i64>,
+    /// The code its quote and order numbers carry, once it was given one.
+    pub code: Option<DeviceCode>,
 }
 
 /// What a credential lets its holder do.

@@ -23,6 +23,7 @@ use super::{
 
 mod access;
 mod accounts;
+mod device_codes;
 mod log;
 mod neighbours;
 mod password_resets;
@@ -232,6 +233,10 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sync_tickets_by_device ON sync_tickets (device, issued_at);
     CREATE INDEX sync_tickets_by_age ON sync_tickets (issued_at);",
+    // 2: each device's code, which its quote and order numbers carry; unique across the relay,
+    // given on first request (devices enrolled before this migration get theirs later).
+    "ALTER TABLE devices ADD COLUMN code TEXT;
+    CREATE UNIQUE INDEX devices_by_code ON devices (code);",
 ];
 
 /// A handle on the PostgreSQL database; clones share one pool and the same counters.

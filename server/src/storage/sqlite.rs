@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 mod access;
 mod accounts;
+mod device_codes;
 mod log;
 mod password_resets;
 mod retention;
@@ -221,6 +222,10 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX sync_tickets_by_device ON sync_tickets (device, issued_at);
     CREATE INDEX sync_tickets_by_age ON sync_tickets (issued_at);",
+    // 12: each device's code, which its quote and order numbers carry; unique across the relay,
+    // given on first request (devices enrolled before this migration get theirs later).
+    "ALTER TABLE devices ADD COLUMN code TEXT;
+    CREATE UNIQUE INDEX devices_by_code ON devices (code);",
 ];
 
 /// A handle on the SQLite database; clones share one connection and the same counters.

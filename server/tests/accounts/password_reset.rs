@@ -94,6 +94,7 @@ async fn a_reset_link_sets_a_new_password_signs_the_person_in_and_works_once() -
     assert_eq!(reset.body["user"]["role"], "rep");
     assert_eq!(reset.body["workspace"], manon["workspace"]);
     assert_eq!(reset.body["token_type"], "Bearer");
+    shared::sales::DeviceCode::parse(text(&reset.body, "device_code")?)?;
     let new_device = app.device_ids(text(&reset.body, "access_token")?).await?;
     assert!(new_device.contains(&text(&reset.body, "device_id")?.to_owned()));
 

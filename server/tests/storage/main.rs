@@ -17,6 +17,7 @@ use tests::PostgresCluster;
 mod access;
 mod accounts;
 mod compaction;
+mod device_codes;
 mod log;
 mod retention;
 mod tickets;

@@ -29,6 +29,7 @@ use crate::storage::accounts::{
     ResetRefusal, Rotation, UserRecord,
 };
 use crate::storage::columns::{kind_text, principal, role_of as role};
+use crate::storage::device_codes;
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
@@ -376,7 +377,7 @@ impl AccountStore for PostgresStorage {
             let rows = client
                 .query(
                     r#"SELECT devices.id, devices.name, users.id, users.name, devices.created_at,
-                        devices.last_seen_at, devices.revoked_at
+                        devices.last_seen_at, devices.revoked_at, devices.code
                      FROM devices JOIN users ON users.id = devices.person
                      WHERE users.workspace = $1 AND ($2::TEXT IS NULL OR users.id = $2)
                      ORDER BY devices.created_at, devices.id COLLATE "C""#,
@@ -396,6 +397,10 @@ impl AccountStore for PostgresStorage {
                         created_at: row.try_get(4)?,
                         last_seen_at: row.try_get(5)?,
                         revoked_at: row.try_get(6)?,
+                        code: row
+                            .try_get::<_, Option<&str>>(7)?
+                            .map(device_codes::stored)
+                            .transpose()?,
                     })
                 })
                 .collect()

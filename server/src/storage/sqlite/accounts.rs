@@ -15,6 +15,7 @@ use crate::storage::accounts::{
     ResetRefusal, Rotation, UserRecord,
 };
 use crate::storage::columns::{kind_text, principal};
+use crate::storage::device_codes;
 use crate::storage::{StorageError, StoreFuture, WorkspaceId};
 
 /// The columns [`user_record`] reads, from `users` joined with `workspaces`.
@@ -339,7 +340,7 @@ impl AccountStore for SqliteStorage {
         Box::pin(self.call(move |connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT devices.id, devices.name, users.id, users.name, devices.created_at,
-                    devices.last_seen_at, devices.revoked_at
+                    devices.last_seen_at, devices.revoked_at, devices.code
                  FROM devices JOIN users ON users.id = devices.user
                  WHERE users.workspace = ?1 AND (?2 IS NULL OR users.id = ?2)
                  ORDER BY devices.created_at, devices.id",
@@ -359,13 +360,14 @@ impl AccountStore for SqliteStorage {
                             row.get::<_, i64>(4)?,
                             row.get::<_, Option<i64>>(5)?,
                             row.get::<_, Option<i64>>(6)?,
+                            row.get::<_, Option<String>>(7)?,
                         ))
                     },
                 )?
                 .collect::<Result<Vec<_>, _>>()?;
             rows.into_iter()
                 .map(
-                    |(id, name, user, user_name, created_at, last_seen_at, revoked_at)| {
+                    |(id, name, user, user_name, created_at, last_seen_at, revoked_at, code)| {
                         Ok(DeviceRecord {
                             id: DeviceId(uuid(&id)?),
                             name,
@@ -374,6 +376,7 @@ impl AccountStore for SqliteStorage {
                             created_at,
                             last_seen_at,
                             revoked_at,
+                            code: code.as_deref().map(device_codes::stored).transpose()?,
                         })
                     },
                 )
