@@ -17,7 +17,6 @@ use crate::accounts::{SignIn, SignedIn, Tokens};
 use crate::error::AppError;
 use crate::identity::{Role, UserId, WorkspaceId};
 use crate::state::AppState;
-use crate::storage::StorageError;
 
 /// The sign-in routes.
 pub fn router() -> Router<AppState> {
@@ -56,8 +55,9 @@ pub(crate) struct TokensBody {
 pub(crate) struct SignedInBody {
     #[serde(flatten)]
     tokens: TokensBody,
-    /// The code the device's quote and order numbers carry.
-    device_code: DeviceCode,
+    /// The code the device's quote and order numbers carry (`null` when it could not be given
+    /// now: the next sign-in gives it).
+    device_code: Option<DeviceCode>,
     user: UserBody,
     workspace: WorkspaceBody,
 }
@@ -91,14 +91,25 @@ impl From<Tokens> for TokensBody {
 
 impl SignedInBody {
     /// The answer to a device that just signed in, with its code (given now if it had none).
-    pub(crate) async fn of(state: &AppState, signed_in: SignedIn) -> Result<Self, AppError> {
-        let device_code = state
-            .storage
-            .device_code(signed_in.tokens.device)
-            .await?
-            .ok_or(StorageError::Corrupt("a signed-in device is not stored"))?;
+    ///
+    /// The sign-in has happened (an invitation or a reset link is spent) whatever becomes of the
+    /// code: when it cannot be read or given now, the answer says none (`null`), the failure is
+    /// logged, and the device gets it at its next sign-in.
+    pub(crate) async fn of(state: &AppState, signed_in: SignedIn) -> Self {
+        let device = signed_in.tokens.device;
+        let device_code = match state.storage.device_code(device).await {
+            Ok(Some(code)) => Some(code),
+            Ok(None) => {
+                tracing::error!(device = %device.0, "a signed-in device is not stored");
+                None
+            }
+            Err(error) => {
+                tracing::error!(device = %device.0, %error, "cannot give a signed-in device its code");
+                None
+            }
+        };
         let user = signed_in.user;
-        Ok(Self {
+        Self {
             tokens: signed_in.tokens.into(),
             device_code,
             user: UserBody {
@@ -111,7 +122,7 @@ impl SignedInBody {
                 id: user.workspace,
                 name: user.workspace_name,
             },
-        })
+        }
     }
 }
 
@@ -147,7 +158,7 @@ async fn login(
             client,
         )
         .await?;
-    Ok(NoStore(Json(SignedInBody::of(&state, signed_in).await?)))
+    Ok(NoStore(Json(SignedInBody::of(&state, signed_in).await)))
 }
 
 async fn refresh(

@@ -199,6 +199,6 @@ async fn accept(
     {
         tracing::error!(%error, user = %signed_in.user.id, "an invitation's teams and territories were not given");
     }
-    let body = SignedInBody::of(&state, signed_in).await?;
+    let body = SignedInBody::of(&state, signed_in).await;
     Ok(NoStore((StatusCode::CREATED, Json(body))))
 }

@@ -83,5 +83,5 @@ async fn accept(
             client,
         )
         .await?;
-    Ok(NoStore(Json(SignedInBody::of(&state, signed_in).await?)))
+    Ok(NoStore(Json(SignedInBody::of(&state, signed_in).await)))
 }
