@@ -203,6 +203,40 @@ impl Metrics {
             "Bytes of changes and snapshots read for devices.",
             storage.bytes_read.to_string(),
         );
+        if let Some(pool) = storage.pool {
+            line(
+                "carnet_db_pool_max_connections",
+                "gauge",
+                "Connections the pool opens at most.",
+                pool.max.to_string(),
+            );
+            line(
+                "carnet_db_pool_connections",
+                "gauge",
+                "Connections to the database open now.",
+                pool.open.to_string(),
+            );
+            line(
+                "carnet_db_pool_idle_connections",
+                "gauge",
+                "Open connections idle now.",
+                pool.idle.to_string(),
+            );
+            line(
+                "carnet_db_pool_waiting",
+                "gauge",
+                "Requests waiting for a connection.",
+                pool.waiting.to_string(),
+            );
+        }
+        if let Some(listening) = storage.listening {
+            line(
+                "carnet_instances_listening",
+                "gauge",
+                "1 when this instance hears the other instances (its LISTEN connection is up).",
+                u8::from(listening).to_string(),
+            );
+        }
         let _infallible = writeln!(
             text,
             "# HELP carnet_fanout_latency_seconds From durable commit to the send to another device.\n# TYPE carnet_fanout_latency_seconds histogram"

@@ -330,4 +330,23 @@ pub struct StorageHealth {
     pub rows_read: u64,
     /// Bytes of changes and snapshots read for devices since the server started.
     pub bytes_read: u64,
+    /// The connection pool, for a database server (PostgreSQL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolHealth>,
+    /// Whether this instance hears the others (PostgreSQL: its `LISTEN` connection is up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listening: Option<bool>,
+}
+
+/// The state of a database server's connection pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PoolHealth {
+    /// The most connections it opens.
+    pub max: usize,
+    /// Connections open now.
+    pub open: usize,
+    /// Open connections idle now.
+    pub idle: usize,
+    /// Requests waiting for a connection.
+    pub waiting: usize,
 }

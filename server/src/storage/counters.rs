@@ -37,6 +37,8 @@ impl Counters {
                 .unwrap_or(i64::MAX),
             rows_read: self.rows_read.load(Ordering::Relaxed),
             bytes_read: self.bytes_read.load(Ordering::Relaxed),
+            pool: None,
+            listening: None,
         }
     }
 

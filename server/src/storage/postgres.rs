@@ -310,7 +310,17 @@ impl PostgresStorage {
 
 impl Database for PostgresStorage {
     fn health(&self) -> StorageHealth {
-        self.counters.health()
+        let status = self.pool.status();
+        StorageHealth {
+            pool: Some(super::PoolHealth {
+                max: status.max_size,
+                open: status.size,
+                idle: status.available,
+                waiting: status.waiting,
+            }),
+            listening: Some(self.neighbours.listening()),
+            ..self.counters.health()
+        }
     }
 
     fn set_quotas(&self, quotas: Quotas) {

@@ -123,8 +123,10 @@ async fn changes_made_while_an_instance_could_not_hear_the_others_still_reach_it
 
     // Every listening connection is terminated (as a failover or a network cut would), then
     // changes are made on the other instance at once, while the listeners reconnect.
+    // (Only this test's database: other tests share the cluster.)
     let cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-               WHERE query = 'LISTEN carnet_relay' AND pid <> pg_backend_pid()";
+               WHERE query = 'LISTEN carnet_relay' AND pid <> pg_backend_pid()
+                 AND datname = current_database()";
     first.execute(cut, cut, Vec::new()).await?;
     for round in 0..EDITS {
         writer.edit(&format!("while-cut-{round}"), round).await?;
@@ -231,5 +233,38 @@ async fn a_record_reassigned_through_one_instance_leaves_and_reaches_devices_on_
         .until("the purge", |device| device.purged.contains(&document))
         .await?;
     assert!(!tablet_a.others.contains_key(&document));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_instances_metrics_show_its_pool_and_that_it_hears_the_others() -> TestResult {
+    let relay = Relay::start_on_postgres().await?;
+    // The listening connection comes up in the background, moments after the start.
+    let deadline = tokio::time::Instant::now() + crate::harness::PATIENCE;
+    let body = loop {
+        let (status, _, body) = crate::harness::http_get(relay.address, "/metrics").await?;
+        assert_eq!(status, 200);
+        if body.contains("carnet_instances_listening 1") {
+            break body;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!("the instance never said it hears the others:\n{body}").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(
+        body.contains(&format!(
+            "carnet_db_pool_max_connections {}",
+            server::storage::postgres::POOL_SIZE
+        )),
+        "{body}"
+    );
+    assert!(body.contains("carnet_db_pool_waiting 0"), "{body}");
+    let (status, _, health) = crate::harness::http_get(relay.address, "/api/health").await?;
+    assert_eq!(status, 200);
+    assert!(
+        health.contains("\"listening\":") && health.contains("\"pool\":{\"max\":"),
+        "{health}"
+    );
     Ok(())
 }

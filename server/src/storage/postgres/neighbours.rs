@@ -2,6 +2,8 @@
 //! pooled connection once the commit they follow has returned, and come in on a dedicated
 //! connection that `LISTEN`s (outside the pool, reconnected when it drops).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::Pool;
@@ -29,6 +31,8 @@ pub struct PostgresNeighbours {
     instance: Uuid,
     pool: Pool,
     config: tokio_postgres::Config,
+    /// Whether the listening connection is up now.
+    listening: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for PostgresNeighbours {
@@ -47,7 +51,13 @@ impl PostgresNeighbours {
             instance: Uuid::new_v4(),
             pool,
             config,
+            listening: Arc::default(),
         }
+    }
+
+    /// Whether this instance hears the others now.
+    pub(crate) fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
     }
 }
 
@@ -148,6 +158,7 @@ async fn listen_once(
         driver.abort();
         return Err(error);
     }
+    neighbours.listening.store(true, Ordering::Relaxed);
     if heard.send(Heard::Reconnected).await.is_err() {
         driver.abort();
         return Ok(Ended::Unheard);
@@ -172,6 +183,7 @@ async fn listen_once(
             }
         }
     };
+    neighbours.listening.store(false, Ordering::Relaxed);
     drop(client);
     driver.abort();
     Ok(ended)
