@@ -138,7 +138,7 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
             return Err(unexpected(format!("skip is not chosen ({chosen})")));
         }
         tablet.screenshot(test, "2-review").await?;
-        tablet.click("#import-review").await?;
+        crate::records::click_in_view(&tablet, "#import-review").await?;
         tablet
             .wait_for_text("#import-summary-create", "3 new records")
             .await?;

@@ -143,7 +143,9 @@ async fn a_relay_killed_during_a_large_upload_gets_every_change_once_it_restarts
             &large_spreadsheet(&files, IMPORTED_ROWS)?,
         )
         .await?;
-        tablet.click("#import-review").await?;
+        // Once the 3,000 rows are read the button is enabled; it sits at the window's edge.
+        tablet.wait_for("#import-review:not([disabled])").await?;
+        crate::records::click_in_view(&tablet, "#import-review").await?;
         tablet
             .wait_for_text(
                 "#import-summary-create",
