@@ -135,10 +135,18 @@ async fn a_deal_moves_with_the_arrow_keys_and_the_move_is_announced_and_kept() -
             .await?;
         card.send_keys(&char::from(Key::Right).to_string()).await?;
         laptop.wait_for(&card_in(&to, &deal)).await?;
-        // Focus follows the card into its new column, so the next arrow keeps moving it.
-        let focused = laptop
-            .evaluate("return document.activeElement && document.activeElement.dataset.dealId;")
-            .await?;
+        // Focus follows the card into its new column (the page moves it once the column has
+        // rendered), so the next arrow keeps moving it.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        let focused = loop {
+            let focused = laptop
+                .evaluate("return document.activeElement && document.activeElement.dataset.dealId;")
+                .await?;
+            if focused == Value::String(deal.clone()) || tokio::time::Instant::now() >= deadline {
+                break focused;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         if focused != Value::String(deal.clone()) {
             return Err(unexpected(format!("focus is on {focused} after the move")));
         }
