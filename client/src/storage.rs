@@ -54,6 +54,7 @@ use shared::protocol::client::OutboxEntry;
 use shared::protocol::{Change, DocumentId, DocumentSnapshot, Seq};
 use shared::record::Record;
 use shared::replica::{self, IndexRow, RecordKind};
+use shared::sales::ProductIndexRow;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
@@ -73,6 +74,9 @@ const DOCUMENTS: &str = "documents";
 const ACCOUNT_INDEX: &str = "account_index";
 const CONTACT_INDEX: &str = "contact_index";
 const DEAL_INDEX: &str = "deal_index";
+const PRODUCT_INDEX: &str = "product_index";
+const QUOTE_INDEX: &str = "quote_index";
+const ORDER_INDEX: &str = "order_index";
 const META: &str = "meta";
 const OUTBOX: &str = "outbox";
 const SEARCH_JOURNAL: &str = "search_journal";
@@ -99,27 +103,45 @@ const META_OUTBOX_BACKFILL: &str = "outbox-backfill";
 const ROWS_PER_PAGE: u32 = 1_000;
 /// What a transaction writing documents and their rows covers: the rows' journal entries go
 /// with them (see `search_journal`).
-const ROW_WRITES: [&str; 5] = [
+const ROW_WRITES: [&str; 8] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
     DEAL_INDEX,
+    PRODUCT_INDEX,
+    QUOTE_INDEX,
+    ORDER_INDEX,
     SEARCH_JOURNAL,
 ];
+/// Every store of index rows, one per kind of record that has rows.
+const INDEX_STORES: [&str; 6] = [
+    ACCOUNT_INDEX,
+    CONTACT_INDEX,
+    DEAL_INDEX,
+    PRODUCT_INDEX,
+    QUOTE_INDEX,
+    ORDER_INDEX,
+];
 /// [`ROW_WRITES`] and the outbox: what a transaction writing this device's own changes covers.
-const LOCAL_WRITES: [&str; 6] = [
+const LOCAL_WRITES: [&str; 9] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
     DEAL_INDEX,
+    PRODUCT_INDEX,
+    QUOTE_INDEX,
+    ORDER_INDEX,
     SEARCH_JOURNAL,
     OUTBOX,
 ];
-const ALL_STORES: [&str; 9] = [
+const ALL_STORES: [&str; 12] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
     DEAL_INDEX,
+    PRODUCT_INDEX,
+    QUOTE_INDEX,
+    ORDER_INDEX,
     META,
     OUTBOX,
     SEARCH_JOURNAL,
@@ -355,6 +377,9 @@ impl Storage {
             ACCOUNT_INDEX,
             CONTACT_INDEX,
             DEAL_INDEX,
+            PRODUCT_INDEX,
+            QUOTE_INDEX,
+            ORDER_INDEX,
             META,
             SEARCH_JOURNAL,
         ];
@@ -617,6 +642,14 @@ impl Storage {
         .await
     }
 
+    /// Every catalogue product's index row, in reference order.
+    pub async fn product_rows(&self) -> Result<Vec<ProductIndexRow>, StorageError> {
+        self.rows(PRODUCT_INDEX, |row: &ProductIndexRow| {
+            (row.reference.clone(), row.id.clone())
+        })
+        .await
+    }
+
     /// Every deal's index row, in title order.
     pub async fn deal_rows(&self) -> Result<Vec<DealIndexRow>, StorageError> {
         self.rows(DEAL_INDEX, |row: &DealIndexRow| {
@@ -718,12 +751,11 @@ impl Storage {
     ) -> Result<usize, StorageError> {
         let keys = self.document_keys().await?;
         let total = keys.len();
-        let clear = self.transaction(
-            &[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX, SEARCH_JOURNAL],
-            Durability::Relaxed,
-        )?;
+        let mut cleared_stores = INDEX_STORES.to_vec();
+        cleared_stores.push(SEARCH_JOURNAL);
+        let clear = self.transaction(&cleared_stores, Durability::Relaxed)?;
         let cleared = async {
-            for store in [ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX] {
+            for store in INDEX_STORES {
                 clear.object_store(store)?.clear()?.await?;
             }
             search_journal::journal_everything(&clear)?;
@@ -1084,6 +1116,9 @@ fn row_value(row: &IndexRow) -> Result<Option<(&'static str, JsValue)>, StorageE
         IndexRow::Account(row) => (ACCOUNT_INDEX, serde_wasm_bindgen::to_value(row)),
         IndexRow::Contact(row) => (CONTACT_INDEX, serde_wasm_bindgen::to_value(row)),
         IndexRow::Deal(row) => (DEAL_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::Product(row) => (PRODUCT_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::Quote(row) => (QUOTE_INDEX, serde_wasm_bindgen::to_value(row)),
+        IndexRow::Order(row) => (ORDER_INDEX, serde_wasm_bindgen::to_value(row)),
         IndexRow::None => return Ok(None),
     };
     value

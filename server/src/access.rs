@@ -16,6 +16,8 @@
 //!   that would take a record out of their reach (giving it to someone else outside their
 //!   territories) is refused;
 //! - a contact or a deal is read by whoever reads one of its accounts (or holds it);
+//! - a quote or an order is read and changed by whoever reads its account, and by nobody else;
+//! - everyone reads the catalogue's products; managers and admins change them;
 //! - everyone reads the settings; nobody but an admin changes them.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -62,7 +64,9 @@ impl AccessKeys {
                 user_of(row.owner.as_deref()),
                 documents_of(row.account.as_slice()),
             ),
-            IndexRow::None => (None, Vec::new()),
+            IndexRow::Quote(row) => (None, documents_of(std::slice::from_ref(&row.account))),
+            IndexRow::Order(row) => (None, documents_of(std::slice::from_ref(&row.account))),
+            IndexRow::Product(_) | IndexRow::None => (None, Vec::new()),
         };
         Self {
             kind: folded.kind,
@@ -143,7 +147,7 @@ impl Grants {
             .holder()
             .is_some_and(|holder| self.people.contains(&holder));
         match keys.kind {
-            Some(RecordKind::Settings) => true,
+            Some(RecordKind::Settings | RecordKind::Product) => true,
             Some(RecordKind::Account) => {
                 holds
                     || keys
@@ -154,6 +158,9 @@ impl Grants {
             Some(RecordKind::Contact | RecordKind::Deal) => {
                 holds || keys.accounts.iter().any(reads_account)
             }
+            // A quote or an order follows its account only: whoever wrote it reads it no more
+            // once the account leaves their reach.
+            Some(RecordKind::Quote | RecordKind::Order) => keys.accounts.iter().any(reads_account),
             None => holds,
         }
     }
@@ -177,6 +184,10 @@ impl Grants {
             Some(kind) => after.kind == Some(kind),
             None => true,
         };
+        if kinds.contains(&Some(RecordKind::Product)) {
+            // The catalogue: read by everyone, written by managers (and admins, above).
+            return self.role == Role::Manager && kind_kept;
+        }
         // Before: read through the accounts as they are now; an account the same push takes
         // out of reach is judged by its own keys.
         let reachable_before = before.is_none_or(|keys| self.reads(keys, &reads_account));
@@ -332,6 +343,50 @@ mod tests {
         assert!(admin.may_change(Some(&settings), &settings, |_| false));
         // A new document claiming to be the settings is the settings.
         assert!(!rachida.may_change(None, &settings, |_| false));
+    }
+
+    #[test]
+    fn everyone_reads_the_catalogue_and_only_managers_and_admins_change_it() {
+        let product = AccessKeys {
+            kind: Some(RecordKind::Product),
+            creator: Some(user(10)),
+            ..AccessKeys::default()
+        };
+        let rachida = rep(2, &[]);
+        let lead = manager(10, &[], &[]);
+        let other_lead = manager(11, &[], &[]);
+        let admin = Grants::admin(user(1));
+        for grants in [&rachida, &lead, &other_lead, &admin] {
+            assert!(grants.reads(&product, |_| false));
+        }
+        assert!(!rachida.may_change(None, &product, |_| false));
+        assert!(!rachida.may_change(Some(&product), &product, |_| false));
+        assert!(lead.may_change(None, &product, |_| false));
+        assert!(other_lead.may_change(Some(&product), &product, |_| false));
+        assert!(admin.may_change(Some(&product), &product, |_| false));
+        // A manager may not turn an account into a product, nor a product into an account.
+        let theirs = account(Some(user(10)), None);
+        assert!(!lead.may_change(Some(&theirs), &product, |_| false));
+        assert!(!lead.may_change(Some(&product), &theirs, |_| false));
+    }
+
+    #[test]
+    fn quotes_and_orders_follow_their_account_and_not_whoever_wrote_them() {
+        let rachida = rep(2, &["idf"]);
+        let mut quote = linked(RecordKind::Quote, &[document(1)]);
+        quote.creator = Some(user(2));
+        let order = linked(RecordKind::Order, &[document(1)]);
+        let reads_hers = |id: &DocumentId| *id == document(1);
+        assert!(rachida.reads(&quote, reads_hers));
+        assert!(rachida.reads(&order, reads_hers));
+        assert!(rachida.may_change(None, &order, reads_hers));
+        // The account handed to a colleague outside her territory takes its quotes with it,
+        // including the one she wrote.
+        assert!(!rachida.reads(&quote, |_| false));
+        assert!(!rachida.may_change(Some(&quote), &quote, |_| false));
+        // A quote moved onto an account she cannot read is refused.
+        let moved = linked(RecordKind::Quote, &[document(5)]);
+        assert!(!rachida.may_change(Some(&quote), &moved, reads_hers));
     }
 
     #[test]

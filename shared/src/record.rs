@@ -26,6 +26,39 @@ pub trait Record: Reconcile + Hydrate + Clone + PartialEq + fmt::Debug {
 
     /// The migrations from each earlier version, in order (`to` is 2, 3, …).
     const MIGRATIONS: &'static [Migration] = &[];
+
+    /// Whether [`Record::admits`] refuses some edits (the device then tries an edit on a copy
+    /// of the document first).
+    const HAS_EDIT_RULES: bool = false;
+
+    /// Whether an edit may take this record from `before` to `after`: a kind with rules on what
+    /// may change (a sent quote is frozen, an order's lines are fixed) says so here, and the
+    /// device checks every edit against it before writing. Every change, by default.
+    fn admits(before: &Self, after: &Self) -> Result<(), RefusedChange> {
+        let _ = (before, after);
+        Ok(())
+    }
+
+    /// Whether a record may be created as `record` (a quote starts as a valid draft). Every
+    /// record, by default.
+    fn admits_new(record: &Self) -> Result<(), RefusedChange> {
+        let _ = record;
+        Ok(())
+    }
+}
+
+/// Why a record's kind refuses an edit ([`Record::admits`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RefusedChange {
+    /// The record is frozen in the status it is in (`sent`, `delivered`…).
+    #[error("the record is {0}: it can no longer change")]
+    Frozen(String),
+    /// The edit touches what only a dedicated step sets (a number, a version, a status).
+    #[error("an edit cannot change the record's {0}")]
+    Protected(&'static str),
+    /// The record after the edit would not be valid.
+    #[error("the record would not be valid: {0}")]
+    Invalid(String),
 }
 
 /// A set of keys stored as a map from key to `true`, so that two devices adding the same tag

@@ -21,6 +21,9 @@ use crate::document::DocumentError;
 use crate::index::{AccountIndexRow, ContactIndexRow, DealIndexRow};
 use crate::protocol::change::chunk::{check_inflation, ChunkError};
 use crate::protocol::DocumentId;
+use crate::sales::{
+    OrderDocument, OrderIndexRow, ProductDocument, ProductIndexRow, QuoteDocument, QuoteIndexRow,
+};
 
 pub use self::sequences::{Missing, Sequences};
 
@@ -39,6 +42,12 @@ pub enum RecordKind {
     Deal,
     /// The workspace's settings.
     Settings,
+    /// A catalogue product or service.
+    Product,
+    /// One version of a quote (devis).
+    Quote,
+    /// An order (bon de commande).
+    Order,
 }
 
 impl RecordKind {
@@ -49,15 +58,26 @@ impl RecordKind {
             Self::Contact => "contact",
             Self::Deal => "deal",
             Self::Settings => "settings",
+            Self::Product => "product",
+            Self::Quote => "quote",
+            Self::Order => "order",
         }
     }
 
     /// The kind stored as `name` (as `Record::KIND` spells it); `None` for a kind this version
     /// does not know.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Account, Self::Contact, Self::Deal, Self::Settings]
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+        [
+            Self::Account,
+            Self::Contact,
+            Self::Deal,
+            Self::Settings,
+            Self::Product,
+            Self::Quote,
+            Self::Order,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
     }
 }
 
@@ -76,6 +96,12 @@ pub enum IndexRow {
     Contact(ContactIndexRow),
     /// A deal's row.
     Deal(DealIndexRow),
+    /// A catalogue product's row.
+    Product(ProductIndexRow),
+    /// A quote version's row.
+    Quote(QuoteIndexRow),
+    /// An order's row.
+    Order(OrderIndexRow),
     /// No row: settings, or a document whose kind or content is not known yet (its first change
     /// has not arrived, or a newer version wrote it).
     None,
@@ -88,6 +114,9 @@ impl IndexRow {
             Self::Account(row) => Some(&row.id),
             Self::Contact(row) => Some(&row.id),
             Self::Deal(row) => Some(&row.id),
+            Self::Product(row) => Some(&row.id),
+            Self::Quote(row) => Some(&row.id),
+            Self::Order(row) => Some(&row.id),
             Self::None => None,
         }
     }
@@ -98,6 +127,9 @@ impl IndexRow {
             Self::Account(_) => Some(RecordKind::Account),
             Self::Contact(_) => Some(RecordKind::Contact),
             Self::Deal(_) => Some(RecordKind::Deal),
+            Self::Product(_) => Some(RecordKind::Product),
+            Self::Quote(_) => Some(RecordKind::Quote),
+            Self::Order(_) => Some(RecordKind::Order),
             Self::None => None,
         }
     }
@@ -329,6 +361,20 @@ pub fn describe(document: DocumentId, mut automerge: AutoCommit) -> Result<Folde
         Some(RecordKind::Deal) => row_of(automerge, |mut deal: DealDocument| {
             let row = deal.index_row().map_or(IndexRow::None, IndexRow::Deal);
             (row, deal)
+        }),
+        Some(RecordKind::Product) => row_of(automerge, |mut product: ProductDocument| {
+            let row = product
+                .index_row()
+                .map_or(IndexRow::None, IndexRow::Product);
+            (row, product)
+        }),
+        Some(RecordKind::Quote) => row_of(automerge, |mut quote: QuoteDocument| {
+            let row = quote.index_row().map_or(IndexRow::None, IndexRow::Quote);
+            (row, quote)
+        }),
+        Some(RecordKind::Order) => row_of(automerge, |mut order: OrderDocument| {
+            let row = order.index_row().map_or(IndexRow::None, IndexRow::Order);
+            (row, order)
         }),
         Some(RecordKind::Settings) | None => (IndexRow::None, automerge),
     };

@@ -15,6 +15,8 @@ mod order;
 mod product;
 mod quantity;
 mod quote;
+mod rows;
+mod signature;
 mod status;
 mod totals;
 mod vat_rate;
@@ -34,6 +36,11 @@ pub use product::{
 };
 pub use quantity::{Quantity, QuantityError, THOUSANDTHS_PER_UNIT};
 pub use quote::{Quote, QuoteDocument, QuoteError, QUOTE_SCHEMA_VERSION};
+pub use rows::{OrderIndexRow, OrderLineRow, ProductIndexRow, QuoteIndexRow, RowTotals};
+pub use signature::{
+    Signature, SignatureError, MAX_SIGNATURE_PATH_BYTES, MAX_SIGNER_CHARS, SIGNATURE_HEIGHT,
+    SIGNATURE_WIDTH,
+};
 pub use status::{IllegalTransition, OrderStatus, OrderTransition, QuoteStatus, QuoteTransition};
 pub use totals::{line_net, vat_of, Totals, VatSubtotal};
 pub use vat_rate::{VatRate, VatRateError};

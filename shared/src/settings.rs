@@ -17,8 +17,12 @@ use crate::record::{named_values, Record};
 use crate::record_patch::TextFields;
 use crate::values::CurrencyCode;
 
+mod identity;
 mod territory;
 
+pub use identity::{
+    CompanyIdentity, IdentityError, MAX_IDENTITY_FIELD_CHARS, MAX_LOGO_BYTES, MAX_MENTIONS_CHARS,
+};
 pub use territory::{assign_territory, territory_of_postcode, Territory};
 
 /// The schema version this build writes into settings documents.
@@ -87,6 +91,9 @@ pub struct Settings {
     pub territories: BTreeMap<String, Territory>,
     /// The currency new deals use.
     pub default_currency: CurrencyCode,
+    /// Who sells, as printed on quotes and orders.
+    #[autosurgeon(missing = "Default::default")]
+    pub identity: CompanyIdentity,
 }
 
 impl Settings {
@@ -117,6 +124,7 @@ impl Settings {
             custom_fields: BTreeMap::new(),
             territories: BTreeMap::new(),
             default_currency: CurrencyCode::EUR,
+            identity: CompanyIdentity::default(),
         }
     }
 

@@ -28,11 +28,14 @@ use super::{
 use crate::team::quarantine::QuarantinedChange;
 
 /// What a purge writes: the documents, their rows and journal, the outbox and the quarantine.
-const PURGE_WRITES: [&str; 7] = [
+const PURGE_WRITES: [&str; 10] = [
     DOCUMENTS,
     ACCOUNT_INDEX,
     CONTACT_INDEX,
     DEAL_INDEX,
+    super::PRODUCT_INDEX,
+    super::QUOTE_INDEX,
+    super::ORDER_INDEX,
     super::SEARCH_JOURNAL,
     OUTBOX,
     QUARANTINE,
@@ -334,6 +337,9 @@ async fn describe(transaction: &Transaction, document: &str) -> Result<Described
         (ACCOUNT_INDEX, RecordKind::Account, "name"),
         (CONTACT_INDEX, RecordKind::Contact, "display_name"),
         (DEAL_INDEX, RecordKind::Deal, "title"),
+        (super::PRODUCT_INDEX, RecordKind::Product, "name"),
+        (super::QUOTE_INDEX, RecordKind::Quote, "number"),
+        (super::ORDER_INDEX, RecordKind::Order, "number"),
     ] {
         if let Some(row) = transaction
             .object_store(store)?

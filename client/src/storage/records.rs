@@ -1,4 +1,5 @@
-//! The rows a record page lists beside its record: an account's contacts and deals, read
+//! The rows a record page lists beside its record: an account's contacts, deals, quotes and
+//! orders, read
 //! through the `by_account` indexes without loading any document.
 
 use idb::Query;
@@ -7,7 +8,11 @@ use shared::ids::AccountId;
 use shared::index::{ContactIndexRow, DealIndexRow};
 use wasm_bindgen::JsValue;
 
-use super::{finish, Storage, StorageError, BY_ACCOUNT, CONTACT_INDEX, DEAL_INDEX};
+use shared::sales::{OrderIndexRow, QuoteIndexRow};
+
+use super::{
+    finish, Storage, StorageError, BY_ACCOUNT, CONTACT_INDEX, DEAL_INDEX, ORDER_INDEX, QUOTE_INDEX,
+};
 
 impl Storage {
     /// The contacts who belong to `account`, in no particular order.
@@ -24,6 +29,22 @@ impl Storage {
         account: AccountId,
     ) -> Result<Vec<DealIndexRow>, StorageError> {
         self.rows_of(DEAL_INDEX, account).await
+    }
+
+    /// The quote versions made for `account`, in no particular order.
+    pub async fn quote_rows_of(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<QuoteIndexRow>, StorageError> {
+        self.rows_of(QUOTE_INDEX, account).await
+    }
+
+    /// The orders of `account`, in no particular order.
+    pub async fn order_rows_of(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<OrderIndexRow>, StorageError> {
+        self.rows_of(ORDER_INDEX, account).await
     }
 
     async fn rows_of<T: DeserializeOwned>(

@@ -11,12 +11,12 @@ use wasm_bindgen::JsValue;
 use super::{
     StorageError, ACCOUNT_INDEX, BY_ACCOUNT, BY_CITY, BY_DOCUMENT, BY_LAST_ACTIVITY,
     BY_NEXT_TASK_DUE, BY_OWNER, BY_POSTCODE, BY_SEARCH_TERM, BY_SORT_NAME, BY_STAGE, CONTACT_INDEX,
-    DEAL_INDEX, DOCUMENTS, META, META_OUTBOX_BACKFILL, OUTBOX, QUARANTINE, SEARCH_JOURNAL,
-    SEARCH_SAVED,
+    DEAL_INDEX, DOCUMENTS, META, META_OUTBOX_BACKFILL, ORDER_INDEX, OUTBOX, PRODUCT_INDEX,
+    QUARANTINE, QUOTE_INDEX, SEARCH_JOURNAL, SEARCH_SAVED,
 };
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 5;
+pub(super) const SCHEMA_VERSION: u32 = 6;
 
 /// An open database.
 pub(super) struct Opened {
@@ -197,6 +197,36 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
             KeyPath::new_single("document"),
             Some(IndexParams::new()),
         )?;
+    }
+    if old_version < 6 {
+        // Version 6: the catalogue, quotes and orders get index stores; quotes and orders are
+        // listed per account. No document of these kinds existed before, so nothing to fill.
+        for (store, sort) in [
+            (PRODUCT_INDEX, "reference"),
+            (QUOTE_INDEX, "number"),
+            (ORDER_INDEX, "number"),
+        ] {
+            let mut params = ObjectStoreParams::new();
+            params.key_path(Some(KeyPath::new_single("id")));
+            let rows = database.create_object_store(store, params)?;
+            rows.create_index(
+                BY_SORT_NAME,
+                KeyPath::new_single(sort),
+                Some(IndexParams::new()),
+            )?;
+            rows.create_index(
+                BY_SEARCH_TERM,
+                KeyPath::new_single("search_terms"),
+                Some(multi_entry()),
+            )?;
+            if store != PRODUCT_INDEX {
+                rows.create_index(
+                    BY_ACCOUNT,
+                    KeyPath::new_single("account"),
+                    Some(IndexParams::new()),
+                )?;
+            }
+        }
     }
     Ok(())
 }

@@ -279,7 +279,8 @@ pub(super) fn journal_row(transaction: &Transaction, row: &IndexRow) -> Result<(
         IndexRow::Account(row) => journal_row_of(transaction, ACCOUNT_INDEX, &row.id),
         IndexRow::Contact(row) => journal_row_of(transaction, CONTACT_INDEX, &row.id),
         IndexRow::Deal(row) => journal_row_of(transaction, DEAL_INDEX, &row.id),
-        IndexRow::None => Ok(()),
+        // The search box finds accounts, contacts and deals; the catalogue filters its own.
+        IndexRow::Product(_) | IndexRow::Quote(_) | IndexRow::Order(_) | IndexRow::None => Ok(()),
     }
 }
 

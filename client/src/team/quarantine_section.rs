@@ -103,6 +103,9 @@ fn record_name(i18n: &I18n, record: &QuarantinedRecord) -> String {
         Some(RecordKind::Contact) => "quarantine-kind-contact",
         Some(RecordKind::Deal) => "quarantine-kind-deal",
         Some(RecordKind::Settings) => "quarantine-kind-settings",
+        Some(RecordKind::Product) => "quarantine-kind-product",
+        Some(RecordKind::Quote) => "quarantine-kind-quote",
+        Some(RecordKind::Order) => "quarantine-kind-order",
         None => "quarantine-kind-unknown",
     })
 }

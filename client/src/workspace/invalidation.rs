@@ -23,7 +23,7 @@ pub enum Topic {
     List(ListKind),
     /// One record, opened (its document, history, conflicts).
     Record(RecordRef),
-    /// The contacts and deals of one account (its page's related lists).
+    /// The contacts, deals, quotes and orders of one account (its page's related lists).
     Related(AccountId),
     /// The rep's day: accounts with a task due or an activity today.
     Today,
@@ -129,7 +129,12 @@ impl Reach {
                 reach.topics.insert(Topic::Today);
                 reach.topics.insert(Topic::Pipeline);
             }
-            RecordRef::Contact(_) => reach.link(stored),
+            // An account's page lists its contacts, deals, quotes and orders.
+            RecordRef::Contact(_) | RecordRef::Quote(_) | RecordRef::Order(_) => {
+                reach.link(stored);
+            }
+            // The catalogue is a list of its own.
+            RecordRef::Product(_) => {}
             RecordRef::Deal(_) => {
                 reach.topics.insert(Topic::Pipeline);
                 reach.link(stored);

@@ -199,10 +199,13 @@ impl MemoryStore {
 
     fn links_of(&self, record: RecordRef) -> Links {
         match record {
-            RecordRef::Contact(_) | RecordRef::Deal(_) => {
+            RecordRef::Contact(_)
+            | RecordRef::Deal(_)
+            | RecordRef::Quote(_)
+            | RecordRef::Order(_) => {
                 Links::Known(self.links.get(&record).cloned().unwrap_or_default())
             }
-            RecordRef::Account(_) | RecordRef::Settings(_) => Links::none(),
+            RecordRef::Account(_) | RecordRef::Settings(_) | RecordRef::Product(_) => Links::none(),
         }
     }
 

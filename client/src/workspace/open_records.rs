@@ -22,7 +22,9 @@ use shared::deal::Deal;
 use shared::document::{Document, DocumentError};
 use shared::edit::Edit;
 use shared::history::ChangeHash;
+use shared::record::RefusedChange;
 use shared::record_patch::{RecordPatchError, TextFields};
+use shared::sales::{Order, Product, Quote};
 use shared::settings::Settings;
 
 use super::record::{ChangeId, OpenableRecord, RecordContent, RecordData, RecordEdit, RecordRef};
@@ -51,6 +53,18 @@ macro_rules! for_kind {
             }
             RecordRef::Settings($id) => {
                 type $kind = Settings;
+                $body
+            }
+            RecordRef::Product($id) => {
+                type $kind = Product;
+                $body
+            }
+            RecordRef::Quote($id) => {
+                type $kind = Quote;
+                $body
+            }
+            RecordRef::Order($id) => {
+                type $kind = Order;
                 $body
             }
         }
@@ -213,6 +227,15 @@ impl OpenRecords {
             .live_document::<R>(&mut live, record, id)
             .await?
             .ok_or_else(|| Problem::new("problem-record-missing"))?;
+        if R::HAS_EDIT_RULES {
+            // Tried on a copy first: a refused edit must leave the live document untouched.
+            let mut trial = document.fork();
+            apply(&mut trial, stamp, edit.clone())
+                .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
+            if let (Ok(before), Ok(after)) = (document.record(), trial.record()) {
+                R::admits(&before, &after).map_err(|refused| refused_problem(&refused))?;
+            }
+        }
         let before = document.heads();
         apply(document, stamp, edit)
             .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
@@ -235,6 +258,7 @@ impl OpenRecords {
             return Ok(Box::pin(futures::future::ready(Ok(()))));
         }
         let content = R::from_data(data).ok_or_else(|| Problem::new("problem-edit-refused"))?;
+        R::admits_new(&content).map_err(|refused| refused_problem(&refused))?;
         let document = Document::new(id, &content, stamp)
             .map_err(|error| Problem::with_detail("problem-edit-refused", error.to_string()))?;
         let document = live.insert_or_merge(record, document)?;
@@ -348,6 +372,21 @@ fn content<R: OpenableRecord>(document: &Document<R>) -> RecordContent {
             .iter()
             .map(|conflict| (**conflict).clone())
             .collect(),
+    }
+}
+
+/// The problem shown for an edit the record's kind refuses.
+fn refused_problem(refused: &RefusedChange) -> Problem {
+    match refused {
+        RefusedChange::Frozen(status) => {
+            Problem::with_detail("problem-sale-frozen", status.clone())
+        }
+        RefusedChange::Protected(field) => {
+            Problem::with_detail("problem-sale-protected", (*field).to_owned())
+        }
+        RefusedChange::Invalid(detail) => {
+            Problem::with_detail("problem-sale-invalid", detail.clone())
+        }
     }
 }
 

@@ -10,10 +10,13 @@ use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::field::FieldPath;
-use shared::ids::{AccountId, ContactId, DealId, Identifier, WorkspaceId};
+use shared::ids::{
+    AccountId, ContactId, DealId, Identifier, OrderId, ProductId, QuoteId, WorkspaceId,
+};
 use shared::record::Record;
 use shared::record_patch::RecordPatch;
 use shared::replica::RecordKind;
+use shared::sales::{Order, Product, Quote};
 use shared::settings::Settings;
 
 use crate::state::problem::Problem;
@@ -29,6 +32,12 @@ pub enum RecordRef {
     Deal(DealId),
     /// The workspace's settings document (pipeline stages, currency).
     Settings(WorkspaceId),
+    /// A catalogue product.
+    Product(ProductId),
+    /// One version of a quote.
+    Quote(QuoteId),
+    /// An order.
+    Order(OrderId),
 }
 
 /// A list of index rows of one kind (what lists and search read).
@@ -40,6 +49,8 @@ pub enum ListKind {
     Contacts,
     /// Every deal's row.
     Deals,
+    /// Every catalogue product's row.
+    Products,
 }
 
 impl RecordRef {
@@ -50,16 +61,21 @@ impl RecordRef {
             RecordKind::Contact => Self::Contact(ContactId::from_bytes(bytes)),
             RecordKind::Deal => Self::Deal(DealId::from_bytes(bytes)),
             RecordKind::Settings => Self::Settings(WorkspaceId::from_bytes(bytes)),
+            RecordKind::Product => Self::Product(ProductId::from_bytes(bytes)),
+            RecordKind::Quote => Self::Quote(QuoteId::from_bytes(bytes)),
+            RecordKind::Order => Self::Order(OrderId::from_bytes(bytes)),
         }
     }
 
-    /// The list this record's index row belongs to (`None` for settings, which have no row).
+    /// The list this record's index row belongs to (`None` for settings, which have no row,
+    /// and for quotes and orders, read per account).
     pub fn list(self) -> Option<ListKind> {
         match self {
             Self::Account(_) => Some(ListKind::Accounts),
             Self::Contact(_) => Some(ListKind::Contacts),
             Self::Deal(_) => Some(ListKind::Deals),
-            Self::Settings(_) => None,
+            Self::Product(_) => Some(ListKind::Products),
+            Self::Settings(_) | Self::Quote(_) | Self::Order(_) => None,
         }
     }
 
@@ -70,6 +86,9 @@ impl RecordRef {
             Self::Contact(id) => *id.as_bytes(),
             Self::Deal(id) => *id.as_bytes(),
             Self::Settings(id) => *id.as_bytes(),
+            Self::Product(id) => *id.as_bytes(),
+            Self::Quote(id) => *id.as_bytes(),
+            Self::Order(id) => *id.as_bytes(),
         }
     }
 }
@@ -81,6 +100,9 @@ impl std::fmt::Display for RecordRef {
             Self::Contact(id) => write!(formatter, "contact {id}"),
             Self::Deal(id) => write!(formatter, "deal {id}"),
             Self::Settings(id) => write!(formatter, "settings {id}"),
+            Self::Product(id) => write!(formatter, "product {id}"),
+            Self::Quote(id) => write!(formatter, "quote {id}"),
+            Self::Order(id) => write!(formatter, "order {id}"),
         }
     }
 }
@@ -97,6 +119,12 @@ pub enum RecordData {
     Deal(Deal),
     /// The workspace's settings.
     Settings(Settings),
+    /// A catalogue product.
+    Product(Product),
+    /// A quote version.
+    Quote(Quote),
+    /// An order.
+    Order(Order),
 }
 
 /// A record kind the page can open: its plain data in and out of [`RecordData`], and its name
@@ -135,6 +163,9 @@ openable!(Account, AccountId);
 openable!(Contact, ContactId);
 openable!(Deal, DealId);
 openable!(Settings, WorkspaceId);
+openable!(Product, ProductId);
+openable!(Quote, QuoteId);
+openable!(Order, OrderId);
 
 /// One change of a record's history, by its hash (Automerge's, as bytes: the page does not link
 /// Automerge).

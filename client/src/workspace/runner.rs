@@ -20,6 +20,7 @@ use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::replica::IndexRow;
+use shared::sales::{Order, Product, Quote};
 use shared::settings::Settings;
 
 use super::invalidation::{Links, StoredRecord, Topic};
@@ -302,11 +303,16 @@ async fn store(
         RecordRef::Contact(id) => storage.save_changes::<Contact>(id, changes).await?.0,
         RecordRef::Deal(id) => storage.save_changes::<Deal>(id, changes).await?.0,
         RecordRef::Settings(id) => storage.save_changes::<Settings>(id, changes).await?.0,
+        RecordRef::Product(id) => storage.save_changes::<Product>(id, changes).await?.0,
+        RecordRef::Quote(id) => storage.save_changes::<Quote>(id, changes).await?.0,
+        RecordRef::Order(id) => storage.save_changes::<Order>(id, changes).await?.0,
     };
     let linked_after = match &row {
         IndexRow::Contact(row) => Links::to(row.accounts.iter().filter_map(|id| id.parse().ok())),
         IndexRow::Deal(row) => Links::to(row.account.iter().filter_map(|id| id.parse().ok())),
-        IndexRow::Account(_) | IndexRow::None => Links::none(),
+        IndexRow::Quote(row) => Links::to(row.account.parse().ok()),
+        IndexRow::Order(row) => Links::to(row.account.parse().ok()),
+        IndexRow::Account(_) | IndexRow::Product(_) | IndexRow::None => Links::none(),
     };
     let linked_before = inner
         .links
@@ -314,8 +320,11 @@ async fn store(
         .insert(record, linked_after.clone())
         // The first save of a record in this tab: its former links were not read.
         .unwrap_or(match record {
-            RecordRef::Contact(_) | RecordRef::Deal(_) => Links::Unknown,
-            RecordRef::Account(_) | RecordRef::Settings(_) => Links::none(),
+            RecordRef::Contact(_)
+            | RecordRef::Deal(_)
+            | RecordRef::Quote(_)
+            | RecordRef::Order(_) => Links::Unknown,
+            RecordRef::Account(_) | RecordRef::Settings(_) | RecordRef::Product(_) => Links::none(),
         });
     Ok(StoredRecord {
         record,

@@ -18,7 +18,7 @@ use crate::document::{Document, DocumentError};
 use crate::edit::Edit;
 use crate::field::FieldPath;
 use crate::ids::{AccountId, DealId, LineId, OrderId, QuoteId};
-use crate::record::Record;
+use crate::record::{Record, RefusedChange};
 use crate::record_patch::TextFields;
 use crate::values::{AmountError, CurrencyCode, Date};
 
@@ -78,6 +78,9 @@ pub enum OrderError {
     /// An order sells something.
     #[error("an order needs at least one line")]
     NoLines,
+    /// An edit tried to change what is fixed when the order is made.
+    #[error("an order's {0} cannot change")]
+    Fixed(&'static str),
     /// A delivered or cancelled order changes no more.
     #[error("the order is {0}: it can no longer change")]
     Closed(OrderStatus),
@@ -189,11 +192,60 @@ impl Order {
         self.status = self.status.after(transition)?;
         Ok(())
     }
+
+    /// Whether an edit may take the order from `before` to `after`: its number, customer,
+    /// links, date, currency and lines never change; a confirmed order's delivery date, terms
+    /// and notes do, and it moves on once (delivered or cancelled); a closed order never
+    /// changes.
+    pub fn check_edit(before: &Order, after: &Order) -> Result<(), OrderError> {
+        if before == after {
+            return Ok(());
+        }
+        if before.status != OrderStatus::Confirmed {
+            return Err(OrderError::Closed(before.status.clone()));
+        }
+        let fixed = [
+            ("number", before.number == after.number),
+            ("account", before.account == after.account),
+            ("deal", before.deal == after.deal),
+            ("quote", before.quote == after.quote),
+            ("order date", before.ordered_on == after.ordered_on),
+            ("currency", before.currency == after.currency),
+            ("lines", before.lines == after.lines),
+        ];
+        if let Some((field, _)) = fixed.into_iter().find(|(_, kept)| !kept) {
+            return Err(OrderError::Fixed(field));
+        }
+        if before.status != after.status {
+            [OrderTransition::Deliver, OrderTransition::Cancel]
+                .into_iter()
+                .find(|transition| {
+                    before.status.after(*transition).ok().as_ref() == Some(&after.status)
+                })
+                .ok_or(OrderError::Fixed("status"))?;
+        }
+        Ok(())
+    }
 }
 
 impl Record for Order {
     type Id = OrderId;
     const KIND: &'static str = "order";
+    const HAS_EDIT_RULES: bool = true;
+
+    fn admits(before: &Self, after: &Self) -> Result<(), RefusedChange> {
+        Order::check_edit(before, after).map_err(|error| match error {
+            OrderError::Closed(status) => RefusedChange::Frozen(status.to_string()),
+            OrderError::Fixed(field) => RefusedChange::Protected(field),
+            other => RefusedChange::Invalid(other.to_string()),
+        })
+    }
+
+    fn admits_new(record: &Self) -> Result<(), RefusedChange> {
+        record
+            .check()
+            .map_err(|error| RefusedChange::Invalid(error.to_string()))
+    }
     const SCHEMA_VERSION: u64 = ORDER_SCHEMA_VERSION;
 }
 
@@ -239,6 +291,7 @@ impl TextFields for Order {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::RefusedChange;
     use crate::sales::{DeviceCode, NumberBook, Quantity, QuoteTransition, VatRate};
     use crate::values::Money;
 
@@ -361,6 +414,37 @@ mod tests {
         ));
         let cancelled = document.apply(&Edit::anonymous(4), OrderTransition::Cancel);
         assert!(matches!(cancelled, Err(OrderError::Transition(_))));
+        Ok(())
+    }
+
+    #[test]
+    fn an_orders_lines_are_fixed_and_a_closed_order_changes_no_more() -> Outcome {
+        let mut book = NumberBook::new(DeviceCode::parse("7K2Q")?);
+        let quote = accepted_quote(&mut book)?;
+        let order = Order::from_quote(
+            QuoteId::generate(),
+            &quote,
+            book.issue(Series::Order, 2026)?,
+            Date::parse("2026-03-10")?,
+        )?;
+        let mut scheduled = order.clone();
+        scheduled.delivery_date = Some(Date::parse("2026-03-20")?);
+        assert!(Order::admits(&order, &scheduled).is_ok());
+        let mut repriced = order.clone();
+        repriced.lines.clear();
+        assert_eq!(
+            Order::admits(&order, &repriced),
+            Err(RefusedChange::Protected("lines"))
+        );
+        let mut delivered = order.clone();
+        delivered.apply(OrderTransition::Deliver)?;
+        assert!(Order::admits(&order, &delivered).is_ok());
+        let mut reopened = delivered.clone();
+        reopened.status = OrderStatus::Confirmed;
+        assert_eq!(
+            Order::admits(&delivered, &reopened),
+            Err(RefusedChange::Frozen("delivered".to_owned()))
+        );
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ use crate::document::{Document, DocumentError};
 use crate::edit::Edit;
 use crate::field::FieldPath;
 use crate::ids::ProductId;
-use crate::record::Record;
+use crate::record::{Record, RefusedChange};
 use crate::record_patch::TextFields;
 use crate::values::{CurrencyCode, Money, MoneyError};
 
@@ -138,6 +138,17 @@ impl Product {
 impl Record for Product {
     type Id = ProductId;
     const KIND: &'static str = "product";
+    const HAS_EDIT_RULES: bool = true;
+
+    fn admits(_before: &Self, after: &Self) -> Result<(), RefusedChange> {
+        Self::admits_new(after)
+    }
+
+    fn admits_new(record: &Self) -> Result<(), RefusedChange> {
+        record
+            .check()
+            .map_err(|error| RefusedChange::Invalid(error.to_string()))
+    }
     const SCHEMA_VERSION: u64 = PRODUCT_SCHEMA_VERSION;
 }
 

@@ -20,13 +20,14 @@ use sha2::Digest as _;
 
 use super::line::{check_lines, next_position, ordered, InvalidLine, Line, Lines};
 use super::numbering::{DocumentNumber, NumberingError, Series};
+use super::signature::{Signature, SignatureError};
 use super::status::{IllegalTransition, QuoteStatus, QuoteTransition};
 use super::totals::Totals;
 use crate::document::{Document, DocumentError};
 use crate::edit::Edit;
 use crate::field::FieldPath;
 use crate::ids::{AccountId, DealId, LineId, QuoteId};
-use crate::record::Record;
+use crate::record::{Record, RefusedChange};
 use crate::record_patch::TextFields;
 use crate::values::{AmountError, CurrencyCode, Date};
 
@@ -69,6 +70,9 @@ pub struct Quote {
     /// Notes printed under the lines, edited concurrently while a draft.
     #[serde(with = "crate::record::text_as_string")]
     pub notes: Text,
+    /// The customer's signature, given when they accepted it on the tablet.
+    #[autosurgeon(missing = "Default::default")]
+    pub signature: Option<Signature>,
 }
 
 /// Why a quote cannot be made, changed or moved on.
@@ -102,6 +106,9 @@ pub enum QuoteError {
     /// The lines do not add up: another currency, or amounts too large.
     #[error(transparent)]
     Amount(#[from] AmountError),
+    /// The signature is not valid.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
     /// The document layer failed.
     #[error(transparent)]
     Document(#[from] DocumentError),
@@ -130,6 +137,7 @@ impl Quote {
             status: QuoteStatus::Draft,
             sent_fingerprint: None,
             notes: Text::with_value(""),
+            signature: None,
         })
     }
 
@@ -181,6 +189,7 @@ impl Quote {
                 "sent fingerprint",
                 revised.sent_fingerprint == self.sent_fingerprint,
             ),
+            ("signature", revised.signature == self.signature),
         ];
         if let Some((field, _)) = protected.into_iter().find(|(_, kept)| !kept) {
             return Err(QuoteError::Protected(field));
@@ -202,6 +211,49 @@ impl Quote {
             self.sent_fingerprint = Some(self.fingerprint());
         }
         self.status = status;
+        Ok(())
+    }
+
+    /// The customer accepts the sent quote by signing it ("Bon pour accord").
+    pub fn sign(&mut self, signature: Signature) -> Result<(), QuoteError> {
+        signature.check()?;
+        let status = self.status.after(QuoteTransition::Accept)?;
+        self.status = status;
+        self.signature = Some(signature);
+        Ok(())
+    }
+
+    /// Whether an edit may take the quote from `before` to `after`: a draft changes as
+    /// [`Quote::revise`] allows, or is sent as [`Quote::apply`] does; a sent quote only
+    /// moves on (accepted, signed or not, refused, expired); an answered quote never changes.
+    pub fn check_edit(before: &Quote, after: &Quote) -> Result<(), QuoteError> {
+        if before == after {
+            return Ok(());
+        }
+        if before.status == after.status {
+            let mut revised = before.clone();
+            return revised.revise(|quote| *quote = after.clone());
+        }
+        let transition = [
+            QuoteTransition::Send,
+            QuoteTransition::Accept,
+            QuoteTransition::Refuse,
+            QuoteTransition::Expire,
+        ]
+        .into_iter()
+        .find(|transition| before.status.after(*transition).ok().as_ref() == Some(&after.status))
+        .ok_or_else(|| QuoteError::Protected("status"))?;
+        let mut moved = before.clone();
+        match (transition, &after.signature) {
+            (QuoteTransition::Accept, Some(signature)) => moved.sign(signature.clone())?,
+            _ => moved.apply(transition)?,
+        }
+        if moved != *after {
+            return Err(match before.status {
+                QuoteStatus::Draft => QuoteError::Protected("status"),
+                ref frozen => QuoteError::Frozen(frozen.clone()),
+            });
+        }
         Ok(())
     }
 
@@ -240,6 +292,7 @@ impl Quote {
             sent_fingerprint: None,
             // A fresh text: the new document writes it as its own.
             notes: Text::with_value(self.notes.as_str()),
+            signature: None,
         })
     }
 
@@ -288,6 +341,25 @@ impl Quote {
 impl Record for Quote {
     type Id = QuoteId;
     const KIND: &'static str = "quote";
+    const HAS_EDIT_RULES: bool = true;
+
+    fn admits(before: &Self, after: &Self) -> Result<(), RefusedChange> {
+        Quote::check_edit(before, after).map_err(|error| match error {
+            QuoteError::Frozen(status) => RefusedChange::Frozen(status.to_string()),
+            QuoteError::Protected(field) => RefusedChange::Protected(field),
+            other => RefusedChange::Invalid(other.to_string()),
+        })
+    }
+
+    fn admits_new(record: &Self) -> Result<(), RefusedChange> {
+        record
+            .ensure_draft()
+            .and_then(|()| record.check())
+            .map_err(|error| match error {
+                QuoteError::Frozen(status) => RefusedChange::Frozen(status.to_string()),
+                other => RefusedChange::Invalid(other.to_string()),
+            })
+    }
     const SCHEMA_VERSION: u64 = QUOTE_SCHEMA_VERSION;
 }
 
@@ -325,6 +397,15 @@ impl Document<Quote> {
         Ok(self.splice_text(edit, &FieldPath::root("notes"), position, delete, insert)?)
     }
 
+    /// The customer signs the sent quote, which is accepted (see [`Quote::sign`]).
+    pub fn sign(
+        &mut self,
+        edit: &Edit,
+        signature: Signature,
+    ) -> Result<Option<ChangeHash>, QuoteError> {
+        self.try_update(edit, "quote: signed", |quote| quote.sign(signature))
+    }
+
     /// Moves the quote through its status machine (see [`Quote::apply`]).
     pub fn apply(
         &mut self,
@@ -348,6 +429,7 @@ mod tests {
     use super::*;
     use crate::edit::Editor;
     use crate::ids::ProductId;
+    use crate::record::RefusedChange;
     use crate::sales::{
         DeviceCode, Discount, LineError, NumberBook, Product, ProductDraft, Quantity, VatRate,
     };
@@ -652,6 +734,100 @@ mod tests {
                 reference: "FAR-T65-25".to_owned()
             })
         );
+        Ok(())
+    }
+
+    #[test]
+    fn an_edit_to_a_draft_passes_and_to_a_sent_quote_is_refused_as_frozen() -> Outcome {
+        let (draft, catalogue, _) = two_line_draft()?;
+        let mut edited = draft.clone();
+        edited.payment_terms = "comptant".to_owned();
+        assert!(Quote::admits(&draft, &edited).is_ok());
+        // Sending through an edit must fingerprint what is sent, as `apply` does.
+        let mut sent = draft.clone();
+        sent.apply(QuoteTransition::Send)?;
+        assert!(Quote::admits(&draft, &sent).is_ok());
+        let mut sent_unprinted = sent.clone();
+        sent_unprinted.sent_fingerprint = None;
+        assert_eq!(
+            Quote::admits(&draft, &sent_unprinted),
+            Err(RefusedChange::Protected("status"))
+        );
+        let mut changed = sent.clone();
+        changed.lines.remove(&catalogue);
+        assert_eq!(
+            Quote::admits(&sent, &changed),
+            Err(RefusedChange::Frozen("sent".to_owned()))
+        );
+        let mut renumbered = draft.clone();
+        renumbered.version = 7;
+        assert_eq!(
+            Quote::admits(&draft, &renumbered),
+            Err(RefusedChange::Protected("version"))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_sent_quote_is_signed_once_and_the_signature_cannot_change_afterwards() -> Outcome {
+        let (mut quote, _, _) = two_line_draft()?;
+        let signature = Signature::new("Marie Dupont", 1_780_000_000, "M 10 10 L 20 20")?;
+        assert!(matches!(
+            quote.clone().sign(signature.clone()),
+            Err(QuoteError::Transition(_))
+        ));
+        quote.apply(QuoteTransition::Send)?;
+        let sent = quote.clone();
+        quote.sign(signature.clone())?;
+        assert_eq!(quote.status, QuoteStatus::Accepted);
+        assert!(Quote::admits(&sent, &quote).is_ok());
+        let mut forged = quote.clone();
+        forged.signature = Some(Signature::new("Someone Else", 1, "M 1 1 L 2 2")?);
+        assert_eq!(
+            Quote::admits(&quote, &forged),
+            Err(RefusedChange::Frozen("accepted".to_owned()))
+        );
+        // Accepting while changing a line at the same time is refused.
+        let mut sneaky = sent.clone();
+        sneaky.sign(signature)?;
+        sneaky.payment_terms = "à 90 jours".to_owned();
+        assert_eq!(
+            Quote::admits(&sent, &sneaky),
+            Err(RefusedChange::Frozen("sent".to_owned()))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_quote_is_created_only_as_a_valid_draft() -> Outcome {
+        let (mut quote, _, _) = two_line_draft()?;
+        assert!(Quote::admits_new(&quote).is_ok());
+        quote.apply(QuoteTransition::Send)?;
+        assert_eq!(
+            Quote::admits_new(&quote),
+            Err(RefusedChange::Frozen("sent".to_owned()))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_quote_document_gives_its_row_with_totals_and_account() -> Outcome {
+        let (quote, _, _) = two_line_draft()?;
+        let id = QuoteId::generate();
+        let mut document = QuoteDocument::create(id, &quote, &Edit::anonymous(1))?;
+        let row = document.index_row()?;
+        assert_eq!(row.id, id.to_string());
+        assert_eq!(row.number, "D-2026-7K2Q-0001");
+        assert_eq!(row.account, quote.account.to_string());
+        assert_eq!(row.status, "draft");
+        assert_eq!(
+            row.totals,
+            Some(crate::sales::RowTotals {
+                net: 10_860,
+                gross: 11_965
+            })
+        );
+        assert_eq!(row.lines, 2);
         Ok(())
     }
 }

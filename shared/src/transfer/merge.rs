@@ -129,6 +129,9 @@ pub fn merge_backup_document(
         DocumentKind::Contact => merge_documents::<crate::contact::Contact>(existing, incoming),
         DocumentKind::Deal => merge_documents::<crate::deal::Deal>(existing, incoming),
         DocumentKind::Settings => merge_documents::<crate::settings::Settings>(existing, incoming),
+        DocumentKind::Product => merge_documents::<crate::sales::Product>(existing, incoming),
+        DocumentKind::Quote => merge_documents::<crate::sales::Quote>(existing, incoming),
+        DocumentKind::Order => merge_documents::<crate::sales::Order>(existing, incoming),
     }
 }
 
