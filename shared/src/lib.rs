@@ -7,6 +7,7 @@
 //! clock: no tokio, axum, yew, web-sys or idb here, and time is passed in.
 
 pub mod account;
+pub mod cockpit;
 pub mod conflicts;
 pub mod contact;
 pub mod deal;

@@ -43,4 +43,6 @@ pub use signature::{
 };
 pub use status::{IllegalTransition, OrderStatus, OrderTransition, QuoteStatus, QuoteTransition};
 pub use totals::{line_net, vat_of, Totals, VatSubtotal};
+
+pub(crate) use totals::divide_rounding_half_away;
 pub use vat_rate::{VatRate, VatRateError};

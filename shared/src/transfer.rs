@@ -35,6 +35,7 @@ pub use backup::{
     BACKUP_FORMAT_VERSION, BACKUP_MAGIC,
 };
 pub use csv_export::{export_accounts, export_contacts, export_deals, ExportError};
+pub(crate) use csv_export::{stage_label, write_rows};
 pub use duplicates::{normalised_name, Duplicate, DuplicateKey, DuplicateOf, ExistingKeys};
 pub use entity::Entity;
 pub use mapping::{Field, Mapping};

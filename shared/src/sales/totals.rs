@@ -112,7 +112,7 @@ pub fn vat_of(taxable: Money, rate: VatRate) -> Result<Money, AmountError> {
 
 /// `numerator / denominator` (a positive denominator) rounded to the nearest integer, halves
 /// away from zero: 0.5 → 1 and −0.5 → −1, as commercial rounding does.
-fn divide_rounding_half_away(numerator: i128, denominator: i128) -> i128 {
+pub(crate) fn divide_rounding_half_away(numerator: i128, denominator: i128) -> i128 {
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
     // |remainder| < denominator, so doubling it cannot overflow for the small denominators used.

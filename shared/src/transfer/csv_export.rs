@@ -115,13 +115,27 @@ fn write<'a, R: 'a>(
     cell: impl Fn(&R, Field) -> String,
 ) -> Result<Vec<u8>, ExportError> {
     let fields = Field::for_entity(entity);
+    let headers = fields.iter().map(|field| field.header());
+    let rows = records
+        .into_iter()
+        .map(|record| fields.iter().map(|field| cell(record, *field)).collect());
+    write_rows(delimiter, headers, rows)
+}
+
+/// A CSV file as every export writes it: UTF-8 with a byte-order mark, CRLF line ends, the
+/// `headers` line, then `rows`.
+pub(crate) fn write_rows<'h>(
+    delimiter: Delimiter,
+    headers: impl IntoIterator<Item = &'h str>,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter.as_byte())
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(fields.iter().map(|field| field.header()))?;
-    for record in records {
-        writer.write_record(fields.iter().map(|field| cell(record, *field)))?;
+    writer.write_record(headers)?;
+    for row in rows {
+        writer.write_record(row)?;
     }
     writer
         .into_inner()
@@ -162,7 +176,7 @@ pub(super) fn is_mobile(entry: &PhoneEntry) -> bool {
 }
 
 /// The French label of a lifecycle stage, which the import reads back.
-fn stage_label(stage: &LifecycleStage) -> &str {
+pub(crate) fn stage_label(stage: &LifecycleStage) -> &str {
     match stage {
         LifecycleStage::Prospect => "Prospect",
         LifecycleStage::NewCustomer => "Nouveau client",

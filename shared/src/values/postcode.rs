@@ -132,6 +132,16 @@ impl fmt::Display for Departement {
     }
 }
 
+impl FromStr for Departement {
+    type Err = DepartementError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Self::parse(input)
+    }
+}
+
+super::serialized_as_text!(Departement, "a French département code");
+
 /// The first one to five digits of postcodes (`690`, `75011`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PostcodePrefix(String);
