@@ -1,7 +1,7 @@
 //! The app's root: routes, context providers, the frame (brand, sync indicator, update prompt)
 //! and the current page. Nobody signed in: the sign-in page, whatever the address.
 
-use shared::ids::{AccountId, ContactId, DealId};
+use shared::ids::{AccountId, ContactId, DealId, OrderId, QuoteId};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -14,6 +14,7 @@ use crate::hooks::{
 use crate::i18n::{format, Argument};
 use crate::pipeline::PipelinePage;
 use crate::records::{AccountPage, ContactPage, DealPage};
+use crate::sales::{CataloguePage, OrderPage, QuotePage};
 use crate::search::SearchPage;
 use crate::settings::SettingsPage;
 use crate::sign_in::{
@@ -45,6 +46,21 @@ pub enum Route {
     #[at("/deals/:id")]
     Deal {
         /// The deal's id.
+        id: String,
+    },
+    /// The product catalogue.
+    #[at("/catalogue")]
+    Catalogue,
+    /// One quote version.
+    #[at("/quotes/:id")]
+    Quote {
+        /// The quote version's id.
+        id: String,
+    },
+    /// One order.
+    #[at("/orders/:id")]
+    Order {
+        /// The order's id.
         id: String,
     },
     /// Deals by stage.
@@ -149,6 +165,7 @@ fn Shell() -> Html {
                         <Link<Route> to={Route::Today}>{ i18n.t("nav-today") }</Link<Route>>
                         <Link<Route> to={Route::Accounts}>{ i18n.t("nav-accounts") }</Link<Route>>
                         <Link<Route> to={Route::Pipeline}>{ i18n.t("nav-pipeline") }</Link<Route>>
+                        <Link<Route> to={Route::Catalogue}>{ i18n.t("nav-catalogue") }</Link<Route>>
                         <Link<Route> to={Route::Search}>{ i18n.t("nav-search") }</Link<Route>>
                         <Link<Route> to={Route::Settings}>{ i18n.t("nav-settings") }</Link<Route>>
                     </nav>
@@ -208,6 +225,15 @@ fn Page(props: &PageProps) -> Html {
         },
         Route::Deal { id } => match id.parse::<DealId>() {
             Ok(id) => html! { <DealPage {id} /> },
+            Err(_) => html! { <p id="not-found">{ i18n.t("not-found") }</p> },
+        },
+        Route::Catalogue => html! { <CataloguePage /> },
+        Route::Quote { id } => match id.parse::<QuoteId>() {
+            Ok(id) => html! { <QuotePage {id} /> },
+            Err(_) => html! { <p id="not-found">{ i18n.t("not-found") }</p> },
+        },
+        Route::Order { id } => match id.parse::<OrderId>() {
+            Ok(id) => html! { <OrderPage {id} /> },
             Err(_) => html! { <p id="not-found">{ i18n.t("not-found") }</p> },
         },
         Route::Pipeline => html! { <PipelinePage /> },

@@ -71,6 +71,7 @@ const FRENCH: &[(&str, &str)] = &[
     ("search.ftl", include_str!("search/fr.ftl")),
     ("transfer.ftl", include_str!("transfer/fr.ftl")),
     ("team.ftl", include_str!("team/fr.ftl")),
+    ("sales.ftl", include_str!("sales/fr.ftl")),
 ];
 const ENGLISH: &[(&str, &str)] = &[
     ("app.ftl", include_str!("i18n/en.ftl")),
@@ -82,6 +83,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("search.ftl", include_str!("search/en.ftl")),
     ("transfer.ftl", include_str!("transfer/en.ftl")),
     ("team.ftl", include_str!("team/en.ftl")),
+    ("sales.ftl", include_str!("sales/en.ftl")),
 ];
 
 /// The messages of one language.

@@ -16,6 +16,7 @@ pub mod bridge;
 pub mod i18n;
 pub mod pipeline;
 pub mod records;
+pub mod sales;
 pub mod search;
 pub mod session;
 pub mod settings;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use shared::edit::Editor;
 use shared::ids::{DeviceId, UserId, WorkspaceId};
+use shared::sales::DeviceCode;
 
 /// The person signed in on this device and their credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +18,10 @@ pub struct Session {
     pub refresh_token: String,
     /// This device, as the relay registered it.
     pub device_id: DeviceId,
+    /// The code this device's quote and order numbers carry, given by the relay at sign-in
+    /// (`None` in sessions kept before it was given: the next sign-in brings it).
+    #[serde(default)]
+    pub device_code: Option<DeviceCode>,
     /// The person.
     pub user: SessionUser,
     /// Their workspace.

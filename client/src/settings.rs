@@ -1,4 +1,5 @@
-//! Settings: language, devices, territories (admins), device storage (persistence, estimate,
+//! Settings: language, devices, territories and the company identity printed on quotes
+//! (admins), device storage (persistence, estimate,
 //! index rebuild) and the import/export/backup section. The pages and hooks are wasm32 only;
 //! `territory_input` (what an admin types about a territory) builds on every target.
 
@@ -6,6 +7,8 @@
 mod device_list;
 #[cfg(target_arch = "wasm32")]
 mod devices_section;
+#[cfg(target_arch = "wasm32")]
+mod identity_section;
 #[cfg(target_arch = "wasm32")]
 mod page;
 #[cfg(target_arch = "wasm32")]

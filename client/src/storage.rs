@@ -29,6 +29,7 @@
 
 mod error;
 mod field_day;
+mod numbering;
 mod persistence;
 mod quarantine;
 mod records;
@@ -62,6 +63,7 @@ use web_sys::{IdbDatabase, IdbTransaction};
 use crate::session::Session;
 use crate::team::people::Person;
 pub use error::StorageError;
+pub use numbering::IssueError;
 pub use persistence::{Estimate, Persistence};
 pub use quarantine::Granted;
 pub use search_journal::{JournalEntry, JournalPage, RowNow, SavedSearchIndex};

@@ -332,6 +332,7 @@ async fn the_session_is_kept_and_signing_out_wipes_everything() -> TestResult {
         access_token: "a".repeat(43),
         refresh_token: "r".repeat(43),
         device_id: shared::ids::DeviceId::generate(),
+        device_code: None,
         user: SessionUser {
             id: shared::ids::UserId::generate(),
             email: "manon@demo.carnet.test".to_owned(),

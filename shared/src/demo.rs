@@ -23,13 +23,15 @@ use crate::document::{Document, DocumentError};
 use crate::edit::{Edit, Editor};
 use crate::field::FieldPath;
 use crate::ids::{
-    AccountId, ActivityId, ContactId, DealId, DeviceId, EntryId, Identifier, TaskId, UserId,
-    WorkspaceId,
+    AccountId, ActivityId, ContactId, DealId, DeviceId, EntryId, Identifier, ProductId, TaskId,
+    UserId, WorkspaceId,
 };
 use crate::record::{Address, AddressKind, CustomValue, EmailEntry, PhoneEntry, Record};
+use crate::sales::{Product, ProductDocument, ProductDraft};
 use crate::search::search_terms;
 use crate::settings::{
-    CustomFieldDefinition, CustomFieldKind, RecordKind, Settings, SettingsDocument, Territory,
+    CompanyIdentity, CustomFieldDefinition, CustomFieldKind, RecordKind, Settings,
+    SettingsDocument, Territory,
 };
 use crate::values::{
     CurrencyCode, Date, DateError, EmailAddress, EmailError, GeoError, GeoPoint, Money, PhoneError,
@@ -67,12 +69,14 @@ pub struct DemoData {
     pub contacts: Vec<ContactDocument>,
     /// The deals, each linked to one account and some of its contacts.
     pub deals: Vec<DealDocument>,
+    /// The catalogue of a bakery supplier, written by the manager.
+    pub products: Vec<ProductDocument>,
 }
 
 /// One document's whole history as raw Automerge changes, for a relay's append-only log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentChanges {
-    /// The record kind (`account`, `contact`, `deal`, `settings`).
+    /// The record kind (`account`, `contact`, `deal`, `settings`, `product`).
     pub kind: &'static str,
     /// The document's id (a UUID's bytes).
     pub id: [u8; 16],
@@ -83,7 +87,7 @@ pub struct DocumentChanges {
 /// One document saved whole, in Automerge's binary format.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedDocument {
-    /// The record kind (`account`, `contact`, `deal`, `settings`).
+    /// The record kind (`account`, `contact`, `deal`, `settings`, `product`).
     pub kind: &'static str,
     /// The document's id (a UUID's bytes).
     pub id: [u8; 16],
@@ -119,6 +123,9 @@ pub enum DemoError {
     /// The document layer refused a record.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// A catalogue entry was refused.
+    #[error("a demo product is invalid")]
+    Product(#[source] crate::sales::ProductError),
 }
 
 impl DemoData {
@@ -143,7 +150,29 @@ impl DemoData {
             accounts: Vec::with_capacity(spec.accounts),
             contacts: Vec::with_capacity(spec.accounts * 2),
             deals: Vec::with_capacity(spec.accounts),
+            products: Vec::with_capacity(CATALOGUE.len()),
         };
+        for (index, (reference, name, category, unit, price, vat)) in CATALOGUE.iter().enumerate() {
+            let mut random = Random::new(spec.seed, u64::MAX - 1 - index as u64);
+            let draft = ProductDraft {
+                reference: (*reference).to_owned(),
+                name: (*name).to_owned(),
+                category: (*category).to_owned(),
+                unit: (*unit).to_owned(),
+                unit_price: (*price).to_owned(),
+                vat_rate: (*vat).to_owned(),
+                ..ProductDraft::default()
+            };
+            let product = Product::from_draft(&draft).map_err(DemoError::Product)?;
+            let id = ProductId::from_bytes(random.uuid());
+            let edit = Edit::by(manager, spec.now - 700 * DAY);
+            data.products.push(Document::new_as(
+                actor_of(&workspace, manager),
+                id,
+                &product,
+                &edit,
+            )?);
+        }
         for index in 0..spec.accounts {
             let stream = u64::try_from(index).unwrap_or(u64::MAX).wrapping_add(1);
             let mut generator = AccountGenerator {
@@ -181,7 +210,7 @@ impl DemoData {
 
     /// How many documents there are, the settings included.
     pub fn document_count(&self) -> usize {
-        1 + self.accounts.len() + self.contacts.len() + self.deals.len()
+        1 + self.accounts.len() + self.contacts.len() + self.deals.len() + self.products.len()
     }
 
     fn each_document<T>(
@@ -200,6 +229,7 @@ impl DemoData {
         out.extend(self.accounts.iter_mut().map(|d| visit(d, &mut read)));
         out.extend(self.contacts.iter_mut().map(|d| visit(d, &mut read)));
         out.extend(self.deals.iter_mut().map(|d| visit(d, &mut read)));
+        out.extend(self.products.iter_mut().map(|d| visit(d, &mut read)));
         out
     }
 }
@@ -232,8 +262,106 @@ fn demo_settings() -> Settings {
         (key.to_owned(), definition)
     })
     .collect();
+    settings.identity = CompanyIdentity {
+        legal_name: "Carnet Démo SAS".to_owned(),
+        legal_form: "SAS au capital de 10 000 €".to_owned(),
+        siret: "73282932000074".to_owned(),
+        registry: "RCS Lyon 732 829 320".to_owned(),
+        vat_number: "FR44732829320".to_owned(),
+        street: "12 rue de la Charité".to_owned(),
+        postcode: "69002".to_owned(),
+        city: "Lyon".to_owned(),
+        logo: None,
+        mentions: "Assurance responsabilité civile professionnelle : Mutuelle du Commerce, contrat 0042-7731."
+            .to_owned(),
+    };
     settings
 }
+
+/// The demo supplier's catalogue: reference, name, category, unit, price excluding VAT, VAT
+/// rate.
+const CATALOGUE: [(&str, &str, &str, &str, &str, &str); 10] = [
+    (
+        "FAR-T65-25",
+        "Farine de blé T65, sac de 25 kg",
+        "Farines",
+        "sac",
+        "18,40",
+        "5,5",
+    ),
+    (
+        "FAR-T45-25",
+        "Farine de blé T45, sac de 25 kg",
+        "Farines",
+        "sac",
+        "19,90",
+        "5,5",
+    ),
+    (
+        "FAR-SEI-10",
+        "Farine de seigle T130, sac de 10 kg",
+        "Farines",
+        "sac",
+        "14,60",
+        "5,5",
+    ),
+    (
+        "LEV-FR-500",
+        "Levure fraîche, pain de 500 g",
+        "Levures",
+        "pain",
+        "2,35",
+        "5,5",
+    ),
+    (
+        "BEU-AOP-10",
+        "Beurre AOP Charentes-Poitou, plaque de 10 kg",
+        "Crèmerie",
+        "plaque",
+        "96,00",
+        "5,5",
+    ),
+    (
+        "SUC-25",
+        "Sucre semoule, sac de 25 kg",
+        "Épicerie",
+        "sac",
+        "27,50",
+        "5,5",
+    ),
+    (
+        "EMB-BAG-1000",
+        "Sachets à baguette kraft, carton de 1 000",
+        "Emballages",
+        "carton",
+        "31,20",
+        "20",
+    ),
+    (
+        "FOUR-REV",
+        "Révision annuelle de four à sole",
+        "Services",
+        "intervention",
+        "480,00",
+        "20",
+    ),
+    (
+        "FORM-VIEN",
+        "Formation viennoiserie, une journée",
+        "Services",
+        "jour",
+        "650,00",
+        "20",
+    ),
+    (
+        "LIV-EXP",
+        "Livraison express",
+        "Services",
+        "",
+        "35,00",
+        "20",
+    ),
+];
 
 const SURFACE: &str = "surface_vente";
 const CLOSING_DAY: &str = "jour_fermeture";

@@ -285,7 +285,7 @@ fn the_demo_changes_rebuild_every_document() -> TestResult {
     let kinds: BTreeSet<&str> = changes.iter().map(|log| log.kind).collect();
     assert_eq!(
         kinds,
-        BTreeSet::from(["account", "contact", "deal", "settings"])
+        BTreeSet::from(["account", "contact", "deal", "product", "settings"])
     );
     let deal = data.deals.first_mut().ok_or("no deal")?;
     let bytes = deal.save();

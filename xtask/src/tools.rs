@@ -7,6 +7,7 @@
 //! | wasm-bindgen-cli | exactly `wasm-bindgen` in Cargo.lock | crates.io |
 //! | wasm-opt | binaryen 132 (`package-lock.json`) | npm |
 //! | chromium, chromedriver | Debian's | apt |
+//! | pdftotext (reads back the quote a browser test prints to PDF) | Debian's `poppler-utils` | apt |
 //! | postgresql (the relay's scale-out backend, tested) | Debian's (14 or newer) | apt |
 //! | twiggy (for `cargo xtask bench`) | 0.8.0 | crates.io |
 //! | nightly toolchain (for fuzzing) | the channel's newest, once | rustup |
@@ -254,6 +255,10 @@ fn ensure_postgres(tools: &Tools) -> Result<()> {
 }
 
 fn ensure_browser(tools: &Tools) -> Result<()> {
+    if output_of(tools, "pdftotext", &["-v"]).is_none() {
+        eprintln!("Installing Debian's poppler-utils (pdftotext)");
+        apt_install(tools, &["poppler-utils"])?;
+    }
     let chromium = output_of(tools, CHROMIUM, &["--version"]);
     let driver = output_of(tools, CHROMEDRIVER, &["--version"]);
     if chromium.is_none() || driver.is_none() {

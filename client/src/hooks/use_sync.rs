@@ -182,6 +182,34 @@ impl SyncHandle {
         });
     }
 
+    /// Issues this device's next quote or order number of `series` for `year` (kept on the
+    /// device before it is handed out: never issued twice, even by two tabs at once).
+    pub async fn issue_number(
+        &self,
+        series: shared::sales::Series,
+        year: u16,
+    ) -> Result<shared::sales::DocumentNumber, Problem> {
+        let SessionState::SignedIn(session) = &self.session else {
+            return Err(Problem::new("problem-signed-out"));
+        };
+        let device = session
+            .device_code
+            .clone()
+            .ok_or_else(|| Problem::new("problem-sales-no-device-code"))?;
+        let storage = self
+            .storage()
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
+        storage
+            .issue_number(&device, series, year)
+            .await
+            .map_err(|error| match error {
+                crate::storage::IssueError::Storage(error) => error.problem(),
+                crate::storage::IssueError::Numbering(_) => {
+                    Problem::new("problem-sales-numbers-exhausted")
+                }
+            })
+    }
+
     /// Syncs now rather than after the current wait.
     pub fn sync_now(&self) {
         self.command(SyncCommand::SyncNow, TabMessage::SyncNow);

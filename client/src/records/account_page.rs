@@ -23,6 +23,7 @@ use crate::records::{
 use crate::records::{
     use_account, use_account_relations, use_history, use_workspace_settings, AccountHandle,
 };
+use crate::sales::AccountSales;
 
 /// Props of [`AccountPage`].
 #[derive(Properties, PartialEq)]
@@ -195,6 +196,8 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
                             empty={i18n.t("account-contacts-empty")} items={contacts} />
                         <RelatedList id="account-deals" title={i18n.t("account-deals")}
                             empty={i18n.t("account-deals-empty")} items={deals} />
+                        <AccountSales account={props.id} currency={settings.as_ref().map_or(
+                            shared::values::CurrencyCode::EUR, |settings| settings.default_currency)} />
                         <TaskList tasks={view.tasks.clone()} today={today()} {on_toggle} on_add={on_add_task} />
                         <ActivityTimeline items={view.timeline.clone()} {on_report} on_add={on_add_activity} />
                     </div>

@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use super::devices_section::DevicesSection;
+use super::identity_section::IdentitySection;
 use super::territories_section::TerritoriesSection;
 use crate::hooks::{use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
@@ -119,6 +120,7 @@ pub fn SettingsPage() -> Html {
             <DevicesSection />
             <PeopleSection />
             <TerritoriesSection />
+            <IdentitySection />
             <QuarantineSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>

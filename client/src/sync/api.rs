@@ -4,6 +4,7 @@
 use gloo::net::http::{Request, RequestBuilder, Response};
 use serde::{Deserialize, Serialize};
 use shared::ids::{DeviceId, UserId, WorkspaceId};
+use shared::sales::DeviceCode;
 
 use crate::session::{Session, SessionUser, SessionWorkspace};
 use crate::state::problem::Problem;
@@ -100,6 +101,8 @@ struct SignedInBody {
     access_token: String,
     refresh_token: String,
     device_id: DeviceId,
+    #[serde(default)]
+    device_code: Option<DeviceCode>,
     user: UserBody,
     workspace: WorkspaceBody,
 }
@@ -194,6 +197,7 @@ async fn session_from(response: Response) -> Result<Session, ApiError> {
         access_token: body.access_token,
         refresh_token: body.refresh_token,
         device_id: body.device_id,
+        device_code: body.device_code,
         user: SessionUser {
             id: body.user.id,
             email: body.user.email,

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::discount::Discount;
 use super::product::Product;
 use super::quantity::Quantity;
+use super::rows::ProductIndexRow;
 use super::totals::line_net;
 use super::vat_rate::VatRate;
 use crate::ids::{LineId, ProductId};
-use crate::values::{AmountError, Money};
+use crate::values::{AmountError, CurrencyCode, Money};
 
 /// The lines of a quote or an order, by id.
 pub type Lines = BTreeMap<LineId, Line>;
@@ -72,6 +73,12 @@ pub enum LineError {
     /// A line must say what it sells.
     #[error("a line needs a description")]
     MissingDescription,
+    /// The catalogue row names no product, currency or rate this version knows.
+    #[error("the catalogue row of {reference} is not readable")]
+    UnreadableProduct {
+        /// Its reference.
+        reference: String,
+    },
 }
 
 impl Line {
@@ -104,6 +111,33 @@ impl Line {
             discount: Discount::NONE,
             vat_rate: product.vat_rate,
         })
+    }
+
+    /// A line selling `quantity` of the product listed as `row` in the catalogue (what a
+    /// device reads without loading the product's document), placed at `position`.
+    pub fn from_catalogue_row(
+        row: &ProductIndexRow,
+        quantity: Quantity,
+        position: i64,
+    ) -> Result<Self, LineError> {
+        let unreadable = || LineError::UnreadableProduct {
+            reference: row.reference.clone(),
+        };
+        let id = row.id.parse::<ProductId>().map_err(|_| unreadable())?;
+        let currency = CurrencyCode::parse(&row.unit_price.1).map_err(|_| unreadable())?;
+        let vat_rate =
+            VatRate::from_basis_points(u64::from(row.vat_rate)).map_err(|_| unreadable())?;
+        let product = Product {
+            reference: row.reference.clone(),
+            name: row.name.clone(),
+            description: autosurgeon::Text::with_value(""),
+            unit: row.unit.clone(),
+            unit_price: Money::new(row.unit_price.0, currency),
+            vat_rate,
+            category: row.category.clone(),
+            active: row.active,
+        };
+        Self::from_product(id, &product, quantity, position)
     }
 
     /// A free line (not from the catalogue), placed at `position`.
