@@ -13,6 +13,7 @@ mod offline_shell;
 mod password_reset;
 mod records;
 mod resilience;
+mod sales;
 mod screenshots;
 mod search;
 mod settings;

@@ -401,7 +401,7 @@ async fn wait_for_held(
 }
 
 /// Waits, at most the harness's limit, until `script` answers `true` on `device`.
-async fn wait_for_script(device: &Device, script: &str, what: &str) -> HarnessResult {
+pub(crate) async fn wait_for_script(device: &Device, script: &str, what: &str) -> HarnessResult {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     while device.evaluate(script).await? != serde_json::Value::Bool(true) {
         if tokio::time::Instant::now() >= deadline {

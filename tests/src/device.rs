@@ -342,6 +342,74 @@ impl Device {
         Ok(())
     }
 
+    /// Draws `strokes` on the element matched by `css` with a finger (touch pointer events, as
+    /// a tablet sends them): each stroke a list of points, offsets in CSS pixels from the
+    /// element's centre, pressed at the first point and lifted after the last.
+    pub async fn draw_with_finger(&self, css: &str, strokes: &[&[(f64, f64)]]) -> HarnessResult {
+        use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
+        let element = self.wait_for(css).await?;
+        let mut steps = Vec::new();
+        for stroke in strokes {
+            for (index, (x, y)) in stroke.iter().enumerate() {
+                steps.push(PointerAction::MoveToElement {
+                    element: element.clone(),
+                    duration: Some(Duration::from_millis(30)),
+                    x: *x,
+                    y: *y,
+                });
+                if index == 0 {
+                    steps.push(PointerAction::Down {
+                        button: MOUSE_BUTTON_LEFT,
+                    });
+                }
+            }
+            steps.push(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        }
+        let actions = steps
+            .into_iter()
+            .fold(TouchActions::new("finger".to_owned()), InputSource::then);
+        self.client.perform_actions(actions).await?;
+        Ok(self.client.release_actions().await?)
+    }
+
+    /// Prints the page to PDF as Chromium does for "Save as PDF" (A4, the page's own print
+    /// stylesheet) and returns the PDF's text as `pdftotext -layout` reads it back.
+    pub async fn print_to_pdf_text(&self) -> HarnessResult<String> {
+        use fantoccini::wd::{PrintConfiguration, PrintSize};
+        let configuration = PrintConfiguration::builder()
+            .size(PrintSize::A4)
+            .build()
+            .map_err(|error| HarnessError::Unexpected(format!("print settings: {error}")))?;
+        let pdf = self.client.print(configuration).await?;
+        if !pdf.starts_with(b"%PDF-") {
+            return Err(HarnessError::Unexpected(
+                "the browser's print is not a PDF".to_owned(),
+            ));
+        }
+        let folder = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a folder for the PDF", source))?;
+        let path = folder.path().join("printed.pdf");
+        std::fs::write(&path, &pdf)
+            .map_err(|source| HarnessError::io("cannot write the printed PDF", source))?;
+        let output = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .kill_on_drop(true)
+            .output()
+            .await
+            .map_err(|source| HarnessError::io("cannot run pdftotext (poppler-utils)", source))?;
+        if !output.status.success() {
+            return Err(HarnessError::Unexpected(format!(
+                "pdftotext failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
     /// Types `text` into the field matched by `css`.
     pub async fn fill(&self, css: &str, text: &str) -> HarnessResult {
         let element = self.wait_for(css).await?;

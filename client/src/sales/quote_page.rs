@@ -355,6 +355,7 @@ pub(super) fn LinesTable(props: &LinesTableProps) -> Html {
                         label={AttrValue::from(i18n.t(label))} value={AttrValue::from(value)} keep_draft=true {on_input} />
                 }
             }
+            None if field == LineField::UnitPrice => html! { { money(line.unit_price_minor) } },
             None => html! { { value } },
         }
     };

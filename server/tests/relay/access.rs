@@ -3,8 +3,9 @@
 //!
 //! One workspace: an admin; a manager leading team A (rep `inside`, territory `idf`); a manager
 //! leading team B (rep `outside`, territory `sud`); a disabled rep; and a device of another
-//! workspace. Records: an account held by `inside` in `idf`, a contact and a deal of it, and the
-//! workspace settings, each carrying a marker no device outside its reach may ever see.
+//! workspace. Records: an account held by `inside` in `idf`, a contact, a deal, a quote and an
+//! order of it, the workspace settings and a catalogue product, each carrying a marker no
+//! device outside its reach may ever see.
 
 use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
@@ -18,10 +19,15 @@ use shared::account::{Account, AccountDocument};
 use shared::contact::{Contact, ContactDocument};
 use shared::deal::{Deal, DealDocument};
 use shared::edit::{Edit, Editor};
-use shared::ids::{AccountId, ContactId, DealId};
+use shared::ids::{AccountId, ContactId, DealId, LineId, OrderId, ProductId, QuoteId};
 use shared::protocol::client::ClientPhase;
 use shared::protocol::{Change, ClientMessage, DocumentId, ServerMessage};
+use shared::sales::{
+    DeviceCode, Line, NumberBook, Order, OrderDocument, Product, ProductDocument, ProductDraft,
+    Quantity, Quote, QuoteDocument, Series, VatRate,
+};
 use shared::settings::{Settings, SettingsDocument};
+use shared::values::{CurrencyCode, Date, Money};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
@@ -58,15 +64,27 @@ enum What {
     Contact,
     Deal,
     Settings,
+    Product,
+    Quote,
+    Order,
 }
 
-const RECORDS: [What; 4] = [What::Account, What::Contact, What::Deal, What::Settings];
+const RECORDS: [What; 7] = [
+    What::Account,
+    What::Contact,
+    What::Deal,
+    What::Settings,
+    What::Product,
+    What::Quote,
+    What::Order,
+];
 
 /// Whether `who` may read `what` (the matrix of `ARCHITECTURE.md`).
 fn reads(who: Who, what: What) -> bool {
     match who {
         Who::Admin | Who::LeadOfTeam | Who::RepInTerritory => true,
-        Who::LeadOfOtherTeam | Who::RepOutside => what == What::Settings,
+        // The settings and the catalogue are everyone's; quotes and orders follow the account.
+        Who::LeadOfOtherTeam | Who::RepOutside => matches!(what, What::Settings | What::Product),
         Who::Disabled | Who::OtherWorkspace => false,
     }
 }
@@ -75,6 +93,7 @@ fn reads(who: Who, what: What) -> bool {
 fn writes(who: Who, what: What) -> bool {
     match what {
         What::Settings => who == Who::Admin,
+        What::Product => matches!(who, Who::Admin | Who::LeadOfTeam | Who::LeadOfOtherTeam),
         _ => reads(who, what),
     }
 }
@@ -157,6 +176,47 @@ impl Matrix {
             shared::settings::Territory::named(&settings_marker),
         );
         let mut settings = SettingsDocument::new(settings_id, &settings, &edit)?;
+        let product_id = ProductId::from_bytes(*Uuid::new_v4().as_bytes());
+        let product_marker = marker("product");
+        let product = Product::from_draft(&ProductDraft {
+            reference: "REF-1".to_owned(),
+            name: product_marker.clone(),
+            unit_price: "10".to_owned(),
+            vat_rate: "20".to_owned(),
+            ..ProductDraft::default()
+        })?;
+        let mut product = ProductDocument::new(product_id, &product, &edit)?;
+        let mut book = NumberBook::new(DeviceCode::parse("7K2Q")?);
+        let line = Line::free(
+            "Révision",
+            Quantity::ONE,
+            Money::new(48_000, CurrencyCode::EUR),
+            VatRate::Standard,
+            0,
+        );
+        let issued = Date::parse("2026-06-01")?;
+        let quote_id = QuoteId::from_bytes(*Uuid::new_v4().as_bytes());
+        let quote_marker = marker("quote");
+        let mut quote = Quote::new(
+            book.issue(Series::Quote, 2026)?,
+            account_id,
+            issued,
+            CurrencyCode::EUR,
+        )?;
+        quote.payment_terms = quote_marker.clone();
+        quote.lines.insert(LineId::generate(), line.clone());
+        let mut quote = QuoteDocument::create(quote_id, &quote, &edit)?;
+        let order_id = OrderId::from_bytes(*Uuid::new_v4().as_bytes());
+        let order_marker = marker("order");
+        let mut order = Order::direct(
+            book.issue(Series::Order, 2026)?,
+            account_id,
+            CurrencyCode::EUR,
+            issued,
+            [(LineId::generate(), line)].into_iter().collect(),
+        )?;
+        order.payment_terms = order_marker.clone();
+        let mut order = OrderDocument::create(order_id, &order, &edit)?;
 
         let records = vec![
             (
@@ -175,12 +235,22 @@ impl Matrix {
                 document_of(*settings_id.as_bytes()),
                 settings_marker,
             ),
+            (
+                What::Product,
+                document_of(*product_id.as_bytes()),
+                product_marker,
+            ),
+            (What::Quote, document_of(*quote_id.as_bytes()), quote_marker),
+            (What::Order, document_of(*order_id.as_bytes()), order_marker),
         ];
         let copies = vec![
             AutoCommit::load(&account.save())?,
             AutoCommit::load(&contact.save())?,
             AutoCommit::load(&deal.save())?,
             AutoCommit::load(&settings.save())?,
+            AutoCommit::load(&product.save())?,
+            AutoCommit::load(&quote.save())?,
+            AutoCommit::load(&order.save())?,
         ];
         let mut writer = Device::new(admin);
         for ((_, document, _), copy) in records.iter().zip(&copies) {

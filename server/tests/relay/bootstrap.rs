@@ -198,7 +198,8 @@ async fn compacted_snapshots_reach_a_new_device_with_the_summaries_it_would_deri
             RecordKind::Account,
             RecordKind::Contact,
             RecordKind::Deal,
-            RecordKind::Settings
+            RecordKind::Settings,
+            RecordKind::Product
         ])
     );
     let accounts_with_terms = newcomer
