@@ -59,7 +59,7 @@ impl AccessKeys {
         let territory = root_text(&folded.automerge, "territory");
         let (owner, accounts) = match &folded.row {
             IndexRow::Account(row) => (user_of(row.owner.as_deref()), Vec::new()),
-            IndexRow::Contact(row) => (None, documents_of(&row.accounts)),
+            IndexRow::Contact(row) => (user_of(row.owner.as_deref()), documents_of(&row.accounts)),
             IndexRow::Deal(row) => (
                 user_of(row.owner.as_deref()),
                 documents_of(row.account.as_slice()),

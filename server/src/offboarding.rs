@@ -8,11 +8,13 @@
 //! a push from that device: validated, checked against the admin's grants, durably appended,
 //! then published, so every device concerned receives the new owner and the records move
 //! between reaches like any reassignment. Contacts follow their accounts; a contact linked to no
-//! account has no owner to change and stays readable by admins and managers.
+//! account is handed over like an account (it is given an owner). Quotes and orders follow
+//! their accounts.
 
 use std::time::Instant;
 
 use shared::account::Account;
+use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::document::{Document, DocumentError};
 use shared::edit::{Edit, Editor};
@@ -57,7 +59,7 @@ pub enum HandoverError {
     Ingest(#[from] IngestError),
 }
 
-/// Gives every account and deal `from` holds to `to`, in the name of `principal` (an admin) and
+/// Gives every account, deal and account-less contact `from` holds to `to`, in the name of `principal` (an admin) and
 /// their device; returns how many records changed owner. `to` must be an active member of the
 /// workspace other than `from`.
 pub async fn hand_over(
@@ -86,6 +88,11 @@ pub async fn hand_over(
         .filter(|(_, keys)| keys.holder() == Some(from))
         .filter_map(|(document, keys)| match keys.kind {
             Some(kind @ (RecordKind::Account | RecordKind::Deal)) => Some((document, kind)),
+            // A contact of an account follows the account; one of no account is held by
+            // whoever created (or was given) it, and is handed over like an account.
+            Some(RecordKind::Contact) if keys.accounts.is_empty() => {
+                Some((document, RecordKind::Contact))
+            }
             _ => None,
         })
         .collect();
@@ -106,6 +113,9 @@ pub async fn hand_over(
             let bytes = match kind {
                 RecordKind::Deal => {
                     reassigned::<Deal>(&whole.bytes, &edit, owner, |deal| &mut deal.owner)
+                }
+                RecordKind::Contact => {
+                    reassigned::<Contact>(&whole.bytes, &edit, owner, |contact| &mut contact.owner)
                 }
                 _ => {
                     reassigned::<Account>(&whole.bytes, &edit, owner, |account| &mut account.owner)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, DocumentError};
 use crate::field::FieldPath;
-use crate::ids::ContactId;
+use crate::ids::{ContactId, UserId};
 use crate::index::ContactIndexRow;
 use crate::record::{named_values, Address, EmailEntry, KeySet, PhoneEntry, Record};
 use crate::record_patch::TextFields;
@@ -69,6 +69,12 @@ pub struct Contact {
     /// Tags.
     #[autosurgeon(missing = "Default::default")]
     pub tags: KeySet,
+    /// Who holds the contact when it belongs to no account (its creator until someone is
+    /// named: an offboarding names the colleague taking over). A contact of an account follows
+    /// the account.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub owner: Option<UserId>,
     /// Free notes, edited concurrently.
     #[serde(with = "crate::record::text_as_string")]
     pub notes: Text,
@@ -90,6 +96,7 @@ impl Contact {
             consent_phone: false,
             accounts: KeySet::default(),
             tags: KeySet::default(),
+            owner: None,
             notes: Text::with_value(""),
         }
     }

@@ -140,6 +140,9 @@ pub struct ContactIndexRow {
     pub emails: Vec<String>,
     /// The accounts the contact belongs to.
     pub accounts: Vec<String>,
+    /// Who holds the contact while it belongs to no account, when someone was named.
+    #[serde(default)]
+    pub owner: Option<String>,
     /// The document heads the row was derived from.
     pub heads: Vec<String>,
 }
@@ -172,6 +175,7 @@ impl ContactIndexRow {
                 .map(|entry| entry.address.as_str().to_owned())
                 .collect(),
             accounts: contact.accounts.iter().map(str::to_owned).collect(),
+            owner: contact.owner.map(|owner| owner.to_string()),
             heads: hex_heads(heads),
         }
     }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
 
 use crate::records::click_in_view;
-use crate::sync::{account_id, open_account, retype, RACHIDA, REMI};
+use crate::sync::{account_id, open_account, retype, MANON, RACHIDA, REMI};
 use crate::team::wait_for_script;
 use crate::{finish, unexpected};
 
@@ -272,4 +272,117 @@ async fn wait_for_amount(device: &Device, css: &str, digits: &str) -> HarnessRes
         &format!("{css} reading {digits}"),
     )
     .await
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn two_offline_editors_of_one_draft_merge_line_by_line_and_the_accepted_quote_sets_its_deals_amount(
+) -> HarnessResult {
+    let test = "sales_merge_and_deal";
+    let server = TestServer::start_demo(2).await?;
+    let tablet = Device::open("tablet", server.port()).await?;
+    let laptop = Device::open("laptop", server.port()).await?;
+    let outcome = async {
+        tablet.sign_in(REMI).await?;
+        laptop.sign_in(MANON).await?;
+        tablet.wait_until_synced().await?;
+        laptop.wait_until_synced().await?;
+
+        // The manager prices one of the demo's deals from its page.
+        tablet.goto("/pipeline").await?;
+        tablet.wait_for(".deal-card .deal-title").await?;
+        let deal = match tablet
+            .evaluate("return document.querySelector('.deal-card').dataset.dealId;")
+            .await?
+        {
+            Value::String(id) => id,
+            other => return Err(unexpected(format!("no deal on the board: {other}"))),
+        };
+        tablet.goto(&format!("/deals/{deal}")).await?;
+        click_in_view(&tablet, "#new-quote").await?;
+        tablet.wait_for(".quote-deal-link").await?;
+        let quote = match tablet.evaluate("return location.pathname;").await? {
+            Value::String(path) if path.starts_with("/quotes/") => path,
+            other => return Err(unexpected(format!("the new quote is not open: {other}"))),
+        };
+        choose_product(&tablet, "FAR-T65-25").await?;
+        tablet.wait_for("#add-product:not([disabled])").await?;
+        click_in_view(&tablet, "#add-product").await?;
+        wait_for_lines(&tablet, 1).await?;
+        tablet.wait_until_synced().await?;
+
+        // The admin opens the same draft; then both lose the signal.
+        laptop.goto(&quote).await?;
+        wait_for_lines(&laptop, 1).await?;
+        let flour = line_ids(&laptop)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| unexpected("no line on the admin's copy"))?;
+        tablet.go_offline().await?;
+        laptop.go_offline().await?;
+
+        // Offline, the manager adds yeast while the admin changes the flour's quantity and adds
+        // a free line.
+        choose_product(&tablet, "LEV-FR-500").await?;
+        tablet.wait_for("#add-product:not([disabled])").await?;
+        click_in_view(&tablet, "#add-product").await?;
+        wait_for_lines(&tablet, 2).await?;
+        retype_in_view(&laptop, &format!("#line-{flour}-quantity"), "3").await?;
+        laptop.fill("#free-line-description", "Mise en service").await?;
+        click_in_view(&laptop, "#add-free-line").await?;
+        wait_for_lines(&laptop, 2).await?;
+        tablet.screenshot(test, "1-tablet-offline").await?;
+        laptop.screenshot(test, "2-laptop-offline").await?;
+
+        // Back online: both copies hold the three lines and the admin's quantity.
+        tablet.go_online().await?;
+        laptop.go_online().await?;
+        tablet.wait_until_synced().await?;
+        laptop.wait_until_synced().await?;
+        // 3 × 18.40 + 2.35 = 57.55 at 5.5 %, and the free line at 0.00: 57.55 before VAT.
+        for device in [&tablet, &laptop] {
+            wait_for_lines(device, 3).await?;
+            wait_for_amount(device, "#total-net", "57.55").await?;
+        }
+        tablet.screenshot(test, "3-merged").await?;
+
+        // Sent, signed, accepted: the deal takes the quote's total before VAT.
+        click_in_view(&tablet, "#send-quote").await?;
+        tablet.wait_for("#quote-status.status-sent").await?;
+        tablet
+            .evaluate("document.querySelector('#signature-pad').scrollIntoView({block: 'center'}); return true;")
+            .await?;
+        tablet
+            .draw_with_finger(
+                "#signature-pad",
+                &[&[(-100.0, 0.0), (-50.0, -20.0), (0.0, 20.0), (50.0, -10.0)]],
+            )
+            .await?;
+        tablet.fill("#signer-name", "Paul Martin").await?;
+        tablet.wait_for("#sign-quote:not([disabled])").await?;
+        click_in_view(&tablet, "#sign-quote").await?;
+        tablet.wait_for("#quote-status.status-accepted").await?;
+        click_in_view(&tablet, "#deal-follows-quote").await?;
+        tablet.wait_for("#deal-followed").await?;
+        tablet.goto(&format!("/deals/{deal}")).await?;
+        wait_for_amount(&tablet, "#deal-amount", "57.55").await?;
+        // A frozen quote refuses edits: the accepted copy offers no line editing.
+        laptop.wait_for("#quote-status.status-accepted").await?;
+        let editable = laptop
+            .evaluate("return document.querySelectorAll('.sales-line input').length;")
+            .await?;
+        if editable != Value::from(0) {
+            return Err(unexpected(format!(
+                "an accepted quote still offers {editable} fields to edit"
+            )));
+        }
+        tablet.screenshot(test, "4-deal").await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&tablet, &laptop], outcome).await;
+    tablet.close().await?;
+    laptop.close().await?;
+    outcome
 }

@@ -21,6 +21,7 @@ use crate::records::{
     HistoryPanel, RecordTabs,
 };
 use crate::records::{use_account_names, use_deal, use_history, use_workspace_settings};
+use crate::sales::AccountSales;
 
 /// Props of [`DealPage`].
 #[derive(Properties, PartialEq)]
@@ -130,6 +131,10 @@ pub fn DealPage(props: &DealPageProps) -> Html {
         |(_, currency)| currency.clone(),
     );
     let owner = owner_text(&i18n, view.owner, &history);
+    let deal_account = view
+        .account
+        .as_deref()
+        .and_then(|account| account.parse::<shared::ids::AccountId>().ok());
     html! {
         <section class="page record-page deal-page" aria-labelledby="deal-title" data-id={props.id.to_string()}>
             { back }
@@ -196,6 +201,11 @@ pub fn DealPage(props: &DealPageProps) -> Html {
                                 conflict={conflict_at(conflicts, &FieldPath::root("notes"))} {on_choose} />
                         </section>
                     </div>
+                    if let Some(account) = deal_account {
+                        <div class="record-side">
+                            <AccountSales {account} currency={default_currency} deal={Some(props.id)} />
+                        </div>
+                    }
                 </div>
             }
         </section>

@@ -103,3 +103,6 @@ catalogue-new = New product or service
 catalogue-unit = Unit (kg, piece, hour…)
 catalogue-add = Add to the catalogue
 catalogue-added = Added to the catalogue.
+quote-deal-follows = Set the deal's amount to this quote's
+quote-deal-followed = The deal's amount is now this quote's total excluding VAT.
+quote-for-deal = The deal this quote prices

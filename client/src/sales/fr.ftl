@@ -103,3 +103,6 @@ catalogue-new = Nouveau produit ou service
 catalogue-unit = Unité (kg, pièce, heure…)
 catalogue-add = Ajouter au catalogue
 catalogue-added = Ajouté au catalogue.
+quote-deal-follows = Reporter le montant du devis sur l'affaire
+quote-deal-followed = L'affaire a désormais pour montant le total HT de ce devis.
+quote-for-deal = L'affaire que ce devis chiffre

@@ -117,7 +117,7 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
     };
     let on_order = {
         let (actions, navigator, problem, record) =
-            (actions, navigator, problem.clone(), record.clone());
+            (actions.clone(), navigator, problem.clone(), record.clone());
         let id = props.id;
         Callback::from(move |_: MouseEvent| {
             let (actions, navigator, problem, record) = (
@@ -135,6 +135,29 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
                             });
                         }
                     }
+                    Err(error) => problem.set(Some(error)),
+                }
+            });
+        })
+    };
+    let followed = use_state(|| false);
+    let on_follow = {
+        let (actions, problem, followed) = (actions, problem.clone(), followed.clone());
+        let target = record
+            .deal
+            .zip(view.totals.as_ref().map(|totals| totals.net));
+        let currency = record.currency;
+        Callback::from(move |_: MouseEvent| {
+            let Some((deal, net)) = target else {
+                return;
+            };
+            let (actions, problem, followed) = (actions.clone(), problem.clone(), followed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match actions
+                    .follow_quote(deal, shared::values::Money::new(net, currency))
+                    .await
+                {
+                    Ok(()) => followed.set(true),
                     Err(error) => problem.set(Some(error)),
                 }
             });
@@ -232,6 +255,11 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
                 if view.changed_since_sent {
                     <p class="warning" role="status" id="quote-changed-since-sent">{ i18n.t("quote-changed-since-sent") }</p>
                 }
+                if let Some(deal) = record.deal {
+                    <p class="quote-deal">
+                        <Link<Route> to={Route::Deal { id: deal.to_string() }} classes="quote-deal-link">{ i18n.t("quote-for-deal") }</Link<Route>>
+                    </p>
+                }
                 if identity.is_blank() {
                     <p class="hint" id="quote-identity-missing">{ i18n.t("quote-identity-missing") }</p>
                 }
@@ -303,6 +331,12 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
                     }
                     if view.can_make_order() {
                         <button type="button" id="make-order" class="primary" onclick={on_order}>{ i18n.t("quote-make-order") }</button>
+                    }
+                    if view.can_make_order() && record.deal.is_some() {
+                        <button type="button" id="deal-follows-quote" onclick={on_follow}>{ i18n.t("quote-deal-follows") }</button>
+                    }
+                    if *followed {
+                        <p role="status" id="deal-followed">{ i18n.t("quote-deal-followed") }</p>
                     }
                     <button type="button" id="print-quote" onclick={on_print}>{ i18n.t("sales-print") }</button>
                 </div>

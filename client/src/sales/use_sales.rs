@@ -4,11 +4,12 @@
 
 use std::rc::Rc;
 
+use shared::deal::Deal;
 use shared::ids::{AccountId, DealId, OrderId, ProductId, QuoteId};
 use shared::sales::{
     Order, OrderIndexRow, Product, ProductDraft, ProductIndexRow, Quote, QuoteIndexRow, Series,
 };
-use shared::values::{CurrencyCode, Date};
+use shared::values::{CurrencyCode, Date, Money};
 use yew::prelude::*;
 
 use super::catalogue_view::product_problem;
@@ -203,6 +204,24 @@ impl SalesActions {
         let id = ProductId::generate();
         self.create(sync, id, product).await?;
         Ok(id)
+    }
+
+    /// The deal `deal` now holds `amount` (its accepted quote's total before VAT).
+    pub(super) async fn follow_quote(&self, deal: DealId, amount: Money) -> Result<(), Problem> {
+        let (sync, _) = self.ready()?;
+        let workspace = sync
+            .workspace()
+            .ok_or_else(|| Problem::new("problem-storage-not-ready"))?;
+        workspace
+            .update_record::<Deal>(
+                deal,
+                sync.stamp(),
+                "follow the accepted quote",
+                move |deal| {
+                    deal.amount = Some(amount);
+                },
+            )
+            .await
     }
 
     fn ready(&self) -> Result<(&SyncHandle, Date), Problem> {

@@ -11,9 +11,9 @@ use super::StorageError;
 use crate::identity::{Principal, Role, UserId, WorkspaceId};
 
 /// The form stored summaries are written in: the postcard encoding of this protocol version's
-/// `Summary` (unchanged since protocol version 2). A relay of another version ignores summaries
-/// it cannot be sure to read.
-pub(crate) const SUMMARY_VERSION: i64 = 2;
+/// `Summary` (changed in protocol version 4: new kinds and rows). A relay of another version
+/// ignores summaries it cannot be sure to read, and compaction writes them again.
+pub(crate) const SUMMARY_VERSION: i64 = 4;
 
 /// A stored summary, or `None` (logged) when it does not read: the device then folds the
 /// snapshot itself, which costs time but loses nothing.

@@ -6,9 +6,10 @@ use server::accounts::AccountsError;
 use server::identity::{Principal, Role};
 use server::offboarding::{hand_over, HandoverError};
 use shared::account::{Account, AccountDocument};
+use shared::contact::{Contact, ContactDocument};
 use shared::deal::{Deal, DealDocument};
 use shared::edit::{Edit, Editor};
-use shared::ids::{AccountId, DealId};
+use shared::ids::{AccountId, ContactId, DealId};
 use shared::protocol::client::ClientPhase;
 use shared::protocol::{Change, DocumentId};
 use uuid::Uuid;
@@ -50,7 +51,7 @@ async fn queue_all(device: &mut Device, document: DocumentId, saved: &[u8]) -> T
 }
 
 #[tokio::test]
-async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_whose_device_receives_them(
+async fn disabling_a_rep_hands_their_accounts_deals_and_lone_contacts_to_the_chosen_colleague_whose_device_receives_them(
 ) -> TestResult {
     let relay = Relay::start().await?;
     let seed = relay.workspace(1).await?[0];
@@ -96,6 +97,15 @@ async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_
     )?;
     let mut leaving_device = Device::new(leaving);
     queue_all(&mut leaving_device, created_document, &own.save()).await?;
+    // And a contact met at a trade fair, linked to no account yet.
+    let met = ContactId::from_bytes(*Uuid::new_v4().as_bytes());
+    let met_document = DocumentId(Uuid::from_bytes(*met.as_bytes()));
+    let mut met_contact = ContactDocument::new(
+        met,
+        &Contact::named("Lucie", "Bernard"),
+        &Edit::by(editor(leaving), NOW),
+    )?;
+    queue_all(&mut leaving_device, met_document, &met_contact.save()).await?;
     leaving_device.connect(&relay).await?;
     leaving_device
         .until("the rep's records", |device| {
@@ -139,22 +149,27 @@ async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_
         .await?;
     let handed = hand_over(&relay.state, admin, leaving.user, colleague.user).await?;
     assert_eq!(
-        handed, 3,
-        "the owned account, its deal and the created account"
+        handed, 4,
+        "the owned account, its deal, the created account and the contact of no account"
     );
 
     // The colleague's connected device receives the three, each naming them as owner.
     colleague_device
         .until("the records handed over", |device| {
-            [owned_document, deal_document, created_document]
-                .iter()
-                .all(|document| {
-                    device
-                        .others
-                        .get(document)
-                        .and_then(owner_of)
-                        .is_some_and(|owner| owner == colleague.user.to_string())
-                })
+            [
+                owned_document,
+                deal_document,
+                created_document,
+                met_document,
+            ]
+            .iter()
+            .all(|document| {
+                device
+                    .others
+                    .get(document)
+                    .and_then(owner_of)
+                    .is_some_and(|owner| owner == colleague.user.to_string())
+            })
         })
         .await?;
     assert!(!colleague_device.others.contains_key(&others_document));
@@ -167,11 +182,17 @@ async fn disabling_a_rep_hands_their_accounts_and_deals_to_the_chosen_colleague_
                 owned_document,
                 deal_document,
                 created_document,
+                met_document,
                 others_document,
             ],
         )
         .await?;
-    for document in [owned_document, deal_document, created_document] {
+    for document in [
+        owned_document,
+        deal_document,
+        created_document,
+        met_document,
+    ] {
         assert_eq!(
             keys.get(&document).and_then(|keys| keys.holder()),
             Some(colleague.user)

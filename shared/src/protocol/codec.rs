@@ -58,6 +58,21 @@ pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, E
     if version == 1 {
         return encode(version, &v1::ServerMessage::from(message.clone()));
     }
+    if let (2 | 3, ServerMessage::Snapshots { snapshots, epoch, next }) = (version, message) {
+        // Their summaries are of an older form: without one, a device folds the bytes itself.
+        let without = ServerMessage::Snapshots {
+            snapshots: snapshots
+                .iter()
+                .map(|snapshot| super::messages::DocumentSnapshot {
+                    summary: None,
+                    ..snapshot.clone()
+                })
+                .collect(),
+            epoch: *epoch,
+            next: *next,
+        };
+        return encode(version, &without);
+    }
     if version == 2 {
         // Version 2 reads every message but those version 3 added (the relay's session does not
         // send those to it; should one slip through, it goes as what that build reads).

@@ -8,6 +8,11 @@
 //! device stores snapshots without parsing them. Version 1's relay messages live in `v1`; its
 //! device messages are the same as version 2's.
 //!
+//! Version 4 changed the [`Summary`]'s form: new record kinds (products, quotes, orders) and
+//! their index rows, and a contact row's owner. Devices of versions 2 and 3 receive snapshots
+//! without summaries (`codec::encode_server`), which they fold themselves as they did before
+//! summaries existed.
+//!
 //! Version 3 added [`ServerMessage::Passed`] and [`ServerMessage::Forbidden`]: the relay sends a
 //! device only the records its person may read, so a page or a publication may hold nothing for
 //! it, and a push may touch a record its person may not change. Devices of versions 1 and 2 never
@@ -21,7 +26,7 @@ use uuid::Uuid;
 use crate::replica::Summary;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;
 /// The oldest version the relay still accepts (a tablet with a stale cached app keeps syncing).
 pub const OLDEST_PROTOCOL_VERSION: u16 = 1;
 

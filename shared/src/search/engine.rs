@@ -606,6 +606,7 @@ mod tests {
             job_title: "Gérant".to_owned(),
             emails: vec!["jlf@orange.fr".to_owned()],
             accounts: vec!["a1".to_owned()],
+            owner: None,
             heads: Vec::new(),
         });
         let hits = index.query("jlf@ora", 10);
