@@ -1,4 +1,4 @@
-//! A quote of 200 lines stays fluid: typing into a line's quantity, measured in headless
+//! A quote of 200 lines stays fluid: typing into a line's unit price, measured in headless
 //! Chromium from the keystroke (an `input` event) to the new total on screen, against a peer in
 //! the same browser and the same run: the same 200-line table written by hand in plain DOM
 //! JavaScript (integer cents, totals per VAT rate recomputed on each keystroke), which is the
@@ -164,7 +164,9 @@ async fn measure(device: &Device) -> HarnessResult {
     let middle = LINES / 2;
     let app = device
         .evaluate(&keystrokes(
-            &format!("document.querySelectorAll('.sales-line')[{middle}].querySelector('.line-quantity')"),
+            &format!(
+                "document.querySelectorAll('.sales-line')[{middle}].querySelector('.line-price')"
+            ),
             "document.querySelector('#total-net')",
         ))
         .await?;
@@ -179,7 +181,7 @@ async fn measure(device: &Device) -> HarnessResult {
         .await?;
     let peer = device
         .evaluate(&keystrokes(
-            &format!("document.querySelectorAll('tr')[{middle}].querySelectorAll('input')[1]"),
+            &format!("document.querySelectorAll('tr')[{middle}].querySelectorAll('input')[2]"),
             "document.querySelector('#peer-total')",
         ))
         .await?;

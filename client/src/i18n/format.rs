@@ -74,6 +74,30 @@ pub fn number(language: Language, value: f64) -> String {
 
 /// An amount in minor units of `currency` (ISO 4217), e.g. "12 345,00 €".
 pub fn money(language: Language, minor_units: i64, currency: &str) -> String {
+    let (format, digits) = money_format(language, currency);
+    let value = minor_units as f64 / 10f64.powf(digits);
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| format!("{value} {currency}"))
+}
+
+thread_local! {
+    /// The money formats made so far, by language and currency, with their fraction digits:
+    /// making an `Intl.NumberFormat` costs far more than using one, and a quote of 200 lines
+    /// formats hundreds of amounts per render.
+    static MONEY_FORMATS: std::cell::RefCell<std::collections::HashMap<(Language, String), (Intl::NumberFormat, f64)>> =
+        std::cell::RefCell::default();
+}
+
+/// The format of amounts in `currency` for `language`, and its fraction digits.
+fn money_format(language: Language, currency: &str) -> (Intl::NumberFormat, f64) {
+    let key = (language, currency.to_owned());
+    if let Some(known) = MONEY_FORMATS.with(|formats| formats.borrow().get(&key).cloned()) {
+        return known;
+    }
     let format = Intl::NumberFormat::new(
         &locales(language),
         &options(&[("style", "currency"), ("currency", currency)]),
@@ -82,11 +106,12 @@ pub fn money(language: Language, minor_units: i64, currency: &str) -> String {
         .ok()
         .and_then(|digits| digits.as_f64())
         .unwrap_or(2.0);
-    let value = minor_units as f64 / 10f64.powf(digits);
-    format
-        .format()
-        .call1(&JsValue::UNDEFINED, &JsValue::from_f64(value))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_else(|| format!("{value} {currency}"))
+    MONEY_FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        // Bounded: a workspace prices in a handful of currencies.
+        if formats.len() < 64 {
+            formats.insert(key, (format.clone(), digits));
+        }
+    });
+    (format, digits)
 }

@@ -129,15 +129,7 @@ pub(super) fn PrintedDocument(props: &PrintedDocumentProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for props.lines.iter().map(|line| html! {
-                        <tr>
-                            <td>{ line.reference.clone().unwrap_or_default() }</td>
-                            <td>{ &line.description }</td>
-                            <td>{ format!("{} {}", line.quantity, line.unit).trim().to_owned() }</td>
-                            <td>{ money(line.unit_price_minor) }</td>
-                            <td>{ if line.discount.is_empty() { String::new() } else { format!("{} %", line.discount) } }</td>
-                            <td>{ format!("{} %", percent(line.vat_rate)) }</td>
-                            <td>{ line.net.map(money).unwrap_or_default() }</td>
-                        </tr>
+                        <PrintedLine key={line.id.to_string()} line={line.clone()} currency={props.currency.clone()} />
                     }) }
                 </tbody>
             </table>
@@ -183,6 +175,34 @@ pub(super) fn PrintedDocument(props: &PrintedDocumentProps) -> Html {
                 </section>
             }
         </article>
+    }
+}
+
+/// Props of [`PrintedLine`].
+#[derive(Properties, PartialEq)]
+struct PrintedLineProps {
+    line: LineRow,
+    currency: AttrValue,
+}
+
+/// One printed line (its own component: typing in one line of the quote re-renders that
+/// printed line only).
+#[component]
+fn PrintedLine(props: &PrintedLineProps) -> Html {
+    let i18n = use_i18n();
+    let language = i18n.language();
+    let money = |minor: i64| format::money(language, minor, &props.currency);
+    let line = &props.line;
+    html! {
+        <tr>
+            <td>{ line.reference.clone().unwrap_or_default() }</td>
+            <td>{ &line.description }</td>
+            <td>{ format!("{} {}", line.quantity, line.unit).trim().to_owned() }</td>
+            <td>{ money(line.unit_price_minor) }</td>
+            <td>{ if line.discount.is_empty() { String::new() } else { format!("{} %", line.discount) } }</td>
+            <td>{ format!("{} %", format::number(language, f64::from(line.vat_rate) / 100.0)) }</td>
+            <td>{ line.net.map(money).unwrap_or_default() }</td>
+        </tr>
     }
 }
 

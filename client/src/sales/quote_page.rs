@@ -363,36 +363,39 @@ pub(super) struct LinesTableProps {
     pub quote: Option<QuoteHandle>,
 }
 
-/// The lines of a quote or an order: editable cells while a draft, text otherwise.
+/// A line's edit: which line, which field, what was typed.
+type LineEdit = (LineId, LineField, String);
+
+/// The lines of a quote or an order: editable cells while a draft, text otherwise. Each line is
+/// its own component with callbacks that stay the same from one render to the next, so a
+/// keystroke in one line re-renders that line and the totals, not the other 199.
 #[component]
 pub(super) fn LinesTable(props: &LinesTableProps) -> Html {
     let i18n = use_i18n();
-    let language = i18n.language();
-    let money = |minor: i64| format::money(language, minor, &props.currency);
-    let cell = |line: &LineRow, field: LineField, value: String, label: &str| -> Html {
-        match &props.quote {
-            Some(quote) => {
-                let (quote, i18n2) = (quote.clone(), i18n.clone());
-                let id: LineId = line.id;
-                let on_input = Callback::from(move |text: String| {
-                    refused(&i18n2, quote.set_line(id, field, &text))
-                });
-                let name = match field {
-                    LineField::Description => "description",
-                    LineField::Quantity => "quantity",
-                    LineField::UnitPrice => "price",
-                    LineField::Discount => "discount",
-                    LineField::VatRate => "vat",
-                };
-                html! {
-                    <EditableField id={AttrValue::from(format!("line-{}-{name}", line.id))} class={classes!(format!("line-{name}"))}
-                        label={AttrValue::from(i18n.t(label))} value={AttrValue::from(value)} keep_draft=true {on_input} />
-                }
-            }
-            None if field == LineField::UnitPrice => html! { { money(line.unit_price_minor) } },
-            None => html! { { value } },
-        }
+    // The callbacks read the quote as it is now: the page's handle changes with every edit,
+    // the callbacks must not.
+    let latest = use_mut_ref(|| None::<(QuoteHandle, I18n)>);
+    *latest.borrow_mut() = props.quote.clone().map(|quote| (quote, i18n.clone()));
+    let on_edit = {
+        let latest = latest.clone();
+        use_memo((), move |()| {
+            Callback::from(move |(line, field, text): LineEdit| {
+                let latest = latest.borrow();
+                let (quote, i18n) = latest.as_ref()?;
+                refused(i18n, quote.set_line(line, field, &text))
+            })
+        })
     };
+    let on_remove = {
+        use_memo((), move |()| {
+            Callback::from(move |line: LineId| {
+                if let Some((quote, _)) = latest.borrow().as_ref() {
+                    let _refused_when_frozen = quote.remove_line(line);
+                }
+            })
+        })
+    };
+    let editable = props.quote.is_some();
     html! {
         <table class="sales-lines" id="sales-lines">
             <thead><tr>
@@ -403,31 +406,73 @@ pub(super) fn LinesTable(props: &LinesTableProps) -> Html {
                 <th scope="col">{ i18n.t("sales-line-discount") }</th>
                 <th scope="col">{ i18n.t("sales-line-vat") }</th>
                 <th scope="col">{ i18n.t("sales-line-net") }</th>
-                if props.quote.is_some() { <th scope="col"><span class="visually-hidden">{ i18n.t("sales-line-remove") }</span></th> }
+                if editable { <th scope="col"><span class="visually-hidden">{ i18n.t("sales-line-remove") }</span></th> }
             </tr></thead>
             <tbody>
-                { for props.lines.iter().map(|line| {
-                    let remove = props.quote.as_ref().map(|quote| {
-                        let (quote, id) = (quote.clone(), line.id);
-                        Callback::from(move |_: MouseEvent| { let _ = quote.remove_line(id); })
-                    });
-                    html! {
-                        <tr class="sales-line" data-line={line.id.to_string()}>
-                            <td>{ line.reference.clone().unwrap_or_default() }</td>
-                            <td>{ cell(line, LineField::Description, line.description.clone(), "sales-line-description") }</td>
-                            <td>{ cell(line, LineField::Quantity, line.quantity.clone(), "sales-line-quantity") }</td>
-                            <td>{ cell(line, LineField::UnitPrice, line.unit_price.clone(), "sales-line-unit-price") }</td>
-                            <td>{ cell(line, LineField::Discount, line.discount.clone(), "sales-line-discount") }</td>
-                            <td>{ cell(line, LineField::VatRate, format::number(language, f64::from(line.vat_rate) / 100.0), "sales-line-vat") }</td>
-                            <td class="line-net">{ line.net.map(money).unwrap_or_default() }</td>
-                            if let Some(remove) = remove {
-                                <td><button type="button" class="remove-line" onclick={remove} aria-label={i18n.t("sales-line-remove")}>{ "×" }</button></td>
-                            }
-                        </tr>
-                    }
+                { for props.lines.iter().map(|line| html! {
+                    <LineRowView key={line.id.to_string()} line={line.clone()} currency={props.currency.clone()}
+                        {editable} on_edit={(*on_edit).clone()} on_remove={(*on_remove).clone()} />
                 }) }
             </tbody>
         </table>
+    }
+}
+
+/// Props of [`LineRowView`].
+#[derive(Properties, PartialEq)]
+struct LineRowProps {
+    line: LineRow,
+    currency: AttrValue,
+    editable: bool,
+    on_edit: Callback<LineEdit, Option<AttrValue>>,
+    on_remove: Callback<LineId>,
+}
+
+/// One line of the table.
+#[component]
+fn LineRowView(props: &LineRowProps) -> Html {
+    let i18n = use_i18n();
+    let language = i18n.language();
+    let line = &props.line;
+    let money = |minor: i64| format::money(language, minor, &props.currency);
+    let cell = |field: LineField, value: String, label: &str| -> Html {
+        if !props.editable {
+            return match field {
+                LineField::UnitPrice => html! { { money(line.unit_price_minor) } },
+                _ => html! { { value } },
+            };
+        }
+        let (on_edit, id) = (props.on_edit.clone(), line.id);
+        let on_input = Callback::from(move |text: String| on_edit.emit((id, field, text)));
+        let name = match field {
+            LineField::Description => "description",
+            LineField::Quantity => "quantity",
+            LineField::UnitPrice => "price",
+            LineField::Discount => "discount",
+            LineField::VatRate => "vat",
+        };
+        html! {
+            <EditableField id={AttrValue::from(format!("line-{}-{name}", line.id))} class={classes!(format!("line-{name}"))}
+                label={AttrValue::from(i18n.t(label))} value={AttrValue::from(value)} keep_draft=true {on_input} />
+        }
+    };
+    let remove = {
+        let (on_remove, id) = (props.on_remove.clone(), line.id);
+        Callback::from(move |_: MouseEvent| on_remove.emit(id))
+    };
+    html! {
+        <tr class="sales-line" data-line={line.id.to_string()}>
+            <td>{ line.reference.clone().unwrap_or_default() }</td>
+            <td>{ cell(LineField::Description, line.description.clone(), "sales-line-description") }</td>
+            <td>{ cell(LineField::Quantity, line.quantity.clone(), "sales-line-quantity") }</td>
+            <td>{ cell(LineField::UnitPrice, line.unit_price.clone(), "sales-line-unit-price") }</td>
+            <td>{ cell(LineField::Discount, line.discount.clone(), "sales-line-discount") }</td>
+            <td>{ cell(LineField::VatRate, format::number(language, f64::from(line.vat_rate) / 100.0), "sales-line-vat") }</td>
+            <td class="line-net">{ line.net.map(money).unwrap_or_default() }</td>
+            if props.editable {
+                <td><button type="button" class="remove-line" onclick={remove} aria-label={i18n.t("sales-line-remove")}>{ "×" }</button></td>
+            }
+        </tr>
     }
 }
 

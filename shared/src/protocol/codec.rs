@@ -58,7 +58,15 @@ pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, E
     if version == 1 {
         return encode(version, &v1::ServerMessage::from(message.clone()));
     }
-    if let (2 | 3, ServerMessage::Snapshots { snapshots, epoch, next }) = (version, message) {
+    if let (
+        2 | 3,
+        ServerMessage::Snapshots {
+            snapshots,
+            epoch,
+            next,
+        },
+    ) = (version, message)
+    {
         // Their summaries are of an older form: without one, a device folds the bytes itself.
         let without = ServerMessage::Snapshots {
             snapshots: snapshots
