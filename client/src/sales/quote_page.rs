@@ -27,6 +27,15 @@ pub struct QuotePageProps {
     pub id: QuoteId,
 }
 
+/// What a button of the quote page makes from the quote, then opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Making {
+    /// Its next version (a sent, refused or expired quote).
+    NewVersion,
+    /// The order an accepted quote becomes.
+    Order,
+}
+
 /// What a refused edit says, in the reader's language.
 pub(super) fn refused(i18n: &I18n, outcome: Result<(), &'static str>) -> Option<AttrValue> {
     outcome.err().map(|id| AttrValue::from(i18n.t(id)))
@@ -86,7 +95,7 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
             signature_problem.set(refused(&i18n, outcome));
         })
     };
-    let on_new_version = {
+    let make = |making: Making| {
         let (actions, navigator, problem, record) = (
             actions.clone(),
             navigator.clone(),
@@ -102,44 +111,34 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
                 record.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match actions.new_version(id, &record).await {
-                    Ok(next) => {
-                        if let Some(navigator) = navigator {
-                            navigator.push(&Route::Quote {
+                let made = match making {
+                    Making::NewVersion => {
+                        actions
+                            .new_version(id, &record)
+                            .await
+                            .map(|next| Route::Quote {
                                 id: next.to_string(),
-                            });
-                        }
+                            })
                     }
-                    Err(error) => problem.set(Some(error)),
-                }
-            });
-        })
-    };
-    let on_order = {
-        let (actions, navigator, problem, record) =
-            (actions.clone(), navigator, problem.clone(), record.clone());
-        let id = props.id;
-        Callback::from(move |_: MouseEvent| {
-            let (actions, navigator, problem, record) = (
-                actions.clone(),
-                navigator.clone(),
-                problem.clone(),
-                record.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match actions.order_from_quote(id, &record).await {
-                    Ok(order) => {
-                        if let Some(navigator) = navigator {
-                            navigator.push(&Route::Order {
+                    Making::Order => {
+                        actions
+                            .order_from_quote(id, &record)
+                            .await
+                            .map(|order| Route::Order {
                                 id: order.to_string(),
-                            });
-                        }
+                            })
                     }
-                    Err(error) => problem.set(Some(error)),
+                };
+                match (made, navigator) {
+                    (Ok(route), Some(navigator)) => navigator.push(&route),
+                    (Ok(_), None) => {}
+                    (Err(error), _) => problem.set(Some(error)),
                 }
             });
         })
     };
+    let on_new_version = make(Making::NewVersion);
+    let on_order = make(Making::Order);
     let followed = use_state(|| false);
     let on_follow = {
         let (actions, problem, followed) = (actions, problem.clone(), followed.clone());

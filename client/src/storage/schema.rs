@@ -146,19 +146,7 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
             Some(multi_entry()),
         )?;
         for (store, sort) in [(CONTACT_INDEX, "sort_name"), (DEAL_INDEX, "title")] {
-            let mut params = ObjectStoreParams::new();
-            params.key_path(Some(KeyPath::new_single("id")));
-            let rows = database.create_object_store(store, params)?;
-            rows.create_index(
-                BY_SORT_NAME,
-                KeyPath::new_single(sort),
-                Some(IndexParams::new()),
-            )?;
-            rows.create_index(
-                BY_SEARCH_TERM,
-                KeyPath::new_single("search_terms"),
-                Some(multi_entry()),
-            )?;
+            create_row_store(&database, store, sort)?;
         }
         let contacts = transaction.object_store(CONTACT_INDEX)?;
         contacts.create_index(
@@ -206,19 +194,7 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
             (QUOTE_INDEX, "number"),
             (ORDER_INDEX, "number"),
         ] {
-            let mut params = ObjectStoreParams::new();
-            params.key_path(Some(KeyPath::new_single("id")));
-            let rows = database.create_object_store(store, params)?;
-            rows.create_index(
-                BY_SORT_NAME,
-                KeyPath::new_single(sort),
-                Some(IndexParams::new()),
-            )?;
-            rows.create_index(
-                BY_SEARCH_TERM,
-                KeyPath::new_single("search_terms"),
-                Some(multi_entry()),
-            )?;
+            let rows = create_row_store(&database, store, sort)?;
             if store != PRODUCT_INDEX {
                 rows.create_index(
                     BY_ACCOUNT,
@@ -229,6 +205,29 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
         }
     }
     Ok(())
+}
+
+/// Creates the index store `store` of rows keyed by `id`, sorted by `sort` and searched by
+/// their `search_terms`.
+fn create_row_store(
+    database: &idb::Database,
+    store: &str,
+    sort: &str,
+) -> Result<idb::ObjectStore, idb::Error> {
+    let mut params = ObjectStoreParams::new();
+    params.key_path(Some(KeyPath::new_single("id")));
+    let rows = database.create_object_store(store, params)?;
+    rows.create_index(
+        BY_SORT_NAME,
+        KeyPath::new_single(sort),
+        Some(IndexParams::new()),
+    )?;
+    rows.create_index(
+        BY_SEARCH_TERM,
+        KeyPath::new_single("search_terms"),
+        Some(multi_entry()),
+    )?;
+    Ok(rows)
 }
 
 /// Index parameters for an array-valued key path: one index entry per element.
