@@ -372,7 +372,7 @@ async fn two_offline_editors_of_one_draft_merge_line_by_line_and_the_accepted_qu
         let editable = laptop
             .evaluate("return document.querySelectorAll('.sales-line input').length;")
             .await?;
-        if editable != Value::from(0) {
+        if editable != 0 {
             return Err(unexpected(format!(
                 "an accepted quote still offers {editable} fields to edit"
             )));
