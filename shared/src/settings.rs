@@ -1,6 +1,7 @@
 //! The workspace settings record and its document: pipeline stages, custom fields, territories,
-//! default currency. One document per workspace. Territories and the rule placing new accounts
-//! in them by postcode are in `settings/territory.rs`.
+//! default currency, objectives. One document per workspace. Territories and the rule placing
+//! new accounts in them by postcode are in `settings/territory.rs`; objectives in
+//! `settings/objective.rs`.
 //!
 //! Stages and territories are maps keyed by id with an explicit `position`, so two managers
 //! adding stages concurrently both keep theirs and the order stays deterministic.
@@ -18,11 +19,13 @@ use crate::record_patch::TextFields;
 use crate::values::CurrencyCode;
 
 mod identity;
+mod objective;
 mod territory;
 
 pub use identity::{
     CompanyIdentity, IdentityError, MAX_IDENTITY_FIELD_CHARS, MAX_LOGO_BYTES, MAX_MENTIONS_CHARS,
 };
+pub use objective::{period_of_text, text_of_period, ObjectiveMetric, ObjectiveSetting};
 pub use territory::{assign_territory, territory_of_postcode, Territory};
 
 /// The schema version this build writes into settings documents.
@@ -94,6 +97,10 @@ pub struct Settings {
     /// Who sells, as printed on quotes and orders.
     #[autosurgeon(missing = "Default::default")]
     pub identity: CompanyIdentity,
+    /// The objectives of reps and teams by objective id (a map, so objectives added on two
+    /// devices offline merge).
+    #[autosurgeon(missing = "Default::default")]
+    pub objectives: BTreeMap<String, ObjectiveSetting>,
 }
 
 impl Settings {
@@ -125,6 +132,7 @@ impl Settings {
             territories: BTreeMap::new(),
             default_currency: CurrencyCode::EUR,
             identity: CompanyIdentity::default(),
+            objectives: BTreeMap::new(),
         }
     }
 
