@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod bridge;
+pub mod dashboard;
 pub mod i18n;
 pub mod pipeline;
 pub mod records;

@@ -142,7 +142,9 @@ mod tests {
 
     #[test]
     fn impossible_periods_are_refused() {
-        for text in ["", "26", "2026-Q5", "2026-Q0", "2026-13", "2026-00", "2026-5", "x"] {
+        for text in [
+            "", "26", "2026-Q5", "2026-Q0", "2026-13", "2026-00", "2026-5", "x",
+        ] {
             assert_eq!(period_of_text(text), None, "{text}");
         }
     }

@@ -1,0 +1,11 @@
+//! The manager's dashboard (issue 16): pipeline, deals won and lost, revenue, conversion,
+//! activity, rankings, the quarter's forecast, objectives and customers to win back, computed
+//! on the device by the workspace worker (`Query::Dashboard`) and drawn here as SVG bar charts,
+//! each with its figures as a table. `gathered` (rows to the cockpit's facts), `figures` (the
+//! plain data the worker sends) and `chart` (bar geometry) are pure and tested natively; the
+//! hook, components and page exist on wasm32 only. Objectives are set by admins here and shown
+//! to each rep on their Today page (`ObjectivesBlock`).
+
+pub mod chart;
+pub mod figures;
+pub mod gathered;
