@@ -55,7 +55,7 @@ use shared::protocol::client::OutboxEntry;
 use shared::protocol::{Change, DocumentId, DocumentSnapshot, Seq};
 use shared::record::Record;
 use shared::replica::{self, IndexRow, RecordKind};
-use shared::sales::ProductIndexRow;
+use shared::sales::{OrderIndexRow, ProductIndexRow, QuoteIndexRow};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
@@ -656,6 +656,22 @@ impl Storage {
     pub async fn deal_rows(&self) -> Result<Vec<DealIndexRow>, StorageError> {
         self.rows(DEAL_INDEX, |row: &DealIndexRow| {
             (row.title.clone(), row.id.clone())
+        })
+        .await
+    }
+
+    /// Every quote version's index row, by number then version (the dashboard reads them all).
+    pub async fn quote_rows(&self) -> Result<Vec<QuoteIndexRow>, StorageError> {
+        self.rows(QUOTE_INDEX, |row: &QuoteIndexRow| {
+            (row.number.clone(), row.version, row.id.clone())
+        })
+        .await
+    }
+
+    /// Every order's index row, by number (the dashboard reads them all).
+    pub async fn order_rows(&self) -> Result<Vec<OrderIndexRow>, StorageError> {
+        self.rows(ORDER_INDEX, |row: &OrderIndexRow| {
+            (row.number.clone(), row.id.clone())
         })
         .await
     }

@@ -14,6 +14,8 @@
 //! socket, timers or the DOM: the effect runner on the wasm side does, and reports back events.
 
 #[cfg(target_arch = "wasm32")]
+pub mod dashboard_figures;
+#[cfg(target_arch = "wasm32")]
 pub mod data_transfer;
 pub mod invalidation;
 pub mod machine;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use shared::search::Hit;
 
+use crate::dashboard::figures::DashboardFigures;
 use crate::records::history_view::{HistoryDetail, RecordHistory};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
@@ -13,10 +14,11 @@ use crate::workspace::record::{ChangeId, RecordContent, RecordEdit};
 use crate::workspace::transfer_job::{TransferDone, TransferJob};
 use crate::workspace::{RecordRef, Topic};
 use shared::edit::Edit;
+use shared::ids::WorkspaceId;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 5;
+pub const PROTOCOL: u32 = 6;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -125,6 +127,13 @@ pub enum Query {
     },
     /// The records with changes set aside in the quarantine ([`Answer::Quarantine`]).
     Quarantine,
+    /// The dashboard's figures at `now` ([`Answer::Dashboard`]).
+    Dashboard {
+        /// The workspace whose settings hold the stages and objectives (`None`: the starter).
+        workspace: Option<WorkspaceId>,
+        /// The page's clock (Unix seconds).
+        now: i64,
+    },
 }
 
 /// The worker's answer to a [`Query`].
@@ -138,6 +147,8 @@ pub enum Answer {
     HistoryDetail(Result<Option<HistoryDetail>, Problem>),
     /// The records with changes set aside, the first set aside first.
     Quarantine(Result<Vec<QuarantinedRecord>, Problem>),
+    /// The dashboard's figures (boxed: they are far larger than the other answers).
+    Dashboard(Result<Box<DashboardFigures>, Problem>),
 }
 
 /// The longest query the worker reads, in characters.

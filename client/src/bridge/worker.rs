@@ -19,7 +19,7 @@ use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
 use crate::team::quarantine;
-use crate::workspace::data_transfer;
+use crate::workspace::{dashboard_figures, data_transfer};
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
@@ -233,6 +233,11 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                             .await
                             .map(|changes| quarantine::summarise(&changes))
                             .map_err(|error| error.problem()),
+                    ),
+                    Query::Dashboard { workspace, now } => Answer::Dashboard(
+                        dashboard_figures::compute(&storage, workspace, now)
+                            .await
+                            .map(Box::new),
                     ),
                     Query::Record(record) => Answer::Record(records.read(record).await),
                     Query::History(record) => Answer::History(records.history(record).await),

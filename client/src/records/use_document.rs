@@ -270,7 +270,10 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
                     this.view.set((this.missing)(None));
                 }
                 Answer::Record(Err(problem)) => this.view.set((this.missing)(Some(problem))),
-                Answer::History(_) | Answer::HistoryDetail(_) | Answer::Quarantine(_) => {}
+                Answer::History(_)
+                | Answer::HistoryDetail(_)
+                | Answer::Quarantine(_)
+                | Answer::Dashboard(_) => {}
             }
         });
     }

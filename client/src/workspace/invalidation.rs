@@ -34,6 +34,8 @@ pub enum Topic {
     /// The search index kept by the workspace worker: stale once it was rebuilt (writes reach
     /// the lists; the worker rebuilds the index from them, then reports this topic).
     Search,
+    /// The dashboard's figures: every account, deal, quote, order, product and the settings.
+    Dashboard,
 }
 
 /// The accounts a contact or a deal is linked to, as far as the writer knows.
@@ -119,6 +121,8 @@ impl Reach {
             return reach;
         }
         reach.topics.insert(Topic::Record(stored.record));
+        // The dashboard's figures read every kind of record.
+        reach.topics.insert(Topic::Dashboard);
         if let Some(list) = stored.record.list() {
             reach.topics.insert(Topic::List(list));
         }
@@ -213,6 +217,7 @@ mod tests {
         assert!(reach.touches(&Topic::List(ListKind::Deals)));
         assert!(!reach.touches(&Topic::List(ListKind::Accounts)));
         assert!(!reach.touches(&Topic::Today));
+        assert!(reach.touches(&Topic::Dashboard));
     }
 
     #[test]

@@ -262,9 +262,10 @@ impl WorkspaceService {
             }
             Answer::Record(Ok(None)) => Ok(None),
             Answer::Record(Err(problem)) => Err(problem),
-            Answer::History(_) | Answer::HistoryDetail(_) | Answer::Quarantine(_) => {
-                Err(Problem::new("problem-storage-aborted"))
-            }
+            Answer::History(_)
+            | Answer::HistoryDetail(_)
+            | Answer::Quarantine(_)
+            | Answer::Dashboard(_) => Err(Problem::new("problem-storage-aborted")),
         }
     }
 
@@ -495,6 +496,7 @@ fn unanswerable(query: &Query, problem: Problem) -> Answer {
         Query::History(_) => Answer::History(Err(problem)),
         Query::HistoryDetail { .. } => Answer::HistoryDetail(Err(problem)),
         Query::Quarantine => Answer::Quarantine(Err(problem)),
+        Query::Dashboard { .. } => Answer::Dashboard(Err(problem)),
     }
 }
 
