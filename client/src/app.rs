@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 
 use crate::accounts::AccountsPage;
 use crate::components::{DigestBanner, SyncIndicator, SyncTone, UnsyncedWarning, UpdateBanner};
+use crate::dashboard::DashboardPage;
 use crate::hooks::{
     use_i18n, use_storage, use_sync, use_update_ready, I18n, I18nProvider, SessionState,
     StorageProvider, StorageState, SyncProvider,
@@ -69,6 +70,9 @@ pub enum Route {
     /// Tasks and visits of the day.
     #[at("/today")]
     Today,
+    /// The manager's figures.
+    #[at("/dashboard")]
+    Dashboard,
     /// Search everything.
     #[at("/search")]
     Search,
@@ -166,6 +170,7 @@ fn Shell() -> Html {
                         <Link<Route> to={Route::Accounts}>{ i18n.t("nav-accounts") }</Link<Route>>
                         <Link<Route> to={Route::Pipeline}>{ i18n.t("nav-pipeline") }</Link<Route>>
                         <Link<Route> to={Route::Catalogue}>{ i18n.t("nav-catalogue") }</Link<Route>>
+                        <Link<Route> to={Route::Dashboard}>{ i18n.t("nav-dashboard") }</Link<Route>>
                         <Link<Route> to={Route::Search}>{ i18n.t("nav-search") }</Link<Route>>
                         <Link<Route> to={Route::Settings}>{ i18n.t("nav-settings") }</Link<Route>>
                     </nav>
@@ -238,6 +243,7 @@ fn Page(props: &PageProps) -> Html {
         },
         Route::Pipeline => html! { <PipelinePage /> },
         Route::Today => html! { <TodayPage /> },
+        Route::Dashboard => html! { <DashboardPage /> },
         Route::Search => html! { <SearchPage /> },
         Route::Import => html! { <ImportPage /> },
         Route::Settings => html! { <SettingsPage /> },

@@ -6,6 +6,24 @@
 //! hook, components and page exist on wasm32 only. Objectives are set by admins here and shown
 //! to each rep on their Today page (`ObjectivesBlock`).
 
+#[cfg(target_arch = "wasm32")]
+mod bar_chart;
 pub mod chart;
 pub mod figures;
 pub mod gathered;
+pub mod objective_input;
+#[cfg(target_arch = "wasm32")]
+mod objectives;
+#[cfg(target_arch = "wasm32")]
+mod page;
+#[cfg(target_arch = "wasm32")]
+mod use_dashboard;
+
+#[cfg(target_arch = "wasm32")]
+pub use bar_chart::{BarChart, ChartRow};
+#[cfg(target_arch = "wasm32")]
+pub use objectives::{ObjectiveForm, ObjectivesBlock, ObjectivesList};
+#[cfg(target_arch = "wasm32")]
+pub use page::DashboardPage;
+#[cfg(target_arch = "wasm32")]
+pub use use_dashboard::{use_dashboard, DashboardHandle, DashboardView};

@@ -19,12 +19,12 @@ use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
 use crate::team::quarantine;
-use crate::workspace::{dashboard_figures, data_transfer};
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
 use crate::workspace::transfer_job::TransferDone;
+use crate::workspace::{dashboard_figures, data_transfer};
 use crate::workspace::{ListKind, RecordRef, Topic};
 
 /// The subscriptions the search index holds on the lists it is built from (the page numbers

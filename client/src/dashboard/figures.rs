@@ -659,7 +659,7 @@ mod tests {
         );
         let product = ProductId::from_bytes([21; 16]);
         let quote = QuoteId::from_bytes([31; 16]);
-        let mut won = deal_row(3, "sign", "won", 7_000_00, RACHIDA);
+        let mut won = deal_row(3, "sign", "won", 700_000, RACHIDA);
         won.expected_close = Some("2026-04-10".to_owned());
         Ok(Gathered {
             accounts: vec![
@@ -668,8 +668,8 @@ mod tests {
             ],
             documents: BTreeMap::from([(BAKERY, bakery)]),
             deals: vec![
-                deal_row(1, "propose", "open", 10_000_00, RACHIDA),
-                deal_row(2, "propose", "open", 5_000_00, JULIEN),
+                deal_row(1, "propose", "open", 1_000_000, RACHIDA),
+                deal_row(2, "propose", "open", 500_000, JULIEN),
                 won,
             ],
             // Deal 2's own probability (100 %) beats its stage's 50 %.
@@ -683,8 +683,8 @@ mod tests {
                 issued_on: "2026-02-20".to_owned(),
                 currency: "EUR".to_owned(),
                 totals: Some(RowTotals {
-                    net: 150_00,
-                    gross: 180_00,
+                    net: 15_000,
+                    gross: 18_000,
                 }),
                 ..QuoteIndexRow::default()
             }],
@@ -698,13 +698,13 @@ mod tests {
                     ordered_on: "2026-03-02".to_owned(),
                     currency: "EUR".to_owned(),
                     totals: Some(RowTotals {
-                        net: 120_00,
-                        gross: 144_00,
+                        net: 12_000,
+                        gross: 14_400,
                     }),
                     lines: vec![OrderLineRow {
                         product: Some(product.to_string()),
                         quantity: 2_000,
-                        net: 120_00,
+                        net: 12_000,
                     }],
                     ..OrderIndexRow::default()
                 },
@@ -716,8 +716,8 @@ mod tests {
                     ordered_on: "2026-03-05".to_owned(),
                     currency: "EUR".to_owned(),
                     totals: Some(RowTotals {
-                        net: 999_00,
-                        gross: 999_00,
+                        net: 99_900,
+                        gross: 99_900,
                     }),
                     ..OrderIndexRow::default()
                 },
@@ -747,8 +747,8 @@ mod tests {
         let propose = &figures.stages[2];
         assert_eq!(propose.deals, 2);
         // 10,000 + 5,000 raw; 10,000 × 50 % + 5,000 × 100 % (its own) = 10,000 weighted.
-        assert_eq!(propose.raw, vec![euros(15_000_00)]);
-        assert_eq!(propose.weighted, vec![euros(10_000_00)]);
+        assert_eq!(propose.raw, vec![euros(1_500_000)]);
+        assert_eq!(propose.weighted, vec![euros(1_000_000)]);
         assert_eq!(figures.stages[4].deals, 0, "a won deal is not open");
         Ok(())
     }
@@ -772,19 +772,19 @@ mod tests {
                 (2026, 5, 0)
             ]
         );
-        assert_eq!(figures.months[4].won_value, vec![euros(7_000_00)]);
+        assert_eq!(figures.months[4].won_value, vec![euros(700_000)]);
         Ok(())
     }
 
     #[test]
     fn revenue_leaves_the_cancelled_order_out_and_places_the_other_in_its_region() -> Outcome {
         let figures = DashboardFigures::compute(&workspace()?, now()?)?;
-        assert_eq!(figures.revenue, vec![euros(120_00)]);
+        assert_eq!(figures.revenue, vec![euros(12_000)]);
         assert_eq!(
             figures.revenue_by_region,
             vec![Share {
                 key: Some(Region::AuvergneRhoneAlpes),
-                amounts: vec![euros(120_00)]
+                amounts: vec![euros(12_000)]
             }]
         );
         assert_eq!(
@@ -812,7 +812,7 @@ mod tests {
     fn the_quarter_forecast_holds_aprils_win_and_counts_undated_open_deals() -> Outcome {
         let figures = DashboardFigures::compute(&workspace()?, now()?)?;
         assert_eq!((figures.forecast.year, figures.forecast.quarter), (2026, 2));
-        assert_eq!(figures.forecast.won, vec![euros(7_000_00)]);
+        assert_eq!(figures.forecast.won, vec![euros(700_000)]);
         assert_eq!(figures.forecast.open_without_date, 2);
         Ok(())
     }

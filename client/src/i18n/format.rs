@@ -115,3 +115,22 @@ fn money_format(language: Language, currency: &str) -> (Intl::NumberFormat, f64)
     });
     (format, digits)
 }
+
+/// A month of a year, e.g. "mai 2026" or "May 2026".
+pub fn month(language: Language, year: u16, month: u8) -> String {
+    let iso = format!("{year:04}-{month:02}-15");
+    let date = Date::new(&JsValue::from(format!("{iso}T12:00:00")));
+    if date.get_time().is_nan() {
+        return format!("{year:04}-{month:02}");
+    }
+    let format = Intl::DateTimeFormat::new(
+        &locales(language),
+        &options(&[("month", "short"), ("year", "numeric")]),
+    );
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| format!("{year:04}-{month:02}"))
+}

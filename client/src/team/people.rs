@@ -70,6 +70,16 @@ impl People {
         owners
     }
 
+    /// Every team someone belongs to or leads, by name, each once.
+    pub fn teams(&self) -> Vec<String> {
+        let teams: std::collections::BTreeSet<&String> = self
+            .by_id
+            .values()
+            .flat_map(|person| person.teams.iter().chain(&person.leads))
+            .collect();
+        teams.into_iter().cloned().collect()
+    }
+
     /// How many people the directory holds.
     pub fn len(&self) -> usize {
         self.by_id.len()

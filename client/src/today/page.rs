@@ -10,6 +10,7 @@ use shared::values::Date;
 use yew::prelude::*;
 
 use crate::components::ErrorBanner;
+use crate::dashboard::ObjectivesBlock;
 use crate::hooks::use_i18n;
 use crate::today::day_plan::{order_by_distance, NextStep, PlannedVisit, VisitReport};
 use crate::today::{use_position, use_today, Position, PositionHandle};
@@ -200,6 +201,7 @@ pub fn TodayPage() -> Html {
                 <p class="list-placeholder" aria-busy="true">{ i18n.t("today-loading") }</p>
             } else {
                 <div class="today-grid">
+                    <ObjectivesBlock />
                     <section class="today-section" aria-labelledby="visits-title">
                         <h2 id="visits-title">
                             { i18n.t("today-visits") }

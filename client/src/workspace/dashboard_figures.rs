@@ -108,7 +108,9 @@ async fn gather(
 /// not hide the whole dashboard; its row still counts.
 fn readable<R>(record: Result<R, shared::document::DocumentError>) -> Option<R> {
     record
-        .map_err(|error| gloo::console::warn!(format!("dashboard: a record is unreadable: {error}")))
+        .map_err(|error| {
+            gloo::console::warn!(format!("dashboard: a record is unreadable: {error}"))
+        })
         .ok()
 }
 

@@ -1,0 +1,125 @@
+# Le tableau de bord du manager.
+nav-dashboard = Tableau de bord
+dashboard-title = Tableau de bord
+dashboard-print = Imprimer
+dashboard-loading = Calcul des chiffres…
+problem-dashboard-figures = Les chiffres n’ont pas pu être calculés à partir des fiches de cet appareil.
+dashboard-quarter = T{ $quarter } { $year }
+dashboard-week = sem. { $week }
+dashboard-someone = Quelqu’un
+dashboard-team = Équipe { $team }
+dashboard-unknown = Inconnu
+dashboard-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+
+dashboard-forecast = Prévision du { $quarter }
+dashboard-forecast-won = Gagné
+dashboard-forecast-weighted = Pipeline ouvert, pondéré
+dashboard-forecast-total = Prévision
+dashboard-revenue-year = Chiffre d’affaires de l’année
+dashboard-forecast-undated = { $count ->
+    [one] Une affaire ouverte n’a pas de date de clôture prévue et n’entre dans aucune prévision.
+   *[other] { $count } affaires ouvertes n’ont pas de date de clôture prévue et n’entrent dans aucune prévision.
+}
+
+dashboard-pipeline = Pipeline ouvert par étape
+dashboard-open-deals = { $count ->
+    [one] Une affaire ouverte.
+   *[other] { $count } affaires ouvertes.
+}
+dashboard-pipeline-in = Pipeline en { $currency } : brut et pondéré par la probabilité
+dashboard-stage = Étape
+dashboard-stage-deals = { $stage } ({ $count })
+dashboard-raw = Brut
+dashboard-weighted = Pondéré
+
+dashboard-outcomes = Affaires gagnées et perdues
+dashboard-outcomes-chart = Affaires gagnées et perdues par mois
+dashboard-outcomes-dated = Une affaire gagnée ou perdue compte dans le mois de sa date de clôture prévue.
+dashboard-month = Mois
+dashboard-won = Gagnées
+dashboard-lost = Perdues
+
+dashboard-revenue-title = Chiffre d’affaires de l’année (commandes confirmées et livrées, HT)
+dashboard-revenue-none = Aucune commande cette année pour l’instant.
+dashboard-revenue = Chiffre d’affaires
+dashboard-by-region = Chiffre d’affaires par région
+dashboard-region = Région
+dashboard-by-industry = Chiffre d’affaires par secteur
+dashboard-industry = Secteur
+dashboard-by-departement = Chiffre d’affaires par département
+dashboard-departement = Département
+
+dashboard-conversion = Des devis aux commandes cette année
+dashboard-offers-sent = Devis envoyés
+dashboard-offers-converted = Devenus commandes
+dashboard-conversion-rate = Transformation
+dashboard-median-delay = Délai médian
+dashboard-quoted = Devisé
+dashboard-ordered = Commandé
+
+dashboard-activity = Activité par commercial et par semaine
+dashboard-activity-chart = Visites, appels et rendez-vous des quatre dernières semaines
+dashboard-activity-none = Aucune visite, aucun appel ni rendez-vous ces quatre dernières semaines.
+dashboard-rep-week = Commercial et semaine
+dashboard-visits = Visites
+dashboard-calls = Appels
+dashboard-meetings = Rendez-vous
+
+dashboard-rankings = Classements de l’année
+dashboard-top-customers = Meilleurs clients
+dashboard-customer = Client
+dashboard-top-reps = Meilleurs commerciaux
+dashboard-rep = Commercial
+dashboard-top-products = Meilleurs produits
+dashboard-product = Produit
+
+dashboard-objectives = Objectifs
+dashboard-objectives-none = Aucun objectif pour l’instant.
+dashboard-objectives-by-admins = Les objectifs sont fixés par un administrateur.
+dashboard-my-objectives = Mes objectifs
+dashboard-metric-revenue = Chiffre d’affaires
+dashboard-metric-visits = Visites
+dashboard-metric-new-customers = Nouveaux clients
+dashboard-metric-quotes-sent = Devis envoyés
+dashboard-objective-progress = { $achieved } sur { $target }
+dashboard-objective-pace = au rythme : { $expected }
+dashboard-on-track = Dans les temps
+dashboard-behind = En retard
+dashboard-objective-remove = Retirer
+dashboard-objective-who = Pour
+dashboard-objective-metric = Compte
+dashboard-objective-period = Période
+dashboard-objective-target = Cible (chiffre d’affaires en { $currency })
+dashboard-objective-set = Fixer l’objectif
+dashboard-objective-target-invalid = Saisissez une cible supérieure à zéro : un montant pour le chiffre d’affaires, un nombre entier sinon.
+dashboard-objective-assignee-missing = Choisissez un commercial ou une équipe.
+
+dashboard-win-back = Clients à reconquérir
+dashboard-lost-this-year = { $count ->
+    [one] Un client perdu cette année.
+   *[other] { $count } clients perdus cette année.
+}
+dashboard-win-back-none = Aucun client n’est silencieux plus longtemps que d’habitude.
+dashboard-silent = silencieux depuis { $days } jours (d’habitude { $usual } au plus), dernière commande le { $date }
+
+region-auvergne-rhone-alpes = Auvergne-Rhône-Alpes
+region-bourgogne-franche-comte = Bourgogne-Franche-Comté
+region-bretagne = Bretagne
+region-centre-val-de-loire = Centre-Val de Loire
+region-corse = Corse
+region-grand-est = Grand Est
+region-hauts-de-france = Hauts-de-France
+region-ile-de-france = Île-de-France
+region-normandie = Normandie
+region-nouvelle-aquitaine = Nouvelle-Aquitaine
+region-occitanie = Occitanie
+region-pays-de-la-loire = Pays de la Loire
+region-provence-alpes-cote-d-azur = Provence-Alpes-Côte d’Azur
+region-guadeloupe = Guadeloupe
+region-martinique = Martinique
+region-guyane = Guyane
+region-la-reunion = La Réunion
+region-mayotte = Mayotte
