@@ -5,6 +5,7 @@
 
 mod accounts_list;
 mod app_update;
+mod dashboard;
 mod download;
 mod durability;
 mod field_day;

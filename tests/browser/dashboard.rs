@@ -1,0 +1,218 @@
+//! The manager's dashboard on real devices of the demo workspace: a deal a rep moved to
+//! another stage, synced a moment earlier, moves the stage figures the manager reads on the
+//! dashboard with his device offline, and a stage's bar opens the pipeline; an objective an
+//! admin sets on the dashboard shows on the rep's Today page with its progress.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use tests::{Device, HarnessResult, TestServer};
+
+use crate::records::click_in_view;
+use crate::sync::{MANON, RACHIDA, REMI};
+use crate::team::{choose_option, wait_for_script};
+use crate::{finish, unexpected};
+
+/// Demo accounts in these tests' workspace (enough for every stage to hold deals).
+const DEMO_ACCOUNTS: usize = 25;
+
+/// The pipeline chart in euros (the demo's currency).
+const PIPELINE: &str = "#dashboard-pipeline-EUR";
+
+/// Opens a screen through the app's navigation (no reload: works offline too).
+async fn open_screen(device: &Device, path: &str) -> HarnessResult {
+    click_in_view(device, &format!(".app-nav a[href='{path}']")).await
+}
+
+/// Each stage's row header in the pipeline chart's table ("Proposition (4)"), by stage key.
+async fn stage_rows(device: &Device) -> HarnessResult<BTreeMap<String, String>> {
+    device.wait_for(&format!("{PIPELINE} tbody tr")).await?;
+    let rows = device
+        .evaluate(&format!(
+            "return [...document.querySelectorAll('{PIPELINE} tbody tr')]
+                .map((row) => [row.dataset.key, row.querySelector('th').textContent.trim()]);"
+        ))
+        .await?;
+    let Value::Array(rows) = rows else {
+        return Err(unexpected(format!("odd stage rows {rows}")));
+    };
+    rows.into_iter()
+        .map(|row| match row {
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::String(key), Value::String(text)] => Ok((key.clone(), text.clone())),
+                _ => Err(unexpected(format!("odd stage row {pair:?}"))),
+            },
+            other => Err(unexpected(format!("odd stage row {other}"))),
+        })
+        .collect()
+}
+
+/// The number of deals a stage row's header counts: "Proposition (4)" gives 4.
+fn deals_in(row: &str) -> Option<u32> {
+    let (_, count) = row.rsplit_once('(')?;
+    count.trim_end_matches(')').trim().parse().ok()
+}
+
+/// A card of the rep's board with a stage after its own: (deal id, its stage, the next stage).
+async fn movable_card(device: &Device) -> HarnessResult<(String, String, String)> {
+    device.wait_for(".deal-card").await?;
+    let found = device
+        .evaluate(
+            "const columns = [...document.querySelectorAll('.pipeline-column')];
+             for (let i = 0; i + 1 < columns.length; i++) {
+               const card = columns[i].querySelector('.deal-card');
+               if (card) return [card.dataset.dealId, columns[i].dataset.stage, columns[i + 1].dataset.stage];
+             }
+             return null;",
+        )
+        .await?;
+    match found {
+        Value::Array(values) => match values.as_slice() {
+            [Value::String(deal), Value::String(from), Value::String(to)] => {
+                Ok((deal.clone(), from.clone(), to.clone()))
+            }
+            _ => Err(unexpected(format!("odd card description {values:?}"))),
+        },
+        other => Err(unexpected(format!(
+            "no movable card on the board ({other})"
+        ))),
+    }
+}
+
+/// The selector of deal `deal`'s card in the column of `stage`.
+fn card_in(stage: &str, deal: &str) -> String {
+    format!(".pipeline-column[data-stage='{stage}'] .deal-card[data-deal-id='{deal}']")
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn a_deal_a_rep_moved_moves_the_managers_dashboard_offline_and_its_bar_opens_the_pipeline(
+) -> HarnessResult {
+    let test = "dashboard_offline";
+    let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
+    let rep = Device::open("rep", server.port()).await?;
+    let manager = Device::open("manager", server.port()).await?;
+    let outcome = async {
+        rep.sign_in(RACHIDA).await?;
+        manager.sign_in(REMI).await?;
+        rep.wait_until_synced().await?;
+        manager.wait_until_synced().await?;
+        manager.wait_for_service_worker().await?;
+
+        // The rep picks a deal on her board that can move one stage on.
+        open_screen(&rep, "/pipeline").await?;
+        let (deal, from, to) = movable_card(&rep).await?;
+
+        // The manager's dashboard, before: how many open deals each stage holds.
+        open_screen(&manager, "/dashboard").await?;
+        let before = stage_rows(&manager).await?;
+        let (Some(from_before), Some(to_before)) = (
+            before.get(&from).and_then(|row| deals_in(row)),
+            before.get(&to).and_then(|row| deals_in(row)),
+        ) else {
+            return Err(unexpected(format!(
+                "the dashboard lists no {from} or {to} stage: {before:?}"
+            )));
+        };
+        manager.screenshot(test, "1-before").await?;
+
+        // The rep moves it with its "move to…" menu; the change syncs.
+        let menu = format!(".deal-card[data-deal-id='{deal}'] .deal-move-select");
+        rep.evaluate(&format!(
+            "const menu = document.querySelector(\"{menu}\");
+             menu.value = '{to}';
+             menu.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+        rep.wait_for(&card_in(&to, &deal)).await?;
+        rep.wait_until_synced().await?;
+
+        // The manager's device receives it (his board shows it moved), then loses the network.
+        open_screen(&manager, "/pipeline").await?;
+        manager.wait_for(&card_in(&to, &deal)).await?;
+        manager.go_offline().await?;
+
+        // Offline, the dashboard counts the deal in its new stage.
+        open_screen(&manager, "/dashboard").await?;
+        let expected = (from_before - 1, to_before + 1);
+        let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
+        loop {
+            let after = stage_rows(&manager).await?;
+            let counts = (
+                after.get(&from).and_then(|row| deals_in(row)),
+                after.get(&to).and_then(|row| deals_in(row)),
+            );
+            if counts == (Some(expected.0), Some(expected.1)) {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(unexpected(format!(
+                    "the dashboard shows {counts:?} deals in {from} and {to}, not {expected:?}"
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        manager.screenshot(test, "2-after-offline").await?;
+
+        // The stage's bar opens the pipeline, where the deal is.
+        click_in_view(
+            &manager,
+            &format!("{PIPELINE} a.chart-bar-link[data-key='{to}']"),
+        )
+        .await?;
+        manager.wait_for(&card_in(&to, &deal)).await?;
+        let path = manager.evaluate("return location.pathname;").await?;
+        if path != Value::String("/pipeline".to_owned()) {
+            return Err(unexpected(format!("the bar opened {path}")));
+        }
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&rep, &manager], outcome).await;
+    rep.close().await?;
+    manager.close().await?;
+    outcome
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn an_objective_an_admin_sets_on_the_dashboard_shows_on_the_reps_today_page() -> HarnessResult
+{
+    let test = "dashboard_objective";
+    let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
+    let admin = Device::open("admin", server.port()).await?;
+    let rep = Device::open("rep", server.port()).await?;
+    let outcome = async {
+        admin.sign_in(MANON).await?;
+        rep.sign_in(RACHIDA).await?;
+        admin.wait_until_synced().await?;
+        rep.wait_until_synced().await?;
+
+        // The admin sets Rachida 40 visits for this month (the first period offered).
+        open_screen(&admin, "/dashboard").await?;
+        admin.wait_for("#objective-form").await?;
+        choose_option(&admin, "#objective-assignee", "Rachida Benali").await?;
+        choose_option(&admin, "#objective-metric", "Visits").await?;
+        admin.fill("#objective-target", "40").await?;
+        click_in_view(&admin, "#objective-form button[type='submit']").await?;
+        let listed = "return [...document.querySelectorAll('#dashboard-objectives .objective')]
+            .some((row) => row.textContent.includes('Rachida Benali') && row.textContent.includes('of 40'));";
+        wait_for_script(&admin, listed, "the objective listed on the dashboard").await?;
+        admin.screenshot(test, "1-dashboard").await?;
+        admin.wait_until_synced().await?;
+
+        // It reaches Rachida's Today page with its progress.
+        open_screen(&rep, "/today").await?;
+        let shown = "const block = document.querySelector('#today-objectives');
+            return !!block && block.textContent.includes('of 40')
+                && !!block.querySelector('.objective-bar .objective-fill');";
+        wait_for_script(&rep, shown, "the objective on the rep's Today page").await?;
+        rep.screenshot(test, "2-today").await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&admin, &rep], outcome).await;
+    admin.close().await?;
+    rep.close().await?;
+    outcome
+}
