@@ -42,8 +42,10 @@ pub struct BarRect {
 pub struct RowLayout {
     /// The baseline of the row's label.
     pub label_y: f64,
-    /// The row's top (where a click target starts).
+    /// The row's top (where its click target starts).
     pub top: f64,
+    /// The row's height, label and bars (its click target's height).
+    pub height: f64,
     /// The bars, in series order.
     pub bars: Vec<BarRect>,
 }
@@ -87,12 +89,13 @@ pub fn lay_out(rows: &[Vec<i64>]) -> Layout {
             });
             top += BAR_HEIGHT + BAR_GAP;
         }
-        top += ROW_GAP;
         laid.push(RowLayout {
             label_y,
             top: row_top,
+            height: top - row_top,
             bars,
         });
+        top += ROW_GAP;
     }
     Layout {
         height: top.max(LABEL_HEIGHT),
@@ -128,6 +131,7 @@ mod tests {
         let layout = lay_out(&[vec![1, 1], vec![1, 1]]);
         let row = &layout.rows[1];
         assert_eq!(row.top, 60.0);
+        assert_eq!(row.height, 50.0);
         assert_eq!(row.label_y, 73.0);
         assert_eq!(row.bars[0].y, 78.0);
         assert_eq!(row.bars[1].y, 94.0);
