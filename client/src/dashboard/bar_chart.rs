@@ -73,7 +73,7 @@ pub fn BarChart(props: &BarChartProps) -> Html {
         let content = html! {
             <>
                 // The whole row answers a click or a tap, not only its ink.
-                <rect class="chart-hit" x="0" y={laid.top.to_string()}
+                <rect class="chart-hit" fill="transparent" x="0" y={laid.top.to_string()}
                     width={CHART_WIDTH.to_string()} height={laid.height.to_string()} />
                 <text class="chart-label" x="0" y={laid.label_y.to_string()}>{ row.label.clone() }</text>
                 { for bars }

@@ -165,44 +165,56 @@ pub struct ObjectiveFormProps {
 #[component]
 pub fn ObjectiveForm(props: &ObjectiveFormProps) -> Html {
     let i18n = use_i18n();
-    let assignee = use_node_ref();
-    let metric = use_node_ref();
-    let period = use_node_ref();
+    let assignee = use_state(String::new);
+    let metric = use_state(String::new);
+    let period = use_state(String::new);
     let target = use_node_ref();
     let problem = use_state(|| None::<&'static str>);
     let assignees = assignee_choices(&props.people);
     let periods = period_choices(props.now);
+    // Each select says which option is chosen: Yew inserts a list's options last first, so
+    // left to itself the browser would select the last one.
+    let chosen = |state: &UseStateHandle<String>, first: Option<&String>| {
+        if state.is_empty() {
+            first.cloned().unwrap_or_default()
+        } else {
+            (**state).clone()
+        }
+    };
+    let chosen_assignee = chosen(&assignee, assignees.first().map(|(value, _)| value));
+    let chosen_metric = match chosen(&metric, None) {
+        empty if empty.is_empty() => "revenue".to_owned(),
+        metric => metric,
+    };
+    let chosen_period = chosen(&period, periods.first().map(|(_, value)| value));
+    let follow = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<HtmlSelectElement>() {
+                state.set(select.value());
+            }
+        })
+    };
     let onsubmit = {
-        let (assignee, metric, period, target) = (
-            assignee.clone(),
-            metric.clone(),
-            period.clone(),
-            target.clone(),
+        let (assignee, metric, period) = (
+            chosen_assignee.clone(),
+            chosen_metric.clone(),
+            chosen_period.clone(),
         );
+        let target = target.clone();
         let problem = problem.clone();
         let on_set = props.on_set.clone();
         let currency = props.currency;
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let select = |node: &NodeRef| {
-                node.cast::<HtmlSelectElement>()
-                    .map(|select| select.value())
-                    .unwrap_or_default()
-            };
             let Some(target_input) = target.cast::<HtmlInputElement>() else {
                 return;
             };
-            let metric: ObjectiveMetric = match select(&metric).parse() {
+            let metric: ObjectiveMetric = match metric.parse() {
                 Ok(metric) => metric,
                 Err(never) => match never {},
             };
-            match read_objective(
-                &select(&assignee),
-                &metric,
-                &select(&period),
-                currency,
-                &target_input.value(),
-            ) {
+            match read_objective(&assignee, &metric, &period, currency, &target_input.value()) {
                 Ok(setting) => {
                     problem.set(None);
                     target_input.set_value("");
@@ -222,21 +234,25 @@ pub fn ObjectiveForm(props: &ObjectiveFormProps) -> Html {
         <form id="objective-form" class="objective-form" {onsubmit}>
             <label>
                 <span>{ i18n.t("dashboard-objective-who") }</span>
-                <select id="objective-assignee" ref={assignee}>
-                    { for assignees.into_iter().map(|(value, name)| html! { <option {value}>{ name }</option> }) }
+                <select id="objective-assignee" onchange={follow(&assignee)}>
+                    { for assignees.into_iter().map(|(value, name)| html! {
+                        <option selected={value == chosen_assignee} value={value.clone()}>{ name }</option>
+                    }) }
                 </select>
             </label>
             <label>
                 <span>{ i18n.t("dashboard-objective-metric") }</span>
-                <select id="objective-metric" ref={metric}>
-                    { for metrics.iter().map(|(value, id)| html! { <option value={*value}>{ i18n.t(id) }</option> }) }
+                <select id="objective-metric" onchange={follow(&metric)}>
+                    { for metrics.iter().map(|(value, id)| html! {
+                        <option selected={*value == chosen_metric} value={*value}>{ i18n.t(id) }</option>
+                    }) }
                 </select>
             </label>
             <label>
                 <span>{ i18n.t("dashboard-objective-period") }</span>
-                <select id="objective-period" ref={period}>
+                <select id="objective-period" onchange={follow(&period)}>
                     { for periods.into_iter().map(|(period, value)| html! {
-                        <option {value}>{ period_label(&i18n, period) }</option>
+                        <option selected={value == chosen_period} value={value.clone()}>{ period_label(&i18n, period) }</option>
                     }) }
                 </select>
             </label>
