@@ -201,7 +201,6 @@ pub fn TodayPage() -> Html {
                 <p class="list-placeholder" aria-busy="true">{ i18n.t("today-loading") }</p>
             } else {
                 <div class="today-grid">
-                    <ObjectivesBlock />
                     <section class="today-section" aria-labelledby="visits-title">
                         <h2 id="visits-title">
                             { i18n.t("today-visits") }
@@ -223,6 +222,7 @@ pub fn TodayPage() -> Html {
                         <h2 id="reported-title">{ i18n.t("today-reported") }</h2>
                         <ReportedVisitList visits={Rc::new(view.agenda.reported.clone())} />
                     </section>
+                    <ObjectivesBlock />
                 </div>
             }
         </section>
