@@ -141,6 +141,35 @@ mod tests {
     }
 
     #[test]
+    fn objectives_two_admins_add_offline_both_survive_the_merge(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use crate::edit::Edit;
+        use crate::ids::WorkspaceId;
+        use crate::settings::{Settings, SettingsDocument};
+
+        let edit = Edit::anonymous(0);
+        let workspace = WorkspaceId::from_bytes([1; 16]);
+        let mut paris = SettingsDocument::new(workspace, &Settings::starter(), &edit)?;
+        let mut lyon = paris.fork();
+        paris.update(&edit, "set an objective", |settings| {
+            settings
+                .objectives
+                .insert("a".to_owned(), setting(ObjectiveMetric::Visits, "2026-05"));
+        })?;
+        lyon.update(&edit, "set an objective", |settings| {
+            settings.objectives.insert(
+                "b".to_owned(),
+                setting(ObjectiveMetric::QuotesSent, "2026-Q2"),
+            );
+        })?;
+        paris.merge(&mut lyon)?;
+        let merged = paris.record()?;
+        let keys: Vec<&str> = merged.objectives.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["a", "b"]);
+        Ok(())
+    }
+
+    #[test]
     fn impossible_periods_are_refused() {
         for text in [
             "", "26", "2026-Q5", "2026-Q0", "2026-13", "2026-00", "2026-5", "x",
