@@ -1,7 +1,8 @@
 //! The manager's dashboard on real devices of the demo workspace: a deal a rep moved to
 //! another stage, synced a moment earlier, moves the stage figures the manager reads on the
 //! dashboard with his device offline, and a stage's bar opens the pipeline; an objective an
-//! admin sets on the dashboard shows on the rep's Today page with its progress.
+//! admin sets on the dashboard shows on the rep's Today page, and a visit she reports moves its
+//! progress there and on the admin's dashboard.
 
 use std::collections::BTreeMap;
 
@@ -176,13 +177,15 @@ async fn a_deal_a_rep_moved_moves_the_managers_dashboard_offline_and_its_bar_ope
 
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
-async fn an_objective_an_admin_sets_on_the_dashboard_shows_on_the_reps_today_page() -> HarnessResult
-{
+async fn an_objective_an_admin_sets_shows_on_the_reps_today_page_and_her_visit_moves_it(
+) -> HarnessResult {
     let test = "dashboard_objective";
     let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
     let admin = Device::open("admin", server.port()).await?;
     let rep = Device::open("rep", server.port()).await?;
     let outcome = async {
+        // Lyon's Place Bellecour: the rep's device knows where it is.
+        rep.mock_position(45.7578, 4.8320, 20.0).await?;
         admin.sign_in(MANON).await?;
         rep.sign_in(RACHIDA).await?;
         admin.wait_until_synced().await?;
@@ -204,10 +207,26 @@ async fn an_objective_an_admin_sets_on_the_dashboard_shows_on_the_reps_today_pag
         // It reaches Rachida's Today page with its progress.
         open_screen(&rep, "/today").await?;
         let shown = "const block = document.querySelector('#today-objectives');
-            return !!block && block.textContent.includes('of 40')
+            return !!block && block.textContent.includes('0 of 40')
                 && !!block.querySelector('.objective-bar .objective-fill');";
         wait_for_script(&rep, shown, "the objective on the rep's Today page").await?;
         rep.screenshot(test, "2-today").await?;
+
+        // She reports her first planned visit: her objective counts it, here and on the
+        // admin's dashboard once synced.
+        click_in_view(&rep, ".planned-visit .start-visit").await?;
+        rep.fill("#visit-report-text", "Démonstration faite.").await?;
+        click_in_view(&rep, "#save-visit").await?;
+        rep.wait_for(".reported-visit").await?;
+        let counted = "const block = document.querySelector('#today-objectives');
+            return !!block && block.textContent.includes('1 of 40');";
+        wait_for_script(&rep, counted, "the visit counted on the rep's Today page").await?;
+        rep.screenshot(test, "3-visit-counted").await?;
+        rep.wait_until_synced().await?;
+        let moved = "return [...document.querySelectorAll('#dashboard-objectives .objective')]
+            .some((row) => row.textContent.includes('Rachida Benali') && row.textContent.includes('1 of 40'));";
+        wait_for_script(&admin, moved, "the visit counted on the admin's dashboard").await?;
+        admin.screenshot(test, "4-dashboard-moved").await?;
         Ok(())
     }
     .await;
