@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
 
+use crate::field_day::{card_in, movable_card, open_screen};
 use crate::records::click_in_view;
 use crate::sync::{MANON, RACHIDA, REMI};
 use crate::team::{choose_option, wait_for_script};
@@ -19,11 +20,6 @@ const DEMO_ACCOUNTS: usize = 25;
 
 /// The pipeline chart in euros (the demo's currency).
 const PIPELINE: &str = "#dashboard-pipeline-EUR";
-
-/// Opens a screen through the app's navigation (no reload: works offline too).
-async fn open_screen(device: &Device, path: &str) -> HarnessResult {
-    click_in_view(device, &format!(".app-nav a[href='{path}']")).await
-}
 
 /// Each stage's row header in the pipeline chart's table ("Proposition (4)"), by stage key.
 async fn stage_rows(device: &Device) -> HarnessResult<BTreeMap<String, String>> {
@@ -52,37 +48,6 @@ async fn stage_rows(device: &Device) -> HarnessResult<BTreeMap<String, String>> 
 fn deals_in(row: &str) -> Option<u32> {
     let (_, count) = row.rsplit_once('(')?;
     count.trim_end_matches(')').trim().parse().ok()
-}
-
-/// A card of the rep's board with a stage after its own: (deal id, its stage, the next stage).
-async fn movable_card(device: &Device) -> HarnessResult<(String, String, String)> {
-    device.wait_for(".deal-card").await?;
-    let found = device
-        .evaluate(
-            "const columns = [...document.querySelectorAll('.pipeline-column')];
-             for (let i = 0; i + 1 < columns.length; i++) {
-               const card = columns[i].querySelector('.deal-card');
-               if (card) return [card.dataset.dealId, columns[i].dataset.stage, columns[i + 1].dataset.stage];
-             }
-             return null;",
-        )
-        .await?;
-    match found {
-        Value::Array(values) => match values.as_slice() {
-            [Value::String(deal), Value::String(from), Value::String(to)] => {
-                Ok((deal.clone(), from.clone(), to.clone()))
-            }
-            _ => Err(unexpected(format!("odd card description {values:?}"))),
-        },
-        other => Err(unexpected(format!(
-            "no movable card on the board ({other})"
-        ))),
-    }
-}
-
-/// The selector of deal `deal`'s card in the column of `stage`.
-fn card_in(stage: &str, deal: &str) -> String {
-    format!(".pipeline-column[data-stage='{stage}'] .deal-card[data-deal-id='{deal}']")
 }
 
 #[tokio::test]

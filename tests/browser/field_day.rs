@@ -16,12 +16,12 @@ use crate::{finish, unexpected};
 const DEMO_ACCOUNTS: usize = 25;
 
 /// Opens a screen through the app's navigation (no reload: works offline too).
-async fn open_screen(device: &Device, path: &str) -> HarnessResult {
+pub(crate) async fn open_screen(device: &Device, path: &str) -> HarnessResult {
     device.click(&format!(".app-nav a[href='{path}']")).await
 }
 
 /// A card on the board with a stage after its own: (deal id, its stage, the next stage).
-async fn movable_card(device: &Device) -> HarnessResult<(String, String, String)> {
+pub(crate) async fn movable_card(device: &Device) -> HarnessResult<(String, String, String)> {
     device.wait_for(".deal-card").await?;
     let found = device
         .evaluate(
@@ -47,7 +47,7 @@ async fn movable_card(device: &Device) -> HarnessResult<(String, String, String)
 }
 
 /// The selector of deal `deal`'s card in the column of `stage`.
-fn card_in(stage: &str, deal: &str) -> String {
+pub(crate) fn card_in(stage: &str, deal: &str) -> String {
     format!(".pipeline-column[data-stage='{stage}'] .deal-card[data-deal-id='{deal}']")
 }
 

@@ -247,43 +247,55 @@ fn outcomes(i18n: &I18n, figures: &DashboardFigures) -> Html {
     }
 }
 
-fn share_charts<K>(
-    i18n: &I18n,
-    id: &str,
-    title: &str,
-    header: &str,
-    shares: &[Share<K>],
-    label: impl Fn(&Option<K>) -> String,
-) -> Html {
-    let all = shares.iter().flat_map(|share| share.amounts.iter());
-    let charts = currencies(all).into_iter().map(|currency| {
-        let rows: Vec<ChartRow> = shares
-            .iter()
-            .filter(|share| share.amounts.iter().any(|money| money.currency == currency))
-            .map(|share| {
-                let total = Money {
-                    minor_units: in_currency(&share.amounts, currency),
-                    currency,
-                };
-                let label = label(&share.key);
-                ChartRow {
-                    key: label.clone().into(),
-                    label: label.into(),
-                    values: vec![total.minor_units],
-                    texts: vec![money(i18n, &total).into()],
-                    link: None,
-                }
-            })
-            .collect();
-        html! {
-            <BarChart id={format!("{id}-{currency}")}
-                title={format!("{} ({currency})", i18n.t(title))}
-                label_header={i18n.t(header)}
-                series={vec![i18n.t("dashboard-revenue").into()]}
-                rows={Rc::new(rows)} />
-        }
-    });
+/// One bar of a revenue chart: what it is, its amount, the records behind it.
+struct MoneyBar {
+    key: String,
+    label: String,
+    amount: Money,
+    link: Option<Route>,
+}
+
+/// One revenue chart per currency of `bars`, each holding the bars in that currency.
+fn money_charts(i18n: &I18n, id: &str, title: &str, header: &str, bars: &[MoneyBar]) -> Html {
+    let charts = currencies(bars.iter().map(|bar| &bar.amount))
+        .into_iter()
+        .map(|currency| {
+            let rows: Vec<ChartRow> = bars
+                .iter()
+                .filter(|bar| bar.amount.currency == currency)
+                .map(|bar| ChartRow {
+                    key: bar.key.clone().into(),
+                    label: bar.label.clone().into(),
+                    values: vec![bar.amount.minor_units],
+                    texts: vec![money(i18n, &bar.amount).into()],
+                    link: bar.link.clone(),
+                })
+                .collect();
+            html! {
+                <BarChart id={format!("{id}-{currency}")}
+                    title={format!("{} ({currency})", i18n.t(title))}
+                    label_header={i18n.t(header)}
+                    series={vec![i18n.t("dashboard-revenue").into()]}
+                    rows={Rc::new(rows)} />
+            }
+        });
     html! { <>{ for charts }</> }
+}
+
+/// The bars of a breakdown: each part once per currency it has revenue in.
+fn share_bars<K>(shares: &[Share<K>], label: impl Fn(&Option<K>) -> String) -> Vec<MoneyBar> {
+    shares
+        .iter()
+        .flat_map(|share| {
+            let label = label(&share.key);
+            share.amounts.iter().map(move |amount| MoneyBar {
+                key: label.clone(),
+                label: label.clone(),
+                amount: *amount,
+                link: None,
+            })
+        })
+        .collect()
 }
 
 fn revenue(i18n: &I18n, figures: &DashboardFigures) -> Html {
@@ -294,15 +306,15 @@ fn revenue(i18n: &I18n, figures: &DashboardFigures) -> Html {
             if figures.revenue.is_empty() {
                 <p class="muted">{ i18n.t("dashboard-revenue-none") }</p>
             }
-            { share_charts(i18n, "dashboard-region", "dashboard-by-region", "dashboard-region",
-                &figures.revenue_by_region,
-                |key| key.map_or_else(|| unknown.clone(), |region| i18n.t(region_id(&region)))) }
-            { share_charts(i18n, "dashboard-industry", "dashboard-by-industry", "dashboard-industry",
-                &figures.revenue_by_industry,
-                |key| key.clone().unwrap_or_else(|| unknown.clone())) }
-            { share_charts(i18n, "dashboard-departement", "dashboard-by-departement", "dashboard-departement",
-                &figures.revenue_by_departement,
-                |key| key.clone().unwrap_or_else(|| unknown.clone())) }
+            { money_charts(i18n, "dashboard-region", "dashboard-by-region", "dashboard-region",
+                &share_bars(&figures.revenue_by_region,
+                    |key| key.map_or_else(|| unknown.clone(), |region| i18n.t(region_id(&region))))) }
+            { money_charts(i18n, "dashboard-industry", "dashboard-by-industry", "dashboard-industry",
+                &share_bars(&figures.revenue_by_industry,
+                    |key| key.clone().unwrap_or_else(|| unknown.clone()))) }
+            { money_charts(i18n, "dashboard-departement", "dashboard-by-departement", "dashboard-departement",
+                &share_bars(&figures.revenue_by_departement,
+                    |key| key.clone().unwrap_or_else(|| unknown.clone()))) }
         </section>
     }
 }
@@ -401,40 +413,22 @@ fn activity(i18n: &I18n, figures: &DashboardFigures, people: &People) -> Html {
     }
 }
 
-fn ranking<K>(
-    i18n: &I18n,
-    id: &str,
-    title: &str,
-    header: &str,
+/// The bars of a ranking.
+fn ranked_bars<K>(
     rows: &[RankedRow<K>],
     row: impl Fn(&RankedRow<K>) -> (String, String, Option<Route>),
-) -> Html {
-    let charts = currencies(rows.iter().map(|ranked| &ranked.amount))
-        .into_iter()
-        .map(|currency| {
-            let chart_rows: Vec<ChartRow> = rows
-                .iter()
-                .filter(|ranked| ranked.amount.currency == currency)
-                .map(|ranked| {
-                    let (key, label, link) = row(ranked);
-                    ChartRow {
-                        key: key.into(),
-                        label: label.into(),
-                        values: vec![ranked.amount.minor_units],
-                        texts: vec![money(i18n, &ranked.amount).into()],
-                        link,
-                    }
-                })
-                .collect();
-            html! {
-                <BarChart id={format!("{id}-{currency}")}
-                    title={format!("{} ({currency})", i18n.t(title))}
-                    label_header={i18n.t(header)}
-                    series={vec![i18n.t("dashboard-revenue").into()]}
-                    rows={Rc::new(chart_rows)} />
+) -> Vec<MoneyBar> {
+    rows.iter()
+        .map(|ranked| {
+            let (key, label, link) = row(ranked);
+            MoneyBar {
+                key,
+                label,
+                amount: ranked.amount,
+                link,
             }
-        });
-    html! { <>{ for charts }</> }
+        })
+        .collect()
 }
 
 fn rankings(i18n: &I18n, figures: &DashboardFigures, people: &People) -> Html {
@@ -445,20 +439,21 @@ fn rankings(i18n: &I18n, figures: &DashboardFigures, people: &People) -> Html {
             if figures.customers.is_empty() {
                 <p class="muted">{ i18n.t("dashboard-revenue-none") }</p>
             }
-            { ranking(i18n, "dashboard-customers", "dashboard-top-customers", "dashboard-customer",
-                &figures.customers, |ranked| (
+            { money_charts(i18n, "dashboard-customers", "dashboard-top-customers", "dashboard-customer",
+                &ranked_bars(&figures.customers, |ranked| (
                     ranked.key.to_string(),
                     ranked.name.clone(),
                     Some(Route::Account { id: ranked.key.to_string() }),
-                )) }
-            { ranking(i18n, "dashboard-reps", "dashboard-top-reps", "dashboard-rep",
-                &figures.reps, |ranked| (
+                ))) }
+            { money_charts(i18n, "dashboard-reps", "dashboard-top-reps", "dashboard-rep",
+                &ranked_bars(&figures.reps, |ranked| (
                     ranked.key.to_string(),
                     people.name_of(ranked.key).map_or_else(|| someone.clone(), str::to_owned),
                     None,
-                )) }
-            { ranking(i18n, "dashboard-products", "dashboard-top-products", "dashboard-product",
-                &figures.products, |ranked| (ranked.key.to_string(), ranked.name.clone(), None)) }
+                ))) }
+            { money_charts(i18n, "dashboard-products", "dashboard-top-products", "dashboard-product",
+                &ranked_bars(&figures.products,
+                    |ranked| (ranked.key.to_string(), ranked.name.clone(), None))) }
         </section>
     }
 }
