@@ -30,6 +30,9 @@ dashboard-open-deals = { $count ->
    *[other] { $count } open deals.
 }
 dashboard-pipeline-in = Pipeline in { $currency }: raw and weighted by probability
+dashboard-pipeline-by-rep-in = Pipeline per rep in { $currency }: raw and weighted
+dashboard-pipeline-by-team-in = Pipeline per team in { $currency }: raw and weighted (a person in two teams counts in both)
+dashboard-team-header = Team
 dashboard-stage = Stage
 dashboard-stage-deals = { $stage } ({ $count })
 dashboard-raw = Raw

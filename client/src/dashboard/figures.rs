@@ -35,6 +35,11 @@ pub struct DashboardFigures {
     pub now: i64,
     /// The open pipeline by stage, in board order.
     pub stages: Vec<StageFigure>,
+    /// The open pipeline of each rep (`None`: deals nobody owns), all stages together.
+    pub pipeline_by_rep: Vec<PipelineShare<Option<UserId>>>,
+    /// The open pipeline of each team (a person in two teams counts in both), all stages
+    /// together.
+    pub pipeline_by_team: Vec<PipelineShare<String>>,
     /// Deals won and lost per month, oldest first, empty months included.
     pub months: Vec<MonthFigure>,
     /// Won or lost deals without a date (counted in no month).
@@ -78,6 +83,19 @@ pub struct StageFigure {
     pub deals: usize,
     /// How many of them have no amount.
     pub without_amount: usize,
+    /// Their amounts, per currency.
+    pub raw: Vec<Money>,
+    /// Their amounts weighted by probability, per currency.
+    pub weighted: Vec<Money>,
+}
+
+/// The open pipeline of one rep or team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineShare<K> {
+    /// Whose.
+    pub key: K,
+    /// How many open deals.
+    pub deals: usize,
     /// Their amounts, per currency.
     pub raw: Vec<Money>,
     /// Their amounts weighted by probability, per currency.
@@ -246,11 +264,20 @@ impl DashboardFigures {
             Period::Quarter { year, quarter } => (year, quarter),
             _ => (0, 0),
         };
+        let pipeline = open_pipeline(&facts.deals, &teams)?;
         let thresholds = RfmThresholds::default();
         let figures = account_figures(&facts.orders, &facts.activities)?;
         Ok(Self {
             now,
-            stages: stages(&facts, &teams, &settings)?,
+            stages: stages(&pipeline, &settings),
+            pipeline_by_rep: pipeline_shares(&pipeline.by_rep)?,
+            pipeline_by_team: pipeline_shares(
+                &pipeline
+                    .by_team
+                    .iter()
+                    .map(|(team, by_stage)| (team.0.clone(), by_stage.clone()))
+                    .collect(),
+            )?,
             months: months(&facts, now)?,
             undated_outcomes: outcomes_by_month(&facts.deals)?.undated,
             revenue: amounts(&revenue.whole.total),
@@ -319,26 +346,6 @@ impl DashboardFigures {
             .filter(|objective| objective.concerns.contains(&person))
             .collect()
     }
-
-    /// The currencies any stage of the pipeline holds, in code order.
-    pub fn pipeline_currencies(&self) -> Vec<Money> {
-        let mut currencies: Vec<Money> = Vec::new();
-        for stage in &self.stages {
-            for money in &stage.raw {
-                if !currencies
-                    .iter()
-                    .any(|seen| seen.currency == money.currency)
-                {
-                    currencies.push(Money {
-                        minor_units: 0,
-                        currency: money.currency,
-                    });
-                }
-            }
-        }
-        currencies.sort_by_key(|money| money.currency);
-        currencies
-    }
 }
 
 /// The earliest moment whose activities the figures read: the first day of this Paris year,
@@ -401,12 +408,30 @@ fn flatten<K: Copy>(
         .collect()
 }
 
-fn stages(
-    facts: &Facts,
-    teams: &Teams,
-    settings: &Settings,
-) -> Result<Vec<StageFigure>, CockpitError> {
-    let pipeline = open_pipeline(&facts.deals, teams)?;
+/// Each owner's open pipeline, all stages added up (per currency, checked).
+fn pipeline_shares<K: Clone + Ord>(
+    owners: &BTreeMap<K, cockpit::ByStage>,
+) -> Result<Vec<PipelineShare<K>>, CockpitError> {
+    owners
+        .iter()
+        .map(|(key, by_stage)| {
+            let (mut raw, mut weighted, mut deals) = (Sums::new(), Sums::new(), 0);
+            for figures in by_stage.values() {
+                raw.add_all(&figures.raw)?;
+                weighted.add_all(&figures.weighted)?;
+                deals += figures.deals;
+            }
+            Ok(PipelineShare {
+                key: key.clone(),
+                deals,
+                raw: amounts(&raw),
+                weighted: amounts(&weighted),
+            })
+        })
+        .collect()
+}
+
+fn stages(pipeline: &cockpit::Pipeline, settings: &Settings) -> Vec<StageFigure> {
     let mut keys: Vec<String> = settings
         .ordered_stages()
         .into_iter()
@@ -417,8 +442,7 @@ fn stages(
             keys.push(key.clone());
         }
     }
-    Ok(keys
-        .into_iter()
+    keys.into_iter()
         .map(|key| {
             let figures = pipeline.by_stage.get(&key).cloned().unwrap_or_default();
             StageFigure {
@@ -433,7 +457,7 @@ fn stages(
                 weighted: amounts(&figures.weighted),
             }
         })
-        .collect())
+        .collect()
 }
 
 fn months(facts: &Facts, now: i64) -> Result<Vec<MonthFigure>, CockpitError> {
@@ -750,6 +774,29 @@ mod tests {
         assert_eq!(propose.raw, vec![euros(1_500_000)]);
         assert_eq!(propose.weighted, vec![euros(1_000_000)]);
         assert_eq!(figures.stages[4].deals, 0, "a won deal is not open");
+        // Per rep and per team, all stages together: Rachida's deal 1 (in team Lyon), Julien's 2.
+        let rachida = PipelineShare {
+            key: Some(RACHIDA),
+            deals: 1,
+            raw: vec![euros(1_000_000)],
+            weighted: vec![euros(500_000)],
+        };
+        let julien = PipelineShare {
+            key: Some(JULIEN),
+            deals: 1,
+            raw: vec![euros(500_000)],
+            weighted: vec![euros(500_000)],
+        };
+        assert_eq!(figures.pipeline_by_rep, vec![rachida.clone(), julien]);
+        assert_eq!(
+            figures.pipeline_by_team,
+            vec![PipelineShare {
+                key: "Lyon".to_owned(),
+                deals: rachida.deals,
+                raw: rachida.raw.clone(),
+                weighted: rachida.weighted,
+            }]
+        );
         Ok(())
     }
 

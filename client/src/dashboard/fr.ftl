@@ -30,6 +30,9 @@ dashboard-open-deals = { $count ->
    *[other] { $count } affaires ouvertes.
 }
 dashboard-pipeline-in = Pipeline en { $currency } : brut et pondéré par la probabilité
+dashboard-pipeline-by-rep-in = Pipeline par commercial en { $currency } : brut et pondéré
+dashboard-pipeline-by-team-in = Pipeline par équipe en { $currency } : brut et pondéré (une personne de deux équipes compte dans les deux)
+dashboard-team-header = Équipe
 dashboard-stage = Étape
 dashboard-stage-deals = { $stage } ({ $count })
 dashboard-raw = Brut

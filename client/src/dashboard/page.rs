@@ -54,7 +54,7 @@ pub fn DashboardPage() -> Html {
             html! {
                 <>
                     { forecast(&i18n, &figures) }
-                    { pipeline(&i18n, &figures) }
+                    { pipeline(&i18n, &figures, &people) }
                     { outcomes(&i18n, &figures) }
                     { revenue(&i18n, &figures) }
                     { conversion(&i18n, &figures) }
@@ -163,46 +163,107 @@ fn forecast(i18n: &I18n, figures: &DashboardFigures) -> Html {
     }
 }
 
-fn pipeline(i18n: &I18n, figures: &DashboardFigures) -> Html {
-    let all = figures.stages.iter().flat_map(|stage| stage.raw.iter());
+/// One row of a pipeline chart: a stage, a rep or a team, with its open deals' amounts.
+struct PipelineRow {
+    key: String,
+    name: String,
+    deals: usize,
+    raw: Vec<Money>,
+    weighted: Vec<Money>,
+    link: Option<Route>,
+}
+
+/// One chart per currency of `rows`, raw and weighted side by side; `title` takes the currency.
+fn pipeline_charts(i18n: &I18n, id: &str, title: &str, header: &str, rows: &[PipelineRow]) -> Html {
+    let all = rows.iter().flat_map(|row| row.raw.iter());
     let charts = currencies(all).into_iter().map(|currency| {
-        let rows: Vec<ChartRow> = figures
-            .stages
+        let chart_rows: Vec<ChartRow> = rows
             .iter()
-            .map(|stage| {
-                let raw = Money { minor_units: in_currency(&stage.raw, currency), currency };
-                let weighted = Money { minor_units: in_currency(&stage.weighted, currency), currency };
+            .map(|row| {
+                let raw = Money {
+                    minor_units: in_currency(&row.raw, currency),
+                    currency,
+                };
+                let weighted = Money {
+                    minor_units: in_currency(&row.weighted, currency),
+                    currency,
+                };
                 ChartRow {
-                    key: stage.key.clone().into(),
+                    key: row.key.clone().into(),
                     label: i18n
                         .t_with(
                             "dashboard-stage-deals",
                             &[
-                                ("stage", Argument::Text(&stage.name)),
-                                ("count", Argument::Number(stage.deals as f64)),
+                                ("stage", Argument::Text(&row.name)),
+                                ("count", Argument::Number(row.deals as f64)),
                             ],
                         )
                         .into(),
                     values: vec![raw.minor_units, weighted.minor_units],
                     texts: vec![money(i18n, &raw).into(), money(i18n, &weighted).into()],
-                    link: Some(Route::Pipeline),
+                    link: row.link.clone(),
                 }
             })
             .collect();
         html! {
-            <BarChart id={format!("dashboard-pipeline-{currency}")}
-                title={i18n.t_with("dashboard-pipeline-in", &[("currency", Argument::Text(&currency.to_string()))])}
-                label_header={i18n.t("dashboard-stage")}
+            <BarChart id={format!("{id}-{currency}")}
+                title={i18n.t_with(title, &[("currency", Argument::Text(&currency.to_string()))])}
+                label_header={i18n.t(header)}
                 series={vec![i18n.t("dashboard-raw").into(), i18n.t("dashboard-weighted").into()]}
-                rows={Rc::new(rows)} />
+                rows={Rc::new(chart_rows)} />
         }
     });
+    html! { <>{ for charts }</> }
+}
+
+fn pipeline(i18n: &I18n, figures: &DashboardFigures, people: &People) -> Html {
+    let stages: Vec<PipelineRow> = figures
+        .stages
+        .iter()
+        .map(|stage| PipelineRow {
+            key: stage.key.clone(),
+            name: stage.name.clone(),
+            deals: stage.deals,
+            raw: stage.raw.clone(),
+            weighted: stage.weighted.clone(),
+            link: Some(Route::Pipeline),
+        })
+        .collect();
+    let reps: Vec<PipelineRow> = figures
+        .pipeline_by_rep
+        .iter()
+        .map(|share| PipelineRow {
+            key: share.key.map(|id| id.to_string()).unwrap_or_default(),
+            name: share
+                .key
+                .and_then(|id| people.name_of(id).map(str::to_owned))
+                .unwrap_or_else(|| i18n.t("dashboard-someone")),
+            deals: share.deals,
+            raw: share.raw.clone(),
+            weighted: share.weighted.clone(),
+            link: None,
+        })
+        .collect();
+    let teams: Vec<PipelineRow> = figures
+        .pipeline_by_team
+        .iter()
+        .map(|share| PipelineRow {
+            key: share.key.clone(),
+            name: share.key.clone(),
+            deals: share.deals,
+            raw: share.raw.clone(),
+            weighted: share.weighted.clone(),
+            link: None,
+        })
+        .collect();
     let open: usize = figures.stages.iter().map(|stage| stage.deals).sum();
     html! {
         <section class="card dashboard-section" id="dashboard-pipeline" aria-labelledby="pipeline-title">
             <h2 id="pipeline-title">{ i18n.t("dashboard-pipeline") }</h2>
             <p class="muted" id="dashboard-open-deals">{ i18n.t_with("dashboard-open-deals", &[("count", Argument::Number(open as f64))]) }</p>
-            { for charts }
+            { pipeline_charts(i18n, "dashboard-pipeline", "dashboard-pipeline-in", "dashboard-stage", &stages) }
+            { pipeline_charts(i18n, "dashboard-pipeline-reps", "dashboard-pipeline-by-rep-in", "dashboard-rep", &reps) }
+            { pipeline_charts(i18n, "dashboard-pipeline-teams", "dashboard-pipeline-by-team-in", "dashboard-team-header", &teams) }
         </section>
     }
 }
