@@ -81,6 +81,13 @@ async fn a_deal_a_rep_moved_moves_the_managers_dashboard_offline_and_its_bar_ope
             )));
         };
         manager.screenshot(test, "1-before").await?;
+        manager
+            .evaluate(
+                "document.querySelector('#dashboard-pipeline-reps-EUR')
+                    .scrollIntoView({ block: 'start' });",
+            )
+            .await?;
+        manager.screenshot(test, "1-per-rep").await?;
 
         // The rep moves it with its "move to…" menu; the change syncs.
         let menu = format!(".deal-card[data-deal-id='{deal}'] .deal-move-select");
