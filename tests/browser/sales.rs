@@ -1,7 +1,8 @@
 //! Selling at the customer's: a rep with no signal builds a quote of three catalogue lines and
 //! a free line, the customer signs it on the tablet with a finger, the printed page (saved as
 //! PDF by Chromium) holds the legal mentions and the right totals, and the quote becomes an
-//! order; back online, the manager's device shows the order on the account.
+//! order; back online, the manager's device shows the order on the account and its revenue on
+//! the dashboard.
 
 use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
@@ -159,7 +160,16 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
         wait_for_amount(&tablet, "#total-gross", "698.13").await?;
         tablet.screenshot(test, "3-order").await?;
 
-        // Back online: the manager's device shows the order on the account.
+        // Meanwhile the manager's dashboard counts no revenue from it.
+        manager.goto("/dashboard").await?;
+        manager.wait_for("#revenue-year").await?;
+        let before = manager.wait_for("#revenue-year").await?.text().await?;
+        if before.replace(char::is_whitespace, "").contains("590.95") {
+            return Err(unexpected(format!("revenue before the order: {before}")));
+        }
+
+        // Back online: the manager's device shows the order on the account, and its revenue
+        // on the dashboard.
         tablet.go_online().await?;
         tablet.wait_until_synced().await?;
         manager.goto("/").await?;
@@ -179,6 +189,9 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
         wait_for_amount(&manager, "#total-gross", "698.13").await?;
         manager.wait_for(".order-quote-link").await?;
         manager.screenshot(test, "4-manager").await?;
+        manager.goto("/dashboard").await?;
+        wait_for_amount(&manager, "#revenue-year", "590.95").await?;
+        manager.screenshot(test, "5-dashboard").await?;
         Ok(())
     }
     .await;
