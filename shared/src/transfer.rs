@@ -1,5 +1,5 @@
-//! Data in and out of a workspace: CSV import with mapping, validation and duplicate checks;
-//! CSV and vCard export; vCard import; the full backup file.
+//! Data in and out of a workspace: CSV import of accounts, contacts, deals and catalogue
+//! products with mapping, validation and duplicate checks; CSV and vCard export; vCard import; the full backup file.
 //!
 //! Everything here is pure: bytes and records in, plans, records, documents and bytes out. The
 //! client reads the file the rep picked, shows the preview, mapping and summary this module
@@ -34,9 +34,13 @@ pub use backup::{
     Backup, BackupDocument, BackupError, BackupManifest, DocumentKind, ManifestEntry,
     BACKUP_FORMAT_VERSION, BACKUP_MAGIC,
 };
-pub use csv_export::{export_accounts, export_contacts, export_deals, ExportError};
+pub use csv_export::{
+    export_accounts, export_contacts, export_deals, export_products, ExportError,
+};
 pub(crate) use csv_export::{stage_label, write_rows};
-pub use duplicates::{normalised_name, Duplicate, DuplicateKey, DuplicateOf, ExistingKeys};
+pub use duplicates::{
+    folded_reference, normalised_name, Duplicate, DuplicateKey, DuplicateOf, ExistingKeys,
+};
 pub use entity::Entity;
 pub use mapping::{Field, Mapping};
 pub use merge::{merge_backup_document, MergeError, MergeWrite, Merged, MergedBackupDocument};

@@ -383,6 +383,12 @@ async fn put_created(
             "deal",
             deal.index_row().map_or(IndexRow::None, IndexRow::Deal),
         ),
+        RecordDocument::Product(product) => (
+            "product",
+            product
+                .index_row()
+                .map_or(IndexRow::None, IndexRow::Product),
+        ),
     };
     let record = match stored::snapshot(Some(kind), &bytes, &heads) {
         Ok(record) => record,

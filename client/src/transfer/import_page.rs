@@ -38,10 +38,12 @@ const DELIMITERS: [(Delimiter, &str, &str); 3] = [
     (Delimiter::Comma, "comma", "import-delimiter-comma"),
     (Delimiter::Tab, "tab", "import-delimiter-tab"),
 ];
-const ENTITIES: [(Entity, &str, &str); 3] = [
+/// Every kind of record, products last: a rep is offered the first three only.
+const ENTITIES: [(Entity, &str, &str); 4] = [
     (Entity::Account, "account", "import-kind-account"),
     (Entity::Contact, "contact", "import-kind-contact"),
     (Entity::Deal, "deal", "import-kind-deal"),
+    (Entity::Product, "product", "import-kind-product"),
 ];
 
 /// The page.
@@ -77,6 +79,7 @@ pub fn ImportPage() -> Html {
         }
         Step::Done { created, merged } => finished(
             &i18n,
+            wizard.entity,
             &on_choose,
             "",
             i18n.t_with(
@@ -87,9 +90,16 @@ pub fn ImportPage() -> Html {
                 ],
             ),
         ),
-        Step::Cancelled => finished(&i18n, &on_choose, "", i18n.t("import-cancelled")),
+        Step::Cancelled => finished(
+            &i18n,
+            wizard.entity,
+            &on_choose,
+            "",
+            i18n.t("import-cancelled"),
+        ),
         Step::Failed(reason) => finished(
             &i18n,
+            wizard.entity,
             &on_choose,
             "form-error",
             i18n.t_with(
@@ -147,7 +157,7 @@ fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>
                             on_choose.reform(ImportAction::ChooseEncoding)) }
                         { chooser(i18n, "import-delimiter", "import-delimiter", &DELIMITERS, options.delimiter, delimiter,
                             on_choose.reform(ImportAction::ChooseDelimiter)) }
-                        { chooser(i18n, "import-kind", "import-kind", &ENTITIES[..], Some(wizard.entity), "import-kind-account",
+                        { chooser(i18n, "import-kind", "import-kind", &ENTITIES[..wizard.entities().len()], Some(wizard.entity), "import-kind-account",
                             on_choose.reform(|entity: Option<Entity>| ImportAction::ChooseEntity(entity.unwrap_or(Entity::Account)))) }
                     </div>
                 </section>
@@ -222,6 +232,7 @@ fn summary(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction
 
 fn finished(
     i18n: &I18n,
+    entity: Entity,
     on_choose: &Callback<ImportAction>,
     class: &'static str,
     text: String,
@@ -232,7 +243,11 @@ fn finished(
             <div class="import-actions">
                 <button id="import-again" type="button" class="button"
                     onclick={on_choose.reform(|_: MouseEvent| ImportAction::Reset)}>{ i18n.t("import-again") }</button>
-                <Link<Route> to={Route::Accounts} classes="button primary">{ i18n.t("import-to-accounts") }</Link<Route>>
+                if entity == Entity::Product {
+                    <Link<Route> to={Route::Catalogue} classes="button primary">{ i18n.t("import-to-catalogue") }</Link<Route>>
+                } else {
+                    <Link<Route> to={Route::Accounts} classes="button primary">{ i18n.t("import-to-accounts") }</Link<Route>>
+                }
             </div>
         </section>
     }

@@ -172,6 +172,7 @@ pub fn ImportDuplicates(props: &ImportDuplicatesProps) -> Html {
                     DuplicateKey::Siret(_) => "import-key-siret",
                     DuplicateKey::NameAndPostcode { .. } => "import-key-name",
                     DuplicateKey::Email(_) => "import-key-email",
+                    DuplicateKey::Reference(_) => "import-key-reference",
                 });
                 let of = match &duplicate.of {
                     DuplicateOf::Row { line: other } => i18n.t_with("import-duplicate-of-row", &[
@@ -320,10 +321,14 @@ fn problem_text(i18n: &I18n, problem: &RowProblem) -> String {
         | RowProblem::UnknownStatus { value }
         | RowProblem::BadAmount { value, .. }
         | RowProblem::BadCurrency { value, .. }
-        | RowProblem::BadProbability { value } => {
+        | RowProblem::BadProbability { value }
+        | RowProblem::ReferenceTooLong { value }
+        | RowProblem::BadPrice { value, .. }
+        | RowProblem::NegativePrice { value }
+        | RowProblem::BadVatRate { value, .. } => {
             i18n.t_with(&id, &[("value", value.as_str().into())])
         }
-        RowProblem::SiretNotOfSiren => i18n.t(&id),
+        RowProblem::SiretNotOfSiren | RowProblem::InvalidProduct { .. } => i18n.t(&id),
     }
 }
 
@@ -338,6 +343,7 @@ fn row_name(plan: &ImportPlan, line: u64) -> String {
             Candidate::Account(account) => account.name.clone(),
             Candidate::Contact(contact) => contact.display_name(),
             Candidate::Deal(deal) => deal.title.clone(),
+            Candidate::Product(product) => format!("{} — {}", product.reference, product.name),
         })
         .unwrap_or_default()
 }

@@ -112,6 +112,8 @@ pub fn TransferPanel(props: &TransferPanelProps) -> Html {
                     onclick={export(Entity::Contact)}>{ i18n.t("transfer-export-contacts") }</button>
                 <button id="export-deals" type="button" class="button" disabled={busy}
                     onclick={export(Entity::Deal)}>{ i18n.t("transfer-export-deals") }</button>
+                <button id="export-products" type="button" class="button" disabled={busy}
+                    onclick={export(Entity::Product)}>{ i18n.t("transfer-export-products") }</button>
                 <button id="export-vcards" type="button" class="button" disabled={busy}
                     onclick={props.on_export_vcards.reform(|_: MouseEvent| ())}>{ i18n.t("transfer-export-vcard") }</button>
             </div>

@@ -216,6 +216,7 @@ fn plural(entity: Entity) -> &'static str {
         Entity::Account => "comptes",
         Entity::Contact => "contacts",
         Entity::Deal => "affaires",
+        Entity::Product => "produits",
     }
 }
 

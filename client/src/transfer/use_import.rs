@@ -8,7 +8,8 @@
 //! Duplicate keys of the device's records: for accounts, every account's index row gives its
 //! normalised name and postcode, and every account document is read for its SIRET and e-mail
 //! addresses (rows carry neither); for contacts, every contact document is read for its e-mail
-//! addresses; deals have no duplicate keys. Reading documents costs a few seconds on a device
+//! addresses; for products, every catalogue index row gives its reference; deals have no
+//! duplicate keys. Products are offered only to managers and admins (the team's roles). Reading documents costs a few seconds on a device
 //! with 10,000 accounts, once per picked file, off the page's thread.
 
 use std::cell::RefCell;
@@ -21,7 +22,9 @@ use yew::prelude::*;
 
 use crate::bridge::Ticket;
 use crate::hooks::{use_sync, SessionState, SyncHandle};
+use crate::sales::catalogue_view::edits_catalogue;
 use crate::state::problem::Problem;
+use crate::team::use_people;
 use crate::transfer::wizard::{ImportAction, ImportWizard};
 use crate::workspace::service::WorkspaceService;
 use crate::workspace::transfer_job::{TransferDone, TransferJob};
@@ -163,6 +166,21 @@ pub fn use_import() -> ImportHandle {
         SessionState::SignedIn(session) => Some(session.workspace.id),
         _ => None,
     });
+    let people = use_people();
+    let me = sync.as_ref().and_then(|sync| match sync.session() {
+        SessionState::SignedIn(session) => Some(session.user.id),
+        _ => None,
+    });
+    let editor = edits_catalogue(me.and_then(|me| people.role_of(me)));
+    {
+        // Products are offered once the rep's role says they may write the catalogue.
+        let dispatcher = state.dispatcher();
+        use_effect_with(editor, move |editor| {
+            dispatcher.dispatch(ImportAction::KnowRole {
+                edits_catalogue: *editor,
+            });
+        });
+    }
     {
         let dispatcher = state.dispatcher();
         use_effect_with((service.clone(), workspace), move |(service, workspace)| {

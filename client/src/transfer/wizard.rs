@@ -6,7 +6,9 @@
 //! importing (progress, Cancel) → done, cancelled or failed. Every change of the file's reading
 //! (encoding, delimiter, kind of record, mapping) re-validates the rows and starts the duplicate
 //! decisions again; a plan exists only once the keys of the device's records of that kind are
-//! known, so duplicates against the device are never missed.
+//! known, so duplicates against the device are never missed. Catalogue products are offered
+//! only once the rep is known to be a manager or an admin (the relay refuses anyone else's
+//! products, so a rep's import would never sync).
 
 use std::rc::Rc;
 
@@ -91,6 +93,8 @@ pub struct ImportWizard {
     pub problem: Option<FileProblem>,
     /// The kind of record the rows become.
     pub entity: Entity,
+    /// Whether the rep may write the catalogue (a manager or an admin): products are offered.
+    pub edits_catalogue: bool,
     /// The workspace's stages and currency.
     pub rules: ImportRules,
     /// The keys of the device's records of `entity`, once read.
@@ -115,8 +119,13 @@ pub enum ImportAction {
     ChooseEncoding(Option<TextEncoding>),
     /// The rep forces a delimiter (`None`: the guess).
     ChooseDelimiter(Option<Delimiter>),
-    /// The rows are accounts, contacts or deals.
+    /// The rows are accounts, contacts, deals or (for managers and admins) products.
     ChooseEntity(Entity),
+    /// The rep's role was read: whether they may write the catalogue.
+    KnowRole {
+        /// Whether they are a manager or an admin.
+        edits_catalogue: bool,
+    },
     /// Column `column` feeds `field` (or nothing).
     MapColumn {
         /// The column.
@@ -176,6 +185,7 @@ impl ImportWizard {
             source: None,
             problem: None,
             entity: Entity::Account,
+            edits_catalogue: false,
             rules,
             existing: None,
             plan: None,
@@ -201,6 +211,7 @@ impl ImportWizard {
                 self = Self {
                     file_name: Some(name.clone()),
                     entity: self.entity,
+                    edits_catalogue: self.edits_catalogue,
                     existing: self.existing,
                     ..Self::new(self.rules)
                 };
@@ -213,14 +224,18 @@ impl ImportWizard {
                 options.delimiter = delimiter;
             }),
             ImportAction::ChooseEntity(entity) => {
-                if matches!(self.source, Some(Source::Vcard { .. })) {
+                if matches!(self.source, Some(Source::Vcard { .. }))
+                    || !self.entities().contains(&entity)
+                {
                     return self;
                 }
-                self.entity = entity;
-                if let Some(Source::Csv { table, mapping, .. }) = &mut self.source {
-                    *mapping = Mapping::guess(entity, &table.headers);
+                self.set_entity(entity);
+            }
+            ImportAction::KnowRole { edits_catalogue } => {
+                self.edits_catalogue = edits_catalogue;
+                if !edits_catalogue && self.entity == Entity::Product {
+                    self.set_entity(Entity::Account);
                 }
-                self.replan();
             }
             ImportAction::MapColumn { column, field } => {
                 if let Some(Source::Csv { mapping, .. }) = &mut self.source {
@@ -269,12 +284,28 @@ impl ImportWizard {
             ImportAction::Reset => {
                 self = Self {
                     entity: self.entity,
+                    edits_catalogue: self.edits_catalogue,
                     existing: self.existing,
                     ..Self::new(self.rules)
                 }
             }
         }
         self
+    }
+
+    /// The kinds of record the rep may import: products only for managers and admins.
+    pub fn entities(&self) -> &'static [Entity] {
+        const ALL: [Entity; 4] = [
+            Entity::Account,
+            Entity::Contact,
+            Entity::Deal,
+            Entity::Product,
+        ];
+        if self.edits_catalogue {
+            &ALL
+        } else {
+            &ALL[..3]
+        }
     }
 
     /// Whether records are being written.
@@ -310,6 +341,15 @@ impl ImportWizard {
         self.existing
             .as_ref()
             .is_some_and(|(entity, _)| *entity == self.entity)
+    }
+
+    /// The rows become `entity` records: the mapping is guessed again and the rows re-planned.
+    fn set_entity(&mut self, entity: Entity) {
+        self.entity = entity;
+        if let Some(Source::Csv { table, mapping, .. }) = &mut self.source {
+            *mapping = Mapping::guess(entity, &table.headers);
+        }
+        self.replan();
     }
 
     fn open(&mut self, name: &str, bytes: Rc<Vec<u8>>) {
@@ -601,6 +641,66 @@ mod tests {
                 merged: 0
             }
         );
+    }
+
+    const CATALOGUE: &[u8] = include_bytes!(
+        "../../../shared/tests/fixtures/import/catalogue-fournisseur-windows-1252.csv"
+    );
+
+    #[test]
+    fn products_are_offered_to_managers_and_admins_only() {
+        let rep =
+            opened(CATALOGUE, "catalogue.csv").apply(ImportAction::ChooseEntity(Entity::Product));
+        assert_eq!(rep.entity, Entity::Account, "a rep cannot choose products");
+        assert!(!rep.entities().contains(&Entity::Product));
+        let manager = rep
+            .apply(ImportAction::KnowRole {
+                edits_catalogue: true,
+            })
+            .apply(ImportAction::ChooseEntity(Entity::Product));
+        assert_eq!(manager.entity, Entity::Product);
+        assert!(manager.entities().contains(&Entity::Product));
+        let demoted = manager.apply(ImportAction::KnowRole {
+            edits_catalogue: false,
+        });
+        assert_eq!(
+            demoted.entity,
+            Entity::Account,
+            "a role taken away takes products away"
+        );
+    }
+
+    #[test]
+    fn a_supplier_catalogue_is_planned_as_products_with_its_refused_row_and_duplicates() {
+        let wizard = opened(CATALOGUE, "catalogue.csv")
+            .apply(ImportAction::KnowRole {
+                edits_catalogue: true,
+            })
+            .apply(ImportAction::ChooseEntity(Entity::Product));
+        assert!(
+            wizard.plan.is_none(),
+            "the products' keys are not known yet"
+        );
+        let mut keys = ExistingKeys::new();
+        keys.insert(
+            DuplicateKey::Reference(shared::transfer::folded_reference("FAR-T65-25")),
+            "stored-flour",
+        );
+        let wizard = wizard.apply(ImportAction::KnowExisting {
+            entity: Entity::Product,
+            keys: Rc::new(keys),
+        });
+        assert!(wizard.missing_fields().is_empty());
+        let summary = wizard
+            .plan
+            .as_ref()
+            .map(|plan| plan.summary())
+            .unwrap_or_default();
+        assert_eq!(
+            (summary.invalid, summary.duplicates, summary.create),
+            (1, 2, 3)
+        );
+        assert!(wizard.can_review());
     }
 
     #[test]

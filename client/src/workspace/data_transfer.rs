@@ -8,9 +8,10 @@ use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::ids::ContactId;
+use shared::sales::Product;
 use shared::transfer::{
-    contacts_to_vcard, export_accounts, export_contacts, export_deals, Backup, Entity,
-    ExistingKeys, VcardContact,
+    contacts_to_vcard, export_accounts, export_contacts, export_deals, export_products, Backup,
+    Entity, ExistingKeys, VcardContact,
 };
 
 use super::transfer_job::{TransferDone, TransferJob};
@@ -51,6 +52,11 @@ pub async fn carry_out(
                 Entity::Deal => {
                     let records = records::<Deal>(storage).await?;
                     let bytes = export_deals(records.iter().map(|(_, r)| r), delimiter);
+                    (bytes, records.len())
+                }
+                Entity::Product => {
+                    let records = records::<Product>(storage).await?;
+                    let bytes = export_products(records.iter().map(|(_, r)| r), delimiter);
                     (bytes, records.len())
                 }
             };
@@ -188,7 +194,8 @@ async fn vcards(storage: &Storage, contacts: &[(ContactId, Contact)]) -> Result<
 ///
 /// For accounts, every index row gives its normalised name and postcode, and every document is
 /// read for its SIRET and e-mail addresses (rows carry neither); for contacts, every document
-/// for its e-mail addresses; deals have no duplicate keys.
+/// for its e-mail addresses; for products, every catalogue index row gives its reference; deals
+/// have no duplicate keys.
 async fn existing_keys(
     storage: &Storage,
     entity: Entity,
@@ -213,6 +220,16 @@ async fn existing_keys(
             for (id, contact) in records::<Contact>(storage).await? {
                 keys.insert_contact(id.to_string(), &contact);
                 names.insert(id.to_string(), contact.display_name());
+            }
+        }
+        Entity::Product => {
+            let rows = storage
+                .product_rows()
+                .await
+                .map_err(|error| error.problem())?;
+            for row in rows {
+                keys.insert_product_row(&row);
+                names.insert(row.id.clone(), format!("{} — {}", row.reference, row.name));
             }
         }
         Entity::Deal => {}

@@ -1,4 +1,4 @@
-//! CSV export of accounts, contacts and deals, for spreadsheets.
+//! CSV export of accounts, contacts, deals and catalogue products, for spreadsheets.
 //!
 //! UTF-8 with a byte-order mark (so Excel reads accents right), CRLF line ends, French headers
 //! that [`super::Mapping::guess`] maps back, and with `;` the decimal comma French spreadsheets
@@ -12,6 +12,8 @@ use crate::account::{Account, LifecycleStage};
 use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::record::{EmailEntry, KeySet, PhoneEntry};
+use crate::sales::Product;
+use crate::values::Money;
 
 /// The CSV could not be written (only a bug could cause it: the output is memory).
 #[derive(Debug, thiserror::Error)]
@@ -85,14 +87,7 @@ pub fn export_deals<'a>(
         Field::Title => deal.title.clone(),
         Field::Amount => deal
             .amount
-            .map(|money| {
-                let amount = money.to_string();
-                let number = amount.split(' ').next().unwrap_or_default();
-                match delimiter {
-                    Delimiter::Semicolon => number.replace('.', ","),
-                    Delimiter::Comma | Delimiter::Tab => number.to_owned(),
-                }
-            })
+            .map(|money| amount(money, delimiter))
             .unwrap_or_default(),
         Field::Currency => deal
             .amount
@@ -105,6 +100,43 @@ pub fn export_deals<'a>(
         Field::Notes => deal.notes.as_str().to_owned(),
         _ => String::new(),
     })
+}
+
+/// Catalogue products as CSV, one row each: prices in their currency's units without the code
+/// (the import prices in the workspace's currency), VAT rates as percentages without the sign.
+pub fn export_products<'a>(
+    products: impl IntoIterator<Item = &'a Product>,
+    delimiter: Delimiter,
+) -> Result<Vec<u8>, ExportError> {
+    write(
+        Entity::Product,
+        delimiter,
+        products,
+        |product, field| match field {
+            Field::Reference => product.reference.clone(),
+            Field::ProductName => product.name.clone(),
+            Field::Description => product.description.as_str().to_owned(),
+            Field::Unit => product.unit.clone(),
+            Field::UnitPrice => amount(product.unit_price, delimiter),
+            Field::VatRate => decimal(&product.vat_rate.to_string(), delimiter),
+            Field::Category => product.category.clone().unwrap_or_default(),
+            _ => String::new(),
+        },
+    )
+}
+
+/// An amount's number without its currency, with the decimal comma under `;`.
+fn amount(money: Money, delimiter: Delimiter) -> String {
+    let amount = money.to_string();
+    decimal(amount.split(' ').next().unwrap_or_default(), delimiter)
+}
+
+/// A decimal number with the decimal comma French spreadsheets expect under `;`.
+fn decimal(number: &str, delimiter: Delimiter) -> String {
+    match delimiter {
+        Delimiter::Semicolon => number.replace('.', ","),
+        Delimiter::Comma | Delimiter::Tab => number.to_owned(),
+    }
 }
 
 /// Writes the header of `entity`'s fields, then one row per record with `cell` per field.

@@ -1,8 +1,9 @@
 //! What makes two records the same company or person, and the keys of what is already stored.
 //!
-//! Three keys: the same SIRET; the same normalised name in the same postcode (accents, case,
-//! punctuation and legal forms ignored: "SARL Boulangerie Élevé" is "Boulangerie Eleve S.A.R.L.");
-//! the same e-mail address (case ignored). The caller passes the keys of existing records; this
+//! Three keys for companies and people: the same SIRET; the same normalised name in the same
+//! postcode (accents, case, punctuation and legal forms ignored: "SARL Boulangerie Élevé" is
+//! "Boulangerie Eleve S.A.R.L."); the same e-mail address (case ignored). One for products: the
+//! same reference, folded ("far-t65-25" is "FAR T65 25"). The caller passes the keys of existing records; this
 //! module never reads storage.
 
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use super::row::Candidate;
 use crate::account::{Account, MAIN_ADDRESS};
 use crate::contact::Contact;
 use crate::index::AccountIndexRow;
+use crate::sales::ProductIndexRow;
 use crate::search::search_terms;
 use crate::values::Siret;
 
@@ -28,6 +30,8 @@ pub enum DuplicateKey {
     },
     /// The same e-mail address, lower-cased.
     Email(String),
+    /// The same product reference, folded ([`folded_reference`]).
+    Reference(String),
 }
 
 /// What a row duplicates.
@@ -95,6 +99,11 @@ impl ExistingKeys {
         if !row.unreadable {
             self.insert(name_key(&row.name, &row.postcode), row.id.clone());
         }
+    }
+
+    /// Records the reference of a stored product from its index row.
+    pub fn insert_product_row(&mut self, row: &ProductIndexRow) {
+        self.insert(reference_key(&row.reference), row.id.clone());
     }
 
     /// The record holding `key`, if any.
@@ -177,7 +186,18 @@ pub(super) fn candidate_keys(candidate: &Candidate) -> Vec<DuplicateKey> {
         Candidate::Account(account) => account_keys(account),
         Candidate::Contact(contact) => contact_keys(contact),
         Candidate::Deal(_) => Vec::new(),
+        Candidate::Product(product) => vec![reference_key(&product.reference)],
     }
+}
+
+/// A product reference reduced to what identifies it: folded words (accents, case and
+/// punctuation ignored) joined by single spaces.
+pub fn folded_reference(reference: &str) -> String {
+    search_terms(reference).join(" ")
+}
+
+fn reference_key(reference: &str) -> DuplicateKey {
+    DuplicateKey::Reference(folded_reference(reference))
 }
 
 fn account_keys(account: &Account) -> Vec<DuplicateKey> {

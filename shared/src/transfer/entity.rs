@@ -11,15 +11,18 @@ pub enum Entity {
     Contact,
     /// Opportunities.
     Deal,
+    /// Catalogue products (only managers and admins may write them).
+    Product,
 }
 
 impl Entity {
-    /// The record kind's stored name (`account`, `contact`, `deal`).
+    /// The record kind's stored name (`account`, `contact`, `deal`, `product`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Account => "account",
             Self::Contact => "contact",
             Self::Deal => "deal",
+            Self::Product => "product",
         }
     }
 }

@@ -67,6 +67,20 @@ pub enum Field {
     ExpectedClose,
     /// A deal's status (open, won, lost).
     Status,
+    /// A product's reference.
+    Reference,
+    /// A product's name.
+    ProductName,
+    /// A product's description.
+    Description,
+    /// What one unit of a product is (`kg`, `pièce`).
+    Unit,
+    /// A product's unit price, excluding VAT.
+    UnitPrice,
+    /// A product's VAT rate.
+    VatRate,
+    /// A product's category.
+    Category,
 }
 
 /// The column → field mapping of one file, for one kind of record.
@@ -121,6 +135,15 @@ impl Field {
                 Self::Status,
                 Self::Notes,
             ],
+            Entity::Product => &[
+                Self::Reference,
+                Self::ProductName,
+                Self::Description,
+                Self::Unit,
+                Self::UnitPrice,
+                Self::VatRate,
+                Self::Category,
+            ],
         }
     }
 
@@ -155,6 +178,13 @@ impl Field {
             Self::Probability => "probability",
             Self::ExpectedClose => "expected_close",
             Self::Status => "status",
+            Self::Reference => "reference",
+            Self::ProductName => "product_name",
+            Self::Description => "description",
+            Self::Unit => "unit",
+            Self::UnitPrice => "unit_price",
+            Self::VatRate => "vat_rate",
+            Self::Category => "category",
         }
     }
 
@@ -188,6 +218,13 @@ impl Field {
             Self::Probability => "Probabilité",
             Self::ExpectedClose => "Date de clôture",
             Self::Status => "Statut",
+            Self::Reference => "Référence",
+            Self::ProductName => "Désignation",
+            Self::Description => "Description",
+            Self::Unit => "Unité",
+            Self::UnitPrice => "Prix unitaire HT",
+            Self::VatRate => "Taux de TVA",
+            Self::Category => "Catégorie",
         }
     }
 
@@ -380,6 +417,78 @@ impl Field {
                 "expected close date",
             ],
             Self::Status => &["statut", "etat", "status"],
+            Self::Reference => &[
+                "reference",
+                "ref",
+                "ref produit",
+                "reference produit",
+                "reference article",
+                "code article",
+                "code produit",
+                "code",
+                "sku",
+                "product code",
+                "item code",
+            ],
+            Self::ProductName => &[
+                "designation",
+                "libelle",
+                "nom",
+                "produit",
+                "article",
+                "nom du produit",
+                "name",
+                "product",
+                "product name",
+                "item",
+                "item name",
+            ],
+            Self::Description => &[
+                "description",
+                "descriptif",
+                "description longue",
+                "details",
+                "long description",
+            ],
+            Self::Unit => &[
+                "unite",
+                "unite de vente",
+                "conditionnement",
+                "unit",
+                "sales unit",
+                "uom",
+            ],
+            Self::UnitPrice => &[
+                "prix ht",
+                "prix unitaire ht",
+                "pu ht",
+                "prix unitaire",
+                "prix",
+                "tarif",
+                "tarif ht",
+                "price",
+                "unit price",
+                "unit price excl vat",
+                "price excl vat",
+                "net price",
+            ],
+            Self::VatRate => &[
+                "tva",
+                "taux de tva",
+                "taux tva",
+                "vat",
+                "vat rate",
+                "tax rate",
+            ],
+            Self::Category => &[
+                "categorie",
+                "famille",
+                "gamme",
+                "rayon",
+                "category",
+                "family",
+                "product category",
+            ],
         }
     }
 }
@@ -443,11 +552,18 @@ impl Mapping {
     }
 
     /// The fields a row cannot do without that no column feeds: the name of an account, the
-    /// title of a deal, a first or last name for a contact.
+    /// title of a deal, a first or last name for a contact; a product's reference, name, price
+    /// and VAT rate.
     pub fn missing_required(&self) -> Vec<Field> {
         let required: &[Field] = match self.entity {
             Entity::Account => &[Field::AccountName],
             Entity::Deal => &[Field::Title],
+            Entity::Product => &[
+                Field::Reference,
+                Field::ProductName,
+                Field::UnitPrice,
+                Field::VatRate,
+            ],
             Entity::Contact => {
                 if self.column_of(Field::FirstName).is_some() {
                     &[]

@@ -9,7 +9,7 @@ use automerge::ChangeHash;
 
 use super::backup::DocumentKind;
 use super::record_document::RecordDocument;
-use super::row::{absorb_account, absorb_contact, absorb_deal, Candidate};
+use super::row::{absorb_account, absorb_contact, absorb_deal, absorb_product, Candidate};
 use crate::document::{Document, DocumentError};
 use crate::edit::Edit;
 use crate::record::Record;
@@ -80,6 +80,7 @@ impl MergeWrite {
             Candidate::Account(_) => super::Entity::Account,
             Candidate::Contact(_) => super::Entity::Contact,
             Candidate::Deal(_) => super::Entity::Deal,
+            Candidate::Product(_) => super::Entity::Product,
         };
         let mut document = RecordDocument::load(entity, existing)?;
         if document.id() != self.existing {
@@ -99,6 +100,9 @@ impl MergeWrite {
             }
             (RecordDocument::Deal(stored), Candidate::Deal(incoming)) => {
                 stored.update(edit, message, |deal| absorb_deal(deal, incoming))?;
+            }
+            (RecordDocument::Product(stored), Candidate::Product(incoming)) => {
+                stored.update(edit, message, |product| absorb_product(product, incoming))?;
             }
             // `load` above read the bytes as the candidate's own kind.
             _ => {}

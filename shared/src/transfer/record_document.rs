@@ -9,9 +9,10 @@ use crate::contact::ContactDocument;
 use crate::deal::DealDocument;
 use crate::document::DocumentError;
 use crate::edit::Edit;
-use crate::ids::{AccountId, ContactId, DealId};
+use crate::ids::{AccountId, ContactId, DealId, ProductId};
+use crate::sales::ProductDocument;
 
-/// An account, contact or deal document.
+/// An account, contact, deal or product document.
 #[derive(Debug)]
 pub enum RecordDocument {
     /// An account's document.
@@ -20,6 +21,8 @@ pub enum RecordDocument {
     Contact(ContactDocument),
     /// A deal's document.
     Deal(DealDocument),
+    /// A catalogue product's document.
+    Product(ProductDocument),
 }
 
 impl RecordDocument {
@@ -33,6 +36,9 @@ impl RecordDocument {
                 Self::Contact(ContactDocument::new(ContactId::generate(), contact, edit)?)
             }
             Candidate::Deal(deal) => Self::Deal(DealDocument::new(DealId::generate(), deal, edit)?),
+            Candidate::Product(product) => {
+                Self::Product(ProductDocument::new(ProductId::generate(), product, edit)?)
+            }
         })
     }
 
@@ -42,6 +48,7 @@ impl RecordDocument {
             Entity::Account => Self::Account(AccountDocument::load(bytes)?),
             Entity::Contact => Self::Contact(ContactDocument::load(bytes)?),
             Entity::Deal => Self::Deal(DealDocument::load(bytes)?),
+            Entity::Product => Self::Product(ProductDocument::load(bytes)?),
         })
     }
 
@@ -51,6 +58,7 @@ impl RecordDocument {
             Self::Account(_) => Entity::Account,
             Self::Contact(_) => Entity::Contact,
             Self::Deal(_) => Entity::Deal,
+            Self::Product(_) => Entity::Product,
         }
     }
 
@@ -60,6 +68,7 @@ impl RecordDocument {
             Self::Account(document) => document.id().to_string(),
             Self::Contact(document) => document.id().to_string(),
             Self::Deal(document) => document.id().to_string(),
+            Self::Product(document) => document.id().to_string(),
         }
     }
 
@@ -69,6 +78,7 @@ impl RecordDocument {
             Self::Account(document) => document.save(),
             Self::Contact(document) => document.save(),
             Self::Deal(document) => document.save(),
+            Self::Product(document) => document.save(),
         }
     }
 
@@ -78,6 +88,7 @@ impl RecordDocument {
             Self::Account(document) => document.heads(),
             Self::Contact(document) => document.heads(),
             Self::Deal(document) => document.heads(),
+            Self::Product(document) => document.heads(),
         }
     }
 
@@ -87,6 +98,7 @@ impl RecordDocument {
             Self::Account(document) => document.changes_since(heads),
             Self::Contact(document) => document.changes_since(heads),
             Self::Deal(document) => document.changes_since(heads),
+            Self::Product(document) => document.changes_since(heads),
         }
     }
 }

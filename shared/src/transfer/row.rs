@@ -18,6 +18,7 @@ use crate::contact::Contact;
 use crate::deal::{Deal, DealStatus};
 use crate::ids::EntryId;
 use crate::record::{Address, AddressKind, EmailEntry, KeySet, PhoneEntry};
+use crate::sales::{Product, ProductDraft, ProductError, VatRateError};
 use crate::search::search_terms;
 use crate::values::{
     CurrencyCode, CurrencyError, Date, DateError, EmailAddress, EmailError, Money, MoneyError,
@@ -33,6 +34,8 @@ pub enum Candidate {
     Contact(Contact),
     /// An opportunity.
     Deal(Deal),
+    /// A catalogue product.
+    Product(Product),
 }
 
 /// One data row after validation.
@@ -154,6 +157,40 @@ pub enum RowProblem {
         /// The cell.
         value: String,
     },
+    /// A product reference longer than the catalogue prints.
+    #[error("reference {value:?} is too long")]
+    ReferenceTooLong {
+        /// The cell.
+        value: String,
+    },
+    /// A product's unit price is not an amount.
+    #[error("unit price {value:?}: {reason}")]
+    BadPrice {
+        /// The cell.
+        value: String,
+        /// Why.
+        reason: MoneyError,
+    },
+    /// A product's unit price is below zero.
+    #[error("unit price {value:?} is negative")]
+    NegativePrice {
+        /// The cell.
+        value: String,
+    },
+    /// A VAT rate that is not a French rate (20, 10, 5.5, 2.1 or 0).
+    #[error("VAT rate {value:?}: {reason}")]
+    BadVatRate {
+        /// The cell.
+        value: String,
+        /// Why.
+        reason: VatRateError,
+    },
+    /// The product could not be made for another reason (kept with its words).
+    #[error("the product is not valid: {reason}")]
+    InvalidProduct {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl RowProblem {
@@ -175,6 +212,11 @@ impl RowProblem {
             Self::BadCurrency { .. } => "bad_currency",
             Self::BadDate { .. } => "bad_date",
             Self::BadProbability { .. } => "bad_probability",
+            Self::ReferenceTooLong { .. } => "reference_too_long",
+            Self::BadPrice { .. } => "bad_price",
+            Self::NegativePrice { .. } => "negative_price",
+            Self::BadVatRate { .. } => "bad_vat_rate",
+            Self::InvalidProduct { .. } => "invalid_product",
         }
     }
 }
@@ -205,6 +247,15 @@ pub(super) fn validate(
         super::Entity::Account => Candidate::Account(cells.account(rules)),
         super::Entity::Contact => Candidate::Contact(cells.contact()),
         super::Entity::Deal => Candidate::Deal(cells.deal(rules)),
+        super::Entity::Product => match cells.product(rules) {
+            Some(product) => Candidate::Product(product),
+            None => {
+                return ValidatedRow {
+                    line: row.line,
+                    outcome: Err(cells.problems),
+                }
+            }
+        },
     };
     ValidatedRow {
         line: row.line,
@@ -373,6 +424,93 @@ impl Cells<'_> {
         deal
     }
 
+    /// The product the row describes, checked by [`Product::from_draft`] (priced in the
+    /// workspace's currency). `from_draft` stops at the first fault; the faulty field is then
+    /// replaced by a valid stand-in and the draft checked again, so every fault of the row is
+    /// reported at once. `None` when the row has any fault.
+    fn product(&mut self, rules: &ImportRules) -> Option<Product> {
+        let mut draft = ProductDraft {
+            reference: self.text(Field::Reference).to_owned(),
+            name: self.text(Field::ProductName).to_owned(),
+            description: self.text(Field::Description).to_owned(),
+            unit: self.text(Field::Unit).to_owned(),
+            unit_price: without_currency_sign(self.text(Field::UnitPrice)).to_owned(),
+            currency: rules.currency,
+            vat_rate: self.text(Field::VatRate).to_owned(),
+            category: self.text(Field::Category).to_owned(),
+        };
+        let price = self.text(Field::UnitPrice).to_owned();
+        let vat_rate = self.text(Field::VatRate).to_owned();
+        let mut faulty = false;
+        // One pass per field at most: reference, name, price, VAT rate.
+        for _ in 0..5 {
+            let error = match Product::from_draft(&draft) {
+                Ok(product) => return Some(product).filter(|_| !faulty),
+                Err(error) => error,
+            };
+            faulty = true;
+            match error {
+                ProductError::MissingReference => {
+                    self.problems.push(RowProblem::Missing {
+                        field: Field::Reference,
+                    });
+                    draft.reference = "-".to_owned();
+                }
+                ProductError::ReferenceTooLong => {
+                    self.problems.push(RowProblem::ReferenceTooLong {
+                        value: draft.reference.trim().to_owned(),
+                    });
+                    draft.reference = "-".to_owned();
+                }
+                ProductError::MissingName => {
+                    self.problems.push(RowProblem::Missing {
+                        field: Field::ProductName,
+                    });
+                    draft.name = "-".to_owned();
+                }
+                ProductError::BadPrice(reason) => {
+                    self.problems.push(if price.is_empty() {
+                        RowProblem::Missing {
+                            field: Field::UnitPrice,
+                        }
+                    } else {
+                        RowProblem::BadPrice {
+                            value: price.clone(),
+                            reason,
+                        }
+                    });
+                    draft.unit_price = "0".to_owned();
+                }
+                ProductError::NegativePrice => {
+                    self.problems.push(RowProblem::NegativePrice {
+                        value: price.clone(),
+                    });
+                    draft.unit_price = "0".to_owned();
+                }
+                ProductError::BadVatRate(reason) => {
+                    self.problems.push(if vat_rate.is_empty() {
+                        RowProblem::Missing {
+                            field: Field::VatRate,
+                        }
+                    } else {
+                        RowProblem::BadVatRate {
+                            value: vat_rate.clone(),
+                            reason,
+                        }
+                    });
+                    draft.vat_rate = "0".to_owned();
+                }
+                ProductError::Document(error) => {
+                    self.problems.push(RowProblem::InvalidProduct {
+                        reason: error.to_string(),
+                    });
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
     /// The main (visit) address, when any of its cells is filled.
     fn address(&self) -> Option<Address> {
         let [street, postcode, city, country] =
@@ -522,6 +660,7 @@ impl Candidate {
             (Self::Account(account), Self::Account(other)) => absorb_account(account, other),
             (Self::Contact(contact), Self::Contact(other)) => absorb_contact(contact, other),
             (Self::Deal(deal), Self::Deal(other)) => absorb_deal(deal, other),
+            (Self::Product(product), Self::Product(other)) => absorb_product(product, other),
             _ => {}
         }
     }
@@ -569,6 +708,21 @@ pub(super) fn absorb_deal(deal: &mut Deal, other: &Deal) {
     fill(&mut deal.probability, &other.probability);
     fill(&mut deal.expected_close, &other.expected_close);
     append_notes(&mut deal.notes, &other.notes);
+}
+
+pub(super) fn absorb_product(product: &mut Product, other: &Product) {
+    for (mine, theirs) in [
+        (&mut product.name, &other.name),
+        (&mut product.unit, &other.unit),
+    ] {
+        if mine.trim().is_empty() {
+            mine.clone_from(theirs);
+        }
+    }
+    if product.description.as_str().trim().is_empty() && !other.description.as_str().is_empty() {
+        product.description.update(other.description.as_str());
+    }
+    fill(&mut product.category, &other.category);
 }
 
 fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {

@@ -2,12 +2,14 @@
 //! `tests/fixtures/import/`, and round trips through export, import and backup.
 //!
 //! - `csv_import`: sniffing, mapping, validation with line numbers, duplicates, the plan;
+//! - `products`: catalogue products from a supplier file, their duplicates, export read back;
 //! - `round_trips`: CSV and vCard export read back, 10,000 rows;
 //! - `vcard`: vCard 3.0, 4.0 and 2.1 files;
 //! - `backup`: the backup file written, read, refused when damaged, and merged.
 
 mod backup;
 mod csv_import;
+mod products;
 mod round_trips;
 mod vcard;
 
