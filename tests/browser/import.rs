@@ -1,7 +1,8 @@
 //! Data in and out through the real app: the import wizard on a French spreadsheet export
 //! (Windows-1252, semicolons, accented headers, a quoted field over two lines, a bad SIRET and
 //! a duplicate), the accounts reaching a second device through the relay; a binary file renamed
-//! `.csv` refused with nothing changed; CSV export; and a backup restored onto a wiped device
+//! `.csv` refused with nothing changed; an admin importing a supplier's catalogue (a refused VAT
+//! rate, duplicate references) that a rep's device then lists; CSV export; and a backup restored onto a wiped device
 //! giving the same documents with the same history.
 
 use std::collections::BTreeMap;
@@ -187,6 +188,95 @@ async fn the_import_wizard_imports_a_french_export_that_reaches_a_second_device(
             )));
         }
         laptop.screenshot(test, "4-second-device").await?;
+        Ok(())
+    }
+    .await;
+    finish(test, &[&tablet, &laptop], outcome).await
+}
+
+/// The references of the demo catalogue.
+const DEMO_PRODUCTS: usize = 10;
+
+#[tokio::test]
+#[ignore = "needs the built client, the server binary and Chromium (cargo xtask test)"]
+async fn an_admin_imports_a_supplier_catalogue_that_a_rep_then_reads() -> HarnessResult {
+    let test = "import_products";
+    let server = TestServer::start_demo(DEMO_ACCOUNTS).await?;
+    let tablet = Device::open("tablet", server.port()).await?;
+    let laptop = Device::open("laptop", server.port()).await?;
+    let outcome = async {
+        tablet.sign_in(MANON).await?;
+        tablet.wait_until_synced().await?;
+        tablet.goto("/import").await?;
+        pick_file(
+            &tablet,
+            "#import-file",
+            &fixture("../shared/tests/fixtures/import/catalogue-fournisseur-windows-1252.csv")?,
+        )
+        .await?;
+        wait_for_text_containing(&tablet, "#import-detected", "Windows-1252").await?;
+        // An admin is offered products.
+        tablet
+            .wait_for("#import-kind option[value='product']")
+            .await?;
+        tablet
+            .wait_for("#import-kind")
+            .await?
+            .select_by_value("product")
+            .await?;
+        tablet
+            .wait_for("#import-map-4 option[value='unit_price']:checked")
+            .await?;
+        // 8,5 % is no French VAT rate: the row is refused with its reason.
+        let problem = wait_for_text_containing(&tablet, "#import-problem-5", "Line 5").await?;
+        if !problem.contains("VAT rate “8,5” is not a French rate") {
+            return Err(unexpected(format!("the refused row says {problem:?}")));
+        }
+        // The demo's flour in lower case, and the salt typed twice: both skipped by default.
+        wait_for_text_containing(&tablet, "#import-duplicate-6", "already on this device").await?;
+        wait_for_text_containing(&tablet, "#import-duplicate-7", "as line 2").await?;
+        tablet.screenshot(test, "1-review").await?;
+        crate::records::click_in_view(&tablet, "#import-review").await?;
+        tablet
+            .wait_for_text("#import-summary-create", "3 new records")
+            .await?;
+        tablet
+            .wait_for_text(
+                "#import-summary-invalid",
+                "1 refused (see the reasons above)",
+            )
+            .await?;
+        tablet
+            .wait_for_text("#import-summary-skip", "2 duplicates skipped")
+            .await?;
+        tablet.click("#import-start").await?;
+        wait_for_text_containing(&tablet, "#import-outcome", "Imported: 3 new").await?;
+        tablet.click("#import-outcome ~ .import-actions a").await?;
+        tablet.wait_for("#catalogue-title").await?;
+        for reference in ["SEL-GUE-25", "LEV-SEC-500", "MOU-PAN-12"] {
+            tablet
+                .wait_for_text(".product-reference", reference)
+                .await?;
+        }
+        let references = tablet.texts(".product-reference").await?;
+        if references.len() != DEMO_PRODUCTS + 3
+            || references.iter().any(|reference| reference == "THE-NOI-1")
+        {
+            return Err(unexpected(format!("the catalogue lists {references:?}")));
+        }
+        tablet.screenshot(test, "2-catalogue").await?;
+        tablet.wait_until_synced().await?;
+
+        // A rep's device receives them through the relay.
+        laptop.sign_in(REMI).await?;
+        laptop.wait_until_synced().await?;
+        laptop.goto("/catalogue").await?;
+        for reference in ["SEL-GUE-25", "LEV-SEC-500", "MOU-PAN-12"] {
+            laptop
+                .wait_for_text(".product-reference", reference)
+                .await?;
+        }
+        laptop.screenshot(test, "3-rep-catalogue").await?;
         Ok(())
     }
     .await;
