@@ -64,8 +64,8 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
             _ => return Err(unexpected("the quote has no lines")),
         };
         // Four sacks of flour; the delivery at 35 € excluding VAT (standard rate).
-        retype_in_view(&tablet, &format!("#line-{flour}-quantity"), "4").await?;
-        retype_in_view(&tablet, &format!("#line-{delivery}-price"), "35").await?;
+        retype(&tablet, &format!("#line-{flour}-quantity"), "4").await?;
+        retype(&tablet, &format!("#line-{delivery}-price"), "35").await?;
         // 4 × 18.40 + 2.35 = 75.95 at 5.5 % (VAT 4.18); 480 + 35 = 515.00 at 20 % (VAT 103.00):
         // 590.95 excluding VAT, 698.13 including it.
         wait_for_amount(&tablet, "#total-net", "590.95").await?;
@@ -232,19 +232,6 @@ async fn choose_product(device: &Device, reference: &str) -> HarnessResult {
     .await
 }
 
-/// Scrolls the field `css` to the middle of the window (clear of the sticky app bar), then
-/// types `text` over its value.
-async fn retype_in_view(device: &Device, css: &str, text: &str) -> HarnessResult {
-    device.wait_for(css).await?;
-    device
-        .evaluate(&format!(
-            "document.querySelector({}).scrollIntoView({{ block: 'center' }}); return true;",
-            serde_json::to_string(css).map_err(|e| unexpected(e.to_string()))?
-        ))
-        .await?;
-    retype(device, css, text).await
-}
-
 /// Waits until the quote open on `device` lists `count` lines.
 async fn wait_for_lines(device: &Device, count: usize) -> HarnessResult {
     wait_for_script(
@@ -341,7 +328,7 @@ async fn two_offline_editors_of_one_draft_merge_line_by_line_and_the_accepted_qu
         tablet.wait_for("#add-product:not([disabled])").await?;
         click_in_view(&tablet, "#add-product").await?;
         wait_for_lines(&tablet, 2).await?;
-        retype_in_view(&laptop, &format!("#line-{flour}-quantity"), "3").await?;
+        retype(&laptop, &format!("#line-{flour}-quantity"), "3").await?;
         laptop.fill("#free-line-description", "Mise en service").await?;
         click_in_view(&laptop, "#add-free-line").await?;
         wait_for_lines(&laptop, 2).await?;

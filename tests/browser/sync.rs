@@ -19,9 +19,22 @@ pub(crate) const JULIEN: &str = "julien@demo.carnet.test";
 /// Demo accounts in these tests' workspace (a new device downloads them as snapshots).
 const DEMO_ACCOUNTS: usize = 4;
 
+/// Scrolls the element `css` to the middle of the window, clear of the sticky app bar (a
+/// click on a field the bar covers would land on the bar).
+pub(crate) async fn center(device: &Device, css: &str) -> HarnessResult {
+    device
+        .evaluate(&format!(
+            "const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return true;",
+            serde_json::to_string(css).map_err(|e| unexpected(e.to_string()))?
+        ))
+        .await?;
+    Ok(())
+}
+
 /// Replaces the whole value of the field `css` by typing `text` over a selection of it.
 pub(crate) async fn retype(device: &Device, css: &str, text: &str) -> HarnessResult {
     let element = device.wait_for(css).await?;
+    center(device, css).await?;
     element.click().await?;
     element
         .send_keys(&format!(
@@ -36,6 +49,7 @@ pub(crate) async fn retype(device: &Device, css: &str, text: &str) -> HarnessRes
 /// Types `text` at the end of the field `css`.
 pub(crate) async fn type_at_end(device: &Device, css: &str, text: &str) -> HarnessResult {
     let element = device.wait_for(css).await?;
+    center(device, css).await?;
     element.click().await?;
     element
         .send_keys(&format!(
