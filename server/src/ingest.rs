@@ -183,6 +183,17 @@ pub enum IngestError {
         /// The documents refused.
         documents: Vec<DocumentId>,
     },
+    /// A change of the batch breaks its record kind's edit rules as its author saw the record
+    /// (it rewrites a sent quote, an order's lines…; nothing of the batch is stored). An honest
+    /// device checks the same rules before writing, so it never gets here; it is answered as
+    /// [`IngestError::Forbidden`] (the device sets the change aside).
+    #[error("a change to {} breaks its record's edit rules: {reason}", document.0)]
+    EditRefused {
+        /// The document refused.
+        document: DocumentId,
+        /// Why.
+        reason: shared::record::RefusedChange,
+    },
     /// A document of the batch does not merge into a record (nothing of the batch is stored).
     #[error("a document of the batch does not read")]
     Unreadable(#[source] ReplicaError),
@@ -206,6 +217,7 @@ impl IngestError {
             Self::ForeignActor
             | Self::ForgedAuthor { .. }
             | Self::Forbidden { .. }
+            | Self::EditRefused { .. }
             | Self::MissingHistory { .. } => ErrorCode::Unauthorised,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
             Self::Storage(_) | Self::Validation(_) => ErrorCode::ServerBusy,
@@ -304,6 +316,12 @@ pub async fn ingest(
             }
             Err(IngestError::Unreadable(ReplicaError::MissingHistory)) => {
                 orphaned.push(*document);
+            }
+            Err(IngestError::Unreadable(ReplicaError::EditRefused(reason))) => {
+                return Err(IngestError::EditRefused {
+                    document: *document,
+                    reason,
+                });
             }
             Err(error) => return Err(error),
         }
@@ -442,6 +460,7 @@ async fn fold_for_keys(
                 }
                 for bytes in &new {
                     sequences.load(&mut automerge, bytes, Missing::Refuse)?;
+                    replica::judge_edit_rules(&mut automerge, bytes)?;
                 }
                 let folded = replica::describe(document, automerge)?;
                 Ok((folded, sequences))

@@ -658,6 +658,10 @@ where
                 | IngestError::MissingHistory { .. } => {
                     tracing::debug!(%error, "a pushed batch was refused");
                 }
+                IngestError::EditRefused { .. } => {
+                    // An honest device checks the same rules first: worth a warning.
+                    tracing::warn!(%error, "a pushed batch breaks a record's edit rules");
+                }
                 IngestError::QuotaExceeded => self.state.metrics.refused_quota(),
                 IngestError::Storage(_) | IngestError::Validation(_) => {
                     tracing::error!(%error, "cannot ingest a pushed batch");
@@ -667,6 +671,7 @@ where
                 // Both are set aside by the device: nothing of them is lost, the rest flows.
                 IngestError::Forbidden { documents }
                 | IngestError::MissingHistory { documents } => Refusal::Forbidden(documents),
+                IngestError::EditRefused { document, .. } => Refusal::Forbidden(vec![document]),
                 other => Refusal::Code(other.code()),
             }
         })?;

@@ -10,6 +10,7 @@
 //! inflates to (the relay's bytes, and the stored ones, which keep what the relay sent), and
 //! changes only through [`Sequences::load`], which refuses the histories Automerge would crash on.
 
+mod edit_rules;
 mod sequences;
 
 use automerge::{AutoCommit, ReadDoc, Value, ROOT};
@@ -25,6 +26,7 @@ use crate::sales::{
     OrderDocument, OrderIndexRow, ProductDocument, ProductIndexRow, QuoteDocument, QuoteIndexRow,
 };
 
+pub use self::edit_rules::judge as judge_edit_rules;
 pub use self::sequences::{Missing, Sequences};
 
 /// The kinds of record a workspace holds, as stored in each document's `kind` key (and in a
@@ -197,6 +199,10 @@ pub enum ReplicaError {
     /// A pushed change depends on changes the document does not hold.
     #[error("a change depends on changes the document does not hold")]
     MissingHistory,
+    /// A pushed change breaks its record kind's edit rules as its author saw the record (it
+    /// rewrites a sent quote, an order's lines…).
+    #[error("a change breaks its record's edit rules")]
+    EditRefused(#[source] crate::record::RefusedChange),
     /// The document names another id than the one it is stored under.
     #[error("document {} holds the record {found}", expected.0)]
     WrongDocument {

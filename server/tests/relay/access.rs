@@ -24,7 +24,7 @@ use shared::protocol::client::ClientPhase;
 use shared::protocol::{Change, ClientMessage, DocumentId, ServerMessage};
 use shared::sales::{
     DeviceCode, Line, NumberBook, Order, OrderDocument, Product, ProductDocument, ProductDraft,
-    Quantity, Quote, QuoteDocument, Series, VatRate,
+    Quantity, Quote, QuoteDocument, QuoteStatus, QuoteTransition, Series, VatRate,
 };
 use shared::settings::{Settings, SettingsDocument};
 use shared::values::{CurrencyCode, Date, Money};
@@ -812,5 +812,71 @@ async fn a_device_compares_its_holdings_once_per_connection_and_is_refused_if_it
     }
     let codes = crate::harness::refusals_until_closed(socket).await?;
     assert_eq!(codes, vec![shared::protocol::ErrorCode::OutOfOrder]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sent_quote_rewritten_by_a_device_that_skips_its_check_is_refused_and_nothing_of_it_is_stored(
+) -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let admin = matrix.principal(Who::Admin)?;
+    let index = matrix
+        .records
+        .iter()
+        .position(|(what, _, _)| *what == What::Quote)
+        .ok_or("no quote")?;
+    let (_, document, terms) = matrix.records.get(index).ok_or("no quote")?;
+    let copy = matrix.copies.get(index).ok_or("no copy")?.clone();
+    let mut quote = QuoteDocument::from_automerge(copy)?;
+    quote
+        .automerge_mut()
+        .set_actor(automerge::ActorId::random());
+    let edit = Edit::by(editor(admin), NOW);
+    let mut device = Device::new(admin);
+    // Sent by the rules: stored.
+    let draft = quote.heads();
+    quote.apply(&edit, QuoteTransition::Send)?;
+    for bytes in quote.changes_since(&draft) {
+        device
+            .queue(Change {
+                document: *document,
+                bytes,
+            })
+            .await?;
+    }
+    device.connect(&matrix.relay).await?;
+    device
+        .until("the sending stored", |device| device.outbox.is_empty())
+        .await?;
+    assert_eq!(device.forbidden, 0);
+    // Then rewritten without the device's own check (a plain update, not `revise`): refused,
+    // although the person may change the quote's account.
+    let sent = quote.heads();
+    quote.update(&edit, "terms rewritten", |quote| {
+        quote.payment_terms = "à 90 jours".to_owned();
+    })?;
+    for bytes in quote.changes_since(&sent) {
+        device
+            .queue(Change {
+                document: *document,
+                bytes,
+            })
+            .await?;
+    }
+    device
+        .until("the refusal", |device| device.forbidden > 0)
+        .await?;
+    // What the relay holds, as a colleague downloads it: sent, with the terms it was sent with.
+    let colleague = matrix
+        .download(Who::LeadOfTeam)
+        .await?
+        .ok_or("the manager was refused")?;
+    let held = colleague
+        .others
+        .get(document)
+        .ok_or("no quote downloaded")?;
+    let held = QuoteDocument::from_automerge(held.clone())?.record()?;
+    assert_eq!(held.status, QuoteStatus::Sent);
+    assert_eq!(&held.payment_terms, terms);
     Ok(())
 }
