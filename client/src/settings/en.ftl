@@ -66,3 +66,6 @@ identity-mentions = Further legal mentions
 identity-problem-siret = This is not a SIRET: 14 digits, with a valid check digit.
 identity-problem-too-long = This is too long.
 identity-problem-logo = The logo must be a small PNG, JPEG or WebP image.
+identity-logo = Logo (PNG, JPEG or WebP, up to 70 KB)
+identity-logo-preview = The company's logo
+identity-logo-remove = Remove the logo

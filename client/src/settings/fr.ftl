@@ -66,3 +66,6 @@ identity-mentions = Autres mentions légales
 identity-problem-siret = Ce n'est pas un SIRET : 14 chiffres, avec une clé valide.
 identity-problem-too-long = C'est trop long.
 identity-problem-logo = Le logo doit être une petite image PNG, JPEG ou WebP.
+identity-logo = Logo (PNG, JPEG ou WebP, 70 Ko au plus)
+identity-logo-preview = Le logo de l'entreprise
+identity-logo-remove = Retirer le logo
