@@ -44,7 +44,8 @@ pub use facts::{
 pub use forecast::{quarter_forecast, Forecast};
 pub use lifecycle::{
     account_figures, lost_this_year, suggest_stage, win_back_limit, win_back_list, AccountFigures,
-    RfmThresholds, WinBack,
+    RfmThresholds, ThresholdKind, ThresholdsError, WinBack, MAX_RHYTHM_PERCENT, MAX_THRESHOLD_DAYS,
+    MIN_RHYTHM_PERCENT, MIN_THRESHOLD_DAYS,
 };
 pub use objectives::{progress, Assignee, Metric, Objective, Progress};
 pub use pipeline::{

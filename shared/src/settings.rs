@@ -1,5 +1,5 @@
 //! The workspace settings record and its document: pipeline stages, custom fields, territories,
-//! default currency, objectives. One document per workspace. Territories and the rule placing
+//! default currency, objectives, the thresholds of the suggested lifecycle stage. One document per workspace. Territories and the rule placing
 //! new accounts in them by postcode are in `settings/territory.rs`; objectives in
 //! `settings/objective.rs`.
 //!
@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 use serde::{Deserialize, Serialize};
 
+use crate::cockpit::RfmThresholds;
 use crate::document::Document;
 use crate::field::FieldPath;
 use crate::ids::WorkspaceId;
@@ -101,6 +102,11 @@ pub struct Settings {
     /// devices offline merge).
     #[autosurgeon(missing = "Default::default")]
     pub objectives: BTreeMap<String, ObjectiveSetting>,
+    /// The thresholds of the lifecycle stage suggested from orders (the defaults in documents
+    /// written before them). Admins change them; see [`RfmThresholds::check`].
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub rfm_thresholds: RfmThresholds,
 }
 
 impl Settings {
@@ -133,6 +139,7 @@ impl Settings {
             default_currency: CurrencyCode::EUR,
             identity: CompanyIdentity::default(),
             objectives: BTreeMap::new(),
+            rfm_thresholds: RfmThresholds::default(),
         }
     }
 
@@ -168,5 +175,74 @@ pub type SettingsDocument = Document<Settings>;
 impl TextFields for Settings {
     fn text_fields_mut(&mut self) -> Vec<(FieldPath, &mut Text)> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+
+    use super::*;
+    use crate::account::LifecycleStage;
+    use crate::cockpit::{suggest_stage, AccountFigures, MedianDays};
+    use crate::document::DocumentError;
+    use crate::edit::Edit;
+    use crate::values::Date;
+
+    type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn a_settings_document_written_before_the_thresholds_reads_the_defaults() -> Outcome {
+        let edit = Edit::anonymous(0);
+        let workspace = WorkspaceId::from_bytes([1; 16]);
+        let mut document = SettingsDocument::new(workspace, &Settings::starter(), &edit)?;
+        document
+            .automerge_mut()
+            .delete(automerge::ROOT, "rfm_thresholds")?;
+        let mut old = SettingsDocument::load(&document.save())?;
+        assert_eq!(old.record()?.rfm_thresholds, RfmThresholds::default());
+        // Writing the record back keeps what it read and adds the thresholds.
+        old.update(&edit, "rename a stage", |settings| {
+            if let Some(stage) = settings.pipeline_stages.get_mut("qualify") {
+                stage.name = "Découverte".to_owned();
+            }
+        })?;
+        assert_eq!(old.record()?.rfm_thresholds, RfmThresholds::default());
+        Ok(())
+    }
+
+    #[test]
+    fn thresholds_an_admin_saves_change_the_suggested_stage() -> Outcome {
+        let edit = Edit::anonymous(0);
+        let workspace = WorkspaceId::from_bytes([1; 16]);
+        let mut document = SettingsDocument::new(workspace, &Settings::starter(), &edit)?;
+        // A customer who ordered on the 1st of each month from December 2025 to March 2026
+        // (intervals 31, 31 and 28 days; first 165 days, last 75 days before 15 May 2026).
+        let figures = AccountFigures {
+            first_order: Some(Date::parse("2025-12-01")?),
+            last_order: Some(Date::parse("2026-03-01")?),
+            orders: 4,
+            usual_interval: MedianDays::of([31, 31, 28]),
+            ..AccountFigures::default()
+        };
+        let today = Date::parse("2026-05-15")?;
+        let stage = |document: &SettingsDocument| -> Result<LifecycleStage, DocumentError> {
+            Ok(suggest_stage(
+                &figures,
+                &document.record()?.rfm_thresholds,
+                today,
+            ))
+        };
+        // 75 days silent ≤ 90: active.
+        assert_eq!(stage(&document)?, LifecycleStage::Active);
+        document.update(&edit, "active for 60 days", |settings| {
+            settings.rfm_thresholds.active_days = 60;
+            settings.rfm_thresholds.win_back_floor_days = 60;
+        })?;
+        // 75 > 60 and 75 > max(60, 31 × 1.5 = 46.5 → 47): to win back.
+        let reloaded = SettingsDocument::load(&document.save())?;
+        assert_eq!(reloaded.record()?.rfm_thresholds.active_days, 60);
+        assert_eq!(stage(&reloaded)?, LifecycleStage::ToReactivate);
+        Ok(())
     }
 }

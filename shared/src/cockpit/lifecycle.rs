@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{add_days, days_between, paris_date, Period, PeriodKind};
@@ -30,9 +31,10 @@ use crate::account::{ActivityKind, LifecycleStage};
 use crate::ids::AccountId;
 use crate::values::Date;
 
-/// The thresholds of the suggested stage, in days. Serde-friendly (missing fields take their
-/// default), so a workspace can keep its own in its settings later.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The thresholds of the suggested stage, in days. A workspace keeps its own in its settings
+/// (`Settings::rfm_thresholds`); a settings document written before them reads the defaults,
+/// and so does serde data missing a field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 #[serde(default)]
 pub struct RfmThresholds {
     /// A first order at most this old makes a new customer (default 90).
@@ -57,6 +59,109 @@ impl Default for RfmThresholds {
             win_back_rhythm_percent: 150,
             lost_days: 365,
         }
+    }
+}
+
+/// The fewest days a threshold may be.
+pub const MIN_THRESHOLD_DAYS: u32 = 1;
+/// The most days a threshold may be (ten years).
+pub const MAX_THRESHOLD_DAYS: u32 = 3_650;
+/// The smallest win-back percentage of the rhythm (on time).
+pub const MIN_RHYTHM_PERCENT: u32 = 100;
+/// The largest win-back percentage of the rhythm (ten rhythms late).
+pub const MAX_RHYTHM_PERCENT: u32 = 1_000;
+
+/// Why thresholds are refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ThresholdsError {
+    /// A number of days is outside 1 to 3,650.
+    #[error("the {0} must be between {MIN_THRESHOLD_DAYS} and {MAX_THRESHOLD_DAYS} days")]
+    DaysOutOfRange(ThresholdKind),
+    /// The win-back percentage is outside 100 to 1,000.
+    #[error("the win-back rhythm must be between {MIN_RHYTHM_PERCENT} and {MAX_RHYTHM_PERCENT} %")]
+    PercentOutOfRange,
+    /// A customer would be new or active after being lost.
+    #[error("the {0} must not exceed the days after which a customer is lost")]
+    LongerThanLost(ThresholdKind),
+}
+
+/// Which threshold an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThresholdKind {
+    /// [`RfmThresholds::new_customer_days`].
+    NewCustomer,
+    /// [`RfmThresholds::active_days`].
+    Active,
+    /// [`RfmThresholds::win_back_floor_days`].
+    WinBackFloor,
+    /// [`RfmThresholds::win_back_rhythm_percent`].
+    WinBackRhythm,
+    /// [`RfmThresholds::lost_days`].
+    Lost,
+}
+
+impl std::fmt::Display for ThresholdKind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(match self {
+            Self::NewCustomer => "new-customer days",
+            Self::Active => "active days",
+            Self::WinBackFloor => "win-back floor",
+            Self::WinBackRhythm => "win-back rhythm",
+            Self::Lost => "lost days",
+        })
+    }
+}
+
+impl RfmThresholds {
+    /// Each number of days within 1 to 3,650, the percentage within 100 to 1,000, and neither
+    /// the new-customer nor the active window longer than the silence that makes a customer lost.
+    pub fn check(&self) -> Result<(), ThresholdsError> {
+        let days = [
+            (ThresholdKind::NewCustomer, self.new_customer_days),
+            (ThresholdKind::Active, self.active_days),
+            (ThresholdKind::WinBackFloor, self.win_back_floor_days),
+            (ThresholdKind::Lost, self.lost_days),
+        ];
+        if let Some((kind, _)) = days
+            .iter()
+            .find(|(_, days)| !(MIN_THRESHOLD_DAYS..=MAX_THRESHOLD_DAYS).contains(days))
+        {
+            return Err(ThresholdsError::DaysOutOfRange(*kind));
+        }
+        if !(MIN_RHYTHM_PERCENT..=MAX_RHYTHM_PERCENT).contains(&self.win_back_rhythm_percent) {
+            return Err(ThresholdsError::PercentOutOfRange);
+        }
+        for (kind, days) in [
+            (ThresholdKind::NewCustomer, self.new_customer_days),
+            (ThresholdKind::Active, self.active_days),
+        ] {
+            if days > self.lost_days {
+                return Err(ThresholdsError::LongerThanLost(kind));
+            }
+        }
+        Ok(())
+    }
+
+    /// The threshold `kind`.
+    pub fn get(&self, kind: ThresholdKind) -> u32 {
+        match kind {
+            ThresholdKind::NewCustomer => self.new_customer_days,
+            ThresholdKind::Active => self.active_days,
+            ThresholdKind::WinBackFloor => self.win_back_floor_days,
+            ThresholdKind::WinBackRhythm => self.win_back_rhythm_percent,
+            ThresholdKind::Lost => self.lost_days,
+        }
+    }
+
+    /// Sets the threshold `kind` to `value` (unchecked: see [`RfmThresholds::check`]).
+    pub fn set(&mut self, kind: ThresholdKind, value: u32) {
+        *match kind {
+            ThresholdKind::NewCustomer => &mut self.new_customer_days,
+            ThresholdKind::Active => &mut self.active_days,
+            ThresholdKind::WinBackFloor => &mut self.win_back_floor_days,
+            ThresholdKind::WinBackRhythm => &mut self.win_back_rhythm_percent,
+            ThresholdKind::Lost => &mut self.lost_days,
+        } = value;
     }
 }
 
@@ -388,6 +493,81 @@ mod tests {
         assert_eq!(
             written,
             r#"{"new_customer_days":90,"active_days":90,"win_back_floor_days":90,"win_back_rhythm_percent":150,"lost_days":365}"#
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn thresholds_outside_their_ranges_or_past_the_lost_silence_are_refused() {
+        let defaults = RfmThresholds::default();
+        assert_eq!(defaults.check(), Ok(()));
+        let with = |kind: ThresholdKind, value: u32| {
+            let mut thresholds = RfmThresholds::default();
+            thresholds.set(kind, value);
+            thresholds.check()
+        };
+        assert_eq!(
+            with(ThresholdKind::Active, 0),
+            Err(ThresholdsError::DaysOutOfRange(ThresholdKind::Active))
+        );
+        assert_eq!(
+            with(ThresholdKind::Lost, 3_651),
+            Err(ThresholdsError::DaysOutOfRange(ThresholdKind::Lost))
+        );
+        assert_eq!(with(ThresholdKind::Lost, 3_650), Ok(()));
+        assert_eq!(with(ThresholdKind::WinBackFloor, 1), Ok(()));
+        assert_eq!(
+            with(ThresholdKind::WinBackRhythm, 99),
+            Err(ThresholdsError::PercentOutOfRange)
+        );
+        assert_eq!(with(ThresholdKind::WinBackRhythm, 1_000), Ok(()));
+        assert_eq!(
+            with(ThresholdKind::WinBackRhythm, 1_001),
+            Err(ThresholdsError::PercentOutOfRange)
+        );
+        // Lost after 365 days: a 366-day active window would outlast it; 365 is the limit.
+        assert_eq!(
+            with(ThresholdKind::Active, 366),
+            Err(ThresholdsError::LongerThanLost(ThresholdKind::Active))
+        );
+        assert_eq!(with(ThresholdKind::Active, 365), Ok(()));
+        assert_eq!(
+            with(ThresholdKind::Lost, 80),
+            Err(ThresholdsError::LongerThanLost(ThresholdKind::NewCustomer))
+        );
+        // The floor may exceed the lost silence: such customers go from active to lost.
+        assert_eq!(with(ThresholdKind::WinBackFloor, 400), Ok(()));
+    }
+
+    #[test]
+    fn a_shorter_active_window_turns_a_quiet_customer_to_win_back() -> Outcome {
+        // Monthly orders until 60 days ago: active by the defaults (60 ≤ 90 days).
+        let figures = ordered(&[180, 150, 120, 90, 60])?;
+        assert_eq!(
+            suggest_stage(&figures, &RfmThresholds::default(), today()?),
+            LifecycleStage::Active
+        );
+        // Active for 30 days and a 45-day floor: 60 days silent is past max(45, 30 × 1.5 = 45).
+        let brisk = RfmThresholds {
+            active_days: 30,
+            win_back_floor_days: 45,
+            ..RfmThresholds::default()
+        };
+        assert_eq!(
+            suggest_stage(&figures, &brisk, today()?),
+            LifecycleStage::ToReactivate
+        );
+        // Lost after 50 days of silence.
+        let strict = RfmThresholds {
+            new_customer_days: 30,
+            active_days: 30,
+            lost_days: 50,
+            ..RfmThresholds::default()
+        };
+        assert_eq!(strict.check(), Ok(()));
+        assert_eq!(
+            suggest_stage(&figures, &strict, today()?),
+            LifecycleStage::Lost
         );
         Ok(())
     }
