@@ -73,6 +73,12 @@ pub enum Route {
     /// The manager's figures.
     #[at("/dashboard")]
     Dashboard,
+    /// The manager's figures, with the accounts of one suggested lifecycle stage opened.
+    #[at("/dashboard/customers/:stage")]
+    DashboardCustomers {
+        /// The stage's stored name.
+        stage: String,
+    },
     /// Search everything.
     #[at("/search")]
     Search,
@@ -243,7 +249,7 @@ fn Page(props: &PageProps) -> Html {
         },
         Route::Pipeline => html! { <PipelinePage /> },
         Route::Today => html! { <TodayPage /> },
-        Route::Dashboard => html! { <DashboardPage /> },
+        Route::Dashboard | Route::DashboardCustomers { .. } => html! { <DashboardPage /> },
         Route::Search => html! { <SearchPage /> },
         Route::Import => html! { <ImportPage /> },
         Route::Settings => html! { <SettingsPage /> },

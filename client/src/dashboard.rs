@@ -1,5 +1,6 @@
 //! The manager's dashboard (issue 16): pipeline, deals won and lost, revenue, conversion,
-//! activity, rankings, the quarter's forecast, objectives and customers to win back, computed
+//! activity, rankings, the quarter's forecast, objectives, customers to win back and customers
+//! by the lifecycle stage their orders suggest (`lifecycle`, `lifecycle_section`), computed
 //! on the device by the workspace worker (`Query::Dashboard`) and drawn here as SVG bar charts,
 //! each with its figures as a table. `gathered` (rows to the cockpit's facts), `figures` (the
 //! plain data the worker sends) and `chart` (bar geometry) are pure and tested natively; the
@@ -11,6 +12,9 @@ mod bar_chart;
 pub mod chart;
 pub mod figures;
 pub mod gathered;
+pub mod lifecycle;
+#[cfg(target_arch = "wasm32")]
+mod lifecycle_section;
 pub mod objective_input;
 #[cfg(target_arch = "wasm32")]
 mod objectives;

@@ -24,6 +24,7 @@ pub mod field_input;
 #[cfg(target_arch = "wasm32")]
 mod history_panel;
 pub mod history_view;
+pub mod lifecycle_view;
 #[cfg(target_arch = "wasm32")]
 mod record_fields;
 #[cfg(target_arch = "wasm32")]
@@ -31,6 +32,8 @@ mod record_tabs;
 pub mod record_view;
 #[cfg(target_arch = "wasm32")]
 mod related_list;
+#[cfg(target_arch = "wasm32")]
+mod suggested_stage;
 #[cfg(target_arch = "wasm32")]
 mod task_list;
 pub mod text_edit;

@@ -1,5 +1,5 @@
-//! Settings: language, devices, territories and the company identity printed on quotes
-//! (admins), device storage (persistence, estimate,
+//! Settings: language, devices, territories, the company identity printed on quotes and the
+//! thresholds of the suggested lifecycle stage (admins), device storage (persistence, estimate,
 //! index rebuild) and the import/export/backup section. The pages and hooks are wasm32 only;
 //! `territory_input` (what an admin types about a territory) builds on every target.
 
@@ -9,6 +9,8 @@ mod device_list;
 mod devices_section;
 #[cfg(target_arch = "wasm32")]
 mod identity_section;
+#[cfg(target_arch = "wasm32")]
+mod lifecycle_section;
 #[cfg(target_arch = "wasm32")]
 mod page;
 #[cfg(target_arch = "wasm32")]

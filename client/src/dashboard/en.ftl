@@ -126,3 +126,16 @@ region-martinique = Martinique
 region-guyane = French Guiana
 region-la-reunion = Réunion
 region-mayotte = Mayotte
+
+dashboard-suggested = Customers by suggested stage
+dashboard-suggested-chart = Accounts by the lifecycle stage their orders suggest
+dashboard-suggested-stage = Suggested stage
+dashboard-accounts = Accounts
+dashboard-suggested-rule = Suggested from each account's orders by the thresholds in Settings, Customer lifecycle; the stage set by hand stays as it is.
+dashboard-suggested-accounts = { $stage }: { $count ->
+    [one] one account
+   *[other] { $count } accounts
+}
+dashboard-suggested-hand-set = set by hand: { $stage }
+dashboard-suggested-more = …and { $count } more.
+dashboard-suggested-close = Close the list

@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 use shared::cockpit::{
     self, account_figures, activity_by_week, lost_this_year, open_pipeline, outcomes_by_month,
     quarter_forecast, quote_conversion, rankings, revenue, win_back_list, Assignee, CockpitError,
-    Facts, Metric, Period, PeriodKind, Region, RfmThresholds, Sums, Teams,
+    Facts, Metric, Period, PeriodKind, Region, Sums, Teams,
 };
 use shared::ids::{AccountId, ProductId, UserId};
 use shared::settings::{period_of_text, Settings};
 use shared::values::Money;
 
 use super::gathered::Gathered;
+use super::lifecycle::{suggested_stages, SuggestedStageFigure};
 
 /// How many rows each ranking keeps.
 pub const RANKING_LENGTH: usize = 10;
@@ -70,6 +71,8 @@ pub struct DashboardFigures {
     pub win_back: Vec<WinBackFigure>,
     /// Customers who became lost this year.
     pub lost_this_year: usize,
+    /// The accounts per lifecycle stage their orders suggest, every stage in life order.
+    pub suggested: Vec<SuggestedStageFigure>,
 }
 
 /// The open deals of one stage.
@@ -265,7 +268,7 @@ impl DashboardFigures {
             _ => (0, 0),
         };
         let pipeline = open_pipeline(&facts.deals, &teams)?;
-        let thresholds = RfmThresholds::default();
+        let thresholds = settings.rfm_thresholds.clone();
         let figures = account_figures(&facts.orders, &facts.activities)?;
         Ok(Self {
             now,
@@ -336,6 +339,7 @@ impl DashboardFigures {
                 })
                 .collect(),
             lost_this_year: lost_this_year(&facts.accounts, &figures, &thresholds, now)?,
+            suggested: suggested_stages(&facts.accounts, &figures, &thresholds, now)?,
         })
     }
 
@@ -882,6 +886,37 @@ mod tests {
         assert_eq!(objective.expected, 1);
         assert!(objective.on_track && objective.current);
         assert!(figures.objectives_of(JULIEN).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn the_workspaces_thresholds_decide_which_stage_the_orders_suggest() -> Outcome {
+        let mut gathered = workspace()?;
+        let counts = |figures: &DashboardFigures| -> Vec<usize> {
+            figures.suggested.iter().map(|stage| stage.count).collect()
+        };
+        // By the defaults, the bakery's only order, 74 days ago (2 March), makes it a new
+        // customer (≤ 90 days); the café's cancelled order leaves it a prospect.
+        let figures = DashboardFigures::compute(&gathered, now()?)?;
+        assert_eq!(counts(&figures), [1, 1, 0, 0, 0]);
+        assert!(figures.win_back.is_empty());
+        // New for 30 days, active for 60, chased after 60: 74 days of silence is past them.
+        if let Some(settings) = gathered.settings.as_mut() {
+            settings.rfm_thresholds = shared::cockpit::RfmThresholds {
+                new_customer_days: 30,
+                active_days: 60,
+                win_back_floor_days: 60,
+                ..shared::cockpit::RfmThresholds::default()
+            };
+        }
+        let figures = DashboardFigures::compute(&gathered, now()?)?;
+        assert_eq!(counts(&figures), [1, 0, 0, 1, 0]);
+        let to_win_back = &figures.suggested[3];
+        assert_eq!(to_win_back.stage, "to_reactivate");
+        assert_eq!(to_win_back.accounts[0].id, BAKERY);
+        assert_eq!(to_win_back.accounts[0].hand_set, "active");
+        assert_eq!(figures.win_back[0].account, BAKERY);
+        assert_eq!(figures.win_back[0].silent_days, 74);
         Ok(())
     }
 

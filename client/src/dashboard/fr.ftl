@@ -126,3 +126,16 @@ region-martinique = Martinique
 region-guyane = Guyane
 region-la-reunion = La Réunion
 region-mayotte = Mayotte
+
+dashboard-suggested = Clients par étape suggérée
+dashboard-suggested-chart = Comptes par étape du cycle de vie que suggèrent leurs commandes
+dashboard-suggested-stage = Étape suggérée
+dashboard-accounts = Comptes
+dashboard-suggested-rule = Suggérée à partir des commandes de chaque compte selon les seuils de Réglages, Cycle de vie client ; l’étape choisie à la main reste la même.
+dashboard-suggested-accounts = { $stage } : { $count ->
+    [one] un compte
+   *[other] { $count } comptes
+}
+dashboard-suggested-hand-set = choisie à la main : { $stage }
+dashboard-suggested-more = …et { $count } de plus.
+dashboard-suggested-close = Fermer la liste

@@ -184,7 +184,7 @@ fn quote_of_row(
     })
 }
 
-fn order_of_row(
+pub(crate) fn order_of_row(
     row: &OrderIndexRow,
     owner_of: &impl Fn(AccountId) -> Option<UserId>,
 ) -> Option<OrderFact> {

@@ -1,6 +1,7 @@
 //! The dashboard page: the figures the workspace worker computed (`use_dashboard`), each chart
 //! per currency (never mixed), the objectives (set here by admins) and the customers to win
-//! back. A bar opens the records behind it: a stage's the pipeline, a customer's their account.
+//! back, customers by suggested stage (`lifecycle_section`). A bar opens the records behind it:
+//! a stage's the pipeline, a customer's their account, a suggested stage's its accounts.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use yew_router::prelude::*;
 use crate::app::Route;
 use crate::components::ErrorBanner;
 use crate::dashboard::figures::{DashboardFigures, RankedRow, Share};
+use crate::dashboard::lifecycle_section::LifecycleSection;
 use crate::dashboard::objectives::{period_label, ObjectiveForm, ObjectivesList};
 use crate::dashboard::{use_dashboard, BarChart, ChartRow};
 use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
@@ -74,6 +76,7 @@ pub fn DashboardPage() -> Html {
                         }
                     </section>
                     { win_back(&i18n, &figures) }
+                    <LifecycleSection stages={Rc::new(figures.suggested.clone())} />
                 </>
             }
         }

@@ -81,6 +81,9 @@ pub struct AccountEditorProps {
     pub on_edit: Callback<AccountEdit, Option<AttrValue>>,
     /// Keep one of a field's concurrent values.
     pub on_choose: Callback<Choice>,
+    /// The stage the account's orders suggest, shown beside the one set by hand.
+    #[prop_or_default]
+    pub suggestion: Html,
 }
 
 const STAGES: [(LifecycleStage, &str); 5] = [
@@ -205,6 +208,7 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
                         on_change={on_owner}
                         conflict={conflict_at(conflicts, &FieldPath::root("owner"))} on_choose={props.on_choose.clone()} />
                 </div>
+                { props.suggestion.clone() }
                 { territory_field }
                 <EditableField id="edit-tags" label={i18n.t("record-field-tags")} value={AttrValue::from(view.tags.join(", "))}
                     on_commit_only=true on_input={props.on_edit.reform(AccountEdit::Tags)}

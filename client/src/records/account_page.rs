@@ -15,6 +15,7 @@ use crate::i18n::format;
 use crate::records::account_view::territory_choices;
 use crate::records::deal_view::stage_choices;
 use crate::records::record_view::conflicts_elsewhere;
+use crate::records::suggested_stage::SuggestedStage;
 use crate::records::{
     inline_account_paths, owner_text, refusal, today, AccountEdit, AccountEditor, ActivityTimeline,
     Choice, ChoiceOption, ConflictList, ContactPoints, HistoryPanel, NewTask, PointEdit,
@@ -168,6 +169,23 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
             .collect();
     let may_place =
         me.is_some_and(|me| matches!(history.people.role_of(me), Some("admin" | "manager")));
+    let visits: Vec<i64> = view
+        .timeline
+        .iter()
+        .filter(|item| item.kind == shared::account::ActivityKind::Visit)
+        .map(|item| item.at)
+        .collect();
+    let on_use = {
+        let on_edit = on_edit.clone();
+        Callback::from(move |stage: String| {
+            // Setting a known stage is never refused.
+            let _refused = on_edit.emit(AccountEdit::Stage(stage));
+        })
+    };
+    let suggestion = html! {
+        <SuggestedStage account={props.id} hand_set={AttrValue::from(view.stage.clone())}
+            visits={Rc::new(visits)} {on_use} />
+    };
     html! {
         <section class="page record-page account-page" aria-labelledby="account-title" data-id={props.id.to_string()}>
             { back }
@@ -186,7 +204,7 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
                     <div class="record-main">
                         <AccountEditor view={view.clone()} owner={AttrValue::from(owner)} owner_id={AttrValue::from(owner_id)}
                             owners={Rc::new(owners)} territories={Rc::new(territories)} {may_place}
-                            {on_edit} on_choose={on_choose.clone()} />
+                            {suggestion} {on_edit} on_choose={on_choose.clone()} />
                         <ContactPoints phones={view.phones.clone()} emails={view.emails.clone()}
                             {on_phone} {on_email} {on_remove_phone} {on_remove_email}
                             conflicts={view.conflicts.clone()} {on_choose} />

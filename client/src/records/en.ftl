@@ -49,6 +49,23 @@ record-stage-new-customer = New customer
 record-stage-active = Active customer
 record-stage-to-reactivate = To win back
 record-stage-lost = Lost
+record-suggested = Suggested: { $stage } — { $reasons }
+record-suggested-no-order = no order yet
+record-suggested-last-order = last order { $days ->
+    [0] today
+    [1] yesterday
+   *[other] { $days } days ago
+}
+record-suggested-usually = usually every { $days ->
+    [1] day
+   *[other] { $days } days
+}
+record-suggested-last-visit = last visit { $days ->
+    [0] today
+    [1] yesterday
+   *[other] { $days } days ago
+}
+record-suggested-use = Use the suggestion
 record-activity-visit = Visit
 record-activity-call = Call
 record-activity-meeting = Meeting

@@ -49,6 +49,23 @@ record-stage-new-customer = Nouveau client
 record-stage-active = Client actif
 record-stage-to-reactivate = À relancer
 record-stage-lost = Perdu
+record-suggested = Suggéré : { $stage } — { $reasons }
+record-suggested-no-order = aucune commande encore
+record-suggested-last-order = dernière commande { $days ->
+    [0] aujourd’hui
+    [1] hier
+   *[other] il y a { $days } jours
+}
+record-suggested-usually = d’habitude { $days ->
+    [1] chaque jour
+   *[other] tous les { $days } jours
+}
+record-suggested-last-visit = dernière visite { $days ->
+    [0] aujourd’hui
+    [1] hier
+   *[other] il y a { $days } jours
+}
+record-suggested-use = Appliquer la suggestion
 record-activity-visit = Visite
 record-activity-call = Appel
 record-activity-meeting = Rendez-vous

@@ -57,18 +57,18 @@ pub(super) fn use_catalogue() -> Catalogue {
 
 /// An account's quotes and orders.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct AccountSalesRows {
+pub(crate) struct AccountSalesRows {
     /// Whether the rows were read.
-    pub(super) loaded: bool,
+    pub(crate) loaded: bool,
     /// Its quote versions, newest number and version first.
-    pub(super) quotes: Rc<Vec<QuoteIndexRow>>,
+    pub(crate) quotes: Rc<Vec<QuoteIndexRow>>,
     /// Its orders, newest first.
-    pub(super) orders: Rc<Vec<OrderIndexRow>>,
+    pub(crate) orders: Rc<Vec<OrderIndexRow>>,
 }
 
 /// The quotes and orders of `account`, read again when one of them changes.
 #[hook]
-pub(super) fn use_account_sales(account: AccountId) -> AccountSalesRows {
+pub(crate) fn use_account_sales(account: AccountId) -> AccountSalesRows {
     let rows = use_state(AccountSalesRows::default);
     let storage = match use_storage() {
         StorageState::Ready(storage) => Some(storage),

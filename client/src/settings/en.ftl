@@ -69,3 +69,15 @@ identity-problem-logo = The logo must be a small PNG, JPEG or WebP image.
 identity-logo = Logo (PNG, JPEG or WebP, up to 70 KB)
 identity-logo-preview = The company's logo
 identity-logo-remove = Remove the logo
+
+lifecycle-title = Customer lifecycle
+lifecycle-rule = Each account shows the stage its orders suggest beside the one set by hand. A customer who never ordered is a prospect; silent longer than the lost threshold, lost; with a first order recent enough, new; with a recent enough last order, active; silent past the larger of the win-back floor and their own usual interval stretched by the percentage, to win back.
+lifecycle-new-customer-days = New customer: first order at most this many days ago
+lifecycle-active-days = Active: last order at most this many days ago
+lifecycle-win-back-floor-days = To win back: silent for more than this many days at least
+lifecycle-win-back-rhythm-percent = To win back: silent for more than this percentage of their usual interval
+lifecycle-lost-days = Lost: silent for more than this many days
+lifecycle-problem-number = Type a whole number.
+lifecycle-problem-days = A number of days is between 1 and 3650.
+lifecycle-problem-percent = The percentage is between 100 and 1000.
+lifecycle-problem-longer-than-lost = A customer must not stay new or active longer than it takes to be lost.

@@ -69,3 +69,15 @@ identity-problem-logo = Le logo doit être une petite image PNG, JPEG ou WebP.
 identity-logo = Logo (PNG, JPEG ou WebP, 70 Ko au plus)
 identity-logo-preview = Le logo de l'entreprise
 identity-logo-remove = Retirer le logo
+
+lifecycle-title = Cycle de vie client
+lifecycle-rule = Chaque compte affiche, à côté de l’étape choisie à la main, celle que suggèrent ses commandes. Un client qui n’a jamais commandé est un prospect ; silencieux au-delà du seuil de perte, perdu ; avec une première commande assez récente, nouveau ; avec une dernière commande assez récente, actif ; silencieux au-delà du plancher de relance et de son rythme habituel multiplié par le pourcentage, à relancer.
+lifecycle-new-customer-days = Nouveau client : première commande il y a au plus ce nombre de jours
+lifecycle-active-days = Client actif : dernière commande il y a au plus ce nombre de jours
+lifecycle-win-back-floor-days = À relancer : silencieux depuis plus de ce nombre de jours au moins
+lifecycle-win-back-rhythm-percent = À relancer : silencieux au-delà de ce pourcentage de son intervalle habituel
+lifecycle-lost-days = Perdu : silencieux depuis plus de ce nombre de jours
+lifecycle-problem-number = Saisissez un nombre entier.
+lifecycle-problem-days = Un nombre de jours est compris entre 1 et 3650.
+lifecycle-problem-percent = Le pourcentage est compris entre 100 et 1000.
+lifecycle-problem-longer-than-lost = Un client ne doit pas rester nouveau ou actif plus longtemps qu’il ne faut pour être perdu.

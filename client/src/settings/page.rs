@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::devices_section::DevicesSection;
 use super::identity_section::IdentitySection;
+use super::lifecycle_section::LifecycleSection;
 use super::territories_section::TerritoriesSection;
 use crate::hooks::{use_i18n, use_sync, SessionState, SignOutRefusal};
 use crate::i18n::{format, Argument, Language};
@@ -121,6 +122,7 @@ pub fn SettingsPage() -> Html {
             <PeopleSection />
             <TerritoriesSection />
             <IdentitySection />
+            <LifecycleSection />
             <QuarantineSection />
             <section class="card" aria-labelledby="storage-section">
                 <h2 id="storage-section">{ i18n.t("settings-storage") }</h2>
