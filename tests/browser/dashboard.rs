@@ -2,16 +2,19 @@
 //! another stage, synced a moment earlier, moves the stage figures the manager reads on the
 //! dashboard with his device offline, and a stage's bar opens the pipeline; an objective an
 //! admin sets on the dashboard shows on the rep's Today page, and a visit she reports moves its
-//! progress there and on the admin's dashboard.
+//! progress there and on the admin's dashboard; an admin who lengthens the "active" window in
+//! Settings changes the lifecycle stage an account's orders suggest, on its page and on the
+//! dashboard, whose suggested stage's bar opens the accounts behind it.
 
 use std::collections::BTreeMap;
 
+use fantoccini::key::Key;
 use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
 
 use crate::field_day::{card_in, movable_card, open_screen};
 use crate::records::click_in_view;
-use crate::sync::{MANON, RACHIDA, REMI};
+use crate::sync::{account_id, open_account, retype, MANON, RACHIDA, REMI};
 use crate::team::{choose_option, wait_for_script};
 use crate::{finish, unexpected};
 
@@ -205,5 +208,165 @@ async fn an_objective_an_admin_sets_shows_on_the_reps_today_page_and_her_visit_m
     let outcome = finish(test, &[&admin, &rep], outcome).await;
     admin.close().await?;
     rep.close().await?;
+    outcome
+}
+
+/// Presses Enter in the field `css`.
+async fn press_enter(device: &Device, css: &str) -> HarnessResult {
+    device
+        .wait_for(css)
+        .await?
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await?;
+    Ok(())
+}
+
+/// The stage suggested on the account page open on `device` is `stage` (a stored name), and
+/// its reasons include `reason`.
+async fn wait_for_suggestion(device: &Device, stage: &str, reason: &str) -> HarnessResult {
+    let script = format!(
+        "const shown = document.querySelector('#account-suggested');
+         return !!shown && shown.dataset.stage === '{stage}'
+             && shown.textContent.includes({});",
+        serde_json::to_string(reason).map_err(|error| unexpected(error.to_string()))?
+    );
+    wait_for_script(
+        device,
+        &script,
+        &format!("the suggestion {stage} ({reason})"),
+    )
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn a_longer_active_window_an_admin_sets_changes_the_suggested_stage_and_its_bar_opens_the_account(
+) -> HarnessResult {
+    let test = "dashboard_lifecycle";
+    const NAME: &str = "Fromagerie du Vieux Lyon";
+    let server = TestServer::start_demo(1).await?;
+    let admin = Device::open("admin", server.port()).await?;
+    let outcome = async {
+        admin.sign_in(MANON).await?;
+        admin.wait_until_synced().await?;
+
+        // A customer's only order, taken on a tablet whose date is 100 days behind: the order
+        // bears that day.
+        let shifted = admin.shift_clock(-100).await?;
+        admin.goto("/").await?;
+        admin.fill("#account-name", NAME).await?;
+        admin.fill("#account-city", "Lyon").await?;
+        admin.fill("#account-postcode", "69005").await?;
+        admin.click("#create-account").await?;
+        let id = account_id(&admin, NAME).await?;
+        open_account(&admin, &id).await?;
+        click_in_view(&admin, "#new-quote").await?;
+        admin.wait_for("#quote-number").await?;
+        admin.fill("#free-line-description", "Plateau de fromages").await?;
+        click_in_view(&admin, "#add-free-line").await?;
+        admin.wait_for(".sales-line").await?;
+        let line = admin
+            .evaluate("return document.querySelector('.sales-line').dataset.line;")
+            .await?;
+        let line = line.as_str().ok_or_else(|| unexpected(format!("no line id: {line}")))?;
+        retype(&admin, &format!("#line-{line}-price"), "42").await?;
+        wait_for_script(
+            &admin,
+            "const net = document.querySelector('#total-net');
+             return !!net && net.textContent.includes('42');",
+            "the quote's total",
+        )
+        .await?;
+        click_in_view(&admin, "#send-quote").await?;
+        admin.wait_for("#quote-status.status-sent").await?;
+        admin.wait_for("#signature-pad").await?;
+        admin
+            .evaluate("document.querySelector('#signature-pad').scrollIntoView({block: 'center'}); return true;")
+            .await?;
+        admin
+            .draw_with_finger("#signature-pad", &[&[(-60.0, 0.0), (0.0, -20.0), (60.0, 10.0)]])
+            .await?;
+        admin.fill("#signer-name", "Lucie Martin").await?;
+        admin.wait_for("#sign-quote:not([disabled])").await?;
+        click_in_view(&admin, "#sign-quote").await?;
+        admin.wait_for("#quote-status.status-accepted").await?;
+        click_in_view(&admin, "#make-order").await?;
+        admin.wait_for("#order-number").await?;
+
+        // Back to the real date: silent for 100 days, past the default 90-day active window
+        // and win-back floor, the customer is suggested "to win back", beside the prospect
+        // stage set when the account was made.
+        admin.restore_clock(&shifted).await?;
+        admin.goto("/").await?;
+        open_account(&admin, &id).await?;
+        wait_for_suggestion(&admin, "to_reactivate", "last order 10").await?;
+        wait_for_script(
+            &admin,
+            "const shown = document.querySelector('#account-suggested-stage');
+             return !!shown && shown.textContent.startsWith('Suggested: To win back — ')
+                 && !!document.querySelector('#use-suggested-stage');",
+            "the suggestion in words, with its button",
+        )
+        .await?;
+        admin.screenshot(test, "1-to-win-back").await?;
+
+        // The admin keeps customers active for 120 days without an order.
+        open_screen(&admin, "/settings").await?;
+        admin.wait_for("#lifecycle-active-days").await?;
+        // A window longer than the 365 days that make a customer lost is refused.
+        retype(&admin, "#lifecycle-active-days", "400").await?;
+        press_enter(&admin, "#lifecycle-active-days").await?;
+        admin.wait_for("#lifecycle-active-days-error").await?;
+        retype(&admin, "#lifecycle-active-days", "120").await?;
+        press_enter(&admin, "#lifecycle-active-days").await?;
+        wait_for_script(
+            &admin,
+            "const field = document.querySelector('#lifecycle-active-days');
+             return !!field && field.value === '120'
+                 && !document.querySelector('#lifecycle-active-days-error');",
+            "the active window saved",
+        )
+        .await?;
+        admin.screenshot(test, "2-settings").await?;
+
+        // The same customer is now suggested active; one click sets it by hand.
+        open_screen(&admin, "/").await?;
+        open_account(&admin, &id).await?;
+        wait_for_suggestion(&admin, "active", "last order 10").await?;
+        click_in_view(&admin, "#use-suggested-stage").await?;
+        wait_for_script(
+            &admin,
+            "const stage = document.querySelector('#edit-stage');
+             return !!stage && stage.value === 'active'
+                 && !document.querySelector('#use-suggested-stage');",
+            "the suggested stage set by hand",
+        )
+        .await?;
+        admin.screenshot(test, "3-active").await?;
+
+        // The dashboard counts it among the active customers; that bar opens its accounts.
+        open_screen(&admin, "/dashboard").await?;
+        admin
+            .wait_for("#dashboard-suggested tbody tr[data-key='active']")
+            .await?;
+        click_in_view(
+            &admin,
+            "#dashboard-suggested a.chart-bar-link[data-key='active']",
+        )
+        .await?;
+        let listed = format!("#dashboard-suggested-accounts[data-stage='active'] li[data-id='{id}'] a");
+        admin.wait_for(&listed).await?;
+        let path = admin.evaluate("return location.pathname;").await?;
+        if path != Value::String("/dashboard/customers/active".to_owned()) {
+            return Err(unexpected(format!("the bar opened {path}")));
+        }
+        admin.screenshot(test, "4-dashboard").await?;
+        click_in_view(&admin, &listed).await?;
+        admin.wait_for(&format!(".account-page[data-id='{id}'] #account-suggested")).await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&admin], outcome).await;
+    admin.close().await?;
     outcome
 }

@@ -290,6 +290,51 @@ impl Device {
         Ok(())
     }
 
+    /// Sets this device's pages' clock `days` off the real one (`Date` and `Date.now` in every
+    /// page loaded from now on, through `Page.addScriptToEvaluateOnNewDocument`; workers keep
+    /// the real clock): what a tablet whose date is wrong does. Returns the script's id for
+    /// [`Device::restore_clock`].
+    pub async fn shift_clock(&self, days: i64) -> HarnessResult<String> {
+        let source = format!(
+            "(() => {{
+                const offset = {days} * 86400000;
+                const Real = Date;
+                function Shifted(...parts) {{
+                    if (!new.target) return new Real(Real.now() + offset).toString();
+                    return parts.length === 0 ? new Real(Real.now() + offset) : new Real(...parts);
+                }}
+                Shifted.prototype = Real.prototype;
+                Shifted.now = () => Real.now() + offset;
+                Shifted.parse = Real.parse;
+                Shifted.UTC = Real.UTC;
+                globalThis.Date = Shifted;
+            }})();"
+        );
+        let added = self
+            .client
+            .issue_cmd(DevTools {
+                method: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": source }),
+            })
+            .await?;
+        added
+            .get("identifier")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| HarnessError::Unexpected(format!("no script identifier in {added}")))
+    }
+
+    /// Gives pages loaded from now on the real clock again (see [`Device::shift_clock`]).
+    pub async fn restore_clock(&self, identifier: &str) -> HarnessResult {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Page.removeScriptToEvaluateOnNewDocument",
+                params: json!({ "identifier": identifier }),
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Presses the element matched by `from`, drags it in small steps onto the element matched
     /// by `to` and releases it, with a finger (`touch`) or the mouse: real pointer events, as a
     /// tablet or a laptop sends them.
