@@ -34,10 +34,10 @@ mod use_sales;
 #[cfg(target_arch = "wasm32")]
 pub use account_sales::AccountSales;
 #[cfg(target_arch = "wasm32")]
-pub(crate) use use_sales::use_account_sales;
-#[cfg(target_arch = "wasm32")]
 pub use catalogue_page::CataloguePage;
 #[cfg(target_arch = "wasm32")]
 pub use order_page::OrderPage;
 #[cfg(target_arch = "wasm32")]
 pub use quote_page::QuotePage;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use use_sales::use_account_sales;
