@@ -914,7 +914,8 @@ mod tests {
         let to_win_back = &figures.suggested[3];
         assert_eq!(to_win_back.stage, "to_reactivate");
         assert_eq!(to_win_back.accounts[0].id, BAKERY);
-        assert_eq!(to_win_back.accounts[0].hand_set, "active");
+        // Its document (read for its activities) holds the stage set by hand: a prospect.
+        assert_eq!(to_win_back.accounts[0].hand_set, "prospect");
         assert_eq!(figures.win_back[0].account, BAKERY);
         assert_eq!(figures.win_back[0].silent_days, 74);
         Ok(())
