@@ -8,7 +8,8 @@
 //! module answers.
 //!
 //! The matrix (`ARCHITECTURE.md` has it as a table):
-//! - an *admin* reads and changes every record, and alone changes the settings;
+//! - an *admin* reads and changes every record, and alone changes the settings beyond objectives
+//!   and segments;
 //! - a *manager* reads and changes the records held by the people of the teams they lead (and
 //!   their own) or sitting in those teams' territories, and may hand them to anyone in that
 //!   reach;
@@ -18,7 +19,9 @@
 //! - a contact or a deal is read by whoever reads one of its accounts (or holds it);
 //! - a quote or an order is read and changed by whoever reads its account, and by nobody else;
 //! - everyone reads the catalogue's products; managers and admins change them;
-//! - everyone reads the settings; nobody but an admin changes them.
+//! - everyone reads the settings; managers change their objectives and segments
+//!   ([`Grants::may_change_plans`], when ingest found nothing else of them changed); nobody but an
+//!   admin changes the rest.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -193,6 +196,17 @@ impl Grants {
         let reachable_before = before.is_none_or(|keys| self.reads(keys, &reads_account));
         kind_kept && reachable_before && self.reads(after, &reads_account)
     }
+
+    /// Whether a push may take the settings from `before` to `after` when it changes nothing of
+    /// them but objectives and segments (ingest compares the settings read before and after
+    /// it): managers and admins plan; reps do not; a settings document new to the relay is not
+    /// a plan.
+    pub fn may_change_plans(&self, before: Option<&AccessKeys>, after: &AccessKeys) -> bool {
+        let settings = Some(RecordKind::Settings);
+        matches!(self.role, Role::Admin | Role::Manager)
+            && before.and_then(|keys| keys.kind) == settings
+            && after.kind == settings
+    }
 }
 
 /// The documents one person's devices may receive.
@@ -343,6 +357,25 @@ mod tests {
         assert!(admin.may_change(Some(&settings), &settings, |_| false));
         // A new document claiming to be the settings is the settings.
         assert!(!rachida.may_change(None, &settings, |_| false));
+    }
+
+    #[test]
+    fn managers_and_admins_may_plan_in_the_settings_and_reps_may_not() {
+        let settings = AccessKeys {
+            kind: Some(RecordKind::Settings),
+            ..AccessKeys::default()
+        };
+        let account = account(Some(user(2)), None);
+        let rachida = rep(2, &[]);
+        let lead = manager(10, &[2], &[]);
+        let admin = Grants::admin(user(1));
+        assert!(lead.may_change_plans(Some(&settings), &settings));
+        assert!(admin.may_change_plans(Some(&settings), &settings));
+        assert!(!rachida.may_change_plans(Some(&settings), &settings));
+        // Not a plan: settings new to the relay, or a document that is or becomes another kind.
+        assert!(!lead.may_change_plans(None, &settings));
+        assert!(!lead.may_change_plans(Some(&settings), &account));
+        assert!(!lead.may_change_plans(Some(&account), &settings));
     }
 
     #[test]

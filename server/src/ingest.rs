@@ -17,7 +17,7 @@ compile_error!(
      (the workspace's `release` profile unwinds; only the client's `wasm-release` aborts)"
 );
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ use automerge::AutoCommit;
 use shared::protocol::change::{inspect_change, ChangeError};
 use shared::protocol::{Change, DeviceId, DocumentId, ErrorCode, Seq};
 use shared::replica::{self as replica, Missing, RecordKind, ReplicaError, Sequences};
+use shared::settings::settings_beyond_plans;
 use tokio::sync::{Mutex, MutexGuard, Semaphore};
 
 use crate::access::{AccessKeys, Grants};
@@ -295,6 +296,7 @@ pub async fn ingest(
     let mut after: HashMap<DocumentId, AccessKeys> = HashMap::with_capacity(documents.len());
     let mut folded = Vec::with_capacity(documents.len());
     let mut orphaned = Vec::new();
+    let mut plans_only: HashSet<DocumentId> = HashSet::new();
     for document in &documents {
         let creator = match before.get(document) {
             Some(keys) => keys.creator,
@@ -310,7 +312,10 @@ pub async fn ingest(
             .collect();
         let cached = validators.folded.take(workspace, *document);
         match fold_for_keys(log, validators, workspace, *document, cached, new, creator).await {
-            Ok((keys, automerge)) => {
+            Ok((keys, automerge, settings)) => {
+                if settings == SettingsChange::PlansOnly {
+                    plans_only.insert(*document);
+                }
                 after.insert(*document, keys);
                 folded.push((*document, automerge));
             }
@@ -348,9 +353,12 @@ pub async fn ingest(
     let forbidden: Vec<DocumentId> = documents
         .iter()
         .filter(|document| {
-            after
-                .get(document)
-                .is_none_or(|keys| !grants.may_change(before.get(document), keys, reads_account))
+            after.get(document).is_none_or(|keys| {
+                let before = before.get(document);
+                let planning =
+                    plans_only.contains(document) && grants.may_change_plans(before, keys);
+                !planning && !grants.may_change(before, keys, reads_account)
+            })
         })
         .copied()
         .collect();
@@ -408,7 +416,7 @@ pub async fn derive_keys(
     new: Vec<Vec<u8>>,
     creator: Option<UserId>,
 ) -> Result<AccessKeys, IngestError> {
-    let (keys, _folded) =
+    let (keys, _folded, _settings) =
         fold_for_keys(log, validators, workspace, document, None, new, creator).await?;
     Ok(keys)
 }
@@ -417,7 +425,9 @@ pub async fn derive_keys(
 /// else from its snapshot and the log after it) with `new` changes, and derives its keys; gives
 /// the folded document back, to cache once the changes are stored. Each new change must follow
 /// what the document holds: everything it depends on is there, and it is its actor's next change
-/// (`Sequences`); else the push is refused as unreadable.
+/// (`Sequences`); else the push is refused as unreadable. For the settings, also says whether
+/// the new changes left everything but objectives and segments as it was (managers may change
+/// those only: `Grants::may_change_plans`).
 async fn fold_for_keys(
     log: &dyn ChangeLog,
     validators: &Validators,
@@ -426,7 +436,7 @@ async fn fold_for_keys(
     cached: Option<(FoldedDocument, Seq)>,
     new: Vec<Vec<u8>>,
     creator: Option<UserId>,
-) -> Result<(AccessKeys, FoldedDocument), IngestError> {
+) -> Result<(AccessKeys, FoldedDocument, SettingsChange), IngestError> {
     let head = log.head(workspace).await?;
     let (base, after) = match cached {
         Some((folded, through)) => (Base::Folded(Box::new(folded)), through),
@@ -458,23 +468,42 @@ async fn fold_for_keys(
                 for bytes in &stored {
                     sequences.load(&mut automerge, bytes, Missing::Queue)?;
                 }
+                // Read only for the settings (`None` for every other document).
+                let settings_before = settings_beyond_plans(&automerge);
                 for bytes in &new {
                     sequences.load(&mut automerge, bytes, Missing::Refuse)?;
                     replica::judge_edit_rules(&mut automerge, bytes)?;
                 }
+                let settings = match settings_before {
+                    Some(before) if settings_beyond_plans(&automerge).as_ref() == Some(&before) => {
+                        SettingsChange::PlansOnly
+                    }
+                    _ => SettingsChange::Beyond,
+                };
                 let folded = replica::describe(document, automerge)?;
-                Ok((folded, sequences))
+                Ok((folded, sequences, settings))
             };
-            let (folded, sequences) = fold().map_err(IngestError::Unreadable)?;
+            let (folded, sequences, settings) = fold().map_err(IngestError::Unreadable)?;
             Ok((
                 AccessKeys::of_folded(&folded, creator),
                 FoldedDocument {
                     automerge: folded.automerge,
                     sequences,
                 },
+                settings,
             ))
         })
         .await
+}
+
+/// What a push does to the settings beyond what managers plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SettingsChange {
+    /// The document held settings before the push, and everything of them but objectives and
+    /// segments reads the same after it.
+    PlansOnly,
+    /// Anything else (or not the settings).
+    Beyond,
 }
 
 /// Where a fold starts.

@@ -16,6 +16,7 @@ use futures_util::StreamExt;
 use server::identity::{Principal, Role};
 use server::storage::access::TeamSpec;
 use shared::account::{Account, AccountDocument};
+use shared::cockpit::{Filter, Segment};
 use shared::contact::{Contact, ContactDocument};
 use shared::deal::{Deal, DealDocument};
 use shared::edit::{Edit, Editor};
@@ -26,7 +27,9 @@ use shared::sales::{
     DeviceCode, Line, NumberBook, Order, OrderDocument, Product, ProductDocument, ProductDraft,
     Quantity, Quote, QuoteDocument, QuoteStatus, QuoteTransition, Series, VatRate,
 };
-use shared::settings::{Settings, SettingsDocument};
+use shared::settings::{
+    ObjectiveMetric, ObjectiveSetting, SegmentSetting, Settings, SettingsDocument,
+};
 use shared::values::{CurrencyCode, Date, Money};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
@@ -401,6 +404,171 @@ impl Matrix {
         }
         Ok(Some(device.acknowledged > 0))
     }
+}
+
+impl Matrix {
+    /// Pushes `who`'s edit of the settings, made through the settings record as a device makes
+    /// it, and says whether it was stored.
+    async fn push_settings(
+        &self,
+        who: Who,
+        message: &str,
+        change: impl FnOnce(&mut Settings),
+    ) -> TestResult<Option<bool>> {
+        let principal = self.principal(who)?;
+        let index = RECORDS
+            .iter()
+            .position(|what| *what == What::Settings)
+            .ok_or("no settings")?;
+        let (_, document, _) = self.records.get(index).ok_or("no record")?;
+        let copy = self.copies.get(index).ok_or("no copy")?.clone();
+        let mut settings = SettingsDocument::from_automerge(copy)?;
+        settings.update(&Edit::by(editor(principal), NOW), message, change)?;
+        let bytes = settings
+            .automerge_mut()
+            .get_last_local_change()
+            .ok_or("no change")?
+            .raw_bytes()
+            .to_vec();
+        let mut device = Device::new(principal);
+        device
+            .queue(Change {
+                document: *document,
+                bytes,
+            })
+            .await?;
+        device.connect(&self.relay).await?;
+        let answered = device
+            .until("the push's answer", |device| {
+                device.acknowledged + device.forbidden > 0
+            })
+            .await;
+        if answered.is_err() {
+            return Ok(None);
+        }
+        Ok(Some(device.acknowledged > 0))
+    }
+
+    /// The settings' document id.
+    fn settings_document(&self) -> TestResult<DocumentId> {
+        self.records
+            .iter()
+            .find(|(what, _, _)| *what == What::Settings)
+            .map(|(_, document, _)| *document)
+            .ok_or_else(|| "no settings".into())
+    }
+}
+
+fn objective_for(rep: Principal) -> ObjectiveSetting {
+    ObjectiveSetting {
+        rep: Some(shared_user(rep.user)),
+        team: None,
+        period: "2026-06".to_owned(),
+        metric: ObjectiveMetric::Visits,
+        currency: None,
+        target: 12,
+    }
+}
+
+#[tokio::test]
+async fn a_manager_sets_an_objective_and_it_is_stored_and_reaches_the_reps_device() -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let settings = matrix.settings_document()?;
+    let mut rep = matrix
+        .download(Who::RepInTerritory)
+        .await?
+        .ok_or("the rep was refused")?;
+    let inside = matrix.principal(Who::RepInTerritory)?;
+    let stored = matrix
+        .push_settings(Who::LeadOfTeam, "set an objective", |settings| {
+            settings
+                .objectives
+                .insert("june-visits".to_owned(), objective_for(inside));
+        })
+        .await?;
+    assert_eq!(stored, Some(true));
+    rep.until("the objective", |device| {
+        device.others.get(&settings).is_some_and(|replica| {
+            SettingsDocument::from_automerge(replica.clone())
+                .and_then(|document| document.record())
+                .is_ok_and(|read| read.objectives.contains_key("june-visits"))
+        })
+    })
+    .await?;
+    // A segment too: the manager's other plan.
+    let lead = matrix.principal(Who::LeadOfTeam)?;
+    let segment = Segment {
+        name: "Sans visite depuis 60 jours".to_owned(),
+        filters: vec![Filter::NoVisitFor { days: 60 }],
+    };
+    let saved = SegmentSetting::new(&segment, shared_user(lead.user), NOW)?;
+    let stored = matrix
+        .push_settings(Who::LeadOfTeam, "save a segment", |settings| {
+            settings.segments.insert("silent".to_owned(), saved);
+        })
+        .await?;
+    assert_eq!(stored, Some(true));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_manager_renaming_a_stage_or_changing_a_territory_is_refused_and_nothing_is_stored(
+) -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let workspace = matrix.principal(Who::Admin)?.workspace;
+    let inside = matrix.principal(Who::RepInTerritory)?;
+    let head = matrix.relay.state.log.head(workspace).await?;
+    let renamed = matrix
+        .push_settings(Who::LeadOfTeam, "rename a stage", |settings| {
+            if let Some(stage) = settings.pipeline_stages.get_mut("meet") {
+                stage.name = "Visite".to_owned();
+            }
+        })
+        .await?;
+    assert_eq!(renamed, Some(false));
+    // An objective in the same change does not carry a territory's change through.
+    let moved = matrix
+        .push_settings(Who::LeadOfTeam, "change a territory", |settings| {
+            settings
+                .objectives
+                .insert("june-visits".to_owned(), objective_for(inside));
+            if let Some(territory) = settings.territories.get_mut("idf") {
+                territory.name = "Île-de-France et Rhône".to_owned();
+            }
+        })
+        .await?;
+    assert_eq!(moved, Some(false));
+    assert_eq!(matrix.relay.state.log.head(workspace).await?, head);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rep_saving_a_segment_or_setting_an_objective_is_refused() -> TestResult {
+    let matrix = Matrix::set_up().await?;
+    let workspace = matrix.principal(Who::Admin)?.workspace;
+    let inside = matrix.principal(Who::RepInTerritory)?;
+    let head = matrix.relay.state.log.head(workspace).await?;
+    let segment = Segment {
+        name: "Mes boulangeries".to_owned(),
+        filters: Vec::new(),
+    };
+    let saved = SegmentSetting::new(&segment, shared_user(inside.user), NOW)?;
+    let stored = matrix
+        .push_settings(Who::RepInTerritory, "save a segment", |settings| {
+            settings.segments.insert("mine".to_owned(), saved);
+        })
+        .await?;
+    assert_eq!(stored, Some(false));
+    let stored = matrix
+        .push_settings(Who::RepInTerritory, "set an objective", |settings| {
+            settings
+                .objectives
+                .insert("mine".to_owned(), objective_for(inside));
+        })
+        .await?;
+    assert_eq!(stored, Some(false));
+    assert_eq!(matrix.relay.state.log.head(workspace).await?, head);
+    Ok(())
 }
 
 /// Every text of a replica's root (enough to find a marker).
