@@ -4,8 +4,11 @@
 //! on the device by the workspace worker (`Query::Dashboard`) and drawn here as SVG bar charts,
 //! each with its figures as a table. `gathered` (rows to the cockpit's facts), `figures` (the
 //! plain data the worker sends) and `chart` (bar geometry) are pure and tested natively; the
-//! hook, components and page exist on wasm32 only. Objectives are set by admins here and shown
-//! to each rep on their Today page (`ObjectivesBlock`).
+//! hook, components and page exist on wasm32 only. Objectives are set by managers and admins
+//! here and shown to each rep on their Today page (`ObjectivesBlock`). Segments (saved filters
+//! shared through the settings) are counted over the device's accounts and exported as call
+//! lists by the worker (`Query::Segments`, `Query::CallList`): `segment_figures` and
+//! `segment_input` are pure; `segments_section`, `segment_form` and `use_segments` draw them.
 
 #[cfg(target_arch = "wasm32")]
 mod bar_chart;
@@ -20,8 +23,16 @@ pub mod objective_input;
 mod objectives;
 #[cfg(target_arch = "wasm32")]
 mod page;
+pub mod segment_figures;
+#[cfg(target_arch = "wasm32")]
+mod segment_form;
+pub mod segment_input;
+#[cfg(target_arch = "wasm32")]
+mod segments_section;
 #[cfg(target_arch = "wasm32")]
 mod use_dashboard;
+#[cfg(target_arch = "wasm32")]
+mod use_segments;
 
 #[cfg(target_arch = "wasm32")]
 pub use bar_chart::{BarChart, ChartRow};

@@ -29,6 +29,8 @@ pub mod save_queue;
 #[cfg(target_arch = "wasm32")]
 pub mod search_index;
 #[cfg(target_arch = "wasm32")]
+pub mod segment_lists;
+#[cfg(target_arch = "wasm32")]
 pub mod service;
 pub mod transfer_job;
 #[cfg(target_arch = "wasm32")]

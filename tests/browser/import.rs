@@ -284,7 +284,7 @@ async fn an_admin_imports_a_supplier_catalogue_that_a_rep_then_reads() -> Harnes
 }
 
 /// Starts capturing the blobs the app offers for download (`window.__downloads`).
-async fn capture_downloads(device: &Device) -> HarnessResult {
+pub(crate) async fn capture_downloads(device: &Device) -> HarnessResult {
     device
         .evaluate(
             "window.__downloads = [];
@@ -300,7 +300,7 @@ async fn capture_downloads(device: &Device) -> HarnessResult {
 }
 
 /// The bytes of the `index`th captured download, once it exists.
-async fn download(device: &Device, index: usize) -> HarnessResult<Vec<u8>> {
+pub(crate) async fn download(device: &Device, index: usize) -> HarnessResult<Vec<u8>> {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     loop {
         let script = format!(

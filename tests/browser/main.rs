@@ -17,6 +17,7 @@ mod resilience;
 mod sales;
 mod screenshots;
 mod search;
+mod segments;
 mod settings;
 mod sync;
 mod team;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use shared::search::Hit;
 
 use crate::dashboard::figures::DashboardFigures;
+use crate::dashboard::segment_figures::SegmentsFigures;
 use crate::records::history_view::{HistoryDetail, RecordHistory};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
@@ -134,6 +135,22 @@ pub enum Query {
         /// The page's clock (Unix seconds).
         now: i64,
     },
+    /// The saved segments with the accounts of this device each holds ([`Answer::Segments`]).
+    Segments {
+        /// The workspace whose settings hold the segments.
+        workspace: Option<WorkspaceId>,
+        /// The page's clock (Unix seconds).
+        now: i64,
+    },
+    /// A segment's call list as CSV ([`Answer::CallList`]).
+    CallList {
+        /// The workspace whose settings hold the segment.
+        workspace: Option<WorkspaceId>,
+        /// The segment's id.
+        segment: String,
+        /// The page's clock (Unix seconds).
+        now: i64,
+    },
 }
 
 /// The worker's answer to a [`Query`].
@@ -149,6 +166,10 @@ pub enum Answer {
     Quarantine(Result<Vec<QuarantinedRecord>, Problem>),
     /// The dashboard's figures (boxed: they are far larger than the other answers).
     Dashboard(Result<Box<DashboardFigures>, Problem>),
+    /// The segments' figures.
+    Segments(Result<SegmentsFigures, Problem>),
+    /// A call list's CSV bytes.
+    CallList(Result<Vec<u8>, Problem>),
 }
 
 /// The longest query the worker reads, in characters.

@@ -24,7 +24,7 @@ use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
 use crate::workspace::transfer_job::TransferDone;
-use crate::workspace::{dashboard_figures, data_transfer};
+use crate::workspace::{dashboard_figures, data_transfer, segment_lists};
 use crate::workspace::{ListKind, RecordRef, Topic};
 
 /// The subscriptions the search index holds on the lists it is built from (the page numbers
@@ -238,6 +238,16 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                         dashboard_figures::compute(&storage, workspace, now)
                             .await
                             .map(Box::new),
+                    ),
+                    Query::Segments { workspace, now } => {
+                        Answer::Segments(segment_lists::segments(&storage, workspace, now).await)
+                    }
+                    Query::CallList {
+                        workspace,
+                        segment,
+                        now,
+                    } => Answer::CallList(
+                        segment_lists::call_list(&storage, workspace, &segment, now).await,
                     ),
                     Query::Record(record) => Answer::Record(records.read(record).await),
                     Query::History(record) => Answer::History(records.history(record).await),

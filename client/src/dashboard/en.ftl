@@ -81,7 +81,7 @@ dashboard-product = Product
 
 dashboard-objectives = Objectives
 dashboard-objectives-none = No objective yet.
-dashboard-objectives-by-admins = Objectives are set by an administrator.
+dashboard-objectives-by-managers = Objectives are set by a manager or an administrator.
 dashboard-my-objectives = My objectives
 dashboard-metric-revenue = Revenue
 dashboard-metric-visits = Visits
@@ -107,6 +107,45 @@ dashboard-lost-this-year = { $count ->
 }
 dashboard-win-back-none = No customer is silent for longer than usual.
 dashboard-silent = silent for { $days } days (usually at most { $usual }), last order { $date }
+
+dashboard-segments = Segments
+dashboard-segments-here = Saved filters shared with the team. Each counts the accounts on this device: a rep sees their part.
+dashboard-segments-none = No segment yet.
+dashboard-segments-by-managers = Segments are saved by a manager or an administrator.
+dashboard-segment-count = { $count ->
+    [one] One account
+   *[other] { $count } accounts
+}
+dashboard-segment-by = by { $name }
+dashboard-segment-open = Open
+dashboard-segment-close = Close
+dashboard-segment-call-list = Call list (CSV)
+dashboard-segment-remove = Remove
+dashboard-segment-new = New segment
+dashboard-segment-name = Name
+dashboard-segment-industries = Industries (separated by commas)
+dashboard-segment-industries-example = Bakery, Pastry shop
+dashboard-segment-departements = Départements (separated by commas)
+dashboard-segment-stages = Stage set on the account
+dashboard-segment-suggested = Stage suggested by orders
+dashboard-segment-owners = Owner
+dashboard-segment-no-visit = No visit for more than (days)
+dashboard-segment-no-order = No order for more than (days)
+dashboard-segment-save = Save the segment
+dashboard-segment-name-missing = Give the segment a name.
+dashboard-segment-departement-invalid = Type départements as their codes: 69, 01, 2A, 974.
+dashboard-segment-days-invalid = Type a whole number of days.
+dashboard-segment-filter-all = Every account
+dashboard-segment-filter-industry = Industry: { $values }
+dashboard-segment-filter-departements = Départements: { $values }
+dashboard-segment-filter-stage = Stage: { $values }
+dashboard-segment-filter-suggested = Suggested stage: { $values }
+dashboard-segment-filter-owner = Owner: { $values }
+dashboard-segment-filter-no-visit = No visit for more than { $days } days
+dashboard-segment-filter-no-order = No order for more than { $days } days
+problem-segment-figures = The segments could not be computed from the records on this device.
+problem-segment-missing = This segment no longer exists.
+problem-segment-invalid = This segment cannot be saved: its name is too long or it has too many filters.
 
 region-auvergne-rhone-alpes = Auvergne-Rhône-Alpes
 region-bourgogne-franche-comte = Bourgogne-Franche-Comté

@@ -81,7 +81,7 @@ dashboard-product = Produit
 
 dashboard-objectives = Objectifs
 dashboard-objectives-none = Aucun objectif pour l’instant.
-dashboard-objectives-by-admins = Les objectifs sont fixés par un administrateur.
+dashboard-objectives-by-managers = Les objectifs sont fixés par un manager ou un administrateur.
 dashboard-my-objectives = Mes objectifs
 dashboard-metric-revenue = Chiffre d’affaires
 dashboard-metric-visits = Visites
@@ -107,6 +107,45 @@ dashboard-lost-this-year = { $count ->
 }
 dashboard-win-back-none = Aucun client n’est silencieux plus longtemps que d’habitude.
 dashboard-silent = silencieux depuis { $days } jours (d’habitude { $usual } au plus), dernière commande le { $date }
+
+dashboard-segments = Segments
+dashboard-segments-here = Des filtres enregistrés, partagés avec l’équipe. Chacun compte les comptes de cet appareil : chaque commercial voit sa part.
+dashboard-segments-none = Aucun segment pour l’instant.
+dashboard-segments-by-managers = Les segments sont enregistrés par un manager ou un administrateur.
+dashboard-segment-count = { $count ->
+    [one] Un compte
+   *[other] { $count } comptes
+}
+dashboard-segment-by = par { $name }
+dashboard-segment-open = Ouvrir
+dashboard-segment-close = Fermer
+dashboard-segment-call-list = Liste d’appels (CSV)
+dashboard-segment-remove = Supprimer
+dashboard-segment-new = Nouveau segment
+dashboard-segment-name = Nom
+dashboard-segment-industries = Secteurs (séparés par des virgules)
+dashboard-segment-industries-example = Boulangerie, Pâtisserie
+dashboard-segment-departements = Départements (séparés par des virgules)
+dashboard-segment-stages = Étape indiquée sur le compte
+dashboard-segment-suggested = Étape suggérée par les commandes
+dashboard-segment-owners = Responsable
+dashboard-segment-no-visit = Sans visite depuis plus de (jours)
+dashboard-segment-no-order = Sans commande depuis plus de (jours)
+dashboard-segment-save = Enregistrer le segment
+dashboard-segment-name-missing = Donnez un nom au segment.
+dashboard-segment-departement-invalid = Tapez les départements par leur code : 69, 01, 2A, 974.
+dashboard-segment-days-invalid = Tapez un nombre entier de jours.
+dashboard-segment-filter-all = Tous les comptes
+dashboard-segment-filter-industry = Secteur : { $values }
+dashboard-segment-filter-departements = Départements : { $values }
+dashboard-segment-filter-stage = Étape : { $values }
+dashboard-segment-filter-suggested = Étape suggérée : { $values }
+dashboard-segment-filter-owner = Responsable : { $values }
+dashboard-segment-filter-no-visit = Sans visite depuis plus de { $days } jours
+dashboard-segment-filter-no-order = Sans commande depuis plus de { $days } jours
+problem-segment-figures = Les segments n’ont pas pu être calculés à partir des fiches de cet appareil.
+problem-segment-missing = Ce segment n’existe plus.
+problem-segment-invalid = Ce segment ne peut pas être enregistré : son nom est trop long ou il a trop de filtres.
 
 region-auvergne-rhone-alpes = Auvergne-Rhône-Alpes
 region-bourgogne-franche-comte = Bourgogne-Franche-Comté

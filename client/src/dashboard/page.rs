@@ -1,7 +1,9 @@
 //! The dashboard page: the figures the workspace worker computed (`use_dashboard`), each chart
-//! per currency (never mixed), the objectives (set here by admins) and the customers to win
-//! back, customers by suggested stage (`lifecycle_section`). A bar opens the records behind it:
-//! a stage's the pipeline, a customer's their account, a suggested stage's its accounts.
+//! The dashboard page: the figures the workspace worker computed (`use_dashboard`), each chart
+//! per currency (never mixed), the objectives (set here by managers and admins), the customers
+//! to win back, customers by suggested stage (`lifecycle_section`) and the segments
+//! (`segments_section`). A bar opens the records behind it: a stage's the pipeline, a
+//! customer's their account, a suggested stage's its accounts.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -16,6 +18,7 @@ use crate::components::ErrorBanner;
 use crate::dashboard::figures::{DashboardFigures, RankedRow, Share};
 use crate::dashboard::lifecycle_section::LifecycleSection;
 use crate::dashboard::objectives::{period_label, ObjectiveForm, ObjectivesList};
+use crate::dashboard::segments_section::SegmentsSection;
 use crate::dashboard::{use_dashboard, BarChart, ChartRow};
 use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
 use crate::i18n::{format, Argument};
@@ -35,7 +38,8 @@ pub fn DashboardPage() -> Html {
         SessionState::SignedIn(session) => Some(session.user.id),
         _ => None,
     });
-    let admin = me.is_some_and(|me| people.role_of(me) == Some("admin"));
+    // Managers and admins plan: objectives and segments (the relay refuses them from reps).
+    let planner = me.is_some_and(|me| matches!(people.role_of(me), Some("admin" | "manager")));
     let view = dashboard.view().clone();
     let body = match view.figures.clone() {
         None => html! {
@@ -46,7 +50,7 @@ pub fn DashboardPage() -> Html {
                 let dashboard = dashboard.clone();
                 Callback::from(move |(id, setting)| dashboard.set_objective(id, setting))
             };
-            let on_remove = admin.then(|| {
+            let on_remove = planner.then(|| {
                 let dashboard = dashboard.clone();
                 Callback::from(move |id: String| dashboard.remove_objective(id))
             });
@@ -69,14 +73,15 @@ pub fn DashboardPage() -> Html {
                         }
                         <ObjectivesList objectives={Rc::new(figures.objectives.clone())}
                             people={Rc::clone(&people)} {on_remove} />
-                        if admin {
+                        if planner {
                             <ObjectiveForm people={Rc::clone(&people)} {currency} now={figures.now} {on_set} />
                         } else {
-                            <p class="muted">{ i18n.t("dashboard-objectives-by-admins") }</p>
+                            <p class="muted">{ i18n.t("dashboard-objectives-by-managers") }</p>
                         }
                     </section>
                     { win_back(&i18n, &figures) }
                     <LifecycleSection stages={Rc::new(figures.suggested.clone())} />
+                    <SegmentsSection {planner} people={Rc::clone(&people)} />
                 </>
             }
         }

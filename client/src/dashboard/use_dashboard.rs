@@ -2,7 +2,7 @@
 //! the workspace worker (`Query::Dashboard`, at the page's clock) once the service runs and
 //! again whenever the dashboard's topic goes stale (a record or the settings changed, here or
 //! through sync). Objectives are changed through the workspace service's one write path, as a
-//! patch of the settings document (the relay takes it from admins only).
+//! patch of the settings document (the relay takes it from managers and admins only).
 
 use std::rc::Rc;
 
@@ -54,29 +54,44 @@ impl DashboardHandle {
 
     fn change(&self, message: &'static str, change: impl FnOnce(&mut Settings) + 'static) {
         let view = self.view.clone();
-        let failed = move |problem: Problem| {
-            view.set(DashboardView {
-                problem: Some(problem),
-                ..(*view).clone()
-            });
-        };
-        let Some(sync) = self.sync.clone() else {
-            return failed(Problem::new("problem-storage-not-ready"));
-        };
-        let (Some(service), SessionState::SignedIn(session)) = (sync.workspace(), sync.session())
-        else {
-            return failed(Problem::new("problem-storage-not-ready"));
-        };
-        let (workspace, stamp) = (session.workspace.id, sync.stamp());
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(problem) = service
-                .update_record::<Settings>(workspace, stamp, message, change)
-                .await
-            {
-                failed(problem);
-            }
-        });
+        change_settings(
+            self.sync.clone(),
+            message,
+            change,
+            move |problem: Problem| {
+                view.set(DashboardView {
+                    problem: Some(problem),
+                    ..(*view).clone()
+                });
+            },
+        );
     }
+}
+
+/// Changes the workspace settings with `change` through the workspace service's one write
+/// path (a patch of the settings document), described as `message`; tells `failed` why not.
+pub(crate) fn change_settings(
+    sync: Option<SyncHandle>,
+    message: &'static str,
+    change: impl FnOnce(&mut Settings) + 'static,
+    failed: impl FnOnce(Problem) + 'static,
+) {
+    let Some(sync) = sync else {
+        return failed(Problem::new("problem-storage-not-ready"));
+    };
+    let (Some(service), SessionState::SignedIn(session)) = (sync.workspace(), sync.session())
+    else {
+        return failed(Problem::new("problem-storage-not-ready"));
+    };
+    let (workspace, stamp) = (session.workspace.id, sync.stamp());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(problem) = service
+            .update_record::<Settings>(workspace, stamp, message, change)
+            .await
+        {
+            failed(problem);
+        }
+    });
 }
 
 /// The dashboard's figures, computed by the worker and kept fresh.

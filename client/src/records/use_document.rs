@@ -273,7 +273,9 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
                 Answer::History(_)
                 | Answer::HistoryDetail(_)
                 | Answer::Quarantine(_)
-                | Answer::Dashboard(_) => {}
+                | Answer::Dashboard(_)
+                | Answer::Segments(_)
+                | Answer::CallList(_) => {}
             }
         });
     }

@@ -265,7 +265,9 @@ impl WorkspaceService {
             Answer::History(_)
             | Answer::HistoryDetail(_)
             | Answer::Quarantine(_)
-            | Answer::Dashboard(_) => Err(Problem::new("problem-storage-aborted")),
+            | Answer::Dashboard(_)
+            | Answer::Segments(_)
+            | Answer::CallList(_) => Err(Problem::new("problem-storage-aborted")),
         }
     }
 
@@ -497,6 +499,8 @@ fn unanswerable(query: &Query, problem: Problem) -> Answer {
         Query::HistoryDetail { .. } => Answer::HistoryDetail(Err(problem)),
         Query::Quarantine => Answer::Quarantine(Err(problem)),
         Query::Dashboard { .. } => Answer::Dashboard(Err(problem)),
+        Query::Segments { .. } => Answer::Segments(Err(problem)),
+        Query::CallList { .. } => Answer::CallList(Err(problem)),
     }
 }
 
