@@ -295,8 +295,14 @@ impl TextFields for Settings {
 
 #[cfg(test)]
 mod tests {
+    use automerge::transaction::Transactable;
+
     use super::*;
+    use crate::account::LifecycleStage;
+    use crate::cockpit::{suggest_stage, AccountFigures, MedianDays};
+    use crate::document::DocumentError;
     use crate::edit::Edit;
+    use crate::values::Date;
 
     type Outcome = Result<(), Box<dyn std::error::Error>>;
 
@@ -345,7 +351,6 @@ mod tests {
 
     #[test]
     fn a_key_this_version_does_not_know_counts_beyond_plans() -> Outcome {
-        use automerge::transaction::Transactable;
         let edit = Edit::anonymous(0);
         let mut document = SettingsDocument::new(
             WorkspaceId::from_bytes([1; 16]),
@@ -369,20 +374,6 @@ mod tests {
     fn a_document_of_another_kind_has_no_settings_beyond_plans() {
         assert_eq!(settings_beyond_plans(&automerge::AutoCommit::new()), None);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use automerge::transaction::Transactable;
-
-    use super::*;
-    use crate::account::LifecycleStage;
-    use crate::cockpit::{suggest_stage, AccountFigures, MedianDays};
-    use crate::document::DocumentError;
-    use crate::edit::Edit;
-    use crate::values::Date;
-
-    type Outcome = Result<(), Box<dyn std::error::Error>>;
 
     #[test]
     fn a_settings_document_written_before_the_thresholds_reads_the_defaults() -> Outcome {

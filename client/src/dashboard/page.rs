@@ -1,5 +1,4 @@
 //! The dashboard page: the figures the workspace worker computed (`use_dashboard`), each chart
-//! The dashboard page: the figures the workspace worker computed (`use_dashboard`), each chart
 //! per currency (never mixed), the objectives (set here by managers and admins), the customers
 //! to win back, customers by suggested stage (`lifecycle_section`) and the segments
 //! (`segments_section`). A bar opens the records behind it: a stage's the pipeline, a

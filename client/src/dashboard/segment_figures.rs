@@ -2,8 +2,8 @@
 //! settings with the accounts of this device it holds (a rep's device holds their accounts
 //! only, so each rep sees their part), and a segment's call list as CSV.
 //!
-//! The suggested stage is read with `RfmThresholds::default()`. A segment this version cannot
-//! read is left out. Pure: it must not read storage (the worker gathers, `Gathered`).
+//! The suggested stage is read with the workspace's thresholds (the defaults without
+//! settings). A segment this version cannot read is left out. Pure: it must not read storage (the worker gathers, `Gathered`).
 
 use std::collections::BTreeMap;
 
@@ -126,15 +126,22 @@ fn readable_segments(settings: Option<&Settings>) -> Vec<(String, Option<UserId>
 struct Lists {
     accounts: Vec<AccountFact>,
     figures: BTreeMap<AccountId, AccountFigures>,
+    thresholds: RfmThresholds,
 }
 
 impl Lists {
     fn of(gathered: &Gathered) -> Result<Self, CockpitError> {
         let facts = gathered.facts();
         let figures = account_figures(&facts.orders, &facts.activities)?;
+        let thresholds = gathered
+            .settings
+            .as_ref()
+            .map(|settings| settings.rfm_thresholds.clone())
+            .unwrap_or_default();
         Ok(Self {
             accounts: facts.accounts,
             figures,
+            thresholds,
         })
     }
 
@@ -143,7 +150,7 @@ impl Lists {
             segment,
             &self.accounts,
             &self.figures,
-            &RfmThresholds::default(),
+            &self.thresholds,
             now,
         )
     }

@@ -190,7 +190,7 @@ fn LogoInput(props: &LogoInputProps) -> Html {
         })
     };
     let on_remove = {
-        let (sync, on_problem) = (sync.clone(), props.on_problem.clone());
+        let (sync, on_problem) = (sync, props.on_problem.clone());
         Callback::from(move |_: MouseEvent| {
             let (sync, on_problem) = (sync.clone(), on_problem.clone());
             wasm_bindgen_futures::spawn_local(async move {
