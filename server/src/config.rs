@@ -39,6 +39,18 @@ pub struct Config {
     #[arg(long, env = "CARNET_DEMO_ACCOUNTS", default_value_t = crate::seeding::DEMO_ACCOUNTS)]
     pub demo_accounts: usize,
 
+    /// How many orders the demo workspace starts with, spread over its accounts (benchmarks).
+    #[arg(long, env = "CARNET_DEMO_ORDERS", default_value_t = 0)]
+    pub demo_orders: usize,
+
+    /// How many of those orders were made from an accepted quote (a quote document each).
+    #[arg(long, env = "CARNET_DEMO_QUOTES", default_value_t = 0)]
+    pub demo_quotes: usize,
+
+    /// How many activities the demo accounts hold at least in all (more are added to reach it).
+    #[arg(long, env = "CARNET_DEMO_ACTIVITIES", default_value_t = 0)]
+    pub demo_activities: usize,
+
     /// How long a sign-in lasts at most, in days, however often its device refreshes its tokens.
     #[arg(long, env = "CARNET_SESSION_LIFETIME_DAYS", default_value_t = 90)]
     pub session_lifetime_days: u64,

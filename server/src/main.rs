@@ -55,8 +55,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
             .unwrap_or(0);
+        let sales = shared::demo::SalesSpec {
+            orders: config.demo_orders,
+            quotes: config.demo_quotes,
+            activities: config.demo_activities,
+        };
         let seeded =
-            server::seeding::seed_demo_documents(&state, demo.id, now, config.demo_accounts)
+            server::seeding::seed_demo_documents(&state, demo.id, now, config.demo_accounts, sales)
                 .await
                 .context("cannot seed the demo workspace's documents")?;
         if seeded > 0 {

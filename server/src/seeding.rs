@@ -2,7 +2,7 @@
 //! and appended to the log as if the manager's "demo data" device had pushed them, so every device
 //! signing in to the demo workspace syncs them like any colleague's work.
 
-use shared::demo::{DemoData, DemoError, DemoSpec, DocumentChanges};
+use shared::demo::{DemoData, DemoError, DemoSpec, DocumentChanges, SalesSpec};
 use shared::protocol::change::{inspect_change, ChangeError};
 use shared::protocol::{DocumentId, Seq};
 use uuid::Uuid;
@@ -43,12 +43,15 @@ pub enum SeedingError {
     Task(#[from] tokio::task::JoinError),
 }
 
-/// Seeds the demo workspace's log unless it already has entries; returns the changes appended.
+/// Seeds the demo workspace's log unless it already has entries, with `accounts` accounts and
+/// `sales` (none in the plain demo; benchmarks ask for orders, quotes and activities); returns
+/// the changes appended.
 pub async fn seed_demo_documents(
     state: &AppState,
     workspace: WorkspaceId,
     now: i64,
     accounts: usize,
+    sales: SalesSpec,
 ) -> Result<usize, SeedingError> {
     if state.log.head(workspace).await? > Seq(0) {
         return Ok(0);
@@ -70,7 +73,9 @@ pub async fn seed_demo_documents(
     };
     let documents =
         tokio::task::spawn_blocking(move || -> Result<Vec<DocumentChanges>, DemoError> {
-            Ok(DemoData::generate(&spec)?.changes())
+            let mut data = DemoData::generate(&spec)?;
+            data.add_sales(&spec, &sales)?;
+            Ok(data.changes())
         })
         .await??;
     let mut appended = 0;

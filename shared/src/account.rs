@@ -210,6 +210,9 @@ pub struct AccountListing {
     /// See [`Account::addresses`].
     #[autosurgeon(missing = "Default::default")]
     pub addresses: BTreeMap<String, Address>,
+    /// See [`Account::phones`] (the dashboard's call lists show one).
+    #[autosurgeon(missing = "Default::default")]
+    pub phones: BTreeMap<String, PhoneEntry>,
     /// See [`Account::owner`].
     #[autosurgeon(missing = "Default::default")]
     pub owner: Option<crate::ids::UserId>,
@@ -224,11 +227,16 @@ pub struct AccountListing {
     pub tasks: BTreeMap<String, TaskListing>,
 }
 
-/// The part of an activity that lists and search need.
+/// The part of an activity that lists, search and the dashboard need.
 #[derive(Clone, Debug, PartialEq, Hydrate)]
 pub struct ActivityListing {
+    /// See [`Activity::kind`].
+    pub kind: ActivityKind,
     /// See [`Activity::at`].
     pub at: i64,
+    /// See [`Activity::by`].
+    #[autosurgeon(missing = "Default::default")]
+    pub by: Option<crate::ids::UserId>,
     /// See [`Activity::report`] (search indexes its words).
     #[autosurgeon(missing = "Default::default")]
     pub report: Text,
@@ -253,6 +261,7 @@ impl From<&Account> for AccountListing {
             tags: account.tags.clone(),
             stage: account.stage.clone(),
             addresses: account.addresses.clone(),
+            phones: account.phones.clone(),
             owner: account.owner,
             notes: account.notes.clone(),
             activities: account
@@ -260,7 +269,9 @@ impl From<&Account> for AccountListing {
                 .iter()
                 .map(|(key, activity)| {
                     let listing = ActivityListing {
+                        kind: activity.kind.clone(),
                         at: activity.at,
+                        by: activity.by,
                         report: activity.report.clone(),
                     };
                     (key.clone(), listing)
@@ -741,6 +752,49 @@ mod tests {
         assert_eq!(notes.len(), crate::index::NOTE_WORDS_CAP);
         assert_eq!(&notes[..3], ["sonner", "mot0", "mot1"]);
         assert_eq!(row.report_words, "stock farine bas ancienne visite");
+        Ok(())
+    }
+
+    #[test]
+    fn an_accounts_row_carries_its_industry_first_phone_and_newest_activities_for_the_dashboard(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let rep = UserId::generate();
+        let mut account =
+            AccountDocument::create(AccountId::generate(), &draft("Azur", "Nice"), 1)?;
+        account.update(&Edit::anonymous(2), "fill", |a| {
+            a.industry = Some("Boulangerie".to_owned());
+            for (key, number) in [("b", "04 93 00 00 02"), ("a", "06 12 34 56 78")] {
+                if let Ok(number) = crate::values::PhoneNumber::parse(number) {
+                    let label = String::new();
+                    a.phones
+                        .insert(key.to_owned(), PhoneEntry { label, number });
+                }
+            }
+            let cap = i64::try_from(crate::index::ACTIVITY_STAMPS_CAP).unwrap_or(0);
+            for at in 0..cap + 5 {
+                let mut activity = Activity::new(ActivityKind::Visit, 1_000 + at);
+                activity.by = Some(rep);
+                a.activities.insert(format!("a{at}"), activity);
+            }
+            a.activities
+                .insert("call".to_owned(), Activity::new(ActivityKind::Call, 9_999));
+        })?;
+        let row = account.index_row();
+        assert_eq!(row.form, crate::index::ROW_FORM);
+        assert_eq!(row.industry.as_deref(), Some("Boulangerie"));
+        assert_eq!(row.phone.as_deref(), Some("04 93 00 00 02"));
+        assert_eq!(row.activities.len(), crate::index::ACTIVITY_STAMPS_CAP);
+        let newest = row.activities.first().ok_or("no activity")?;
+        assert_eq!(
+            (newest.at, newest.kind.as_str(), &newest.by),
+            (9_999, "call", &None)
+        );
+        let second = row.activities.get(1).ok_or("one activity")?;
+        assert_eq!(second.kind, "visit");
+        assert_eq!(second.by, Some(rep.to_string()));
+        // The oldest ones beyond the cap are left out, never the newest.
+        let oldest = row.activities.last().ok_or("no activity")?;
+        assert_eq!(oldest.at, 1_000 + 6);
         Ok(())
     }
 

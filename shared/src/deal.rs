@@ -137,4 +137,17 @@ mod tests {
         assert_eq!(row.status, "open");
         Ok(())
     }
+
+    #[test]
+    fn a_deals_row_carries_its_own_probability_or_none() -> Result<(), DocumentError> {
+        let mut deal = Deal::new("Four à sole", "meet");
+        let mut plain = DealDocument::new(DealId::generate(), &deal, &Edit::anonymous(1))?;
+        deal.probability = Some(35);
+        let mut own = DealDocument::new(DealId::generate(), &deal, &Edit::anonymous(1))?;
+        let row = own.index_row()?;
+        assert_eq!(row.probability, Some(35));
+        assert_eq!(row.form, crate::index::ROW_FORM);
+        assert_eq!(plain.index_row()?.probability, None);
+        Ok(())
+    }
 }

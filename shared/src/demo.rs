@@ -9,6 +9,8 @@
 //! is the same whether 200 or 50,000 are generated. This module must not do IO, read the clock
 //! or use an external random crate (the client is wasm and shared stays small).
 
+mod sales;
+
 use std::collections::BTreeMap;
 
 use automerge::ActorId;
@@ -27,7 +29,7 @@ use crate::ids::{
     UserId, WorkspaceId,
 };
 use crate::record::{Address, AddressKind, CustomValue, EmailEntry, PhoneEntry, Record};
-use crate::sales::{Product, ProductDocument, ProductDraft};
+use crate::sales::{OrderDocument, Product, ProductDocument, ProductDraft, QuoteDocument};
 use crate::search::search_terms;
 use crate::settings::{
     CompanyIdentity, CustomFieldDefinition, CustomFieldKind, RecordKind, Settings,
@@ -71,7 +73,13 @@ pub struct DemoData {
     pub deals: Vec<DealDocument>,
     /// The catalogue of a bakery supplier, written by the manager.
     pub products: Vec<ProductDocument>,
+    /// Quotes, none unless [`DemoData::add_sales`] added them.
+    pub quotes: Vec<QuoteDocument>,
+    /// Orders, none unless [`DemoData::add_sales`] added them.
+    pub orders: Vec<OrderDocument>,
 }
+
+pub use sales::SalesSpec;
 
 /// One document's whole history as raw Automerge changes, for a relay's append-only log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,6 +134,9 @@ pub enum DemoError {
     /// A catalogue entry was refused.
     #[error("a demo product is invalid")]
     Product(#[source] crate::sales::ProductError),
+    /// A generated quote, order or line was refused (the rule it broke).
+    #[error("a demo sale is invalid: {0}")]
+    Sale(String),
 }
 
 impl DemoData {
@@ -151,6 +162,8 @@ impl DemoData {
             contacts: Vec::with_capacity(spec.accounts * 2),
             deals: Vec::with_capacity(spec.accounts),
             products: Vec::with_capacity(CATALOGUE.len()),
+            quotes: Vec::new(),
+            orders: Vec::new(),
         };
         for (index, (reference, name, category, unit, price, vat)) in CATALOGUE.iter().enumerate() {
             let mut random = Random::new(spec.seed, u64::MAX - 1 - index as u64);
@@ -210,7 +223,12 @@ impl DemoData {
 
     /// How many documents there are, the settings included.
     pub fn document_count(&self) -> usize {
-        1 + self.accounts.len() + self.contacts.len() + self.deals.len() + self.products.len()
+        1 + self.accounts.len()
+            + self.contacts.len()
+            + self.deals.len()
+            + self.products.len()
+            + self.quotes.len()
+            + self.orders.len()
     }
 
     fn each_document<T>(
@@ -230,6 +248,8 @@ impl DemoData {
         out.extend(self.contacts.iter_mut().map(|d| visit(d, &mut read)));
         out.extend(self.deals.iter_mut().map(|d| visit(d, &mut read)));
         out.extend(self.products.iter_mut().map(|d| visit(d, &mut read)));
+        out.extend(self.quotes.iter_mut().map(|d| visit(d, &mut read)));
+        out.extend(self.orders.iter_mut().map(|d| visit(d, &mut read)));
         out
     }
 }

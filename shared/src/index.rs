@@ -21,7 +21,31 @@ pub const NOTE_WORDS_CAP: usize = 32;
 /// its row.
 pub const REPORT_WORDS_CAP: usize = 48;
 
-/// One account as the accounts list and search see it.
+/// At most this many activities (the newest) are kept in an account's row for the dashboard:
+/// a year of weekly visits and calls with room to spare, so the figures' window (the year, four
+/// weeks, objectives' periods) and the last visit are read from rows alone. An account with more
+/// loses its oldest ones from the figures, never its recent ones.
+pub const ACTIVITY_STAMPS_CAP: usize = 200;
+
+/// The form of the rows this build derives. A row of an older form (stored on a device before
+/// it was updated; its missing fields read as their defaults, so `0`) lacks what the dashboard
+/// reads from rows of this form: industry, phone and activities of accounts, a deal's own
+/// probability. The dashboard reads those documents instead, until the row is derived again
+/// (on the document's next write or an index rebuild).
+pub const ROW_FORM: u16 = 1;
+
+/// One activity as an account's row carries it: when, what kind, by whom.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityStamp {
+    /// When it happened (Unix seconds).
+    pub at: i64,
+    /// The kind's stored name (`visit`, `call`…).
+    pub kind: String,
+    /// Who did it (a user id), when known.
+    pub by: Option<String>,
+}
+
+/// One account as the accounts list, search and the dashboard see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountIndexRow {
     /// The account's identifier, as text (the IndexedDB key).
@@ -52,6 +76,18 @@ pub struct AccountIndexRow {
     pub last_activity: Option<i64>,
     /// The earliest due date of the open tasks (`YYYY-MM-DD`).
     pub next_task_due: Option<String>,
+    /// The industry, as typed.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// The first phone number (national form) in order, for the dashboard's call lists.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The newest activities, newest first, at most [`ACTIVITY_STAMPS_CAP`].
+    #[serde(default)]
+    pub activities: Vec<ActivityStamp>,
+    /// The form the row was derived in ([`ROW_FORM`]; `0` for rows stored before forms).
+    #[serde(default)]
+    pub form: u16,
     /// Whether the document could not be read (the row then only carries id and heads).
     pub unreadable: bool,
     /// The document heads the row was derived from (hex change hashes).
@@ -86,6 +122,21 @@ impl AccountIndexRow {
         activities.sort_by_key(|activity| std::cmp::Reverse(activity.at));
         let reports = activities.iter().map(|activity| activity.report.as_str());
         let report_words = bounded_words(reports, &mut known, REPORT_WORDS_CAP);
+        let stamps = activities
+            .iter()
+            .take(ACTIVITY_STAMPS_CAP)
+            .map(|activity| ActivityStamp {
+                at: activity.at,
+                kind: activity.kind.to_string(),
+                by: activity.by.map(|by| by.to_string()),
+            })
+            .collect();
+        let mut phones: Vec<String> = account
+            .phones
+            .values()
+            .map(|entry| entry.number.to_national())
+            .collect();
+        phones.sort();
         Self {
             id: id.to_string(),
             name: account.name.clone(),
@@ -105,6 +156,10 @@ impl AccountIndexRow {
                 .filter_map(|task| task.due)
                 .min()
                 .map(|due| due.to_string()),
+            industry: account.industry.clone(),
+            phone: phones.into_iter().next(),
+            activities: stamps,
+            form: ROW_FORM,
             unreadable: false,
             heads: hex_heads(heads),
         }
@@ -202,6 +257,12 @@ pub struct DealIndexRow {
     pub owner: Option<String>,
     /// Accent-free words of the title.
     pub search_terms: Vec<String>,
+    /// The deal's own win probability in percent, when set (else its stage's counts).
+    #[serde(default)]
+    pub probability: Option<u8>,
+    /// The form the row was derived in ([`ROW_FORM`]; `0` for rows stored before forms).
+    #[serde(default)]
+    pub form: u16,
     /// The document heads the row was derived from.
     pub heads: Vec<String>,
 }
@@ -221,6 +282,8 @@ impl DealIndexRow {
             expected_close: deal.expected_close.map(|date| date.to_string()),
             owner: deal.owner.map(|owner| owner.to_string()),
             search_terms: search_terms(&deal.title),
+            probability: deal.probability,
+            form: ROW_FORM,
             heads: hex_heads(heads),
         }
     }

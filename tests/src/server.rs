@@ -53,6 +53,34 @@ impl TestServer {
         .await
     }
 
+    /// Starts the server with the demo workspace of `accounts` accounts and `sales` on top
+    /// (orders, the quotes some were made from, activities up to a total; see
+    /// `shared::demo::SalesSpec`), given [`SEED_LIMIT_PER_ACCOUNT`] per account and per order
+    /// to seed them on top of the usual wait.
+    pub async fn start_demo_with_sales(
+        accounts: usize,
+        sales: shared::demo::SalesSpec,
+    ) -> HarnessResult<Self> {
+        let documents = accounts.saturating_add(sales.orders);
+        let seeding =
+            SEED_LIMIT_PER_ACCOUNT.saturating_mul(u32::try_from(documents).unwrap_or(u32::MAX));
+        Self::start_with(
+            vec![
+                "--demo".to_owned(),
+                "--demo-accounts".to_owned(),
+                accounts.to_string(),
+                "--demo-orders".to_owned(),
+                sales.orders.to_string(),
+                "--demo-quotes".to_owned(),
+                sales.quotes.to_string(),
+                "--demo-activities".to_owned(),
+                sales.activities.to_string(),
+            ],
+            WAIT_LIMIT.saturating_add(seeding),
+        )
+        .await
+    }
+
     /// Starts the server with `arguments`, failing if it does not listen within `start_limit`.
     async fn start_with(arguments: Vec<String>, start_limit: Duration) -> HarnessResult<Self> {
         let data_dir = tempfile::tempdir()

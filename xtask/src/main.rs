@@ -115,7 +115,7 @@ fn bench(root: &Path, arguments: &[String]) -> Result<()> {
     bench.args(arguments);
     bench.env(
         "CARNET_SERVER_BIN",
-        root.join("target/server-release/carnet-server"),
+        target_dir(root).join("server-release/carnet-server"),
     );
     step("Benchmarks", bench)
 }

@@ -594,7 +594,7 @@ mod tests {
 
     use shared::account::{Account, Activity, ActivityKind};
     use shared::ids::{DealId, OrderId, QuoteId};
-    use shared::index::{AccountIndexRow, DealIndexRow};
+    use shared::index::{AccountIndexRow, DealIndexRow, ROW_FORM};
     use shared::record::{Address, AddressKind};
     use shared::sales::{OrderIndexRow, OrderLineRow, ProductIndexRow, QuoteIndexRow, RowTotals};
     use shared::settings::{ObjectiveMetric, ObjectiveSetting};
@@ -918,6 +918,50 @@ mod tests {
         assert_eq!(to_win_back.accounts[0].hand_set, "prospect");
         assert_eq!(figures.win_back[0].account, BAKERY);
         assert_eq!(figures.win_back[0].silent_days, 74);
+        Ok(())
+    }
+
+    #[test]
+    fn rows_of_this_form_give_the_same_figures_without_reading_any_document() -> Outcome {
+        let from_documents = workspace()?;
+        let mut from_rows = from_documents.clone();
+        for row in &mut from_rows.accounts {
+            let id = row.id.parse::<AccountId>()?;
+            let mut derived = match from_documents.documents.get(&id) {
+                Some(account) => AccountIndexRow::from_listing(id, &account.into(), &[]),
+                None => row.clone(),
+            };
+            derived.form = ROW_FORM;
+            *row = derived;
+        }
+        for row in &mut from_rows.deals {
+            let id = row.id.parse::<DealId>()?;
+            row.probability = from_documents.probabilities.get(&id).copied().flatten();
+            row.form = ROW_FORM;
+        }
+        from_rows.documents.clear();
+        from_rows.probabilities.clear();
+        let bakery = from_rows.accounts.first().ok_or("no bakery")?;
+        assert_eq!(bakery.industry.as_deref(), Some("Boulangerie"));
+        assert_eq!(bakery.activities.len(), 2);
+        assert_eq!(
+            DashboardFigures::compute(&from_rows, now()?)?,
+            DashboardFigures::compute(&from_documents, now()?)?
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_row_of_an_older_form_reads_its_document_and_a_row_of_this_form_its_own_fields() -> Outcome
+    {
+        let mut gathered = workspace()?;
+        // Deal 2's row now carries its own probability (none): its stage's 50 % counts, and the
+        // probability read from an older row's document no longer does.
+        if let Some(deal) = gathered.deals.get_mut(1) {
+            deal.form = ROW_FORM;
+        }
+        let figures = DashboardFigures::compute(&gathered, now()?)?;
+        assert_eq!(figures.stages[2].weighted, vec![euros(750_000)]);
         Ok(())
     }
 

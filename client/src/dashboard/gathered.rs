@@ -1,9 +1,11 @@
 //! What the workspace worker gathers for the dashboard, and the cockpit's facts made from it.
 //!
 //! Lists read index rows, so the facts do too: accounts, deals, quotes and orders come from
-//! their rows; only what no row carries is read from documents, and only where it matters:
-//! activities and industry from the accounts active in the figures' window or with orders
-//! (`Gathered::documents`), and the deal's own probability from open deals' documents
+//! their rows, and so do an account's industry, phone and newest activities
+//! (`index::ACTIVITY_STAMPS_CAP` of them) and a deal's own probability, which rows of this form
+//! (`index::ROW_FORM`) carry. A row of an older form (stored before the device was updated)
+//! lacks them: for those only, the worker reads the documents of the accounts active in the
+//! figures' window or with orders (`Gathered::documents`) and of the open deals
 //! (`Gathered::probabilities`). Quotes and orders count for their account's owner. Rows name
 //! no closing or sending moment: a won or lost deal is dated by its expected close, a sent
 //! quote by the day it bears (both at noon UTC, a moment inside that Paris day). A row this
@@ -14,14 +16,14 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::str::FromStr;
 
-use shared::account::{Account, LifecycleStage};
+use shared::account::{Account, ActivityKind, LifecycleStage};
 use shared::cockpit::{
     day_number, AccountFact, ActivityFact, DealFact, Facts, OrderFact, OrderLineFact, QuoteFact,
     TeamName, Teams, WHOLE_IN_BASIS_POINTS,
 };
 use shared::deal::DealStatus;
 use shared::ids::{AccountId, DealId, OrderId, ProductId, QuoteId, UserId};
-use shared::index::{AccountIndexRow, DealIndexRow};
+use shared::index::{AccountIndexRow, DealIndexRow, ROW_FORM};
 use shared::sales::{
     DocumentNumber, OrderIndexRow, OrderStatus, ProductIndexRow, Quantity, QuoteIndexRow,
     QuoteStatus,
@@ -41,11 +43,13 @@ const SECONDS_PER_DAY: i64 = 86_400;
 pub struct Gathered {
     /// Every account's row.
     pub accounts: Vec<AccountIndexRow>,
-    /// The accounts whose documents were read (active in the window, or with orders).
+    /// The accounts whose documents were read: rows of an older form, active in the window or
+    /// with orders.
     pub documents: BTreeMap<AccountId, Account>,
     /// Every deal's row.
     pub deals: Vec<DealIndexRow>,
-    /// The deal's own probability (percent), for the open deals whose documents were read.
+    /// The deal's own probability (percent), for the open deals whose rows are of an older form
+    /// (their documents were read).
     pub probabilities: BTreeMap<DealId, Option<u8>>,
     /// Every quote version's row.
     pub quotes: Vec<QuoteIndexRow>,
@@ -96,9 +100,13 @@ impl Gathered {
                 .filter_map(|row| order_of_row(row, &owner_of))
                 .collect(),
             activities: self
-                .documents
+                .accounts
                 .iter()
-                .flat_map(|(id, account)| ActivityFact::of_account(*id, account))
+                .filter_map(|row| Some((row.id.parse::<AccountId>().ok()?, row)))
+                .flat_map(|(id, row)| match self.documents.get(&id) {
+                    Some(account) => ActivityFact::of_account(id, account),
+                    None => activities_of_row(id, row),
+                })
                 .collect(),
             accounts,
         }
@@ -122,7 +130,11 @@ impl Gathered {
             .expected_close
             .as_deref()
             .and_then(|date| Date::parse(date).ok());
-        let own = self.probabilities.get(&id).copied().flatten();
+        let own = if row.form >= ROW_FORM {
+            row.probability
+        } else {
+            self.probabilities.get(&id).copied().flatten()
+        };
         let percent = own.or_else(|| {
             settings
                 .pipeline_stages
@@ -149,7 +161,7 @@ impl Gathered {
     }
 }
 
-/// An account's fact from its row alone (no industry nor phone: rows carry neither).
+/// An account's fact from its row alone (a row of an older form has no industry nor phone).
 fn account_of_row(id: AccountId, row: &AccountIndexRow) -> AccountFact {
     AccountFact {
         id,
@@ -157,10 +169,23 @@ fn account_of_row(id: AccountId, row: &AccountIndexRow) -> AccountFact {
         owner: row.owner.as_deref().and_then(|owner| owner.parse().ok()),
         postcode: Postcode::parse(&row.postcode).ok(),
         city: row.city.clone(),
-        phone: None,
-        industry: None,
+        phone: row.phone.clone(),
+        industry: row.industry.clone(),
         stage: named::<LifecycleStage>(&row.stage),
     }
+}
+
+/// The activities an account's row carries (none in a row of an older form).
+fn activities_of_row(id: AccountId, row: &AccountIndexRow) -> Vec<ActivityFact> {
+    row.activities
+        .iter()
+        .map(|stamp| ActivityFact {
+            account: id,
+            by: stamp.by.as_deref().and_then(|by| by.parse().ok()),
+            kind: named::<ActivityKind>(&stamp.kind),
+            at: stamp.at,
+        })
+        .collect()
 }
 
 fn quote_of_row(

@@ -3,15 +3,17 @@
 //! arithmetic runs on the page's thread.
 //!
 //! It reads every account, deal, quote, order and product row (lists read rows; so do the
-//! figures), then only the documents that hold what no row carries: the accounts with an
+//! figures): rows carry what the figures need (`shared::index::ROW_FORM`). Only rows of an
+//! older form, stored before this build, send it to documents: the accounts among them with an
 //! activity since the figures' window opened (`dashboard::figures::window_start`) or with
-//! orders (activities, industry), and the open deals (their own probability). The rest is
-//! `dashboard::gathered` and `dashboard::figures`, pure.
+//! orders (activities, industry), and the open deals among them (their own probability). The
+//! rest is `dashboard::gathered` and `dashboard::figures`, pure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use shared::deal::{Deal, DealStatus};
 use shared::ids::{AccountId, DealId, WorkspaceId};
+use shared::index::ROW_FORM;
 use shared::settings::Settings;
 
 use crate::dashboard::figures::{window_start, DashboardFigures};
@@ -59,6 +61,7 @@ async fn gather(
     let buying: BTreeSet<&str> = orders.iter().map(|order| order.account.as_str()).collect();
     let wanted: Vec<AccountId> = accounts
         .iter()
+        .filter(|row| row.form < ROW_FORM)
         .filter(|row| {
             row.last_activity.is_some_and(|at| at >= since) || buying.contains(row.id.as_str())
         })
@@ -77,7 +80,7 @@ async fn gather(
     }
     let open: Vec<DealId> = deals
         .iter()
-        .filter(|row| row.status == DealStatus::Open.as_str())
+        .filter(|row| row.form < ROW_FORM && row.status == DealStatus::Open.as_str())
         .filter_map(|row| row.id.parse().ok())
         .collect();
     let mut probabilities = BTreeMap::new();

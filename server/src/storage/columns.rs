@@ -11,9 +11,10 @@ use super::StorageError;
 use crate::identity::{Principal, Role, UserId, WorkspaceId};
 
 /// The form stored summaries are written in: the postcard encoding of this protocol version's
-/// `Summary` (changed in protocol version 4: new kinds and rows). A relay of another version
+/// `Summary` (changed in protocol version 4: new kinds and rows; in version 5: rows carry what
+/// the dashboard reads, see `shared::index::ROW_FORM`). A relay of another version
 /// ignores summaries it cannot be sure to read, and compaction writes them again.
-pub(crate) const SUMMARY_VERSION: i64 = 4;
+pub(crate) const SUMMARY_VERSION: i64 = 5;
 
 /// A stored summary, or `None` (logged) when it does not read: the device then folds the
 /// snapshot itself, which costs time but loses nothing.

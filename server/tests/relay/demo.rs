@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use server::access::Scope;
 use server::seeding::{seed_demo_documents, seed_demo_teams, DEMO_ACCOUNTS};
+use shared::demo::SalesSpec;
 use shared::protocol::client::ClientPhase;
 use shared::protocol::{DocumentId, Seq};
 
@@ -18,13 +19,27 @@ async fn the_demo_workspace_is_seeded_once_and_a_rep_downloads_exactly_her_part_
 {
     let relay = Relay::start().await?;
     let demo = relay.state.accounts.seed_demo().await?;
-    let seeded = seed_demo_documents(&relay.state, demo.id, NOW, DEMO_ACCOUNTS).await?;
+    let seeded = seed_demo_documents(
+        &relay.state,
+        demo.id,
+        NOW,
+        DEMO_ACCOUNTS,
+        SalesSpec::default(),
+    )
+    .await?;
     assert!(
         seeded > DEMO_ACCOUNTS * 3,
         "only {seeded} changes for {DEMO_ACCOUNTS} accounts"
     );
     assert_eq!(
-        seed_demo_documents(&relay.state, demo.id, NOW, DEMO_ACCOUNTS).await?,
+        seed_demo_documents(
+            &relay.state,
+            demo.id,
+            NOW,
+            DEMO_ACCOUNTS,
+            SalesSpec::default()
+        )
+        .await?,
         0,
         "seeding twice adds nothing"
     );

@@ -59,7 +59,7 @@ pub fn encode_server(version: u16, message: &ServerMessage) -> Result<Vec<u8>, E
         return encode(version, &v1::ServerMessage::from(message.clone()));
     }
     if let (
-        2 | 3,
+        2..=4,
         ServerMessage::Snapshots {
             snapshots,
             epoch,
@@ -184,6 +184,19 @@ mod tests {
         expected.extend_from_slice(&[3, 1, 2, 3, 5, 0]);
         assert_eq!(bytes, expected);
         let ServerMessage::Snapshots { snapshots, .. } = decode_server(&bytes)? else {
+            return Err("not a snapshot page".into());
+        };
+        assert_eq!(snapshots[0].summary, None);
+        assert_eq!(snapshots[0].bytes, vec![1, 2, 3]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_4_device_gets_snapshots_without_the_summaries_it_could_not_read(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let ServerMessage::Snapshots { snapshots, .. } =
+            decode_server(&encode_server(4, &snapshot_page())?)?
+        else {
             return Err("not a snapshot page".into());
         };
         assert_eq!(snapshots[0].summary, None);

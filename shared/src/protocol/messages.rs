@@ -13,6 +13,11 @@
 //! without summaries (`codec::encode_server`), which they fold themselves as they did before
 //! summaries existed.
 //!
+//! Version 5 changed the [`Summary`]'s form again: an account's row carries its industry, a
+//! phone and its newest activities, a deal's row its own probability, and both their form
+//! (`index::ROW_FORM`), so the dashboard reads rows only. Devices of version 4 receive
+//! snapshots without summaries, like those of versions 2 and 3.
+//!
 //! Version 3 added [`ServerMessage::Passed`] and [`ServerMessage::Forbidden`]: the relay sends a
 //! device only the records its person may read, so a page or a publication may hold nothing for
 //! it, and a push may touch a record its person may not change. Devices of versions 1 and 2 never
@@ -26,7 +31,7 @@ use uuid::Uuid;
 use crate::replica::Summary;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;
 /// The oldest version the relay still accepts (a tablet with a stale cached app keeps syncing).
 pub const OLDEST_PROTOCOL_VERSION: u16 = 1;
 
