@@ -69,6 +69,21 @@ pub use quarantine::Granted;
 pub use search_journal::{JournalEntry, JournalPage, RowNow, SavedSearchIndex};
 pub use transfer::{CancelImport, Imported, Restored, TransferError};
 
+/// The rows the dashboard reads, every one of each kind.
+#[derive(Debug, Default)]
+pub struct DashboardRows {
+    /// Every account's row.
+    pub accounts: Vec<AccountIndexRow>,
+    /// Every deal's row.
+    pub deals: Vec<DealIndexRow>,
+    /// Every quote version's row.
+    pub quotes: Vec<QuoteIndexRow>,
+    /// Every order's row.
+    pub orders: Vec<OrderIndexRow>,
+    /// Every catalogue product's row.
+    pub products: Vec<ProductIndexRow>,
+}
+
 /// The name of the app's database.
 pub const DATABASE_NAME: &str = "carnet";
 
@@ -660,22 +675,6 @@ impl Storage {
         .await
     }
 
-    /// Every quote version's index row, by number then version (the dashboard reads them all).
-    pub async fn quote_rows(&self) -> Result<Vec<QuoteIndexRow>, StorageError> {
-        self.rows(QUOTE_INDEX, |row: &QuoteIndexRow| {
-            (row.number.clone(), row.version, row.id.clone())
-        })
-        .await
-    }
-
-    /// Every order's index row, by number (the dashboard reads them all).
-    pub async fn order_rows(&self) -> Result<Vec<OrderIndexRow>, StorageError> {
-        self.rows(ORDER_INDEX, |row: &OrderIndexRow| {
-            (row.number.clone(), row.id.clone())
-        })
-        .await
-    }
-
     /// One account's index row, without loading its document.
     pub async fn account_row(
         &self,
@@ -693,6 +692,38 @@ impl Storage {
             .await?
             .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
             .transpose()
+    }
+
+    /// Every account, deal, quote, order and product row, for the dashboard: each store read
+    /// with one `getAll` in its own transaction, the five at once, in no particular order. Only
+    /// the workspace worker calls it (no page to keep responsive), so the rows are neither
+    /// paged nor sorted: paging cost the dashboard a round trip and a yield per thousand rows.
+    pub async fn dashboard_rows(&self) -> Result<DashboardRows, StorageError> {
+        let (accounts, deals, quotes, orders, products) = futures::try_join!(
+            self.all_rows(ACCOUNT_INDEX),
+            self.all_rows(DEAL_INDEX),
+            self.all_rows(QUOTE_INDEX),
+            self.all_rows(ORDER_INDEX),
+            self.all_rows(PRODUCT_INDEX),
+        )?;
+        Ok(DashboardRows {
+            accounts,
+            deals,
+            quotes,
+            orders,
+            products,
+        })
+    }
+
+    /// Every row of `store`, read at once and in key order.
+    async fn all_rows<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
+        let transaction = self.read_transaction(&[store])?;
+        let values = async { transaction.object_store(store)?.get_all(None, None)?.await }.await;
+        finish(transaction, values)
+            .await?
+            .into_iter()
+            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .collect()
     }
 
     /// Every row of `store` in the order of its `by_sort_name` index, read in pages of

@@ -19,7 +19,7 @@ use shared::settings::Settings;
 use crate::dashboard::figures::{window_start, DashboardFigures};
 use crate::dashboard::gathered::Gathered;
 use crate::state::problem::Problem;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{DashboardRows, Storage, StorageError};
 
 /// How many documents are read between two yields to the worker's other messages.
 const DOCUMENTS_PER_SLICE: usize = 50;
@@ -52,11 +52,13 @@ async fn gather(
     };
     // A window that cannot be computed (a clock out of range) reads every active account.
     let since = window_start(settings.as_ref(), now).unwrap_or(i64::MIN);
-    let accounts = storage.account_rows().await?;
-    let deals = storage.deal_rows().await?;
-    let quotes = storage.quote_rows().await?;
-    let orders = storage.order_rows().await?;
-    let products = storage.product_rows().await?;
+    let DashboardRows {
+        accounts,
+        deals,
+        quotes,
+        orders,
+        products,
+    } = storage.dashboard_rows().await?;
     let people = storage.people().await?;
     let buying: BTreeSet<&str> = orders.iter().map(|order| order.account.as_str()).collect();
     let wanted: Vec<AccountId> = accounts
