@@ -2,20 +2,21 @@
 //! asks `Query::Segments` or `Query::CallList` and gets plain data or finished CSV bytes back,
 //! so neither reading the accounts nor matching them runs on the page's thread.
 //!
-//! A segment may filter on what only an account's document carries (industry, visits) and a
-//! call list prints its phone, so every account document of the device is read (nothing at all
-//! when the settings hold no segment), a slice at a time; orders come from their rows. The
-//! rest is `dashboard::segment_figures`, pure.
+//! A segment may filter on industry and visits and a call list prints a phone: account rows
+//! carry them (`shared::index::ROW_FORM`), so only the documents of rows of an older form are
+//! read, a slice at a time (nothing at all when the settings hold no segment); orders come from
+//! their rows. The rest is `dashboard::segment_figures`, pure.
 
 use std::collections::BTreeMap;
 
 use shared::ids::{AccountId, WorkspaceId};
+use shared::index::ROW_FORM;
 use shared::settings::Settings;
 
 use crate::dashboard::gathered::Gathered;
 use crate::dashboard::segment_figures::{call_list_csv, SegmentFiguresError, SegmentsFigures};
 use crate::state::problem::Problem;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{DashboardRows, Storage, StorageError};
 
 /// How many documents are read between two yields to the worker's other messages.
 const DOCUMENTS_PER_SLICE: usize = 50;
@@ -72,11 +73,15 @@ async fn gather(
             ..Gathered::default()
         });
     }
-    let accounts = storage.account_rows().await?;
-    let orders = storage.order_rows().await?;
+    let DashboardRows {
+        accounts, orders, ..
+    } = storage.dashboard_rows().await?;
+    // Rows of this form carry industry, phone and activities; only older rows need their
+    // documents.
     let mut documents = BTreeMap::new();
     let ids: Vec<AccountId> = accounts
         .iter()
+        .filter(|row| row.form < ROW_FORM)
         .filter_map(|row| row.id.parse().ok())
         .collect();
     for (read, id) in ids.into_iter().enumerate() {
