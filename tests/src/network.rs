@@ -6,7 +6,7 @@
 //! it. Service-worker fetches, page loads and sockets all go through it, and it counts the
 //! sync sockets it carried (`GET /sync`), so a test can tell a new connection from an old one.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -27,6 +27,7 @@ pub struct NetworkLink {
     cut: watch::Sender<u64>,
     silent: watch::Sender<bool>,
     sync_connections: Arc<AtomicUsize>,
+    received: Arc<AtomicU64>,
     accept_loop: JoinHandle<()>,
 }
 
@@ -38,6 +39,7 @@ struct Shared {
     cuts: watch::Receiver<u64>,
     silent: watch::Receiver<bool>,
     sync_connections: Arc<AtomicUsize>,
+    received: Arc<AtomicU64>,
 }
 
 impl NetworkLink {
@@ -54,12 +56,14 @@ impl NetworkLink {
         let (cut, cuts) = watch::channel(0_u64);
         let (silent, silences) = watch::channel(false);
         let sync_connections = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(AtomicU64::new(0));
         let shared = Shared {
             upstream_port,
             online: Arc::clone(&online),
             cuts,
             silent: silences,
             sync_connections: Arc::clone(&sync_connections),
+            received: Arc::clone(&received),
         };
         let accept_loop = tokio::spawn(accept(listener, shared));
         Ok(Self {
@@ -68,8 +72,14 @@ impl NetworkLink {
             cut,
             silent,
             sync_connections,
+            received,
             accept_loop,
         })
+    }
+
+    /// Every byte the server sent the browser through this link so far (pages, files, sync).
+    pub fn bytes_received(&self) -> u64 {
+        self.received.load(Ordering::SeqCst)
     }
 
     /// The port the browser connects to.
@@ -129,9 +139,14 @@ async fn accept(listener: TcpListener, shared: Shared) {
                 browser_reader,
                 server_writer,
                 shared.silent.clone(),
-                Some(Arc::clone(&shared.sync_connections)),
+                Counters::Upload(Arc::clone(&shared.sync_connections)),
             );
-            let download = forward(server_reader, browser_writer, shared.silent.clone(), None);
+            let download = forward(
+                server_reader,
+                browser_writer,
+                shared.silent.clone(),
+                Counters::Download(Arc::clone(&shared.received)),
+            );
             tokio::select! {
                 _both = async { tokio::join!(upload, download) } => {}
                 _cut = cuts.changed() => {}
@@ -140,13 +155,22 @@ async fn accept(listener: TcpListener, shared: Shared) {
     }
 }
 
+/// What one direction of a connection counts.
+enum Counters {
+    /// Browser to server: the sync sockets opened.
+    Upload(Arc<AtomicUsize>),
+    /// Server to browser: the bytes.
+    Download(Arc<AtomicU64>),
+}
+
 /// Copies one direction until it ends, holding bytes while the link is silent; counts the
-/// connection in `sync_connections` when its first bytes open a sync socket.
+/// connection in `sync_connections` when its first bytes open a sync socket (upload), or the
+/// bytes it carries (download).
 async fn forward(
     mut reader: tokio::net::tcp::OwnedReadHalf,
     mut writer: tokio::net::tcp::OwnedWriteHalf,
     mut silent: watch::Receiver<bool>,
-    sync_connections: Option<Arc<AtomicUsize>>,
+    counters: Counters,
 ) {
     let mut buffer = vec![0_u8; 64 * 1024];
     let mut first = true;
@@ -162,11 +186,14 @@ async fn forward(
             }
             Ok(read) => read,
         };
-        if std::mem::take(&mut first) {
-            if let Some(counter) = &sync_connections {
-                if buffer[..read].starts_with(SYNC_REQUEST) {
-                    counter.fetch_add(1, Ordering::SeqCst);
+        match &counters {
+            Counters::Upload(sync_connections) => {
+                if std::mem::take(&mut first) && buffer[..read].starts_with(SYNC_REQUEST) {
+                    sync_connections.fetch_add(1, Ordering::SeqCst);
                 }
+            }
+            Counters::Download(received) => {
+                received.fetch_add(u64::try_from(read).unwrap_or(u64::MAX), Ordering::SeqCst);
             }
         }
         // Bytes read just before the link went silent wait for it too.
