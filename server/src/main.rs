@@ -1,7 +1,7 @@
 //! The `carnet-server` binary: parses the command line, sets up logging, then either serves
 //! (binds and runs) or carries out an administrative command.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -80,7 +80,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .context("cannot give the demo workspace its teams")?;
     }
-    println!("{}", server::banner(&config, address));
+    // Whoever started the relay may have closed its standard output (a supervisor, a harness
+    // that gave up): the banner is then lost, never the relay.
+    if let Err(error) = writeln!(std::io::stdout(), "{}", server::banner(&config, address)) {
+        tracing::warn!(%error, "cannot print the banner");
+    }
     server::run(listener, state, shutdown_signal()).await?;
     Ok(())
 }
