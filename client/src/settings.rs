@@ -31,3 +31,18 @@ pub use page::SettingsPage;
 pub use use_device_storage::{use_device_storage, DeviceStorage, DeviceStorageHandle};
 #[cfg(target_arch = "wasm32")]
 pub use use_territories::{use_territories, TerritoriesHandle};
+
+/// Whether the signed-in person is an admin by the people directory (the sections only admins
+/// may change are shown to them alone; the relay refuses anyone else's change anyway).
+#[cfg(target_arch = "wasm32")]
+fn signed_in_admin(
+    sync: Option<&crate::hooks::SyncHandle>,
+    people: &crate::team::people::People,
+) -> bool {
+    sync.is_some_and(|sync| match sync.session() {
+        crate::hooks::SessionState::SignedIn(session) => {
+            people.role_of(session.user.id) == Some("admin")
+        }
+        _ => false,
+    })
+}

@@ -57,11 +57,7 @@ pub fn LifecycleSection() -> Html {
     let people = use_people();
     let sync = use_sync();
     let problem = use_state(|| None::<Problem>);
-    let admin = sync.as_ref().is_some_and(|sync| match sync.session() {
-        SessionState::SignedIn(session) => people.role_of(session.user.id) == Some("admin"),
-        _ => false,
-    });
-    if !admin {
+    if !super::signed_in_admin(sync.as_ref(), &people) {
         return html! {};
     }
     let thresholds = settings

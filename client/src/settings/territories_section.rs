@@ -10,7 +10,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::territory_input::{self, TerritoryInputError};
-use crate::hooks::{use_i18n, use_sync, I18n, SessionState};
+use crate::hooks::{use_i18n, use_sync, I18n};
 use crate::records::EditableField;
 use crate::settings::{use_territories, TerritoriesHandle};
 use crate::team::use_people;
@@ -23,11 +23,7 @@ pub fn TerritoriesSection() -> Html {
     let confirming = use_state(|| None::<String>);
     let people = use_people();
     let sync = use_sync();
-    let admin = sync.as_ref().is_some_and(|sync| match sync.session() {
-        SessionState::SignedIn(session) => people.role_of(session.user.id) == Some("admin"),
-        _ => false,
-    });
-    if !admin {
+    if !super::signed_in_admin(sync.as_ref(), &people) {
         return html! {};
     }
     let listed = territories.listed();
