@@ -84,6 +84,22 @@ pub struct DashboardRows {
     pub products: Vec<ProductIndexRow>,
 }
 
+/// A stored index row of `kind`, decoded.
+fn index_row(kind: RecordKind, value: JsValue) -> Result<IndexRow, StorageError> {
+    fn decoded<T: DeserializeOwned>(value: JsValue) -> Result<T, StorageError> {
+        serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)
+    }
+    Ok(match kind {
+        RecordKind::Account => IndexRow::Account(decoded(value)?),
+        RecordKind::Contact => IndexRow::Contact(decoded(value)?),
+        RecordKind::Deal => IndexRow::Deal(decoded(value)?),
+        RecordKind::Product => IndexRow::Product(decoded(value)?),
+        RecordKind::Quote => IndexRow::Quote(decoded(value)?),
+        RecordKind::Order => IndexRow::Order(decoded(value)?),
+        RecordKind::Settings => return Err(StorageError::corrupt("settings have no index row")),
+    })
+}
+
 /// The name of the app's database.
 pub const DATABASE_NAME: &str = "carnet";
 
@@ -713,6 +729,56 @@ impl Storage {
             orders,
             products,
         })
+    }
+
+    /// The index rows of `records` (each a kind and the key its row is stored under), in one
+    /// read transaction: `None` for a record without a row (removed, or a kind without rows).
+    pub async fn index_rows_of(
+        &self,
+        records: &[(RecordKind, String)],
+    ) -> Result<Vec<Option<IndexRow>>, StorageError> {
+        let stores = [
+            ACCOUNT_INDEX,
+            DEAL_INDEX,
+            QUOTE_INDEX,
+            ORDER_INDEX,
+            PRODUCT_INDEX,
+            CONTACT_INDEX,
+        ];
+        let transaction = self.read_transaction(&stores)?;
+        let values = async {
+            let mut values = Vec::with_capacity(records.len());
+            for (kind, key) in records {
+                let store = match kind {
+                    RecordKind::Account => ACCOUNT_INDEX,
+                    RecordKind::Contact => CONTACT_INDEX,
+                    RecordKind::Deal => DEAL_INDEX,
+                    RecordKind::Product => PRODUCT_INDEX,
+                    RecordKind::Quote => QUOTE_INDEX,
+                    RecordKind::Order => ORDER_INDEX,
+                    RecordKind::Settings => {
+                        values.push(None);
+                        continue;
+                    }
+                };
+                let value = transaction
+                    .object_store(store)?
+                    .get(Query::Key(JsValue::from(key.as_str())))?
+                    .await?;
+                values.push(value.map(|value| (*kind, value)));
+            }
+            Ok::<_, idb::Error>(values)
+        }
+        .await;
+        finish(transaction, values)
+            .await?
+            .into_iter()
+            .map(|value| {
+                value
+                    .map(|(kind, value)| index_row(kind, value))
+                    .transpose()
+            })
+            .collect()
     }
 
     /// Every row of `store`, read at once and in key order.

@@ -15,6 +15,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod dashboard_figures;
+pub mod dashboard_rows;
 #[cfg(target_arch = "wasm32")]
 pub mod data_transfer;
 pub mod invalidation;
@@ -36,7 +37,7 @@ pub mod transfer_job;
 #[cfg(target_arch = "wasm32")]
 mod use_topic;
 
-pub use invalidation::{Links, StoredRecord, Topic};
+pub use invalidation::{Links, StoredRecord, Topic, Written};
 pub use machine::{Command, Effect, Event, Loss, RecordStatus, SaveFailure, Workspace};
 pub use record::{ListKind, RecordRef};
 pub use save_queue::SaveId;

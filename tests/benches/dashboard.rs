@@ -97,10 +97,18 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         settle_after_load(device).await?;
         let opened = device.evaluate(&open_dashboard()).await?;
         cold.push(number(&opened, "drawn_ms"));
+        let timings = device
+            .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
+            .await?;
+        eprintln!("  cold {opened}: worker {timings}");
         for _ in 0..WARM_PER_LOAD {
             device.evaluate(&navigate("a.brand", LISTED)).await?;
             let opened = device.evaluate(&open_dashboard()).await?;
             warm.push(number(&opened, "drawn_ms"));
+            let timings = device
+                .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
+                .await?;
+            eprintln!("  warm {opened}: worker {timings}");
         }
         settle_after_load(device).await?;
         for run in 0..PEER_PER_LOAD {

@@ -19,13 +19,14 @@ use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
 use crate::team::quarantine;
+use crate::workspace::dashboard_figures::DashboardRowsKeeper;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
 use crate::workspace::search_index::SearchKeeper;
 use crate::workspace::transfer_job::TransferDone;
 use crate::workspace::{dashboard_figures, data_transfer, segment_lists};
-use crate::workspace::{ListKind, RecordRef, Topic};
+use crate::workspace::{ListKind, RecordRef, Topic, Written};
 
 /// The subscriptions the search index holds on the lists it is built from (the page numbers
 /// its own from 1 up).
@@ -34,6 +35,9 @@ const SEARCH_SUBSCRIPTIONS: [(SubscriptionId, ListKind); 3] = [
     (SubscriptionId(u64::MAX - 1), ListKind::Contacts),
     (SubscriptionId(u64::MAX - 2), ListKind::Deals),
 ];
+
+/// When the worker reads the dashboard's rows after the database opened, in milliseconds.
+const DASHBOARD_WARM_UP_MS: u32 = 3_000;
 
 /// How often, at most, the other tabs are told to re-read while sync stores records: a new
 /// device storing 10,000 records in pages must not make them re-read after every page.
@@ -50,6 +54,8 @@ struct Served {
     transfers: Rc<RefCell<BTreeMap<Ticket, CancelImport>>>,
     engine: Rc<RefCell<Option<SyncEngine>>>,
     search: Rc<RefCell<Option<SearchKeeper>>>,
+    /// The dashboard's rows, kept between computations.
+    dashboard: Rc<DashboardRowsKeeper>,
     opening: RefCell<bool>,
     early: RefCell<Vec<ToWorker>>,
 }
@@ -69,6 +75,7 @@ pub fn serve() {
         transfers: Rc::new(RefCell::new(BTreeMap::new())),
         engine: Rc::new(RefCell::new(None)),
         search: Rc::new(RefCell::new(None)),
+        dashboard: Rc::new(DashboardRowsKeeper::new()),
         opening: RefCell::new(false),
         early: RefCell::new(Vec::new()),
     });
@@ -117,6 +124,7 @@ fn open(served: &Rc<Served>, database: String) {
                 let scope = served.scope.clone();
                 let search = Rc::clone(&served.search);
                 let engine = Rc::clone(&served.engine);
+                let dashboard = Rc::clone(&served.dashboard);
                 runner.connect(Box::new(move |report| {
                     let message = match report {
                         Report::Stale(mut subscriptions) => {
@@ -141,6 +149,10 @@ fn open(served: &Rc<Served>, database: String) {
                             return;
                         }
                         Report::TellTabs(news) => FromWorker::TellTabs(news),
+                        Report::Written(written) => {
+                            dashboard.written(written);
+                            return;
+                        }
                     };
                     post(&scope, message);
                 }));
@@ -167,6 +179,7 @@ fn open(served: &Rc<Served>, database: String) {
                     Rc::clone(&storage),
                     runner.clone(),
                 )));
+                warm_up_dashboard(&served.dashboard, &storage);
                 *served.storage.borrow_mut() = Some(storage);
                 *served.runner.borrow_mut() = Some(runner.clone());
                 post(&served.scope, FromWorker::Ready);
@@ -225,6 +238,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 return;
             };
             let scope = served.scope.clone();
+            let dashboard = Rc::clone(&served.dashboard);
             wasm_bindgen_futures::spawn_local(async move {
                 let answer = match query {
                     Query::Quarantine => Answer::Quarantine(
@@ -235,19 +249,20 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                             .map_err(|error| error.problem()),
                     ),
                     Query::Dashboard { workspace, now } => Answer::Dashboard(
-                        dashboard_figures::compute(&storage, workspace, now)
+                        dashboard_figures::compute(&storage, &dashboard, workspace, now)
                             .await
                             .map(Box::new),
                     ),
-                    Query::Segments { workspace, now } => {
-                        Answer::Segments(segment_lists::segments(&storage, workspace, now).await)
-                    }
+                    Query::Segments { workspace, now } => Answer::Segments(
+                        segment_lists::segments(&storage, &dashboard, workspace, now).await,
+                    ),
                     Query::CallList {
                         workspace,
                         segment,
                         now,
                     } => Answer::CallList(
-                        segment_lists::call_list(&storage, workspace, &segment, now).await,
+                        segment_lists::call_list(&storage, &dashboard, workspace, &segment, now)
+                            .await,
                     ),
                     Query::Record(record) => Answer::Record(records.read(record).await),
                     Query::History(record) => Answer::History(records.history(record).await),
@@ -370,7 +385,10 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
     let on_set_aside = {
         let runner = runner.clone();
         let scope = served.scope.clone();
+        let dashboard = Rc::clone(&served.dashboard);
         move || {
+            // Records left the person's reach: the kept rows are read again.
+            dashboard.written(Written::Everything);
             // This tab's unsynced summary and set-aside list re-read; the other tabs re-read
             // everything (rare: a record left or entered the person's reach).
             runner.event(Event::Refreshed {
@@ -430,6 +448,18 @@ fn lead(served: &Rc<Served>, runner: &Runner) {
     };
     let engine = SyncEngine::start(storage, on_status, on_changed, on_digest, on_set_aside);
     *served.engine.borrow_mut() = Some(engine);
+}
+
+/// Reads the dashboard's rows [`DASHBOARD_WARM_UP_MS`] after the database opened (after the
+/// search index has read its lists), so the first opening of the cockpit, or of Today's
+/// objectives, does not read them all.
+fn warm_up_dashboard(dashboard: &Rc<DashboardRowsKeeper>, storage: &Rc<Storage>) {
+    let dashboard = Rc::clone(dashboard);
+    let storage = Rc::clone(storage);
+    gloo::timers::callback::Timeout::new(DASHBOARD_WARM_UP_MS, move || {
+        wasm_bindgen_futures::spawn_local(async move { dashboard.warm_up(&storage).await });
+    })
+    .forget();
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: FromWorker) {

@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use shared::account::{Account, ActivityKind, LifecycleStage};
@@ -42,21 +43,21 @@ const SECONDS_PER_DAY: i64 = 86_400;
 #[derive(Clone, Debug, Default)]
 pub struct Gathered {
     /// Every account's row.
-    pub accounts: Vec<AccountIndexRow>,
+    pub accounts: Rc<Vec<AccountIndexRow>>,
     /// The accounts whose documents were read: rows of an older form, active in the window or
     /// with orders.
     pub documents: BTreeMap<AccountId, Account>,
     /// Every deal's row.
-    pub deals: Vec<DealIndexRow>,
+    pub deals: Rc<Vec<DealIndexRow>>,
     /// The deal's own probability (percent), for the open deals whose rows are of an older form
     /// (their documents were read).
     pub probabilities: BTreeMap<DealId, Option<u8>>,
     /// Every quote version's row.
-    pub quotes: Vec<QuoteIndexRow>,
+    pub quotes: Rc<Vec<QuoteIndexRow>>,
     /// Every order's row.
-    pub orders: Vec<OrderIndexRow>,
+    pub orders: Rc<Vec<OrderIndexRow>>,
     /// Every catalogue product's row (for their names).
-    pub products: Vec<ProductIndexRow>,
+    pub products: Rc<Vec<ProductIndexRow>>,
     /// The people directory.
     pub people: Vec<Person>,
     /// The workspace settings.

@@ -86,7 +86,8 @@ pub fn DashboardPage() -> Html {
         }
     };
     html! {
-        <section class="page dashboard" aria-labelledby="dashboard-title">
+        <section class="page dashboard" aria-labelledby="dashboard-title"
+            data-timings={view.figures.as_ref().map(|figures| format!("{:?}", figures.timings))}>
             <header class="page-header">
                 <h1 id="dashboard-title">{ i18n.t("dashboard-title") }</h1>
                 <button type="button" class="button ghost small no-print"

@@ -228,7 +228,8 @@ mod tests {
                 row(BAKERY, "Boulangerie Martin", "69002"),
                 row(PASTRY, "Pâtisserie Roux", "69003"),
                 row(CAFE, "Café du Port", "75011"),
-            ],
+            ]
+            .into(),
             documents: BTreeMap::from([
                 (
                     BAKERY,

@@ -115,8 +115,14 @@ pub fn use_dashboard() -> DashboardHandle {
                     wasm_bindgen_futures::spawn_local(async move {
                         // Whole seconds of the page's clock (never `SystemTime`: it traps here).
                         let now = (js_sys::Date::now() / 1000.0).floor() as i64;
+                        let asked = js_sys::Date::now();
                         let read = match service.ask(Query::Dashboard { workspace, now }).await {
-                            Answer::Dashboard(read) => read,
+                            Answer::Dashboard(read) => read.map(|mut figures| {
+                                figures
+                                    .timings
+                                    .push(("round trip".to_owned(), js_sys::Date::now() - asked));
+                                figures
+                            }),
                             _ => Err(Problem::new("problem-storage-aborted")),
                         };
                         view.set(match read {

@@ -3,19 +3,29 @@
 //! arithmetic runs on the page's thread.
 //!
 //! It reads every account, deal, quote, order and product row (lists read rows; so do the
-//! figures): rows carry what the figures need (`shared::index::ROW_FORM`). Only rows of an
-//! older form, stored before this build, send it to documents: the accounts among them with an
-//! activity since the figures' window opened (`dashboard::figures::window_start`) or with
-//! orders (activities, industry), and the open deals among them (their own probability). The
-//! rest is `dashboard::gathered` and `dashboard::figures`, pure.
+//! figures): rows carry what the figures need (`shared::index::ROW_FORM`). The rows are kept
+//! between computations ([`DashboardRowsKeeper`], decided by `workspace::dashboard_rows`): the
+//! first computation reads them all, later ones only the rows of records written since, and
+//! the worker reads them once a few seconds after it starts, so the first opening of the
+//! cockpit finds them ready. Only rows of an older form, stored before this build, send it to
+//! documents: the accounts among them with an activity since the figures' window opened
+//! (`dashboard::figures::window_start`) or with orders (activities, industry), and the open
+//! deals among them (their own probability). The rest is `dashboard::gathered` and
+//! `dashboard::figures`, pure.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
+use futures::lock::Mutex;
 use shared::deal::{Deal, DealStatus};
 use shared::ids::{AccountId, DealId, WorkspaceId};
-use shared::index::ROW_FORM;
+use shared::index::{AccountIndexRow, DealIndexRow, ROW_FORM};
+use shared::sales::{OrderIndexRow, ProductIndexRow, QuoteIndexRow};
 use shared::settings::Settings;
 
+use super::dashboard_rows::{record_key, KeptRows, Keyed, Plan, RowsKeeper};
+use super::invalidation::Written;
 use crate::dashboard::figures::{window_start, DashboardFigures};
 use crate::dashboard::gathered::Gathered;
 use crate::state::problem::Problem;
@@ -24,42 +34,172 @@ use crate::storage::{DashboardRows, Storage, StorageError};
 /// How many documents are read between two yields to the worker's other messages.
 const DOCUMENTS_PER_SLICE: usize = 50;
 
+/// The dashboard's rows, kept in the worker between computations (one per worker).
+#[derive(Default)]
+pub struct DashboardRowsKeeper {
+    keeper: RefCell<RowsKeeper>,
+    /// One plan's reads at a time: two computations asked together read once.
+    turn: Mutex<()>,
+}
+
+/// The rows one computation reads, as they were when it asked.
+#[derive(Clone, Debug)]
+pub struct RowsNow {
+    /// Every account's row.
+    pub accounts: Rc<Vec<AccountIndexRow>>,
+    /// Every deal's row.
+    pub deals: Rc<Vec<DealIndexRow>>,
+    /// Every quote version's row.
+    pub quotes: Rc<Vec<QuoteIndexRow>>,
+    /// Every order's row.
+    pub orders: Rc<Vec<OrderIndexRow>>,
+    /// Every catalogue product's row.
+    pub products: Rc<Vec<ProductIndexRow>>,
+}
+
+impl DashboardRowsKeeper {
+    /// Nothing kept yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The workspace wrote `written` (told before any subscriber re-reads).
+    pub fn written(&self, written: Written) {
+        self.keeper.borrow_mut().written(written);
+    }
+
+    /// The rows as storage holds them now, reading only what changed since the last call.
+    pub async fn rows(&self, storage: &Storage) -> Result<RowsNow, StorageError> {
+        let _turn = self.turn.lock().await;
+        let plan = self.keeper.borrow_mut().plan();
+        let read = match plan {
+            Plan::Ready => Ok(()),
+            Plan::ReadAll => storage.dashboard_rows().await.map(|rows| {
+                let DashboardRows {
+                    accounts,
+                    deals,
+                    quotes,
+                    orders,
+                    products,
+                } = rows;
+                self.keeper.borrow_mut().read_all(KeptRows {
+                    accounts: Keyed::new(accounts),
+                    deals: Keyed::new(deals),
+                    quotes: Keyed::new(quotes),
+                    orders: Keyed::new(orders),
+                    products: Keyed::new(products),
+                });
+            }),
+            Plan::Patch(records) => {
+                let records: Vec<_> = records.into_iter().collect();
+                let keys: Vec<_> = records
+                    .iter()
+                    .map(|record| (record.kind(), record_key(*record)))
+                    .collect();
+                storage.index_rows_of(&keys).await.map(|rows| {
+                    self.keeper
+                        .borrow_mut()
+                        .patched(records.into_iter().zip(rows).collect());
+                })
+            }
+        };
+        if let Err(error) = read {
+            self.keeper.borrow_mut().failed();
+            return Err(error);
+        }
+        let keeper = self.keeper.borrow();
+        let kept = keeper
+            .rows()
+            .ok_or_else(|| StorageError::corrupt("the dashboard's rows were not kept"))?;
+        Ok(RowsNow {
+            accounts: kept.accounts.rows(),
+            deals: kept.deals.rows(),
+            quotes: kept.quotes.rows(),
+            orders: kept.orders.rows(),
+            products: kept.products.rows(),
+        })
+    }
+
+    /// `workspace`'s settings (kept until written).
+    pub async fn settings(
+        &self,
+        storage: &Storage,
+        workspace: WorkspaceId,
+    ) -> Result<Option<Settings>, StorageError> {
+        let read = match self.keeper.borrow().settings(workspace) {
+            Ok(settings) => return Ok(settings),
+            Err(read) => read,
+        };
+        let settings = storage
+            .load_document::<Settings>(workspace)
+            .await?
+            .and_then(|document| readable(document.record()));
+        self.keeper
+            .borrow_mut()
+            .keep_settings(read, settings.clone());
+        Ok(settings)
+    }
+
+    /// Reads the rows now, so the first computation finds them ready (a failure is logged
+    /// and left to that computation).
+    pub async fn warm_up(&self, storage: &Storage) {
+        if let Err(error) = self.rows(storage).await {
+            gloo::console::warn!(format!("dashboard: the rows could not be read: {error}"));
+        }
+    }
+}
+
 /// The dashboard's figures at `now` (Unix seconds), `workspace`'s settings giving the stages
 /// and objectives.
 pub async fn compute(
     storage: &Storage,
+    kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
     now: i64,
 ) -> Result<DashboardFigures, Problem> {
-    let gathered = gather(storage, workspace, now)
+    let began = js_sys::Date::now();
+    let mut timings = Vec::new();
+    let gathered = gather(storage, kept, workspace, now, &mut timings)
         .await
         .map_err(|error| error.problem())?;
-    DashboardFigures::compute(&gathered, now)
-        .map_err(|error| Problem::with_detail("problem-dashboard-figures", error.to_string()))
+    let computing = js_sys::Date::now();
+    let mut figures = DashboardFigures::compute(&gathered, now)
+        .map_err(|error| Problem::with_detail("problem-dashboard-figures", error.to_string()))?;
+    timings.push(("figures".to_owned(), js_sys::Date::now() - computing));
+    timings.push(("total".to_owned(), js_sys::Date::now() - began));
+    figures.timings = timings;
+    Ok(figures)
 }
 
 async fn gather(
     storage: &Storage,
+    kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
     now: i64,
+    timings: &mut Vec<(String, f64)>,
 ) -> Result<Gathered, StorageError> {
+    let began = js_sys::Date::now();
     let settings = match workspace {
-        Some(id) => storage
-            .load_document::<Settings>(id)
-            .await?
-            .and_then(|document| readable(document.record())),
+        Some(id) => kept.settings(storage, id).await?,
         None => None,
     };
-    // A window that cannot be computed (a clock out of range) reads every active account.
-    let since = window_start(settings.as_ref(), now).unwrap_or(i64::MIN);
-    let DashboardRows {
+    let people = storage.people().await?;
+    timings.push((
+        "settings and people".to_owned(),
+        js_sys::Date::now() - began,
+    ));
+    let reading = js_sys::Date::now();
+    let RowsNow {
         accounts,
         deals,
         quotes,
         orders,
         products,
-    } = storage.dashboard_rows().await?;
-    let people = storage.people().await?;
+    } = kept.rows(storage).await?;
+    timings.push(("rows".to_owned(), js_sys::Date::now() - reading));
+    let reading = js_sys::Date::now();
+    // A window that cannot be computed (a clock out of range) reads every active account.
+    let since = window_start(settings.as_ref(), now).unwrap_or(i64::MIN);
     let buying: BTreeSet<&str> = orders.iter().map(|order| order.account.as_str()).collect();
     let wanted: Vec<AccountId> = accounts
         .iter()
@@ -96,6 +236,10 @@ async fn gather(
         }
         pause_now_and_then(read).await;
     }
+    timings.push((
+        "older rows' documents".to_owned(),
+        js_sys::Date::now() - reading,
+    ));
     Ok(Gathered {
         accounts,
         documents,

@@ -90,6 +90,18 @@ pub struct Reach {
     topics: BTreeSet<Topic>,
     every_related: bool,
     everything: bool,
+    /// The records the writes changed (what a keeper of rows must read again).
+    written: BTreeSet<RecordRef>,
+}
+
+/// Which records' rows a write changed, for those who keep rows between reads (the dashboard's
+/// rows in the worker): told whenever the subscriptions are, before them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Written {
+    /// These records (added, changed or removed).
+    Records(BTreeSet<RecordRef>),
+    /// Anything may have changed (an import, another tab's unknown writes, a sign-in).
+    Everything,
 }
 
 impl Reach {
@@ -121,6 +133,7 @@ impl Reach {
             return reach;
         }
         reach.topics.insert(Topic::Record(stored.record));
+        reach.written.insert(stored.record);
         // The dashboard's figures read every kind of record.
         reach.topics.insert(Topic::Dashboard);
         if let Some(list) = stored.record.list() {
@@ -164,6 +177,18 @@ impl Reach {
         self.topics.extend(other.topics);
         self.every_related |= other.every_related;
         self.everything |= other.everything;
+        self.written.extend(other.written);
+    }
+
+    /// The records it says were written, or `None` when none were.
+    pub fn written(&self) -> Option<Written> {
+        if self.everything {
+            Some(Written::Everything)
+        } else if self.written.is_empty() {
+            None
+        } else {
+            Some(Written::Records(self.written.clone()))
+        }
     }
 
     /// Whether a subscriber to `topic` must re-read.
@@ -175,7 +200,7 @@ impl Reach {
 
     /// Whether it reaches nothing at all.
     pub fn is_empty(&self) -> bool {
-        !self.everything && !self.every_related && self.topics.is_empty()
+        !self.everything && !self.every_related && self.topics.is_empty() && self.written.is_empty()
     }
 
     /// The related lists of the accounts `stored` was linked to before or after the write.

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::invalidation::{Reach, StoredRecord, Topic};
+use super::invalidation::{Reach, StoredRecord, Topic, Written};
 use super::record::RecordRef;
 use super::save_queue::{SaveId, SaveQueue};
 use crate::state::problem::Problem;
@@ -208,6 +208,9 @@ impl Loss {
 /// What the runner must do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
+    /// These records' rows changed: tell who keeps rows between reads (always before the
+    /// [`Effect::Invalidate`] of the same writes).
+    Written(Written),
     /// Store `changes` to `record` in one transaction (document, index row, outbox), then report
     /// [`Event::Saved`] or [`Event::SaveFailed`].
     Save {
@@ -594,6 +597,10 @@ impl Workspace {
     }
 
     fn invalidate(&self, reach: &Reach, effects: &mut Vec<Effect>) {
+        // Keepers of rows hear first, so a subscriber re-reading finds them told.
+        if let Some(written) = reach.written() {
+            effects.push(Effect::Written(written));
+        }
         let reached: Vec<SubscriptionId> = self
             .subscriptions
             .iter()

@@ -79,6 +79,19 @@ impl RecordRef {
         }
     }
 
+    /// The record's kind.
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Self::Account(_) => RecordKind::Account,
+            Self::Contact(_) => RecordKind::Contact,
+            Self::Deal(_) => RecordKind::Deal,
+            Self::Settings(_) => RecordKind::Settings,
+            Self::Product(_) => RecordKind::Product,
+            Self::Quote(_) => RecordKind::Quote,
+            Self::Order(_) => RecordKind::Order,
+        }
+    }
+
     /// The record's 16 id bytes (its document id on the device and the relay).
     pub fn id_bytes(self) -> [u8; 16] {
         match self {

@@ -23,7 +23,7 @@ use shared::replica::IndexRow;
 use shared::sales::{Order, Product, Quote};
 use shared::settings::Settings;
 
-use super::invalidation::{Links, StoredRecord, Topic};
+use super::invalidation::{Links, StoredRecord, Topic, Written};
 use super::machine::{
     Command, EditId, Effect, Event, RecordStatus, SaveFailure, SubscriptionId, TabNews, Workspace,
 };
@@ -41,6 +41,8 @@ pub enum Report {
     OutboxGrew,
     /// Tell the other tabs.
     TellTabs(TabNews),
+    /// These records' rows changed (before the [`Report::Stale`] of the same writes).
+    Written(Written),
 }
 
 /// Where [`Report`]s go.
@@ -236,6 +238,7 @@ fn run(inner: &Rc<Inner>, effects: Vec<Effect>) {
                     }
                 });
             }
+            Effect::Written(written) => send(inner, Report::Written(written)),
             Effect::Invalidate(ids) => send(inner, Report::Stale(ids)),
             Effect::TellTabs(news) => send(inner, Report::TellTabs(news)),
             // The engine keeps the last outbox key it handed to its session and reads past it.

@@ -5,18 +5,19 @@
 //! A segment may filter on industry and visits and a call list prints a phone: account rows
 //! carry them (`shared::index::ROW_FORM`), so only the documents of rows of an older form are
 //! read, a slice at a time (nothing at all when the settings hold no segment); orders come from
-//! their rows. The rest is `dashboard::segment_figures`, pure.
+//! their rows. The rows are the ones the dashboard keeps between computations
+//! (`dashboard_figures::DashboardRowsKeeper`). The rest is `dashboard::segment_figures`, pure.
 
 use std::collections::BTreeMap;
 
 use shared::ids::{AccountId, WorkspaceId};
 use shared::index::ROW_FORM;
-use shared::settings::Settings;
 
+use super::dashboard_figures::{DashboardRowsKeeper, RowsNow};
 use crate::dashboard::gathered::Gathered;
 use crate::dashboard::segment_figures::{call_list_csv, SegmentFiguresError, SegmentsFigures};
 use crate::state::problem::Problem;
-use crate::storage::{DashboardRows, Storage, StorageError};
+use crate::storage::{Storage, StorageError};
 
 /// How many documents are read between two yields to the worker's other messages.
 const DOCUMENTS_PER_SLICE: usize = 50;
@@ -25,10 +26,11 @@ const DOCUMENTS_PER_SLICE: usize = 50;
 /// `now` (Unix seconds).
 pub async fn segments(
     storage: &Storage,
+    kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
     now: i64,
 ) -> Result<SegmentsFigures, Problem> {
-    let gathered = gather(storage, workspace)
+    let gathered = gather(storage, kept, workspace)
         .await
         .map_err(|error| error.problem())?;
     SegmentsFigures::compute(&gathered, now).map_err(problem)
@@ -37,11 +39,12 @@ pub async fn segments(
 /// The call list of segment `segment` at `now`, as CSV bytes.
 pub async fn call_list(
     storage: &Storage,
+    kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
     segment: &str,
     now: i64,
 ) -> Result<Vec<u8>, Problem> {
-    let gathered = gather(storage, workspace)
+    let gathered = gather(storage, kept, workspace)
         .await
         .map_err(|error| error.problem())?;
     call_list_csv(&gathered, segment, now)
@@ -55,13 +58,11 @@ fn problem(error: SegmentFiguresError) -> Problem {
 
 async fn gather(
     storage: &Storage,
+    kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
 ) -> Result<Gathered, StorageError> {
     let settings = match workspace {
-        Some(id) => storage
-            .load_document::<Settings>(id)
-            .await?
-            .and_then(|document| readable(document.record())),
+        Some(id) => kept.settings(storage, id).await?,
         None => None,
     };
     let saved = settings
@@ -73,9 +74,9 @@ async fn gather(
             ..Gathered::default()
         });
     }
-    let DashboardRows {
+    let RowsNow {
         accounts, orders, ..
-    } = storage.dashboard_rows().await?;
+    } = kept.rows(storage).await?;
     // Rows of this form carry industry, phone and activities; only older rows need their
     // documents.
     let mut documents = BTreeMap::new();

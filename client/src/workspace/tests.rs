@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use shared::ids::{AccountId, ContactId, DealId, WorkspaceId};
 
-use super::invalidation::{Links, StoredRecord, Topic};
+use super::invalidation::{Links, StoredRecord, Topic, Written};
 use super::machine::{
     Command, EditId, Effect, Event, Loss, RecordStatus, SaveFailure, SubscriptionId, TabNews,
     Workspace, SIGNING_OUT,
@@ -318,9 +318,16 @@ fn pages_stored_during_one_wait_are_re_read_once_and_echoes_not_at_all() {
             stored: vec![second],
         })
         .is_empty());
+    // Keepers of rows hear which records changed, before the subscribers re-read.
     assert_eq!(
         workspace.event(Event::RefreshDue),
-        [Effect::Invalidate(vec![SubscriptionId(1)])]
+        [
+            Effect::Written(Written::Records(BTreeSet::from([
+                account_record(1),
+                account_record(2)
+            ]))),
+            Effect::Invalidate(vec![SubscriptionId(1)])
+        ]
     );
     // The same bytes again (an echo) change nothing, and schedule nothing.
     let echo = store.receive(account_record(2), vec![b"b".to_vec()]);
@@ -621,7 +628,11 @@ fn a_tab_told_of_a_sign_out_drops_its_waiting_edits_and_refuses_new_ones() {
     assert!(!failed
         .iter()
         .any(|effect| matches!(effect, Effect::ScheduleRetry { .. })));
-    assert!(workspace.event(Event::SignedIn).is_empty());
+    // Signing in again tells keepers of rows that anything may have changed, and nothing else.
+    assert_eq!(
+        workspace.event(Event::SignedIn),
+        [Effect::Written(Written::Everything)]
+    );
     let next = only_save(&workspace.command(edit(record, 4, b"four")));
     assert!(matches!(next, Effect::Save { changes, .. } if changes == [b"four".to_vec()]));
 }
