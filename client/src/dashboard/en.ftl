@@ -106,6 +106,7 @@ dashboard-lost-this-year = { $count ->
    *[other] { $count } customers lost this year.
 }
 dashboard-win-back-none = No customer is silent for longer than usual.
+dashboard-win-back-more = …and { $count } more, less overdue.
 dashboard-silent = silent for { $days } days (usually at most { $usual }), last order { $date }
 
 dashboard-segments = Segments

@@ -25,6 +25,8 @@ use super::lifecycle::{suggested_stages, SuggestedStageFigure};
 pub const RANKING_LENGTH: usize = 10;
 /// How many months of deals won and lost the page shows.
 pub const MONTHS_SHOWN: usize = 6;
+/// How many customers to win back the dashboard lists (the most overdue; the rest are counted).
+pub const WIN_BACK_LISTED: usize = 30;
 /// How many ISO weeks of activity the page shows.
 pub const WEEKS_SHOWN: usize = 4;
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -67,8 +69,11 @@ pub struct DashboardFigures {
     pub forecast: ForecastFigure,
     /// Every objective the settings hold, the current ones first.
     pub objectives: Vec<ObjectiveFigure>,
-    /// Customers to win back, the most overdue first.
+    /// The [`WIN_BACK_LISTED`] customers to win back who are the most overdue, the most
+    /// overdue first.
     pub win_back: Vec<WinBackFigure>,
+    /// How many customers there are to win back in all.
+    pub win_back_count: usize,
     /// Customers who became lost this year.
     pub lost_this_year: usize,
     /// The accounts per lifecycle stage their orders suggest, every stage in life order.
@@ -248,7 +253,11 @@ pub struct WinBackFigure {
 impl DashboardFigures {
     /// The figures of what the worker `gathered`, at `now` (Unix seconds).
     pub fn compute(gathered: &Gathered, now: i64) -> Result<Self, CockpitError> {
-        let facts = gathered.facts();
+        Self::of_facts(&gathered.facts(), gathered, now)
+    }
+
+    /// The figures of `facts`, made from what the worker `gathered`, at `now`.
+    pub fn of_facts(facts: &Facts, gathered: &Gathered, now: i64) -> Result<Self, CockpitError> {
         let teams = gathered.teams();
         let settings = gathered.settings.clone().unwrap_or_else(Settings::starter);
         let year = Period::at(PeriodKind::Year, now)?.span()?;
@@ -273,6 +282,7 @@ impl DashboardFigures {
         let pipeline = open_pipeline(&facts.deals, &teams)?;
         let thresholds = settings.rfm_thresholds.clone();
         let figures = account_figures(&facts.orders, &facts.activities)?;
+        let win_back = win_back_list(&facts.accounts, &figures, &thresholds, now)?;
         Ok(Self {
             now,
             stages: stages(&pipeline, &settings),
@@ -284,7 +294,7 @@ impl DashboardFigures {
                     .map(|(team, by_stage)| (team.0.clone(), by_stage.clone()))
                     .collect(),
             )?,
-            months: months(&facts, now)?,
+            months: months(facts, now)?,
             undated_outcomes: outcomes_by_month(&facts.deals)?.undated,
             revenue: amounts(&revenue.whole.total),
             revenue_by_region: shares(revenue.by_region),
@@ -306,7 +316,7 @@ impl DashboardFigures {
                     .median_days
                     .map(|days| days.whole_days_rounded_up()),
             },
-            activity: activity(&facts, now)?,
+            activity: activity(facts, now)?,
             customers: flatten(ranked.customers, |id| {
                 names.get(id).copied().unwrap_or_default().to_owned()
             }),
@@ -326,9 +336,10 @@ impl DashboardFigures {
                 total: amounts(&forecast.total),
                 open_without_date: forecast.open_without_date,
             },
-            objectives: objectives(&facts, &teams, &settings, gathered, now)?,
-            win_back: win_back_list(&facts.accounts, &figures, &thresholds, now)?
-                .into_iter()
+            objectives: objectives(facts, &teams, &settings, gathered, now)?,
+            win_back: win_back
+                .iter()
+                .take(WIN_BACK_LISTED)
                 .map(|entry| WinBackFigure {
                     account: entry.account,
                     name: names
@@ -341,6 +352,7 @@ impl DashboardFigures {
                     limit_days: entry.limit_days,
                 })
                 .collect(),
+            win_back_count: win_back.len(),
             lost_this_year: lost_this_year(&facts.accounts, &figures, &thresholds, now)?,
             suggested: suggested_stages(&facts.accounts, &figures, &thresholds, now)?,
             timings: Vec::new(),

@@ -106,6 +106,7 @@ dashboard-lost-this-year = { $count ->
    *[other] { $count } clients perdus cette année.
 }
 dashboard-win-back-none = Aucun client n’est silencieux plus longtemps que d’habitude.
+dashboard-win-back-more = …et { $count } de plus, moins en retard.
 dashboard-silent = silencieux depuis { $days } jours (d’habitude { $usual } au plus), dernière commande le { $date }
 
 dashboard-segments = Segments

@@ -22,7 +22,7 @@ pub const STAGES: [LifecycleStage; 5] = [
 ];
 
 /// The most accounts listed per stage (every one is counted).
-pub const LISTED_PER_STAGE: usize = 500;
+pub const LISTED_PER_STAGE: usize = 100;
 
 /// The accounts one stage is suggested for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -551,6 +551,14 @@ fn win_back(i18n: &I18n, figures: &DashboardFigures) -> Html {
                     </li>
                 }) }
             </ul>
+            if figures.win_back_count > figures.win_back.len() {
+                <p class="muted" id="dashboard-win-back-more">
+                    { i18n.t_with("dashboard-win-back-more", &[(
+                        "count",
+                        Argument::Number(figures.win_back_count.saturating_sub(figures.win_back.len()) as f64),
+                    )]) }
+                </p>
+            }
         </section>
     }
 }
