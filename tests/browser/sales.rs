@@ -1,15 +1,17 @@
 //! Selling at the customer's: a rep with no signal builds a quote of three catalogue lines and
 //! a free line, the customer signs it on the tablet with a finger, the printed page (saved as
 //! PDF by Chromium) holds the legal mentions and the right totals, and the quote becomes an
-//! order; back online, the manager's device shows the order on the account and its revenue on
-//! the dashboard.
+//! order; back online, the manager's device receives the order: on the account, and offline, on
+//! the dashboard: in this year's revenue, its région's bar and the rep's revenue objective the
+//! manager set for the month before she left.
 
 use serde_json::Value;
 use tests::{Device, HarnessResult, TestServer};
 
+use crate::field_day::open_screen;
 use crate::records::click_in_view;
 use crate::sync::{account_id, open_account, retype, MANON, RACHIDA, REMI};
-use crate::team::wait_for_script;
+use crate::team::{choose_option, wait_for_script};
 use crate::{finish, unexpected};
 
 /// The references of the catalogue lines the rep adds (the demo's catalogue).
@@ -28,6 +30,22 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
         tablet.sign_in(RACHIDA).await?;
         manager.sign_in(REMI).await?;
         tablet.wait_until_synced().await?;
+        manager.wait_until_synced().await?;
+        manager.wait_for_service_worker().await?;
+
+        // The manager sets Rachida 1,000 € of revenue for this month (the first period offered).
+        open_screen(&manager, "/dashboard").await?;
+        manager.wait_for("#objective-form").await?;
+        choose_option(&manager, "#objective-assignee", "Rachida Benali").await?;
+        choose_option(&manager, "#objective-metric", "Revenue").await?;
+        manager.fill("#objective-target", "1000").await?;
+        click_in_view(&manager, "#objective-form button[type='submit']").await?;
+        wait_for_script(
+            &manager,
+            &rachidas_objective("row.textContent.includes('1,000')"),
+            "the revenue objective listed on the dashboard",
+        )
+        .await?;
         manager.wait_until_synced().await?;
 
         // The rep's customer, created while she still had signal.
@@ -112,6 +130,10 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
         // customer reads it.
         speak(&tablet, "fr").await?;
         tablet.wait_for("#quote-status.status-accepted").await?;
+        // Printing waits for the workspace's identity (the print button is disabled before).
+        tablet
+            .wait_for(".quote-page[data-identity-loaded='true']")
+            .await?;
         let printed = tablet.print_to_pdf_text().await?;
         speak(&tablet, "en").await?;
         tablet.wait_for("#quote-status.status-accepted").await?;
@@ -189,9 +211,28 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
         wait_for_amount(&manager, "#total-gross", "698.13").await?;
         manager.wait_for(".order-quote-link").await?;
         manager.screenshot(test, "4-manager").await?;
-        manager.goto("/dashboard").await?;
+
+        // The manager loses the network, then opens his dashboard: the order counts in this
+        // year's revenue, in Île-de-France's bar and in Rachida's objective.
+        manager.go_offline().await?;
+        open_screen(&manager, "/dashboard").await?;
         wait_for_amount(&manager, "#revenue-year", "590.95").await?;
-        manager.screenshot(test, "5-dashboard").await?;
+        wait_for_script(
+            &manager,
+            "const chart = document.querySelector('#dashboard-region-EUR');
+             return chart !== null && [...chart.querySelectorAll('tr')].some((row) =>
+                 row.textContent.includes('Île-de-France')
+                 && row.textContent.replace(/\\s/g, '').includes('590.95'));",
+            "Île-de-France's bar at 590.95",
+        )
+        .await?;
+        wait_for_script(
+            &manager,
+            &rachidas_objective("row.textContent.replace(/\\s/g, '').includes('590.95')"),
+            "the order counted in Rachida's objective",
+        )
+        .await?;
+        manager.screenshot(test, "5-dashboard-offline").await?;
         Ok(())
     }
     .await;
@@ -199,6 +240,14 @@ async fn a_quote_built_offline_is_signed_on_the_tablet_printed_and_becomes_an_or
     tablet.close().await?;
     manager.close().await?;
     outcome
+}
+
+/// A script true once Rachida's objective on the dashboard satisfies `condition` (on `row`).
+fn rachidas_objective(condition: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('#dashboard-objectives .objective')]
+            .some((row) => row.textContent.includes('Rachida Benali') && {condition});"
+    )
 }
 
 /// Shows the app in `language` (`fr`, `en`) on `device`, reloading the page it is on (the

@@ -49,7 +49,9 @@ impl AccountsHandle {
     }
 
     /// Creates an account from `draft` and saves it on this device (signed by the signed-in rep),
-    /// in the territory of its postcode when the workspace's settings place it in one.
+    /// owned by whoever creates it (a rep's new customer is hers: her objectives count its
+    /// orders; a manager can hand it over on its page), in the territory of its postcode when
+    /// the workspace's settings place it in one.
     pub fn create(&self, draft: AccountDraft) {
         let dispatcher = self.state.dispatcher();
         let Some(storage) = self.storage.clone() else {
@@ -64,10 +66,12 @@ impl AccountsHandle {
         let Some(stamp) = sync.as_ref().map(SyncHandle::stamp) else {
             return;
         };
-        let settings_id = sync.as_ref().and_then(|sync| match sync.session() {
-            SessionState::SignedIn(session) => Some(session.workspace.id),
-            _ => None,
-        });
+        let (settings_id, creator) = match sync.as_ref().map(SyncHandle::session) {
+            Some(SessionState::SignedIn(session)) => {
+                (Some(session.workspace.id), Some(session.user.id))
+            }
+            _ => (None, None),
+        };
         wasm_bindgen_futures::spawn_local(async move {
             let id = AccountId::generate();
             let Ok(mut account) = Account::from_draft(&draft) else {
@@ -75,6 +79,7 @@ impl AccountsHandle {
                     "problem-account-name-missing".to_owned(),
                 ));
             };
+            account.owner = creator;
             // The territory rule: settings this device cannot read place the account nowhere
             // (an admin or manager can still choose its territory on its page).
             if let Some(settings_id) = settings_id {

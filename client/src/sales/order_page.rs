@@ -85,7 +85,8 @@ pub fn OrderPage(props: &OrderPageProps) -> Html {
         },
     );
     html! {
-        <section class="page record-page sales-page order-page" aria-labelledby="order-number" data-id={props.id.to_string()}>
+        <section class="page record-page sales-page order-page" aria-labelledby="order-number" data-id={props.id.to_string()}
+            data-identity-loaded={settings.is_some().to_string()}>
             <div class="screen-only">
                 { back }
                 <header class="page-header">
@@ -131,7 +132,7 @@ pub fn OrderPage(props: &OrderPageProps) -> Html {
                     if view.can(OrderTransition::Cancel) {
                         <button type="button" id="cancel-order" onclick={on_transition(OrderTransition::Cancel)}>{ i18n.t("order-cancel") }</button>
                     }
-                    <button type="button" id="print-order" onclick={on_print}>{ i18n.t("sales-print") }</button>
+                    <button type="button" id="print-order" onclick={on_print} disabled={settings.is_none()}>{ i18n.t("sales-print") }</button>
                 </div>
             </div>
             <PrintedDocument kind={Printed::Order} number={AttrValue::from(record.number.to_string())}

@@ -234,7 +234,8 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
         },
     );
     html! {
-        <section class="page record-page sales-page quote-page" aria-labelledby="quote-number" data-id={props.id.to_string()}>
+        <section class="page record-page sales-page quote-page" aria-labelledby="quote-number" data-id={props.id.to_string()}
+            data-identity-loaded={settings.is_some().to_string()}>
             <div class="screen-only">
                 { back }
                 <header class="page-header">
@@ -337,7 +338,7 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
                     if *followed {
                         <p role="status" id="deal-followed">{ i18n.t("quote-deal-followed") }</p>
                     }
-                    <button type="button" id="print-quote" onclick={on_print}>{ i18n.t("sales-print") }</button>
+                    <button type="button" id="print-quote" onclick={on_print} disabled={settings.is_none()}>{ i18n.t("sales-print") }</button>
                 </div>
             </div>
             <PrintedDocument kind={Printed::Quote} number={AttrValue::from(record.number.to_string())} version={Some(record.version)}
