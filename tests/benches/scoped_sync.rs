@@ -1,7 +1,8 @@
 //! A rep's first sync downloads her part of the workspace only: on one relay seeded with the
-//! demo workspace, a new device of the admin (who reads every record) and a new device of a rep
-//! (who reads what she owns or what sits in her territory, and the contacts, deals, quotes and
-//! orders of those accounts) sign in, each in a fresh browser profile, one after the other.
+//! demo workspace, a new device of the admin (who reads every record) and new devices of two
+//! reps (each reads what they own or what sits in their territories, and the contacts, deals,
+//! quotes and orders of those accounts: Rachida has two territories, Karim one, the smaller
+//! scope) sign in, each in a fresh browser profile, one after the other.
 //!
 //! For each, from the click on "Sign in": the first account row on screen and synced (the
 //! indicator says "Synced" and the documents held stop growing); then the records the device
@@ -22,9 +23,10 @@ const WAIT: Duration = Duration::from_secs(1_800);
 const SETTLED: Duration = Duration::from_secs(3);
 
 /// Who signs in: a label and an address of the demo.
-const PEOPLE: [(&str, &str); 2] = [
+const PEOPLE: [(&str, &str); 3] = [
     ("admin (every record)", "manon@demo.carnet.test"),
-    ("rep (her scope)", "rachida@demo.carnet.test"),
+    ("rep, two territories", "rachida@demo.carnet.test"),
+    ("rep, one territory", "karim@demo.carnet.test"),
 ];
 
 #[tokio::main]
