@@ -7,7 +7,8 @@
 //! between computations ([`DashboardRowsKeeper`], decided by `workspace::dashboard_rows`): the
 //! first computation reads them all, later ones only the rows of records written since, and
 //! the worker reads them once a few seconds after it starts, so the first opening of the
-//! cockpit finds them ready. Only rows of an older form, stored before this build, send it to
+//! cockpit finds them ready; the cockpit's facts made of them (which do not depend on the clock)
+//! are kept too, until the rows or the settings change. Only rows of an older form, stored before this build, send it to
 //! documents: the accounts among them with an activity since the figures' window opened
 //! (`dashboard::figures::window_start`) or with orders (activities, industry), and the open
 //! deals among them (their own probability). The rest is `dashboard::gathered` and
@@ -18,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use futures::lock::Mutex;
+use shared::cockpit::Facts;
 use shared::deal::{Deal, DealStatus};
 use shared::ids::{AccountId, DealId, WorkspaceId};
 use shared::index::{AccountIndexRow, DealIndexRow, ROW_FORM};
@@ -38,8 +40,17 @@ const DOCUMENTS_PER_SLICE: usize = 50;
 #[derive(Default)]
 pub struct DashboardRowsKeeper {
     keeper: RefCell<RowsKeeper>,
+    /// The cockpit's facts, made of the rows and settings of one version (they do not depend on
+    /// the clock).
+    facts: RefCell<Option<KeptFacts>>,
     /// One plan's reads at a time: two computations asked together read once.
     turn: Mutex<()>,
+}
+
+/// The cockpit's facts and the version of the rows and settings they were made of.
+struct KeptFacts {
+    version: (u64, u64),
+    facts: Rc<Facts>,
 }
 
 /// The rows one computation reads, as they were when it asked.
@@ -55,6 +66,8 @@ pub struct RowsNow {
     pub orders: Rc<Vec<OrderIndexRow>>,
     /// Every catalogue product's row.
     pub products: Rc<Vec<ProductIndexRow>>,
+    /// The kept rows' version (see `RowsKeeper::version`).
+    pub version: u64,
 }
 
 impl DashboardRowsKeeper {
@@ -117,7 +130,21 @@ impl DashboardRowsKeeper {
             quotes: kept.quotes.rows(),
             orders: kept.orders.rows(),
             products: kept.products.rows(),
+            version: keeper.version().0,
         })
+    }
+
+    /// The settings' version now (take it before reading them).
+    fn settings_version(&self) -> u64 {
+        self.keeper.borrow().version().1
+    }
+
+    /// The facts kept for `version`, if any.
+    fn facts_of(&self, version: (u64, u64)) -> Option<Rc<Facts>> {
+        match &*self.facts.borrow() {
+            Some(kept) if kept.version == version => Some(Rc::clone(&kept.facts)),
+            _ => None,
+        }
     }
 
     /// `workspace`'s settings (kept until written).
@@ -140,10 +167,18 @@ impl DashboardRowsKeeper {
         Ok(settings)
     }
 
-    /// Reads the rows now, so the first computation finds them ready (a failure is logged
-    /// and left to that computation).
+    /// Reads the rows and makes the facts now, for the signed-in workspace, so the first
+    /// computation finds them ready (a failure is logged and left to that computation).
     pub async fn warm_up(&self, storage: &Storage) {
-        if let Err(error) = self.rows(storage).await {
+        let workspace = match storage.session().await {
+            Ok(session) => session.map(|session| session.workspace.id),
+            Err(error) => {
+                gloo::console::warn!(format!("dashboard: no session to warm up: {error}"));
+                return;
+            }
+        };
+        let now = (js_sys::Date::now() / 1000.0).floor() as i64;
+        if let Err(error) = gather(storage, self, workspace, now, &mut Vec::new()).await {
             gloo::console::warn!(format!("dashboard: the rows could not be read: {error}"));
         }
     }
@@ -159,12 +194,9 @@ pub async fn compute(
 ) -> Result<DashboardFigures, Problem> {
     let began = js_sys::Date::now();
     let mut timings = Vec::new();
-    let gathered = gather(storage, kept, workspace, now, &mut timings)
+    let (gathered, facts) = gather(storage, kept, workspace, now, &mut timings)
         .await
         .map_err(|error| error.problem())?;
-    let computing = js_sys::Date::now();
-    let facts = gathered.facts();
-    timings.push(("facts".to_owned(), js_sys::Date::now() - computing));
     let computing = js_sys::Date::now();
     let mut figures = DashboardFigures::of_facts(&facts, &gathered, now)
         .map_err(|error| Problem::with_detail("problem-dashboard-figures", error.to_string()))?;
@@ -174,14 +206,19 @@ pub async fn compute(
     Ok(figures)
 }
 
+/// What the figures are made of: the rows, settings and people, and the facts of the rows
+/// (kept from the last computation when neither rows nor settings changed since).
 async fn gather(
     storage: &Storage,
     kept: &DashboardRowsKeeper,
     workspace: Option<WorkspaceId>,
     now: i64,
     timings: &mut Vec<(String, f64)>,
-) -> Result<Gathered, StorageError> {
+) -> Result<(Gathered, Rc<Facts>), StorageError> {
     let began = js_sys::Date::now();
+    // Taken before the settings are read: a write during the read makes the facts made of
+    // them unfit for the next computation.
+    let settings_version = kept.settings_version();
     let settings = match workspace {
         Some(id) => kept.settings(storage, id).await?,
         None => None,
@@ -198,13 +235,35 @@ async fn gather(
         quotes,
         orders,
         products,
+        version,
     } = kept.rows(storage).await?;
     timings.push(("rows".to_owned(), js_sys::Date::now() - reading));
+    let version = (version, settings_version);
+    let mut gathered = Gathered {
+        accounts,
+        documents: BTreeMap::new(),
+        deals,
+        probabilities: BTreeMap::new(),
+        quotes,
+        orders,
+        products,
+        people,
+        settings,
+    };
+    if let Some(facts) = kept.facts_of(version) {
+        timings.push(("facts (kept)".to_owned(), 0.0));
+        return Ok((gathered, facts));
+    }
     let reading = js_sys::Date::now();
     // A window that cannot be computed (a clock out of range) reads every active account.
-    let since = window_start(settings.as_ref(), now).unwrap_or(i64::MIN);
-    let buying: BTreeSet<&str> = orders.iter().map(|order| order.account.as_str()).collect();
-    let wanted: Vec<AccountId> = accounts
+    let since = window_start(gathered.settings.as_ref(), now).unwrap_or(i64::MIN);
+    let buying: BTreeSet<&str> = gathered
+        .orders
+        .iter()
+        .map(|order| order.account.as_str())
+        .collect();
+    let wanted: Vec<AccountId> = gathered
+        .accounts
         .iter()
         .filter(|row| row.form < ROW_FORM)
         .filter(|row| {
@@ -212,30 +271,29 @@ async fn gather(
         })
         .filter_map(|row| row.id.parse().ok())
         .collect();
-    let mut documents = BTreeMap::new();
+    let open: Vec<DealId> = gathered
+        .deals
+        .iter()
+        .filter(|row| row.form < ROW_FORM && row.status == DealStatus::Open.as_str())
+        .filter_map(|row| row.id.parse().ok())
+        .collect();
     for (read, id) in wanted.into_iter().enumerate() {
         if let Some(account) = storage
             .load_account(id)
             .await?
             .and_then(|document| readable(document.record()))
         {
-            documents.insert(id, account);
+            gathered.documents.insert(id, account);
         }
         pause_now_and_then(read).await;
     }
-    let open: Vec<DealId> = deals
-        .iter()
-        .filter(|row| row.form < ROW_FORM && row.status == DealStatus::Open.as_str())
-        .filter_map(|row| row.id.parse().ok())
-        .collect();
-    let mut probabilities = BTreeMap::new();
     for (read, id) in open.into_iter().enumerate() {
         if let Some(deal) = storage
             .load_document::<Deal>(id)
             .await?
             .and_then(|document| readable(document.record()))
         {
-            probabilities.insert(id, deal.probability);
+            gathered.probabilities.insert(id, deal.probability);
         }
         pause_now_and_then(read).await;
     }
@@ -243,17 +301,14 @@ async fn gather(
         "older rows' documents".to_owned(),
         js_sys::Date::now() - reading,
     ));
-    Ok(Gathered {
-        accounts,
-        documents,
-        deals,
-        probabilities,
-        quotes,
-        orders,
-        products,
-        people,
-        settings,
-    })
+    let making = js_sys::Date::now();
+    let facts = Rc::new(gathered.facts());
+    *kept.facts.borrow_mut() = Some(KeptFacts {
+        version,
+        facts: Rc::clone(&facts),
+    });
+    timings.push(("facts".to_owned(), js_sys::Date::now() - making));
+    Ok((gathered, facts))
 }
 
 /// The record, or `None` (logged) when its document cannot be read: one damaged record must

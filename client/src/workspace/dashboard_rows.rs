@@ -226,6 +226,8 @@ enum Dirt {
 pub struct RowsKeeper {
     kept: Option<KeptRows>,
     dirt: Dirt,
+    /// Bumped whenever the kept rows change (what is made from them can be kept until then).
+    version: u64,
     /// The workspace's settings as last read (`None` inside: it has none on this device).
     settings: Option<(WorkspaceId, Option<Settings>)>,
     /// Bumped whenever the settings may have been written, so a read that began before does
@@ -290,11 +292,15 @@ impl RowsKeeper {
     /// Keeps `rows`, read whole by a [`Plan::ReadAll`].
     pub fn read_all(&mut self, rows: KeptRows) {
         self.kept = Some(rows);
+        self.version += 1;
     }
 
     /// Puts what a [`Plan::Patch`] read (`None`: the record has no row any more).
     pub fn patched(&mut self, rows: Vec<(RecordRef, Option<IndexRow>)>) {
         if let Some(kept) = &mut self.kept {
+            if !rows.is_empty() {
+                self.version += 1;
+            }
             for (record, row) in rows {
                 kept.put(record, row);
             }
@@ -305,6 +311,14 @@ impl RowsKeeper {
     pub fn failed(&mut self) {
         self.kept = None;
         self.dirt = Dirt::Clean;
+        self.version += 1;
+    }
+
+    /// Which rows are kept and which settings: both numbers change whenever the rows or the
+    /// settings may have (what is made of them alone, like the cockpit's facts, can be kept
+    /// under this key).
+    pub fn version(&self) -> (u64, u64) {
+        (self.version, self.settings_written)
     }
 
     /// The kept rows.
@@ -463,6 +477,23 @@ mod tests {
             .collect();
         keeper.written(Written::Records(many));
         assert_eq!(keeper.plan(), Plan::ReadAll);
+    }
+
+    #[test]
+    fn the_version_moves_with_every_change_of_rows_or_settings_and_only_then() {
+        let mut keeper = RowsKeeper::new();
+        keeper.read_all(kept_rows(vec![account_row(1, "Martin")]));
+        let read = keeper.version();
+        assert_eq!(keeper.plan(), Plan::Ready);
+        keeper.patched(Vec::new());
+        assert_eq!(keeper.version(), read);
+        keeper.patched(vec![(account(1), None)]);
+        let patched = keeper.version();
+        assert_ne!(patched, read);
+        keeper.written(Written::Records(BTreeSet::from([RecordRef::Settings(
+            WorkspaceId::from_bytes([7; 16]),
+        )])));
+        assert_ne!(keeper.version(), patched);
     }
 
     #[test]
