@@ -102,18 +102,12 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         settle_after_load(device).await?;
         let opened = device.evaluate(&open_dashboard()).await?;
         cold.push(number(&opened, "drawn_ms"));
-        let timings = device
-            .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
-            .await?;
-        eprintln!("  cold {opened}: worker {timings}");
+        print_steps(device, "cold", &opened).await?;
         for _ in 0..WARM_PER_LOAD {
             device.evaluate(&navigate("a.brand", LISTED)).await?;
             let opened = device.evaluate(&open_dashboard()).await?;
             warm.push(number(&opened, "drawn_ms"));
-            let timings = device
-                .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
-                .await?;
-            eprintln!("  warm {opened}: worker {timings}");
+            print_steps(device, "warm", &opened).await?;
         }
         settle_after_load(device).await?;
         for run in 0..PEER_PER_LOAD {
@@ -138,10 +132,7 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
         device.wait_for("#accounts, #accounts-empty").await?;
         let opened = device.evaluate(&open_dashboard()).await?;
         at_once.push(number(&opened, "drawn_ms"));
-        let timings = device
-            .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
-            .await?;
-        eprintln!("  at once {opened}: worker {timings}");
+        print_steps(device, "at once", &opened).await?;
     }
     let report = json!({
         "accounts": accounts,
@@ -153,6 +144,16 @@ async fn measure(device: &Device, accounts: usize) -> HarnessResult {
     print_table(&report);
     let path = write_report("dashboard", &report)?;
     eprintln!("  report: {}", path.display());
+    Ok(())
+}
+
+/// Prints an opening's times and the worker's steps (milliseconds, from the page's
+/// `data-timings`).
+async fn print_steps(device: &Device, opening: &str, opened: &Value) -> HarnessResult {
+    let steps = device
+        .evaluate("return document.querySelector('.dashboard')?.dataset.timings ?? null;")
+        .await?;
+    eprintln!("  {opening} {opened}: worker {steps}");
     Ok(())
 }
 

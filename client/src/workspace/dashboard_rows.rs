@@ -48,41 +48,21 @@ impl KeptRow for AccountIndexRow {
     }
 }
 
-impl KeptRow for DealIndexRow {
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn slim(&mut self) {
-        self.heads = Vec::new();
-    }
+/// Rows of which the figures read everything but their heads.
+macro_rules! kept_but_heads {
+    ($($row:ty),*) => {$(
+        impl KeptRow for $row {
+            fn key(&self) -> &str {
+                &self.id
+            }
+            fn slim(&mut self) {
+                self.heads = Vec::new();
+            }
+        }
+    )*};
 }
 
-impl KeptRow for QuoteIndexRow {
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn slim(&mut self) {
-        self.heads = Vec::new();
-    }
-}
-
-impl KeptRow for OrderIndexRow {
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn slim(&mut self) {
-        self.heads = Vec::new();
-    }
-}
-
-impl KeptRow for ProductIndexRow {
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn slim(&mut self) {
-        self.heads = Vec::new();
-    }
-}
+kept_but_heads!(DealIndexRow, QuoteIndexRow, OrderIndexRow, ProductIndexRow);
 
 /// The rows of one kind, in no particular order, found by key.
 #[derive(Clone, Debug)]
