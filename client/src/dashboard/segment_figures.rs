@@ -90,6 +90,30 @@ impl SegmentsFigures {
     }
 }
 
+/// The most characters of a segment's name a call list's file name keeps.
+const FILE_NAME_CHARS: usize = 60;
+
+/// The file name of a call list of the segment named `segment`, made on `day` (`YYYY-MM-DD`):
+/// the name in lower case, every run of other characters than letters and digits made one
+/// hyphen (so it is a valid name on every system), cut to [`FILE_NAME_CHARS`] characters.
+pub fn call_list_file_name(segment: &str, day: &str) -> String {
+    let mut slug = String::new();
+    for character in segment.chars() {
+        if slug.chars().count() >= FILE_NAME_CHARS {
+            break;
+        }
+        if character.is_alphanumeric() {
+            slug.extend(character.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    match slug.trim_end_matches('-') {
+        "" => format!("carnet-segment-{day}.csv"),
+        slug => format!("carnet-{slug}-{day}.csv"),
+    }
+}
+
 /// The call list of segment `id` among `gathered`'s accounts at `now`, as CSV (semicolons, as
 /// the workspace's spreadsheets in French expect); `None` when there is no such readable
 /// segment.
@@ -159,6 +183,21 @@ impl Lists {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_list_file_is_named_after_its_segment_in_a_name_every_system_accepts() {
+        assert_eq!(
+            call_list_file_name("Boulangeries du Rhône / sans visite: 60 j", "2026-12-05"),
+            "carnet-boulangeries-du-rhône-sans-visite-60-j-2026-12-05.csv"
+        );
+        assert_eq!(
+            call_list_file_name(" ?? ", "2026-12-05"),
+            "carnet-segment-2026-12-05.csv"
+        );
+        let long = call_list_file_name(&"é".repeat(100), "2026-12-05");
+        assert_eq!(long, format!("carnet-{}-2026-12-05.csv", "é".repeat(60)));
+    }
+
     use shared::account::{Account, Activity, ActivityKind};
     use shared::index::AccountIndexRow;
     use shared::record::{Address, AddressKind};

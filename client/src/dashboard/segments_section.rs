@@ -57,8 +57,11 @@ pub(crate) fn SegmentsSection(props: &SegmentsSectionProps) -> Html {
                     })
                 };
                 let download = {
-                    let (segments, id) = (segments.clone(), segment.id.clone());
-                    Callback::from(move |_: MouseEvent| segments.download_call_list(id.clone()))
+                    let (segments, id, name) =
+                        (segments.clone(), segment.id.clone(), segment.name.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        segments.download_call_list(id.clone(), &name)
+                    })
                 };
                 let remove = props.planner.then(|| {
                     let (segments, id) = (segments.clone(), segment.id.clone());

@@ -12,7 +12,7 @@ use shared::settings::SegmentSetting;
 use yew::prelude::*;
 
 use crate::bridge::{Answer, Query};
-use crate::dashboard::segment_figures::SegmentsFigures;
+use crate::dashboard::segment_figures::{call_list_file_name, SegmentsFigures};
 use crate::dashboard::use_dashboard::change_settings;
 use crate::download;
 use crate::hooks::{use_sync, SessionState, SyncHandle};
@@ -83,8 +83,10 @@ impl SegmentsHandle {
         );
     }
 
-    /// Downloads segment `id`'s call list as CSV, made by the worker.
-    pub(crate) fn download_call_list(&self, id: String) {
+    /// Downloads segment `id`'s call list as CSV, made by the worker, in a file named after
+    /// the segment (`name`).
+    pub(crate) fn download_call_list(&self, id: String, name: &str) {
+        let file_name = call_list_file_name(name, &download::today());
         let view = self.view.clone();
         let Some(service) = self.sync.as_ref().and_then(SyncHandle::workspace) else {
             return failed(&view, Problem::new("problem-storage-not-ready"));
@@ -101,8 +103,7 @@ impl SegmentsHandle {
                 _ => Err(Problem::new("problem-storage-aborted")),
             };
             let offered = made.and_then(|bytes| {
-                let name = format!("carnet-segment-{}.csv", download::today());
-                download::offer(&bytes, "text/csv;charset=utf-8", &name).map_err(|error| {
+                download::offer(&bytes, "text/csv;charset=utf-8", &file_name).map_err(|error| {
                     Problem::with_detail("problem-download-failed", error.to_string())
                 })
             });

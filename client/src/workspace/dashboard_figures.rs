@@ -7,12 +7,12 @@
 //! between computations ([`DashboardRowsKeeper`], decided by `workspace::dashboard_rows`): the
 //! first computation reads them all, later ones only the rows of records written since, and
 //! the worker reads them once a few seconds after it starts, so the first opening of the
-//! cockpit finds them ready; the cockpit's facts made of them (which do not depend on the clock)
-//! are kept too, until the rows or the settings change. Only rows of an older form, stored before this build, send it to
-//! documents: the accounts among them with an activity since the figures' window opened
-//! (`dashboard::figures::window_start`) or with orders (activities, industry), and the open
-//! deals among them (their own probability). The rest is `dashboard::gathered` and
-//! `dashboard::figures`, pure.
+//! cockpit finds them ready; the cockpit's facts made of them (which do not depend on the
+//! clock) are kept too, until the rows or the settings change. Only rows of an older form,
+//! stored before this build, send it to documents: the accounts among them with an activity
+//! since the figures' window opened (`dashboard::figures::window_start`) or with orders
+//! (activities, industry), and the open deals among them (their own probability). The rest is
+//! `dashboard::gathered` and `dashboard::figures`, pure.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
