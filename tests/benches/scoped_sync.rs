@@ -85,7 +85,7 @@ async fn measure(device: &Device, email: &str) -> HarnessResult<Value> {
     );
     let mut result = device.evaluate(&probe).await?;
     // "Synced" may show between two pages of the download: synced is when nothing more comes.
-    let mut held = held_documents(device).await?;
+    let mut held = device.held_documents().await?;
     let mut still_since = Instant::now();
     while still_since.elapsed() < SETTLED {
         if began.elapsed() > WAIT {
@@ -94,7 +94,7 @@ async fn measure(device: &Device, email: &str) -> HarnessResult<Value> {
             ));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = held_documents(device).await?;
+        let now = device.held_documents().await?;
         if now != held {
             held = now;
             still_since = Instant::now();
@@ -112,27 +112,6 @@ async fn measure(device: &Device, email: &str) -> HarnessResult<Value> {
         fields.insert("bytes_received".to_owned(), json!(received));
     }
     Ok(result)
-}
-
-/// The documents the device's IndexedDB holds.
-async fn held_documents(device: &Device) -> HarnessResult<u64> {
-    let held = device
-        .evaluate(
-            "return new Promise((resolve, reject) => {
-               const open = indexedDB.open('carnet');
-               open.onerror = () => reject(open.error);
-               open.onsuccess = () => {
-                 const db = open.result;
-                 if (!db.objectStoreNames.contains('documents')) { db.close(); resolve(0); return; }
-                 const count = db.transaction('documents').objectStore('documents').count();
-                 count.onsuccess = () => { db.close(); resolve(count.result); };
-                 count.onerror = () => { db.close(); reject(count.error); };
-               };
-             });",
-        )
-        .await?;
-    held.as_u64()
-        .ok_or_else(|| HarnessError::Unexpected(format!("the document count reads {held}")))
 }
 
 /// One table: each person's download, and its share of the admin's.

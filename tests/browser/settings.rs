@@ -51,7 +51,7 @@ async fn removing_a_lost_device_from_settings_erases_its_copy_at_its_next_connec
         lost.go_offline().await?;
         lost.go_online().await?;
         lost.wait_for("#sign-in-email").await?;
-        let held = crate::team::held_documents(&lost).await?;
+        let held = lost.held_documents().await?;
         if held != 0 {
             return Err(unexpected(format!(
                 "the removed device still holds {held} documents"

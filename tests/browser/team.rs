@@ -61,7 +61,7 @@ async fn a_rep_disabled_by_an_admin_has_her_open_app_erased_at_once_and_cannot_s
         // The rep's open app: its socket is closed, the next ticket answered "revoked", and
         // the device erases its copy of the workspace and returns to the sign-in page.
         rep.wait_for("#sign-in-email").await?;
-        let held = held_documents(&rep).await?;
+        let held = rep.held_documents().await?;
         if held != 0 {
             return Err(unexpected(format!(
                 "the revoked device still holds {held} documents"
@@ -230,25 +230,6 @@ async fn an_admin_s_invitation_link_signs_a_new_rep_in_once_and_a_cancelled_one_
     outcome
 }
 
-/// How many documents `device` holds in IndexedDB.
-pub(crate) async fn held_documents(device: &Device) -> HarnessResult<u64> {
-    let held = device
-        .evaluate(
-            "return new Promise((resolve, reject) => {
-               const open = indexedDB.open('carnet');
-               open.onerror = () => reject(open.error);
-               open.onsuccess = () => {
-                 const db = open.result;
-                 const count = db.transaction('documents').objectStore('documents').count();
-                 count.onsuccess = () => { db.close(); resolve(count.result); };
-               };
-             });",
-        )
-        .await?;
-    held.as_u64()
-        .ok_or_else(|| unexpected(format!("the document count reads {held}")))
-}
-
 /// Chooses the option labelled `label` in the select `select` on `device` (once the select
 /// offers it: its choices, such as the people directory, may still be on their way, at most the
 /// harness's limit), and waits until the select shows it.
@@ -389,7 +370,7 @@ async fn wait_for_held(
 ) -> HarnessResult<u64> {
     let deadline = tokio::time::Instant::now() + tests::WAIT_LIMIT;
     loop {
-        let held = held_documents(device).await?;
+        let held = device.held_documents().await?;
         if done(held) {
             return Ok(held);
         }
@@ -438,7 +419,7 @@ async fn an_admin_gives_a_rep_a_territory_and_a_team_from_settings_and_his_devic
         julien.sign_in(JULIEN).await?;
         admin.wait_until_synced().await?;
         julien.wait_until_synced().await?;
-        let before = held_documents(&julien).await?;
+        let before = julien.held_documents().await?;
 
         // The admin gives Julien Île-de-France on top of his territories.
         admin.goto("/settings").await?;

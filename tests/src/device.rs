@@ -156,6 +156,27 @@ impl Device {
         Ok(())
     }
 
+    /// How many documents the app's IndexedDB holds (0 before it made its stores).
+    pub async fn held_documents(&self) -> HarnessResult<u64> {
+        let held = self
+            .evaluate(
+                "return new Promise((resolve, reject) => {
+                   const open = indexedDB.open('carnet');
+                   open.onerror = () => reject(open.error);
+                   open.onsuccess = () => {
+                     const db = open.result;
+                     if (!db.objectStoreNames.contains('documents')) { db.close(); resolve(0); return; }
+                     const count = db.transaction('documents').objectStore('documents').count();
+                     count.onsuccess = () => { db.close(); resolve(count.result); };
+                     count.onerror = () => { db.close(); reject(count.error); };
+                   };
+                 });",
+            )
+            .await?;
+        held.as_u64()
+            .ok_or_else(|| HarnessError::Unexpected(format!("the document count reads {held}")))
+    }
+
     /// Waits until the sync indicator says everything is synced.
     pub async fn wait_until_synced(&self) -> HarnessResult {
         self.wait_for_text("#sync-status", "Synced").await
