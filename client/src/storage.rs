@@ -39,6 +39,7 @@ mod stored;
 mod transfer;
 
 use std::collections::HashMap;
+use std::future::IntoFuture;
 
 use automerge::ChangeHash;
 use idb::{Query, Transaction, TransactionMode};
@@ -747,7 +748,7 @@ impl Storage {
         ];
         let transaction = self.read_transaction(&stores)?;
         let values = async {
-            let mut values = Vec::with_capacity(records.len());
+            let mut reads = Vec::with_capacity(records.len());
             for (kind, key) in records {
                 let store = match kind {
                     RecordKind::Account => ACCOUNT_INDEX,
@@ -757,15 +758,22 @@ impl Storage {
                     RecordKind::Quote => QUOTE_INDEX,
                     RecordKind::Order => ORDER_INDEX,
                     RecordKind::Settings => {
-                        values.push(None);
+                        reads.push(None);
                         continue;
                     }
                 };
-                let value = transaction
+                // Asked for at once, awaited after (see `Storage::index_rows_now`).
+                let read = transaction
                     .object_store(store)?
-                    .get(Query::Key(JsValue::from(key.as_str())))?
-                    .await?;
-                values.push(value.map(|value| (*kind, value)));
+                    .get(Query::Key(JsValue::from(key.as_str())))?;
+                reads.push(Some((*kind, IntoFuture::into_future(read))));
+            }
+            let mut values = Vec::with_capacity(reads.len());
+            for read in reads {
+                values.push(match read {
+                    Some((kind, read)) => read.await?.map(|value| (kind, value)),
+                    None => None,
+                });
             }
             Ok::<_, idb::Error>(values)
         }
@@ -1151,6 +1159,7 @@ async fn put_snapshots(
     let held = held_documents(transaction, snapshots).await?;
     let documents = transaction.object_store(DOCUMENTS)?;
     let mut changed = Vec::with_capacity(snapshots.len());
+    let mut journal = search_journal::JournalBatch::default();
     for snapshot in snapshots {
         let key = snapshot.document.0.to_string();
         let summary = snapshot
@@ -1191,7 +1200,7 @@ async fn put_snapshots(
         match row_value(&summary.row) {
             Ok(Some((store, row))) => {
                 let _row = transaction.object_store(store)?.put(&row, None)?;
-                search_journal::journal_row(transaction, &summary.row)?;
+                journal.note(&summary.row);
             }
             Ok(None) => {}
             Err(error) => return Ok(Err(error)),
@@ -1204,6 +1213,7 @@ async fn put_snapshots(
             editors: Vec::new(),
         });
     }
+    journal.add_to(transaction)?;
     Ok(Ok(changed))
 }
 

@@ -3,7 +3,7 @@
 //! later; a page for a document the device already holds merges instead of replacing it.
 #![cfg(target_arch = "wasm32")]
 
-use client::storage::{Received, Storage};
+use client::storage::{JournalEntry, Received, Storage};
 use shared::contact::{Contact, ContactDocument};
 use shared::edit::Edit;
 use shared::field::FieldPath;
@@ -95,6 +95,26 @@ async fn a_stored_snapshot_and_its_row_are_listed_searchable_and_open_correctly_
         vec![Some(RecordKind::Account), Some(RecordKind::Contact)]
     );
     assert!(changed.iter().all(|record| record.grew));
+
+    // The page's rows are one entry of the search journal, read as one entry per row, and a
+    // page of the journal never ends inside an entry.
+    let journal = storage
+        .search_journal_after(0.0, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        journal.entries,
+        vec![
+            JournalEntry::Account(bakery_id.0.to_string()),
+            JournalEntry::Contact(contact_document.0.to_string()),
+        ]
+    );
+    let after = journal.last.ok_or("the journal has no entry")?;
+    let rest = storage
+        .search_journal_after(after, 100)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(rest.entries.is_empty(), "one entry for the page: {rest:?}");
 
     let accounts = storage.account_rows().await.map_err(|e| e.to_string())?;
     assert_eq!(accounts.len(), 1);

@@ -1,10 +1,12 @@
 //! What the search index needs to be kept between visits: a saved copy of it and the journal of
 //! the rows written since.
 //!
-//! - `search_journal` (increasing keys): one entry per index row written or cleared, added in the
+//! - `search_journal` (increasing keys): an entry per index row written or cleared, added in the
 //!   same transaction as the row, so the journal never misses a write, whichever tab or worker
 //!   made it: `"a:<id>"`, `"c:<id>"`, `"d:<id>"` (a row written or deleted: the keeper reads it
-//!   back, or finds it gone), or `"*"` when every row may have changed (a rebuild, a wipe).
+//!   back, or finds it gone), or `"*"` when every row may have changed (a rebuild, a wipe). A
+//!   transaction writing many rows (a page of a download) adds one entry of one such line per
+//!   row, separated by line feeds ([`JournalBatch`]).
 //! - `search_saved`: the index's saved form (`SearchIndex::to_bytes`) under `index`, and under
 //!   `through` the last journal key it covers. Saving removes the journal entries it covers in
 //!   the same transaction, and never replaces a copy that covers more.
@@ -12,6 +14,8 @@
 //! A worker holding the index reads the journal after the key it is current through and
 //! re-reads those rows; when `through` has moved past that key, another worker trimmed
 //! entries it has not read, and it loads the saved copy again.
+
+use std::future::IntoFuture;
 
 use idb::{CursorDirection, KeyRange, Query, Transaction};
 use js_sys::{Object, Reflect, Uint8Array};
@@ -148,19 +152,26 @@ impl Storage {
         }
         .await;
         let (keys, values, through) = finish(transaction, read).await?;
-        let entries = values
-            .iter()
-            .map(|value| {
-                value
-                    .as_string()
-                    .and_then(|text| journal_entry(&text))
+        let mut entries = Vec::new();
+        let mut last = None;
+        for (key, value) in keys.iter().zip(&values) {
+            // A page ends after the entry that brings it to `limit` rows (an entry of a
+            // download's page names hundreds).
+            if entries.len() >= limit as usize {
+                break;
+            }
+            match value.as_string() {
+                Some(text) => entries.extend(text.split('\n').map(|line| {
                     // An entry this build cannot read may name any row.
-                    .unwrap_or(JournalEntry::Everything)
-            })
-            .collect();
+                    journal_entry(line).unwrap_or(JournalEntry::Everything)
+                })),
+                None => entries.push(JournalEntry::Everything),
+            }
+            last = key.as_f64();
+        }
         Ok(JournalPage {
             entries,
-            last: keys.last().and_then(JsValue::as_f64),
+            last,
             saved_through: through.and_then(|through| through.as_f64()).unwrap_or(0.0),
         })
     }
@@ -184,13 +195,18 @@ impl Storage {
         named.dedup();
         let transaction = self.read_transaction(&[ACCOUNT_INDEX, CONTACT_INDEX, DEAL_INDEX])?;
         let read = async {
-            let mut values = Vec::with_capacity(named.len());
+            // Every read is asked for before the first answer is awaited, so the database
+            // answers them one after the other without waiting for this worker between them.
+            let mut reads = Vec::with_capacity(named.len());
             for (store, id) in &named {
-                let value = transaction
+                let read = transaction
                     .object_store(store)?
-                    .get(Query::Key(JsValue::from(*id)))?
-                    .await?;
-                values.push(value);
+                    .get(Query::Key(JsValue::from(*id)))?;
+                reads.push(IntoFuture::into_future(read));
+            }
+            let mut values = Vec::with_capacity(reads.len());
+            for read in reads {
+                values.push(read.await?);
             }
             Ok::<_, idb::Error>(values)
         }
@@ -292,16 +308,55 @@ pub(super) fn journal_row_of(
     store: &str,
     id: &str,
 ) -> Result<(), idb::Error> {
+    let Some(entry) = entry_text(store, id) else {
+        return Ok(());
+    };
+    let _queued = transaction
+        .object_store(SEARCH_JOURNAL)?
+        .add(&JsValue::from(entry), None)?;
+    Ok(())
+}
+
+/// The journal's text for a row of `store` (`None`: search does not read that store).
+fn entry_text(store: &str, id: &str) -> Option<String> {
     let prefix = match store {
         ACCOUNT_INDEX => "a",
         CONTACT_INDEX => "c",
         DEAL_INDEX => "d",
-        _ => return Ok(()),
+        _ => return None,
     };
-    let _queued = transaction
-        .object_store(SEARCH_JOURNAL)?
-        .add(&JsValue::from(format!("{prefix}:{id}")), None)?;
-    Ok(())
+    Some(format!("{prefix}:{id}"))
+}
+
+/// The rows a transaction writing many of them (a page of a download) notes in the journal as
+/// one entry, one line per row: one request instead of one per row.
+#[derive(Debug, Default)]
+pub(super) struct JournalBatch {
+    lines: Vec<String>,
+}
+
+impl JournalBatch {
+    /// Notes `row` (rows search does not read are left out).
+    pub(super) fn note(&mut self, row: &IndexRow) {
+        let entry = match row {
+            IndexRow::Account(row) => entry_text(ACCOUNT_INDEX, &row.id),
+            IndexRow::Contact(row) => entry_text(CONTACT_INDEX, &row.id),
+            IndexRow::Deal(row) => entry_text(DEAL_INDEX, &row.id),
+            IndexRow::Product(_) | IndexRow::Quote(_) | IndexRow::Order(_) | IndexRow::None => None,
+        };
+        self.lines.extend(entry);
+    }
+
+    /// Adds the entry to the journal in `transaction` (nothing when no row was noted).
+    pub(super) fn add_to(self, transaction: &Transaction) -> Result<(), idb::Error> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        let _queued = transaction
+            .object_store(SEARCH_JOURNAL)?
+            .add(&JsValue::from(self.lines.join("\n")), None)?;
+        Ok(())
+    }
 }
 
 /// Notes in the journal that every row may have changed (rows cleared or rebuilt).

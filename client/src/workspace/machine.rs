@@ -27,6 +27,14 @@ use crate::state::problem::Problem;
 /// 10,000 records page by page must not re-read the whole index after every page.
 pub const REFRESH_AFTER: Duration = Duration::from_millis(300);
 
+/// A batch sync stored this large is a page of a download (or of a long catch-up).
+pub const DOWNLOAD_PAGE: usize = 100;
+
+/// How long the lists wait before re-reading while a download goes on, once they showed its
+/// first page: every re-read reads the whole growing list while the pages are written, so
+/// fewer re-reads leave the database to the download.
+pub const DOWNLOAD_REFRESH_AFTER: Duration = Duration::from_millis(1_500);
+
 /// The problem of an edit refused because the device is being signed out.
 pub const SIGNING_OUT: &str = "problem-signing-out";
 
@@ -314,6 +322,8 @@ pub struct Workspace {
     /// What sync stored since the last refresh.
     stale: Reach,
     refresh_scheduled: bool,
+    /// A refresh for a page of a download was already scheduled since the last smaller batch.
+    downloading: bool,
     /// While leading: the last outbox key handed to sync in this term.
     leader: Option<u64>,
     phase: Phase,
@@ -409,7 +419,17 @@ impl Workspace {
                 for stored in &stored {
                     self.stale.add(Reach::of_stored(stored));
                 }
-                self.schedule_refresh(&mut effects);
+                // The first page of a download is shown at once, the next ones less often; a
+                // smaller batch (the last page, a colleague's edit) ends the download.
+                let after = if stored.len() < DOWNLOAD_PAGE {
+                    self.downloading = false;
+                    REFRESH_AFTER
+                } else if std::mem::replace(&mut self.downloading, true) {
+                    DOWNLOAD_REFRESH_AFTER
+                } else {
+                    REFRESH_AFTER
+                };
+                self.schedule_refresh_after(after, &mut effects);
             }
             Event::ChangedElsewhere => {
                 self.stale.add(Reach::everything());
@@ -581,11 +601,13 @@ impl Workspace {
     /// Asks for a refresh once the wait is over, unless one is asked for already or nothing
     /// is stale.
     fn schedule_refresh(&mut self, effects: &mut Vec<Effect>) {
+        self.schedule_refresh_after(REFRESH_AFTER, effects);
+    }
+
+    fn schedule_refresh_after(&mut self, after: Duration, effects: &mut Vec<Effect>) {
         if !self.stale.is_empty() && !self.refresh_scheduled {
             self.refresh_scheduled = true;
-            effects.push(Effect::ScheduleRefresh {
-                after: REFRESH_AFTER,
-            });
+            effects.push(Effect::ScheduleRefresh { after });
         }
     }
 

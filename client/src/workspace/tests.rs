@@ -338,6 +338,52 @@ fn pages_stored_during_one_wait_are_re_read_once_and_echoes_not_at_all() {
 }
 
 #[test]
+fn a_download_shows_its_first_page_at_once_then_re_reads_less_often_until_a_smaller_batch() {
+    let mut workspace = Workspace::new();
+    let mut store = MemoryStore::new();
+    subscribe(&mut workspace, &[Topic::List(ListKind::Accounts)]);
+    let mut next = 0_u128;
+    let mut page = |store: &mut MemoryStore, records: usize| {
+        (0..records)
+            .map(|_| {
+                next += 1;
+                let record = RecordRef::Account(AccountId::from_bytes(next.to_le_bytes()));
+                store.receive(record, vec![next.to_le_bytes().to_vec()])
+            })
+            .collect::<Vec<_>>()
+    };
+    let scheduled = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter_map(|effect| match effect {
+                Effect::ScheduleRefresh { after } => Some(*after),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = page(&mut store, super::machine::DOWNLOAD_PAGE);
+    let effects = workspace.event(Event::Received { stored: first });
+    assert_eq!(scheduled(&effects), [super::machine::REFRESH_AFTER]);
+    assert_eq!(invalidated(&workspace.event(Event::RefreshDue)), ids(&[1]));
+    let second = page(&mut store, super::machine::DOWNLOAD_PAGE);
+    let effects = workspace.event(Event::Received { stored: second });
+    assert_eq!(
+        scheduled(&effects),
+        [super::machine::DOWNLOAD_REFRESH_AFTER]
+    );
+    assert_eq!(invalidated(&workspace.event(Event::RefreshDue)), ids(&[1]));
+    // The last, smaller page is shown as soon as any colleague's edit would be.
+    let last = page(&mut store, 3);
+    let effects = workspace.event(Event::Received { stored: last });
+    assert_eq!(scheduled(&effects), [super::machine::REFRESH_AFTER]);
+    assert_eq!(invalidated(&workspace.event(Event::RefreshDue)), ids(&[1]));
+    // A later download starts again with its first page at once.
+    let again = page(&mut store, super::machine::DOWNLOAD_PAGE);
+    let effects = workspace.event(Event::Received { stored: again });
+    assert_eq!(scheduled(&effects), [super::machine::REFRESH_AFTER]);
+}
+
+#[test]
 fn a_change_nobody_described_reaches_every_subscriber_once_the_wait_is_over() {
     let mut workspace = Workspace::new();
     subscribe(&mut workspace, &[Topic::Today, Topic::Record(deal(3))]);
