@@ -16,7 +16,7 @@ use super::{
 };
 
 /// The schema version this build needs.
-pub(super) const SCHEMA_VERSION: u32 = 6;
+pub(super) const SCHEMA_VERSION: u32 = 7;
 
 /// An open database.
 pub(super) struct Opened {
@@ -201,6 +201,35 @@ fn migrate(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
                     KeyPath::new_single("account"),
                     Some(IndexParams::new()),
                 )?;
+            }
+        }
+    }
+    if old_version < 7 {
+        // Version 7: the indexes nothing reads any more are dropped (search has its own index
+        // in the workspace worker; lists filter the rows they read): each cost every row
+        // written an update, the search terms' one an entry per word.
+        let transaction = idb::Event::target(event)
+            .ok()
+            .and_then(|request| request.transaction())
+            .ok_or(idb::Error::TransactionNotFound)?;
+        let unread: [(&str, &[&str]); 6] = [
+            (
+                ACCOUNT_INDEX,
+                &[BY_CITY, BY_POSTCODE, BY_STAGE, BY_OWNER, BY_SEARCH_TERM],
+            ),
+            (CONTACT_INDEX, &[BY_SEARCH_TERM]),
+            (DEAL_INDEX, &[BY_STAGE, BY_SEARCH_TERM]),
+            (PRODUCT_INDEX, &[BY_SEARCH_TERM]),
+            (QUOTE_INDEX, &[BY_SEARCH_TERM]),
+            (ORDER_INDEX, &[BY_SEARCH_TERM]),
+        ];
+        for (store, indexes) in unread {
+            let store = transaction.object_store(store)?;
+            let present = store.index_names();
+            for index in indexes {
+                if present.iter().any(|name| name == index) {
+                    store.delete_index(index)?;
+                }
             }
         }
     }
