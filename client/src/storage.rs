@@ -33,6 +33,7 @@ mod numbering;
 mod persistence;
 mod quarantine;
 mod records;
+mod row_form;
 mod schema;
 mod search_journal;
 mod stored;
@@ -88,7 +89,7 @@ pub struct DashboardRows {
 /// A stored index row of `kind`, decoded.
 fn index_row(kind: RecordKind, value: JsValue) -> Result<IndexRow, StorageError> {
     fn decoded<T: DeserializeOwned>(value: JsValue) -> Result<T, StorageError> {
-        serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)
+        row_form::read_row(value)
     }
     Ok(match kind {
         RecordKind::Account => IndexRow::Account(decoded(value)?),
@@ -664,7 +665,7 @@ impl Storage {
         finish(transaction, values)
             .await?
             .into_iter()
-            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .map(row_form::read_row)
             .collect()
     }
 
@@ -707,7 +708,7 @@ impl Storage {
         .await;
         finish(transaction, value)
             .await?
-            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .map(row_form::read_row)
             .transpose()
     }
 
@@ -796,7 +797,7 @@ impl Storage {
         finish(transaction, values)
             .await?
             .into_iter()
-            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .map(row_form::read_row)
             .collect()
     }
 
@@ -831,7 +832,7 @@ impl Storage {
             let (keys, values) = finish(transaction, page).await?;
             let full = values.len() == ROWS_PER_PAGE as usize;
             for value in values {
-                rows.push(serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?);
+                rows.push(row_form::read_row(value)?);
             }
             if !full {
                 break;
@@ -1197,7 +1198,7 @@ async fn put_snapshots(
         // fails aborts the whole transaction, which `finish` reports. Waiting for each
         // would cost a turn of the event loop per request.
         let _document = documents.put(&record, Some(&JsValue::from(key)))?;
-        match row_value(&summary.row) {
+        match row_form::stored_row(&summary.row) {
             Ok(Some((store, row))) => {
                 let _row = transaction.object_store(store)?.put(&row, None)?;
                 journal.note(&summary.row);
@@ -1223,7 +1224,7 @@ async fn put_row(
     transaction: &Transaction,
     row: &IndexRow,
 ) -> Result<Result<(), StorageError>, idb::Error> {
-    match row_value(row) {
+    match row_form::stored_row(row) {
         Ok(Some((store, value))) => {
             transaction.object_store(store)?.put(&value, None)?.await?;
             search_journal::journal_row(transaction, row)?;
@@ -1232,23 +1233,6 @@ async fn put_row(
         Ok(None) => Ok(Ok(())),
         Err(error) => Ok(Err(error)),
     }
-}
-
-/// The index store `row` belongs in and the value stored there; `None` for settings and
-/// unknown kinds, which have no row.
-fn row_value(row: &IndexRow) -> Result<Option<(&'static str, JsValue)>, StorageError> {
-    let (store, value) = match row {
-        IndexRow::Account(row) => (ACCOUNT_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::Contact(row) => (CONTACT_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::Deal(row) => (DEAL_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::Product(row) => (PRODUCT_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::Quote(row) => (QUOTE_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::Order(row) => (ORDER_INDEX, serde_wasm_bindgen::to_value(row)),
-        IndexRow::None => return Ok(None),
-    };
-    value
-        .map(|value| Some((store, value)))
-        .map_err(StorageError::encoding)
 }
 
 /// The keys of the documents of `snapshots` this device already holds, read in one request

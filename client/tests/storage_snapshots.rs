@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use client::storage::{JournalEntry, Received, Storage};
+use js_sys::{Reflect, Uint8Array};
 use shared::contact::{Contact, ContactDocument};
 use shared::edit::Edit;
 use shared::field::FieldPath;
@@ -11,6 +12,7 @@ use shared::ids::{AccountId, ContactId};
 use shared::protocol::{DocumentId, DocumentSnapshot, Seq};
 use shared::replica::{self, IndexRow, RecordKind, Summary};
 use shared::search::SearchIndex;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod fixtures;
@@ -276,5 +278,73 @@ async fn a_snapshot_without_a_summary_or_with_one_for_another_document_is_folded
         .collect();
     names.sort();
     assert_eq!(names, vec!["Garage Grand", "Garage Petit"]);
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn a_row_is_stored_packed_beside_the_properties_indexes_read_and_read_back_whole(
+) -> TestResult {
+    let name = format!("carnet-snapshots-test-packed-{}", AccountId::generate());
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut bakery = account("Boulangerie Martin", "Nantes")?;
+    bakery
+        .splice_text(
+            &Edit::anonymous(2),
+            &FieldPath::root("notes"),
+            0,
+            0,
+            "Four à sole livré en mars",
+        )
+        .map_err(|e| e.to_string())?;
+    let page = vec![snapshot(document_id(bakery.id()), bakery.save())?];
+    let Some(IndexRow::Account(expected)) = page[0].summary.as_ref().map(|s| s.row.clone()) else {
+        return Err("not an account summary".to_owned());
+    };
+    storage
+        .store_snapshots(&page)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage.close();
+
+    let raw = idb::Factory::new()
+        .map_err(|e| e.to_string())?
+        .open(&name, None)
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?;
+    let transaction = raw
+        .transaction(&["account_index"], idb::TransactionMode::ReadOnly)
+        .map_err(|e| e.to_string())?;
+    let stored = transaction
+        .object_store("account_index")
+        .map_err(|e| e.to_string())?
+        .get(idb::Query::Key(JsValue::from(expected.id.as_str())))
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the row is not stored")?;
+    raw.close();
+    let property = |name: &str| Reflect::get(&stored, &name.into()).map_err(|e| format!("{e:?}"));
+    assert!(property("packed")?.is_instance_of::<Uint8Array>());
+    assert_eq!(
+        property("sort_name")?.as_string(),
+        Some(expected.sort_name.clone())
+    );
+    assert_eq!(
+        property("name")?.as_string(),
+        Some("Boulangerie Martin".to_owned())
+    );
+    assert!(
+        property("search_terms")?.is_undefined(),
+        "the search words travel packed, not one property each"
+    );
+
+    let storage = Storage::open_named(&name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let rows = storage.account_rows().await.map_err(|e| e.to_string())?;
+    assert_eq!(rows, vec![expected]);
     Ok(())
 }

@@ -38,10 +38,7 @@ impl Storage {
         let mut rows = finish(transaction, values)
             .await?
             .into_iter()
-            .map(|value| {
-                serde_wasm_bindgen::from_value::<AccountIndexRow>(value)
-                    .map_err(StorageError::corrupt)
-            })
+            .map(super::row_form::read_row::<AccountIndexRow>)
             .collect::<Result<Vec<_>, _>>()?;
         rows.sort_by(|a, b| a.id.cmp(&b.id));
         rows.dedup_by(|a, b| a.id == b.id);

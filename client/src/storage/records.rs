@@ -64,7 +64,7 @@ impl Storage {
         finish(transaction, values)
             .await?
             .into_iter()
-            .map(|value| serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt))
+            .map(super::row_form::read_row)
             .collect()
     }
 }

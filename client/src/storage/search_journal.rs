@@ -219,12 +219,11 @@ impl Storage {
                 let Some(value) = value else {
                     return Ok(RowNow::Gone(id.to_owned()));
                 };
-                let row = match store {
-                    ACCOUNT_INDEX => serde_wasm_bindgen::from_value(value).map(RowNow::Account),
-                    CONTACT_INDEX => serde_wasm_bindgen::from_value(value).map(RowNow::Contact),
-                    _ => serde_wasm_bindgen::from_value(value).map(RowNow::Deal),
-                };
-                row.map_err(StorageError::corrupt)
+                match store {
+                    ACCOUNT_INDEX => super::row_form::read_row(value).map(RowNow::Account),
+                    CONTACT_INDEX => super::row_form::read_row(value).map(RowNow::Contact),
+                    _ => super::row_form::read_row(value).map(RowNow::Deal),
+                }
             })
             .collect()
     }
