@@ -1226,7 +1226,9 @@ async fn put_row(
 ) -> Result<Result<(), StorageError>, idb::Error> {
     match row_form::stored_row(row) {
         Ok(Some((store, value))) => {
-            transaction.object_store(store)?.put(&value, None)?.await?;
+            // Queued, not awaited: a transaction's requests run in order, and one that fails
+            // aborts the transaction, which `finish` reports.
+            let _queued = transaction.object_store(store)?.put(&value, None)?;
             search_journal::journal_row(transaction, row)?;
             Ok(Ok(()))
         }

@@ -170,6 +170,10 @@ impl Storage {
                         return Ok(Err(error));
                     }
                 }
+                // The chunk's writes are queued; a read queued after them answers once they
+                // are done. Waiting once per chunk keeps the transaction alive and lets the
+                // worker hear a cancel and answer pings between chunks.
+                transaction.object_store(OUTBOX)?.count(None)?.await?;
                 progress(imported.created + imported.merged);
             }
             // The last chunk's requests may still be running when the rep cancels.
@@ -394,10 +398,10 @@ async fn put_created(
         Ok(record) => record,
         Err(error) => return Ok(Err(error.into())),
     };
-    transaction
+    // Queued, not awaited (see `put_row`); the import waits once per chunk.
+    let _queued = transaction
         .object_store(DOCUMENTS)?
-        .put(&record, Some(&JsValue::from(id.as_str())))?
-        .await?;
+        .put(&record, Some(&JsValue::from(id.as_str())))?;
     if let Err(error) = put_row(transaction, &row).await? {
         return Ok(Err(error.into()));
     }
@@ -459,7 +463,10 @@ async fn queue(
     let outbox = transaction.object_store(OUTBOX)?;
     for change in changes {
         match outbox_value(id, change, at) {
-            Ok(value) => outbox.add(&value, None)?.await?,
+            // Queued, not awaited (see `put_row`).
+            Ok(value) => {
+                let _queued = outbox.add(&value, None)?;
+            }
             Err(error) => return Ok(Err(error.into())),
         };
     }
