@@ -94,7 +94,8 @@ impl AutomergeRepoPeer {
         self.port
     }
 
-    /// How many documents the workspace holds (accounts, contacts, deals and the settings).
+    /// How many documents the workspace holds (the settings, accounts, contacts, deals and the
+    /// catalogue's products).
     pub fn documents(&self) -> usize {
         self.documents
     }
@@ -167,6 +168,9 @@ async fn write_demo_documents(accounts: usize, path: PathBuf) -> HarnessResult<u
                 "account" => 1,
                 "contact" => 2,
                 "deal" => 3,
+                "product" => 4,
+                "quote" => 5,
+                "order" => 6,
                 other => {
                     return Err(HarnessError::Unexpected(format!(
                         "an unknown document kind {other:?}"

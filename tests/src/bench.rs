@@ -4,6 +4,7 @@
 //! Benchmarks measure; they assert nothing about speed. Nothing here starts a process.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -46,6 +47,17 @@ pub struct Milestone<'a> {
 /// (and left out by their start time). A milestone is timed when a check first sees it: within
 /// 10 ms, or after the long task that delayed the check. The page must not navigate meanwhile.
 pub fn probe(start: &str, milestones: &[Milestone<'_>]) -> String {
+    probe_within(start, milestones, None)
+}
+
+/// Like [`probe`], but gives up once `cap` has passed since `start` without the last milestone:
+/// it then resolves with the milestones reached by then, `capped_ms` (the cap, in milliseconds)
+/// and the long tasks that began within the cap. Without a cap, it is [`probe`].
+pub fn probe_within(start: &str, milestones: &[Milestone<'_>], cap: Option<Duration>) -> String {
+    let cap = cap.map_or_else(
+        || "null".to_owned(),
+        |cap| format!("{}", cap.as_secs_f64() * 1_000.0),
+    );
     let checks: String = milestones
         .iter()
         .map(|milestone| {
@@ -66,6 +78,7 @@ pub fn probe(start: &str, milestones: &[Milestone<'_>]) -> String {
            const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries()));
            observer.observe({{ type: 'longtask', buffered: true }});
            const times = {{}};
+           const cap = {cap};
            const began = performance.now();
            let timer = null;
            const check = () => {{
@@ -78,13 +91,16 @@ pub fn probe(start: &str, milestones: &[Milestone<'_>]) -> String {
                reject(String(error));
                return;
              }}
-             if ('{last}_ms' in times) {{
+             const reached = '{last}_ms' in times;
+             if (reached || (cap !== null && now - began >= cap)) {{
                clearInterval(timer);
+               if (!reached) times.capped_ms = cap;
+               const end = reached ? times['{last}_ms'] : cap;
                // The observer reports a task once it has ended: let the last ones arrive.
                setTimeout(() => {{
                  observer.disconnect();
                  const during = tasks.filter((task) =>
-                   task.startTime >= began && task.startTime <= began + times['{last}_ms']);
+                   task.startTime >= began && task.startTime <= began + end);
                  resolve(Object.assign(times, {{
                    long_tasks: during.length,
                    longest_task_ms: Math.max(0, ...during.map((task) => task.duration)),

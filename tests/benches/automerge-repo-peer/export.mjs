@@ -16,7 +16,7 @@ if (!urlsFile) {
   process.exit(2)
 }
 
-const KINDS = ["settings", "account", "contact", "deal"]
+const KINDS = ["settings", "account", "contact", "deal", "product", "quote", "order"]
 const bytes = await readFile(documentsFile)
 const repo = new Repo({ storage: new NodeFSStorageAdapter(storageDirectory), network: [] })
 const accounts = []

@@ -5,8 +5,9 @@
 // loaded before sign-in too); `start(concurrency)` is the sign-in: it opens the repo and finds
 // everything, `concurrency` documents at a time.
 // `loaded` counts the documents found (`empty` those found without content), `stored` turns
-// true once the repo flushed them all to IndexedDB. The first screenful of accounts is shown
-// as rows (`.peer-row`) as they arrive.
+// true once the repo flushed them all to IndexedDB; `storedDocuments()` counts the documents
+// IndexedDB holds content of so far (for a run stopped before `stored`). The first screenful of
+// accounts is shown as rows (`.peer-row`) as they arrive.
 
 import { initializeWasm } from "@automerge/automerge/slim"
 import { Repo } from "@automerge/automerge-repo/slim"
@@ -62,6 +63,32 @@ const peer = {
       peer.error = String(error)
       throw error
     }
+  },
+  // The storage adapter keys each chunk [documentId, "snapshot" | "incremental" | "sync-state",
+  // …]: the documents with a snapshot or an incremental change stored.
+  storedDocuments() {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open("automerge-repo-peer")
+      open.onerror = () => reject(String(open.error))
+      open.onsuccess = () => {
+        const db = open.result
+        if (!db.objectStoreNames.contains("documents")) {
+          db.close()
+          resolve(0)
+          return
+        }
+        const keys = db.transaction("documents").objectStore("documents").getAllKeys()
+        keys.onerror = () => reject(String(keys.error))
+        keys.onsuccess = () => {
+          db.close()
+          const stored = new Set()
+          for (const key of keys.result) {
+            if (key[1] === "snapshot" || key[1] === "incremental") stored.add(key[0])
+          }
+          resolve(stored.size)
+        }
+      }
+    })
   },
 }
 window.carnetPeer = peer
