@@ -5,9 +5,11 @@
 //! - `cargo xtask test`: installs the missing tools (Chromium included), then runs formatting,
 //!   clippy (host and wasm), native tests, wasm tests in headless Chromium, and the end-to-end
 //!   browser tests against the real server.
-//! - `cargo xtask bench [size | ARGS…]`: the size of the built client (per file and along the
-//!   first screen's critical path, raw, gzip and brotli, with `twiggy` summaries of each wasm
-//!   module), then the benchmarks (criterion), printed as tables; `bench size` stops after the size.
+//! - `cargo xtask bench [size | NAME | ARGS…]`: the size of the built client (per file and along
+//!   the first screen's critical path, raw, gzip and brotli, with `twiggy` summaries of each wasm
+//!   module), then the benchmarks (criterion), printed as tables; `bench size` stops after the
+//!   size, and `bench NAME` runs the browser benchmark `tests/benches/NAME.rs` alone (`bench
+//!   import`); other ARGS go to `cargo bench --workspace`.
 //! - `cargo xtask fuzz [SECONDS]`: each fuzz target for SECONDS (default 600), with nightly and
 //!   cargo-fuzz (installed when missing); `cargo xtask test` runs each for
 //!   [`FUZZ_SECONDS_IN_TEST`] and fails when one crashes.
@@ -60,7 +62,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  run [SERVER ARGS…]   build the client and start the server (demo data)\n  \
                  test                 every check and test, browsers included\n  \
-                 bench [size|ARGS…]   the client's size, then the benchmarks (criterion)\n  \
+                 bench [size|NAME]    the client's size, then the benchmarks (or NAME alone)\n  \
                  fuzz [SECONDS]       each fuzz target for SECONDS (nightly + cargo-fuzz)\n  \
                  build-client         build the client into dist/ (release)\n  \
                  setup [--browser]    install the pinned tools only"
@@ -91,7 +93,9 @@ fn run(root: &Path, server_arguments: &[String]) -> Result<()> {
 }
 
 /// Every benchmark, the client's size first. The browser ones need the built client and the
-/// optimised server binary, which they are pointed at. `bench size` stops after the size.
+/// optimised server binary, which they are pointed at. `bench size` stops after the size;
+/// `bench NAME`, where `tests/benches/NAME.rs` exists, runs that benchmark alone (the relay's
+/// benchmarks take no filter, and a criterion benchmark's name may contain NAME).
 fn bench(root: &Path, arguments: &[String]) -> Result<()> {
     let tools = tools::ensure(root, tools::Needs::TEST)?;
     let files = build_client(root, &tools)?;
@@ -111,7 +115,17 @@ fn bench(root: &Path, arguments: &[String]) -> Result<()> {
     ]);
     step("Building the optimised server", server)?;
     let mut bench = tools.command(root, "cargo");
-    bench.args(["bench", "--workspace"]);
+    let browser_bench = arguments.first().filter(|name| {
+        !name.starts_with('-') && root.join(format!("tests/benches/{name}.rs")).is_file()
+    });
+    match browser_bench {
+        Some(name) => {
+            bench.args(["bench", "--package", "tests", "--bench", name, "--"]);
+        }
+        None => {
+            bench.args(["bench", "--workspace"]);
+        }
+    }
     bench.args(arguments);
     bench.env(
         "CARNET_SERVER_BIN",
