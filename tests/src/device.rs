@@ -122,6 +122,12 @@ impl Device {
         Ok(self.client.goto(&self.url(path)).await?)
     }
 
+    /// Leaves the app for an empty page (`about:blank`): its page and worker stop, as a closed
+    /// tab's do, while the profile and its storage stay.
+    pub async fn blank(&self) -> HarnessResult {
+        Ok(self.client.goto("about:blank").await?)
+    }
+
     /// Reloads the current page.
     pub async fn reload(&self) -> HarnessResult {
         Ok(self.client.refresh().await?)

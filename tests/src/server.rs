@@ -100,6 +100,44 @@ impl TestServer {
         })
     }
 
+    /// Starts a second server over a copy of this one's data (seeded once, the same records
+    /// under the same ids), serving its own copy of the client built in `dist` (another build,
+    /// to compare with): this server is stopped while its data directory is copied, then started
+    /// again on the same port. The copy has this server's arguments and binary.
+    pub async fn copy_serving(&mut self, dist: &Path) -> HarnessResult<Self> {
+        if !dist.join("index.html").is_file() {
+            return Err(HarnessError::Missing(format!(
+                "no built client in {}",
+                dist.display()
+            )));
+        }
+        let data_dir = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a data directory", source))?;
+        let dist_dir = tempfile::tempdir()
+            .map_err(|source| HarnessError::io("cannot create a client directory", source))?;
+        copy_tree(dist, dist_dir.path())?;
+        self.kill().await?;
+        let copied = copy_tree(self.data_dir.path(), data_dir.path());
+        self.restart().await?;
+        copied?;
+        let (child, port) = spawn(
+            data_dir.path(),
+            dist_dir.path(),
+            0,
+            &self.arguments,
+            self.start_limit,
+        )
+        .await?;
+        Ok(Self {
+            child: Some(child),
+            port,
+            arguments: self.arguments.clone(),
+            start_limit: self.start_limit,
+            data_dir,
+            dist_dir,
+        })
+    }
+
     /// This server's copy of the built client.
     pub fn dist_dir(&self) -> &Path {
         self.dist_dir.path()
