@@ -911,7 +911,7 @@ impl Storage {
                         gloo::console::warn!(format!("document {} is unreadable", document.0));
                         continue;
                     };
-                    if let Err(error) = put_row(&transaction, &folded.row).await? {
+                    if let Err(error) = put_row(&transaction, &folded.row)? {
                         return Ok(Err(error));
                     }
                 }
@@ -1145,7 +1145,7 @@ async fn fold_and_put(
         Err(error) => return Ok(Err(error)),
     };
     documents.put(&record, Some(&key))?.await?;
-    if let Err(error) = put_row(transaction, &folded.row).await? {
+    if let Err(error) = put_row(transaction, &folded.row)? {
         return Ok(Err(error));
     }
     Ok(Ok(Some((folded, fresh))))
@@ -1220,7 +1220,7 @@ async fn put_snapshots(
 
 /// Puts `row` in its kind's index store (settings and unknown kinds have none) and notes it in
 /// the search journal (so the transaction must cover `search_journal`).
-async fn put_row(
+fn put_row(
     transaction: &Transaction,
     row: &IndexRow,
 ) -> Result<Result<(), StorageError>, idb::Error> {

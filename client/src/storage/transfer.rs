@@ -156,7 +156,7 @@ impl Storage {
                 for write in chunk {
                     let outcome = match write {
                         ImportWrite::Create(mut document) => {
-                            let stored = put_created(&transaction, &mut document, at).await?;
+                            let stored = put_created(&transaction, &mut document, at)?;
                             imported.created += 1;
                             stored
                         }
@@ -245,7 +245,7 @@ impl Storage {
                         Err(error) => return Ok(Err(error.into())),
                     };
                 documents.put(&record, Some(&key))?.await?;
-                if let Err(error) = put_row(&transaction, &folded.row).await? {
+                if let Err(error) = put_row(&transaction, &folded.row)? {
                     return Ok(Err(error.into()));
                 }
                 let own = merged.new_changes.iter().filter(|change| {
@@ -366,7 +366,7 @@ async fn settle<T>(
 }
 
 /// Writes a created record's document, row and outbox entries.
-async fn put_created(
+fn put_created(
     transaction: &Transaction,
     document: &mut RecordDocument,
     at: f64,
@@ -402,10 +402,10 @@ async fn put_created(
     let _queued = transaction
         .object_store(DOCUMENTS)?
         .put(&record, Some(&JsValue::from(id.as_str())))?;
-    if let Err(error) = put_row(transaction, &row).await? {
+    if let Err(error) = put_row(transaction, &row)? {
         return Ok(Err(error.into()));
     }
-    queue(transaction, &id, &changes, at).await
+    queue(transaction, &id, &changes, at)
 }
 
 /// Applies a merge to the stored document it names, inside the transaction.
@@ -450,11 +450,11 @@ async fn put_merged(
         .iter()
         .filter_map(|index| changes.get(*index).cloned())
         .collect();
-    queue(transaction, &merge.existing, &fresh, at).await
+    queue(transaction, &merge.existing, &fresh, at)
 }
 
 /// Puts `changes` of the record `id` in the outbox.
-async fn queue(
+fn queue(
     transaction: &Transaction,
     id: &str,
     changes: &[Vec<u8>],
