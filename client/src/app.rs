@@ -13,6 +13,7 @@ use crate::hooks::{
     StorageProvider, StorageState, SyncProvider,
 };
 use crate::i18n::{format, Argument};
+use crate::later_pages::{use_pages_warm_up, LaterPage};
 use crate::pipeline::PipelinePage;
 use crate::records::{AccountPage, ContactPage, DealPage};
 use crate::sales::{CataloguePage, OrderPage, QuotePage};
@@ -118,6 +119,7 @@ fn Shell() -> Html {
     let storage = use_storage();
     let update = use_update_ready();
     use_search_shortcut();
+    use_pages_warm_up();
     let on_reload = {
         let update = update.clone();
         Callback::from(move |()| update.apply())
@@ -212,6 +214,15 @@ fn Shell() -> Html {
 }
 
 fn switch(route: Route) -> Html {
+    match route {
+        Route::Accounts => html! { <AccountsPage /> },
+        route => html! { <LaterPage {route} /> },
+    }
+}
+
+/// The page of any route. It is the pages' module's entry (`later_pages`): only the client's
+/// binary names it, inside the function the build splits off.
+pub fn page_of(route: Route) -> Html {
     html! { <Page {route} /> }
 }
 

@@ -37,6 +37,8 @@ pub mod download;
 #[cfg(target_arch = "wasm32")]
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
+pub mod later_pages;
+#[cfg(target_arch = "wasm32")]
 pub mod leader;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

@@ -22,6 +22,7 @@
 
 mod compress;
 mod size;
+mod split;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 fn main() -> Result<()> {
+    if split::started_as_wrapper() {
+        return split::run_wrapper();
+    }
     let mut arguments = std::env::args().skip(1);
     let task = arguments.next().unwrap_or_default();
     let rest: Vec<String> = arguments.collect();
@@ -316,9 +320,15 @@ fn build_client(root: &Path, tools: &tools::Tools) -> Result<Vec<compress::Compr
     let mut fetch = cargo(root);
     fetch.args(["fetch", "--locked"]);
     step("Fetching crates", fetch)?;
-    let mut trunk = tools.command(root, "trunk");
+    // Trunk's wasm-bindgen is this executable, which splits the UI module first (`split`).
+    let wrapper = split::wrapper_folder(&target_dir(root))?;
+    let real_wasm_bindgen = split::find_real_wasm_bindgen(tools.path(), &wrapper)
+        .context("wasm-bindgen is not installed (run `cargo xtask setup`)")?;
+    let mut trunk = tools.command_with_first(root, "trunk", &wrapper)?;
     trunk
         .args(["build", "--release", "--offline", "--locked"])
+        .env(split::REAL_WASM_BINDGEN, real_wasm_bindgen)
+        .env(split::PAGES_OUT, target_dir(root).join("carnet-pages"))
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .env("NO_COLOR", "true");
     step("Building the client (release)", trunk)?;

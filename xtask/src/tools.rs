@@ -70,6 +70,27 @@ impl Tools {
         command.current_dir(root).env("PATH", &self.path);
         command
     }
+
+    /// The `PATH` the project's commands run with.
+    pub(crate) fn path(&self) -> &OsString {
+        &self.path
+    }
+
+    /// A command for `program` with `folder` first on `PATH`, then the project's tools.
+    pub(crate) fn command_with_first(
+        &self,
+        root: &Path,
+        program: &str,
+        folder: &Path,
+    ) -> Result<Command> {
+        let path = std::env::join_paths(
+            std::iter::once(folder.to_path_buf()).chain(std::env::split_paths(&self.path)),
+        )
+        .context("a tool's folder cannot be put on PATH")?;
+        let mut command = Command::new(program);
+        command.current_dir(root).env("PATH", path);
+        Ok(command)
+    }
 }
 
 /// Installs whatever `needs` requires and is missing or at the wrong version.
