@@ -96,6 +96,19 @@ pub(crate) fn named_modules(dist: &Path, target_dir: &Path) -> Result<Vec<PathBu
             modules.push(named);
         }
     }
+    // The split-off pages' module, as the splitter wrote it (names kept, before wasm-opt).
+    let split_work = bindgen.join("carnet-split-work").join("loader");
+    if let Ok(entries) = std::fs::read_dir(&split_work) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path
+                .extension()
+                .is_some_and(|extension| extension == "wasm")
+            {
+                modules.push(path);
+            }
+        }
+    }
     modules.sort();
     Ok(modules)
 }

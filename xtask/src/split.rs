@@ -168,8 +168,6 @@ fn split_ui_module(input: &Path, out_dir: &Path, pages_out: &Path) -> Result<Pat
         if !status.success() {
             bail!("wasm-opt failed on {} ({status})", module.display());
         }
-        std::fs::remove_file(module)
-            .with_context(|| format!("cannot remove {}", module.display()))?;
     }
     let loader = loader_out.join(PAGES_FOLDER).join(LOADER);
     std::fs::rename(&loader, pages_out.join(LOADER))
@@ -182,4 +180,40 @@ fn trunk_hash(bytes: &[u8]) -> u64 {
     let mut hasher = seahash::SeaHasher::new();
     hasher.write(bytes);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_real_wasm_bindgen_is_the_first_on_the_path_outside_the_wrapper_folder() -> Result<()> {
+        let root = tempfile::tempdir()?;
+        let wrapper = root.path().join("wrapper");
+        let real = root.path().join("real");
+        let other = root.path().join("other");
+        for folder in [&wrapper, &real, &other] {
+            std::fs::create_dir_all(folder)?;
+            std::fs::write(folder.join(WRAPPER_NAME), b"")?;
+        }
+        let path = std::env::join_paths([&wrapper, &root.path().join("empty"), &real, &other])?;
+        assert_eq!(
+            find_real_wasm_bindgen(&path, &wrapper),
+            Some(real.join(WRAPPER_NAME))
+        );
+        let only_wrapper = std::env::join_paths([&wrapper])?;
+        assert_eq!(find_real_wasm_bindgen(&only_wrapper, &wrapper), None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_hash_is_trunks_whatever_the_pieces_it_reads_the_file_in() {
+        // Trunk feeds the file through `io::copy` in pieces; one piece must give the same hash.
+        let bytes: Vec<u8> = (0..100_000_u32).map(|index| (index % 251) as u8).collect();
+        let mut pieces = seahash::SeaHasher::new();
+        for piece in bytes.chunks(8_192) {
+            pieces.write(piece);
+        }
+        assert_eq!(trunk_hash(&bytes), pieces.finish());
+    }
 }
