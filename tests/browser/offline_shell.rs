@@ -1,5 +1,6 @@
 //! The first vertical slice: an account created in the app lives in IndexedDB as an Automerge
-//! document, survives reloads, and the app starts and shows it with no network at all.
+//! document, survives reloads, and the app starts and shows it with no network at all, its
+//! page included (every page but the list is in a module the service worker keeps).
 
 use tests::{Device, HarnessResult, TestServer};
 
@@ -64,6 +65,12 @@ async fn an_account_created_on_a_device_is_still_there_after_reloading_offline()
         if stored != serde_json::json!([[0x85, 0x6f, 0x4a, 0x83]]) {
             return Err(unexpected(format!("IndexedDB holds {stored}, not one Automerge document")));
         }
+
+        // Its page opens too, still offline: the pages' module comes from the service worker.
+        crate::records::click_in_view(&device, ".account-row a").await?;
+        device.wait_for("#edit-notes").await?;
+        device.wait_for_text("#sync-status", "Offline").await?;
+        device.screenshot(test, "4-offline-account-page").await?;
         Ok(())
     }
     .await;
