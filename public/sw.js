@@ -20,8 +20,8 @@ const STATIC_SHELL = [
   "/carnet-worker_bg.wasm",
   // Every page but the first screen's, loaded on demand by the UI module (not named in
   // index.html either; `xtask/src/split.rs` writes them).
-  "/pages/pages.js",
-  "/pages/split_pages.wasm",
+  "/__PAGES_FOLDER__/pages.js",
+  "/__PAGES_FOLDER__/split_pages.wasm",
 ];
 // Requests the worker never answers from the cache: the API and the sync socket.
 const NETWORK_ONLY = ["/api/", "/sync"];

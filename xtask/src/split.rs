@@ -9,8 +9,11 @@
 //! wasm-bindgen, told to keep the linker's exports (the split-off module shares the main one's
 //! function table). The split-off module, optimised here with wasm-opt at the level Trunk uses
 //! for the main one, and its loader go into the folder named by [`PAGES_OUT`]; Trunk's post-build
-//! hook (`client/stamp_service_worker.sh`) copies them into `dist/pages/`. They are not
-//! wasm-bindgen snippets on purpose: Trunk preloads every snippet with the first screen.
+//! hook (`client/stamp_service_worker.sh`) copies them into `dist/pages-<hash>/`. They are not
+//! wasm-bindgen snippets on purpose: Trunk preloads every snippet with the first screen. The
+//! folder carries the build's hash so that a tab still running an older build never loads a
+//! newer build's pages' module into its own (the two only fit together within one build): it
+//! finds nothing at its old address and says the page could not be loaded.
 //!
 //! The loader imports the main module's JS under the name Trunk gives it: `client-<hash>.js`,
 //! where the hash is Trunk's (SeaHash of the linker's output), computed here the same way.
@@ -32,8 +35,11 @@ const SPLIT_INPUT: &str = "client.wasm";
 const UI_NAME: &str = "client";
 /// The environment variable naming the folder the split-off parts are written to.
 pub(crate) const PAGES_OUT: &str = "CARNET_PAGES_OUT";
-/// Where in `dist/` the hook puts them (the main module's JS imports the loader from there).
+/// Where in `dist/` the hook puts them (the main module's JS imports the loader from there),
+/// followed by `-<hash>`.
 const PAGES_FOLDER: &str = "pages";
+/// The file in the output folder naming the folder of `dist/` the hook copies into.
+const FOLDER_NAME_FILE: &str = "folder";
 /// The loader's file name.
 const LOADER: &str = "pages.js";
 
@@ -132,13 +138,14 @@ fn split_ui_module(input: &Path, out_dir: &Path, pages_out: &Path) -> Result<Pat
     let main = work.join(SPLIT_INPUT);
     // The loader lives one folder below the main module's JS, which Trunk names with the hash.
     let main_module = format!("../{UI_NAME}-{hash:x}.js");
-    let link_name = format!("./{PAGES_FOLDER}/{LOADER}");
+    let folder = format!("{PAGES_FOLDER}-{hash:x}");
+    let link_name = format!("./{folder}/{LOADER}");
     let loader_out = work.join("loader");
     if loader_out.exists() {
         std::fs::remove_dir_all(&loader_out)
             .with_context(|| format!("cannot empty {}", loader_out.display()))?;
     }
-    std::fs::create_dir_all(loader_out.join(PAGES_FOLDER))
+    std::fs::create_dir_all(loader_out.join(&folder))
         .with_context(|| format!("cannot create {}", loader_out.display()))?;
     let split = {
         let mut options = wasm_split_cli_support::Options::new(&bytes);
@@ -169,9 +176,12 @@ fn split_ui_module(input: &Path, out_dir: &Path, pages_out: &Path) -> Result<Pat
             bail!("wasm-opt failed on {} ({status})", module.display());
         }
     }
-    let loader = loader_out.join(PAGES_FOLDER).join(LOADER);
+    let loader = loader_out.join(&folder).join(LOADER);
     std::fs::rename(&loader, pages_out.join(LOADER))
         .with_context(|| format!("cannot move {}", loader.display()))?;
+    let folder_name = pages_out.join(FOLDER_NAME_FILE);
+    std::fs::write(&folder_name, &folder)
+        .with_context(|| format!("cannot write {}", folder_name.display()))?;
     Ok(main)
 }
 
