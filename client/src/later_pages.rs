@@ -1,6 +1,6 @@
 //! Every page but the accounts list (the first screen) is in a second wasm module, which the
-//! browser loads the first time one of those pages opens, or a moment after sign-in, whichever
-//! comes first. The split is made at build time (`xtask/src/split.rs`) at the one function the
+//! browser loads the first time one of those pages opens, or a moment after sign-in (after a new
+//! device's download), whichever comes first. The split is made at build time (`xtask/src/split.rs`) at the one function the
 //! client's binary marks (`client/src/main.rs`); that function hands back [`PageRenderer`], the
 //! function that renders any route's page, which lives in the second module.
 //!
@@ -17,6 +17,7 @@ use yew::prelude::*;
 
 use crate::app::Route;
 use crate::hooks::{use_i18n, use_sync, SessionState};
+use crate::state::sync_status::Connection;
 
 /// Renders the page of a route (the pages' module's entry).
 pub type PageRenderer = fn(Route) -> Html;
@@ -50,15 +51,17 @@ async fn renderer() -> Option<PageRenderer> {
 }
 
 /// Fetches the pages' module a moment after sign-in, so the first page opened after the list
-/// shows at once.
+/// shows at once; never during a new device's download, whose page thread must stay free for
+/// the rep (a page opened then loads its module on demand).
 #[hook]
 pub(crate) fn use_pages_warm_up() {
     let sync = use_sync();
-    let signed_in = sync
-        .as_ref()
-        .is_some_and(|sync| matches!(sync.session(), SessionState::SignedIn(_)));
-    use_effect_with(signed_in, |signed_in| {
-        if *signed_in && LOADED.with(Cell::get).is_none() {
+    let ready = sync.as_ref().is_some_and(|sync| {
+        matches!(sync.session(), SessionState::SignedIn(_))
+            && !matches!(sync.status().connection, Connection::Downloading { .. })
+    });
+    use_effect_with(ready, |ready| {
+        if *ready && LOADED.with(Cell::get).is_none() {
             wasm_bindgen_futures::spawn_local(async {
                 gloo::timers::future::TimeoutFuture::new(WARM_UP_AFTER_MS).await;
                 let _ = renderer().await;
