@@ -72,9 +72,9 @@ pub(crate) fn use_pages_warm_up() {
 
 /// Props of [`LaterPage`].
 #[derive(Properties, PartialEq)]
-pub(crate) struct LaterPageProps {
+pub struct LaterPageProps {
     /// The route whose page to show.
-    pub(crate) route: Route,
+    pub route: Route,
 }
 
 #[derive(Clone, Copy)]
@@ -86,7 +86,7 @@ enum Pages {
 
 /// The page of a route, from the pages' module (loaded on first use).
 #[component]
-pub(crate) fn LaterPage(props: &LaterPageProps) -> Html {
+pub fn LaterPage(props: &LaterPageProps) -> Html {
     let i18n = use_i18n();
     let pages = use_state(|| LOADED.with(Cell::get).map_or(Pages::Loading, Pages::Loaded));
     let attempt = use_state(|| 0_u32);
