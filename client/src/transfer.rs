@@ -1,10 +1,12 @@
-//! Data in and out: the CSV import wizard (`wizard` is its pure state machine, tested natively),
-//! exports and backups. The page, hooks and components exist on wasm32 only.
+//! Data in and out: the CSV import wizard (`wizard` is its pure state machine, held and run by the
+//! workspace worker; `review` what the page is shown of it; both tested natively), exports and
+//! backups. The page, hooks and components exist on wasm32 only.
 
 #[cfg(target_arch = "wasm32")]
 mod import_page;
 #[cfg(target_arch = "wasm32")]
 mod import_wizard;
+pub mod review;
 #[cfg(target_arch = "wasm32")]
 mod transfer_panel;
 #[cfg(target_arch = "wasm32")]

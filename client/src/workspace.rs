@@ -18,6 +18,7 @@ pub mod dashboard_figures;
 pub mod dashboard_rows;
 #[cfg(target_arch = "wasm32")]
 pub mod data_transfer;
+pub mod import_session;
 pub mod invalidation;
 pub mod machine;
 pub mod memory;

@@ -59,6 +59,7 @@ impl Ledger {
             | ToWorker::Ask { .. }
             | ToWorker::Transfer { .. }
             | ToWorker::CancelTransfer(_)
+            | ToWorker::Import(_)
             | ToWorker::Event(_)
             | ToWorker::Search { .. }
             | ToWorker::Ping(_) => {}
@@ -87,6 +88,7 @@ impl Ledger {
             | FromWorker::Answer { .. }
             | FromWorker::TransferProgress { .. }
             | FromWorker::Transferred { .. }
+            | FromWorker::ImportReview(_)
             | FromWorker::Pong(_) => true,
         }
     }
@@ -131,6 +133,7 @@ impl Ledger {
             | ToWorker::Ask { .. }
             | ToWorker::Transfer { .. }
             | ToWorker::CancelTransfer(_)
+            | ToWorker::Import(_)
             | ToWorker::Event(_)
             | ToWorker::Sync(_)
             | ToWorker::Search { .. }

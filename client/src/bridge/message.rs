@@ -10,6 +10,8 @@ use crate::records::history_view::{HistoryDetail, RecordHistory};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::team::quarantine::QuarantinedRecord;
+use crate::transfer::review::ImportReview;
+use crate::workspace::import_session::ImportCommand;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::record::{ChangeId, RecordContent, RecordEdit};
 use crate::workspace::transfer_job::{TransferDone, TransferJob};
@@ -19,7 +21,7 @@ use shared::ids::WorkspaceId;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,6 +89,10 @@ pub enum ToWorker {
     },
     /// Stop the import `ticket` before it commits.
     CancelTransfer(Ticket),
+    /// For the import wizard the worker holds (one per page): a file picked, a choice, the
+    /// import started or cancelled; answered by [`FromWorker::ImportReview`]. Not replayed: a
+    /// worker that dies mid-import aborts its transaction, and the page says so.
+    Import(ImportCommand),
     /// The rep asked to try stalled saves again.
     Retry,
     /// Something the workspace service must know (sync elected this tab, another tab's news…).
@@ -239,6 +245,9 @@ pub enum FromWorker {
         /// What it produced, or why it failed (nothing written then).
         outcome: Result<TransferDone, Problem>,
     },
+    /// What the import page shows now (after a command, a read of the device's data, or a chunk
+    /// of the import written); boxed, as it is larger than the other messages.
+    ImportReview(Box<ImportReview>),
     /// The answer to [`ToWorker::Ask`].
     Answer {
         /// The query.

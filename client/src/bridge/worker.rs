@@ -20,6 +20,7 @@ use crate::storage::{CancelImport, Changed, Storage};
 use crate::sync::SyncEngine;
 use crate::team::quarantine;
 use crate::workspace::dashboard_figures::DashboardRowsKeeper;
+use crate::workspace::data_transfer::ImportHost;
 use crate::workspace::machine::{Event, SubscriptionId, TabNews};
 use crate::workspace::open_records::OpenRecords;
 use crate::workspace::runner::{Report, Runner};
@@ -54,6 +55,8 @@ struct Served {
     transfers: Rc<RefCell<BTreeMap<Ticket, CancelImport>>>,
     engine: Rc<RefCell<Option<SyncEngine>>>,
     search: Rc<RefCell<Option<SearchKeeper>>>,
+    /// The import page's wizard, once the database is open.
+    import: RefCell<Option<Rc<ImportHost>>>,
     /// The dashboard's rows, kept between computations.
     dashboard: Rc<DashboardRowsKeeper>,
     opening: RefCell<bool>,
@@ -75,6 +78,7 @@ pub fn serve() {
         transfers: Rc::new(RefCell::new(BTreeMap::new())),
         engine: Rc::new(RefCell::new(None)),
         search: Rc::new(RefCell::new(None)),
+        import: RefCell::new(None),
         dashboard: Rc::new(DashboardRowsKeeper::new()),
         opening: RefCell::new(false),
         early: RefCell::new(Vec::new()),
@@ -180,6 +184,10 @@ fn open(served: &Rc<Served>, database: String) {
                     runner.clone(),
                 )));
                 warm_up_dashboard(&served.dashboard, &storage);
+                *served.import.borrow_mut() = Some(ImportHost::new(Rc::clone(&storage), {
+                    let scope = served.scope.clone();
+                    move |review| post(&scope, FromWorker::ImportReview(Box::new(review)))
+                }));
                 *served.storage.borrow_mut() = Some(storage);
                 *served.runner.borrow_mut() = Some(runner.clone());
                 post(&served.scope, FromWorker::Ready);
@@ -316,6 +324,12 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
         ToWorker::CancelTransfer(ticket) => {
             if let Some(cancel) = served.transfers.borrow().get(&ticket) {
                 cancel.cancel();
+            }
+        }
+        ToWorker::Import(command) => {
+            let host = served.import.borrow().clone();
+            if let Some(host) = host {
+                host.command(command);
             }
         }
         ToWorker::Retry => runner.retry(),

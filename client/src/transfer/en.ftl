@@ -70,6 +70,7 @@ import-decision-skip = Skip
 import-decision-merge = Merge
 import-decision-import-anyway = Import anyway
 import-decide-all = For all duplicates:
+import-show-more = Show more ({ $shown } of { $total } shown)
 import-review = Continue
 import-summary-title = Before importing
 import-summary-rows = { $count ->

@@ -70,6 +70,7 @@ import-decision-skip = Ignorer
 import-decision-merge = Fusionner
 import-decision-import-anyway = Importer quand même
 import-decide-all = Pour tous les doublons :
+import-show-more = Afficher la suite ({ $shown } sur { $total } affichés)
 import-review = Continuer
 import-summary-title = Avant d’importer
 import-summary-rows = { $count ->

@@ -2,6 +2,8 @@
 //! kind of record, columns), read the refused rows and the duplicates, choose, read the
 //! summary, import in one transaction with progress and Cancel.
 
+use std::rc::Rc;
+
 use shared::transfer::{Delimiter, Entity, TextEncoding};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -10,7 +12,8 @@ use yew_router::prelude::Link;
 use crate::app::Route;
 use crate::hooks::{use_i18n, I18n};
 use crate::i18n::Argument;
-use crate::transfer::wizard::{ImportAction, Source, Step};
+use crate::transfer::review::Reading;
+use crate::transfer::wizard::{ImportChoice, Step};
 use crate::transfer::{use_import, ImportHandle};
 use crate::transfer::{
     ImportDuplicates, ImportMapping, ImportProblems, ImportProgress, ImportSummaryView,
@@ -51,7 +54,7 @@ const ENTITIES: [(Entity, &str, &str); 4] = [
 pub fn ImportPage() -> Html {
     let i18n = use_i18n();
     let import = use_import();
-    let wizard = import.state();
+    let wizard = import.review();
     let on_choose = {
         let import = import.clone();
         Callback::from(move |action| import.choose(action))
@@ -130,8 +133,8 @@ pub fn ImportPage() -> Html {
     }
 }
 
-fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>) -> Html {
-    let wizard = import.state();
+fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportChoice>) -> Html {
+    let wizard = import.review();
     let Some(name) = &wizard.file_name else {
         return html! {};
     };
@@ -139,12 +142,15 @@ fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>
         let line = Argument::Number(problem.line.unwrap_or(0) as f64);
         i18n.t_with(&format!("import-error-{}", problem.code), &[("line", line)])
     });
-    let detection = match &wizard.source {
-        Some(Source::Csv {
-            detected, options, ..
+    let detection = match wizard.reading {
+        Some(Reading::Csv {
+            encoding,
+            delimiter,
+            chosen_encoding,
+            chosen_delimiter,
         }) => {
-            let encoding = label_of(&ENCODINGS, detected.encoding);
-            let delimiter = label_of(&DELIMITERS, detected.delimiter);
+            let encoding = label_of(&ENCODINGS, encoding);
+            let delimiter = label_of(&DELIMITERS, delimiter);
             html! {
                 <section class="card import-detection" aria-labelledby="import-detection-title">
                     <h2 id="import-detection-title" class="visually-hidden">{ i18n.t("import-detected") }</h2>
@@ -153,35 +159,42 @@ fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>
                         ("delimiter", i18n.t(delimiter).as_str().into()),
                     ]) }</p>
                     <div class="import-options">
-                        { chooser(i18n, "import-encoding", "import-encoding", &ENCODINGS, options.encoding, encoding,
-                            on_choose.reform(ImportAction::ChooseEncoding)) }
-                        { chooser(i18n, "import-delimiter", "import-delimiter", &DELIMITERS, options.delimiter, delimiter,
-                            on_choose.reform(ImportAction::ChooseDelimiter)) }
+                        { chooser(i18n, "import-encoding", "import-encoding", &ENCODINGS, chosen_encoding, encoding,
+                            on_choose.reform(ImportChoice::ChooseEncoding)) }
+                        { chooser(i18n, "import-delimiter", "import-delimiter", &DELIMITERS, chosen_delimiter, delimiter,
+                            on_choose.reform(ImportChoice::ChooseDelimiter)) }
                         { chooser(i18n, "import-kind", "import-kind", &ENTITIES[..wizard.entities().len()], Some(wizard.entity), "import-kind-account",
-                            on_choose.reform(|entity: Option<Entity>| ImportAction::ChooseEntity(entity.unwrap_or(Entity::Account)))) }
+                            on_choose.reform(|entity: Option<Entity>| ImportChoice::ChooseEntity(entity.unwrap_or(Entity::Account)))) }
                     </div>
                 </section>
             }
         }
-        Some(Source::Vcard { rows }) => html! {
-            <p id="import-detected" class="card">{ i18n.t_with("import-vcard", &[("count", rows.len().into())]) }</p>
+        Some(Reading::Vcard { cards }) => html! {
+            <p id="import-detected" class="card">{ i18n.t_with("import-vcard", &[("count", cards.into())]) }</p>
         },
         None => html! {},
     };
-    let mapping = match &wizard.source {
-        Some(Source::Csv { table, mapping, .. }) if wizard.problem.is_none() => html! {
-            <ImportMapping table={table.clone()} mapping={mapping.clone()} on_choose={on_choose.clone()} />
+    let mapping = match &wizard.mapping {
+        Some(mapping) => html! {
+            <ImportMapping mapping={Rc::new(mapping.clone())} on_choose={on_choose.clone()} />
         },
-        _ => html! {},
+        None => html! {},
     };
-    let checks = match &wizard.plan {
-        Some(plan) => html! {
-            <>
-                <ImportProblems plan={plan.clone()} />
-                <ImportDuplicates plan={plan.clone()} names={import.names()} on_choose={on_choose.clone()} />
-            </>
-        },
-        None if wizard.source.is_some() && wizard.problem.is_none() => html! {
+    let checks = match &wizard.checks {
+        Some(checks) => {
+            let checks = Rc::new(checks.clone());
+            let on_more = {
+                let import = import.clone();
+                Callback::from(move |list| import.show_more(list))
+            };
+            html! {
+                <>
+                    <ImportProblems checks={checks.clone()} on_more={on_more.clone()} />
+                    <ImportDuplicates {checks} on_choose={on_choose.clone()} {on_more} />
+                </>
+            }
+        }
+        None if wizard.looks_for_duplicates() => html! {
             <p id="import-loading" class="muted" aria-busy="true">{ i18n.t("import-loading-existing") }</p>
         },
         None => html! {},
@@ -197,8 +210,8 @@ fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>
             { checks }
             <div class="import-actions">
                 <button id="import-review" type="button" class="button primary"
-                    disabled={!wizard.can_review()}
-                    onclick={on_choose.reform(|_: MouseEvent| ImportAction::Review)}>
+                    disabled={!wizard.can_review}
+                    onclick={on_choose.reform(|_: MouseEvent| ImportChoice::Review)}>
                     { i18n.t("import-review") }
                 </button>
             </div>
@@ -206,8 +219,8 @@ fn review(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>
     }
 }
 
-fn summary(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction>) -> Html {
-    let Some(plan) = &import.state().plan else {
+fn summary(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportChoice>) -> Html {
+    let Some(checks) = &import.review().checks else {
         return html! {};
     };
     let on_start = {
@@ -217,11 +230,11 @@ fn summary(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction
     html! {
         <section class="card import-summary-card" aria-labelledby="import-summary-title">
             <h2 id="import-summary-title">{ i18n.t("import-summary-title") }</h2>
-            <ImportSummaryView summary={plan.summary()} />
+            <ImportSummaryView summary={checks.summary} />
             <p class="muted">{ i18n.t("import-all-or-nothing") }</p>
             <div class="import-actions">
                 <button id="import-back" type="button" class="button"
-                    onclick={on_choose.reform(|_: MouseEvent| ImportAction::Back)}>{ i18n.t("import-back") }</button>
+                    onclick={on_choose.reform(|_: MouseEvent| ImportChoice::Back)}>{ i18n.t("import-back") }</button>
                 <button id="import-start" type="button" class="button primary" onclick={on_start}>
                     { i18n.t("import-start") }
                 </button>
@@ -233,7 +246,7 @@ fn summary(import: &ImportHandle, i18n: &I18n, on_choose: &Callback<ImportAction
 fn finished(
     i18n: &I18n,
     entity: Entity,
-    on_choose: &Callback<ImportAction>,
+    on_choose: &Callback<ImportChoice>,
     class: &'static str,
     text: String,
 ) -> Html {
@@ -242,7 +255,7 @@ fn finished(
             <p id="import-outcome" class={class} role="status">{ text }</p>
             <div class="import-actions">
                 <button id="import-again" type="button" class="button"
-                    onclick={on_choose.reform(|_: MouseEvent| ImportAction::Reset)}>{ i18n.t("import-again") }</button>
+                    onclick={on_choose.reform(|_: MouseEvent| ImportChoice::Reset)}>{ i18n.t("import-again") }</button>
                 if entity == Entity::Product {
                     <Link<Route> to={Route::Catalogue} classes="button primary">{ i18n.t("import-to-catalogue") }</Link<Route>>
                 } else {

@@ -1,30 +1,27 @@
 //! The import wizard's panels: the preview with its column → field mapping, the refused rows
 //! with their line and reasons, the duplicates with the rep's choice, the summary and the
-//! progress bar. Display only: choices go out as [`ImportAction`]s.
+//! progress bar. Display only, from the review the workspace worker sends: choices go out as
+//! [`ImportChoice`]s; the long lists show one page at a time and ask for more.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use shared::transfer::{
-    Decision, DuplicateKey, DuplicateOf, Entity, Field, ImportPlan, ImportSummary, Mapping,
-    RowProblem, Table,
-};
+use shared::transfer::{Decision, Entity, Field, ImportSummary};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_i18n, I18n};
 use crate::i18n::Argument;
-use crate::transfer::wizard::{ImportAction, PREVIEW_ROWS};
+use crate::transfer::review::{Checks, DuplicateTarget, KeyKind, MappingView, RowProblemView};
+use crate::transfer::wizard::ImportChoice;
+use crate::workspace::import_session::ReviewList;
 
 /// Props of [`ImportMapping`].
 #[derive(Properties, PartialEq)]
 pub struct ImportMappingProps {
-    /// The file, read.
-    pub table: Rc<Table>,
-    /// The current mapping.
-    pub mapping: Mapping,
+    /// The columns, their fields and the first rows.
+    pub mapping: Rc<MappingView>,
     /// The rep's choices.
-    pub on_choose: Callback<ImportAction>,
+    pub on_choose: Callback<ImportChoice>,
 }
 
 /// The first rows of the file under a field chooser per column.
@@ -32,20 +29,20 @@ pub struct ImportMappingProps {
 pub fn ImportMapping(props: &ImportMappingProps) -> Html {
     let i18n = use_i18n();
     let entity = props.mapping.entity;
-    let missing = props.mapping.missing_required();
+    let missing = &props.mapping.missing;
     html! {
         <section class="card import-mapping" aria-labelledby="import-mapping-title">
             <h2 id="import-mapping-title">{ i18n.t("import-mapping") }</h2>
             if !missing.is_empty() {
                 <p id="import-missing" class="form-error" role="alert">{
-                    i18n.t_with("import-missing", &[("fields", fields_text(&i18n, &missing).as_str().into())])
+                    i18n.t_with("import-missing", &[("fields", fields_text(&i18n, missing).as_str().into())])
                 }</p>
             }
             <div class="import-table-scroll">
                 <table id="import-preview" class="import-table">
                     <caption class="visually-hidden">{ i18n.t("import-preview") }</caption>
                     <thead>
-                        <tr>{ for props.table.headers.iter().enumerate().map(|(column, header)| html! {
+                        <tr>{ for props.mapping.headers.iter().enumerate().map(|(column, header)| html! {
                             <th scope="col" key={column}>
                                 <span class="import-header">{ header.clone() }</span>
                                 <label class="visually-hidden" for={format!("import-map-{column}")}>
@@ -66,9 +63,9 @@ pub fn ImportMapping(props: &ImportMappingProps) -> Html {
                             </th>
                         }) }</tr>
                     </thead>
-                    <tbody>{ for props.table.preview(PREVIEW_ROWS).iter().map(|row| html! {
-                        <tr key={row.line}>{ for (0..props.table.headers.len()).map(|column| html! {
-                            <td>{ row.cells.get(column).cloned().unwrap_or_default() }</td>
+                    <tbody>{ for props.mapping.preview.iter().map(|(line, cells)| html! {
+                        <tr key={*line}>{ for cells.iter().map(|cell| html! {
+                            <td>{ cell.clone() }</td>
                         }) }</tr>
                     }) }</tbody>
                 </table>
@@ -78,7 +75,7 @@ pub fn ImportMapping(props: &ImportMappingProps) -> Html {
 }
 
 fn map_column(
-    on_choose: &Callback<ImportAction>,
+    on_choose: &Callback<ImportChoice>,
     entity: Entity,
     column: usize,
 ) -> Callback<Event> {
@@ -91,49 +88,68 @@ fn map_column(
             .iter()
             .copied()
             .find(|field| field.code() == value);
-        ImportAction::MapColumn { column, field }
+        ImportChoice::MapColumn { column, field }
     })
 }
 
 /// Props of [`ImportProblems`].
 #[derive(Properties, PartialEq)]
 pub struct ImportProblemsProps {
-    /// The plan.
-    pub plan: Rc<ImportPlan>,
+    /// The counts and the refused rows shown.
+    pub checks: Rc<Checks>,
+    /// Asks for one more page of a list.
+    pub on_more: Callback<ReviewList>,
 }
 
-/// The refused rows: line and every reason.
+/// The refused rows: line and every reason, one page at a time.
 #[component]
 pub fn ImportProblems(props: &ImportProblemsProps) -> Html {
     let i18n = use_i18n();
-    let invalid: Vec<(u64, &[RowProblem])> = props.plan.invalid_rows().collect();
+    let refused = &props.checks.refused;
+    let total = props.checks.summary.invalid;
     html! {
         <section class="card import-problems" aria-labelledby="import-problems-title">
-            if invalid.is_empty() {
+            if total == 0 {
                 <h2 id="import-problems-title">{ i18n.t("import-no-problems") }</h2>
             } else {
-                <h2 id="import-problems-title">{ i18n.t_with("import-problems-title", &[("count", invalid.len().into())]) }</h2>
-                <ul id="import-problems" class="import-list">{ for invalid.iter().map(|(line, problems)| html! {
-                    <li key={*line} id={format!("import-problem-{line}")} class="import-problem">
-                        <strong>{ i18n.t_with("import-line", &[("line", Argument::Number(*line as f64))]) }</strong>
-                        { " " }
-                        <span>{ problems.iter().map(|problem| problem_text(&i18n, problem)).collect::<Vec<_>>().join(" ; ") }</span>
-                    </li>
+                <h2 id="import-problems-title">{ i18n.t_with("import-problems-title", &[("count", total.into())]) }</h2>
+                <ul id="import-problems" class="import-list">{ for refused.iter().map(|row| {
+                    let line = row.line;
+                    html! {
+                        <li key={line} id={format!("import-problem-{line}")} class="import-problem">
+                            <strong>{ i18n.t_with("import-line", &[("line", Argument::Number(line as f64))]) }</strong>
+                            { " " }
+                            <span>{ row.problems.iter().map(|problem| problem_text(&i18n, problem)).collect::<Vec<_>>().join(" ; ") }</span>
+                        </li>
+                    }
                 }) }</ul>
+                { more(&i18n, "import-more-problems", refused.len(), total, props.on_more.reform(|()| ReviewList::Refused)) }
             }
         </section>
+    }
+}
+
+/// The "show more" button under a list showing `shown` of `total` entries.
+fn more(i18n: &I18n, id: &'static str, shown: usize, total: usize, on_more: Callback<()>) -> Html {
+    if shown >= total {
+        return html! {};
+    }
+    html! {
+        <button {id} type="button" class="button" onclick={on_more.reform(|_: MouseEvent| ())}>
+            { i18n.t_with("import-show-more", &[("shown", shown.into()), ("total", total.into())]) }
+        </button>
     }
 }
 
 /// Props of [`ImportDuplicates`].
 #[derive(Properties, PartialEq)]
 pub struct ImportDuplicatesProps {
-    /// The plan.
-    pub plan: Rc<ImportPlan>,
-    /// Names of the device's records by id.
-    pub names: Rc<HashMap<String, String>>,
+    /// The counts and the duplicates shown.
+    pub checks: Rc<Checks>,
     /// The rep's choices.
-    pub on_choose: Callback<ImportAction>,
+    pub on_choose: Callback<ImportChoice>,
+    /// Asks for one more page of a list.
+    pub on_more: Callback<ReviewList>,
 }
 
 const DECISIONS: [(Decision, &str, &str); 3] = [
@@ -150,18 +166,19 @@ const DECISIONS: [(Decision, &str, &str); 3] = [
 #[component]
 pub fn ImportDuplicates(props: &ImportDuplicatesProps) -> Html {
     let i18n = use_i18n();
-    let duplicates = props.plan.duplicates();
-    if duplicates.is_empty() {
+    let duplicates = &props.checks.duplicates;
+    let total = props.checks.summary.duplicates;
+    if total == 0 {
         return html! {};
     }
     html! {
         <section class="card import-duplicates" aria-labelledby="import-duplicates-title">
-            <h2 id="import-duplicates-title">{ i18n.t_with("import-duplicates-title", &[("count", duplicates.len().into())]) }</h2>
+            <h2 id="import-duplicates-title">{ i18n.t_with("import-duplicates-title", &[("count", total.into())]) }</h2>
             <div class="import-decide-all">
                 <span>{ i18n.t("import-decide-all") }</span>
                 { for DECISIONS.iter().map(|(decision, code, label)| html! {
                     <button type="button" class="button" id={format!("decide-all-{code}")}
-                        onclick={props.on_choose.reform({ let decision = *decision; move |_: MouseEvent| ImportAction::DecideAll(decision) })}>
+                        onclick={props.on_choose.reform({ let decision = *decision; move |_: MouseEvent| ImportChoice::DecideAll(decision) })}>
                         { i18n.t(label) }
                     </button>
                 }) }
@@ -169,34 +186,34 @@ pub fn ImportDuplicates(props: &ImportDuplicatesProps) -> Html {
             <ul id="import-duplicates" class="import-list">{ for duplicates.iter().map(|duplicate| {
                 let line = duplicate.line;
                 let key = i18n.t(match duplicate.key {
-                    DuplicateKey::Siret(_) => "import-key-siret",
-                    DuplicateKey::NameAndPostcode { .. } => "import-key-name",
-                    DuplicateKey::Email(_) => "import-key-email",
-                    DuplicateKey::Reference(_) => "import-key-reference",
+                    KeyKind::Siret => "import-key-siret",
+                    KeyKind::NameAndPostcode => "import-key-name",
+                    KeyKind::Email => "import-key-email",
+                    KeyKind::Reference => "import-key-reference",
                 });
                 let of = match &duplicate.of {
-                    DuplicateOf::Row { line: other } => i18n.t_with("import-duplicate-of-row", &[
+                    DuplicateTarget::Row { line: other } => i18n.t_with("import-duplicate-of-row", &[
                         ("key", key.as_str().into()),
                         ("other", Argument::Number(*other as f64)),
                     ]),
-                    DuplicateOf::Existing { id } => i18n.t_with("import-duplicate-of-existing", &[
+                    DuplicateTarget::Existing { name } => i18n.t_with("import-duplicate-of-existing", &[
                         ("key", key.as_str().into()),
-                        ("name", props.names.get(id).map_or(id.as_str(), String::as_str).into()),
+                        ("name", name.as_str().into()),
                     ]),
                 };
-                let chosen = props.plan.decision(line);
+                let chosen = duplicate.decision;
                 html! {
                     <li key={line} id={format!("import-duplicate-{line}")} class="import-duplicate">
                         <span>
                             <strong>{ i18n.t_with("import-line", &[("line", Argument::Number(line as f64))]) }</strong>
-                            { format!(" {} — {of}", row_name(&props.plan, line)) }
+                            { format!(" {} — {of}", duplicate.name) }
                         </span>
                         <div class="segmented" role="radiogroup" aria-label={i18n.t_with("import-line", &[("line", Argument::Number(line as f64))])}>
                             { for DECISIONS.iter().map(|(decision, code, label)| html! {
                                 <button type="button" role="radio" class="button"
                                     id={format!("decide-{line}-{code}")}
                                     aria-checked={(chosen == Some(*decision)).to_string()}
-                                    onclick={props.on_choose.reform({ let decision = *decision; move |_: MouseEvent| ImportAction::Decide { line, decision } })}>
+                                    onclick={props.on_choose.reform({ let decision = *decision; move |_: MouseEvent| ImportChoice::Decide { line, decision } })}>
                                     { i18n.t(label) }
                                 </button>
                             }) }
@@ -204,6 +221,7 @@ pub fn ImportDuplicates(props: &ImportDuplicatesProps) -> Html {
                     </li>
                 }
             }) }</ul>
+            { more(&i18n, "import-more-duplicates", duplicates.len(), total, props.on_more.reform(|()| ReviewList::Duplicates)) }
         </section>
     }
 }
@@ -294,56 +312,19 @@ fn fields_text(i18n: &I18n, fields: &[Field]) -> String {
 }
 
 /// A row problem in the rep's language.
-fn problem_text(i18n: &I18n, problem: &RowProblem) -> String {
-    let id = format!("import-problem-{}", problem.code());
-    match problem {
-        RowProblem::WrongFieldCount { expected, found } => i18n.t_with(
-            &id,
-            &[("expected", (*expected).into()), ("found", (*found).into())],
-        ),
-        RowProblem::Missing { field } => {
-            i18n.t_with(&id, &[("field", field_label(i18n, *field).as_str().into())])
-        }
-        RowProblem::BadDate { field, value, .. } => i18n.t_with(
-            &id,
-            &[
-                ("field", field_label(i18n, *field).as_str().into()),
-                ("value", value.as_str().into()),
-            ],
-        ),
-        RowProblem::BadSiret { value, .. }
-        | RowProblem::BadSiren { value, .. }
-        | RowProblem::BadVat { value, .. }
-        | RowProblem::BadEmail { value, .. }
-        | RowProblem::BadPhone { value, .. }
-        | RowProblem::UnknownStage { value }
-        | RowProblem::UnknownTerritory { value }
-        | RowProblem::UnknownStatus { value }
-        | RowProblem::BadAmount { value, .. }
-        | RowProblem::BadCurrency { value, .. }
-        | RowProblem::BadProbability { value }
-        | RowProblem::ReferenceTooLong { value }
-        | RowProblem::BadPrice { value, .. }
-        | RowProblem::NegativePrice { value }
-        | RowProblem::BadVatRate { value, .. } => {
-            i18n.t_with(&id, &[("value", value.as_str().into())])
-        }
-        RowProblem::SiretNotOfSiren | RowProblem::InvalidProduct { .. } => i18n.t(&id),
+fn problem_text(i18n: &I18n, problem: &RowProblemView) -> String {
+    let id = format!("import-problem-{}", problem.code);
+    let field = problem.field.map(|field| field_label(i18n, field));
+    let mut arguments: Vec<(&str, Argument)> = Vec::new();
+    if let Some((expected, found)) = problem.widths {
+        arguments.push(("expected", expected.into()));
+        arguments.push(("found", found.into()));
     }
-}
-
-/// The name a valid row gives its record, to tell duplicates apart.
-fn row_name(plan: &ImportPlan, line: u64) -> String {
-    use shared::transfer::Candidate;
-    plan.rows()
-        .iter()
-        .find(|row| row.line == line)
-        .and_then(|row| row.outcome.as_ref().ok())
-        .map(|candidate| match candidate {
-            Candidate::Account(account) => account.name.clone(),
-            Candidate::Contact(contact) => contact.display_name(),
-            Candidate::Deal(deal) => deal.title.clone(),
-            Candidate::Product(product) => format!("{} — {}", product.reference, product.name),
-        })
-        .unwrap_or_default()
+    if let Some(field) = &field {
+        arguments.push(("field", field.as_str().into()));
+    }
+    if let Some(value) = &problem.value {
+        arguments.push(("value", value.as_str().into()));
+    }
+    i18n.t_with(&id, &arguments)
 }

@@ -1,6 +1,9 @@
 //! The import wizard's state: the file read, the rep's overrides and mapping, the plan with its
-//! duplicate decisions, and where the import stands. Pure: the hook reads the file and the
-//! device's data, runs the import, and dispatches what happened.
+//! duplicate decisions, and where the import stands. Pure, and held by the workspace worker
+//! (`workspace::import_session`), so reading and planning a large file never runs on the page's
+//! thread: the page sends the file's bytes and the rep's [`ImportChoice`]s, the worker adds what
+//! it read of the device's data and how the import went, and the page is shown an
+//! [`crate::transfer::review::ImportReview`] of the result.
 //!
 //! Steps: no file yet → review (detection, mapping, preview, problems, duplicates) → summary →
 //! importing (progress, Cancel) → done, cancelled or failed. Every change of the file's reading
@@ -12,6 +15,9 @@
 
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
+
+use crate::state::file_bytes::FileBytes;
 use crate::state::problem::Problem;
 
 use shared::transfer::{
@@ -46,16 +52,16 @@ pub enum Source {
 }
 
 /// Why the picked file cannot be imported at all.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileProblem {
     /// The stable code of the error (`not_text`, `empty_file`, `unterminated_card`…).
-    pub code: &'static str,
+    pub code: String,
     /// The line it concerns, when there is one.
     pub line: Option<u64>,
 }
 
 /// Where the wizard stands.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub enum Step {
     /// Choosing the file and reviewing how it reads.
     #[default]
@@ -105,15 +111,15 @@ pub struct ImportWizard {
     pub step: Step,
 }
 
-/// What can happen to the wizard.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ImportAction {
+/// What the rep does on the import page (sent by the page to the worker that holds the wizard).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportChoice {
     /// A file was picked and its bytes read.
     Open {
         /// Its name.
         name: String,
         /// Its bytes.
-        bytes: Rc<Vec<u8>>,
+        bytes: FileBytes,
     },
     /// The rep forces an encoding (`None`: the guess).
     ChooseEncoding(Option<TextEncoding>),
@@ -133,15 +139,6 @@ pub enum ImportAction {
         /// The field.
         field: Option<Field>,
     },
-    /// The keys of the device's records of `entity` were read.
-    KnowExisting {
-        /// The kind they belong to.
-        entity: Entity,
-        /// The keys.
-        keys: Rc<ExistingKeys>,
-    },
-    /// The workspace's settings were read.
-    KnowRules(ImportRules),
     /// A choice for the duplicate row on `line`.
     Decide {
         /// The row's line.
@@ -155,6 +152,24 @@ pub enum ImportAction {
     Review,
     /// Back from the summary to the review.
     Back,
+    /// Start again with another file.
+    Reset,
+}
+
+/// What can happen to the wizard: the rep's choices, and what the worker read and wrote.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportAction {
+    /// One of the rep's choices.
+    Choose(ImportChoice),
+    /// The keys of the device's records of `entity` were read.
+    KnowExisting {
+        /// The kind they belong to.
+        entity: Entity,
+        /// The keys.
+        keys: Rc<ExistingKeys>,
+    },
+    /// The workspace's settings were read.
+    KnowRules(ImportRules),
     /// The import started: `total` records to write.
     Start {
         /// Records to write.
@@ -173,8 +188,12 @@ pub enum ImportAction {
     Cancelled,
     /// The import failed.
     Fail(Problem),
-    /// Start again with another file.
-    Reset,
+}
+
+impl From<ImportChoice> for ImportAction {
+    fn from(choice: ImportChoice) -> Self {
+        Self::Choose(choice)
+    }
 }
 
 impl ImportWizard {
@@ -193,8 +212,9 @@ impl ImportWizard {
         }
     }
 
-    /// The state after `action`.
-    pub fn apply(mut self, action: ImportAction) -> Self {
+    /// The state after `action` (one of the rep's [`ImportChoice`]s or an [`ImportAction`]).
+    pub fn apply(self, action: impl Into<ImportAction>) -> Self {
+        let action = action.into();
         if self.is_importing()
             && !matches!(
                 action,
@@ -207,7 +227,51 @@ impl ImportWizard {
             return self;
         }
         match action {
-            ImportAction::Open { name, bytes } => {
+            ImportAction::Choose(choice) => self.choose(choice),
+            ImportAction::KnowExisting { entity, keys } => {
+                let mut wizard = self;
+                wizard.existing = Some((entity, keys));
+                wizard.replan();
+                wizard
+            }
+            ImportAction::KnowRules(rules) => {
+                let mut wizard = self;
+                wizard.rules = rules;
+                wizard.replan();
+                wizard
+            }
+            ImportAction::Start { total } => {
+                let mut wizard = self;
+                if wizard.step == Step::Summary {
+                    wizard.step = Step::Importing { done: 0, total };
+                }
+                wizard
+            }
+            ImportAction::Progress(now) => {
+                let mut wizard = self;
+                if let Step::Importing { done, .. } = &mut wizard.step {
+                    *done = now;
+                }
+                wizard
+            }
+            ImportAction::Finish { created, merged } => Self {
+                step: Step::Done { created, merged },
+                ..self
+            },
+            ImportAction::Cancelled => Self {
+                step: Step::Cancelled,
+                ..self
+            },
+            ImportAction::Fail(reason) => Self {
+                step: Step::Failed(reason),
+                ..self
+            },
+        }
+    }
+
+    fn choose(mut self, choice: ImportChoice) -> Self {
+        match choice {
+            ImportChoice::Open { name, bytes } => {
                 self = Self {
                     file_name: Some(name.clone()),
                     entity: self.entity,
@@ -215,15 +279,15 @@ impl ImportWizard {
                     existing: self.existing,
                     ..Self::new(self.rules)
                 };
-                self.open(&name, bytes);
+                self.open(&name, Rc::new(bytes.0));
             }
-            ImportAction::ChooseEncoding(encoding) => self.reread(|options| {
+            ImportChoice::ChooseEncoding(encoding) => self.reread(|options| {
                 options.encoding = encoding;
             }),
-            ImportAction::ChooseDelimiter(delimiter) => self.reread(|options| {
+            ImportChoice::ChooseDelimiter(delimiter) => self.reread(|options| {
                 options.delimiter = delimiter;
             }),
-            ImportAction::ChooseEntity(entity) => {
+            ImportChoice::ChooseEntity(entity) => {
                 if matches!(self.source, Some(Source::Vcard { .. }))
                     || !self.entities().contains(&entity)
                 {
@@ -231,57 +295,36 @@ impl ImportWizard {
                 }
                 self.set_entity(entity);
             }
-            ImportAction::KnowRole { edits_catalogue } => {
+            ImportChoice::KnowRole { edits_catalogue } => {
                 self.edits_catalogue = edits_catalogue;
                 if !edits_catalogue && self.entity == Entity::Product {
                     self.set_entity(Entity::Account);
                 }
             }
-            ImportAction::MapColumn { column, field } => {
+            ImportChoice::MapColumn { column, field } => {
                 if let Some(Source::Csv { mapping, .. }) = &mut self.source {
                     if mapping.set(column, field) {
                         self.replan();
                     }
                 }
             }
-            ImportAction::KnowExisting { entity, keys } => {
-                self.existing = Some((entity, keys));
-                self.replan();
-            }
-            ImportAction::KnowRules(rules) => {
-                self.rules = rules;
-                self.replan();
-            }
-            ImportAction::Decide { line, decision } => {
+            ImportChoice::Decide { line, decision } => {
                 if let Some(plan) = &mut self.plan {
                     Rc::make_mut(plan).decide(line, decision);
                 }
             }
-            ImportAction::DecideAll(decision) => {
+            ImportChoice::DecideAll(decision) => {
                 if let Some(plan) = &mut self.plan {
                     Rc::make_mut(plan).decide_all(decision);
                 }
             }
-            ImportAction::Review => {
+            ImportChoice::Review => {
                 if self.can_review() {
                     self.step = Step::Summary;
                 }
             }
-            ImportAction::Back => self.step = Step::Review,
-            ImportAction::Start { total } => {
-                if self.step == Step::Summary {
-                    self.step = Step::Importing { done: 0, total };
-                }
-            }
-            ImportAction::Progress(now) => {
-                if let Step::Importing { done, .. } = &mut self.step {
-                    *done = now;
-                }
-            }
-            ImportAction::Finish { created, merged } => self.step = Step::Done { created, merged },
-            ImportAction::Cancelled => self.step = Step::Cancelled,
-            ImportAction::Fail(reason) => self.step = Step::Failed(reason),
-            ImportAction::Reset => {
+            ImportChoice::Back => self.step = Step::Review,
+            ImportChoice::Reset => {
                 self = Self {
                     entity: self.entity,
                     edits_catalogue: self.edits_catalogue,
@@ -295,13 +338,18 @@ impl ImportWizard {
 
     /// The kinds of record the rep may import: products only for managers and admins.
     pub fn entities(&self) -> &'static [Entity] {
+        Self::entities_for(self.edits_catalogue)
+    }
+
+    /// The kinds of record a rep who may (or may not) write the catalogue may import.
+    pub fn entities_for(edits_catalogue: bool) -> &'static [Entity] {
         const ALL: [Entity; 4] = [
             Entity::Account,
             Entity::Contact,
             Entity::Deal,
             Entity::Product,
         ];
-        if self.edits_catalogue {
+        if edits_catalogue {
             &ALL
         } else {
             &ALL[..3]
@@ -370,7 +418,7 @@ impl ImportWizard {
                 }
                 Err(error) => {
                     self.problem = Some(FileProblem {
-                        code: error.code(),
+                        code: error.code().to_owned(),
                         line: match error {
                             shared::transfer::VcardError::Unterminated { line } => Some(line),
                             _ => None,
@@ -463,7 +511,7 @@ impl ImportWizard {
 
 fn read_problem(error: &shared::transfer::ReadError) -> FileProblem {
     FileProblem {
-        code: error.code(),
+        code: error.code().to_owned(),
         line: match error {
             shared::transfer::ReadError::Malformed { line, .. } => Some(*line),
             _ => None,
@@ -488,9 +536,9 @@ mod tests {
 
     fn opened(bytes: &[u8], name: &str) -> ImportWizard {
         wizard()
-            .apply(ImportAction::Open {
+            .apply(ImportChoice::Open {
                 name: name.to_owned(),
-                bytes: Rc::new(bytes.to_vec()),
+                bytes: FileBytes(bytes.to_vec()),
             })
             .apply(ImportAction::KnowExisting {
                 entity: Entity::Account,
@@ -520,9 +568,9 @@ mod tests {
 
     #[test]
     fn a_plan_waits_for_the_keys_of_the_devices_records() {
-        let wizard = wizard().apply(ImportAction::Open {
+        let wizard = wizard().apply(ImportChoice::Open {
             name: "clients.csv".to_owned(),
-            bytes: Rc::new(FRENCH.to_vec()),
+            bytes: FileBytes(FRENCH.to_vec()),
         });
         assert!(wizard.source.is_some());
         assert!(wizard.plan.is_none());
@@ -541,21 +589,21 @@ mod tests {
             _ => 0,
         };
         let wizard = opened(FRENCH, "clients.csv")
-            .apply(ImportAction::ChooseDelimiter(Some(Delimiter::Comma)));
+            .apply(ImportChoice::ChooseDelimiter(Some(Delimiter::Comma)));
         assert_eq!(columns(&wizard), 1, "no comma in the header: one column");
-        let wizard = wizard.apply(ImportAction::ChooseDelimiter(None));
+        let wizard = wizard.apply(ImportChoice::ChooseDelimiter(None));
         assert_eq!(columns(&wizard), 9);
         assert!(wizard.can_review());
     }
 
     #[test]
     fn unmapping_the_name_column_blocks_the_summary() {
-        let wizard = opened(FRENCH, "clients.csv").apply(ImportAction::MapColumn {
+        let wizard = opened(FRENCH, "clients.csv").apply(ImportChoice::MapColumn {
             column: 0,
             field: None,
         });
         assert_eq!(wizard.missing_fields(), vec![Field::AccountName]);
-        let wizard = wizard.apply(ImportAction::Review);
+        let wizard = wizard.apply(ImportChoice::Review);
         assert_eq!(wizard.step, Step::Review);
     }
 
@@ -566,7 +614,7 @@ mod tests {
         assert_eq!(
             wizard.problem,
             Some(FileProblem {
-                code: "not_text",
+                code: "not_text".to_owned(),
                 line: None
             })
         );
@@ -584,9 +632,9 @@ mod tests {
             "stored-id",
         );
         let wizard = wizard()
-            .apply(ImportAction::Open {
+            .apply(ImportChoice::Open {
                 name: "doublons.csv".to_owned(),
-                bytes: Rc::new(DUPLICATES.to_vec()),
+                bytes: FileBytes(DUPLICATES.to_vec()),
             })
             .apply(ImportAction::KnowExisting {
                 entity: Entity::Account,
@@ -607,7 +655,7 @@ mod tests {
             );
         };
         assert_eq!(plan.decision(line), Some(Decision::Skip));
-        let wizard = wizard.apply(ImportAction::DecideAll(Decision::Merge));
+        let wizard = wizard.apply(ImportChoice::DecideAll(Decision::Merge));
         let summary = wizard
             .plan
             .as_ref()
@@ -620,11 +668,11 @@ mod tests {
     #[test]
     fn the_import_moves_through_its_steps_and_ignores_edits_while_running() {
         let wizard = opened(FRENCH, "clients.csv")
-            .apply(ImportAction::Review)
+            .apply(ImportChoice::Review)
             .apply(ImportAction::Start { total: 4 });
         assert_eq!(wizard.step, Step::Importing { done: 0, total: 4 });
         let wizard = wizard
-            .apply(ImportAction::ChooseEntity(Entity::Deal))
+            .apply(ImportChoice::ChooseEntity(Entity::Deal))
             .apply(ImportAction::Progress(2));
         assert_eq!(wizard.entity, Entity::Account);
         assert_eq!(wizard.step, Step::Importing { done: 2, total: 4 });
@@ -650,17 +698,17 @@ mod tests {
     #[test]
     fn products_are_offered_to_managers_and_admins_only() {
         let rep =
-            opened(CATALOGUE, "catalogue.csv").apply(ImportAction::ChooseEntity(Entity::Product));
+            opened(CATALOGUE, "catalogue.csv").apply(ImportChoice::ChooseEntity(Entity::Product));
         assert_eq!(rep.entity, Entity::Account, "a rep cannot choose products");
         assert!(!rep.entities().contains(&Entity::Product));
         let manager = rep
-            .apply(ImportAction::KnowRole {
+            .apply(ImportChoice::KnowRole {
                 edits_catalogue: true,
             })
-            .apply(ImportAction::ChooseEntity(Entity::Product));
+            .apply(ImportChoice::ChooseEntity(Entity::Product));
         assert_eq!(manager.entity, Entity::Product);
         assert!(manager.entities().contains(&Entity::Product));
-        let demoted = manager.apply(ImportAction::KnowRole {
+        let demoted = manager.apply(ImportChoice::KnowRole {
             edits_catalogue: false,
         });
         assert_eq!(
@@ -673,10 +721,10 @@ mod tests {
     #[test]
     fn a_supplier_catalogue_is_planned_as_products_with_its_refused_row_and_duplicates() {
         let wizard = opened(CATALOGUE, "catalogue.csv")
-            .apply(ImportAction::KnowRole {
+            .apply(ImportChoice::KnowRole {
                 edits_catalogue: true,
             })
-            .apply(ImportAction::ChooseEntity(Entity::Product));
+            .apply(ImportChoice::ChooseEntity(Entity::Product));
         assert!(
             wizard.plan.is_none(),
             "the products' keys are not known yet"
@@ -707,9 +755,9 @@ mod tests {
     fn a_vcard_file_becomes_contacts() {
         let cards = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Anne Roux\r\nN:Roux;Anne;;;\r\nEMAIL:anne@roux.fr\r\nEND:VCARD\r\n";
         let wizard = wizard()
-            .apply(ImportAction::Open {
+            .apply(ImportChoice::Open {
                 name: "anne.vcf".to_owned(),
-                bytes: Rc::new(cards.to_vec()),
+                bytes: FileBytes(cards.to_vec()),
             })
             .apply(ImportAction::KnowExisting {
                 entity: Entity::Contact,

@@ -1,24 +1,31 @@
 //! The workspace worker's side of data in and out ([`TransferJob`]): exports and backups built
-//! from the device's documents, restores and imports written in one transaction, the duplicate
-//! keys an import checks against, the changes set aside (downloaded or discarded). Documents are parsed here, never on the page.
+//! from the device's documents, restores and imports written in one transaction, the changes
+//! set aside (downloaded or discarded), and the import page's wizard ([`ImportHost`]: the file
+//! read and planned, the duplicate keys it checks against, its writes). Documents are parsed and
+//! files read here, never on the page.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use shared::account::Account;
 use shared::contact::Contact;
 use shared::deal::Deal;
 use shared::ids::ContactId;
 use shared::sales::Product;
+use shared::settings::Settings;
 use shared::transfer::{
     contacts_to_vcard, export_accounts, export_contacts, export_deals, export_products, Backup,
     Entity, ExistingKeys, VcardContact,
 };
 
+use super::import_session::{ImportCommand, ImportEffect, ImportOutcome, ImportSession};
 use super::transfer_job::{TransferDone, TransferJob};
 use crate::state::file_bytes::FileBytes;
 use crate::state::problem::Problem;
 use crate::storage::{CancelImport, Storage, TransferError};
 use crate::team::quarantine;
+use crate::transfer::review::ImportReview;
 
 /// Documents built and written per chunk of an import: small enough that progress and Cancel
 /// answer between chunks, large enough that 10,000 rows take seconds.
@@ -130,10 +137,6 @@ pub async fn carry_out(
             .await
             .map(TransferDone::Rebuilt)
             .map_err(|error| error.problem()),
-        TransferJob::ExistingKeys(entity) => {
-            let (keys, names) = existing_keys(storage, entity).await?;
-            Ok(TransferDone::Keys { keys, names })
-        }
         TransferJob::ExportQuarantine(format) => {
             let changes = storage
                 .quarantined()
@@ -235,4 +238,113 @@ async fn existing_keys(
         Entity::Deal => {}
     }
     Ok((keys, names))
+}
+
+/// The import page's wizard, held by the worker: it applies the page's commands to its
+/// [`ImportSession`], carries out the reads and the write the session asks for, and reports the
+/// [`ImportReview`] after every change.
+pub struct ImportHost {
+    storage: Rc<Storage>,
+    session: RefCell<ImportSession>,
+    /// The running write's cancel switch.
+    writing: RefCell<Option<CancelImport>>,
+    report: Box<dyn Fn(ImportReview)>,
+}
+
+impl ImportHost {
+    /// A host writing to `storage` that tells the page what it shows through `report`.
+    pub fn new(storage: Rc<Storage>, report: impl Fn(ImportReview) + 'static) -> Rc<Self> {
+        Rc::new(Self {
+            storage,
+            session: RefCell::new(ImportSession::new()),
+            writing: RefCell::new(None),
+            report: Box::new(report),
+        })
+    }
+
+    /// Applies the page's `command`, reports the review, and carries out what it asks for.
+    pub fn command(self: &Rc<Self>, command: ImportCommand) {
+        let effects = self.session.borrow_mut().command(command);
+        self.report();
+        self.carry_out(effects);
+    }
+
+    fn report(&self) {
+        let review = self.session.borrow().review();
+        (self.report)(review);
+    }
+
+    fn carry_out(self: &Rc<Self>, effects: Vec<ImportEffect>) {
+        for effect in effects {
+            match effect {
+                ImportEffect::ReadRules(workspace) => {
+                    let host = Rc::clone(self);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match host.storage.load_document::<Settings>(workspace).await {
+                            Ok(Some(document)) => match document.record() {
+                                Ok(settings) => {
+                                    host.session.borrow_mut().know_rules(&settings);
+                                    host.report();
+                                }
+                                Err(error) => gloo::console::warn!(format!("settings: {error}")),
+                            },
+                            Ok(None) => {}
+                            Err(error) => gloo::console::warn!(format!("settings: {error}")),
+                        }
+                    });
+                }
+                ImportEffect::ReadKeys(entity) => {
+                    let host = Rc::clone(self);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let read = existing_keys(&host.storage, entity).await;
+                        let effects = match read {
+                            Ok((keys, names)) => {
+                                host.session.borrow_mut().know_keys(entity, keys, names)
+                            }
+                            Err(problem) => {
+                                host.session.borrow_mut().keys_failed(entity, problem);
+                                Vec::new()
+                            }
+                        };
+                        host.report();
+                        host.carry_out(effects);
+                    });
+                }
+                ImportEffect::Write { work, stamp } => {
+                    let cancel = CancelImport::new();
+                    *self.writing.borrow_mut() = Some(cancel.clone());
+                    let host = Rc::clone(self);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let outcome = host
+                            .storage
+                            .import(
+                                work.into_writes(&stamp, IMPORT_CHUNK),
+                                &stamp,
+                                &cancel,
+                                |done| {
+                                    host.session.borrow_mut().progress(done);
+                                    host.report();
+                                },
+                            )
+                            .await;
+                        host.writing.borrow_mut().take();
+                        host.session.borrow_mut().finish(match outcome {
+                            Ok(imported) => ImportOutcome::Stored {
+                                created: imported.created,
+                                merged: imported.merged,
+                            },
+                            Err(TransferError::Cancelled) => ImportOutcome::Cancelled,
+                            Err(error) => ImportOutcome::Failed(error.problem()),
+                        });
+                        host.report();
+                    });
+                }
+                ImportEffect::StopWriting => {
+                    if let Some(cancel) = self.writing.borrow().as_ref() {
+                        cancel.cancel();
+                    }
+                }
+            }
+        }
+    }
 }

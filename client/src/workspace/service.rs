@@ -13,6 +13,7 @@ use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
 
+use super::import_session::ImportCommand;
 use super::invalidation::Topic;
 use super::machine::{Event, SubscriptionId, TabNews};
 use super::record::RecordRef;
@@ -22,6 +23,7 @@ use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
 use crate::bridge::{Answer, Found, FromWorker, Query, Ticket, ToWorker};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
+use crate::transfer::review::ImportReview;
 use shared::edit::Edit;
 
 /// What the service asks of the sync provider.
@@ -63,8 +65,13 @@ struct Inner {
     searches: RefCell<BTreeMap<Ticket, Search>>,
     asks: RefCell<BTreeMap<Ticket, Ask>>,
     transfers: RefCell<BTreeMap<Ticket, Transfer>>,
+    /// The import page following the wizard the worker holds.
+    import: RefCell<Option<ImportListener>>,
     outlet: RefCell<Option<Outlet>>,
 }
+
+/// Hears what the import page shows, or why the worker holding the wizard is gone.
+pub type ImportListener = Rc<dyn Fn(Result<ImportReview, Problem>)>;
 
 /// A query waiting for the worker's answer (asked again of a worker that replaced a dead one).
 struct Search {
@@ -118,6 +125,7 @@ impl WorkspaceService {
             searches: RefCell::new(BTreeMap::new()),
             asks: RefCell::new(BTreeMap::new()),
             transfers: RefCell::new(BTreeMap::new()),
+            import: RefCell::new(None),
             outlet: RefCell::new(None),
         });
         let bridge = WorkerBridge::start(
@@ -143,6 +151,11 @@ impl WorkspaceService {
                             let _gone = transfer
                                 .done
                                 .send(Err(Problem::new("problem-storage-aborted")));
+                        }
+                        // So does the import wizard it held, with its running import.
+                        let import = inner.import.borrow().clone();
+                        if let Some(import) = import {
+                            import(Err(Problem::new("problem-storage-aborted")));
                         }
                         // What the dead worker would have reported is unknown: everyone re-reads.
                         let every: Vec<SubscriptionId> =
@@ -347,6 +360,18 @@ impl WorkspaceService {
         send(&self.inner, ToWorker::CancelTransfer(ticket));
     }
 
+    /// Sends `command` to the import wizard the worker holds; `listener` (set by
+    /// [`WorkspaceService::follow_import`]) hears the review that follows.
+    pub fn import(&self, command: ImportCommand) {
+        send(&self.inner, ToWorker::Import(command));
+    }
+
+    /// `listener` hears every review of the import wizard, and why it is gone if the worker
+    /// dies (`None`: no one listens any more).
+    pub fn follow_import(&self, listener: Option<ImportListener>) {
+        *self.inner.import.borrow_mut() = listener;
+    }
+
     /// Reads `query` of an open record through the worker.
     pub async fn ask(&self, query: Query) -> Answer {
         let ticket = self.ticket();
@@ -459,6 +484,12 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
                 let _gone = transfer.done.send(outcome);
             }
         }
+        FromWorker::ImportReview(review) => {
+            let import = inner.import.borrow().clone();
+            if let Some(import) = import {
+                import(Ok(*review));
+            }
+        }
         FromWorker::Answer { ticket, answer } => {
             let ask = inner.asks.borrow_mut().remove(&ticket);
             if let Some(ask) = ask {
@@ -480,6 +511,10 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
             let transfers = std::mem::take(&mut *inner.transfers.borrow_mut());
             for transfer in transfers.into_values() {
                 let _gone = transfer.done.send(Err(problem.clone()));
+            }
+            let import = inner.import.borrow().clone();
+            if let Some(import) = import {
+                import(Err(problem.clone()));
             }
             let asked = std::mem::take(&mut *inner.asks.borrow_mut());
             for ask in asked.into_values() {

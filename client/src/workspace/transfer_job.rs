@@ -2,12 +2,10 @@
 //! the documents (the page gets the file's bytes to offer as a download), imports and restores
 //! are written there in one transaction with progress. Plain data, so they cross the bridge.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use shared::edit::Edit;
 use shared::ids::{ContactId, DeviceId, WorkspaceId};
-use shared::transfer::{Delimiter, Entity, ExistingKeys, ImportWork};
+use shared::transfer::{Delimiter, Entity, ImportWork};
 
 use crate::state::file_bytes::FileBytes;
 use crate::state::transfer_outcome::{Imported, Restored};
@@ -44,15 +42,15 @@ pub enum TransferJob {
         /// This device, if signed in (its own changes in the backup go to the outbox).
         device: Option<DeviceId>,
     },
-    /// Write an import in one transaction (progress reported; cancellable).
+    /// Write an import planned elsewhere in one transaction (progress reported; cancellable).
+    /// The import page's plan is made and written in the worker instead
+    /// ([`crate::workspace::import_session::ImportCommand`]).
     Import {
         /// What to write.
         work: ImportWork,
         /// Who imports (if signed in) and when.
         stamp: Edit,
     },
-    /// The duplicate keys and display names of the device's records of `entity`.
-    ExistingKeys(Entity),
     /// Rebuild every list row from the documents (after a layout change or damage).
     RebuildIndex,
     /// Every change set aside in the quarantine, as a file in this format.
@@ -86,11 +84,4 @@ pub enum TransferDone {
     Rebuilt(usize),
     /// This many changes set aside were discarded.
     Discarded(usize),
-    /// The keys of the device's records, and their display names by id.
-    Keys {
-        /// Duplicate keys.
-        keys: ExistingKeys,
-        /// Display names by id.
-        names: HashMap<String, String>,
-    },
 }

@@ -35,7 +35,7 @@ pub enum DuplicateKey {
 }
 
 /// What a row duplicates.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DuplicateOf {
     /// An earlier row of the same file.
     Row {

@@ -9,7 +9,9 @@ use super::entity::Entity;
 use crate::search::search_terms;
 
 /// A field a column can feed. Which fields apply depends on the [`Entity`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Field {
     /// The company's name.
     AccountName,

@@ -32,7 +32,7 @@ pub struct ImportRules {
 }
 
 /// What to do with a row that duplicates something.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Decision {
     /// Leave the row out (the default).
     Skip,
@@ -43,7 +43,7 @@ pub enum Decision {
 }
 
 /// The counts the rep reads before committing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportSummary {
     /// Data rows in the file.
     pub rows: usize,

@@ -11,7 +11,7 @@ use super::table::ReadError;
 use super::windows_1252;
 
 /// How the file's bytes encode its text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TextEncoding {
     /// UTF-8 without a byte-order mark.
     Utf8,
