@@ -394,8 +394,8 @@ async fn created_documents_are_written_as_the_plan_built_them() -> TestResult {
         .map(|chunk| {
             chunk.inspect(|chunk| {
                 for write in chunk {
-                    if let ImportWrite::Create(document) = write {
-                        expected.push(document.id());
+                    if let ImportWrite::Create(new_record) = write {
+                        expected.push(new_record.document.id());
                     }
                 }
             })

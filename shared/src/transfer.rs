@@ -45,7 +45,7 @@ pub use entity::Entity;
 pub use mapping::{Field, Mapping};
 pub use merge::{merge_backup_document, MergeError, MergeWrite, Merged, MergedBackupDocument};
 pub use plan::{Decision, ImportPlan, ImportRules, ImportSummary, ImportWork, ImportWrite};
-pub use record_document::RecordDocument;
+pub use record_document::{CreatedRecord, RecordDocument};
 pub use row::{Candidate, RowProblem, ValidatedRow};
 pub use sniff::{sniff, Delimiter, Sniffed, TextEncoding};
 pub use table::{ReadError, ReadOptions, Row, Table};

@@ -33,10 +33,10 @@ use shared::edit::{Edit, Editor};
 use shared::ids::DeviceId;
 use shared::protocol::DocumentId;
 use shared::record::Record;
-use shared::replica::{self, IndexRow};
+use shared::replica;
 use shared::transfer::{
-    merge_backup_document, Backup, BackupDocument, DocumentKind, ImportWrite, MergeError,
-    RecordDocument,
+    merge_backup_document, Backup, BackupDocument, CreatedRecord, DocumentKind, ImportWrite,
+    MergeError, RecordDocument,
 };
 use wasm_bindgen::JsValue;
 
@@ -155,8 +155,8 @@ impl Storage {
                 };
                 for write in chunk {
                     let outcome = match write {
-                        ImportWrite::Create(mut document) => {
-                            let stored = put_created(&transaction, &mut document, at)?;
+                        ImportWrite::Create(mut created) => {
+                            let stored = put_created(&transaction, &mut created, at)?;
                             imported.created += 1;
                             stored
                         }
@@ -368,31 +368,19 @@ async fn settle<T>(
 /// Writes a created record's document, row and outbox entries.
 fn put_created(
     transaction: &Transaction,
-    document: &mut RecordDocument,
+    created: &mut CreatedRecord,
     at: f64,
 ) -> Result<Result<(), TransferError>, idb::Error> {
+    let document = &mut created.document;
     let id = document.id();
     let bytes = document.save();
     let heads: Vec<String> = document.heads().iter().map(ToString::to_string).collect();
     let changes = document.changes_since(&[]);
-    let (kind, row) = match document {
-        RecordDocument::Account(account) => ("account", IndexRow::Account(account.index_row())),
-        RecordDocument::Contact(contact) => (
-            "contact",
-            contact
-                .index_row()
-                .map_or(IndexRow::None, IndexRow::Contact),
-        ),
-        RecordDocument::Deal(deal) => (
-            "deal",
-            deal.index_row().map_or(IndexRow::None, IndexRow::Deal),
-        ),
-        RecordDocument::Product(product) => (
-            "product",
-            product
-                .index_row()
-                .map_or(IndexRow::None, IndexRow::Product),
-        ),
+    let kind = match document {
+        RecordDocument::Account(_) => "account",
+        RecordDocument::Contact(_) => "contact",
+        RecordDocument::Deal(_) => "deal",
+        RecordDocument::Product(_) => "product",
     };
     let record = match stored::snapshot(Some(kind), &bytes, &heads) {
         Ok(record) => record,
@@ -402,7 +390,7 @@ fn put_created(
     let _queued = transaction
         .object_store(DOCUMENTS)?
         .put(&record, Some(&JsValue::from(id.as_str())))?;
-    if let Err(error) = put_row(transaction, &row)? {
+    if let Err(error) = put_row(transaction, &created.row)? {
         return Ok(Err(error.into()));
     }
     queue(transaction, &id, &changes, at)

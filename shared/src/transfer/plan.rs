@@ -10,7 +10,7 @@ use super::duplicates::{candidate_keys, Duplicate, DuplicateKey, DuplicateOf, Ex
 use super::entity::Entity;
 use super::mapping::Mapping;
 use super::merge::MergeWrite;
-use super::record_document::RecordDocument;
+use super::record_document::CreatedRecord;
 use super::row::{validate, Candidate, RowProblem, ValidatedRow};
 use super::table::Table;
 use crate::document::DocumentError;
@@ -64,8 +64,8 @@ pub struct ImportSummary {
 /// One write the client performs.
 #[derive(Debug)]
 pub enum ImportWrite {
-    /// A new document to store.
-    Create(Box<RecordDocument>),
+    /// A new document to store, with its index row.
+    Create(Box<CreatedRecord>),
     /// Rows to merge into a stored document (the client loads its bytes and applies it).
     Merge(Box<MergeWrite>),
 }
@@ -437,8 +437,8 @@ impl ImportWork {
                 batch
                     .into_iter()
                     .map(|item| match item {
-                        Work::Create(candidate) => RecordDocument::create(&candidate, edit)
-                            .map(|document| ImportWrite::Create(Box::new(document))),
+                        Work::Create(candidate) => CreatedRecord::create(&candidate, edit)
+                            .map(|created| ImportWrite::Create(Box::new(created))),
                         Work::Merge(merge) => Ok(ImportWrite::Merge(Box::new(merge))),
                     })
                     .collect(),

@@ -287,7 +287,7 @@ fn duplicates_are_found_in_the_file_and_against_stored_records() -> TestResult {
     let mut merges = Vec::new();
     for write in chunks.into_iter().flatten() {
         match write {
-            ImportWrite::Create(document) => created.push(*document),
+            ImportWrite::Create(new_record) => created.push(new_record.document),
             ImportWrite::Merge(merge) => merges.push(*merge),
         }
     }
@@ -379,8 +379,8 @@ fn accounts_the_import_creates_are_placed_in_the_territory_of_their_postcode() -
         .flatten()
     {
         match write {
-            ImportWrite::Create(document) => {
-                let RecordDocument::Account(account) = *document else {
+            ImportWrite::Create(new_record) => {
+                let RecordDocument::Account(account) = new_record.document else {
                     return Err("an account file made something else".into());
                 };
                 let record = account.record()?;
@@ -528,8 +528,8 @@ fn a_territory_column_places_accounts_by_key_or_name_and_refuses_an_unknown_one(
         .into_iter()
         .flatten()
     {
-        if let ImportWrite::Create(document) = write {
-            if let RecordDocument::Account(account) = *document {
+        if let ImportWrite::Create(new_record) = write {
+            if let RecordDocument::Account(account) = new_record.document {
                 let record = account.record()?;
                 created.push((record.name, record.territory));
             }

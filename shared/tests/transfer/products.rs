@@ -55,7 +55,7 @@ fn created_products(plan: &ImportPlan) -> Result<Vec<ProductDocument>, Box<dyn s
     for chunk in plan.writes(&edit, 2) {
         for write in chunk? {
             match write {
-                ImportWrite::Create(document) => match *document {
+                ImportWrite::Create(new_record) => match new_record.document {
                     RecordDocument::Product(product) => products.push(product),
                     other => return Err(format!("not a product: {:?}", other.entity()).into()),
                 },
@@ -260,8 +260,8 @@ fn a_reference_repeated_in_the_file_or_already_in_the_catalogue_is_a_duplicate()
                 ImportWrite::Merge(merge) => {
                     merged = Some(merge.apply(&stored.save(), &edit)?.document);
                 }
-                ImportWrite::Create(document) => {
-                    if let RecordDocument::Product(product) = *document {
+                ImportWrite::Create(new_record) => {
+                    if let RecordDocument::Product(product) = new_record.document {
                         let product = product.record()?;
                         if product.reference == "SEL-GUE-25" {
                             salt = Some(product);

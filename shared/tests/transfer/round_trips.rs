@@ -42,7 +42,7 @@ fn import(
     for chunk in plan.writes(&edit, 500) {
         for write in chunk? {
             match write {
-                ImportWrite::Create(document) => documents.push(*document),
+                ImportWrite::Create(new_record) => documents.push(new_record.document),
                 ImportWrite::Merge(merge) => return Err(format!("unexpected {merge:?}").into()),
             }
         }
