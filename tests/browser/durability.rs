@@ -125,6 +125,101 @@ async fn two_tabs_of_one_device_editing_at_once_lose_nothing() -> HarnessResult 
     outcome
 }
 
+/// Starts a typist in the current tab that types `letters` one at a time at the end of the
+/// account's city, every `pause_ms`, like a rep would (the field's value then an `input`
+/// event), and asks the other tab's typist for one of its letters after every `every`th.
+/// `answering` makes it the other typist instead: it types one of `letters` whenever asked
+/// (messages between tabs are not throttled in a background tab, timers are).
+fn start_city_typist(
+    letters: &str,
+    pause_ms: u32,
+    every: usize,
+    answering: bool,
+) -> HarnessResult<String> {
+    let letters = serde_json::to_string(letters).map_err(|e| unexpected(e.to_string()))?;
+    Ok(format!(
+        "const letters = [...{letters}];
+         const channel = new BroadcastChannel('carnet-test-typists');
+         let typed = 0;
+         const type = () => {{
+           const field = document.querySelector('#edit-city');
+           if (!field || typed >= letters.length) return false;
+           field.value = field.value + letters[typed];
+           typed += 1;
+           field.dispatchEvent(new InputEvent('input', {{ bubbles: true, inputType: 'insertText', data: letters[typed - 1] }}));
+           return true;
+         }};
+         if ({answering}) {{
+           channel.onmessage = () => type();
+         }} else {{
+           const step = () => {{
+             if (!type()) return;
+             if (typed % {every} === 0) channel.postMessage('type');
+             setTimeout(step, {pause_ms});
+           }};
+           setTimeout(step, {pause_ms});
+         }}
+         return true;"
+    ))
+}
+
+#[tokio::test]
+#[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
+async fn two_tabs_typing_into_one_field_at_once_keep_every_keystroke() -> HarnessResult {
+    let test = "two_tabs_one_field";
+    let server = TestServer::start_demo(1).await?;
+    let tablet = Device::open("tablet", server.port()).await?;
+    let outcome = async {
+        tablet.sign_in(MANON).await?;
+        tablet.fill("#account-name", "Quincaillerie Roux").await?;
+        tablet.fill("#account-city", "Nantes").await?;
+        tablet.click("#create-account").await?;
+        let id = account_id(&tablet, "Quincaillerie Roux").await?;
+        open_account(&tablet, &id).await?;
+        let (first, second) = tablet.open_tab(&format!("/accounts/{id}")).await?;
+        wait_for_value(&tablet, "#edit-city", "shows the city", |v| v == "Nantes").await?;
+        // The second tab types a digit each time the first has typed three letters, so each
+        // digit is stored while the first tab is typing on the value it was last shown.
+        let (letters, digits) = ("abcdefghijklmnopqrstuvwx", "01234567");
+        tablet
+            .evaluate(&start_city_typist(digits, 0, 1, true)?)
+            .await?;
+        tablet.switch_to(first.clone()).await?;
+        tablet
+            .evaluate(&start_city_typist(letters, 40, 3, false)?)
+            .await?;
+        let every_keystroke = |v: &str| {
+            v.starts_with("Nantes") && letters.chars().chain(digits.chars()).all(|c| v.contains(c))
+        };
+        for handle in [first.clone(), second.clone()] {
+            tablet.switch_to(handle).await?;
+            wait_for_value(
+                &tablet,
+                "#edit-city",
+                "holds every keystroke",
+                every_keystroke,
+            )
+            .await?;
+        }
+        tablet.screenshot(test, "1-both-tabs").await?;
+        // What the device stored, read afresh, holds them too.
+        tablet.close_tab(first).await?;
+        tablet.reload().await?;
+        wait_for_value(
+            &tablet,
+            "#edit-city",
+            "stored every keystroke",
+            every_keystroke,
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    let outcome = finish(test, &[&tablet], outcome).await;
+    tablet.close().await?;
+    outcome
+}
+
 #[tokio::test]
 #[ignore = "needs the built client and Chromium: run `cargo xtask test`"]
 async fn a_week_offline_of_a_thousand_edits_syncs_them_all() -> HarnessResult {
