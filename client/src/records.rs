@@ -36,7 +36,6 @@ mod related_list;
 mod suggested_stage;
 #[cfg(target_arch = "wasm32")]
 mod task_list;
-pub mod text_edit;
 #[cfg(target_arch = "wasm32")]
 mod use_account;
 #[cfg(target_arch = "wasm32")]

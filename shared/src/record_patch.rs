@@ -5,7 +5,10 @@
 //! *base*) and the edited copy. By then the document may hold colleagues' changes merged since,
 //! so the worker does a three-way merge: it reads the *current* record and [`apply`]s the patch
 //! to it. Only what the page changed is written; a field the page left alone keeps its current
-//! value, even when the base the page saw was older. On a field both changed, the page wins.
+//! value, even when the base the page saw was older. On a field both changed, the page wins,
+//! except for text the rep typed ([`diff_typed`]): the typing is merged into the text as it is
+//! now ([`text::merge_text`]), so a keystroke stored meanwhile (by another tab of the device)
+//! is kept.
 //!
 //! A patch is a list of changes at paths through the record's maps (struct fields and map
 //! entries alike): a value set, or a key removed. Lists and scalars are set whole. A change
@@ -33,6 +36,8 @@ use crate::field::FieldPath;
 use crate::migration;
 use crate::record::Record;
 
+pub mod text;
+
 /// The most changes one patch may hold; a page's edit touches a handful.
 pub const MAX_CHANGES: usize = 10_000;
 
@@ -55,6 +60,10 @@ pub enum FieldChange {
         path: Vec<String>,
         /// The new value.
         value: serde_json::Value,
+        /// The text the rep typed over ([`diff_typed`], a text before and after): a text
+        /// changed meanwhile gets the typing merged in rather than replaced.
+        #[serde(default)]
+        base: Option<String>,
     },
     /// The key at the end of `path` is removed (a map entry deleted).
     Remove {
@@ -148,12 +157,35 @@ impl TryFrom<UncheckedPatch> for RecordPatch {
     }
 }
 
-/// The patch that turns `base` into `edited`.
+/// The patch that turns `base` into `edited`: each changed value is set whole.
 pub fn diff<R: Serialize>(base: &R, edited: &R) -> Result<RecordPatch, RecordPatchError> {
+    diff_as(base, edited, Edited::Chosen)
+}
+
+/// The patch that turns `base` into `edited` where the rep typed: a text it changes carries
+/// the text typed over, so [`apply`] merges the typing into a text changed meanwhile rather
+/// than replacing it (a keystroke another tab stored is kept).
+pub fn diff_typed<R: Serialize>(base: &R, edited: &R) -> Result<RecordPatch, RecordPatchError> {
+    diff_as(base, edited, Edited::Typed)
+}
+
+/// How the page changed a record: values chosen (a stage, a date: set whole, the page wins) or
+/// text typed (merged).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edited {
+    Chosen,
+    Typed,
+}
+
+fn diff_as<R: Serialize>(
+    base: &R,
+    edited: &R,
+    how: Edited,
+) -> Result<RecordPatch, RecordPatchError> {
     let base = fields_of(base)?;
     let edited = fields_of(edited)?;
     let mut changes = Vec::new();
-    diff_maps(&base, &edited, &mut Vec::new(), &mut changes);
+    diff_maps(&base, &edited, how, &mut Vec::new(), &mut changes);
     RecordPatch::new(changes)
 }
 
@@ -275,6 +307,7 @@ fn fields_of<R: Serialize>(record: &R) -> Result<Map<String, serde_json::Value>,
 fn diff_maps(
     base: &Map<String, serde_json::Value>,
     edited: &Map<String, serde_json::Value>,
+    how: Edited,
     path: &mut Vec<String>,
     changes: &mut Vec<FieldChange>,
 ) {
@@ -283,11 +316,15 @@ fn diff_maps(
         match (before, edited.get(key)) {
             (_, None) => changes.push(FieldChange::Remove { path: path.clone() }),
             (serde_json::Value::Object(before), Some(serde_json::Value::Object(after))) => {
-                diff_maps(before, after, path, changes);
+                diff_maps(before, after, how, path, changes);
             }
             (before, Some(after)) if before != after => changes.push(FieldChange::Set {
                 path: path.clone(),
                 value: after.clone(),
+                base: before
+                    .as_str()
+                    .filter(|_| how == Edited::Typed && after.is_string())
+                    .map(str::to_owned),
             }),
             _ => {}
         }
@@ -300,6 +337,7 @@ fn diff_maps(
             changes.push(FieldChange::Set {
                 path: added_path,
                 value: added.clone(),
+                base: None,
             });
         }
     }
@@ -318,8 +356,18 @@ fn apply_change(fields: &mut Map<String, serde_json::Value>, change: &FieldChang
             _ => None,
         });
     match (parent, change) {
-        (Some(parent), FieldChange::Set { value, .. }) => {
-            parent.insert(key.clone(), value.clone());
+        (Some(parent), FieldChange::Set { value, base, .. }) => {
+            let value = match (
+                base,
+                value.as_str(),
+                parent.get(key).and_then(|v| v.as_str()),
+            ) {
+                (Some(base), Some(edited), Some(current)) if current != base => {
+                    serde_json::Value::String(text::merge_text(base, edited, current))
+                }
+                _ => value.clone(),
+            };
+            parent.insert(key.clone(), value);
             true
         }
         (Some(parent), FieldChange::Remove { .. }) => {

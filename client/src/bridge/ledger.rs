@@ -310,6 +310,7 @@ mod tests {
             stamp: shared::edit::Edit::anonymous(1_700_000_000),
             edit: RecordEdit::Text {
                 path: FieldPath::new(["notes"]),
+                base: None,
                 text: text.into(),
             },
         };

@@ -46,13 +46,13 @@ impl AccountHandle {
     pub fn rename(&self, name: String) -> Result<(), InputProblem> {
         let name = field_input::required_text(&name)?;
         self.document
-            .update("rename", move |account| account.name = name);
+            .type_into("rename", move |account| account.name = name);
         Ok(())
     }
 
     /// Changes one part of the main address (created when missing).
     pub fn change_address(&self, part: AddressPart, text: String) {
-        self.document.update("change address", move |account| {
+        self.document.type_into("change address", move |account| {
             let address = account
                 .addresses
                 .entry(MAIN_ADDRESS.to_owned())
@@ -72,14 +72,14 @@ impl AccountHandle {
 
     /// Sets the industry (blank clears it).
     pub fn set_industry(&self, text: String) {
-        self.document.update("change industry", move |account| {
+        self.document.type_into("change industry", move |account| {
             account.industry = blank_as_none(text);
         });
     }
 
     /// Sets the website (blank clears it).
     pub fn set_website(&self, text: String) {
-        self.document.update("change website", move |account| {
+        self.document.type_into("change website", move |account| {
             account.website = blank_as_none(text);
         });
     }

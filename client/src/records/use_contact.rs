@@ -55,7 +55,7 @@ impl ContactHandle {
             ContactText::JobTitle => {}
         }
         self.document
-            .update("edit contact", move |contact| match field {
+            .type_into("edit contact", move |contact| match field {
                 ContactText::FirstName => contact.first_name = text,
                 ContactText::LastName => contact.last_name = text,
                 ContactText::JobTitle => contact.job_title = text,

@@ -33,7 +33,7 @@ impl DealHandle {
     pub fn set_title(&self, title: String) -> Result<(), InputProblem> {
         let title = field_input::required_text(&title)?;
         self.document
-            .update("rename deal", move |deal| deal.title = title);
+            .type_into("rename deal", move |deal| deal.title = title);
         Ok(())
     }
 

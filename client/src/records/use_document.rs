@@ -3,7 +3,10 @@
 //! the page's own edits applied on top) and sends its edits as commands: an `update` closure
 //! runs on the page's copy and is sent as a patch against the copy it started from (so the
 //! worker writes only what the page changed, over colleagues' changes merged meanwhile), typing
-//! is sent as the field's new text, a conflict's choice as the value chosen.
+//! is sent as the field's new text with the text it was typed over, a conflict's choice as the
+//! value chosen. The page's copy may lack what another tab of the device stored meanwhile: so
+//! typing (`type_text`, `type_into`) is merged into the text as the worker holds it, never
+//! written over it.
 //!
 //! The page shows its edits at once and never waits for the worker or IndexedDB: edits are
 //! answered in order through the workspace service's one save queue. While edits are in flight
@@ -58,9 +61,18 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
         self.editor.record
     }
 
-    /// Changes the record with `change`, described as `message` in its history.
+    /// Changes the record with `change`, described as `message` in its history: the values it
+    /// sets replace the record's (a stage chosen, a date).
     pub fn update(&self, message: &str, change: impl FnOnce(&mut R)) {
-        self.editor.update(message, change);
+        self.editor.update(message, change, record_patch::diff);
+    }
+
+    /// Like [`DocumentHandle::update`], for what the rep typed into a text field (a name, a
+    /// city): merged into the text as it is when the worker applies it, so a keystroke another
+    /// tab stored meanwhile, which this page has not shown yet, is kept.
+    pub fn type_into(&self, message: &str, change: impl FnOnce(&mut R)) {
+        self.editor
+            .update(message, change, record_patch::diff_typed);
     }
 
     /// The text field at `path` now reads `text` (one splice in the worker, so a colleague's
@@ -157,7 +169,12 @@ pub(crate) struct Editor<R: OpenableRecord, V> {
 }
 
 impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
-    fn update(self: &Rc<Self>, message: &str, change: impl FnOnce(&mut R)) {
+    fn update(
+        self: &Rc<Self>,
+        message: &str,
+        change: impl FnOnce(&mut R),
+        diff: fn(&R, &R) -> Result<record_patch::RecordPatch, record_patch::RecordPatchError>,
+    ) {
         let patch = {
             let mut shown = self.shown.borrow_mut();
             let Some(Ok(record)) = shown.as_mut().map(|shown| &mut shown.record) else {
@@ -165,7 +182,7 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
             };
             let base = record.clone();
             change(record);
-            record_patch::diff(&base, record)
+            diff(&base, record)
         };
         match patch {
             Ok(patch) if patch.is_empty() => {}
@@ -192,19 +209,20 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
             let Some(Ok(record)) = shown.as_mut().map(|shown| &mut shown.record) else {
                 return;
             };
-            match with_text(record, &path, &text) {
-                Ok(edited) => {
-                    *record = edited;
-                    Ok(())
-                }
-                Err(error) => Err(error),
+            with_text(record, &path, &text).map(|(edited, base)| {
+                *record = edited;
+                base
+            })
+        };
+        let base = match shown {
+            Ok(base) => Some(base),
+            Err(problem) => {
+                *self.error.borrow_mut() = Some(problem);
+                None
             }
         };
-        if let Err(problem) = shown {
-            *self.error.borrow_mut() = Some(problem);
-        }
         self.show();
-        self.send(RecordEdit::Text { path, text });
+        self.send(RecordEdit::Text { path, base, text });
     }
 
     /// Sends `edit` to the worker and shows how its save went.
@@ -291,9 +309,13 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
     }
 }
 
-/// `record` with the text at `path` reading `text` (through its serde form: the page knows
-/// fields by path only).
-fn with_text<R: OpenableRecord>(record: &R, path: &FieldPath, text: &str) -> Result<R, Problem> {
+/// `record` with the text at `path` reading `text`, and the text it read before (through its
+/// serde form: the page knows fields by path only).
+fn with_text<R: OpenableRecord>(
+    record: &R,
+    path: &FieldPath,
+    text: &str,
+) -> Result<(R, String), Problem> {
     let refused = |detail: String| Problem::with_detail("problem-edit-refused", detail);
     let mut value = serde_json::to_value(record).map_err(|error| refused(error.to_string()))?;
     let mut slot = &mut value;
@@ -302,6 +324,8 @@ fn with_text<R: OpenableRecord>(record: &R, path: &FieldPath, text: &str) -> Res
             .get_mut(segment.as_str())
             .ok_or_else(|| refused(format!("no field {path}")))?;
     }
-    *slot = serde_json::Value::String(text.to_owned());
-    serde_json::from_value(value).map_err(|error| refused(error.to_string()))
+    let before = std::mem::replace(slot, serde_json::Value::String(text.to_owned()));
+    let before = before.as_str().unwrap_or_default().to_owned();
+    let edited = serde_json::from_value(value).map_err(|error| refused(error.to_string()))?;
+    Ok((edited, before))
 }

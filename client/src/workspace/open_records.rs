@@ -23,6 +23,7 @@ use shared::document::{Document, DocumentError};
 use shared::edit::Edit;
 use shared::history::ChangeHash;
 use shared::record::RefusedChange;
+use shared::record_patch::text::{merge_text, splice_between};
 use shared::record_patch::{RecordPatchError, TextFields};
 use shared::sales::{Order, Product, Quote};
 use shared::settings::Settings;
@@ -31,7 +32,6 @@ use super::record::{ChangeId, OpenableRecord, RecordContent, RecordData, RecordE
 use super::runner::Runner;
 use crate::records::history_view::{self, HistoryDetail, RecordHistory};
 use crate::records::record_view::RecordSnapshot;
-use crate::records::text_edit::splice_between;
 use crate::state::problem::Problem;
 use crate::storage::Storage;
 
@@ -409,9 +409,14 @@ fn apply<R: OpenableRecord + TextFields>(
         RecordEdit::Patch { message, patch } => {
             document.apply_patch(stamp, &message, &patch)?;
         }
-        RecordEdit::Text { path, text } => {
+        RecordEdit::Text { path, base, text } => {
+            // The page typed on `base`; the text may have changed since (another tab typed).
             let current = document.text(&path)?;
-            if let Some(splice) = splice_between(&current, &text) {
+            let typed = match base {
+                Some(base) => merge_text(&base, &text, &current),
+                None => text,
+            };
+            if let Some(splice) = splice_between(&current, &typed) {
                 document.splice_text(
                     stamp,
                     &path,

@@ -198,11 +198,15 @@ pub enum RecordEdit {
         /// The changes.
         patch: RecordPatch,
     },
-    /// The text field at `path` now reads `text`: written as one splice, so a colleague's
-    /// concurrent typing elsewhere in it is kept.
+    /// The text field at `path` read `base` on the page and now reads `text`: what was typed
+    /// is merged into the text as it is then (another tab's keystrokes stored meanwhile are
+    /// kept) and written as one splice, so a colleague's concurrent typing is kept too.
     Text {
         /// The field.
         path: FieldPath,
+        /// The text the page typed on (`None`: unknown to the page, the text is written as it
+        /// reads).
+        base: Option<String>,
         /// Its whole new text.
         text: String,
     },

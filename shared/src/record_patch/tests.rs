@@ -42,6 +42,22 @@ fn merge(
     page: impl FnOnce(&mut Account),
     colleague: impl FnOnce(&mut Account),
 ) -> Result<Patched<Account>, Box<dyn Error>> {
+    merge_as(diff, page, colleague)
+}
+
+/// Like [`merge`], where the page's edit is typing.
+fn merge_typed(
+    page: impl FnOnce(&mut Account),
+    colleague: impl FnOnce(&mut Account),
+) -> Result<Patched<Account>, Box<dyn Error>> {
+    merge_as(diff_typed, page, colleague)
+}
+
+fn merge_as(
+    diff: fn(&Account, &Account) -> Result<RecordPatch, RecordPatchError>,
+    page: impl FnOnce(&mut Account),
+    colleague: impl FnOnce(&mut Account),
+) -> Result<Patched<Account>, Box<dyn Error>> {
     let base = shown_account()?;
     let mut edited = base.clone();
     page(&mut edited);
@@ -133,6 +149,37 @@ fn the_pages_change_wins_on_the_field_it_changed() -> TestResult {
         |colleague| colleague.name = "Boulangerie Élevé SA".to_owned(),
     )?;
     assert_eq!(patched.record.name, "Élevé SARL");
+    let patched = merge(
+        |page| page.stage = LifecycleStage::Active,
+        |colleague| colleague.stage = LifecycleStage::Lost,
+    )?;
+    assert_eq!(patched.record.stage, LifecycleStage::Active);
+    Ok(())
+}
+
+#[test]
+fn text_the_rep_typed_is_merged_into_text_changed_meanwhile() -> TestResult {
+    let patched = merge_typed(
+        |page| page.name = "Élevé SARL".to_owned(),
+        |colleague| colleague.name = "Boulangerie Élevé SA".to_owned(),
+    )?;
+    assert_eq!(patched.record.name, "Élevé SARL SA");
+    Ok(())
+}
+
+#[test]
+fn a_keystroke_typed_on_a_city_shown_before_another_tabs_keystroke_keeps_both() -> TestResult {
+    let city = |text: &'static str| {
+        move |account: &mut Account| {
+            if let Some(main) = account.addresses.get_mut("main") {
+                main.city = text.to_owned();
+            }
+        }
+    };
+    // Shown "Lyon"; this tab typed " 2" while the other tab's " 1" was stored.
+    let patched = merge_typed(city("Lyon 2"), city("Lyon 1"))?.record;
+    let main = patched.addresses.get("main").ok_or("no main address")?;
+    assert_eq!(main.city, "Lyon 1 2");
     Ok(())
 }
 
@@ -285,6 +332,7 @@ fn a_patch_that_makes_an_invalid_record_is_refused() -> TestResult {
         let patch = RecordPatch::new(vec![FieldChange::Set {
             path: vec![field.to_owned()],
             value,
+            base: None,
         }])?;
         assert!(
             matches!(apply(&account, &patch), Err(RecordPatchError::Invalid(_))),
