@@ -4,9 +4,11 @@
 //! merged), and the changes they made join the one save queue through the [`Runner`]. History
 //! and its details are computed here too, so the page never parses a document.
 //!
-//! Edits and reads of the worker are handled one at a time (an async lock), so a record is
-//! loaded once, edits apply in the order the page sent them, and each edit's changes are
-//! queued before the next edit is applied. At most [`LIVE_RECORDS`] documents stay live; the
+//! Edits and reads of the worker are handled one at a time, in the order they arrive ([`Turns`]:
+//! the async lock alone wakes its waiters in no set order, and under load a keystroke applied
+//! before the one typed ahead of it was merged out of place or written over), so a record is
+//! loaded once, edits apply in the order the page sent them, and each edit's changes are queued
+//! before the next edit is applied. At most [`LIVE_RECORDS`] documents stay live; the
 //! least recently used is dropped (every change it made was already handed to the queue).
 
 use std::any::Any;
@@ -14,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
 use futures::lock::Mutex;
 use shared::account::Account;
@@ -79,6 +82,8 @@ pub struct OpenRecords {
     storage: Rc<Storage>,
     runner: Runner,
     live: Mutex<Live>,
+    /// Reads and edits take turns in the order they arrive.
+    turns: Turns,
     /// Live documents storage may hold newer changes of (sync or another tab wrote them): each
     /// merges what storage holds before its next use.
     outdated: RefCell<Outdated>,
@@ -119,6 +124,7 @@ impl OpenRecords {
             storage,
             runner,
             live: Mutex::new(Live::default()),
+            turns: Turns::default(),
             outdated: RefCell::new(Outdated::default()),
         }
     }
@@ -138,6 +144,7 @@ impl OpenRecords {
     /// The content of `record` as storage holds it now (merged into the live document), or
     /// `None` when the device has no such record.
     pub async fn read(&self, record: RecordRef) -> Result<Option<RecordContent>, Problem> {
+        let _turn = self.turns.take().await;
         for_kind!(record, |Kind, id| self.read_kind::<Kind>(record, id).await)
     }
 
@@ -149,14 +156,18 @@ impl OpenRecords {
         stamp: Edit,
         edit: RecordEdit,
     ) -> Result<(), Problem> {
+        let turn = self.turns.take().await;
         let saved = for_kind!(record, |Kind, id| {
             self.edit_kind::<Kind>(record, id, &stamp, edit).await?
         });
+        // Queued: the next edit may be applied while this one is stored.
+        drop(turn);
         saved.await
     }
 
     /// The history of `record`.
     pub async fn history(&self, record: RecordRef) -> Result<RecordHistory, Problem> {
+        let _turn = self.turns.take().await;
         for_kind!(record, |Kind, id| self
             .history_kind::<Kind>(record, id)
             .await)
@@ -171,6 +182,7 @@ impl OpenRecords {
         after: ChangeId,
         last: usize,
     ) -> Result<Option<HistoryDetail>, Problem> {
+        let _turn = self.turns.take().await;
         let before: Vec<ChangeHash> = before.map(|id| ChangeHash(id.0)).into_iter().collect();
         let after = ChangeHash(after.0);
         for_kind!(record, |Kind, id| {
@@ -313,6 +325,35 @@ impl OpenRecords {
             live.insert_or_merge(record, stored)?;
         }
         Ok(live.get_mut::<R>(record))
+    }
+}
+
+/// Turns handed out in the order they are asked for: a turn starts once every turn asked for
+/// before it has ended.
+#[derive(Default)]
+struct Turns {
+    /// Resolves when the last turn asked for ends.
+    last: RefCell<Option<oneshot::Receiver<()>>>,
+}
+
+/// A turn; the next one starts when it is dropped.
+struct Turn {
+    _ends: oneshot::Sender<()>,
+}
+
+impl Turns {
+    /// Asks for a turn now (in the call, not when the future is first polled) and resolves
+    /// when it starts.
+    fn take(&self) -> impl std::future::Future<Output = Turn> {
+        let (ends, ended) = oneshot::channel();
+        let previous = self.last.replace(Some(ended));
+        async move {
+            if let Some(previous) = previous {
+                // The previous turn's sender is dropped when it ends: `Canceled` is the signal.
+                previous.await.ok();
+            }
+            Turn { _ends: ends }
+        }
     }
 }
 
