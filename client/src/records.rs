@@ -1,6 +1,6 @@
 //! Record pages: an account's 360° page, a contact and a deal, each opened as an Automerge
 //! document, edited field by field, with history, conflicts and related records. Pure view logic
-//! (`*_view`, `field_input`, `history_view`, `text_edit`) builds on every target; the pages,
+//! (`*_view`, `field_input`, `history_view`, `typed_text`) builds on every target; the pages,
 //! hooks and components exist on wasm32 only.
 
 #[cfg(target_arch = "wasm32")]
@@ -36,6 +36,7 @@ mod related_list;
 mod suggested_stage;
 #[cfg(target_arch = "wasm32")]
 mod task_list;
+pub mod typed_text;
 #[cfg(target_arch = "wasm32")]
 mod use_account;
 #[cfg(target_arch = "wasm32")]
@@ -68,7 +69,7 @@ pub use history_panel::{owner_text, HistoryPanel};
 #[cfg(target_arch = "wasm32")]
 pub use record_fields::{
     event_checked, event_value, refusal, today, Choice, ChoiceField, ChoiceOption, ConflictChoices,
-    ConflictList, EditableField,
+    ConflictList, EditableField, FieldInput,
 };
 #[cfg(target_arch = "wasm32")]
 pub use record_tabs::RecordTabs;

@@ -10,16 +10,17 @@ use shared::account::LifecycleStage;
 use shared::field::FieldPath;
 use yew::prelude::*;
 
-use super::record_fields::{Choice, ChoiceField, ChoiceOption, EditableField};
+use super::record_fields::{Choice, ChoiceField, ChoiceOption, EditableField, FieldInput};
+use super::typed_text::TypedText;
 use crate::hooks::use_i18n;
 use crate::records::account_view::AccountView;
 use crate::records::record_view::conflict_at;
 
-/// One edit of an account's details: the field now reads the text.
+/// One edit of an account's details: the field now reads the text, or the rep typed into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccountEdit {
     /// The name.
-    Rename(String),
+    Rename(TypedText),
     /// SIREN.
     Siren(String),
     /// SIRET.
@@ -27,9 +28,9 @@ pub enum AccountEdit {
     /// VAT number.
     Vat(String),
     /// Industry.
-    Industry(String),
+    Industry(TypedText),
     /// Website.
-    Website(String),
+    Website(TypedText),
     /// Lifecycle stage (stored name).
     Stage(String),
     /// The owner (a person's id; empty: nobody).
@@ -39,13 +40,13 @@ pub enum AccountEdit {
     /// Tags, comma-separated.
     Tags(String),
     /// The main address's street.
-    Street(String),
+    Street(TypedText),
     /// The main address's postcode.
-    Postcode(String),
+    Postcode(TypedText),
     /// The main address's city.
-    City(String),
+    City(TypedText),
     /// The notes.
-    Notes(String),
+    Notes(TypedText),
 }
 
 /// The paths [`AccountEditor`] shows conflicts of next to their field.
@@ -112,14 +113,18 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
                  label: &str,
                  value: &str,
                  path: FieldPath,
-                 edit: fn(String) -> AccountEdit| {
+                 on_input: FieldInput| {
+        let keep_draft = matches!(on_input, FieldInput::Text(_));
         html! {
             <EditableField id={id} label={i18n.t(label)} value={AttrValue::from(value.to_owned())}
-                on_input={props.on_edit.reform(edit)} keep_draft={matches!(id, "edit-siren" | "edit-siret" | "edit-vat")}
+                {on_input} {keep_draft}
                 conflict={conflict_at(conflicts, &path)} on_choose={props.on_choose.clone()} />
         }
     };
     let main = |part: &str| FieldPath::new(["addresses", "main", part]);
+    // Text saved as the rep types; validated values (kept as typed while wrong).
+    let typed = |edit: fn(TypedText) -> AccountEdit| FieldInput::Typed(props.on_edit.reform(edit));
+    let checked = |edit: fn(String) -> AccountEdit| FieldInput::Text(props.on_edit.reform(edit));
     let mut stages: Vec<ChoiceOption> = STAGES
         .iter()
         .map(|(stage, id)| ChoiceOption {
@@ -188,16 +193,16 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
         <div class="account-editor record-details">
             <section class="card details" aria-labelledby="details-title">
                 <h2 id="details-title" class="section-title">{ i18n.t("record-details") }</h2>
-                { field("edit-name", "account-name", &view.name, FieldPath::root("name"), AccountEdit::Rename) }
+                { field("edit-name", "account-name", &view.name, FieldPath::root("name"), typed(AccountEdit::Rename)) }
                 <div class="field-row">
-                    { field("edit-siren", "record-field-siren", &view.siren, FieldPath::root("siren"), AccountEdit::Siren) }
-                    { field("edit-siret", "record-field-siret", &view.siret, FieldPath::root("siret"), AccountEdit::Siret) }
+                    { field("edit-siren", "record-field-siren", &view.siren, FieldPath::root("siren"), checked(AccountEdit::Siren)) }
+                    { field("edit-siret", "record-field-siret", &view.siret, FieldPath::root("siret"), checked(AccountEdit::Siret)) }
                 </div>
                 <div class="field-row">
-                    { field("edit-vat", "record-field-vat", &view.vat, FieldPath::root("vat"), AccountEdit::Vat) }
-                    { field("edit-industry", "record-field-industry", &view.industry, FieldPath::root("industry"), AccountEdit::Industry) }
+                    { field("edit-vat", "record-field-vat", &view.vat, FieldPath::root("vat"), checked(AccountEdit::Vat)) }
+                    { field("edit-industry", "record-field-industry", &view.industry, FieldPath::root("industry"), typed(AccountEdit::Industry)) }
                 </div>
-                { field("edit-website", "record-field-website", &view.website, FieldPath::root("website"), AccountEdit::Website) }
+                { field("edit-website", "record-field-website", &view.website, FieldPath::root("website"), typed(AccountEdit::Website)) }
                 <div class="field-row">
                     <ChoiceField id="edit-stage" label={i18n.t("record-field-stage")} value={AttrValue::from(view.stage.clone())}
                         options={Rc::new(stages)}
@@ -216,10 +221,10 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
             </section>
             <section class="card address" aria-labelledby="address-title">
                 <h2 id="address-title" class="section-title">{ i18n.t("record-field-addresses") }</h2>
-                { field("edit-street", "account-street", &view.street, main("street"), AccountEdit::Street) }
+                { field("edit-street", "account-street", &view.street, main("street"), typed(AccountEdit::Street)) }
                 <div class="field-row">
-                    { field("edit-postcode", "account-postcode", &view.postcode, main("postcode"), AccountEdit::Postcode) }
-                    { field("edit-city", "account-city", &view.city, main("city"), AccountEdit::City) }
+                    { field("edit-postcode", "account-postcode", &view.postcode, main("postcode"), typed(AccountEdit::Postcode)) }
+                    { field("edit-city", "account-city", &view.city, main("city"), typed(AccountEdit::City)) }
                 </div>
                 <ul class="address-list">
                     { for view.addresses.iter().map(|address| html! {
@@ -235,7 +240,7 @@ pub fn AccountEditor(props: &AccountEditorProps) -> Html {
             <section class="card notes" aria-labelledby="notes-title">
                 <h2 id="notes-title" class="section-title">{ i18n.t("account-notes") }</h2>
                 <EditableField id="edit-notes" label={i18n.t("account-notes")} multiline=true
-                    value={AttrValue::from(view.notes.clone())} on_input={props.on_edit.reform(AccountEdit::Notes)}
+                    value={AttrValue::from(view.notes.clone())} on_input={typed(AccountEdit::Notes)}
                     conflict={conflict_at(conflicts, &FieldPath::root("notes"))} on_choose={props.on_choose.clone()} />
             </section>
         </div>

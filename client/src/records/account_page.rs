@@ -89,7 +89,7 @@ pub fn AccountPage(props: &AccountPageProps) -> Html {
     };
     let on_report = {
         let account = account.clone();
-        Callback::from(move |edit: ReportEdit| account.type_report(edit.activity, edit.text))
+        Callback::from(move |edit: ReportEdit| account.type_report(edit.activity, edit.typed))
     };
     let on_add_activity = {
         let account = account.clone();

@@ -5,17 +5,18 @@ use shared::account::ActivityKind;
 use yew::prelude::*;
 
 use super::record_fields::EditableField;
+use super::typed_text::TypedText;
 use crate::hooks::use_i18n;
 use crate::i18n::format;
 use crate::records::account_view::TimelineItem;
 
-/// An activity's report now reads `text`.
+/// The rep typed into an activity's report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportEdit {
     /// The activity's id.
     pub activity: String,
-    /// The whole report as it now reads.
-    pub text: String,
+    /// The keystroke.
+    pub typed: TypedText,
 }
 
 /// Props of [`ActivityTimeline`].
@@ -64,11 +65,11 @@ pub fn ActivityTimeline(props: &ActivityTimelineProps) -> Html {
             }
             <ol class="timeline-list">
                 { for props.items.iter().map(|item| {
-                    let on_input: Callback<String, Option<AttrValue>> = {
+                    let on_input: Callback<TypedText, Option<AttrValue>> = {
                         let on_report = props.on_report.clone();
                         let activity = item.id.clone();
-                        Callback::from(move |text: String| {
-                            on_report.emit(ReportEdit { activity: activity.clone(), text });
+                        Callback::from(move |typed: TypedText| {
+                            on_report.emit(ReportEdit { activity: activity.clone(), typed });
                             None
                         })
                     };

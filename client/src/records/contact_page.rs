@@ -12,6 +12,7 @@ use crate::app::Route;
 use crate::components::ErrorBanner;
 use crate::hooks::use_i18n;
 use crate::records::record_view::{conflict_at, conflicts_elsewhere};
+use crate::records::typed_text::TypedText;
 use crate::records::{
     event_checked, refusal, Choice, ChoiceField, ChoiceOption, ConflictList, ContactPoints,
     EditableField, HistoryPanel, PointEdit, RecordTabs, RelatedItem, RelatedList,
@@ -54,7 +55,7 @@ pub fn ContactPage(props: &ContactPageProps) -> Html {
     }
     let text_field = |field: ContactText| {
         let (contact, i18n) = (contact.clone(), i18n.clone());
-        Callback::from(move |text: String| refusal(&i18n, contact.set_text(field, text)))
+        Callback::from(move |typed: TypedText| refusal(&i18n, contact.set_text(field, typed)))
     };
     let on_choose = {
         let contact = contact.clone();
@@ -82,8 +83,8 @@ pub fn ContactPage(props: &ContactPageProps) -> Html {
     };
     let on_notes = {
         let contact = contact.clone();
-        Callback::from(move |text: String| {
-            contact.type_notes(text);
+        Callback::from(move |typed: TypedText| {
+            contact.type_notes(typed);
             None
         })
     };

@@ -16,6 +16,7 @@ use crate::hooks::use_i18n;
 use crate::i18n::format;
 use crate::records::deal_view::stage_choices;
 use crate::records::record_view::{conflict_at, conflicts_elsewhere};
+use crate::records::typed_text::TypedText;
 use crate::records::{
     owner_text, refusal, Choice, ChoiceField, ChoiceOption, ConflictList, EditableField,
     HistoryPanel, RecordTabs,
@@ -62,7 +63,7 @@ pub fn DealPage(props: &DealPageProps) -> Html {
         .map_or(CurrencyCode::EUR, |settings| settings.default_currency);
     let on_title = {
         let (deal, i18n) = (deal.clone(), i18n.clone());
-        Callback::from(move |text: String| refusal(&i18n, deal.set_title(text)))
+        Callback::from(move |typed: TypedText| refusal(&i18n, deal.set_title(typed)))
     };
     let on_amount = {
         let (deal, i18n) = (deal.clone(), i18n.clone());
@@ -74,8 +75,8 @@ pub fn DealPage(props: &DealPageProps) -> Html {
     };
     let on_notes = {
         let deal = deal.clone();
-        Callback::from(move |text: String| {
-            deal.type_notes(text);
+        Callback::from(move |typed: TypedText| {
+            deal.type_notes(typed);
             None
         })
     };

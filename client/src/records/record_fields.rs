@@ -6,12 +6,14 @@
 use std::rc::Rc;
 
 use shared::field::FieldPath;
+use yew::html::IntoPropValue;
 use yew::prelude::*;
 
 use crate::hooks::{use_i18n, use_sync, SessionState};
 use crate::records::history_panel::author_text;
 use crate::records::history_view::{author, field_label_id, Me};
 use crate::records::record_view::FieldConflict;
+use crate::records::typed_text::TypedText;
 use crate::team::use_people;
 
 /// The rep keeps `value` for the field at `path`.
@@ -92,6 +94,39 @@ pub fn ConflictChoices(props: &ConflictChoicesProps) -> Html {
     }
 }
 
+/// What an [`EditableField`] tells its page of each input; either callback answers the problem,
+/// in plain words, when the value is refused.
+#[derive(Clone, PartialEq)]
+pub enum FieldInput {
+    /// The field's new text (validated values, additions).
+    Text(Callback<String, Option<AttrValue>>),
+    /// The keystroke with the text it was typed on, for text saved as the rep types: the page
+    /// carries it over onto its copy of the record, which may have moved on since the field
+    /// last showed it ([`TypedText`]).
+    Typed(Callback<TypedText, Option<AttrValue>>),
+}
+
+impl FieldInput {
+    fn emit(&self, before: String, after: String) -> Option<AttrValue> {
+        match self {
+            Self::Text(callback) => callback.emit(after),
+            Self::Typed(callback) => callback.emit(TypedText { before, after }),
+        }
+    }
+}
+
+impl IntoPropValue<FieldInput> for Callback<String, Option<AttrValue>> {
+    fn into_prop_value(self) -> FieldInput {
+        FieldInput::Text(self)
+    }
+}
+
+impl IntoPropValue<FieldInput> for Callback<TypedText, Option<AttrValue>> {
+    fn into_prop_value(self) -> FieldInput {
+        FieldInput::Typed(self)
+    }
+}
+
 /// Props of [`EditableField`].
 #[derive(Properties, PartialEq)]
 pub struct EditableFieldProps {
@@ -111,8 +146,8 @@ pub struct EditableFieldProps {
     /// The input's type (`text`, `email`, `tel`, `date`, `url`).
     #[prop_or(AttrValue::Static("text"))]
     pub input_type: AttrValue,
-    /// The field now reads…; answers the problem, in plain words, when the value is refused.
-    pub on_input: Callback<String, Option<AttrValue>>,
+    /// The field now reads… (or: the rep typed…).
+    pub on_input: FieldInput,
     /// Write only when the rep presses Enter or leaves the field (additions, tag lists), and
     /// empty the field once written.
     #[prop_or_default]
@@ -137,20 +172,26 @@ pub struct EditableFieldProps {
 pub fn EditableField(props: &EditableFieldProps) -> Html {
     let draft = use_state(|| None::<String>);
     let problem = use_state(|| None::<AttrValue>);
+    // What the element holds: set by every render (Yew writes the value into the element when
+    // it differs) and by every input. A keystroke is typed on this, whatever the page's copy of
+    // the record holds by then.
+    let in_element = use_mut_ref(String::new);
     let keeps_draft = props.keep_draft || props.on_commit_only;
     let oninput = {
         let (draft, problem) = (draft.clone(), problem.clone());
         let on_input = props.on_input.clone();
         let commit_only = props.on_commit_only;
+        let in_element = Rc::clone(&in_element);
         Callback::from(move |event: InputEvent| {
             let text = event_value(&event);
+            let before = in_element.replace(text.clone());
             if keeps_draft {
                 draft.set(Some(text.clone()));
             }
             let refused = if commit_only {
                 None
             } else {
-                on_input.emit(text)
+                on_input.emit(before, text)
             };
             // Re-render only when what the field says changes.
             if *problem != refused {
@@ -161,15 +202,16 @@ pub fn EditableField(props: &EditableFieldProps) -> Html {
     let onchange = props.on_commit_only.then(|| {
         let (draft, problem) = (draft.clone(), problem.clone());
         let on_input = props.on_input.clone();
-        Callback::from(
-            move |event: Event| match on_input.emit(event_value(&event)) {
+        // An addition, written whole: typed on an empty field.
+        Callback::from(move |event: Event| {
+            match on_input.emit(String::new(), event_value(&event)) {
                 Some(refused) => problem.set(Some(refused)),
                 None => {
                     problem.set(None);
                     draft.set(None);
                 }
-            },
-        )
+            }
+        })
     });
     let onblur = {
         let (draft, problem) = (draft.clone(), problem.clone());
@@ -184,6 +226,7 @@ pub fn EditableField(props: &EditableFieldProps) -> Html {
         Some(text) if keeps_draft => AttrValue::from(text.clone()),
         _ => props.value.clone(),
     };
+    *in_element.borrow_mut() = value.to_string();
     let error_id = props.id.as_ref().map(|id| format!("{id}-error"));
     let invalid = problem.is_some().then_some("true");
     let class = classes!(props.class.clone());

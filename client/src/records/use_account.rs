@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::use_document::{use_document, DocumentHandle};
 use crate::records::account_view::{account_view, AccountView};
 use crate::records::field_input::{self, InputProblem};
+use crate::records::typed_text::TypedText;
 
 /// The open account and the edits a page can make.
 #[derive(Clone, PartialEq)]
@@ -43,44 +44,48 @@ impl AccountHandle {
     }
 
     /// Renames the account (a blank name is refused).
-    pub fn rename(&self, name: String) -> Result<(), InputProblem> {
-        let name = field_input::required_text(&name)?;
-        self.document
-            .type_into("rename", move |account| account.name = name);
+    pub fn rename(&self, typed: TypedText) -> Result<(), InputProblem> {
+        field_input::required_text(typed.text())?;
+        self.document.type_into("rename", move |account| {
+            account.name = typed.onto(&account.name);
+        });
         Ok(())
     }
 
     /// Changes one part of the main address (created when missing).
-    pub fn change_address(&self, part: AddressPart, text: String) {
+    pub fn change_address(&self, part: AddressPart, typed: TypedText) {
         self.document.type_into("change address", move |account| {
             let address = account
                 .addresses
                 .entry(MAIN_ADDRESS.to_owned())
                 .or_insert_with(|| Address::in_city(AddressKind::Visit, ""));
-            match part {
-                AddressPart::Street => address.street = text,
-                AddressPart::Postcode => address.postcode = text,
-                AddressPart::City => address.city = text,
-            }
+            let text = match part {
+                AddressPart::Street => &mut address.street,
+                AddressPart::Postcode => &mut address.postcode,
+                AddressPart::City => &mut address.city,
+            };
+            *text = typed.onto(text);
         });
     }
 
     /// Changes the city of the main address.
-    pub fn move_to_city(&self, city: String) {
-        self.change_address(AddressPart::City, city);
+    pub fn move_to_city(&self, typed: TypedText) {
+        self.change_address(AddressPart::City, typed);
     }
 
     /// Sets the industry (blank clears it).
-    pub fn set_industry(&self, text: String) {
+    pub fn set_industry(&self, typed: TypedText) {
         self.document.type_into("change industry", move |account| {
-            account.industry = blank_as_none(text);
+            let now = account.industry.as_deref().unwrap_or_default();
+            account.industry = blank_as_none(typed.onto(now));
         });
     }
 
     /// Sets the website (blank clears it).
-    pub fn set_website(&self, text: String) {
+    pub fn set_website(&self, typed: TypedText) {
         self.document.type_into("change website", move |account| {
-            account.website = blank_as_none(text);
+            let now = account.website.as_deref().unwrap_or_default();
+            account.website = blank_as_none(typed.onto(now));
         });
     }
 
@@ -152,16 +157,16 @@ impl AccountHandle {
             .update("change tags", move |account| account.tags = tags);
     }
 
-    /// The notes now read `text` (one splice, so a colleague's typing is kept).
-    pub fn type_notes(&self, text: String) {
-        self.document.type_text(FieldPath::root("notes"), text);
+    /// The rep typed into the notes (one splice, so a colleague's typing is kept).
+    pub fn type_notes(&self, typed: TypedText) {
+        self.document.type_text(FieldPath::root("notes"), typed);
     }
 
     /// The report of activity `activity` now reads `text`.
-    pub fn type_report(&self, activity: String, text: String) {
+    pub fn type_report(&self, activity: String, typed: TypedText) {
         self.document.type_text(
             FieldPath::new(["activities", activity.as_str(), "report"]),
-            text,
+            typed,
         );
     }
 

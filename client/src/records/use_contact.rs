@@ -11,6 +11,7 @@ use super::use_account::blank_as_none;
 use super::use_document::{use_document, DocumentHandle};
 use crate::records::contact_view::{contact_view, ContactView};
 use crate::records::field_input::{self, InputProblem};
+use crate::records::typed_text::TypedText;
 
 /// The open contact and the edits a page can make.
 #[derive(Clone, PartialEq)]
@@ -41,7 +42,7 @@ impl ContactHandle {
     }
 
     /// Sets a name part or the job title (a name cannot become blank).
-    pub fn set_text(&self, field: ContactText, text: String) -> Result<(), InputProblem> {
+    pub fn set_text(&self, field: ContactText, typed: TypedText) -> Result<(), InputProblem> {
         match field {
             ContactText::FirstName | ContactText::LastName => {
                 let other_blank = match field {
@@ -49,17 +50,19 @@ impl ContactHandle {
                     _ => self.view().first_name.trim().is_empty(),
                 };
                 if other_blank {
-                    field_input::required_text(&text)?;
+                    field_input::required_text(typed.text())?;
                 }
             }
             ContactText::JobTitle => {}
         }
-        self.document
-            .type_into("edit contact", move |contact| match field {
-                ContactText::FirstName => contact.first_name = text,
-                ContactText::LastName => contact.last_name = text,
-                ContactText::JobTitle => contact.job_title = text,
-            });
+        self.document.type_into("edit contact", move |contact| {
+            let text = match field {
+                ContactText::FirstName => &mut contact.first_name,
+                ContactText::LastName => &mut contact.last_name,
+                ContactText::JobTitle => &mut contact.job_title,
+            };
+            *text = typed.onto(text);
+        });
         Ok(())
     }
 
@@ -86,9 +89,9 @@ impl ContactHandle {
         });
     }
 
-    /// The notes now read `text`.
-    pub fn type_notes(&self, text: String) {
-        self.document.type_text(FieldPath::root("notes"), text);
+    /// The rep typed into the notes.
+    pub fn type_notes(&self, typed: TypedText) {
+        self.document.type_text(FieldPath::root("notes"), typed);
     }
 }
 

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::use_document::{use_document, DocumentHandle};
 use crate::records::deal_view::{deal_view, DealView};
 use crate::records::field_input::{self, InputProblem};
+use crate::records::typed_text::TypedText;
 
 /// The open deal and the edits a page can make.
 #[derive(Clone, PartialEq)]
@@ -30,10 +31,11 @@ impl DealHandle {
     }
 
     /// Renames the deal (a blank title is refused).
-    pub fn set_title(&self, title: String) -> Result<(), InputProblem> {
-        let title = field_input::required_text(&title)?;
-        self.document
-            .type_into("rename deal", move |deal| deal.title = title);
+    pub fn set_title(&self, typed: TypedText) -> Result<(), InputProblem> {
+        field_input::required_text(typed.text())?;
+        self.document.type_into("rename deal", move |deal| {
+            deal.title = typed.onto(&deal.title);
+        });
         Ok(())
     }
 
@@ -77,9 +79,9 @@ impl DealHandle {
         Ok(())
     }
 
-    /// The notes now read `text`.
-    pub fn type_notes(&self, text: String) {
-        self.document.type_text(FieldPath::root("notes"), text);
+    /// The rep typed into the notes.
+    pub fn type_notes(&self, typed: TypedText) {
+        self.document.type_text(FieldPath::root("notes"), typed);
     }
 }
 

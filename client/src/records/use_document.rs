@@ -6,7 +6,8 @@
 //! is sent as the field's new text with the text it was typed over, a conflict's choice as the
 //! value chosen. The page's copy may lack what another tab of the device stored meanwhile: so
 //! typing (`type_text`, `type_into`) is merged into the text as the worker holds it, never
-//! written over it.
+//! written over it. And a field may not show the copy yet when the rep types (its render is
+//! still to come): a keystroke arrives as a `TypedText`, carried over onto the copy first.
 //!
 //! The page shows its edits at once and never waits for the worker or IndexedDB: edits are
 //! answered in order through the workspace service's one save queue. While edits are in flight
@@ -25,6 +26,7 @@ use yew::prelude::*;
 use crate::bridge::{Answer, Query};
 use crate::hooks::{use_sync, SyncHandle};
 use crate::records::record_view::RecordSnapshot;
+use crate::records::typed_text::TypedText;
 use crate::state::problem::Problem;
 use crate::workspace::record::{OpenableRecord, RecordEdit, RecordRef};
 use crate::workspace::{use_topic, Topic};
@@ -75,10 +77,10 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> DocumentHandle<R, V> {
             .update(message, change, record_patch::diff_typed);
     }
 
-    /// The text field at `path` now reads `text` (one splice in the worker, so a colleague's
+    /// The rep typed into the text field at `path` (one splice in the worker, so a colleague's
     /// typing is kept).
-    pub fn type_text(&self, path: FieldPath, text: String) {
-        self.editor.type_text(path, text);
+    pub fn type_text(&self, path: FieldPath, typed: TypedText) {
+        self.editor.type_text(path, typed);
     }
 
     /// Resolves the concurrent values of the field at `path` by keeping the one that reads
@@ -203,22 +205,22 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
         }
     }
 
-    fn type_text(self: &Rc<Self>, path: FieldPath, text: String) {
+    fn type_text(self: &Rc<Self>, path: FieldPath, typed: TypedText) {
         let shown = {
             let mut shown = self.shown.borrow_mut();
             let Some(Ok(record)) = shown.as_mut().map(|shown| &mut shown.record) else {
                 return;
             };
-            with_text(record, &path, &text).map(|(edited, base)| {
+            with_text(record, &path, |now| typed.onto(now)).map(|(edited, base, text)| {
                 *record = edited;
-                base
+                (base, text)
             })
         };
-        let base = match shown {
-            Ok(base) => Some(base),
+        let (base, text) = match shown {
+            Ok((base, text)) => (Some(base), text),
             Err(problem) => {
                 *self.error.borrow_mut() = Some(problem);
-                None
+                (None, typed.after)
             }
         };
         self.show();
@@ -309,13 +311,14 @@ impl<R: OpenableRecord, V: Clone + PartialEq + 'static> Editor<R, V> {
     }
 }
 
-/// `record` with the text at `path` reading `text`, and the text it read before (through its
-/// serde form: the page knows fields by path only).
+/// `record` with the text at `path` changed by `typing` (given the text there now), the text it
+/// read before and the one it reads now (through its serde form: the page knows fields by path
+/// only).
 fn with_text<R: OpenableRecord>(
     record: &R,
     path: &FieldPath,
-    text: &str,
-) -> Result<(R, String), Problem> {
+    typing: impl FnOnce(&str) -> String,
+) -> Result<(R, String, String), Problem> {
     let refused = |detail: String| Problem::with_detail("problem-edit-refused", detail);
     let mut value = serde_json::to_value(record).map_err(|error| refused(error.to_string()))?;
     let mut slot = &mut value;
@@ -324,8 +327,9 @@ fn with_text<R: OpenableRecord>(
             .get_mut(segment.as_str())
             .ok_or_else(|| refused(format!("no field {path}")))?;
     }
-    let before = std::mem::replace(slot, serde_json::Value::String(text.to_owned()));
-    let before = before.as_str().unwrap_or_default().to_owned();
+    let before = slot.as_str().unwrap_or_default().to_owned();
+    let text = typing(&before);
+    *slot = serde_json::Value::String(text.clone());
     let edited = serde_json::from_value(value).map_err(|error| refused(error.to_string()))?;
-    Ok((edited, before))
+    Ok((edited, before, text))
 }

@@ -14,6 +14,7 @@ use crate::app::Route;
 use crate::components::ErrorBanner;
 use crate::hooks::use_i18n;
 use crate::i18n::format;
+use crate::records::typed_text::TypedText;
 use crate::records::{use_workspace_settings, EditableField};
 
 /// Props of [`OrderPage`].
@@ -64,7 +65,7 @@ pub fn OrderPage(props: &OrderPageProps) -> Html {
     };
     let on_notes = {
         let (order, i18n) = (order.clone(), i18n.clone());
-        Callback::from(move |text: String| refused(&i18n, order.type_notes(text)))
+        Callback::from(move |typed: TypedText| refused(&i18n, order.type_notes(typed)))
     };
     let on_print = Callback::from(|_: MouseEvent| {
         if let Some(window) = web_sys::window() {

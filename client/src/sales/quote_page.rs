@@ -17,6 +17,7 @@ use crate::app::Route;
 use crate::components::ErrorBanner;
 use crate::hooks::{use_i18n, I18n};
 use crate::i18n::format;
+use crate::records::typed_text::TypedText;
 use crate::records::{event_value, use_workspace_settings, EditableField};
 use crate::state::problem::Problem;
 
@@ -216,7 +217,7 @@ pub fn QuotePage(props: &QuotePageProps) -> Html {
     };
     let on_notes = {
         let (quote, i18n) = (quote.clone(), i18n.clone());
-        Callback::from(move |text: String| refused(&i18n, quote.type_notes(text)))
+        Callback::from(move |typed: TypedText| refused(&i18n, quote.type_notes(typed)))
     };
     let status_label = i18n.t(&format!("quote-status-{}", record.status));
     let error = (*problem).clone().or_else(|| view.error.clone());

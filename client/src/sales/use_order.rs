@@ -7,6 +7,7 @@ use shared::sales::{Order, OrderTransition};
 use yew::prelude::*;
 
 use super::order_view::{missing_order, order_view, OrderView};
+use crate::records::typed_text::TypedText;
 use crate::records::{use_document, DocumentHandle};
 
 /// The open order and the edits its page can make.
@@ -45,11 +46,11 @@ impl OrderHandle {
     }
 
     /// The notes now read `text`.
-    pub(super) fn type_notes(&self, text: String) -> Result<(), &'static str> {
+    pub(super) fn type_notes(&self, typed: TypedText) -> Result<(), &'static str> {
         if !self.view().open() {
             return Err("problem-sale-frozen");
         }
-        self.document.type_text(FieldPath::root("notes"), text);
+        self.document.type_text(FieldPath::root("notes"), typed);
         Ok(())
     }
 

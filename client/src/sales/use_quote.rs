@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::quote_view::{
     missing_quote, quote_view, set_line_field, LineField, LineProblem, QuoteView,
 };
+use crate::records::typed_text::TypedText;
 use crate::records::{use_document, DocumentHandle};
 
 /// The open quote and the edits its page can make.
@@ -134,11 +135,11 @@ impl QuoteHandle {
     }
 
     /// The notes now read `text` (refused once the quote is frozen).
-    pub(super) fn type_notes(&self, text: String) -> Result<(), &'static str> {
+    pub(super) fn type_notes(&self, typed: TypedText) -> Result<(), &'static str> {
         if !self.view().editable {
             return Err("problem-sale-frozen");
         }
-        self.document.type_text(FieldPath::root("notes"), text);
+        self.document.type_text(FieldPath::root("notes"), typed);
         Ok(())
     }
 
