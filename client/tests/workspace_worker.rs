@@ -489,8 +489,12 @@ async fn a_page_edit_made_on_a_stale_copy_keeps_the_change_a_colleague_synced_me
 #[wasm_bindgen_test]
 async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
 ) -> Result<(), String> {
+    use client::state::file_bytes::FileBytes;
+    use client::transfer::review::ImportReview;
+    use client::transfer::wizard::{ImportChoice, Step};
+    use client::workspace::import_session::ImportCommand;
     use client::workspace::transfer_job::{TransferDone, TransferJob};
-    use shared::transfer::{Delimiter, Entity, ImportWork};
+    use shared::transfer::{Delimiter, Entity};
 
     let name = database();
     let service = WorkspaceService::start(&name, Rc::new(test_worker), Liveness::default());
@@ -503,7 +507,7 @@ async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
         .await?
         .map_err(|problem| problem.id)?;
     }
-    let (_, exported) = service.transfer(
+    let exported = service.transfer(
         TransferJob::ExportCsv {
             entity: Entity::Account,
             delimiter: Delimiter::Semicolon,
@@ -519,37 +523,53 @@ async fn an_export_is_built_in_the_worker_and_a_cancelled_import_stores_nothing(
     let text = String::from_utf8(bytes.0).map_err(|e| e.to_string())?;
     assert!(text.contains("Fromagerie n°2"), "{text}");
 
-    // An import of many records, cancelled as soon as its first progress is reported.
-    let work = ImportWork {
-        creates: (0..2_000)
-            .map(|number| {
-                shared::transfer::Candidate::Account(shared::account::Account::named(&format!(
-                    "Import n°{number}"
-                )))
-            })
-            .collect(),
-        merges: Vec::new(),
-    };
-    let progressed = Rc::new(Cell::new(false));
-    let (ticket, imported) = service.transfer(
-        TransferJob::Import {
-            work,
-            stamp: Edit::anonymous(1_700_000_500),
-        },
-        {
-            let progressed = Rc::clone(&progressed);
-            move |_, _| progressed.set(true)
-        },
-    );
-    within(30, async {
-        while !progressed.get() {
-            gloo::timers::future::TimeoutFuture::new(5).await;
+    // An import of many records through the import page's commands, cancelled as soon as the
+    // worker reports records written in its open transaction.
+    let mut file = String::from("Nom;Ville\n");
+    for number in 0..2_000 {
+        file.push_str(&format!("Import n°{number};Nantes\n"));
+    }
+    let last: Rc<RefCell<Option<ImportReview>>> = Rc::new(RefCell::new(None));
+    service.follow_import(Some(Rc::new({
+        let last = Rc::clone(&last);
+        move |review| {
+            if let Ok(review) = review {
+                *last.borrow_mut() = Some(review);
+            }
         }
-    })
+    })));
+    let reached = |test: fn(&ImportReview) -> bool| {
+        let last = Rc::clone(&last);
+        async move {
+            while !last.borrow().as_ref().is_some_and(test) {
+                gloo::timers::future::TimeoutFuture::new(5).await;
+            }
+        }
+    };
+    service.import(ImportCommand::Begin { workspace: None });
+    service.import(ImportCommand::Choose(ImportChoice::Open {
+        name: "comptes.csv".to_owned(),
+        bytes: FileBytes(file.into_bytes()),
+    }));
+    within(30, reached(|review| review.can_review)).await?;
+    service.import(ImportCommand::Choose(ImportChoice::Review));
+    within(30, reached(|review| review.step == Step::Summary)).await?;
+    service.import(ImportCommand::Start {
+        stamp: Edit::anonymous(1_700_000_500),
+    });
+    within(
+        30,
+        reached(|review| matches!(review.step, Step::Importing { done, .. } if done > 0)),
+    )
     .await?;
-    service.cancel_transfer(ticket);
-    let outcome = within(60, imported).await?.map_err(|problem| problem.id)?;
-    assert_eq!(outcome, TransferDone::Cancelled);
+    service.import(ImportCommand::Cancel);
+    within(
+        60,
+        reached(|review| !matches!(review.step, Step::Importing { .. })),
+    )
+    .await?;
+    let step = last.borrow().as_ref().map(|review| review.step.clone());
+    assert_eq!(step, Some(Step::Cancelled));
     let storage = Storage::open_named(&name)
         .await
         .map_err(|e| e.to_string())?;
@@ -615,7 +635,7 @@ async fn an_open_record_purged_by_sync_reads_as_gone_and_its_set_aside_changes_c
     assert_eq!(records[0].title.as_deref(), Some("Boulangerie Élevé"));
     let changes = records[0].changes;
     assert!(changes > 0);
-    let (_, exported) = service.transfer(
+    let exported = service.transfer(
         TransferJob::ExportQuarantine(QuarantineFormat::Csv),
         |_, _| {},
     );
@@ -630,7 +650,7 @@ async fn an_open_record_purged_by_sync_reads_as_gone_and_its_set_aside_changes_c
 
     let (unsynced_stale, on_unsynced) = counter();
     let _unsynced = service.subscribe(Topic::Unsynced, on_unsynced);
-    let (_, discarded) = service.transfer(TransferJob::DiscardQuarantine, |_, _| {});
+    let discarded = service.transfer(TransferJob::DiscardQuarantine, |_, _| {});
     let discarded = within(20, discarded).await?.map_err(|problem| problem.id)?;
     assert_eq!(discarded, TransferDone::Discarded(changes));
     within(10, async {

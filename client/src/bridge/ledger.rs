@@ -58,7 +58,6 @@ impl Ledger {
             | ToWorker::Retry
             | ToWorker::Ask { .. }
             | ToWorker::Transfer { .. }
-            | ToWorker::CancelTransfer(_)
             | ToWorker::Import(_)
             | ToWorker::Event(_)
             | ToWorker::Search { .. }
@@ -132,7 +131,6 @@ impl Ledger {
             ToWorker::Retry
             | ToWorker::Ask { .. }
             | ToWorker::Transfer { .. }
-            | ToWorker::CancelTransfer(_)
             | ToWorker::Import(_)
             | ToWorker::Event(_)
             | ToWorker::Sync(_)

@@ -21,7 +21,7 @@ use shared::ids::WorkspaceId;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 7;
+pub const PROTOCOL: u32 = 8;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,8 +87,6 @@ pub enum ToWorker {
         /// What to do.
         job: TransferJob,
     },
-    /// Stop the import `ticket` before it commits.
-    CancelTransfer(Ticket),
     /// For the import wizard the worker holds (one per page): a file picked, a choice, the
     /// import started or cancelled; answered by [`FromWorker::ImportReview`]. Not replayed: a
     /// worker that dies mid-import aborts its transaction, and the page says so.

@@ -5,7 +5,6 @@
 //! calls [`serve`]; the wasm tests call it from a worker running the test module.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -13,10 +12,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::message::{
-    Answer, Envelope, FromWorker, Query, Ticket, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL,
+    Answer, Envelope, FromWorker, Query, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL,
 };
 use crate::state::sync_status::{SyncCommand, SyncStatus};
-use crate::storage::{CancelImport, Changed, Storage};
+use crate::storage::{Changed, Storage};
 use crate::sync::SyncEngine;
 use crate::team::quarantine;
 use crate::workspace::dashboard_figures::DashboardRowsKeeper;
@@ -51,8 +50,6 @@ struct Served {
     storage: RefCell<Option<Rc<Storage>>>,
     runner: RefCell<Option<Runner>>,
     records: RefCell<Option<Rc<OpenRecords>>>,
-    /// The running imports' cancel switches.
-    transfers: Rc<RefCell<BTreeMap<Ticket, CancelImport>>>,
     engine: Rc<RefCell<Option<SyncEngine>>>,
     search: Rc<RefCell<Option<SearchKeeper>>>,
     /// The import page's wizard, once the database is open.
@@ -75,7 +72,6 @@ pub fn serve() {
         storage: RefCell::new(None),
         runner: RefCell::new(None),
         records: RefCell::new(None),
-        transfers: Rc::new(RefCell::new(BTreeMap::new())),
         engine: Rc::new(RefCell::new(None)),
         search: Rc::new(RefCell::new(None)),
         import: RefCell::new(None),
@@ -292,9 +288,6 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
             };
             let scope = served.scope.clone();
             let runner = runner.clone();
-            let cancel = CancelImport::new();
-            let transfers = Rc::clone(&served.transfers);
-            transfers.borrow_mut().insert(ticket, cancel.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let progress = {
                     let scope = scope.clone();
@@ -309,8 +302,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                         );
                     }
                 };
-                let outcome = data_transfer::carry_out(&storage, job, &cancel, progress).await;
-                transfers.borrow_mut().remove(&ticket);
+                let outcome = data_transfer::carry_out(&storage, job, progress).await;
                 if let Ok(TransferDone::Discarded(_)) = &outcome {
                     runner.event(Event::Refreshed {
                         topic: Topic::Unsynced,
@@ -320,11 +312,6 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                 // as before the worker: every view re-reads, other tabs hear, the leader pushes.
                 post(&scope, FromWorker::Transferred { ticket, outcome });
             });
-        }
-        ToWorker::CancelTransfer(ticket) => {
-            if let Some(cancel) = served.transfers.borrow().get(&ticket) {
-                cancel.cancel();
-            }
         }
         ToWorker::Import(command) => {
             let host = served.import.borrow().clone();

@@ -54,7 +54,7 @@ impl DeviceStorageHandle {
                 });
             }
         };
-        let (_, finished) = service.transfer(TransferJob::RebuildIndex, progress);
+        let finished = service.transfer(TransferJob::RebuildIndex, progress);
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match finished.await {
                 Ok(TransferDone::Rebuilt(count)) => Ok(count),

@@ -106,7 +106,7 @@ impl QuarantineHandle {
         };
         let dispatcher = self.state.dispatcher();
         dispatcher.dispatch(QuarantineAction::Started);
-        let (_, finished) = service.transfer(job, |_, _| {});
+        let finished = service.transfer(job, |_, _| {});
         wasm_bindgen_futures::spawn_local(async move {
             let problem = finished.await.and_then(finish).err();
             dispatcher.dispatch(QuarantineAction::Finished(problem));

@@ -122,7 +122,7 @@ impl DataTransferHandle {
                 workspace,
                 device,
             };
-            let (_, finished) = service.transfer(job, |_, _| {});
+            let finished = service.transfer(job, |_, _| {});
             match finished.await? {
                 TransferDone::Restored(restored) => {
                     if let Some(sync) = &sync {
@@ -152,7 +152,7 @@ impl DataTransferHandle {
         name: impl FnOnce(Option<&str>) -> String + 'static,
     ) {
         self.run(move |service| async move {
-            let (_, finished) = service.transfer(job, |_, _| {});
+            let finished = service.transfer(job, |_, _| {});
             match finished.await? {
                 TransferDone::File {
                     bytes,

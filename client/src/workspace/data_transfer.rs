@@ -35,12 +35,10 @@ const IMPORT_CHUNK: usize = 200;
 const REBUILD_CHUNK: usize = 100;
 
 /// Carries out `job` on `storage`; `progress` hears how many records an import, restore or
-/// rebuild has written so far, and of how many (`0` when it does not know), and `cancel` stops
-/// an import before it commits.
+/// rebuild has written so far, and of how many (`0` when it does not know).
 pub async fn carry_out(
     storage: &Storage,
     job: TransferJob,
-    cancel: &CancelImport,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<TransferDone, Problem> {
     match job {
@@ -116,21 +114,6 @@ pub async fn carry_out(
                 .await
                 .map_err(|error| error.problem())?;
             Ok(TransferDone::Restored(restored))
-        }
-        TransferJob::Import { work, stamp: edit } => {
-            let outcome = storage
-                .import(
-                    work.into_writes(&edit, IMPORT_CHUNK),
-                    &edit,
-                    cancel,
-                    |done| progress(done, 0),
-                )
-                .await;
-            match outcome {
-                Ok(imported) => Ok(TransferDone::Imported(imported)),
-                Err(TransferError::Cancelled) => Ok(TransferDone::Cancelled),
-                Err(error) => Err(error.problem()),
-            }
         }
         TransferJob::RebuildIndex => storage
             .rebuild_index(REBUILD_CHUNK, progress)

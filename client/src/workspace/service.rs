@@ -326,17 +326,13 @@ impl WorkspaceService {
     }
 
     /// Starts `job` in the worker; `on_progress` hears how many records it wrote so far, and of
-    /// how many (`0`: not known). The
-    /// ticket cancels it ([`WorkspaceService::cancel_transfer`]); the future resolves when it
-    /// ended.
+    /// how many (`0`: not known); the future resolves when it ended. (An import is written
+    /// through [`WorkspaceService::import`]: it alone can be cancelled.)
     pub fn transfer(
         &self,
         job: TransferJob,
         on_progress: impl Fn(usize, usize) + 'static,
-    ) -> (
-        Ticket,
-        futures::future::LocalBoxFuture<'static, Result<TransferDone, Problem>>,
-    ) {
+    ) -> futures::future::LocalBoxFuture<'static, Result<TransferDone, Problem>> {
         let ticket = self.ticket();
         let (done, finished) = oneshot::channel();
         self.inner.transfers.borrow_mut().insert(
@@ -347,17 +343,11 @@ impl WorkspaceService {
             },
         );
         send(&self.inner, ToWorker::Transfer { ticket, job });
-        let finished = Box::pin(async move {
+        Box::pin(async move {
             finished
                 .await
                 .unwrap_or_else(|_| Err(Problem::new("problem-storage-aborted")))
-        });
-        (ticket, finished)
-    }
-
-    /// Stops the import `ticket` before it commits (nothing is stored).
-    pub fn cancel_transfer(&self, ticket: Ticket) {
-        send(&self.inner, ToWorker::CancelTransfer(ticket));
+        })
     }
 
     /// Sends `command` to the import wizard the worker holds; `listener` (set by

@@ -1,14 +1,14 @@
 //! Data in and out, as jobs for the workspace worker: exports and backups are built there from
-//! the documents (the page gets the file's bytes to offer as a download), imports and restores
-//! are written there in one transaction with progress. Plain data, so they cross the bridge.
+//! the documents (the page gets the file's bytes to offer as a download), restores are written
+//! there in one transaction with progress. Plain data, so they cross the bridge. (An import is
+//! the import page's session in the worker: `import_session`.)
 
 use serde::{Deserialize, Serialize};
-use shared::edit::Edit;
 use shared::ids::{ContactId, DeviceId, WorkspaceId};
-use shared::transfer::{Delimiter, Entity, ImportWork};
+use shared::transfer::{Delimiter, Entity};
 
 use crate::state::file_bytes::FileBytes;
-use crate::state::transfer_outcome::{Imported, Restored};
+use crate::state::transfer_outcome::Restored;
 use crate::team::quarantine::QuarantineFormat;
 
 /// A transfer the worker carries out.
@@ -42,15 +42,6 @@ pub enum TransferJob {
         /// This device, if signed in (its own changes in the backup go to the outbox).
         device: Option<DeviceId>,
     },
-    /// Write an import planned elsewhere in one transaction (progress reported; cancellable).
-    /// The import page's plan is made and written in the worker instead
-    /// ([`crate::workspace::import_session::ImportCommand`]).
-    Import {
-        /// What to write.
-        work: ImportWork,
-        /// Who imports (if signed in) and when.
-        stamp: Edit,
-    },
     /// Rebuild every list row from the documents (after a layout change or damage).
     RebuildIndex,
     /// Every change set aside in the quarantine, as a file in this format.
@@ -76,10 +67,6 @@ pub enum TransferDone {
     Restored(Restored),
     /// The file is not a backup this app can restore (the stable code says why).
     Refused(String),
-    /// An import stored.
-    Imported(Imported),
-    /// The rep cancelled the import: nothing was stored.
-    Cancelled,
     /// Every list row was rebuilt from this many documents.
     Rebuilt(usize),
     /// This many changes set aside were discarded.
