@@ -17,6 +17,8 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod mounting;
+
 thread_local! {
     static ATTEMPTS: Cell<u32> = const { Cell::new(0) };
 }
@@ -64,15 +66,7 @@ async fn eventually(
 async fn a_page_whose_module_cannot_be_loaded_says_so_and_opens_once_tried_again(
 ) -> Result<(), String> {
     install(failing_once);
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or("no document")?;
-    let root = document.create_element("div").map_err(|_| "no div")?;
-    document
-        .body()
-        .ok_or("no body")?
-        .append_child(&root)
-        .map_err(|_| "cannot attach the root")?;
+    let root = mounting::mounted_root()?;
     yew::Renderer::<TodayLater>::with_root(root.clone()).render();
 
     let find = |css: &'static str| {

@@ -16,6 +16,8 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod mounting;
+
 thread_local! {
     /// The page's copy of the notes.
     static COPY: RefCell<String> = RefCell::new("abc0de".to_owned());
@@ -64,15 +66,7 @@ fn type_letter(field: &web_sys::HtmlTextAreaElement, letter: &str) -> Result<(),
 #[wasm_bindgen_test]
 async fn a_keystroke_typed_before_the_field_showed_a_read_keeps_what_the_read_brought(
 ) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or("no document")?;
-    let root = document.create_element("div").map_err(|_| "no div")?;
-    document
-        .body()
-        .ok_or("no body")?
-        .append_child(&root)
-        .map_err(|_| "cannot attach the root")?;
+    let root = mounting::mounted_root()?;
     yew::Renderer::<Notes>::with_root(root.clone()).render();
     TimeoutFuture::new(20).await;
     let field = root
