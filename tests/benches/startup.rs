@@ -95,6 +95,9 @@ struct Startups {
     all_rows: Vec<f64>,
     long_tasks: usize,
     longest_task: f64,
+    /// Where each load's time went, from the navigation's start (ms): the service worker
+    /// running, the page's HTML arriving, the first screen's module fetched, the first list.
+    phases: Vec<Value>,
 }
 
 /// Signs `device` in as the manager and waits for every account, synced; the time it took.
@@ -143,8 +146,17 @@ async fn start_up(
                  setTimeout(() => {
                    const tasks = seen.filter((t) => t.startTime <= all.startTime);
                    observer.disconnect();
+                   const navigation = performance.getEntriesByType('navigation')[0];
+                   const module = performance.getEntriesByType('resource')
+                     .find((entry) => entry.name.includes('/client-') && entry.name.endsWith('_bg.wasm'));
                    resolve([first.startTime, all.startTime, tasks.length,
-                            Math.max(0, ...tasks.map((t) => t.duration))]);
+                            Math.max(0, ...tasks.map((t) => t.duration)),
+                            {
+                              service_worker_started: navigation ? navigation.workerStart : null,
+                              html_arrived: navigation ? navigation.responseStart : null,
+                              ui_module_fetched: module ? module.responseEnd : null,
+                              first_list: first.startTime,
+                            }]);
                  }, 50);
                };
                read();
@@ -161,6 +173,9 @@ async fn start_up(
     startups.all_rows.push(number(1));
     startups.long_tasks += number(2) as usize;
     startups.longest_task = startups.longest_task.max(number(3));
+    startups
+        .phases
+        .push(marks.get(4).cloned().unwrap_or(Value::Null));
     Ok(())
 }
 
@@ -224,6 +239,7 @@ async fn measure(
         mut all_rows,
         long_tasks,
         longest_task,
+        phases,
     } = startups;
     eprintln!("  reading the documents, then scrolling…");
     // The peer: reading every stored document's bytes (no parsing at all).
@@ -412,6 +428,7 @@ async fn measure(
         "longest_task_ms_while_scrolling": scroll.get(1),
         "rows_in_the_page_at_the_bottom": scroll.get(2),
         "reloads": RELOADS,
+        "phases_ms_all": phases,
         "search": search,
     });
     let table = compared.map(|(baseline, baseline_bootstrap, mut theirs)| {
@@ -433,6 +450,7 @@ async fn measure(
             "all_rows_ms_all": theirs.all_rows,
             "long_tasks_during_startups": theirs.long_tasks,
             "longest_task_ms_during_startups": theirs.longest_task,
+            "phases_ms_all": theirs.phases,
         });
         if let Value::Object(fields) = &mut report {
             // Loads in the order measured, alternating with the baseline's.
