@@ -162,7 +162,7 @@ impl AccountHandle {
         self.document.type_text(FieldPath::root("notes"), typed);
     }
 
-    /// The report of activity `activity` now reads `text`.
+    /// The rep typed into the report of activity `activity`.
     pub fn type_report(&self, activity: String, typed: TypedText) {
         self.document.type_text(
             FieldPath::new(["activities", activity.as_str(), "report"]),
