@@ -308,7 +308,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                         topic: Topic::Unsynced,
                     });
                 }
-                // An import or restore that stored is reported by the page (`saved_locally`),
+                // A restore that stored is reported by the page (`saved_locally`, as an import is),
                 // as before the worker: every view re-reads, other tabs hear, the leader pushes.
                 post(&scope, FromWorker::Transferred { ticket, outcome });
             });

@@ -34,7 +34,7 @@ const IMPORT_CHUNK: usize = 200;
 /// Documents read per transaction of an index rebuild.
 const REBUILD_CHUNK: usize = 100;
 
-/// Carries out `job` on `storage`; `progress` hears how many records an import, restore or
+/// Carries out `job` on `storage`; `progress` hears how many records a restore or an index
 /// rebuild has written so far, and of how many (`0` when it does not know).
 pub async fn carry_out(
     storage: &Storage,
