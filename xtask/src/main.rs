@@ -290,7 +290,9 @@ fn fuzz(root: &Path, tools: &tools::Tools, seconds: &str) -> Result<()> {
 /// module's bytes go (`twiggy`, installed when missing).
 fn measure_size(root: &Path, tools: &tools::Tools, files: &[compress::Compressed]) -> Result<()> {
     let dist = root.join("dist");
-    size::print_report(&dist, files)?;
+    let ui_modules = size::print_report(&dist, files)?;
+    let floor = build_automerge_floor(root, tools)?;
+    size::print_floor(ui_modules, &floor)?;
     tools::ensure_twiggy(tools)?;
     for module in size::named_modules(&dist, &target_dir(root))? {
         let path = module.to_string_lossy().into_owned();
@@ -312,6 +314,42 @@ fn measure_size(root: &Path, tools: &tools::Tools, files: &[compress::Compressed
         size::print_bytes_per_crate(&module, &per_crate, 25);
     }
     Ok(())
+}
+
+/// Builds `xtask/automerge-floor` as Trunk builds the worker (the `wasm-release` profile, which
+/// optimises Automerge for speed, then wasm-bindgen and `wasm-opt -Oz`) and returns the optimised
+/// module.
+fn build_automerge_floor(root: &Path, tools: &tools::Tools) -> Result<PathBuf> {
+    let target = target_dir(root);
+    let mut build = tools.command(root, "cargo");
+    build.args([
+        "build",
+        "--locked",
+        "--offline",
+        "--package",
+        "automerge-floor",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
+    step("Building Automerge alone (the worker's floor)", build)?;
+    let linked = target
+        .join("wasm32-unknown-unknown")
+        .join("wasm-release")
+        .join("automerge_floor.wasm");
+    let out = target.join("automerge-floor");
+    let out_arg = out.to_string_lossy().into_owned();
+    let linked_arg = linked.to_string_lossy().into_owned();
+    let mut bindgen = tools.command(root, "wasm-bindgen");
+    bindgen.args(["--target", "no-modules", "--out-dir", &out_arg, &linked_arg]);
+    step("wasm-bindgen on Automerge alone", bindgen)?;
+    let bound = out.join("automerge_floor_bg.wasm");
+    let optimised = out.join("automerge_floor_opt.wasm");
+    let mut wasm_opt = tools.command(root, "wasm-opt");
+    wasm_opt.arg("-Oz").arg(&bound).arg("-o").arg(&optimised);
+    step("wasm-opt -Oz on Automerge alone", wasm_opt)?;
+    Ok(optimised)
 }
 
 /// `trunk build --release` into `dist/`, fully offline once the crates are fetched, then brotli
