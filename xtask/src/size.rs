@@ -123,9 +123,7 @@ pub(crate) fn named_modules(dist: &Path, target_dir: &Path) -> Result<Vec<PathBu
         let Some(shipped) = name.to_str().and_then(|name| name.strip_suffix("_bg.wasm")) else {
             continue;
         };
-        // `client-<hash>` → `client`.
-        let crate_name = shipped.rsplit_once('-').map_or(shipped, |(name, _)| name);
-        let named = bindgen.join(format!("{crate_name}_bg.wasm"));
+        let named = bindgen.join(format!("{}_bg.wasm", without_hash(shipped)));
         if named.is_file() {
             modules.push(named);
         }
@@ -145,6 +143,19 @@ pub(crate) fn named_modules(dist: &Path, target_dir: &Path) -> Result<Vec<PathBu
     }
     modules.sort();
     Ok(modules)
+}
+
+/// A module's name without the hash Trunk adds to it: `client-<16 hex digits>` → `client`; the
+/// worker's `carnet-worker` has none and stays whole.
+fn without_hash(shipped: &str) -> &str {
+    match shipped.rsplit_once('-') {
+        Some((name, hash))
+            if hash.len() == 16 && hash.chars().all(|digit| digit.is_ascii_hexdigit()) =>
+        {
+            name
+        }
+        _ => shipped,
+    }
 }
 
 /// Bytes per crate of a wasm module, largest first, from `twiggy top -f json` of its named
@@ -285,6 +296,16 @@ fn verdict(size: u64, budget: u64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_is_named_without_trunks_hash_but_a_dash_in_its_own_name_stays() {
+        assert_eq!(without_hash("client-ee4ba1a4c63cc6a5"), "client");
+        assert_eq!(without_hash("carnet-worker"), "carnet-worker");
+        assert_eq!(
+            without_hash("carnet-worker-ee4ba1a4c63cc6a5"),
+            "carnet-worker"
+        );
+    }
 
     #[test]
     fn twiggy_items_are_counted_for_the_crate_their_name_starts_with() -> Result<()> {
