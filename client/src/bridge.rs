@@ -3,6 +3,8 @@
 //!
 //! - [`message`]: what crosses the boundary, in one format (serde values through
 //!   `postMessage`'s structured clone), inside an envelope that names its protocol version.
+//! - [`carried`]: answers only a page reads cross as the worker serialised them, and are read
+//!   where that page uses them, so their reading code stays out of the first screen's module.
 //! - [`ledger`]: the page's record of what a new worker must be told (the database, whether this
 //!   tab leads, every open subscription and every save or edit not yet answered), the heartbeat that
 //!   notices a worker that stopped answering, and the restart back-off. Pure, tested natively.
@@ -13,6 +15,7 @@
 //! - `worker` (wasm): the worker's side, which runs the workspace service's effect runner
 //!   against IndexedDB and answers.
 
+pub mod carried;
 pub mod ledger;
 pub mod message;
 #[cfg(target_arch = "wasm32")]
@@ -22,5 +25,6 @@ pub mod worker;
 
 pub use ledger::{Heartbeat, Ledger, Pulse, Restarts};
 pub use message::{
-    Answer, DigestEntry, Envelope, Found, FromWorker, Query, Ticket, ToWorker, MAX_HITS, PROTOCOL,
+    Answer, DigestEntry, Envelope, Found, FromWorker, Query, Reply, Ticket, ToWorker, MAX_HITS,
+    PROTOCOL,
 };

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use shared::search::Hit;
 
+use crate::bridge::carried::Carried;
 use crate::dashboard::figures::DashboardFigures;
 use crate::dashboard::segment_figures::SegmentsFigures;
 use crate::records::history_view::{HistoryDetail, RecordHistory};
@@ -21,7 +22,7 @@ use shared::ids::WorkspaceId;
 
 /// The bridge's protocol version: a page and a worker of different builds (a cached worker
 /// script, say) refuse each other's messages instead of misreading them.
-pub const PROTOCOL: u32 = 8;
+pub const PROTOCOL: u32 = 9;
 
 /// One save the page waits for, numbered by the page in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -176,6 +177,56 @@ pub enum Answer {
     CallList(Result<Vec<u8>, Problem>),
 }
 
+/// How an [`Answer`] crosses the bridge. A record's content is read with the message: the first
+/// screen reads the workspace's settings that way. Every other answer is read only by the page
+/// that asked, so it is carried as the worker serialised it and read there
+/// ([`Reply::into_answer`]), which keeps its reading code out of the first screen's module.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    /// The answer to [`Query::Record`].
+    Record(Result<Option<RecordContent>, Problem>),
+    /// The answer to any other query.
+    Carried(Carried<Answer>),
+    /// The answer could not be sent: why.
+    Failed(Problem),
+}
+
+impl Reply {
+    /// How `answer` is sent.
+    pub fn of(answer: Answer) -> Self {
+        match answer {
+            Answer::Record(content) => Self::Record(content),
+            other => Carried::new(&other).map_or_else(Self::Failed, Self::Carried),
+        }
+    }
+
+    /// The answer to `query`, read now (a failure is the query's answer with the problem).
+    pub fn into_answer(self, query: &Query) -> Answer {
+        match self {
+            Self::Record(content) => Answer::Record(content),
+            Self::Carried(carried) => carried
+                .open()
+                .unwrap_or_else(|problem| Answer::failed(query, problem)),
+            Self::Failed(problem) => Answer::failed(query, problem),
+        }
+    }
+}
+
+impl Answer {
+    /// The answer to `query` when it cannot be read: `problem`.
+    pub fn failed(query: &Query, problem: Problem) -> Self {
+        match query {
+            Query::Record(_) => Self::Record(Err(problem)),
+            Query::History(_) => Self::History(Err(problem)),
+            Query::HistoryDetail { .. } => Self::HistoryDetail(Err(problem)),
+            Query::Quarantine => Self::Quarantine(Err(problem)),
+            Query::Dashboard { .. } => Self::Dashboard(Err(problem)),
+            Query::Segments { .. } => Self::Segments(Err(problem)),
+            Query::CallList { .. } => Self::CallList(Err(problem)),
+        }
+    }
+}
+
 /// The longest query the worker reads, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
 /// The most hits one query returns.
@@ -251,7 +302,7 @@ pub enum FromWorker {
         /// The query.
         ticket: Ticket,
         /// What the worker read.
-        answer: Answer,
+        answer: Reply,
     },
     /// The answer to [`ToWorker::Ping`].
     Pong(u64),
@@ -286,4 +337,42 @@ pub struct DigestEntry {
     /// Who changed it (as far as the changes name their author).
     #[serde(default)]
     pub editors: Vec<shared::edit::Editor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_records_content_travels_read_and_every_other_answer_is_carried_to_the_page_that_asked() {
+        assert_eq!(Reply::of(Answer::Record(Ok(None))), Reply::Record(Ok(None)));
+        let quarantine = Answer::Quarantine(Ok(Vec::new()));
+        let reply = Reply::of(quarantine.clone());
+        assert!(matches!(reply, Reply::Carried(_)), "{reply:?}");
+        assert_eq!(reply.into_answer(&Query::Quarantine), quarantine);
+        let call_list = Answer::CallList(Ok(b"Nom;Ville\r\n".to_vec()));
+        let query = Query::CallList {
+            workspace: None,
+            segment: "nord".to_owned(),
+            now: 0,
+        };
+        assert_eq!(Reply::of(call_list.clone()).into_answer(&query), call_list);
+    }
+
+    #[test]
+    fn a_reply_that_could_not_be_sent_answers_the_query_with_its_problem() {
+        let problem = Problem::new("problem-storage-aborted");
+        let query = Query::Dashboard {
+            workspace: None,
+            now: 0,
+        };
+        assert_eq!(
+            Reply::Failed(problem.clone()).into_answer(&query),
+            Answer::Dashboard(Err(problem.clone()))
+        );
+        assert_eq!(
+            Reply::Failed(problem.clone()).into_answer(&Query::Quarantine),
+            Answer::Quarantine(Err(problem))
+        );
+    }
 }

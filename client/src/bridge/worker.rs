@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::message::{
-    Answer, Envelope, FromWorker, Query, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL,
+    Answer, Envelope, FromWorker, Query, Reply, ToWorker, MAX_HITS, MAX_QUERY_CHARS, PROTOCOL,
 };
 use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::storage::{Changed, Storage};
@@ -279,6 +279,7 @@ fn dispatch(served: &Rc<Served>, runner: &Runner, message: ToWorker) {
                         records.history_detail(record, before, after, last).await,
                     ),
                 };
+                let answer = Reply::of(answer);
                 post(&scope, FromWorker::Answer { ticket, answer });
             });
         }

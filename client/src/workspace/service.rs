@@ -20,7 +20,7 @@ use super::record::RecordRef;
 use super::record::{OpenableRecord, RecordEdit};
 use super::transfer_job::{TransferDone, TransferJob};
 use crate::bridge::page::{Liveness, Spawn, WorkerBridge};
-use crate::bridge::{Answer, Found, FromWorker, Query, Ticket, ToWorker};
+use crate::bridge::{Answer, Found, FromWorker, Query, Reply, Ticket, ToWorker};
 use crate::state::problem::Problem;
 use crate::state::sync_status::{SyncCommand, SyncStatus};
 use crate::transfer::review::ImportReview;
@@ -84,7 +84,7 @@ struct Search {
 /// replaced a dead one).
 struct Ask {
     query: Query,
-    done: oneshot::Sender<Answer>,
+    done: oneshot::Sender<Reply>,
 }
 
 /// A transfer running in the worker.
@@ -266,21 +266,18 @@ impl WorkspaceService {
 
     /// Record `id` of kind `R` as the device holds it (`None`: not on this device).
     pub async fn read_record<R: OpenableRecord>(&self, id: R::Id) -> Result<Option<R>, Problem> {
-        match self.ask(Query::Record(R::reference(id))).await {
-            Answer::Record(Ok(Some(content))) => {
+        // Not through `ask`: the first screen reads settings here, and only a record's content
+        // is read with the worker's message (see `Reply`).
+        match self.reply(Query::Record(R::reference(id))).await {
+            Reply::Record(Ok(Some(content))) => {
                 let data = content.record?;
                 R::from_data(*data)
                     .map(Some)
                     .ok_or_else(|| Problem::new("problem-record-missing"))
             }
-            Answer::Record(Ok(None)) => Ok(None),
-            Answer::Record(Err(problem)) => Err(problem),
-            Answer::History(_)
-            | Answer::HistoryDetail(_)
-            | Answer::Quarantine(_)
-            | Answer::Dashboard(_)
-            | Answer::Segments(_)
-            | Answer::CallList(_) => Err(Problem::new("problem-storage-aborted")),
+            Reply::Record(Ok(None)) => Ok(None),
+            Reply::Record(Err(problem)) | Reply::Failed(problem) => Err(problem),
+            Reply::Carried(_) => Err(Problem::new("problem-storage-aborted")),
         }
     }
 
@@ -362,8 +359,13 @@ impl WorkspaceService {
         *self.inner.import.borrow_mut() = listener;
     }
 
-    /// Reads `query` of an open record through the worker.
+    /// Reads `query` through the worker (what a record, the dashboard or the quarantine hold).
     pub async fn ask(&self, query: Query) -> Answer {
+        self.reply(query.clone()).await.into_answer(&query)
+    }
+
+    /// The worker's reply to `query`, as it crossed the bridge.
+    async fn reply(&self, query: Query) -> Reply {
         let ticket = self.ticket();
         let (done, answered) = oneshot::channel();
         self.inner.asks.borrow_mut().insert(
@@ -373,9 +375,10 @@ impl WorkspaceService {
                 done,
             },
         );
-        let unanswered = unanswerable(&query, Problem::new("problem-storage-aborted"));
         send(&self.inner, ToWorker::Ask { ticket, query });
-        answered.await.unwrap_or(unanswered)
+        answered
+            .await
+            .unwrap_or_else(|_| Reply::Failed(Problem::new("problem-storage-aborted")))
     }
 
     /// Searches the index the worker keeps for `query` (at most `limit` hits); resolves once
@@ -508,24 +511,11 @@ fn deliver(inner: &Rc<Inner>, message: FromWorker) {
             }
             let asked = std::mem::take(&mut *inner.asks.borrow_mut());
             for ask in asked.into_values() {
-                let _gone = ask.done.send(unanswerable(&ask.query, problem.clone()));
+                let _gone = ask.done.send(Reply::Failed(problem.clone()));
             }
             tell(inner, Outgoing::Unavailable(problem));
         }
         FromWorker::Listening | FromWorker::Ready | FromWorker::Pong(_) => {}
-    }
-}
-
-/// The answer to `query` when it cannot be read: `problem`.
-fn unanswerable(query: &Query, problem: Problem) -> Answer {
-    match query {
-        Query::Record(_) => Answer::Record(Err(problem)),
-        Query::History(_) => Answer::History(Err(problem)),
-        Query::HistoryDetail { .. } => Answer::HistoryDetail(Err(problem)),
-        Query::Quarantine => Answer::Quarantine(Err(problem)),
-        Query::Dashboard { .. } => Answer::Dashboard(Err(problem)),
-        Query::Segments { .. } => Answer::Segments(Err(problem)),
-        Query::CallList { .. } => Answer::CallList(Err(problem)),
     }
 }
 
